@@ -1,0 +1,77 @@
+/**
+ * All settings come from environment variables, validated by one zod schema.
+ * A bad value stops the process at start-up with a message naming the variable.
+ */
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+export const configSchema = z.object({
+  PORT: int(1, 65535).default(3978),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  MONGODB_URI: optionalText.refine((v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v), {
+    message: 'must start with mongodb:// or mongodb+srv://',
+  }),
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only').default('placement_companion'),
+  LOCAL_DB_PORT: int(1, 65535).default(27027),
+  LOCAL_DB_DATA: z.string().default('.data/db'),
+
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppTenantId: optionalText,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+
+  DEFAULT_TENANT_ID: z.string().min(1).default('local-tenant'),
+  DEFAULT_TIME_ZONE: z
+    .string()
+    .default('Europe/London')
+    .refine((z) => IANAZone.isValidZone(z), { message: 'must be an IANA time zone such as Europe/London' }),
+  PUBLIC_BASE_URL: z.string().url().default('http://localhost:3978'),
+
+  SENDER_TENANT_RPS: int(1, 1000).default(50),
+  SENDER_CONCURRENCY: int(1, 64).default(8),
+  SENDER_MAX_ATTEMPTS: int(1, 50).default(8),
+  JOBS_POLL_MS: int(10, 60_000).default(1000),
+  JOBS_LEASE_MS: int(1000, 3_600_000).default(60_000),
+
+  MIN_GROUP_SIZE: int(2, 100).default(5),
+  MAX_INFLIGHT_TURNS: int(1, 10_000).default(200),
+  REQUEST_TIMEOUT_MS: int(1000, 120_000).default(30_000),
+  BODY_LIMIT_BYTES: int(1024, 10_000_000).default(256 * 1024),
+
+  /** Lets tests move the clock through POST /test/clock. Refused when an app id is configured. */
+  ENABLE_TEST_CLOCK: bool.default('false'),
+  /** Where outgoing Bot Connector calls get tokens; overridable so tests can use a local fake. */
+  BOT_TOKEN_ENDPOINT: optionalText,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = result.data;
+  if (config.ENABLE_TEST_CLOCK && config.MicrosoftAppId) {
+    throw new ConfigError('Invalid configuration:\n  ENABLE_TEST_CLOCK: must not be set when MicrosoftAppId is configured');
+  }
+  if (config.MicrosoftAppId && !config.MicrosoftAppPassword && config.MicrosoftAppType !== 'UserAssignedMSI') {
+    throw new ConfigError('Invalid configuration:\n  MicrosoftAppPassword: required when MicrosoftAppId is set');
+  }
+  return config;
+}

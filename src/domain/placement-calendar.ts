@@ -1,0 +1,452 @@
+/**
+ * The placement calendar: which week of the placement an instant falls in, what kind of
+ * day a date is (clinical, leadership, bank holiday, study day, paused...), and the
+ * instants a scheduler needs (weekly prompt, supervision, check-in due time).
+ *
+ * Pure: no clock reads, no I/O. Dates are ISO local dates (`YYYY-MM-DD`) in the cohort's
+ * calendar; instants are `Date`s (UTC). Wall-clock times are read in an IANA time zone,
+ * Europe/London by default, and are correct across BST <-> GMT changes.
+ *
+ * Bank holidays are England & Wales public holidays (date-holidays `GB`/`ENG`).
+ */
+import Holidays from 'date-holidays';
+import { DateTime, IANAZone } from 'luxon';
+
+export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export const DEFAULT_TIME_ZONE = 'Europe/London';
+/** End of a placement day, used as the check-in due time when there is no supervision slot. */
+export const END_OF_DAY_TIME = '17:00';
+
+export interface Supervision {
+  weekday: Weekday;
+  /** 'HH:mm', 24-hour */
+  time: string;
+}
+
+export interface CohortCalendar {
+  /** ISO local date of the first placement day; week 1 starts here. */
+  startDate: string;
+  weeks: number;
+  clinicalDays: Weekday[];
+  leadershipDays: Weekday[];
+  /** Study days etc.: ISO local dates with no placement. */
+  nonPlacementDates: string[];
+  supervision: Supervision | null;
+  /** IANA zone, default Europe/London. */
+  timeZone: string;
+}
+
+/** A period when one person is not on placement (sickness, leave). Inclusive ISO dates. */
+export interface Pause {
+  from: string;
+  to: string;
+  reason?: string;
+}
+
+export type DayKind =
+  | 'clinical'
+  | 'leadership'
+  | 'bank-holiday'
+  | 'non-placement'
+  | 'paused'
+  | 'weekend-or-off'
+  | 'outside';
+
+export interface PlacementDay {
+  date: string;
+  kind: 'clinical' | 'leadership';
+}
+
+export interface WeekPosition {
+  week: number;
+  of: number;
+}
+
+// ---------------------------------------------------------------------------
+// Parsing and validation
+// ---------------------------------------------------------------------------
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+
+export function isIsoDate(value: string): boolean {
+  return ISO_DATE.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+}
+
+export function assertIsoDate(value: string, what = 'date'): string {
+  if (!isIsoDate(value)) throw new Error(`Invalid ${what} "${value}": expected YYYY-MM-DD`);
+  return value;
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  return typeof zone === 'string' && zone.length > 0 && IANAZone.isValidZone(zone);
+}
+
+export function assertTimeZone(zone: string): string {
+  if (!isValidTimeZone(zone)) throw new Error(`Unknown time zone "${zone}": expected an IANA name such as Europe/London`);
+  return zone;
+}
+
+/** Normalises 'H:mm' / 'HH:mm' to 'HH:mm'; throws on anything else. */
+export function parseTime(text: string): string {
+  const m = TIME.exec(text.trim());
+  if (!m) throw new Error(`Invalid time "${text}": expected HH:mm (24-hour), e.g. 14:00`);
+  return `${m[1]!.padStart(2, '0')}:${m[2]}`;
+}
+
+export function parseWeekday(text: string): Weekday {
+  const t = text.trim().toLowerCase();
+  const found = WEEKDAYS.find((d) => d.toLowerCase() === t);
+  if (!found) throw new Error(`Invalid weekday "${text}": expected one of ${WEEKDAYS.join(', ')}`);
+  return found;
+}
+
+/** 'Mon;Tue' -> ['Mon','Tue']. Case-insensitive, blank -> [], duplicates removed, Mon..Sun order. */
+export function parseWeekdays(text: string): Weekday[] {
+  const parts = text
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .map(parseWeekday);
+  return WEEKDAYS.filter((d) => parts.includes(d));
+}
+
+/** 'Thu 14:00' -> { weekday: 'Thu', time: '14:00' }. Blank -> null (no supervision slot). */
+export function parseSupervision(text: string): Supervision | null {
+  const t = text.trim();
+  if (t === '') return null;
+  const parts = t.split(/\s+/);
+  if (parts.length !== 2) {
+    throw new Error(`Invalid supervision slot "${text}": expected "<weekday> HH:mm", e.g. "Thu 14:00"`);
+  }
+  return { weekday: parseWeekday(parts[0]!), time: parseTime(parts[1]!) };
+}
+
+export interface CohortCalendarInput {
+  startDate: string;
+  weeks: number;
+  clinicalDays?: Weekday[];
+  leadershipDays?: Weekday[];
+  nonPlacementDates?: string[];
+  supervision?: Supervision | null;
+  timeZone?: string;
+}
+
+/**
+ * Builds a validated calendar (fills defaults, throws a clear Error on bad input):
+ * valid start date, 1..52 whole weeks, at least one placement weekday, clinical and
+ * leadership days disjoint, valid non-placement dates, valid supervision and zone.
+ */
+export function createCohortCalendar(input: CohortCalendarInput): CohortCalendar {
+  const startDate = assertIsoDate(input.startDate, 'start date');
+  if (!Number.isInteger(input.weeks) || input.weeks < 1 || input.weeks > 52) {
+    throw new Error(`Invalid number of weeks ${input.weeks}: expected a whole number from 1 to 52`);
+  }
+  const clinicalDays = [...(input.clinicalDays ?? [])];
+  const leadershipDays = [...(input.leadershipDays ?? [])];
+  for (const d of [...clinicalDays, ...leadershipDays]) parseWeekday(d);
+  const both = clinicalDays.filter((d) => leadershipDays.includes(d));
+  if (both.length > 0) throw new Error(`Days cannot be both clinical and leadership: ${both.join(', ')}`);
+  if (clinicalDays.length + leadershipDays.length === 0) {
+    throw new Error('A cohort needs at least one clinical or leadership weekday');
+  }
+  const nonPlacementDates = (input.nonPlacementDates ?? []).map((d) => assertIsoDate(d, 'non-placement date'));
+  const supervision = input.supervision
+    ? { weekday: parseWeekday(input.supervision.weekday), time: parseTime(input.supervision.time) }
+    : null;
+  const timeZone = assertTimeZone(input.timeZone ?? DEFAULT_TIME_ZONE);
+  return { startDate, weeks: input.weeks, clinicalDays, leadershipDays, nonPlacementDates, supervision, timeZone };
+}
+
+export function assertPause(pause: Pause): Pause {
+  assertIsoDate(pause.from, 'pause start');
+  assertIsoDate(pause.to, 'pause end');
+  if (pause.to < pause.from) throw new Error(`Pause ends (${pause.to}) before it starts (${pause.from})`);
+  return pause;
+}
+
+// ---------------------------------------------------------------------------
+// Bank holidays (England & Wales)
+// ---------------------------------------------------------------------------
+
+const englandAndWales = new Holidays('GB', 'ENG');
+const holidaysByYear = new Map<number, Map<string, string>>();
+
+function publicHolidaysOf(year: number): Map<string, string> {
+  let byDate = holidaysByYear.get(year);
+  if (!byDate) {
+    byDate = new Map();
+    for (const h of englandAndWales.getHolidays(year)) {
+      if (h.type === 'public') byDate.set(h.date.slice(0, 10), h.name);
+    }
+    holidaysByYear.set(year, byDate);
+  }
+  return byDate;
+}
+
+/** Name of the England & Wales bank holiday on that date, or null. */
+export function bankHolidayName(isoDate: string): string | null {
+  assertIsoDate(isoDate);
+  return publicHolidaysOf(Number(isoDate.slice(0, 4))).get(isoDate) ?? null;
+}
+
+export function isBankHoliday(isoDate: string): boolean {
+  return bankHolidayName(isoDate) !== null;
+}
+
+// ---------------------------------------------------------------------------
+// Dates, weeks and day kinds
+// ---------------------------------------------------------------------------
+
+function dateOf(iso: string): DateTime {
+  return DateTime.fromISO(assertIsoDate(iso), { zone: 'UTC' });
+}
+
+function isoOf(d: DateTime): string {
+  return d.toISODate()!;
+}
+
+export function addDays(isoDate: string, days: number): string {
+  return isoOf(dateOf(isoDate).plus({ days }));
+}
+
+export function weekdayOf(isoDate: string): Weekday {
+  return WEEKDAYS[dateOf(isoDate).weekday - 1]!;
+}
+
+/** Last calendar date of the placement (start + 7 x weeks - 1). */
+export function endDate(cal: CohortCalendar): string {
+  return addDays(cal.startDate, cal.weeks * 7 - 1);
+}
+
+/** The local date of an instant in a zone. */
+export function localDateOf(instant: Date, zone: string): string {
+  const local = DateTime.fromJSDate(instant, { zone: assertTimeZone(zone) });
+  if (!local.isValid) throw new Error('Invalid instant');
+  return isoOf(local);
+}
+
+/** Week of the placement that an ISO date falls in, or null outside the placement. */
+export function placementWeekOfDate(cal: CohortCalendar, isoDate: string): WeekPosition | null {
+  const days = Math.round(dateOf(isoDate).diff(dateOf(cal.startDate), 'days').days);
+  if (days < 0) return null;
+  const week = Math.floor(days / 7) + 1;
+  return week > cal.weeks ? null : { week, of: cal.weeks };
+}
+
+/** Week of the placement at an instant, judged by the local date in `zone` (default the cohort's). */
+export function placementWeekOf(cal: CohortCalendar, instant: Date, zone = cal.timeZone): WeekPosition | null {
+  return placementWeekOfDate(cal, localDateOf(instant, zone));
+}
+
+function assertWeek(cal: CohortCalendar, week: number): void {
+  if (!Number.isInteger(week) || week < 1 || week > cal.weeks) {
+    throw new RangeError(`Week ${week} is outside the placement (1..${cal.weeks})`);
+  }
+}
+
+/** The 7 ISO dates of a placement week (starting on the weekday the placement started). */
+export function weekDates(cal: CohortCalendar, week: number): string[] {
+  assertWeek(cal, week);
+  const first = addDays(cal.startDate, (week - 1) * 7);
+  return Array.from({ length: 7 }, (_, i) => addDays(first, i));
+}
+
+export function isPaused(isoDate: string, pauses: readonly Pause[] = []): boolean {
+  return pauses.some((p) => p.from <= isoDate && isoDate <= p.to);
+}
+
+/**
+ * What kind of day a date is for a person. Precedence: outside the placement, then
+ * weekdays that are neither clinical nor leadership, then bank holiday, cohort
+ * non-placement date, the person's pause, and finally clinical / leadership.
+ */
+export function dayKind(cal: CohortCalendar, isoDate: string, pauses: readonly Pause[] = []): DayKind {
+  if (placementWeekOfDate(cal, isoDate) === null) return 'outside';
+  const weekday = weekdayOf(isoDate);
+  const clinical = cal.clinicalDays.includes(weekday);
+  if (!clinical && !cal.leadershipDays.includes(weekday)) return 'weekend-or-off';
+  if (isBankHoliday(isoDate)) return 'bank-holiday';
+  if (cal.nonPlacementDates.includes(isoDate)) return 'non-placement';
+  if (isPaused(isoDate, pauses)) return 'paused';
+  return clinical ? 'clinical' : 'leadership';
+}
+
+export function isPlacementDay(cal: CohortCalendar, isoDate: string, pauses: readonly Pause[] = []): boolean {
+  const kind = dayKind(cal, isoDate, pauses);
+  return kind === 'clinical' || kind === 'leadership';
+}
+
+/** The clinical and leadership days of a week, in date order, after holidays and pauses. */
+export function placementDaysInWeek(cal: CohortCalendar, week: number, pauses: readonly Pause[] = []): PlacementDay[] {
+  const days: PlacementDay[] = [];
+  for (const date of weekDates(cal, week)) {
+    const kind = dayKind(cal, date, pauses);
+    if (kind === 'clinical' || kind === 'leadership') days.push({ date, kind });
+  }
+  return days;
+}
+
+/**
+ * True when the week would have placement days but the person's pauses remove all of
+ * them. (A week with no placement days for everyone, e.g. all bank holidays, is not
+ * "paused": check `placementDaysInWeek(...).length` for that.)
+ */
+export function isWeekPaused(cal: CohortCalendar, week: number, pauses: readonly Pause[] = []): boolean {
+  if (pauses.length === 0) return false;
+  return placementDaysInWeek(cal, week).length > 0 && placementDaysInWeek(cal, week, pauses).length === 0;
+}
+
+// ---------------------------------------------------------------------------
+// Instants
+// ---------------------------------------------------------------------------
+
+/**
+ * The UTC instant of a local wall-clock time on a local date in `zone`. A time that does
+ * not exist (skipped by a spring-forward change) moves forward by the gap, as luxon does.
+ */
+export function localInstant(isoDate: string, time: string, zone: string): Date {
+  const [hour, minute] = parseTime(time).split(':').map(Number) as [number, number];
+  const d = dateOf(isoDate);
+  const local = DateTime.fromObject(
+    { year: d.year, month: d.month, day: d.day, hour, minute },
+    { zone: assertTimeZone(zone) },
+  );
+  return local.toJSDate();
+}
+
+/** The week's supervision date, or null if the cohort has none. */
+export function supervisionDate(cal: CohortCalendar, week: number): string | null {
+  if (!cal.supervision) return null;
+  const weekday = cal.supervision.weekday;
+  return weekDates(cal, week).find((d) => weekdayOf(d) === weekday) ?? null;
+}
+
+/**
+ * The instant of the week's supervision slot, read in `zone` (default the cohort's).
+ * Null when the cohort has no supervision slot, or when that week's supervision date is
+ * a bank holiday or a cohort non-placement date (the slot does not happen that week).
+ */
+export function supervisionInstant(cal: CohortCalendar, week: number, zone = cal.timeZone): Date | null {
+  const date = supervisionDate(cal, week);
+  if (date === null || isBankHoliday(date) || cal.nonPlacementDates.includes(date)) return null;
+  return localInstant(date, cal.supervision!.time, zone);
+}
+
+/**
+ * When the week's check-in is due for a person: the week's supervision instant; or, with
+ * no supervision that week, 17:00 local on the person's last placement day of the week.
+ * Null when the person has no placement day that week (all paused / holidays).
+ */
+export function dueInstantForWeek(
+  cal: CohortCalendar,
+  week: number,
+  pauses: readonly Pause[] = [],
+  zone = cal.timeZone,
+): Date | null {
+  const days = placementDaysInWeek(cal, week, pauses);
+  if (days.length === 0) return null;
+  return supervisionInstant(cal, week, zone) ?? localInstant(days[days.length - 1]!.date, END_OF_DAY_TIME, zone);
+}
+
+/** The instant `time` local on the week's first calendar date (the placement's start weekday). */
+export function weekStartInstant(cal: CohortCalendar, week: number, time = '09:00', zone = cal.timeZone): Date {
+  return localInstant(weekDates(cal, week)[0]!, time, zone);
+}
+
+/** `time` local on the person's first placement day of the week, or null if they have none. */
+export function firstPlacementDayInstant(
+  cal: CohortCalendar,
+  week: number,
+  time = '09:00',
+  pauses: readonly Pause[] = [],
+  zone = cal.timeZone,
+): Date | null {
+  const first = placementDaysInWeek(cal, week, pauses)[0];
+  return first ? localInstant(first.date, time, zone) : null;
+}
+
+/** `time` local on the given weekday of a placement week (e.g. Monday 09:00 of week N). */
+export function weekdayInstant(
+  cal: CohortCalendar,
+  week: number,
+  weekday: Weekday,
+  time: string,
+  zone = cal.timeZone,
+): Date {
+  const date = weekDates(cal, week).find((d) => weekdayOf(d) === weekday)!;
+  return localInstant(date, time, zone);
+}
+
+export interface Offset {
+  days?: number;
+  hours?: number;
+  minutes?: number;
+}
+
+/**
+ * Shifts an instant by an offset in `zone`: days keep the local wall-clock time across a
+ * clock change, hours and minutes are elapsed time. Negative values go back (reminders).
+ */
+export function offsetInstant(instant: Date, offset: Offset, zone: string): Date {
+  return DateTime.fromJSDate(instant, { zone: assertTimeZone(zone) })
+    .plus({ days: offset.days ?? 0 })
+    .plus({ hours: offset.hours ?? 0, minutes: offset.minutes ?? 0 })
+    .toJSDate();
+}
+
+export interface WeekSchedule {
+  week: number;
+  of: number;
+  dates: string[];
+  placementDays: PlacementDay[];
+  paused: boolean;
+  /** When to send the weekly check-in prompt; null when the person has no placement day that week. */
+  promptAt: Date | null;
+  /** When the check-in is due; null when the person has no placement day that week. */
+  dueAt: Date | null;
+}
+
+export interface ScheduleOptions {
+  /** Local time on the first placement day of the week to prompt; default 09:00. */
+  promptTime?: string;
+  pauses?: readonly Pause[];
+  zone?: string;
+}
+
+/** One person's week-by-week rhythm: what a scheduler needs to plan prompts and due times. */
+export function placementSchedule(cal: CohortCalendar, options: ScheduleOptions = {}): WeekSchedule[] {
+  const { promptTime = '09:00', pauses = [], zone = cal.timeZone } = options;
+  return Array.from({ length: cal.weeks }, (_, i) => {
+    const week = i + 1;
+    return {
+      week,
+      of: cal.weeks,
+      dates: weekDates(cal, week),
+      placementDays: placementDaysInWeek(cal, week, pauses),
+      paused: isWeekPaused(cal, week, pauses),
+      promptAt: firstPlacementDayInstant(cal, week, promptTime, pauses, zone),
+      dueAt: dueInstantForWeek(cal, week, pauses, zone),
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Formatting
+// ---------------------------------------------------------------------------
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/** 'Thu 30 Oct, 14:00' in the zone (fixed English names, independent of the host's ICU data). */
+export function formatLocal(instant: Date, zone: string): string {
+  const d = DateTime.fromJSDate(instant, { zone: assertTimeZone(zone) });
+  return `${WEEKDAYS[d.weekday - 1]} ${d.day} ${MONTHS[d.month - 1]}, ${d.toFormat('HH:mm')}`;
+}
+
+/** 'Thu 30 Oct 2025' for an ISO date. */
+export function formatDate(isoDate: string): string {
+  const d = dateOf(isoDate);
+  return `${WEEKDAYS[d.weekday - 1]} ${d.day} ${MONTHS[d.month - 1]} ${d.year}`;
+}

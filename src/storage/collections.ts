@@ -1,0 +1,87 @@
+/**
+ * Every collection the service uses, its indexes, and where it keeps personal data.
+ * Indexes are created at start-up from this list. Data protection (export / erase per
+ * person) reads `personFields`: a collection holding personal data must name the fields
+ * that carry a person id, so nothing about a person is left behind.
+ */
+import type { Db, IndexDescription } from 'mongodb';
+
+export interface CollectionSpec {
+  name: string;
+  indexes: IndexDescription[];
+  /** Fields holding a person id (people._id), or null when the collection has no personal data. */
+  personFields: string[] | null;
+}
+
+export const collections = {
+  turnState: {
+    name: 'turn_state',
+    indexes: [],
+    // Conversation/user state of the Teams AI library; keyed by conversation and user ids.
+    personFields: ['userId'],
+  },
+  people: {
+    name: 'people',
+    indexes: [
+      { key: { tenantId: 1, email: 1 }, unique: true, name: 'tenant_email' },
+      { key: { tenantId: 1, aadObjectId: 1 }, name: 'tenant_aad' },
+      { key: { tenantId: 1, teamsUserId: 1 }, name: 'tenant_teams_user' },
+      { key: { tenantId: 1, cohortId: 1 }, name: 'tenant_cohort' },
+    ],
+    personFields: ['_id'],
+  },
+  cohorts: {
+    name: 'cohorts',
+    indexes: [
+      { key: { tenantId: 1, name: 1 }, unique: true, name: 'tenant_name' },
+      { key: { tenantId: 1, teamsChannelId: 1 }, name: 'tenant_channel' },
+    ],
+    personFields: null,
+  },
+  supervisions: {
+    name: 'supervision_links',
+    indexes: [
+      { key: { tenantId: 1, studentId: 1, supervisorId: 1 }, unique: true, name: 'tenant_student_supervisor' },
+      { key: { tenantId: 1, supervisorId: 1 }, name: 'tenant_supervisor' },
+    ],
+    personFields: ['studentId', 'supervisorId'],
+  },
+  conversationReferences: {
+    name: 'conversation_references',
+    indexes: [
+      { key: { tenantId: 1, key: 1 }, unique: true, name: 'tenant_key' },
+      { key: { tenantId: 1, personId: 1 }, name: 'tenant_person' },
+    ],
+    personFields: ['personId'],
+  },
+  outbox: {
+    name: 'outbox',
+    indexes: [
+      { key: { tenantId: 1, dedupeKey: 1 }, unique: true, name: 'tenant_dedupe' },
+      { key: { state: 1, notBefore: 1 }, name: 'state_due' },
+      { key: { tenantId: 1, batchId: 1, state: 1 }, name: 'tenant_batch_state' },
+    ],
+    personFields: ['personId'],
+  },
+  jobs: {
+    name: 'jobs',
+    indexes: [
+      { key: { key: 1 }, unique: true, name: 'job_key' },
+      { key: { state: 1, runAt: 1 }, name: 'state_run_at' },
+    ],
+    personFields: ['personId'],
+  },
+  audit: {
+    name: 'audit',
+    indexes: [{ key: { tenantId: 1, at: -1 }, name: 'tenant_at' }],
+    personFields: ['actorId'],
+  },
+} satisfies Record<string, CollectionSpec>;
+
+export type CollectionKey = keyof typeof collections;
+
+export async function ensureIndexes(db: Db, specs: CollectionSpec[] = Object.values(collections)): Promise<void> {
+  for (const spec of specs) {
+    if (spec.indexes.length > 0) await db.collection(spec.name).createIndexes(spec.indexes);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * botbuilder `Storage` on MongoDB with eTag optimistic concurrency: a write carrying an
+ * eTag succeeds only if the stored item still has that eTag ('*' or no eTag = overwrite).
+ * Items are stored as JSON text so keys with '$' or '.' in state cannot break the document.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Storage, StoreItems } from 'botbuilder';
+import type { Collection, Db } from 'mongodb';
+import { collections } from './collections.js';
+import { isDuplicateKeyError } from './mongo.js';
+
+interface TurnStateDoc {
+  _id: string;
+  json: string;
+  eTag: string;
+  userId?: string;
+  updatedAt: Date;
+}
+
+export class EtagConflictError extends Error {
+  constructor(key: string) {
+    super(`Storage: eTag conflict writing '${key}'; the item was changed by another turn`);
+    this.name = 'EtagConflictError';
+  }
+}
+
+export class MongoTurnStateStorage implements Storage {
+  private readonly collection: Collection<TurnStateDoc>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<TurnStateDoc>(collections.turnState.name);
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    if (keys.length === 0) return {};
+    const docs = await this.collection.find({ _id: { $in: keys } }).toArray();
+    const items: StoreItems = {};
+    for (const doc of docs) items[doc._id] = { ...JSON.parse(doc.json), eTag: doc.eTag };
+    return items;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    for (const [key, item] of Object.entries(changes)) {
+      const { eTag, ...state } = (item ?? {}) as { eTag?: string };
+      const next = { json: JSON.stringify(state), eTag: randomUUID(), userId: userIdOf(key), updatedAt: new Date() };
+      if (!eTag || eTag === '*') {
+        await this.collection.updateOne({ _id: key }, { $set: next }, { upsert: true });
+        continue;
+      }
+      try {
+        const result = await this.collection.updateOne({ _id: key, eTag }, { $set: next });
+        if (result.matchedCount === 0) throw new EtagConflictError(key);
+      } catch (err) {
+        if (isDuplicateKeyError(err)) throw new EtagConflictError(key);
+        throw err;
+      }
+    }
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    if (keys.length > 0) await this.collection.deleteMany({ _id: { $in: keys } });
+  }
+}
+
+/** Teams AI user-state keys end in `/users/<userId>`; kept so a person's state can be erased. */
+function userIdOf(key: string): string | undefined {
+  const match = /\/users\/([^/]+)$/.exec(key);
+  return match?.[1];
+}

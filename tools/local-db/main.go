@@ -1,0 +1,69 @@
+// Command local-db runs FerretDB 1.x (a MongoDB wire-protocol server) with its SQLite
+// backend on a loopback address, for local development and tests. Production and any
+// developer with a real MongoDB set MONGODB_URI instead. FerretDB's embedded mode never
+// starts its telemetry reporter, and this machine has no network for it anyway.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "loopback address:port to listen on")
+	dataDir := flag.String("data", ".data/db", "directory for the SQLite files")
+	verbose := flag.Bool("verbose", false, "log every connection")
+	flag.Parse()
+
+	host, _, err := net.SplitHostPort(*listen)
+	if err != nil {
+		log.Fatalf("local-db: bad -listen %q: %v", *listen, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		log.Fatalf("local-db: refusing to listen on non-loopback address %q", host)
+	}
+	if err := os.MkdirAll(*dataDir, 0o700); err != nil {
+		log.Fatalf("local-db: cannot create data directory %s: %v", *dataDir, err)
+	}
+	abs, err := filepath.Abs(*dataDir)
+	if err != nil {
+		log.Fatalf("local-db: %v", err)
+	}
+
+	level := slog.LevelError
+	if *verbose {
+		level = slog.LevelInfo
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+	})
+	if err != nil {
+		log.Fatalf("local-db: %v", err)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f.Run(ctx)
+	}()
+	fmt.Printf("local-db: listening on %s (data %s)\n", *listen, abs)
+	<-done
+}
