@@ -7,11 +7,13 @@
 // that alias. Nothing else in the project sees TypeScript 5. Rules are syntax-only (no type-aware
 // rules), so no tsconfig program is built and the two compilers never have to agree.
 import Module, { createRequire } from 'node:module';
+import { defineConfig, globalIgnores } from 'eslint/config';
 import js from '@eslint/js';
 import globals from 'globals';
 import prettier from 'eslint-config-prettier';
 
-const LINT_PACKAGES = /[\\/]node_modules[\\/](?:@typescript-eslint[\\/][^\\/]+|typescript-eslint|ts-api-utils)[\\/]/;
+const LINT_PACKAGES =
+  /[\\/]node_modules[\\/](?:@typescript-eslint[\\/][^\\/]+|typescript-eslint|ts-api-utils)[\\/]/;
 const originalResolve = Module._resolveFilename;
 Module._resolveFilename = function resolveTypeScriptForLint(request, parent, ...rest) {
   if (
@@ -28,21 +30,19 @@ const require = createRequire(import.meta.url);
 /** @type {typeof import('typescript-eslint')} */
 const tseslint = require('typescript-eslint');
 
-export default tseslint.config(
-  {
-    ignores: [
-      'node_modules/',
-      '.data/',
-      'dist/',
-      'build/',
-      'appPackage/build/',
-      'docs/cards/',
-      'src/web/dist/',
-      'tools/local-db/local-db/',
-    ],
-  },
+export default defineConfig(
+  globalIgnores([
+    'node_modules/',
+    '.data/',
+    'dist/',
+    'build/',
+    'appPackage/build/',
+    'docs/cards/',
+    'src/web/dist/',
+    'tools/local-db/local-db/',
+  ]),
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  tseslint.configs.recommended,
   {
     languageOptions: {
       ecmaVersion: 2022,

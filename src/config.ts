@@ -8,7 +8,12 @@ import { z } from 'zod';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ invalid_type_error: `must be a whole number from ${min} to ${max}` })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 const optionalText = z
   .string()
   .optional()
@@ -23,7 +28,10 @@ export const configSchema = z.object({
   MONGODB_URI: optionalText.refine((v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v), {
     message: 'must start with mongodb:// or mongodb+srv://',
   }),
-  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only').default('placement_companion'),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only')
+    .default('placement_companion'),
   LOCAL_DB_PORT: int(1, 65535).default(27027),
   LOCAL_DB_DATA: z.string().default('.data/db'),
 
@@ -68,10 +76,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = result.data;
   if (config.ENABLE_TEST_CLOCK && config.MicrosoftAppId) {
-    throw new ConfigError('Invalid configuration:\n  ENABLE_TEST_CLOCK: must not be set when MicrosoftAppId is configured');
+    throw new ConfigError(
+      'Invalid configuration:\n  ENABLE_TEST_CLOCK: must not be set when MicrosoftAppId is configured',
+    );
   }
-  if (config.MicrosoftAppId && !config.MicrosoftAppPassword && config.MicrosoftAppType !== 'UserAssignedMSI') {
-    throw new ConfigError('Invalid configuration:\n  MicrosoftAppPassword: required when MicrosoftAppId is set');
+  if (
+    config.MicrosoftAppId &&
+    !config.MicrosoftAppPassword &&
+    config.MicrosoftAppType !== 'UserAssignedMSI'
+  ) {
+    throw new ConfigError(
+      'Invalid configuration:\n  MicrosoftAppPassword: required when MicrosoftAppId is set',
+    );
   }
   return config;
 }

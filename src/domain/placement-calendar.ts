@@ -46,13 +46,7 @@ export interface Pause {
 }
 
 export type DayKind =
-  | 'clinical'
-  | 'leadership'
-  | 'bank-holiday'
-  | 'non-placement'
-  | 'paused'
-  | 'weekend-or-off'
-  | 'outside';
+  'clinical' | 'leadership' | 'bank-holiday' | 'non-placement' | 'paused' | 'weekend-or-off' | 'outside';
 
 export interface PlacementDay {
   date: string;
@@ -80,12 +74,18 @@ export function assertIsoDate(value: string, what = 'date'): string {
   return value;
 }
 
+/**
+ * An IANA zone name in Area/Location form (or 'UTC'). Abbreviations are refused even
+ * where the runtime accepts them: 'BST' resolves to Asia/Dhaka, not British Summer Time.
+ */
 export function isValidTimeZone(zone: string): boolean {
-  return typeof zone === 'string' && zone.length > 0 && IANAZone.isValidZone(zone);
+  if (typeof zone !== 'string') return false;
+  return (zone === 'UTC' || zone.includes('/')) && IANAZone.isValidZone(zone);
 }
 
 export function assertTimeZone(zone: string): string {
-  if (!isValidTimeZone(zone)) throw new Error(`Unknown time zone "${zone}": expected an IANA name such as Europe/London`);
+  if (!isValidTimeZone(zone))
+    throw new Error(`Unknown time zone "${zone}": expected an IANA name such as Europe/London`);
   return zone;
 }
 
@@ -152,12 +152,22 @@ export function createCohortCalendar(input: CohortCalendarInput): CohortCalendar
   if (clinicalDays.length + leadershipDays.length === 0) {
     throw new Error('A cohort needs at least one clinical or leadership weekday');
   }
-  const nonPlacementDates = (input.nonPlacementDates ?? []).map((d) => assertIsoDate(d, 'non-placement date'));
+  const nonPlacementDates = (input.nonPlacementDates ?? []).map((d) =>
+    assertIsoDate(d, 'non-placement date'),
+  );
   const supervision = input.supervision
     ? { weekday: parseWeekday(input.supervision.weekday), time: parseTime(input.supervision.time) }
     : null;
   const timeZone = assertTimeZone(input.timeZone ?? DEFAULT_TIME_ZONE);
-  return { startDate, weeks: input.weeks, clinicalDays, leadershipDays, nonPlacementDates, supervision, timeZone };
+  return {
+    startDate,
+    weeks: input.weeks,
+    clinicalDays,
+    leadershipDays,
+    nonPlacementDates,
+    supervision,
+    timeZone,
+  };
 }
 
 export function assertPause(pause: Pause): Pause {
@@ -237,7 +247,11 @@ export function placementWeekOfDate(cal: CohortCalendar, isoDate: string): WeekP
 }
 
 /** Week of the placement at an instant, judged by the local date in `zone` (default the cohort's). */
-export function placementWeekOf(cal: CohortCalendar, instant: Date, zone = cal.timeZone): WeekPosition | null {
+export function placementWeekOf(
+  cal: CohortCalendar,
+  instant: Date,
+  zone = cal.timeZone,
+): WeekPosition | null {
   return placementWeekOfDate(cal, localDateOf(instant, zone));
 }
 
@@ -280,7 +294,11 @@ export function isPlacementDay(cal: CohortCalendar, isoDate: string, pauses: rea
 }
 
 /** The clinical and leadership days of a week, in date order, after holidays and pauses. */
-export function placementDaysInWeek(cal: CohortCalendar, week: number, pauses: readonly Pause[] = []): PlacementDay[] {
+export function placementDaysInWeek(
+  cal: CohortCalendar,
+  week: number,
+  pauses: readonly Pause[] = [],
+): PlacementDay[] {
   const days: PlacementDay[] = [];
   for (const date of weekDates(cal, week)) {
     const kind = dayKind(cal, date, pauses);
@@ -304,8 +322,9 @@ export function isWeekPaused(cal: CohortCalendar, week: number, pauses: readonly
 // ---------------------------------------------------------------------------
 
 /**
- * The UTC instant of a local wall-clock time on a local date in `zone`. A time that does
- * not exist (skipped by a spring-forward change) moves forward by the gap, as luxon does.
+ * The UTC instant of a local wall-clock time on a local date in `zone`. At clock changes
+ * (luxon's rules): a time skipped in spring moves forward by the gap (01:30 -> 02:30 BST);
+ * a time that happens twice in autumn resolves to its second occurrence (01:30 GMT).
  */
 export function localInstant(isoDate: string, time: string, zone: string): Date {
   const [hour, minute] = parseTime(time).split(':').map(Number) as [number, number];
@@ -348,11 +367,18 @@ export function dueInstantForWeek(
 ): Date | null {
   const days = placementDaysInWeek(cal, week, pauses);
   if (days.length === 0) return null;
-  return supervisionInstant(cal, week, zone) ?? localInstant(days[days.length - 1]!.date, END_OF_DAY_TIME, zone);
+  return (
+    supervisionInstant(cal, week, zone) ?? localInstant(days[days.length - 1]!.date, END_OF_DAY_TIME, zone)
+  );
 }
 
 /** The instant `time` local on the week's first calendar date (the placement's start weekday). */
-export function weekStartInstant(cal: CohortCalendar, week: number, time = '09:00', zone = cal.timeZone): Date {
+export function weekStartInstant(
+  cal: CohortCalendar,
+  week: number,
+  time = '09:00',
+  zone = cal.timeZone,
+): Date {
   return localInstant(weekDates(cal, week)[0]!, time, zone);
 }
 

@@ -13,14 +13,16 @@ export interface CollectionSpec {
   personFields: string[] | null;
 }
 
+const spec = (s: CollectionSpec): CollectionSpec => s;
+
 export const collections = {
-  turnState: {
+  turnState: spec({
     name: 'turn_state',
     indexes: [],
     // Conversation/user state of the Teams AI library; keyed by conversation and user ids.
     personFields: ['userId'],
-  },
-  people: {
+  }),
+  people: spec({
     name: 'people',
     indexes: [
       { key: { tenantId: 1, email: 1 }, unique: true, name: 'tenant_email' },
@@ -29,59 +31,94 @@ export const collections = {
       { key: { tenantId: 1, cohortId: 1 }, name: 'tenant_cohort' },
     ],
     personFields: ['_id'],
-  },
-  cohorts: {
+  }),
+  cohorts: spec({
     name: 'cohorts',
     indexes: [
       { key: { tenantId: 1, name: 1 }, unique: true, name: 'tenant_name' },
       { key: { tenantId: 1, teamsChannelId: 1 }, name: 'tenant_channel' },
     ],
     personFields: null,
-  },
-  supervisions: {
+  }),
+  supervisions: spec({
     name: 'supervision_links',
     indexes: [
-      { key: { tenantId: 1, studentId: 1, supervisorId: 1 }, unique: true, name: 'tenant_student_supervisor' },
+      {
+        key: { tenantId: 1, studentId: 1, supervisorId: 1 },
+        unique: true,
+        name: 'tenant_student_supervisor',
+      },
       { key: { tenantId: 1, supervisorId: 1 }, name: 'tenant_supervisor' },
     ],
     personFields: ['studentId', 'supervisorId'],
-  },
-  conversationReferences: {
+  }),
+  ahpHosts: spec({
+    name: 'ahp_hosts',
+    indexes: [
+      { key: { tenantId: 1, email: 1 }, unique: true, name: 'tenant_email' },
+      { key: { tenantId: 1, personId: 1 }, name: 'tenant_person' },
+    ],
+    personFields: ['personId'],
+  }),
+  conversationReferences: spec({
     name: 'conversation_references',
     indexes: [
       { key: { tenantId: 1, key: 1 }, unique: true, name: 'tenant_key' },
       { key: { tenantId: 1, personId: 1 }, name: 'tenant_person' },
     ],
     personFields: ['personId'],
-  },
-  outbox: {
+  }),
+  outbox: spec({
     name: 'outbox',
     indexes: [
-      { key: { tenantId: 1, dedupeKey: 1 }, unique: true, name: 'tenant_dedupe' },
       { key: { state: 1, notBefore: 1 }, name: 'state_due' },
       { key: { tenantId: 1, batchId: 1, state: 1 }, name: 'tenant_batch_state' },
     ],
     personFields: ['personId'],
-  },
-  jobs: {
+  }),
+  outboxClaims: spec({
+    name: 'outbox_claims',
+    indexes: [],
+    // Only `<outbox item id>#<n>` and a process id: no personal data.
+    personFields: null,
+  }),
+  jobs: spec({
     name: 'jobs',
     indexes: [
       { key: { key: 1 }, unique: true, name: 'job_key' },
       { key: { state: 1, runAt: 1 }, name: 'state_run_at' },
     ],
     personFields: ['personId'],
-  },
-  audit: {
+  }),
+  audit: spec({
     name: 'audit',
     indexes: [{ key: { tenantId: 1, at: -1 }, name: 'tenant_at' }],
     personFields: ['actorId'],
-  },
-} satisfies Record<string, CollectionSpec>;
+  }),
+};
 
 export type CollectionKey = keyof typeof collections;
 
-export async function ensureIndexes(db: Db, specs: CollectionSpec[] = Object.values(collections)): Promise<void> {
+/**
+ * Creates the indexes that are missing, one at a time: FerretDB 1.x (the local database)
+ * fails a createIndexes call that names several indexes when they already exist.
+ */
+export async function ensureIndexes(
+  db: Db,
+  specs: CollectionSpec[] = Object.values(collections),
+): Promise<void> {
   for (const spec of specs) {
-    if (spec.indexes.length > 0) await db.collection(spec.name).createIndexes(spec.indexes);
+    if (spec.indexes.length === 0) continue;
+    const collection = db.collection(spec.name);
+    const existing = new Set(
+      await collection
+        .listIndexes()
+        .toArray()
+        .then((list) => list.map((i) => i.name as string))
+        .catch(() => [] as string[]),
+    );
+    for (const index of spec.indexes) {
+      if (!existing.has(index.name!)) await collection.createIndexes([index]);
+    }
   }
 }

@@ -9,7 +9,14 @@ export interface BaseDoc {
   updatedAt: Date;
 }
 
-export const newId = (): string => randomUUID();
+/**
+ * Ids carry their tenant (`<tenantId>|<rest>`): a by-id lookup can skip the tenantId filter
+ * without ever crossing tenants (see TenantScope.filter). `rest` defaults to a random UUID;
+ * pass a natural key (e.g. person and week) to make a write idempotent by construction.
+ */
+export function tenantDocId(tenantId: string, ...naturalKey: string[]): string {
+  return `${tenantId}|${naturalKey.length > 0 ? naturalKey.join('|') : randomUUID()}`;
+}
 
 /** Fields for a new document: use with insertOne or $setOnInsert. */
 export function creationStamp(now: Date, schemaVersion = 1) {

@@ -14,6 +14,10 @@ import type {
   UpdateOptions,
 } from 'mongodb';
 
+export function isTenantId(id: unknown, tenantId: string): boolean {
+  return typeof id === 'string' && id.startsWith(`${tenantId}|`);
+}
+
 export class TenantScope<T extends Document & { tenantId: string }> {
   constructor(
     readonly collection: Collection<T>,
@@ -23,6 +27,11 @@ export class TenantScope<T extends Document & { tenantId: string }> {
   }
 
   filter(filter: Filter<T> = {}): Filter<T> {
+    // An id minted by tenantDocId() already names its tenant, and a filter that is exactly
+    // { _id } is the one the local database (FerretDB/SQLite) answers by primary key rather
+    // than by scanning the collection. Any other filter gets tenantId added.
+    const keys = Object.keys(filter);
+    if (keys.length === 1 && keys[0] === '_id' && isTenantId(filter._id, this.tenantId)) return filter;
     return { ...filter, tenantId: this.tenantId } as Filter<T>;
   }
 
@@ -50,7 +59,8 @@ export class TenantScope<T extends Document & { tenantId: string }> {
   }
 
   updateOne(filter: Filter<T>, update: UpdateFilter<T>, options?: UpdateOptions) {
-    return this.collection.updateOne(this.filter(filter), update, options);
+    const scoped = this.filter(filter);
+    return this.collection.updateOne(scoped, this.tenantOnUpsert(scoped, update, options), options);
   }
 
   updateMany(filter: Filter<T>, update: UpdateFilter<T>) {
@@ -58,7 +68,8 @@ export class TenantScope<T extends Document & { tenantId: string }> {
   }
 
   findOneAndUpdate(filter: Filter<T>, update: UpdateFilter<T>, options: FindOneAndUpdateOptions = {}) {
-    return this.collection.findOneAndUpdate(this.filter(filter), update, {
+    const scoped = this.filter(filter);
+    return this.collection.findOneAndUpdate(scoped, this.tenantOnUpsert(scoped, update, options), {
       returnDocument: 'after',
       ...options,
     });
@@ -75,5 +86,18 @@ export class TenantScope<T extends Document & { tenantId: string }> {
   /** The tenant $match is always the first stage. */
   aggregate<R extends Document = Document>(pipeline: Document[], options?: AggregateOptions) {
     return this.collection.aggregate<R>([{ $match: { tenantId: this.tenantId } }, ...pipeline], options);
+  }
+
+  /** An upsert through the { _id } fast path must still write tenantId into a new document. */
+  private tenantOnUpsert(
+    scoped: Filter<T>,
+    update: UpdateFilter<T>,
+    options?: { upsert?: boolean },
+  ): UpdateFilter<T> {
+    if (!options?.upsert || 'tenantId' in scoped) return update;
+    return {
+      ...update,
+      $setOnInsert: { ...(update.$setOnInsert ?? {}), tenantId: this.tenantId },
+    } as UpdateFilter<T>;
   }
 }

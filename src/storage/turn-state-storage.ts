@@ -42,7 +42,12 @@ export class MongoTurnStateStorage implements Storage {
   async write(changes: StoreItems): Promise<void> {
     for (const [key, item] of Object.entries(changes)) {
       const { eTag, ...state } = (item ?? {}) as { eTag?: string };
-      const next = { json: JSON.stringify(state), eTag: randomUUID(), userId: userIdOf(key), updatedAt: new Date() };
+      const next = {
+        json: JSON.stringify(state),
+        eTag: randomUUID(),
+        userId: userIdOf(key),
+        updatedAt: new Date(),
+      };
       if (!eTag || eTag === '*') {
         await this.collection.updateOne({ _id: key }, { $set: next }, { upsert: true });
         continue;

@@ -31,7 +31,8 @@ export function ensureLocalDbBinary(): string {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'local', GOFLAGS: '-mod=mod' },
   });
-  if (result.error) throw new Error(`local-db: cannot run 'go build' (${result.error.message}); is Go installed?`);
+  if (result.error)
+    throw new Error(`local-db: cannot run 'go build' (${result.error.message}); is Go installed?`);
   if (result.status !== 0) throw new Error(`local-db: 'go build' failed with exit code ${result.status}`);
   return localDbBinary;
 }
@@ -49,6 +50,7 @@ export async function freePort(): Promise<number> {
 }
 
 export async function waitForPort(port: number, timeoutMs = 20_000): Promise<void> {
+  // Polls until a TCP connect succeeds.
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {
@@ -65,13 +67,29 @@ export async function waitForPort(port: number, timeoutMs = 20_000): Promise<voi
   throw new Error(`local-db: nothing listening on 127.0.0.1:${port} after ${timeoutMs} ms`);
 }
 
-export async function startLocalDb(options: { port?: number; dataDir?: string; quiet?: boolean } = {}): Promise<LocalDb> {
+export async function isPortOpen(port: number): Promise<boolean> {
+  return waitForPort(port, 300).then(
+    () => true,
+    () => false,
+  );
+}
+
+export async function startLocalDb(
+  options: { port?: number; dataDir?: string; quiet?: boolean } = {},
+): Promise<LocalDb> {
   const binary = ensureLocalDbBinary();
   const port = options.port ?? (await freePort());
+  if (options.port && (await isPortOpen(port))) {
+    throw new Error(
+      `local-db: port ${port} is already in use. Is another 'npm start' or 'npm run db' running? ` +
+        `Stop it, set LOCAL_DB_PORT to a free port, or set MONGODB_URI=mongodb://127.0.0.1:${port}/ to use that database.`,
+    );
+  }
   const dataDir = path.resolve(options.dataDir ?? path.join(projectRoot, '.data', 'db'));
   mkdirSync(dataDir, { recursive: true });
-  const child = spawn(binary, ['-listen', `127.0.0.1:${port}`, '-data', dataDir], {
-    stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit'],
+  // stdin is a pipe the database watches: when this process dies, so does the database.
+  const child = spawn(binary, ['-listen', `127.0.0.1:${port}`, '-data', dataDir, '-exit-with-parent'], {
+    stdio: ['pipe', options.quiet ? 'ignore' : 'inherit', 'inherit'],
   });
   let exited = false;
   const exitPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
@@ -93,6 +111,7 @@ export async function startLocalDb(options: { port?: number; dataDir?: string; q
     process: child,
     async stop() {
       if (exited) return;
+      child.stdin?.end();
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exitPromise;

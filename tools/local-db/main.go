@@ -8,6 +8,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"log/slog"
 	"net"
@@ -23,6 +24,7 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "loopback address:port to listen on")
 	dataDir := flag.String("data", ".data/db", "directory for the SQLite files")
 	verbose := flag.Bool("verbose", false, "log every connection")
+	watchStdin := flag.Bool("exit-with-parent", false, "exit when standard input closes (the parent process died)")
 	flag.Parse()
 
 	host, _, err := net.SplitHostPort(*listen)
@@ -58,6 +60,13 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	if *watchStdin {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			stop()
+		}()
+	}
 
 	done := make(chan struct{})
 	go func() {

@@ -1,0 +1,80 @@
+/**
+ * Builds the whole service from a config: database, services, bot, HTTP server, engines.
+ * Used by src/index.ts and by tests that run the service in-process.
+ */
+import type { AddressInfo } from 'node:net';
+import { createAdapter } from './bot/adapter.js';
+import { createBot } from './bot/application.js';
+import { createTurnErrorHandler } from './bot/turn-error.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { features as allFeatures } from './features/index.js';
+import type { Feature } from './features/feature.js';
+import { createHttpServer } from './http/server.js';
+import type { Logger } from './logger.js';
+import { HttpConnectorClient, type ConnectorClient } from './proactive/connector-client.js';
+import { ClientCredentialsTokenProvider, noTokens } from './proactive/token-provider.js';
+import { createServices, type Services } from './services.js';
+import { ensureIndexes } from './storage/collections.js';
+import { connectDatabase } from './storage/mongo.js';
+
+export interface PlacementCompanion {
+  services: Services;
+  /** Starts listening and the background engines; resolves with the bound port. */
+  listen(port: number, host?: string): Promise<number>;
+  /** Graceful stop: no new requests, finish turns in flight and sends in hand, close the database. */
+  stop(): Promise<void>;
+}
+
+export async function createPlacementCompanion(params: {
+  config: Config;
+  logger: Logger;
+  mongoUri: string;
+  clock?: Clock;
+  connector?: ConnectorClient;
+  features?: Feature[];
+  engines?: boolean;
+}): Promise<PlacementCompanion> {
+  const { config, logger, mongoUri } = params;
+  const clock = params.clock ?? systemClock;
+  const database = await connectDatabase(mongoUri, config.MONGODB_DB);
+  await ensureIndexes(database.db);
+
+  const tokens =
+    config.MicrosoftAppId && config.MicrosoftAppPassword
+      ? new ClientCredentialsTokenProvider({
+          appId: config.MicrosoftAppId,
+          appPassword: config.MicrosoftAppPassword,
+          tenantId: config.MicrosoftAppTenantId,
+          endpoint: config.BOT_TOKEN_ENDPOINT,
+        })
+      : noTokens;
+  const connector = params.connector ?? new HttpConnectorClient(tokens);
+  const services = createServices({ config, clock, logger, database, connector });
+  const features = params.features ?? allFeatures;
+  const adapter = createAdapter(config);
+  adapter.onTurnError = createTurnErrorHandler(logger);
+  const bot = createBot(services, features);
+  const http = createHttpServer({ services, adapter, bot, features });
+  const engines = params.engines ?? true;
+
+  return {
+    services,
+    async listen(port, host = config.HOST) {
+      await new Promise<void>((resolve) => http.server.listen(port, host, resolve));
+      if (engines) {
+        services.scheduler.start();
+        services.sender.start();
+      }
+      return (http.server.address() as AddressInfo).port;
+    },
+    async stop() {
+      await new Promise<void>((resolve) => http.server.close(() => resolve()));
+      const deadline = Date.now() + 10_000;
+      while (http.inflight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await services.scheduler.stop();
+      await services.sender.stop();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * The Teams AI Application and the turn pipeline around it:
+ * resolve who is speaking → unknown people get one short answer and nothing is stored →
+ * known people: save the conversation reference, then the feature routes run.
+ */
+import { Application, TurnState } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import type { Services } from '../services.js';
+import { channelKey, personalKey } from '../storage/conversation-references-repository.js';
+import type { PersonDoc } from '../storage/people-repository.js';
+import { MongoTurnStateStorage } from '../storage/turn-state-storage.js';
+import type { Feature } from '../features/feature.js';
+import { IdentityResolver, tenantOf } from './identity.js';
+import { setTurnPerson } from './turn-person.js';
+
+export type AppApplication = Application<TurnState>;
+
+export const UNKNOWN_PERSON_MESSAGE =
+  "Hello! I'm Placement Companion. I can't find you on a placement roster in this organisation yet, so I haven't saved anything about you. Please ask your placement lead to add you, then say hello again.";
+
+export const NOT_UNDERSTOOD_MESSAGE =
+  "Sorry, I didn't catch that. Type **help** to see what I can do for you.";
+
+export interface Bot {
+  app: AppApplication;
+  handleTurn(context: TurnContext): Promise<void>;
+}
+
+export function createBot(services: Services, features: Feature[]): Bot {
+  const app = new Application<TurnState>({
+    storage: new MongoTurnStateStorage(services.db),
+    startTypingTimer: false,
+    longRunningMessages: false,
+    removeRecipientMention: true,
+  });
+  for (const feature of features) feature.register(app, services);
+  const identity = new IdentityResolver(services.people, services.clock, services.logger);
+
+  async function handleTurn(context: TurnContext): Promise<void> {
+    const tenantId = tenantOf(context, services.config.DEFAULT_TENANT_ID);
+    const recipientId = context.activity.recipient?.id;
+    if (!services.botId.value && typeof recipientId === 'string') services.botId.value = recipientId;
+
+    const person = await identity.resolve(context, tenantId);
+    setTurnPerson(context, tenantId, person);
+    if (!person) return answerUnknownPerson(context);
+
+    await saveConversationReference(services, context, tenantId, person);
+    const handled = await app.run(context);
+    if (!handled && context.activity.type === 'message') await context.sendActivity(NOT_UNDERSTOOD_MESSAGE);
+  }
+
+  return { app, handleTurn };
+}
+
+async function answerUnknownPerson(context: TurnContext): Promise<void> {
+  const activity = context.activity;
+  if (activity.type === 'invoke') {
+    await context.sendActivity({
+      type: 'invokeResponse',
+      value: {
+        status: 200,
+        body: {
+          statusCode: 200,
+          type: 'application/vnd.microsoft.activity.message',
+          value: UNKNOWN_PERSON_MESSAGE,
+        },
+      },
+    });
+    return;
+  }
+  const botWasAdded =
+    activity.type === 'conversationUpdate' &&
+    activity.membersAdded?.some((m) => m.id === activity.recipient?.id);
+  const personalInstall = botWasAdded && activity.conversation?.conversationType === 'personal';
+  if (activity.type === 'message' || personalInstall) await context.sendActivity(UNKNOWN_PERSON_MESSAGE);
+}
+
+async function saveConversationReference(
+  services: Services,
+  context: TurnContext,
+  tenantId: string,
+  person: PersonDoc,
+) {
+  const activity = context.activity;
+  const reference = {
+    activityId: undefined,
+    bot: activity.recipient,
+    channelId: activity.channelId,
+    serviceUrl: activity.serviceUrl,
+    locale: activity.locale,
+  };
+  const now = services.clock.now();
+  const conversationType = activity.conversation?.conversationType;
+  if (conversationType === 'channel') {
+    const channelId = (activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
+    if (typeof channelId !== 'string') return;
+    await services.references.save(
+      tenantId,
+      channelKey(channelId),
+      'channel',
+      null,
+      {
+        ...reference,
+        conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId, name: '' },
+      },
+      now,
+    );
+    return;
+  }
+  if (conversationType === 'groupChat') return;
+  await services.references.save(
+    tenantId,
+    personalKey(person._id),
+    'personal',
+    person._id,
+    {
+      ...reference,
+      user: { id: activity.from.id, name: '' },
+      conversation: { ...activity.conversation, name: '' },
+    },
+    now,
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * Adaptive Card templates from cards/, expanded with adaptivecards-templating.
+ * Templates are read once and cached. A card over Teams' message size budget is an error.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ACData from 'adaptivecards-templating';
+import type { AdaptiveCard } from '@microsoft/teams-ai';
+import { CardFactory, type Attachment } from 'botbuilder';
+
+export type { AdaptiveCard };
+
+export const cardsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'cards');
+export const MAX_CARD_BYTES = 80 * 1024;
+
+export class Cards {
+  private readonly templates = new Map<string, ACData.Template>();
+
+  constructor(private readonly dir = cardsDir) {}
+
+  /** The expanded card JSON. */
+  render(name: string, data: object): AdaptiveCard {
+    let template = this.templates.get(name);
+    if (!template) {
+      const json = JSON.parse(readFileSync(path.join(this.dir, `${name}.json`), 'utf8'));
+      template = new ACData.Template(json);
+      this.templates.set(name, template);
+    }
+    const card = template.expand({ $root: data }) as AdaptiveCard;
+    const bytes = Buffer.byteLength(JSON.stringify(card));
+    if (bytes > MAX_CARD_BYTES)
+      throw new Error(`card '${name}' is ${bytes} bytes, over the ${MAX_CARD_BYTES} byte limit`);
+    return card;
+  }
+
+  attachment(name: string, data: object): Attachment {
+    return CardFactory.adaptiveCard(this.render(name, data));
+  }
+
+  /** A message activity carrying one card, ready for the outbox. */
+  activity(name: string, data: object, summary?: string): Record<string, unknown> {
+    return { type: 'message', summary, attachments: [this.attachment(name, data)] };
+  }
+}

@@ -1,0 +1,5 @@
+/** The feature registry: every capability the bot has, in route-matching order. */
+import type { Feature } from './feature.js';
+import { onboardingFeature } from './onboarding/index.js';
+
+export const features: Feature[] = [onboardingFeature];

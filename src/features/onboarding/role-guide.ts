@@ -1,0 +1,41 @@
+/** What the bot does for each role, in words a person would use. */
+import type { CommandInfo } from '../../bot/commands.js';
+import type { PersonDoc, Role } from '../../storage/people-repository.js';
+
+const ROLE_ORDER: Role[] = ['lead', 'admin', 'supervisor', 'ahp-host', 'student'];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  student: 'Student',
+  supervisor: 'Supervisor',
+  'ahp-host': 'AHP host',
+  lead: 'Placement lead',
+  admin: 'Administrator',
+};
+
+const ROLE_SUMMARIES: Record<Role, string> = {
+  student:
+    "Each week I'll send you a short check-in before supervision, help you write reflections mapped to the HCPC standards and the four pillars, book 20-minute conversations with AHPs you haven't met yet, and build your learning journey for your final presentation.",
+  supervisor:
+    "Before each supervision I'll send you a summary of your students' check-ins: who has checked in, how they're doing and what they want to talk about. You can comment, countersign and record the supervision you held.",
+  'ahp-host':
+    "I'll look after your 20-minute conversations with students: publishing slots, confirming bookings, reminders, and a quick feedback question afterwards.",
+  lead: "I'll help you run your cohort: link the cohort's channel, send announcements people acknowledge, run surveys with anonymised results, and see who is keeping up with check-ins.",
+  admin: 'You can import rosters and the AHP directory with the admin tool, and manage cohorts.',
+};
+
+export function primaryRole(person: PersonDoc): Role {
+  return ROLE_ORDER.find((r) => person.roles.includes(r)) ?? 'student';
+}
+
+export function welcomeCardData(person: PersonDoc, commands: CommandInfo[]) {
+  const roles = ROLE_ORDER.filter((r) => person.roles.includes(r));
+  return {
+    name: person.displayName.split(' ')[0] || person.displayName,
+    role: primaryRole(person),
+    roleLabel: roles.map((r) => ROLE_LABELS[r]).join(' · '),
+    summary: roles.map((r) => ROLE_SUMMARIES[r]).join('\n\n'),
+    commands: commands.map((c) => ({ command: c.command, description: c.description })),
+    privacyNote:
+      'Your reflections are private unless you choose to share them. Type "export my data" or "delete my data" at any time.',
+  };
+}

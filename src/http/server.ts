@@ -1,0 +1,98 @@
+/**
+ * restify server: POST /api/messages (Bot Framework), GET /healthz (process up),
+ * GET /readyz (database reachable), feature routes, and in test runs the clock controls.
+ */
+import type { CloudAdapter } from 'botbuilder';
+import restify, { type Server } from 'restify';
+import type { Bot } from '../bot/application.js';
+import { ControllableClock } from '../clock.js';
+import type { Feature } from '../features/feature.js';
+import type { Services } from '../services.js';
+
+export interface HttpServer {
+  server: Server;
+  /** Turns being processed right now. */
+  inflight(): number;
+}
+
+export function createHttpServer(params: {
+  services: Services;
+  adapter: CloudAdapter;
+  bot: Bot;
+  features: Feature[];
+}): HttpServer {
+  const { services, adapter, bot, features } = params;
+  const { config, logger } = services;
+  const server = restify.createServer({ name: 'placement-companion', handleUncaughtExceptions: false });
+  server.server.requestTimeout = config.REQUEST_TIMEOUT_MS;
+  server.server.headersTimeout = Math.min(config.REQUEST_TIMEOUT_MS, 60_000);
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(
+    restify.plugins.bodyParser({
+      maxBodySize: config.BODY_LIMIT_BYTES,
+      mapParams: false,
+      rejectUnknown: true,
+    }),
+  );
+
+  let inflight = 0;
+  server.post('/api/messages', async (req, res) => {
+    if (inflight >= config.MAX_INFLIGHT_TURNS) {
+      res.header('Retry-After', '2');
+      res.send(503, { error: 'busy', message: 'Too many turns in progress; retry shortly.' });
+      return;
+    }
+    if (
+      typeof req.body !== 'object' ||
+      req.body === null ||
+      Array.isArray(req.body) ||
+      typeof req.body.type !== 'string'
+    ) {
+      res.send(400, { error: 'bad_request', message: 'Expected a Bot Framework activity.' });
+      return;
+    }
+    inflight++;
+    try {
+      await adapter.process(req, res as never, (context) => bot.handleTurn(context));
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'http: activity processing failed');
+      if (!res.headersSent) res.send(500, { error: 'internal' });
+    } finally {
+      inflight--;
+    }
+  });
+
+  server.get('/healthz', async (_req, res) => {
+    res.send(200, { status: 'ok' });
+  });
+
+  server.get('/readyz', async (_req, res) => {
+    const ok = await services.database.ping();
+    res.send(ok ? 200 : 503, { status: ok ? 'ready' : 'database unavailable' });
+  });
+
+  if (config.ENABLE_TEST_CLOCK && services.clock instanceof ControllableClock)
+    registerTestControls(server, services, services.clock);
+  for (const feature of features) feature.registerHttp?.(server, services);
+
+  return { server, inflight: () => inflight };
+}
+
+/** Only with ENABLE_TEST_CLOCK (refused by config when an app id is set): e2e tests drive time. */
+function registerTestControls(server: Server, services: Services, clock: ControllableClock) {
+  server.post('/test/clock', async (req, res) => {
+    const body = (req.body ?? {}) as { now?: unknown; advanceMs?: unknown };
+    if (typeof body.now === 'string' && !Number.isNaN(Date.parse(body.now))) clock.set(new Date(body.now));
+    else if (typeof body.advanceMs === 'number') clock.advance(body.advanceMs);
+    else return res.send(400, { error: 'give now (ISO) or advanceMs' });
+    res.send(200, { now: clock.now().toISOString() });
+  });
+  server.post('/test/jobs/run-due', async (_req, res) => {
+    const ran = await services.scheduler.runDue();
+    res.send(200, { ran, now: services.clock.now().toISOString() });
+  });
+  server.post('/test/outbox/drain', async (_req, res) => {
+    await services.sender.drain(30_000);
+    res.send(200, { drained: true });
+  });
+}

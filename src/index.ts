@@ -1,0 +1,59 @@
+/**
+ * Composition root: load config, start the local database when MONGODB_URI is unset,
+ * build the service, listen, and stop gracefully on SIGTERM/SIGINT.
+ */
+import { startLocalDb, type LocalDb } from '../tools/local-db/local-db.js';
+import { createPlacementCompanion } from './app.js';
+import { ControllableClock, systemClock } from './clock.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+
+  let localDb: LocalDb | null = null;
+  let mongoUri = config.MONGODB_URI;
+  if (!mongoUri) {
+    logger.info(
+      { port: config.LOCAL_DB_PORT, data: config.LOCAL_DB_DATA },
+      'MONGODB_URI not set: starting the local database',
+    );
+    localDb = await startLocalDb({ port: config.LOCAL_DB_PORT, dataDir: config.LOCAL_DB_DATA, quiet: true });
+    mongoUri = localDb.uri;
+  }
+
+  const clock = config.ENABLE_TEST_CLOCK ? new ControllableClock() : systemClock;
+  const service = await createPlacementCompanion({ config, logger, mongoUri, clock });
+  const port = await service.listen(config.PORT);
+  logger.info({ port }, `Placement Companion listening on http://${config.HOST}:${port}/api/messages`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    try {
+      await service.stop();
+    } finally {
+      await localDb?.stop();
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(`Placement Companion failed to start: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,416 @@
+/**
+ * The one sender of proactive messages. Workers take due outbox items, claim each with an
+ * insert-if-absent claim document (so two instances never both send the same item), resolve
+ * the conversation, wait for the rate limiter, call the Bot Connector, and record the outcome.
+ *
+ * Crash semantics (chosen deliberately): a graceful stop finishes in-flight sends before
+ * returning, so nobody gets a second copy. After a hard kill, an item that was in flight
+ * stays 'sending' until its lease expires and is then sent again (resend, not report): at
+ * most SENDER_CONCURRENCY people may get a second copy, nobody gets none. The window is
+ * measured by test/proactive/sender-crash.test.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from 'mongodb';
+import type { Logger } from '../logger.js';
+import { collections } from '../storage/collections.js';
+import {
+  personalKey,
+  type ConversationReferencesRepository,
+} from '../storage/conversation-references-repository.js';
+import { isDuplicateKeyError } from '../storage/mongo.js';
+import type { PeopleRepository } from '../storage/people-repository.js';
+import { DeliveryError, type ConnectorClient, type ConnectorTarget } from './connector-client.js';
+import type { Outbox, OutboxItem } from './outbox.js';
+import type { RateLimiter } from './rate-limiter.js';
+
+export interface SenderOptions {
+  concurrency: number;
+  maxAttempts: number;
+  leaseMs: number;
+  pollMs: number;
+  /** Longest wait for the rate limiter while holding a claim; longer waits release the item. */
+  maxInlineWaitMs?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+
+export interface SenderEvents {
+  sent?(item: OutboxItem, activityId: string | null): void | Promise<void>;
+  unreachable?(item: OutboxItem): void | Promise<void>;
+  failed?(item: OutboxItem, error: string): void | Promise<void>;
+}
+
+export interface SenderStats {
+  sent: number;
+  retried: number;
+  throttled: number;
+  failed: number;
+  unreachable: number;
+  claimConflicts: number;
+}
+
+interface ClaimDoc {
+  _id: string;
+  owner: string;
+  at: Date;
+}
+
+export class OutboxSender {
+  readonly stats: SenderStats = {
+    sent: 0,
+    retried: 0,
+    throttled: 0,
+    failed: 0,
+    unreachable: 0,
+    claimConflicts: 0,
+  };
+  private readonly owner = randomUUID();
+  private readonly queue: OutboxItem[] = [];
+  private readonly queued = new Set<string>();
+  private readonly listeners: SenderEvents[] = [];
+  private running = false;
+  private workers: Promise<void>[] = [];
+  private fetching: Promise<void> | null = null;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      outbox: Outbox;
+      connector: ConnectorClient;
+      limiter: RateLimiter;
+      references: ConversationReferencesRepository;
+      people: PeopleRepository;
+      logger: Logger;
+      botId: () => string | null;
+    },
+    private readonly options: SenderOptions,
+  ) {
+    deps.outbox.onEnqueued(() => this.wake());
+  }
+
+  on(events: SenderEvents): void {
+    this.listeners.push(events);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.workers = Array.from({ length: this.options.concurrency }, () => this.workerLoop());
+  }
+
+  /** Graceful: stop taking new items, finish the ones in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await Promise.all(this.workers);
+    this.workers = [];
+    // Items fetched but never claimed stay pending in the database: nothing to undo.
+    this.queue.length = 0;
+    this.queued.clear();
+  }
+
+  /** Delivers everything due now and returns when nothing is left (tests, benchmarks). */
+  async drain(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const left = await this.deps.outbox
+        .collection()
+        .countDocuments({
+          state: { $in: ['pending', 'sending'] },
+          notBefore: { $lte: new Date(Date.now() + 60_000) },
+        });
+      if (left === 0) return;
+      this.wake();
+      await sleep(25);
+    }
+    throw new Error('OutboxSender.drain: timed out');
+  }
+
+  private wake(): void {
+    for (const waiter of this.waiters) waiter();
+    this.waiters.clear();
+  }
+
+  private async workerLoop(): Promise<void> {
+    while (this.running) {
+      const item = this.queue.shift();
+      if (!item) {
+        await this.refill();
+        if (this.queue.length === 0 && this.running) await this.idle();
+        continue;
+      }
+      this.queued.delete(item._id);
+      try {
+        await this.process(item);
+      } catch (err) {
+        // Database trouble mid-delivery: the lease expires and the item is taken again.
+        this.deps.logger.warn(
+          { err: (err as Error).message, itemId: item._id },
+          'outbox: delivery step failed',
+        );
+        await sleep(200);
+      }
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.options.pollMs);
+      this.waiters.add(done);
+    });
+  }
+
+  /** One scan fetches a batch of due items for all workers (cheap on every database). */
+  private refill(): Promise<void> {
+    this.fetching ??= (async () => {
+      try {
+        const now = new Date();
+        const due = await this.deps.outbox
+          .collection()
+          .find({
+            $or: [
+              { state: 'pending', notBefore: { $lte: now } },
+              { state: 'sending', leaseUntil: { $lt: now } },
+            ],
+          })
+          .limit(Math.max(50, this.options.concurrency * 8))
+          .toArray();
+        due.sort((a, b) => a.notBefore.getTime() - b.notBefore.getTime());
+        for (const item of due) {
+          if (this.queued.has(item._id)) continue;
+          this.queued.add(item._id);
+          this.queue.push(item);
+        }
+      } catch (err) {
+        this.deps.logger.warn({ err: (err as Error).message }, 'outbox: cannot read due items');
+        await sleep(500);
+      } finally {
+        this.fetching = null;
+      }
+    })();
+    return this.fetching;
+  }
+
+  /** Insert-if-absent on `<item id>#<claim number>`: exactly one worker anywhere wins it. */
+  private async claim(item: OutboxItem): Promise<boolean> {
+    const claimId = `${item._id}#${item.claims}`;
+    try {
+      await this.deps.db
+        .collection<ClaimDoc>(collections.outboxClaims.name)
+        .insertOne({ _id: claimId, owner: this.owner, at: new Date() });
+    } catch (err) {
+      if (isDuplicateKeyError(err)) {
+        this.stats.claimConflicts++;
+        return false;
+      }
+      throw err;
+    }
+    item.claims += 1;
+    item.state = 'sending';
+    await this.update(item, {
+      state: 'sending',
+      claims: item.claims,
+      leaseUntil: new Date(Date.now() + this.options.leaseMs),
+    });
+    return true;
+  }
+
+  private async process(item: OutboxItem): Promise<void> {
+    if (!(await this.claim(item))) return;
+
+    let target: ConnectorTarget | null;
+    try {
+      target = await this.resolveTarget(item);
+    } catch (err) {
+      return this.handleError(item, err);
+    }
+    if (!target)
+      return this.finish(item, 'failed', {
+        lastError: 'no conversation with this recipient (app not installed)',
+      });
+
+    // Wait for the rate limiter while holding the claim, but never for long.
+    for (;;) {
+      const wait = this.deps.limiter.tryAcquire(item.tenantId, target.conversationId);
+      if (wait === 0) break;
+      if (wait > (this.options.maxInlineWaitMs ?? 2000) || !this.running) {
+        this.stats.throttled++;
+        return this.release(item, wait, null);
+      }
+      await sleep(wait);
+    }
+
+    try {
+      const activityId = await this.deliver(item, target);
+      this.stats.sent++;
+      await this.finish(item, 'sent', {
+        sentActivityId: activityId,
+        conversationId: target.conversationId,
+        serviceUrl: target.serviceUrl,
+        sentAt: new Date(),
+        lastStatus: 200,
+        lastError: null,
+      });
+      for (const l of this.listeners) await l.sent?.(item, activityId);
+    } catch (err) {
+      await this.handleError(item, err, target);
+    }
+  }
+
+  private async deliver(item: OutboxItem, target: ConnectorTarget): Promise<string | null> {
+    if (item.op === 'send') {
+      const activity = { type: 'message', ...(item.activity ?? {}) };
+      return (await this.deps.connector.send(target, activity)).id;
+    }
+    const original = item.originalItemId
+      ? await this.deps.outbox.byId(item.tenantId, item.originalItemId)
+      : null;
+    if (!original?.sentActivityId) throw new DeliveryError(404, 'the original message was never delivered');
+    if (item.op === 'update') {
+      await this.deps.connector.update(target, original.sentActivityId, {
+        type: 'message',
+        ...(item.activity ?? {}),
+      });
+    } else {
+      await this.deps.connector.delete(target, original.sentActivityId);
+    }
+    return original.sentActivityId;
+  }
+
+  private async resolveTarget(item: OutboxItem): Promise<ConnectorTarget | null> {
+    if (item.op !== 'send' && item.originalItemId) {
+      const original = await this.deps.outbox.byId(item.tenantId, item.originalItemId);
+      if (original && (original.state === 'pending' || original.state === 'sending')) {
+        // The original is still on its way: change it once it has landed.
+        throw new DeliveryError(409, 'original not delivered yet', 2000);
+      }
+      if (original?.conversationId && original.serviceUrl) {
+        return { conversationId: original.conversationId, serviceUrl: original.serviceUrl };
+      }
+      return null;
+    }
+    const key = item.target.kind === 'person' ? personalKey(item.target.personId) : item.target.key;
+    const ref = await this.deps.references.get(item.tenantId, key);
+    if (ref?.reference.conversation?.id && ref.reference.serviceUrl) {
+      return { conversationId: ref.reference.conversation.id, serviceUrl: ref.reference.serviceUrl };
+    }
+    if (item.target.kind === 'person')
+      return this.createPersonalConversation(item.tenantId, item.target.personId);
+    return null;
+  }
+
+  /** A person we know from Teams (a channel roster) but who never chatted with the bot. */
+  private async createPersonalConversation(
+    tenantId: string,
+    personId: string,
+  ): Promise<ConnectorTarget | null> {
+    const person = await this.deps.people.byId(tenantId, personId);
+    const botId = this.deps.botId();
+    if (!person?.teamsUserId || !botId) return null;
+    const anyRef = await this.deps.references
+      .scope(tenantId)
+      .findOne({ 'reference.serviceUrl': { $exists: true } }, { sort: { updatedAt: -1 } });
+    const serviceUrl = anyRef?.reference.serviceUrl;
+    if (!serviceUrl) return null;
+    const { id } = await this.deps.connector.createPersonalConversation(serviceUrl, {
+      tenantId,
+      botId,
+      userId: person.teamsUserId,
+    });
+    await this.deps.references.save(
+      tenantId,
+      personalKey(personId),
+      'personal',
+      personId,
+      {
+        serviceUrl,
+        channelId: 'msteams',
+        conversation: { id, conversationType: 'personal', tenantId, isGroup: false, name: '' },
+        bot: { id: botId, name: '' },
+        user: { id: person.teamsUserId, name: '' },
+      },
+      new Date(),
+    );
+    return { conversationId: id, serviceUrl };
+  }
+
+  private async handleError(item: OutboxItem, err: unknown, target?: ConnectorTarget): Promise<void> {
+    const error = err instanceof DeliveryError ? err : new DeliveryError(0, (err as Error).message);
+    if (error.status === 409) return this.release(item, error.retryAfterMs ?? 2000, null);
+    if (error.status === 403) {
+      this.stats.unreachable++;
+      if (item.personId) await this.deps.people.markUnreachable(item.tenantId, item.personId, new Date());
+      await this.finish(item, 'unreachable', {
+        lastStatus: 403,
+        lastError: 'the person blocked or removed the bot',
+      });
+      for (const l of this.listeners) await l.unreachable?.(item);
+      return;
+    }
+    if (error.status === 429) {
+      const wait = error.retryAfterMs ?? 1000;
+      if (target) this.deps.limiter.block(target.conversationId, wait);
+      this.stats.throttled++;
+      return this.release(item, wait, 429);
+    }
+    if (error.transient) {
+      const failures = item.failures + 1;
+      if (failures < this.options.maxAttempts) {
+        this.stats.retried++;
+        return this.release(item, this.backoff(failures), error.status, failures, error.message);
+      }
+    }
+    this.stats.failed++;
+    await this.finish(item, 'failed', {
+      failures: item.failures + 1,
+      lastStatus: error.status,
+      lastError: error.message,
+    });
+    for (const l of this.listeners) await l.failed?.(item, error.message);
+  }
+
+  /** Full-jitter exponential backoff. */
+  private backoff(failures: number): number {
+    const base = this.options.backoffBaseMs ?? 500;
+    const max = this.options.backoffMaxMs ?? 60_000;
+    const ceiling = Math.min(max, base * 2 ** (failures - 1));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+
+  private release(
+    item: OutboxItem,
+    delayMs: number,
+    status: number | null,
+    failures = item.failures,
+    lastError: string | null = item.lastError,
+  ) {
+    return this.update(item, {
+      state: 'pending',
+      notBefore: new Date(Date.now() + delayMs),
+      leaseUntil: null,
+      failures,
+      lastStatus: status,
+      lastError,
+    });
+  }
+
+  private finish(item: OutboxItem, state: OutboxItem['state'], fields: Partial<OutboxItem>) {
+    return this.update(item, { state, leaseUntil: null, ...fields });
+  }
+
+  /** By _id alone: we hold the claim, and it is the local database's fast path. */
+  private async update(item: OutboxItem, fields: Partial<OutboxItem>): Promise<void> {
+    Object.assign(item, fields);
+    await this.deps.outbox
+      .collection()
+      .updateOne({ _id: item._id }, { $set: { ...fields, updatedAt: new Date() } });
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,98 @@
+/**
+ * Teams' documented limits for proactive messages, enforced in this process:
+ * per conversation about 7 messages / 1 s and 60 / 30 s, per app per tenant 50 requests / s
+ * (configurable). Sliding windows of real send times, plus a per-conversation block set from
+ * a 429's Retry-After. Several instances each enforce their own share: set the tenant rate
+ * to (limit ÷ instances) when scaling out.
+ */
+export interface Window {
+  limit: number;
+  ms: number;
+}
+
+export const CONVERSATION_WINDOWS: Window[] = [
+  { limit: 7, ms: 1000 },
+  { limit: 60, ms: 30_000 },
+];
+
+class SlidingLog {
+  private readonly times: number[] = [];
+
+  constructor(private readonly windows: Window[]) {}
+
+  /** ms until one more event fits in every window (0 = fits now). */
+  waitFor(now: number): number {
+    let wait = 0;
+    for (const w of this.windows) {
+      const inWindow = this.countSince(now - w.ms);
+      if (inWindow >= w.limit) {
+        const oldestBlocking = this.times[this.times.length - w.limit];
+        wait = Math.max(wait, oldestBlocking + w.ms - now + 1);
+      }
+    }
+    return wait;
+  }
+
+  record(now: number): void {
+    this.times.push(now);
+    const longest = Math.max(...this.windows.map((w) => w.ms));
+    while (this.times.length > 0 && this.times[0] <= now - longest) this.times.shift();
+  }
+
+  idleSince(now: number): boolean {
+    const longest = Math.max(...this.windows.map((w) => w.ms));
+    return this.times.length === 0 || this.times[this.times.length - 1] <= now - longest;
+  }
+
+  private countSince(since: number): number {
+    let n = 0;
+    for (let i = this.times.length - 1; i >= 0 && this.times[i] > since; i--) n++;
+    return n;
+  }
+}
+
+export class RateLimiter {
+  private readonly tenants = new Map<string, SlidingLog>();
+  private readonly conversations = new Map<string, SlidingLog>();
+  private readonly blockedUntil = new Map<string, number>();
+  private lastSweep = 0;
+
+  constructor(
+    private readonly tenantPerSecond: number,
+    private readonly conversationWindows: Window[] = CONVERSATION_WINDOWS,
+    private readonly clock: () => number = () => Date.now(),
+  ) {}
+
+  /** Takes a slot and returns 0, or returns the ms to wait and takes nothing. */
+  tryAcquire(tenantId: string, conversationId: string): number {
+    const now = this.clock();
+    this.sweep(now);
+    const tenant = this.log(this.tenants, tenantId, [{ limit: this.tenantPerSecond, ms: 1000 }]);
+    const conversation = this.log(this.conversations, conversationId, this.conversationWindows);
+    const blocked = Math.max(0, (this.blockedUntil.get(conversationId) ?? 0) - now);
+    const wait = Math.max(blocked, tenant.waitFor(now), conversation.waitFor(now));
+    if (wait > 0) return wait;
+    tenant.record(now);
+    conversation.record(now);
+    return 0;
+  }
+
+  /** Nothing is sent to this conversation before `ms` from now (a 429's Retry-After). */
+  block(conversationId: string, ms: number): void {
+    const until = this.clock() + ms;
+    this.blockedUntil.set(conversationId, Math.max(until, this.blockedUntil.get(conversationId) ?? 0));
+  }
+
+  private log(map: Map<string, SlidingLog>, key: string, windows: Window[]): SlidingLog {
+    let log = map.get(key);
+    if (!log) map.set(key, (log = new SlidingLog(windows)));
+    return log;
+  }
+
+  private sweep(now: number): void {
+    if (now - this.lastSweep < 30_000) return;
+    this.lastSweep = now;
+    for (const [key, log] of this.conversations) if (log.idleSince(now)) this.conversations.delete(key);
+    for (const [key, until] of this.blockedUntil) if (until <= now) this.blockedUntil.delete(key);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The service container handed to every feature: repositories, the two shared engines
+ * (scheduler and outbox sender), cards, and each feature's service. Built once in app.ts.
+ * Features use each other only through the services listed here.
+ */
+import type { Db } from 'mongodb';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { Cards } from './bot/cards.js';
+import { CommandRegistry } from './bot/commands.js';
+import { Scheduler } from './jobs/scheduler.js';
+import type { ConnectorClient } from './proactive/connector-client.js';
+import { Outbox } from './proactive/outbox.js';
+import { OutboxSender } from './proactive/outbox-sender.js';
+import { RateLimiter } from './proactive/rate-limiter.js';
+import { AuditRepository } from './storage/audit-repository.js';
+import { CohortsRepository } from './storage/cohorts-repository.js';
+import { ConversationReferencesRepository } from './storage/conversation-references-repository.js';
+import type { Database } from './storage/mongo.js';
+import { PeopleRepository } from './storage/people-repository.js';
+import { SupervisionLinksRepository } from './storage/supervision-links-repository.js';
+
+export interface CoreServices {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  database: Database;
+  db: Db;
+  cards: Cards;
+  commands: CommandRegistry;
+  people: PeopleRepository;
+  cohorts: CohortsRepository;
+  supervisions: SupervisionLinksRepository;
+  references: ConversationReferencesRepository;
+  audit: AuditRepository;
+  outbox: Outbox;
+  sender: OutboxSender;
+  scheduler: Scheduler;
+  /** The bot's own id once known (app id, or the recipient id of the first activity). */
+  botId: { value: string | null };
+}
+
+export type Services = CoreServices;
+
+export function createServices(params: {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  database: Database;
+  connector: ConnectorClient;
+}): Services {
+  const { config, clock, logger, database, connector } = params;
+  const db = database.db;
+  const people = new PeopleRepository(db);
+  const references = new ConversationReferencesRepository(db);
+  const outbox = new Outbox(db);
+  const botId = { value: config.MicrosoftAppId ? `28:${config.MicrosoftAppId}` : null };
+  const sender = new OutboxSender(
+    {
+      db,
+      outbox,
+      connector,
+      limiter: new RateLimiter(config.SENDER_TENANT_RPS),
+      references,
+      people,
+      logger,
+      botId: () => botId.value,
+    },
+    {
+      concurrency: config.SENDER_CONCURRENCY,
+      maxAttempts: config.SENDER_MAX_ATTEMPTS,
+      leaseMs: 60_000,
+      pollMs: 1000,
+    },
+  );
+  const scheduler = new Scheduler(db, clock, logger, {
+    pollMs: config.JOBS_POLL_MS,
+    leaseMs: config.JOBS_LEASE_MS,
+  });
+  return {
+    config,
+    clock,
+    logger,
+    database,
+    db,
+    cards: new Cards(),
+    commands: new CommandRegistry(),
+    people,
+    cohorts: new CohortsRepository(db),
+    supervisions: new SupervisionLinksRepository(db),
+    references,
+    audit: new AuditRepository(db),
+    outbox,
+    sender,
+    scheduler,
+    botId,
+  };
+}

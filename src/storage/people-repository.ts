@@ -1,0 +1,176 @@
+/** People of a tenant: imported by email, linked to their Teams identity on first contact. */
+import type { Db } from 'mongodb';
+import { collections } from './collections.js';
+import { tenantDocId, type BaseDoc } from './documents.js';
+import { TenantScope } from './tenant-scope.js';
+
+export const ROLES = ['student', 'supervisor', 'ahp-host', 'lead', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface PersonDoc extends BaseDoc {
+  email: string;
+  displayName: string;
+  roles: Role[];
+  profession: string;
+  cohortId: string | null;
+  timeZone: string | null;
+  teamsUserId?: string;
+  aadObjectId?: string;
+  /** Set when Teams answered 403: the person blocked or removed the bot. */
+  unreachableSince?: Date | null;
+}
+
+export interface PersonImport {
+  email: string;
+  displayName: string;
+  roles: Role[];
+  profession: string;
+  cohortId: string | null;
+  timeZone: string | null;
+}
+
+export class PeopleRepository {
+  constructor(private readonly db: Db) {}
+
+  scope(tenantId: string) {
+    return new TenantScope(this.db.collection<PersonDoc>(collections.people.name), tenantId);
+  }
+
+  /** Upsert by email; returns true when something changed (so a re-import changes nothing). */
+  async upsertByEmail(
+    tenantId: string,
+    person: PersonImport,
+    now: Date,
+  ): Promise<'inserted' | 'updated' | 'unchanged'> {
+    const scope = this.scope(tenantId);
+    const email = person.email.toLowerCase();
+    const fields = { ...person, email };
+    const unchanged = await scope.findOne({ email, ...fieldsFilter(fields) });
+    if (unchanged) return 'unchanged';
+    const result = await scope.updateOne(
+      { email },
+      {
+        $set: { ...fields, updatedAt: now },
+        $setOnInsert: { _id: tenantDocId(tenantId), schemaVersion: 1, createdAt: now },
+      },
+      { upsert: true },
+    );
+    return result.upsertedCount > 0 ? 'inserted' : 'updated';
+  }
+
+  /**
+   * Upsert by email adding one role and keeping any others (e.g. an AHP host who is also a
+   * lead). A new person gets `profile`; someone known only in this role keeps `profile` in
+   * step; anyone else keeps the name and profession their own import gave them.
+   */
+  async addRoleByEmail(
+    tenantId: string,
+    email: string,
+    role: Role,
+    profile: { displayName: string; profession: string },
+    now: Date,
+  ): Promise<{ id: string; outcome: 'inserted' | 'updated' | 'unchanged' }> {
+    const scope = this.scope(tenantId);
+    const lower = email.toLowerCase();
+    const created = await scope.updateOne(
+      { email: lower },
+      {
+        $setOnInsert: {
+          _id: tenantDocId(tenantId),
+          ...profile,
+          roles: [role],
+          cohortId: null,
+          timeZone: null,
+          schemaVersion: 1,
+          createdAt: now,
+          updatedAt: now,
+        },
+      },
+      { upsert: true },
+    );
+    if (created.upsertedCount > 0) return { id: String(created.upsertedId), outcome: 'inserted' };
+    const added = await scope.updateOne(
+      { email: lower, roles: { $ne: role } },
+      { $addToSet: { roles: role }, $set: { updatedAt: now } },
+    );
+    const synced = await scope.updateOne(
+      {
+        email: lower,
+        roles: [role],
+        $or: [{ displayName: { $ne: profile.displayName } }, { profession: { $ne: profile.profession } }],
+      },
+      { $set: { ...profile, updatedAt: now } },
+    );
+    const person = await scope.findOne({ email: lower });
+    if (!person) throw new Error(`addRoleByEmail: ${lower} vanished during the update`);
+    return {
+      id: person._id,
+      outcome: added.modifiedCount + synced.modifiedCount > 0 ? 'updated' : 'unchanged',
+    };
+  }
+
+  byId(tenantId: string, id: string) {
+    return this.scope(tenantId).findOne({ _id: id });
+  }
+
+  byEmail(tenantId: string, email: string) {
+    return this.scope(tenantId).findOne({ email: email.toLowerCase() });
+  }
+
+  byAadObjectId(tenantId: string, aadObjectId: string) {
+    return this.scope(tenantId).findOne({ aadObjectId });
+  }
+
+  byTeamsUserId(tenantId: string, teamsUserId: string) {
+    return this.scope(tenantId).findOne({ teamsUserId });
+  }
+
+  byIds(tenantId: string, ids: string[]) {
+    return this.scope(tenantId)
+      .find({ _id: { $in: ids } })
+      .toArray();
+  }
+
+  inCohort(tenantId: string, cohortId: string, role?: Role) {
+    return this.scope(tenantId)
+      .find(role ? { cohortId, roles: role } : { cohortId })
+      .sort({ displayName: 1 })
+      .toArray();
+  }
+
+  withRole(tenantId: string, role: Role) {
+    return this.scope(tenantId).find({ roles: role }).sort({ displayName: 1 }).toArray();
+  }
+
+  all(tenantId: string) {
+    return this.scope(tenantId).find({}).sort({ email: 1 }).toArray();
+  }
+
+  async linkTeamsIdentity(
+    tenantId: string,
+    personId: string,
+    ids: { teamsUserId: string; aadObjectId?: string },
+    now: Date,
+  ) {
+    const set: Partial<PersonDoc> = { teamsUserId: ids.teamsUserId, updatedAt: now, unreachableSince: null };
+    if (ids.aadObjectId) set.aadObjectId = ids.aadObjectId;
+    return this.scope(tenantId).findOneAndUpdate({ _id: personId }, { $set: set });
+  }
+
+  async markUnreachable(tenantId: string, personId: string, now: Date) {
+    await this.scope(tenantId).updateOne(
+      { _id: personId },
+      { $set: { unreachableSince: now, updatedAt: now } },
+    );
+  }
+}
+
+function fieldsFilter(fields: PersonImport) {
+  return {
+    displayName: fields.displayName,
+    profession: fields.profession,
+    cohortId: fields.cohortId,
+    timeZone: fields.timeZone,
+    roles: { $size: fields.roles.length, $all: fields.roles },
+  };
+}
