@@ -22,10 +22,13 @@ import {
 } from './csv-table.js';
 import {
   COHORT_COLUMNS,
+  cohortColumnSchemas,
   cohortRowSchema,
   DIRECTORY_COLUMNS,
+  hostColumnSchemas,
   hostRowSchema,
   PEOPLE_COLUMNS,
+  personColumnSchemas,
   personRowSchema,
   type CohortRow,
   type HostRow,
@@ -95,6 +98,12 @@ interface Valid<T> {
   data: T;
 }
 
+/** Every row with the columns that parsed, so cross-row checks also cover rows with other errors. */
+interface Partly<T> {
+  row: number;
+  fields: Partial<T>;
+}
+
 export class RosterImportService {
   constructor(private readonly deps: RosterImportDeps) {}
 
@@ -109,31 +118,46 @@ export class RosterImportService {
     const cohortTable = readCsvTable(files.cohortsCsv, 'cohorts', COHORT_COLUMNS);
     const peopleTable = readCsvTable(files.peopleCsv, 'people', PEOPLE_COLUMNS);
     errors.push(...cohortTable.errors, ...peopleTable.errors);
-    const cohortRows = validateRows(cohortTable.rows, cohortRowSchema, 'cohorts', errors);
-    const personRows = validateRows(peopleTable.rows, personRowSchema, 'people', errors);
+    const cohortRows = validateRows(
+      cohortTable.rows,
+      cohortRowSchema,
+      cohortColumnSchemas,
+      'cohorts',
+      errors,
+    );
+    const personRows = validateRows(peopleTable.rows, personRowSchema, personColumnSchemas, 'people', errors);
 
     // 2. Across rows and against what is stored.
-    rejectDuplicates(cohortRows, (c) => c.cohort, 'cohorts', 'cohort', 'cohort', errors);
-    rejectDuplicates(personRows, (p) => p.email, 'people', 'email', 'person', errors);
+    rejectDuplicates(cohortRows.all, (c) => c.cohort, 'cohorts', 'cohort', 'cohort', errors);
+    rejectDuplicates(personRows.all, (p) => p.email, 'people', 'email', 'person', errors);
     const storedCohorts = new Map((await cohorts.all(tenantId)).map((c) => [c.name, c]));
-    const fileCohorts = new Set(cohortRows.map((c) => c.data.cohort));
-    const filePeople = new Map(personRows.map((p) => [p.data.email, p.data]));
-    const referenced = [...new Set(personRows.flatMap((p) => [p.data.email, ...p.data.supervisor_email]))];
+    const fileCohorts = new Set(cohortRows.all.map((c) => c.fields.cohort));
+    const filePeople = new Map(personRows.all.map((p) => [p.fields.email, p.fields]));
+    const referenced = [
+      ...new Set(
+        personRows.all.flatMap((p) => [
+          ...(p.fields.email ? [p.fields.email] : []),
+          ...(p.fields.supervisor_email ?? []),
+        ]),
+      ),
+    ];
     const storedPeople = await this.peopleByEmail(tenantId, referenced);
 
-    for (const { row, data } of personRows) {
-      if (data.cohort !== null && !fileCohorts.has(data.cohort) && !storedCohorts.has(data.cohort)) {
+    for (const { row, fields } of personRows.all) {
+      const cohort = fields.cohort;
+      if (cohort && !fileCohorts.has(cohort) && !storedCohorts.has(cohort)) {
         errors.push({
           file: 'people',
           row,
           column: 'cohort',
-          message: `unknown cohort "${data.cohort}": not in the cohorts file and not already imported`,
+          message: `unknown cohort "${cohort}": not in the cohorts file and not already imported`,
         });
       }
-      for (const email of data.supervisor_email) {
+      for (const email of fields.supervisor_email ?? []) {
         const inFile = filePeople.get(email);
-        const stored = storedPeople.get(email);
-        const roles: readonly Role[] | undefined = inFile?.roles ?? stored?.roles;
+        // A person in the file is judged by the file (their own row reports a bad roles column).
+        const roles: readonly Role[] | undefined = inFile ? inFile.roles : storedPeople.get(email)?.roles;
+        if (inFile && !roles) continue;
         if (!roles) {
           errors.push({
             file: 'people',
@@ -157,7 +181,7 @@ export class RosterImportService {
     const now = this.deps.clock.now();
     const cohortCounts = zeroCounts();
     const cohortIds = new Map([...storedCohorts].map(([name, c]) => [name, c._id]));
-    for (const { data } of cohortRows) {
+    for (const { data } of cohortRows.valid) {
       const stored = storedCohorts.get(data.cohort);
       const { id, outcome } = await cohorts.upsertByName(tenantId, toCohortImport(data, stored), now);
       cohortIds.set(data.cohort, id);
@@ -166,7 +190,7 @@ export class RosterImportService {
 
     const activeHosts = new Set((await directory.active(tenantId)).map((h) => h.email));
     const peopleCounts = zeroCounts();
-    for (const { data } of personRows) {
+    for (const { data } of personRows.valid) {
       // The directory import made them a host; a people.csv without that role must not undo it.
       const roles =
         activeHosts.has(data.email) && !data.roles.includes('ahp-host')
@@ -192,7 +216,7 @@ export class RosterImportService {
       [...(await this.peopleByEmail(tenantId, referenced))].map(([email, p]) => [email, p._id]),
     );
     const linkCounts: LinkCounts = { added: 0, removed: 0, unchanged: 0 };
-    for (const { data } of personRows) {
+    for (const { data } of personRows.valid) {
       const studentId = ids.get(data.email)!;
       const supervisorIds = data.supervisor_email.map((e) => ids.get(e)!);
       linkCounts.removed += await supervisions.unlinkAllExcept(tenantId, studentId, supervisorIds);
@@ -210,14 +234,14 @@ export class RosterImportService {
     const errors: RowError[] = [];
     const table = readCsvTable(csv, 'directory', DIRECTORY_COLUMNS);
     errors.push(...table.errors);
-    const hostRows = validateRows(table.rows, hostRowSchema, 'directory', errors);
-    rejectDuplicates(hostRows, (h) => h.email, 'directory', 'email', 'host', errors);
+    const hostRows = validateRows(table.rows, hostRowSchema, hostColumnSchemas, 'directory', errors);
+    rejectDuplicates(hostRows.all, (h) => h.email, 'directory', 'email', 'host', errors);
     if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
 
     const now = this.deps.clock.now();
     const hostCounts = zeroCounts();
     const peopleCounts = zeroCounts();
-    for (const { data } of hostRows) {
+    for (const { data } of hostRows.valid) {
       const person = await people.addRoleByEmail(
         tenantId,
         data.email,
@@ -231,7 +255,7 @@ export class RosterImportService {
     }
     const deactivated = await directory.deactivateAllExcept(
       tenantId,
-      hostRows.map((h) => h.data.email),
+      hostRows.valid.map((h) => h.data.email),
       now,
     );
     return { ok: true, hosts: { ...hostCounts, deactivated }, people: peopleCounts };
@@ -311,40 +335,56 @@ export class RosterImportService {
 function validateRows<S extends z.ZodTypeAny>(
   rows: CsvRow[],
   schema: S,
+  columns: Record<string, z.ZodTypeAny>,
   file: CsvFileKind,
   errors: RowError[],
-): Valid<z.output<S>>[] {
+): { valid: Valid<z.output<S>>[]; all: Partly<z.output<S>>[] } {
   const valid: Valid<z.output<S>>[] = [];
+  const all: Partly<z.output<S>>[] = [];
   for (const { row, values } of rows) {
     const result = schema.safeParse(values);
     if (result.success) {
       valid.push({ row, data: result.data });
+      all.push({ row, fields: result.data });
       continue;
     }
     const reported = new Set<string>();
     for (const issue of result.error.issues) {
       const column = issue.path.length > 0 ? String(issue.path[0]) : null;
-      const key = `${column}\u0000${issue.message}`;
+      const message = sentenceCase(issue.message);
+      const key = `${column}\u0000${message}`;
       if (reported.has(key)) continue;
       reported.add(key);
-      errors.push({ file, row, column, message: issue.message });
+      errors.push({ file, row, column, message });
     }
+    const fields: Record<string, unknown> = {};
+    for (const [column, columnSchema] of Object.entries(columns)) {
+      const parsed = columnSchema.safeParse(values[column] ?? '');
+      if (parsed.success) fields[column] = parsed.data;
+    }
+    all.push({ row, fields: fields as Partial<z.output<S>> });
   }
-  return valid;
+  return { valid, all };
 }
 
-/** Reports every later row that repeats a key, pointing at the first; keeps only the first. */
+/** 'Required' -> 'required', as messages follow "column C: "; leaves 'FTSU ...' alone. */
+function sentenceCase(message: string): string {
+  return /^[A-Z][a-z]/.test(message) ? message[0]!.toLowerCase() + message.slice(1) : message;
+}
+
+/** Reports every later row that repeats a key, pointing at the first. */
 function rejectDuplicates<T>(
-  rows: Valid<T>[],
-  key: (data: T) => string,
+  rows: Partly<T>[],
+  key: (fields: Partial<T>) => string | undefined,
   file: CsvFileKind,
   column: string,
   what: string,
   errors: RowError[],
 ) {
   const first = new Map<string, number>();
-  for (const { row, data } of rows) {
-    const k = key(data);
+  for (const { row, fields } of rows) {
+    const k = key(fields);
+    if (k === undefined) continue;
     const earlier = first.get(k);
     if (earlier === undefined) first.set(k, row);
     else errors.push({ file, row, column, message: `duplicate ${what} "${k}" (first on row ${earlier})` });

@@ -75,50 +75,50 @@ export const COHORT_COLUMNS = {
   optional: ['non_placement_dates', 'time_zone', 'teams_channel_id'],
 } as const;
 
-export const cohortRowSchema = z
-  .object({
-    cohort: required(100),
-    start_date: isoDateText,
-    weeks: wholeNumber(1, 52),
-    clinical_days: parsedWith(parseWeekdays),
-    leadership_days: parsedWith(parseWeekdays),
-    non_placement_dates: z
-      .string()
-      .transform(splitList)
-      .superRefine((dates, ctx) => {
-        const bad = dates.filter((d) => !isIsoDate(d));
-        if (bad.length > 0) {
-          ctx.addIssue({
-            code: z.ZodIssueCode.custom,
-            message: `${bad.map((d) => `"${d}"`).join(', ')} ${bad.length === 1 ? 'is not a date' : 'are not dates'} in YYYY-MM-DD form (separate dates with ;)`,
-          });
-        }
-      })
-      .transform((dates) => [...new Set(dates)].sort()),
-    supervision: parsedWith(parseSupervision),
-    time_zone: timeZone.transform((v) => v || DEFAULT_TIME_ZONE),
-    teams_channel_id: optional(300),
-  })
-  .superRefine((row, ctx) => {
-    // zod runs this even when a field failed above; only compare fields that parsed.
-    if (!Array.isArray(row.clinical_days) || !Array.isArray(row.leadership_days)) return;
-    const both = row.clinical_days.filter((d) => row.leadership_days.includes(d));
-    if (both.length > 0) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['leadership_days'],
-        message: `${both.join(', ')} cannot be both a clinical and a leadership day`,
-      });
-    }
-    if (row.clinical_days.length + row.leadership_days.length === 0) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['clinical_days'],
-        message: 'a cohort needs at least one clinical or leadership weekday',
-      });
-    }
-  });
+const cohortFields = z.object({
+  cohort: required(100),
+  start_date: isoDateText,
+  weeks: wholeNumber(1, 52),
+  clinical_days: parsedWith(parseWeekdays),
+  leadership_days: parsedWith(parseWeekdays),
+  non_placement_dates: z
+    .string()
+    .transform(splitList)
+    .superRefine((dates, ctx) => {
+      const bad = dates.filter((d) => !isIsoDate(d));
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `${bad.map((d) => `"${d}"`).join(', ')} ${bad.length === 1 ? 'is not a date' : 'are not dates'} in YYYY-MM-DD form (separate dates with ;)`,
+        });
+      }
+    })
+    .transform((dates) => [...new Set(dates)].sort()),
+  supervision: parsedWith(parseSupervision),
+  time_zone: timeZone.transform((v) => v || DEFAULT_TIME_ZONE),
+  teams_channel_id: optional(300),
+});
+export const cohortRowSchema = cohortFields.superRefine((row, ctx) => {
+  // zod runs this even when a field failed above; only compare fields that parsed.
+  if (!Array.isArray(row.clinical_days) || !Array.isArray(row.leadership_days)) return;
+  const both = row.clinical_days.filter((d) => row.leadership_days.includes(d));
+  if (both.length > 0) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['leadership_days'],
+      message: `${both.join(', ')} cannot be both a clinical and a leadership day`,
+    });
+  }
+  if (row.clinical_days.length + row.leadership_days.length === 0) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['clinical_days'],
+      message: 'a cohort needs at least one clinical or leadership weekday',
+    });
+  }
+});
 export type CohortRow = z.output<typeof cohortRowSchema>;
+export const cohortColumnSchemas = cohortFields.shape;
 
 export const PEOPLE_COLUMNS = {
   required: ['email', 'display_name', 'roles', 'profession', 'cohort', 'supervisor_email'],
@@ -158,46 +158,46 @@ const emailList = z.string().transform((text, ctx) => {
   return [...new Set(parts)];
 });
 
-export const personRowSchema = z
-  .object({
-    email,
-    display_name: required(200),
-    roles,
-    profession: required(100),
-    cohort: optional(100),
-    supervisor_email: emailList,
-    time_zone: timeZone.transform((v) => v || null),
-  })
-  .superRefine((row, ctx) => {
-    // zod runs this even when a field failed above; only look at fields that parsed.
-    if (!Array.isArray(row.roles) || !Array.isArray(row.supervisor_email)) return;
-    const student = row.roles.includes('student');
-    if (student && row.cohort === null) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cohort'], message: 'required for a student' });
-    }
-    if (!student && row.supervisor_email.length > 0) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['supervisor_email'],
-        message: 'only students have supervisors: leave it empty or add the student role',
-      });
-    }
-    if (row.supervisor_email.includes(row.email)) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['supervisor_email'],
-        message: 'a person cannot supervise themselves',
-      });
-    }
-  });
+const personFields = z.object({
+  email,
+  display_name: required(200),
+  roles,
+  profession: required(100),
+  cohort: optional(100),
+  supervisor_email: emailList,
+  time_zone: timeZone.transform((v) => v || null),
+});
+export const personRowSchema = personFields.superRefine((row, ctx) => {
+  // zod runs this even when a field failed above; only look at fields that parsed.
+  if (!Array.isArray(row.roles) || !Array.isArray(row.supervisor_email)) return;
+  const student = row.roles.includes('student');
+  if (student && row.cohort === null) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cohort'], message: 'required for a student' });
+  }
+  if (!student && row.supervisor_email.length > 0) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['supervisor_email'],
+      message: 'only students have supervisors: leave it empty or add the student role',
+    });
+  }
+  if (row.supervisor_email.includes(row.email)) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['supervisor_email'],
+      message: 'a person cannot supervise themselves',
+    });
+  }
+});
 export type PersonRow = z.output<typeof personRowSchema>;
+export const personColumnSchemas = personFields.shape;
 
 export const DIRECTORY_COLUMNS = {
   required: ['email', 'display_name', 'profession', 'role_type', 'bio', 'location', 'weekly_cap'],
   optional: [],
 } as const;
 
-export const hostRowSchema = z.object({
+const hostFields = z.object({
   email,
   display_name: required(200),
   profession: required(100),
@@ -206,4 +206,6 @@ export const hostRowSchema = z.object({
   location: required(200),
   weekly_cap: wholeNumber(0, 50),
 });
+export const hostRowSchema = hostFields;
 export type HostRow = z.output<typeof hostRowSchema>;
+export const hostColumnSchemas = hostFields.shape;

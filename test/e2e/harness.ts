@@ -1,0 +1,153 @@
+/**
+ * E2E harness: runs the real service (restify + CloudAdapter + Teams AI app + real local
+ * database) on a free loopback port with a fake Bot Connector, and builds Bot Framework
+ * activities the way Teams sends them.
+ */
+import { randomUUID } from 'node:crypto';
+import { createPlacementCompanion, type PlacementCompanion } from '../../src/app.js';
+import { ControllableClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { uniqueDbName, testMongoUri } from '../helpers/db.js';
+import { FakeConnector } from './fake-connector.js';
+
+export const TENANT = 'tenant-e2e';
+
+export interface TestUser {
+  id: string;
+  aadObjectId?: string;
+  name: string;
+  email?: string;
+}
+
+export class E2E {
+  readonly connector = new FakeConnector();
+  readonly clock = new ControllableClock();
+  service!: PlacementCompanion;
+  baseUrl = '';
+  dbName = uniqueDbName('e2e');
+
+  async start(env: Record<string, string> = {}): Promise<this> {
+    await this.connector.start();
+    const config = loadConfig({
+      MONGODB_URI: testMongoUri(),
+      MONGODB_DB: this.dbName,
+      DEFAULT_TENANT_ID: TENANT,
+      ENABLE_TEST_CLOCK: 'true',
+      LOG_LEVEL: 'silent',
+      JOBS_POLL_MS: '50',
+      ...env,
+    });
+    this.service = await createPlacementCompanion({ config, logger: createLogger(config.LOG_LEVEL), mongoUri: testMongoUri(), clock: this.clock });
+    const port = await this.service.listen(0, '127.0.0.1');
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    return this;
+  }
+
+  async stop(drop = true): Promise<void> {
+    const db = this.service?.services.db;
+    if (drop) await db?.dropDatabase().catch(() => undefined);
+    await this.service?.stop();
+    await this.connector.stop();
+  }
+
+  get services() {
+    return this.service.services;
+  }
+
+  /** Registers the user in the fake connector's member directory (the Teams member lookup). */
+  teamsUser(user: TestUser): TestUser {
+    this.connector.addMember({ id: user.id, name: user.name, email: user.email, userPrincipalName: user.email, aadObjectId: user.aadObjectId });
+    return user;
+  }
+
+  async post(activity: Record<string, unknown>): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${this.baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  }
+
+  base(user: TestUser, conversation: Record<string, unknown>) {
+    return {
+      id: randomUUID(),
+      channelId: 'msteams',
+      serviceUrl: this.connector.url,
+      timestamp: new Date().toISOString(),
+      from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
+      recipient: { id: '28:bot-e2e', name: 'Placement Companion' },
+      conversation: { tenantId: TENANT, ...conversation },
+      channelData: { tenant: { id: TENANT } },
+      locale: 'en-GB',
+    };
+  }
+
+  personalConversation(user: TestUser) {
+    return { id: `a:personal-${user.id}`, conversationType: 'personal', isGroup: false };
+  }
+
+  message(user: TestUser, text: string) {
+    return { ...this.base(user, this.personalConversation(user)), type: 'message', text };
+  }
+
+  install(user: TestUser) {
+    return {
+      ...this.base(user, this.personalConversation(user)),
+      type: 'conversationUpdate',
+      membersAdded: [{ id: user.id }, { id: '28:bot-e2e' }],
+    };
+  }
+
+  channelMessage(user: TestUser, channelId: string, text: string, teamId = '19:team@thread.tacv2') {
+    const activity = this.base(user, { id: `${channelId};messageid=${Date.now()}`, conversationType: 'channel', isGroup: true });
+    return {
+      ...activity,
+      type: 'message',
+      text: `<at>Placement Companion</at> ${text}`,
+      entities: [{ type: 'mention', mentioned: { id: '28:bot-e2e', name: 'Placement Companion' }, text: '<at>Placement Companion</at>' }],
+      channelData: { ...activity.channelData, channel: { id: channelId }, team: { id: teamId } },
+    };
+  }
+
+  /** An Action.Execute (Universal Actions) invoke from a card. */
+  execute(user: TestUser, verb: string, data: Record<string, unknown>, conversation?: Record<string, unknown>, channelData?: Record<string, unknown>) {
+    const activity = this.base(user, conversation ?? this.personalConversation(user));
+    return {
+      ...activity,
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      replyToId: 'card-activity-1',
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      channelData: { ...activity.channelData, ...(channelData ?? {}) },
+    };
+  }
+
+  /** Texts and card titles the bot sent into a conversation, in order. */
+  sentTo(conversationId: string) {
+    return this.connector.delivered(conversationId).map((c) => c.activity!);
+  }
+}
+
+/** All TextBlock texts in an Adaptive Card, for assertions. */
+export function cardTexts(card: unknown): string[] {
+  const texts: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if (record.type === 'TextBlock' && typeof record.text === 'string') texts.push(record.text);
+      if (record.type === 'Fact' || ('title' in record && 'value' in record && typeof record.title === 'string')) texts.push(String(record.title));
+      Object.values(record).forEach(walk);
+    }
+  };
+  walk(card);
+  return texts;
+}
+
+export function firstCard(activity: Record<string, unknown> | null | undefined): any {
+  const attachments = (activity?.attachments as { contentType: string; content: unknown }[] | undefined) ?? [];
+  return attachments.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+}
