@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { features as allFeatures } from './features/index.js';
 import type { Feature } from './features/feature.js';
 import { createHttpServer } from './http/server.js';
+import { registerMaintenanceJobs } from './jobs/maintenance.js';
 import type { Logger } from './logger.js';
 import { HttpConnectorClient, type ConnectorClient } from './proactive/connector-client.js';
 import { ClientCredentialsTokenProvider, noTokens } from './proactive/token-provider.js';
@@ -54,6 +55,7 @@ export async function createPlacementCompanion(params: {
   const features = params.features ?? allFeatures;
   const adapter = createAdapter(config);
   adapter.onTurnError = createTurnErrorHandler(logger);
+  registerMaintenanceJobs(services);
   const bot = createBot(services, features);
   const http = createHttpServer({ services, adapter, bot, features });
   const engines = params.engines ?? true;

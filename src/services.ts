@@ -15,6 +15,7 @@ import { Outbox } from './proactive/outbox.js';
 import { OutboxSender } from './proactive/outbox-sender.js';
 import { RateLimiter } from './proactive/rate-limiter.js';
 import { AuditRepository } from './storage/audit-repository.js';
+import { Claims } from './storage/claims.js';
 import { CohortsRepository } from './storage/cohorts-repository.js';
 import { ConversationReferencesRepository } from './storage/conversation-references-repository.js';
 import type { Database } from './storage/mongo.js';
@@ -58,7 +59,7 @@ export function createServices(params: {
   const botId = { value: config.MicrosoftAppId ? `28:${config.MicrosoftAppId}` : null };
   const sender = new OutboxSender(
     {
-      db,
+      claims: new Claims(db),
       outbox,
       connector,
       limiter: new RateLimiter(config.SENDER_TENANT_RPS),

@@ -1,7 +1,7 @@
 /**
  * Durable scheduled work in MongoDB. A job has a unique key, so scheduling the same work twice
- * (two instances, a planner that runs again) stores it once. Workers take due jobs with a
- * conditional write and hold a lease while running: two instances never run the same job,
+ * (two instances, a planner that runs again) stores it once. Workers take a due job with a
+ * claim (insert-if-absent of `<job>#<attempt>`, see storage/claims.ts) and hold a lease: two instances never run the same job,
  * a crashed worker's job is taken again when its lease expires, and a job that came due
  * while the service was down runs once when it is back (caught up, not skipped).
  *
@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
+import { Claims } from '../storage/claims.js';
 import { collections } from '../storage/collections.js';
 import { isDuplicateKeyError } from '../storage/mongo.js';
 
@@ -73,12 +74,16 @@ export class Scheduler {
   private running: Promise<unknown> | null = null;
   private stopped = true;
 
+  private readonly claims: Claims;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: SchedulerOptions,
-  ) {}
+  ) {
+    this.claims = new Claims(db);
+  }
 
   private get jobs() {
     return this.db.collection<JobDoc>(collections.jobs.name);
@@ -199,21 +204,19 @@ export class Scheduler {
       .toArray();
     candidates.sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
     for (const candidate of candidates) {
-      // Conditional on the state we saw: whoever changes it first wins.
-      const claimed = await this.jobs.findOneAndUpdate(
-        { _id: candidate._id, state: candidate.state, attempts: candidate.attempts },
-        {
-          $set: {
-            state: 'running',
-            owner: this.owner,
-            leaseUntil: new Date(realNow.getTime() + this.options.leaseMs),
-            updatedAt: now,
-          },
-          $inc: { attempts: 1 },
-        },
-        { returnDocument: 'after' },
-      );
-      if (claimed) return claimed;
+      // One claim per attempt: whoever inserts `<job>#<attempt>` first runs it.
+      if (!(await this.claims.take('job', `${candidate._id}#${candidate.attempts}`))) continue;
+      const claimed: JobDoc = {
+        ...candidate,
+        state: 'running',
+        owner: this.owner,
+        leaseUntil: new Date(realNow.getTime() + this.options.leaseMs),
+        attempts: candidate.attempts + 1,
+        updatedAt: now,
+      };
+      const { state, owner, leaseUntil, attempts } = claimed;
+      await this.jobs.updateOne({ _id: candidate._id }, { $set: { state, owner, leaseUntil, attempts, updatedAt: now } });
+      return claimed;
     }
     return null;
   }
@@ -230,7 +233,7 @@ export class Scheduler {
         await handler(job, ctx);
       }
       await this.jobs.updateOne(
-        { _id: job._id, owner: this.owner },
+        { _id: job._id },
         { $set: { state: 'done', doneAt: this.clock.now(), leaseUntil: null, updatedAt: this.clock.now() } },
       );
     } catch (err) {
@@ -244,7 +247,7 @@ export class Scheduler {
         this.clock.now().getTime() + (this.options.retryDelayMs ?? 30_000) * job.attempts,
       );
       await this.jobs.updateOne(
-        { _id: job._id, owner: this.owner },
+        { _id: job._id },
         {
           $set: final
             ? { state: 'failed', lastError: message, leaseUntil: null, updatedAt: this.clock.now() }

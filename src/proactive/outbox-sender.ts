@@ -9,15 +9,12 @@
  * most SENDER_CONCURRENCY people may get a second copy, nobody gets none. The window is
  * measured by test/proactive/sender-crash.test.ts.
  */
-import { randomUUID } from 'node:crypto';
-import type { Db } from 'mongodb';
 import type { Logger } from '../logger.js';
-import { collections } from '../storage/collections.js';
+import type { Claims } from '../storage/claims.js';
 import {
   personalKey,
   type ConversationReferencesRepository,
 } from '../storage/conversation-references-repository.js';
-import { isDuplicateKeyError } from '../storage/mongo.js';
 import type { PeopleRepository } from '../storage/people-repository.js';
 import { DeliveryError, type ConnectorClient, type ConnectorTarget } from './connector-client.js';
 import type { Outbox, OutboxItem } from './outbox.js';
@@ -49,12 +46,6 @@ export interface SenderStats {
   claimConflicts: number;
 }
 
-interface ClaimDoc {
-  _id: string;
-  owner: string;
-  at: Date;
-}
-
 export class OutboxSender {
   readonly stats: SenderStats = {
     sent: 0,
@@ -64,7 +55,6 @@ export class OutboxSender {
     unreachable: 0,
     claimConflicts: 0,
   };
-  private readonly owner = randomUUID();
   private readonly queue: OutboxItem[] = [];
   private readonly queued = new Set<string>();
   private readonly listeners: SenderEvents[] = [];
@@ -75,7 +65,7 @@ export class OutboxSender {
 
   constructor(
     private readonly deps: {
-      db: Db;
+      claims: Claims;
       outbox: Outbox;
       connector: ConnectorClient;
       limiter: RateLimiter;
@@ -199,17 +189,9 @@ export class OutboxSender {
 
   /** Insert-if-absent on `<item id>#<claim number>`: exactly one worker anywhere wins it. */
   private async claim(item: OutboxItem): Promise<boolean> {
-    const claimId = `${item._id}#${item.claims}`;
-    try {
-      await this.deps.db
-        .collection<ClaimDoc>(collections.outboxClaims.name)
-        .insertOne({ _id: claimId, owner: this.owner, at: new Date() });
-    } catch (err) {
-      if (isDuplicateKeyError(err)) {
-        this.stats.claimConflicts++;
-        return false;
-      }
-      throw err;
+    if (!(await this.deps.claims.take('outbox', `${item._id}#${item.claims}`))) {
+      this.stats.claimConflicts++;
+      return false;
     }
     item.claims += 1;
     item.state = 'sending';

@@ -76,10 +76,10 @@ export const collections = {
     ],
     personFields: ['personId'],
   }),
-  outboxClaims: spec({
-    name: 'outbox_claims',
-    indexes: [],
-    // Only `<outbox item id>#<n>` and a process id: no personal data.
+  claims: spec({
+    name: 'claims',
+    indexes: [{ key: { at: 1 }, name: 'at' }],
+    // Hashed ids and a time: no personal data.
     personFields: null,
   }),
   jobs: spec({

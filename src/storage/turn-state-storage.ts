@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Collection, Db } from 'mongodb';
 import { collections } from './collections.js';
-import { isDuplicateKeyError } from './mongo.js';
+import { Claims } from './claims.js';
 
 interface TurnStateDoc {
   _id: string;
@@ -27,8 +27,11 @@ export class EtagConflictError extends Error {
 export class MongoTurnStateStorage implements Storage {
   private readonly collection: Collection<TurnStateDoc>;
 
+  private readonly claims: Claims;
+
   constructor(db: Db) {
     this.collection = db.collection<TurnStateDoc>(collections.turnState.name);
+    this.claims = new Claims(db);
   }
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -52,13 +55,10 @@ export class MongoTurnStateStorage implements Storage {
         await this.collection.updateOne({ _id: key }, { $set: next }, { upsert: true });
         continue;
       }
-      try {
-        const result = await this.collection.updateOne({ _id: key, eTag }, { $set: next });
-        if (result.matchedCount === 0) throw new EtagConflictError(key);
-      } catch (err) {
-        if (isDuplicateKeyError(err)) throw new EtagConflictError(key);
-        throw err;
-      }
+      // Only one writer may replace a given eTag: settled by a claim, then written.
+      if (!(await this.claims.take('turn-state', `${key}#${eTag}`))) throw new EtagConflictError(key);
+      const result = await this.collection.updateOne({ _id: key, eTag }, { $set: next });
+      if (result.matchedCount === 0) throw new EtagConflictError(key);
     }
   }
 

@@ -23,14 +23,17 @@ import {
 import {
   COHORT_COLUMNS,
   cohortColumnSchemas,
+  cohortRowProblems,
   cohortRowSchema,
   DIRECTORY_COLUMNS,
   hostColumnSchemas,
   hostRowSchema,
   PEOPLE_COLUMNS,
   personColumnSchemas,
+  personRowProblems,
   personRowSchema,
   type CohortRow,
+  type ColumnProblem,
   type HostRow,
 } from './roster-rows.js';
 import type { z } from 'zod';
@@ -122,10 +125,18 @@ export class RosterImportService {
       cohortTable.rows,
       cohortRowSchema,
       cohortColumnSchemas,
+      cohortRowProblems,
       'cohorts',
       errors,
     );
-    const personRows = validateRows(peopleTable.rows, personRowSchema, personColumnSchemas, 'people', errors);
+    const personRows = validateRows(
+      peopleTable.rows,
+      personRowSchema,
+      personColumnSchemas,
+      personRowProblems,
+      'people',
+      errors,
+    );
 
     // 2. Across rows and against what is stored.
     rejectDuplicates(cohortRows.all, (c) => c.cohort, 'cohorts', 'cohort', 'cohort', errors);
@@ -142,10 +153,13 @@ export class RosterImportService {
       ),
     ];
     const storedPeople = await this.peopleByEmail(tenantId, referenced);
+    // A file with unreadable rows (or header) cannot prove that something is missing from it.
+    const cohortsReadable = cohortTable.errors.length === 0;
+    const peopleReadable = peopleTable.errors.length === 0;
 
     for (const { row, fields } of personRows.all) {
       const cohort = fields.cohort;
-      if (cohort && !fileCohorts.has(cohort) && !storedCohorts.has(cohort)) {
+      if (cohort && cohortsReadable && !fileCohorts.has(cohort) && !storedCohorts.has(cohort)) {
         errors.push({
           file: 'people',
           row,
@@ -159,6 +173,7 @@ export class RosterImportService {
         const roles: readonly Role[] | undefined = inFile ? inFile.roles : storedPeople.get(email)?.roles;
         if (inFile && !roles) continue;
         if (!roles) {
+          if (!peopleReadable) continue;
           errors.push({
             file: 'people',
             row,
@@ -234,7 +249,14 @@ export class RosterImportService {
     const errors: RowError[] = [];
     const table = readCsvTable(csv, 'directory', DIRECTORY_COLUMNS);
     errors.push(...table.errors);
-    const hostRows = validateRows(table.rows, hostRowSchema, hostColumnSchemas, 'directory', errors);
+    const hostRows = validateRows(
+      table.rows,
+      hostRowSchema,
+      hostColumnSchemas,
+      () => [],
+      'directory',
+      errors,
+    );
     rejectDuplicates(hostRows.all, (h) => h.email, 'directory', 'email', 'host', errors);
     if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
 
@@ -336,6 +358,7 @@ function validateRows<S extends z.ZodTypeAny>(
   rows: CsvRow[],
   schema: S,
   columns: Record<string, z.ZodTypeAny>,
+  rowProblems: (fields: Partial<z.output<S>>) => ColumnProblem[],
   file: CsvFileKind,
   errors: RowError[],
 ): { valid: Valid<z.output<S>>[]; all: Partly<z.output<S>>[] } {
@@ -343,26 +366,31 @@ function validateRows<S extends z.ZodTypeAny>(
   const all: Partly<z.output<S>>[] = [];
   for (const { row, values } of rows) {
     const result = schema.safeParse(values);
+    const problems: ColumnProblem[] = [];
+    let fields: Partial<z.output<S>>;
     if (result.success) {
-      valid.push({ row, data: result.data });
-      all.push({ row, fields: result.data });
-      continue;
+      fields = result.data;
+    } else {
+      const salvaged: Record<string, unknown> = {};
+      for (const [column, columnSchema] of Object.entries(columns)) {
+        const parsed = columnSchema.safeParse(values[column] ?? '');
+        if (parsed.success) salvaged[column] = parsed.data;
+      }
+      fields = salvaged as Partial<z.output<S>>;
+      for (const issue of result.error.issues) {
+        problems.push({ column: String(issue.path[0]), message: sentenceCase(issue.message) });
+      }
     }
+    problems.push(...rowProblems(fields));
     const reported = new Set<string>();
-    for (const issue of result.error.issues) {
-      const column = issue.path.length > 0 ? String(issue.path[0]) : null;
-      const message = sentenceCase(issue.message);
+    for (const { column, message } of problems) {
       const key = `${column}\u0000${message}`;
       if (reported.has(key)) continue;
       reported.add(key);
       errors.push({ file, row, column, message });
     }
-    const fields: Record<string, unknown> = {};
-    for (const [column, columnSchema] of Object.entries(columns)) {
-      const parsed = columnSchema.safeParse(values[column] ?? '');
-      if (parsed.success) fields[column] = parsed.data;
-    }
-    all.push({ row, fields: fields as Partial<z.output<S>> });
+    if (problems.length === 0) valid.push({ row, data: result.data });
+    all.push({ row, fields });
   }
   return { valid, all };
 }

@@ -98,26 +98,34 @@ const cohortFields = z.object({
   time_zone: timeZone.transform((v) => v || DEFAULT_TIME_ZONE),
   teams_channel_id: optional(300),
 });
-export const cohortRowSchema = cohortFields.superRefine((row, ctx) => {
-  // zod runs this even when a field failed above; only compare fields that parsed.
-  if (!Array.isArray(row.clinical_days) || !Array.isArray(row.leadership_days)) return;
-  const both = row.clinical_days.filter((d) => row.leadership_days.includes(d));
+export const cohortRowSchema = cohortFields;
+export type CohortRow = z.output<typeof cohortRowSchema>;
+
+export interface ColumnProblem {
+  column: string;
+  message: string;
+}
+
+/** Checks across columns of one cohort row, on whichever columns parsed. */
+export function cohortRowProblems(row: Partial<CohortRow>): ColumnProblem[] {
+  const problems: ColumnProblem[] = [];
+  const { clinical_days: clinical, leadership_days: leadership } = row;
+  if (!clinical || !leadership) return problems;
+  const both = clinical.filter((d) => leadership.includes(d));
   if (both.length > 0) {
-    ctx.addIssue({
-      code: z.ZodIssueCode.custom,
-      path: ['leadership_days'],
+    problems.push({
+      column: 'leadership_days',
       message: `${both.join(', ')} cannot be both a clinical and a leadership day`,
     });
   }
-  if (row.clinical_days.length + row.leadership_days.length === 0) {
-    ctx.addIssue({
-      code: z.ZodIssueCode.custom,
-      path: ['clinical_days'],
+  if (clinical.length + leadership.length === 0) {
+    problems.push({
+      column: 'clinical_days',
       message: 'a cohort needs at least one clinical or leadership weekday',
     });
   }
-});
-export type CohortRow = z.output<typeof cohortRowSchema>;
+  return problems;
+}
 export const cohortColumnSchemas = cohortFields.shape;
 
 export const PEOPLE_COLUMNS = {
@@ -167,29 +175,27 @@ const personFields = z.object({
   supervisor_email: emailList,
   time_zone: timeZone.transform((v) => v || null),
 });
-export const personRowSchema = personFields.superRefine((row, ctx) => {
-  // zod runs this even when a field failed above; only look at fields that parsed.
-  if (!Array.isArray(row.roles) || !Array.isArray(row.supervisor_email)) return;
+export const personRowSchema = personFields;
+export type PersonRow = z.output<typeof personRowSchema>;
+
+/** Checks across columns of one person row, on whichever columns parsed. */
+export function personRowProblems(row: Partial<PersonRow>): ColumnProblem[] {
+  const problems: ColumnProblem[] = [];
+  if (!row.roles) return problems;
   const student = row.roles.includes('student');
-  if (student && row.cohort === null) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cohort'], message: 'required for a student' });
-  }
-  if (!student && row.supervisor_email.length > 0) {
-    ctx.addIssue({
-      code: z.ZodIssueCode.custom,
-      path: ['supervisor_email'],
+  if (student && row.cohort === null) problems.push({ column: 'cohort', message: 'required for a student' });
+  const supervisors = row.supervisor_email ?? [];
+  if (!student && supervisors.length > 0) {
+    problems.push({
+      column: 'supervisor_email',
       message: 'only students have supervisors: leave it empty or add the student role',
     });
   }
-  if (row.supervisor_email.includes(row.email)) {
-    ctx.addIssue({
-      code: z.ZodIssueCode.custom,
-      path: ['supervisor_email'],
-      message: 'a person cannot supervise themselves',
-    });
+  if (row.email && supervisors.includes(row.email)) {
+    problems.push({ column: 'supervisor_email', message: 'a person cannot supervise themselves' });
   }
-});
-export type PersonRow = z.output<typeof personRowSchema>;
+  return problems;
+}
 export const personColumnSchemas = personFields.shape;
 
 export const DIRECTORY_COLUMNS = {

@@ -1,0 +1,14 @@
+/** Housekeeping that every deployment needs, on the shared scheduler. */
+import type { Services } from '../services.js';
+import { Claims } from '../storage/claims.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function registerMaintenanceJobs(services: Services): void {
+  const claims = new Claims(services.db);
+  // Claims only settle races that last seconds; a week-old claim can no longer be contested.
+  services.scheduler.every('claims.purge', DAY_MS, async ({ now }) => {
+    const removed = await claims.purgeOlderThan(new Date(now.getTime() - 7 * DAY_MS));
+    services.logger.info({ removed }, 'maintenance: purged old claims');
+  });
+}
