@@ -7,8 +7,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function registerMaintenanceJobs(services: Services): void {
   const claims = new Claims(services.db);
   // Claims only settle races that last seconds; a week-old claim can no longer be contested.
-  services.scheduler.every('claims.purge', DAY_MS, async ({ now }) => {
-    const removed = await claims.purgeOlderThan(new Date(now.getTime() - 7 * DAY_MS));
+  services.scheduler.every('claims.purge', DAY_MS, async () => {
+    const removed = await claims.purgeOlderThan(new Date(Date.now() - 7 * DAY_MS));
     services.logger.info({ removed }, 'maintenance: purged old claims');
   });
 }

@@ -215,7 +215,10 @@ export class Scheduler {
         updatedAt: now,
       };
       const { state, owner, leaseUntil, attempts } = claimed;
-      await this.jobs.updateOne({ _id: candidate._id }, { $set: { state, owner, leaseUntil, attempts, updatedAt: now } });
+      await this.jobs.updateOne(
+        { _id: candidate._id },
+        { $set: { state, owner, leaseUntil, attempts, updatedAt: now } },
+      );
       return claimed;
     }
     return null;

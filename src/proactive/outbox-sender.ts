@@ -104,12 +104,10 @@ export class OutboxSender {
   async drain(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const left = await this.deps.outbox
-        .collection()
-        .countDocuments({
-          state: { $in: ['pending', 'sending'] },
-          notBefore: { $lte: new Date(Date.now() + 60_000) },
-        });
+      const left = await this.deps.outbox.collection().countDocuments({
+        state: { $in: ['pending', 'sending'] },
+        notBefore: { $lte: new Date(Date.now() + 60_000) },
+      });
       if (left === 0) return;
       this.wake();
       await sleep(25);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectDatabase, type Database } from '../../src/storage/mongo.js';
 import { testMongoUri, uniqueDbName } from '../helpers/db.js';
-import { fixturePath } from './roster-import.test.js';
+import { fixturePath } from './fixtures.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 

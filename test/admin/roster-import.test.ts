@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { ControllableClock } from '../../src/clock.js';
 import {
@@ -16,14 +14,10 @@ import type { Database } from '../../src/storage/mongo.js';
 import { PeopleRepository } from '../../src/storage/people-repository.js';
 import { SupervisionLinksRepository } from '../../src/storage/supervision-links-repository.js';
 import { dropAndClose, freshDatabase } from '../helpers/db.js';
+import { fixture } from './fixtures.js';
 
 const TENANT = 'tenant-a';
 
-export function fixturePath(name: string): string {
-  const besideRepo = fileURLToPath(new URL(`../../../shared/fixtures/${name}`, import.meta.url));
-  return existsSync(besideRepo) ? besideRepo : `/work/shared/fixtures/${name}`;
-}
-const fixture = (name: string) => readFileSync(fixturePath(name), 'utf8');
 const COHORTS = fixture('cohorts.csv');
 const PEOPLE = fixture('people.csv');
 const DIRECTORY = fixture('ahp-directory.csv');
