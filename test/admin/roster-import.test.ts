@@ -335,6 +335,19 @@ describe('RosterImportService (real local database)', () => {
     ]);
   });
 
+  it('explains badly quoted values', async () => {
+    const badQuote = withLine(PEOPLE, 3, (l) => l.replace('Sam Okoro', '"Sam "The Boss" Okoro"'));
+    assert.deepEqual(
+      failed(await service.importRoster(TENANT, { cohortsCsv: COHORTS, peopleCsv: badQuote })),
+      ['people row 3: cannot read the CSV: a " inside a quoted value must be doubled ("")'],
+    );
+    const unclosed = withLine(PEOPLE, 22, (l) => l.replace('Jr."', 'Jr.'));
+    assert.deepEqual(
+      failed(await service.importRoster(TENANT, { cohortsCsv: COHORTS, peopleCsv: unclosed })),
+      ['people row 22: cannot read the CSV: a quoted value is never closed (missing ")'],
+    );
+  });
+
   it('refuses bytes that are not UTF-8', async () => {
     const latin1 = Buffer.from(
       'email,display_name,roles,profession,cohort,supervisor_email\nl@x.uk,L\xe9a,lead,pt,,\n',

@@ -78,8 +78,13 @@ export function readCsvTable(input: CsvInput, file: CsvFileKind, columns: CsvCol
       skip_records_with_empty_values: true,
     }) as unknown as typeof records; // `info: true` wraps each record
   } catch (err) {
-    const e = err as { lines?: number; message?: string };
-    const reason = (e.message ?? String(err)).replace(/^Invalid Record Length:.*$/, 'malformed CSV');
+    const e = err as { code?: string; lines?: number; message?: string };
+    const reason =
+      e.code === 'CSV_INVALID_CLOSING_QUOTE'
+        ? 'a " inside a quoted value must be doubled ("")'
+        : e.code === 'CSV_QUOTE_NOT_CLOSED'
+          ? 'a quoted value is never closed (missing ")'
+          : (e.message ?? String(err));
     return fail(e.lines ?? 1, null, `cannot read the CSV: ${reason}`);
   }
 
