@@ -53,7 +53,7 @@ export async function createPlacementCompanion(params: {
   const connector = params.connector ?? new HttpConnectorClient(tokens);
   const services = createServices({ config, clock, logger, database, connector });
   const features = params.features ?? allFeatures;
-  const adapter = createAdapter(config);
+  const adapter = createAdapter(config, {}, tokens);
   adapter.onTurnError = createTurnErrorHandler(logger);
   registerMaintenanceJobs(services);
   const bot = createBot(services, features);

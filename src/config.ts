@@ -62,6 +62,17 @@ export const configSchema = z.object({
   ENABLE_TEST_CLOCK: bool.default('false'),
   /** Where outgoing Bot Connector calls get tokens; overridable so tests can use a local fake. */
   BOT_TOKEN_ENDPOINT: optionalText,
+  /**
+   * Where incoming JWTs' signing keys are published (OpenID metadata document) and the issuer
+   * they must carry. Default: the Bot Framework's public cloud. Tests point these at a local
+   * metadata document and JWKS; validation itself is never switched off.
+   */
+  BOT_OPENID_METADATA_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), {
+    message: 'must be an http(s) URL',
+  }),
+  BOT_TOKEN_ISSUER: optionalText,
+  /** Months after a cohort's last placement day before its data is purged; 0 keeps it forever. */
+  RETENTION_MONTHS: int(0, 240).default(24),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,24 +1,128 @@
 /**
  * CloudAdapter with Bot Framework authentication from config. With an app id configured,
  * every incoming request's JWT is validated; blank credentials mean local-only development.
+ *
+ * BOT_OPENID_METADATA_URL / BOT_TOKEN_ISSUER move where signing keys are fetched from and the
+ * issuer tokens must carry (a private cloud, or the tests' local metadata document); every
+ * other parameter keeps the public cloud's value. BOT_TOKEN_ENDPOINT makes in-turn replies
+ * take tokens from the same endpoint as proactive sends.
  */
 import {
+  type Activity,
+  CallerIdConstants,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type InvokeResponse,
+  type TurnContext,
 } from 'botbuilder';
+import {
+  AuthenticationConstants,
+  AuthenticationError,
+  type AuthenticateRequestResult,
+  type ClaimsIdentity,
+} from 'botframework-connector';
 import type { Config } from '../config.js';
+import type { TokenProvider } from '../proactive/token-provider.js';
+import { TokenProviderCredentialsFactory } from './connector-credentials.js';
 
-export function createAdapter(
-  config: Config,
-  overrides: Partial<ConfigurationBotFrameworkAuthenticationOptions> = {},
-): CloudAdapter {
-  const auth = new ConfigurationBotFrameworkAuthentication({
+export function authenticationOptions(config: Config): ConfigurationBotFrameworkAuthenticationOptions {
+  const options: Record<string, unknown> = {
     MicrosoftAppId: config.MicrosoftAppId ?? '',
     MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
     MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
     MicrosoftAppType: config.MicrosoftAppType,
-    ...overrides,
-  } as ConfigurationBotFrameworkAuthenticationOptions);
-  return new CloudAdapter(auth);
+  };
+  if (config.BOT_OPENID_METADATA_URL || config.BOT_TOKEN_ISSUER) {
+    // Setting any of these makes botframework-connector use exactly the values given, so
+    // every one is filled (public-cloud defaults for the ones not configured).
+    Object.assign(options, {
+      ValidateAuthority: true,
+      ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+      ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+      ToBotFromChannelTokenIssuer:
+        config.BOT_TOKEN_ISSUER ?? AuthenticationConstants.ToBotFromChannelTokenIssuer,
+      OAuthUrl: AuthenticationConstants.OAuthUrl,
+      ToBotFromChannelOpenIdMetadataUrl:
+        config.BOT_OPENID_METADATA_URL ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+      ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+      CallerId: CallerIdConstants.PublicAzureChannel,
+    });
+  }
+  return options as ConfigurationBotFrameworkAuthenticationOptions;
+}
+
+/**
+ * Every way a token can fail validation is an authentication failure (401). botframework-
+ * connector throws its AuthenticationError for most, but lets jsonwebtoken's own errors
+ * (bad signature, unsigned token, not yet valid) escape, which CloudAdapter turns into a 500
+ * that echoes the message. Here they all become AuthenticationError; a failure to load the
+ * signing keys keeps its 5xx status so the caller can answer 503.
+ */
+export class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
+  override async authenticateRequest(
+    activity: Activity,
+    authHeader: string,
+  ): Promise<AuthenticateRequestResult> {
+    try {
+      return await super.authenticateRequest(activity, authHeader);
+    } catch (err) {
+      throw asAuthenticationError(err);
+    }
+  }
+
+  override async authenticateStreamingRequest(authHeader: string, channelIdHeader: string) {
+    try {
+      return await super.authenticateStreamingRequest(authHeader, channelIdHeader);
+    } catch (err) {
+      throw asAuthenticationError(err);
+    }
+  }
+
+  override async authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
+    try {
+      return await super.authenticateChannelRequest(authHeader);
+    } catch (err) {
+      throw asAuthenticationError(err);
+    }
+  }
+}
+
+function asAuthenticationError(err: unknown): AuthenticationError {
+  if (err instanceof AuthenticationError) return err;
+  return new AuthenticationError(`Unauthorized: ${(err as Error)?.name ?? 'invalid token'}`, 401);
+}
+
+/** True when an inbound request failed authentication (answer 401, or 503 if keys could not be loaded). */
+export function authenticationFailure(err: unknown): { status: 401 | 503 } | null {
+  if (!(err instanceof AuthenticationError)) return null;
+  return { status: err.statusCode >= 500 ? 503 : 401 };
+}
+
+/** CloudAdapter that lets the HTTP layer write the response itself (status, body, logs). */
+export class PlacementAdapter extends CloudAdapter {
+  /** Authenticates the request, runs the turn, and returns the invoke response if any. */
+  handle(
+    authHeader: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+export function createAdapter(
+  config: Config,
+  overrides: Partial<ConfigurationBotFrameworkAuthenticationOptions> = {},
+  tokens?: TokenProvider,
+): PlacementAdapter {
+  const credentials =
+    tokens && config.BOT_TOKEN_ENDPOINT && config.MicrosoftAppId
+      ? new TokenProviderCredentialsFactory(config.MicrosoftAppId, tokens)
+      : undefined;
+  const auth = new StrictBotFrameworkAuthentication(
+    { ...authenticationOptions(config), ...overrides } as ConfigurationBotFrameworkAuthenticationOptions,
+    credentials,
+  );
+  return new PlacementAdapter(auth);
 }

@@ -2,12 +2,13 @@
  * restify server: POST /api/messages (Bot Framework), GET /healthz (process up),
  * GET /readyz (database reachable), feature routes, and in test runs the clock controls.
  */
-import type { CloudAdapter } from 'botbuilder';
 import restify, { type Server } from 'restify';
+import { authenticationFailure, type PlacementAdapter } from '../bot/adapter.js';
 import type { Bot } from '../bot/application.js';
 import { ControllableClock } from '../clock.js';
 import type { Feature } from '../features/feature.js';
 import type { Services } from '../services.js';
+import { checkInboundActivity } from './inbound-activity.js';
 
 export interface HttpServer {
   server: Server;
@@ -17,7 +18,7 @@ export interface HttpServer {
 
 export function createHttpServer(params: {
   services: Services;
-  adapter: CloudAdapter;
+  adapter: PlacementAdapter;
   bot: Bot;
   features: Feature[];
 }): HttpServer {
@@ -42,21 +43,41 @@ export function createHttpServer(params: {
       res.send(503, { error: 'busy', message: 'Too many turns in progress; retry shortly.' });
       return;
     }
-    if (
-      typeof req.body !== 'object' ||
-      req.body === null ||
-      Array.isArray(req.body) ||
-      typeof req.body.type !== 'string'
-    ) {
-      res.send(400, { error: 'bad_request', message: 'Expected a Bot Framework activity.' });
+    const check = checkInboundActivity(req.body);
+    if (!check.ok) {
+      res.send(400, { error: 'bad_request', message: check.reason });
       return;
     }
+    const authorization = req.headers.authorization;
     inflight++;
     try {
-      await adapter.process(req, res as never, (context) => bot.handleTurn(context));
+      const invokeResponse = await adapter.handle(
+        typeof authorization === 'string' ? authorization : '',
+        check.activity,
+        (context) => bot.handleTurn(context),
+      );
+      res.send(invokeResponse?.status ?? 200, invokeResponse?.body);
     } catch (err) {
-      logger.error({ err: (err as Error).message }, 'http: activity processing failed');
-      if (!res.headersSent) res.send(500, { error: 'internal' });
+      const auth = authenticationFailure(err);
+      if (auth?.status === 401) {
+        logger.warn(
+          { activityId: check.activity.id, reason: (err as Error).message },
+          'http: unauthenticated request refused',
+        );
+        if (!res.headersSent) res.send(401, { error: 'unauthorized' });
+      } else if (auth?.status === 503) {
+        logger.error({ reason: (err as Error).message }, 'http: cannot load token signing keys');
+        if (!res.headersSent) {
+          res.header('Retry-After', '5');
+          res.send(503, { error: 'unavailable' });
+        }
+      } else {
+        logger.error(
+          { activityId: check.activity.id, err: (err as Error)?.message },
+          'http: activity processing failed',
+        );
+        if (!res.headersSent) res.send(500, { error: 'internal' });
+      }
     } finally {
       inflight--;
     }

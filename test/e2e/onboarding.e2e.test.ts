@@ -119,7 +119,13 @@ describe('e2e: onboarding over HTTP with a fake Bot Connector', function () {
     const res = await e2e.post(
       e2e.execute(lead, 'cohort.link', { cohortId: { $gt: '' } }, { id: channelId, conversationType: 'channel' }, { channel: { id: channelId } }),
     );
-    assert.match(res.body.value, /could not find that cohort/);
+    // MongoDB operator keys in a card submit are refused at the HTTP gate (src/http/inbound-activity.ts).
+    assert.equal(res.status, 400);
+    assert.equal(await e2e.services.cohorts.byChannel(TENANT, channelId), null);
+    const unknown = await e2e.post(
+      e2e.execute(lead, 'cohort.link', { cohortId: 'not-a-cohort' }, { id: channelId, conversationType: 'channel' }, { channel: { id: channelId } }),
+    );
+    assert.match(unknown.body.value, /could not find that cohort/);
     assert.equal(await e2e.services.cohorts.byChannel(TENANT, channelId), null);
   });
 
