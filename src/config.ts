@@ -19,6 +19,9 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** Development-only default for EXPORT_LINK_SECRET; refused when NODE_ENV=production. */
+export const DEV_EXPORT_LINK_SECRET = 'dev-only-export-link-secret-change-me';
+
 export const configSchema = z.object({
   PORT: int(1, 65535).default(3978),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -54,6 +57,8 @@ export const configSchema = z.object({
   JOBS_LEASE_MS: int(1000, 3_600_000).default(60_000),
 
   MIN_GROUP_SIZE: int(2, 100).default(5),
+  /** Signs the short-lived learning-journey export links (HMAC-SHA256). */
+  EXPORT_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_EXPORT_LINK_SECRET),
   MAX_INFLIGHT_TURNS: int(1, 10_000).default(200),
   REQUEST_TIMEOUT_MS: int(1000, 120_000).default(30_000),
   BODY_LIMIT_BYTES: int(1024, 10_000_000).default(256 * 1024),
@@ -89,6 +94,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.ENABLE_TEST_CLOCK && config.MicrosoftAppId) {
     throw new ConfigError(
       'Invalid configuration:\n  ENABLE_TEST_CLOCK: must not be set when MicrosoftAppId is configured',
+    );
+  }
+  if (config.NODE_ENV === 'production' && config.EXPORT_LINK_SECRET === DEV_EXPORT_LINK_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  EXPORT_LINK_SECRET: must be set to a secret of your own when NODE_ENV=production',
     );
   }
   if (

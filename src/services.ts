@@ -21,6 +21,7 @@ import { ConversationReferencesRepository } from './storage/conversation-referen
 import type { Database } from './storage/mongo.js';
 import { PeopleRepository } from './storage/people-repository.js';
 import { SupervisionLinksRepository } from './storage/supervision-links-repository.js';
+import { ReflectionService } from './features/reflections/reflection-service.js';
 
 export interface CoreServices {
   config: Config;
@@ -40,6 +41,8 @@ export interface CoreServices {
   scheduler: Scheduler;
   /** The bot's own id once known (app id, or the recipient id of the first activity). */
   botId: { value: string | null };
+  /** Reflections, my journey and the journey export (src/features/reflections). */
+  reflections: ReflectionService;
 }
 
 export type Services = CoreServices;
@@ -96,5 +99,17 @@ export function createServices(params: {
     sender,
     scheduler,
     botId,
+    reflections: new ReflectionService({
+      db,
+      config,
+      clock,
+      cards: new Cards(),
+      people,
+      cohorts: new CohortsRepository(db),
+      supervisions: new SupervisionLinksRepository(db),
+      outbox,
+      scheduler,
+      audit: new AuditRepository(db),
+    }),
   };
 }

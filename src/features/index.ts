@@ -1,5 +1,6 @@
 /** The feature registry: every capability the bot has, in route-matching order. */
 import type { Feature } from './feature.js';
 import { onboardingFeature } from './onboarding/index.js';
+import { reflectionsFeature } from './reflections/index.js';
 
-export const features: Feature[] = [onboardingFeature];
+export const features: Feature[] = [onboardingFeature, reflectionsFeature];

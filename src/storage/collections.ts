@@ -90,6 +90,27 @@ export const collections = {
     ],
     personFields: ['personId'],
   }),
+  reflections: spec({
+    name: 'reflections',
+    indexes: [{ key: { tenantId: 1, personId: 1, createdAt: 1 }, name: 'tenant_person_created' }],
+    personFields: ['personId'],
+  }),
+  reflectionDrafts: spec({
+    name: 'reflection_drafts',
+    indexes: [{ key: { tenantId: 1, personId: 1 }, name: 'tenant_person' }],
+    personFields: ['personId'],
+  }),
+  reflectionFeedback: spec({
+    name: 'reflection_feedback',
+    indexes: [{ key: { tenantId: 1, reflectionId: 1 }, name: 'tenant_reflection' }],
+    personFields: ['studentId', 'supervisorId'],
+  }),
+  reflectionSchedules: spec({
+    name: 'reflection_schedules',
+    indexes: [],
+    // One per cohort: which placement days end with a reflection prompt.
+    personFields: null,
+  }),
   audit: spec({
     name: 'audit',
     indexes: [{ key: { tenantId: 1, at: -1 }, name: 'tenant_at' }],

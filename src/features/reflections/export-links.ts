@@ -1,0 +1,82 @@
+/**
+ * Short-lived signed links for learning-journey exports.
+ *
+ * A token is `<payload>.<signature>`: the payload (base64url JSON) names the tenant, the
+ * person the link was made for (`for`), whose journey it opens (`of`), the format, the
+ * expiry and a random nonce; the signature is HMAC-SHA256 over the payload with
+ * EXPORT_LINK_SECRET. Changing any byte (another person, a later expiry) breaks the
+ * signature; the nonce makes tokens unguessable; the server takes a one-time "used" claim
+ * on the nonce (insert-if-absent), so a link opens once. Pure apart from randomness.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export const EXPORT_LINK_TTL_MS = 15 * 60 * 1000;
+export const EXPORT_FORMATS = ['html', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportClaims {
+  /** tenant */
+  t: string;
+  /** the person who asked for the export (student, or their supervisor) */
+  for: string;
+  /** whose journey */
+  of: string;
+  f: ExportFormat;
+  /** expiry, epoch ms */
+  exp: number;
+  /** 128-bit random nonce, base64url */
+  n: string;
+}
+
+export type VerifyResult =
+  { ok: true; claims: ExportClaims } | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' };
+
+function sign(payload: string, secret: string): string {
+  return createHmac('sha256', secret).update(payload).digest('base64url');
+}
+
+export function createExportToken(
+  secret: string,
+  params: { tenantId: string; requesterId: string; subjectId: string; format: ExportFormat; now: Date },
+  ttlMs = EXPORT_LINK_TTL_MS,
+): { token: string; claims: ExportClaims } {
+  const claims: ExportClaims = {
+    t: params.tenantId,
+    for: params.requesterId,
+    of: params.subjectId,
+    f: params.format,
+    exp: params.now.getTime() + ttlMs,
+    n: randomBytes(16).toString('base64url'),
+  };
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  return { token: `${payload}.${sign(payload, secret)}`, claims };
+}
+
+export function verifyExportToken(secret: string, token: unknown, now: Date): VerifyResult {
+  if (typeof token !== 'string' || token.length > 2048) return { ok: false, reason: 'malformed' };
+  const parts = token.split('.');
+  if (parts.length !== 2 || !/^[A-Za-z0-9_-]+$/.test(parts[0]!) || !/^[A-Za-z0-9_-]+$/.test(parts[1]!))
+    return { ok: false, reason: 'malformed' };
+  const [payload, signature] = parts as [string, string];
+  const expected = Buffer.from(sign(payload, secret), 'base64url');
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'bad-signature' };
+  let claims: ExportClaims;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ExportClaims;
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (
+    typeof claims?.t !== 'string' ||
+    typeof claims.for !== 'string' ||
+    typeof claims.of !== 'string' ||
+    !(EXPORT_FORMATS as readonly string[]).includes(claims.f) ||
+    typeof claims.exp !== 'number' ||
+    typeof claims.n !== 'string'
+  )
+    return { ok: false, reason: 'malformed' };
+  if (now.getTime() >= claims.exp) return { ok: false, reason: 'expired' };
+  return { ok: true, claims };
+}
