@@ -21,6 +21,7 @@ import { ConversationReferencesRepository } from './storage/conversation-referen
 import type { Database } from './storage/mongo.js';
 import { PeopleRepository } from './storage/people-repository.js';
 import { SupervisionLinksRepository } from './storage/supervision-links-repository.js';
+import { CheckinService } from './features/checkins/checkin-service.js';
 import { ReflectionService } from './features/reflections/reflection-service.js';
 
 export interface CoreServices {
@@ -41,6 +42,8 @@ export interface CoreServices {
   scheduler: Scheduler;
   /** The bot's own id once known (app id, or the recipient id of the first activity). */
   botId: { value: string | null };
+  /** Weekly supervision check-ins, pauses, digests (src/features/checkins). */
+  checkins: CheckinService;
   /** Reflections, my journey and the journey export (src/features/reflections). */
   reflections: ReflectionService;
 }
@@ -99,6 +102,17 @@ export function createServices(params: {
     sender,
     scheduler,
     botId,
+    checkins: new CheckinService({
+      db,
+      clock,
+      cards: new Cards(),
+      people,
+      cohorts: new CohortsRepository(db),
+      supervisions: new SupervisionLinksRepository(db),
+      audit: new AuditRepository(db),
+      outbox,
+      scheduler,
+    }),
     reflections: new ReflectionService({
       db,
       config,

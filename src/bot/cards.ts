@@ -40,6 +40,8 @@ export class Cards {
 
   /** A message activity carrying one card, ready for the outbox. */
   activity(name: string, data: object, summary?: string): Record<string, unknown> {
-    return { type: 'message', summary, attachments: [this.attachment(name, data)] };
+    // Stored in the outbox: MongoDB-wire databases (FerretDB) refuse keys starting with '$'.
+    const { $schema: _schema, ...card } = this.render(name, data) as AdaptiveCard & { $schema?: string };
+    return { type: 'message', summary, attachments: [CardFactory.adaptiveCard(card)] };
   }
 }

@@ -11,9 +11,15 @@ export interface CohortDoc extends BaseDoc, CohortCalendar {
   /** Filled when the channel is linked from Teams: what a proactive post needs. */
   teamsTeamId?: string | null;
   serviceUrl?: string | null;
+  /** Check-in rhythm (src/features/checkins/settings.ts); absent = the defaults. */
+  checkins?: {
+    promptTime?: string;
+    reminderHoursBeforeDue?: number;
+    digestHoursBeforeSupervision?: number;
+  };
 }
 
-export type CohortImport = Omit<CohortDoc, keyof BaseDoc | 'teamsTeamId' | 'serviceUrl'>;
+export type CohortImport = Omit<CohortDoc, keyof BaseDoc | 'teamsTeamId' | 'serviceUrl' | 'checkins'>;
 
 export class CohortsRepository {
   constructor(private readonly db: Db) {}

@@ -111,6 +111,39 @@ export const collections = {
     // One per cohort: which placement days end with a reflection prompt.
     personFields: null,
   }),
+  checkins: spec({
+    name: 'checkins',
+    // _id is the natural key tenant + student + week (one check-in per student per week).
+    indexes: [{ key: { tenantId: 1, cohortId: 1, week: 1 }, name: 'tenant_cohort_week' }],
+    personFields: ['studentId', 'countersignedBy', 'comments.authorId'],
+  }),
+  checkinPauses: spec({
+    name: 'checkin_pauses',
+    indexes: [{ key: { tenantId: 1, cohortId: 1 }, name: 'tenant_cohort' }],
+    personFields: ['studentId', 'createdBy'],
+  }),
+  supervisionSessions: spec({
+    name: 'supervision_sessions',
+    indexes: [{ key: { tenantId: 1, studentId: 1 }, name: 'tenant_student' }],
+    personFields: ['studentId', 'recordedBy'],
+  }),
+  announcements: spec({
+    name: 'announcements',
+    indexes: [{ key: { tenantId: 1, cohortId: 1, createdAt: -1 }, name: 'tenant_cohort_created' }],
+    // The author, and the people asked to read it (an array of person ids).
+    personFields: ['authorId', 'audience'],
+  }),
+  announcementAcks: spec({
+    name: 'announcement_acks',
+    indexes: [{ key: { tenantId: 1, announcementId: 1 }, name: 'tenant_announcement' }],
+    personFields: ['personId'],
+  }),
+  dataExports: spec({
+    name: 'data_exports',
+    // One-time download links for `export my data` (src/features/data-protection).
+    indexes: [],
+    personFields: ['personId'],
+  }),
   audit: spec({
     name: 'audit',
     indexes: [{ key: { tenantId: 1, at: -1 }, name: 'tenant_at' }],

@@ -1,0 +1,198 @@
+/**
+ * The check-in card's input: the zod schema every submit is validated with, and the data
+ * builders for the check-in card templates (form, submitted, reminder).
+ */
+import { z } from 'zod';
+import { CONFIDENCE_AREAS } from '../../domain/catalogues.js';
+import {
+  formatZodIssues,
+  FORM_ERROR_KEY,
+  rating,
+  rejectMongoOperatorKeys,
+  safeText,
+  UnsafeKeyError,
+} from '../../domain/validation.js';
+import type { CheckinAnswers, CheckinDoc } from './checkins-repository.js';
+
+export const MAX_TEXT = 2000;
+export const LOW_WELLBEING = 2;
+
+export const TEXT_FIELDS = ['progress', 'leadership', 'wentWell', 'hard', 'topics'] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
+
+export const confidenceInputId = (areaId: string) => `conf_${areaId}`;
+
+const week = z.preprocess(
+  (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+  z.number({ invalid_type_error: 'Unknown week' }).int().min(1).max(52),
+);
+
+const confidenceShape = Object.fromEntries(
+  CONFIDENCE_AREAS.map((a) => [confidenceInputId(a.id), rating(1, 5)]),
+) as Record<string, ReturnType<typeof rating>>;
+
+export const CheckinSubmit = z.object({
+  week,
+  wellbeing: rating(1, 5),
+  progress: safeText(MAX_TEXT, { min: 1 }),
+  leadership: safeText(MAX_TEXT),
+  wentWell: safeText(MAX_TEXT),
+  hard: safeText(MAX_TEXT),
+  topics: safeText(MAX_TEXT),
+  ...confidenceShape,
+});
+
+export type ParsedSubmit =
+  | { ok: true; week: number; answers: CheckinAnswers }
+  | { ok: false; week: number | null; errors: Record<string, string> };
+
+/** Validates a raw Action.Execute payload; nothing here touches storage. */
+export function parseCheckinSubmit(data: unknown): ParsedSubmit {
+  const weekOf = (d: unknown) => {
+    const w = week.safeParse((d as { week?: unknown } | null)?.week);
+    return w.success ? w.data : null;
+  };
+  try {
+    rejectMongoOperatorKeys(data);
+  } catch (err) {
+    if (!(err instanceof UnsafeKeyError)) throw err;
+    const field = err.path.split('.')[0] ?? FORM_ERROR_KEY;
+    return {
+      ok: false,
+      week: weekOf(data),
+      errors: {
+        [FORM_ERROR_KEY]: 'Some answers contained values that are not allowed.',
+        [field]: 'Not allowed',
+      },
+    };
+  }
+  const parsed = CheckinSubmit.safeParse(data ?? {});
+  if (!parsed.success) return { ok: false, week: weekOf(data), errors: formatZodIssues(parsed.error) };
+  const d = parsed.data as Record<string, unknown> & z.infer<typeof CheckinSubmit>;
+  return {
+    ok: true,
+    week: d.week,
+    answers: {
+      wellbeing: d.wellbeing as number,
+      progress: d.progress,
+      leadership: d.leadership,
+      wentWell: d.wentWell,
+      hard: d.hard,
+      topics: d.topics,
+      confidence: Object.fromEntries(
+        CONFIDENCE_AREAS.map((a) => [a.id, d[confidenceInputId(a.id)] as number]),
+      ),
+    },
+  };
+}
+
+/** What the student typed, as strings only (objects and operators are dropped), for re-showing. */
+export function typedValues(data: unknown): Record<string, string> {
+  const raw = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  const keys = ['wellbeing', ...TEXT_FIELDS, ...CONFIDENCE_AREAS.map((a) => confidenceInputId(a.id))];
+  return Object.fromEntries(
+    keys.map((k) => {
+      const v = raw[k];
+      return [k, typeof v === 'string' ? v.slice(0, MAX_TEXT) : typeof v === 'number' ? String(v) : ''];
+    }),
+  );
+}
+
+export function answersAsValues(a: CheckinAnswers): Record<string, string> {
+  return {
+    wellbeing: String(a.wellbeing),
+    progress: a.progress,
+    leadership: a.leadership,
+    wentWell: a.wentWell,
+    hard: a.hard,
+    topics: a.topics,
+    ...Object.fromEntries(
+      CONFIDENCE_AREAS.map((a2) => [confidenceInputId(a2.id), String(a.confidence[a2.id] ?? '')]),
+    ),
+  };
+}
+
+export const SIGNPOSTING =
+  "Thank you for being honest about how you are. You don't have to manage this on your own: " +
+  'talk to your supervisor or your practice education lead, or use your employer’s free, confidential ' +
+  'employee assistance programme. Samaritans are there day or night on 116 123 (free). ' +
+  'If you feel unsafe right now, call 999 or go to A&E.';
+
+export interface CheckinFormData {
+  week: number;
+  of: number;
+  cohortId: string;
+  dueText: string;
+  banner: string;
+  errors: Record<string, string>;
+  values: Record<string, string>;
+  confidence: { id: string; inputId: string; label: string; value: string; error: string }[];
+}
+
+/** Data for cards/checkin.json: the form, with typed values and errors (both may be empty). */
+export function checkinFormData(params: {
+  week: number;
+  of: number;
+  cohortId: string;
+  dueText: string;
+  banner?: string;
+  values?: Record<string, string>;
+  errors?: Record<string, string>;
+}): CheckinFormData {
+  const values = params.values ?? {};
+  const errors = params.errors ?? {};
+  const allKeys = ['wellbeing', ...TEXT_FIELDS, FORM_ERROR_KEY];
+  return {
+    week: params.week,
+    of: params.of,
+    cohortId: params.cohortId,
+    dueText: params.dueText,
+    banner: params.banner ?? '',
+    errors: Object.fromEntries(allKeys.map((k) => [k === FORM_ERROR_KEY ? 'form' : k, errors[k] ?? ''])),
+    values: Object.fromEntries(['wellbeing', ...TEXT_FIELDS].map((k) => [k, values[k] ?? ''])),
+    confidence: CONFIDENCE_AREAS.map((a) => ({
+      id: a.id,
+      inputId: confidenceInputId(a.id),
+      label: `Confidence: ${a.label} (1 = not confident, 5 = very confident)`,
+      value: values[confidenceInputId(a.id)] ?? '',
+      error: errors[confidenceInputId(a.id)] ?? '',
+    })),
+  };
+}
+
+/** Data for cards/checkin-submitted.json: the read-only submitted state. */
+export function submittedCardData(params: {
+  checkin: CheckinDoc;
+  editable: boolean;
+  notice?: string;
+  commentAuthors: Map<string, string>;
+}) {
+  const { checkin: c } = params;
+  const a = c.answers;
+  return {
+    week: c.week,
+    of: c.of,
+    cohortId: c.cohortId,
+    status: `${c.late ? 'Submitted late' : 'Submitted'}${c.countersignedBy ? ' · countersigned' : ''}`,
+    notice: params.notice ?? '',
+    lowWellbeing: a.wellbeing <= LOW_WELLBEING,
+    signposting: SIGNPOSTING,
+    editable: params.editable,
+    facts: [
+      { title: 'Wellbeing', value: `${a.wellbeing} of 5` },
+      { title: 'Project progress', value: a.progress || '—' },
+      { title: 'Leadership behaviours', value: a.leadership || '—' },
+      { title: 'What went well', value: a.wentWell || '—' },
+      { title: 'What was hard', value: a.hard || '—' },
+      { title: 'For supervision', value: a.topics || '—' },
+      ...CONFIDENCE_AREAS.map((area) => ({
+        title: area.label,
+        value: `${a.confidence[area.id] ?? '—'} of 5`,
+      })),
+    ],
+    comments: c.comments.map((m) => ({
+      author: params.commentAuthors.get(m.authorId) ?? 'Your supervisor',
+      text: m.text,
+    })),
+  };
+}

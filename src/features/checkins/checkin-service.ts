@@ -1,0 +1,904 @@
+/**
+ * Weekly supervision check-ins: the student's card (open, submit, edit, list), what
+ * supervisors and leads may see and do (view, comment, countersign, record supervision,
+ * cohort status, pauses), and the scheduled work (plan, prompt, remind, digest).
+ *
+ * No Teams types here: callers pass the tenant and the known person; answers are cards
+ * (AdaptiveCard JSON) or short messages. Proactive messages go through the outbox only.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { AdaptiveCard } from '../../bot/cards.js';
+import { CONFIDENCE_AREAS } from '../../domain/catalogues.js';
+import {
+  formatDate,
+  formatLocal,
+  localDateOf,
+  placementWeekOf,
+  supervisionDate,
+  supervisionInstant,
+  weekDates,
+  type Pause,
+} from '../../domain/placement-calendar.js';
+import { formatZodIssues, isoDate, rejectMongoOperatorKeys, safeText } from '../../domain/validation.js';
+import type { EnqueueRequest } from '../../proactive/outbox.js';
+import type { CoreServices } from '../../services.js';
+import { Claims } from '../../storage/claims.js';
+import type { CohortDoc } from '../../storage/cohorts-repository.js';
+import type { PersonDoc } from '../../storage/people-repository.js';
+import {
+  answersAsValues,
+  checkinFormData,
+  LOW_WELLBEING,
+  parseCheckinSubmit,
+  submittedCardData,
+  typedValues,
+} from './checkin-form.js';
+import {
+  checkinJobKey,
+  checkinSettings,
+  digestInstant,
+  lockInstant,
+  planCohort,
+  studentWeek,
+  type CheckinJobKind,
+  type StudentWeek,
+} from './checkin-schedule.js';
+import {
+  checkinId,
+  CheckinsRepository,
+  PAUSE_REASONS,
+  SUPERVISION_KINDS,
+  type CheckinDoc,
+} from './checkins-repository.js';
+
+export const CHECKIN_JOB_TYPES: Record<CheckinJobKind, string> = {
+  prompt: 'checkins.prompt',
+  reminder: 'checkins.reminder',
+  digest: 'checkins.digest',
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const PLAN_HORIZON_MS = 8 * DAY_MS;
+
+export const NOT_A_STUDENT =
+  'Check-ins are for students on placement. If you are one, ask your placement lead to add you to a cohort.';
+export const NOT_ALLOWED =
+  'You can only see and act on check-ins of students you supervise, or of a cohort you lead.';
+
+export interface JobPayload {
+  cohortId: string;
+  week: number;
+  at: string;
+}
+
+type Answer = AdaptiveCard | string;
+
+export type CheckinDeps = Pick<
+  CoreServices,
+  'db' | 'clock' | 'cards' | 'people' | 'cohorts' | 'supervisions' | 'audit' | 'outbox' | 'scheduler'
+>;
+
+const hasRole = (p: PersonDoc, ...roles: PersonDoc['roles']) => p.roles.some((r) => roles.includes(r));
+
+export class CheckinService {
+  readonly repo: CheckinsRepository;
+  private readonly claims: Claims;
+
+  constructor(private readonly s: CheckinDeps) {
+    this.repo = new CheckinsRepository(s.db);
+    this.claims = new Claims(s.db);
+  }
+
+  private now() {
+    return this.s.clock.now();
+  }
+
+  private zoneOf(person: Pick<PersonDoc, 'timeZone'>, cohort: CohortDoc): string {
+    return person.timeZone ?? cohort.timeZone;
+  }
+
+  private async studentSetting(tenantId: string, person: PersonDoc) {
+    if (!person.roles.includes('student') || !person.cohortId) return null;
+    const cohort = await this.s.cohorts.byId(tenantId, person.cohortId);
+    if (!cohort) return null;
+    const pauses = await this.repo.pausesOf(tenantId, person._id);
+    return { cohort, pauses, zone: this.zoneOf(person, cohort), settings: checkinSettings(cohort) };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Student
+  // -------------------------------------------------------------------------------------
+
+  /** `check in`: the current week's card (the form, or the submitted state). */
+  async open(tenantId: string, person: PersonDoc, requestedWeek?: unknown): Promise<Answer> {
+    const setting = await this.studentSetting(tenantId, person);
+    if (!setting) return NOT_A_STUDENT;
+    const { cohort, pauses, zone, settings } = setting;
+    const now = this.now();
+    let week: number;
+    if (requestedWeek !== undefined) {
+      const w = Number(requestedWeek);
+      if (!Number.isInteger(w) || !this.weekOpen(cohort, w, zone, now))
+        return 'That week has no check-in yet.';
+      week = w;
+    } else {
+      const current = placementWeekOf(cohort, now, zone);
+      if (!current) {
+        return localDateOf(now, zone) < cohort.startDate
+          ? `Your placement starts on ${formatDate(cohort.startDate)}; your first check-in arrives then.`
+          : 'Your placement has ended, so there are no more check-ins. Type **my check-ins** to see yours.';
+      }
+      week = current.week;
+    }
+    const sw = studentWeek(cohort, settings, week, pauses, zone);
+    const existing = await this.repo.get(tenantId, person._id, week);
+    if (existing) return this.submittedCard(tenantId, existing, pauses, zone);
+    if (!sw.promptAt) {
+      return sw.paused
+        ? `Your check-ins are paused for week ${week}, so there is nothing to fill in. Take care.`
+        : `Week ${week} has no placement days for you, so there is no check-in.`;
+    }
+    return this.formCard(cohort, sw, zone);
+  }
+
+  private weekOpen(cohort: CohortDoc, week: number, zone: string, now: Date): boolean {
+    if (week < 1 || week > cohort.weeks) return false;
+    return weekDates(cohort, week)[0]! <= localDateOf(now, zone);
+  }
+
+  private formCard(
+    cohort: CohortDoc,
+    sw: StudentWeek,
+    zone: string,
+    extra: Partial<Parameters<typeof checkinFormData>[0]> = {},
+  ) {
+    return this.s.cards.render(
+      'checkin',
+      checkinFormData({
+        week: sw.week,
+        of: sw.of,
+        cohortId: cohort._id,
+        dueText: sw.dueAt ? formatLocal(sw.dueAt, zone) : 'end of the week',
+        ...extra,
+      }),
+    );
+  }
+
+  private async submittedCard(
+    tenantId: string,
+    checkin: CheckinDoc,
+    pauses: readonly Pause[],
+    zone: string,
+    notice?: string,
+  ): Promise<AdaptiveCard> {
+    const cohort = await this.s.cohorts.byId(tenantId, checkin.cohortId);
+    const lock = cohort ? lockInstant(cohort, checkin.week, pauses, zone) : null;
+    const authors = await this.s.people.byIds(tenantId, [
+      ...new Set(checkin.comments.map((c) => c.authorId)),
+    ]);
+    return this.s.cards.render(
+      'checkin-submitted',
+      submittedCardData({
+        checkin,
+        editable: lock !== null && this.now().getTime() < lock.getTime(),
+        notice,
+        commentAuthors: new Map(authors.map((a) => [a._id, a.displayName])),
+      }),
+    );
+  }
+
+  /** Action.Execute refresh (and `checkin.open`): the card for the current state of that week. */
+  async refresh(tenantId: string, person: PersonDoc, data: unknown): Promise<Answer> {
+    return this.open(tenantId, person, (data as { week?: unknown } | null)?.week);
+  }
+
+  /** "Edit my answers": the form again with the stored answers, while still editable. */
+  async edit(tenantId: string, person: PersonDoc, data: unknown): Promise<Answer> {
+    const setting = await this.studentSetting(tenantId, person);
+    if (!setting) return NOT_A_STUDENT;
+    const { cohort, pauses, zone, settings } = setting;
+    const week = Number((data as { week?: unknown } | null)?.week);
+    if (!Number.isInteger(week) || week < 1 || week > cohort.weeks) return 'That week has no check-in.';
+    const existing = await this.repo.get(tenantId, person._id, week);
+    if (!existing) return this.open(tenantId, person, week);
+    const lock = lockInstant(cohort, week, pauses, zone);
+    if (!lock || this.now().getTime() >= lock.getTime())
+      return this.submittedCard(
+        tenantId,
+        existing,
+        pauses,
+        zone,
+        'This check-in can no longer be edited: supervision has started.',
+      );
+    return this.formCard(cohort, studentWeek(cohort, settings, week, pauses, zone), zone, {
+      values: answersAsValues(existing.answers),
+    });
+  }
+
+  /** Validates on the server; a rejected submit re-shows the form with errors and what was typed. */
+  async submit(tenantId: string, person: PersonDoc, data: unknown): Promise<Answer> {
+    const setting = await this.studentSetting(tenantId, person);
+    if (!setting) return NOT_A_STUDENT;
+    const { cohort, pauses, zone, settings } = setting;
+    const now = this.now();
+    const parsed = parseCheckinSubmit(data);
+    const week = parsed.week;
+    if (week === null || !this.weekOpen(cohort, week, zone, now)) return 'That week has no check-in yet.';
+    const sw = studentWeek(cohort, settings, week, pauses, zone);
+    if (!sw.promptAt) return `Your check-ins are paused for week ${week}, so nothing was saved.`;
+    if (!parsed.ok) {
+      return this.formCard(cohort, sw, zone, {
+        values: typedValues(data),
+        errors: { _form: 'Please check the highlighted answers; nothing was saved yet.', ...parsed.errors },
+      });
+    }
+    const existing = await this.repo.get(tenantId, person._id, week);
+    const lock = lockInstant(cohort, week, pauses, zone);
+    if (existing && lock && now.getTime() >= lock.getTime()) {
+      return this.submittedCard(
+        tenantId,
+        existing,
+        pauses,
+        zone,
+        'Supervision for this week has started, so your answers can no longer be changed.',
+      );
+    }
+    const outcome = await this.repo.save(
+      tenantId,
+      {
+        studentId: person._id,
+        cohortId: cohort._id,
+        week,
+        of: cohort.weeks,
+        answers: parsed.answers,
+        dueAt: sw.dueAt,
+      },
+      now,
+    );
+    await this.s.audit.record(
+      tenantId,
+      {
+        actorId: person._id,
+        action: outcome === 'inserted' ? 'checkin.submit' : 'checkin.edit',
+        targetId: checkinId(tenantId, person._id, week),
+        details: { week },
+      },
+      now,
+    );
+    const saved = (await this.repo.get(tenantId, person._id, week))!;
+    const notice = outcome === 'inserted' ? 'Thank you, your check-in is saved.' : 'Your changes are saved.';
+    return this.submittedCard(tenantId, saved, pauses, zone, notice);
+  }
+
+  /** `my check-ins`: one line per week so far. */
+  async mine(tenantId: string, person: PersonDoc): Promise<Answer> {
+    const setting = await this.studentSetting(tenantId, person);
+    if (!setting) return NOT_A_STUDENT;
+    const { cohort, pauses, zone, settings } = setting;
+    const now = this.now();
+    const checkins = new Map((await this.repo.ofStudent(tenantId, person._id)).map((c) => [c.week, c]));
+    const current = placementWeekOf(cohort, now, zone);
+    const lastWeek = current?.week ?? (localDateOf(now, zone) < cohort.startDate ? 0 : cohort.weeks);
+    const weeks = [];
+    for (let week = 1; week <= lastWeek; week++) {
+      const c = checkins.get(week);
+      const sw = studentWeek(cohort, settings, week, pauses, zone);
+      let text: string;
+      if (c) {
+        text = [
+          c.late ? 'submitted late' : 'submitted',
+          `wellbeing ${c.answers.wellbeing} of 5`,
+          c.countersignedBy ? 'countersigned' : null,
+          c.comments.length ? `${c.comments.length} comment${c.comments.length > 1 ? 's' : ''}` : null,
+        ]
+          .filter(Boolean)
+          .join(' · ');
+      } else if (!sw.promptAt) text = sw.paused ? 'paused' : 'no placement days';
+      else if (sw.dueAt && now.getTime() > sw.dueAt.getTime()) text = 'not submitted (overdue)';
+      else text = `not yet · due ${sw.dueAt ? formatLocal(sw.dueAt, zone) : 'end of week'}`;
+      weeks.push({ week, text });
+    }
+    const currentSw = current ? studentWeek(cohort, settings, current.week, pauses, zone) : null;
+    return this.s.cards.render('my-checkins', {
+      subtitle: `${cohort.name} · ${current ? `week ${current.week} of ${cohort.weeks}` : lastWeek === 0 ? 'not started yet' : 'placement ended'}`,
+      weeks,
+      canCheckIn: !!currentSw?.promptAt,
+      currentWeek: current?.week ?? 0,
+    });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Supervisors and leads
+  // -------------------------------------------------------------------------------------
+
+  /** A supervisor linked to the student, or a lead of the student's cohort (or programme-wide). */
+  async canSee(tenantId: string, viewer: PersonDoc, student: PersonDoc): Promise<boolean> {
+    if (
+      viewer.roles.includes('lead') &&
+      student.cohortId &&
+      (viewer.cohortId === null || viewer.cohortId === student.cohortId)
+    )
+      return true;
+    if (viewer.roles.includes('supervisor'))
+      return this.s.supervisions.isSupervisorOf(tenantId, viewer._id, student._id);
+    return false;
+  }
+
+  /** Resolves {studentId, week} from a card and checks the caller may act on it; refusals are audited. */
+  private async authorise(tenantId: string, viewer: PersonDoc, data: unknown, action: string) {
+    const d = (data ?? {}) as { studentId?: unknown; week?: unknown };
+    const week = Number(d.week);
+    const student =
+      typeof d.studentId === 'string' && d.studentId.length < 200
+        ? await this.s.people.byId(tenantId, d.studentId)
+        : null;
+    if (
+      !student ||
+      !Number.isInteger(week) ||
+      week < 1 ||
+      week > 52 ||
+      !(await this.canSee(tenantId, viewer, student))
+    ) {
+      await this.s.audit.record(
+        tenantId,
+        {
+          actorId: viewer._id,
+          action,
+          targetId: student?._id ?? null,
+          outcome: 'refused',
+          details: { week: Number.isInteger(week) ? week : null },
+        },
+        this.now(),
+      );
+      return null;
+    }
+    return { student, week };
+  }
+
+  async view(tenantId: string, viewer: PersonDoc, data: unknown): Promise<Answer> {
+    const ok = await this.authorise(tenantId, viewer, data, 'checkin.view');
+    if (!ok) return NOT_ALLOWED;
+    const checkin = await this.repo.get(tenantId, ok.student._id, ok.week);
+    await this.s.audit.record(
+      tenantId,
+      { actorId: viewer._id, action: 'checkin.view', targetId: ok.student._id, details: { week: ok.week } },
+      this.now(),
+    );
+    if (!checkin) return `${ok.student.displayName} has not checked in for week ${ok.week}.`;
+    const authors = await this.s.people.byIds(tenantId, [
+      ...new Set(checkin.comments.map((c) => c.authorId)),
+    ]);
+    return this.s.cards.render(
+      'checkin-submitted',
+      submittedCardData({
+        checkin,
+        editable: false,
+        notice: `${ok.student.displayName}'s check-in`,
+        commentAuthors: new Map(authors.map((a) => [a._id, a.displayName])),
+      }),
+    );
+  }
+
+  async comment(tenantId: string, viewer: PersonDoc, data: unknown): Promise<Answer> {
+    const ok = await this.authorise(tenantId, viewer, data, 'checkin.comment');
+    if (!ok) return NOT_ALLOWED;
+    const d = data as Record<string, unknown>;
+    const idx = typeof d.idx === 'string' || typeof d.idx === 'number' ? String(d.idx) : '';
+    const raw = d[`comment_${idx}`] ?? d.comment;
+    const parsed = safeText(1000, { min: 1 }).safeParse(raw);
+    if (!parsed.success)
+      return `Comment not sent: ${formatZodIssues(parsed.error)._form ?? 'write a comment of up to 1000 characters'}.`;
+    const id = checkinId(tenantId, ok.student._id, ok.week);
+    const checkin = await this.repo.byId(tenantId, id);
+    if (!checkin)
+      return `${ok.student.displayName} has not checked in for week ${ok.week} yet, so there is nothing to comment on.`;
+    const now = this.now();
+    const commentId = createHash('sha256')
+      .update(`${viewer._id}|${parsed.data}`)
+      .digest('base64url')
+      .slice(0, 16);
+    // A double click must not add the comment (or notify the student) twice.
+    if (await this.claims.take('checkin.comment', `${id}|${commentId}`)) {
+      await this.repo.addComment(
+        tenantId,
+        id,
+        { id: commentId, authorId: viewer._id, text: parsed.data, at: now },
+        now,
+      );
+      await this.s.outbox.enqueue(
+        tenantId,
+        [
+          {
+            dedupeKey: `checkins.comment|${id}|${commentId}`,
+            purpose: 'checkin.comment',
+            target: { kind: 'person', personId: ok.student._id },
+            activity: this.s.cards.activity(
+              'notice',
+              {
+                title: `New comment on your week ${ok.week} check-in`,
+                message: `${viewer.displayName}: ${parsed.data}`,
+              },
+              `${viewer.displayName} commented on your week ${ok.week} check-in`,
+            ),
+          },
+        ],
+        now,
+      );
+      await this.s.audit.record(
+        tenantId,
+        { actorId: viewer._id, action: 'checkin.comment', targetId: id, details: { week: ok.week } },
+        now,
+      );
+    }
+    return `Comment sent to ${ok.student.displayName}.`;
+  }
+
+  async countersign(tenantId: string, viewer: PersonDoc, data: unknown): Promise<Answer> {
+    const ok = await this.authorise(tenantId, viewer, data, 'checkin.countersign');
+    if (!ok) return NOT_ALLOWED;
+    const id = checkinId(tenantId, ok.student._id, ok.week);
+    if (!(await this.repo.byId(tenantId, id)))
+      return `${ok.student.displayName} has not checked in for week ${ok.week}, so there is nothing to countersign.`;
+    await this.repo.countersign(tenantId, id, viewer._id, this.now());
+    await this.s.audit.record(
+      tenantId,
+      { actorId: viewer._id, action: 'checkin.countersign', targetId: id, details: { week: ok.week } },
+      this.now(),
+    );
+    return `Countersigned ${ok.student.displayName}'s week ${ok.week} check-in.`;
+  }
+
+  async recordSupervision(tenantId: string, viewer: PersonDoc, data: unknown): Promise<Answer> {
+    const ok = await this.authorise(tenantId, viewer, data, 'checkin.supervision');
+    if (!ok) return NOT_ALLOWED;
+    const d = data as Record<string, unknown>;
+    const idx = typeof d.idx === 'string' || typeof d.idx === 'number' ? String(d.idx) : '';
+    const schema = z.object({
+      date: isoDate,
+      minutes: z.preprocess(
+        (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+        z
+          .number({ invalid_type_error: 'Enter minutes from 1 to 480' })
+          .int()
+          .min(1, 'Enter minutes from 1 to 480')
+          .max(480, 'Enter minutes from 1 to 480'),
+      ),
+      kind: z.enum(SUPERVISION_KINDS, {
+        errorMap: () => ({ message: 'Choose individual, group or project' }),
+      }),
+    });
+    const input = {
+      date: d[`date_${idx}`] ?? d.date,
+      minutes: d[`minutes_${idx}`] ?? d.minutes,
+      kind: d[`kind_${idx}`] ?? d.kind,
+    };
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) {
+      const errors = formatZodIssues(parsed.error);
+      return `Supervision not recorded: ${Object.entries(errors)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('; ')}.`;
+    }
+    const cohortId = ok.student.cohortId!;
+    await this.repo.recordSession(
+      tenantId,
+      { studentId: ok.student._id, cohortId, week: ok.week, ...parsed.data, recordedBy: viewer._id },
+      this.now(),
+    );
+    await this.s.audit.record(
+      tenantId,
+      {
+        actorId: viewer._id,
+        action: 'checkin.supervision',
+        targetId: ok.student._id,
+        details: { week: ok.week, minutes: parsed.data.minutes, kind: parsed.data.kind },
+      },
+      this.now(),
+    );
+    return `Recorded ${parsed.data.kind} supervision with ${ok.student.displayName} on ${formatDate(parsed.data.date)} (${parsed.data.minutes} minutes).`;
+  }
+
+  /** Cohorts a lead covers: their own, or every cohort for a programme-wide lead or an admin. */
+  private async cohortsLedBy(tenantId: string, viewer: PersonDoc): Promise<CohortDoc[]> {
+    const all = await this.s.cohorts.all(tenantId);
+    if (hasRole(viewer, 'admin') || (hasRole(viewer, 'lead') && viewer.cohortId === null)) return all;
+    if (hasRole(viewer, 'lead')) return all.filter((c) => c._id === viewer.cohortId);
+    return [];
+  }
+
+  /** `cohort status`: per running cohort, this week's submission rate and who is overdue. */
+  async cohortStatus(tenantId: string, viewer: PersonDoc): Promise<Answer> {
+    if (!hasRole(viewer, 'lead', 'admin')) {
+      await this.s.audit.record(
+        tenantId,
+        { actorId: viewer._id, action: 'checkin.status', outcome: 'refused' },
+        this.now(),
+      );
+      return 'Only a placement lead can see cohort check-in status.';
+    }
+    const now = this.now();
+    const rows = [];
+    for (const cohort of await this.cohortsLedBy(tenantId, viewer)) {
+      const current = placementWeekOf(cohort, now);
+      if (!current) continue;
+      rows.push(await this.weekStatus(tenantId, cohort, current.week, now));
+    }
+    return this.s.cards.render('cohort-status', { cohorts: rows });
+  }
+
+  async weekStatus(tenantId: string, cohort: CohortDoc, week: number, now: Date) {
+    const settings = checkinSettings(cohort);
+    const students = await this.s.people.inCohort(tenantId, cohort._id, 'student');
+    const pauses = await this.repo.pausesOfCohort(tenantId, cohort._id);
+    const submitted = new Set(
+      (await this.repo.checkins(tenantId).find({ cohortId: cohort._id, week }).toArray()).map(
+        (c) => c.studentId,
+      ),
+    );
+    let expected = 0;
+    let paused = 0;
+    const overdue: string[] = [];
+    for (const st of students) {
+      const sw = studentWeek(cohort, settings, week, pauses.get(st._id) ?? [], this.zoneOf(st, cohort));
+      if (!sw.promptAt) {
+        if (sw.paused) paused++;
+        continue;
+      }
+      expected++;
+      if (!submitted.has(st._id) && sw.dueAt && now.getTime() > sw.dueAt.getTime())
+        overdue.push(st.displayName);
+    }
+    const done = students.filter((st) => submitted.has(st._id)).length;
+    const rate = expected ? Math.round((100 * Math.min(done, expected)) / expected) : 0;
+    return {
+      name: cohort.name,
+      weekText: `week ${week} of ${cohort.weeks}`,
+      rateText: `${done} of ${expected} (${rate}%)`,
+      pausedText: String(paused),
+      overdueText: overdue.length ? overdue.join(', ') : 'none',
+      done,
+      expected,
+      overdue,
+    };
+  }
+
+  // Pauses --------------------------------------------------------------------------------
+
+  private async pausableStudents(tenantId: string, viewer: PersonDoc): Promise<PersonDoc[]> {
+    const students = (await this.s.people.withRole(tenantId, 'student')).filter((s) => s.cohortId);
+    if (hasRole(viewer, 'admin')) return students;
+    const mine = hasRole(viewer, 'supervisor')
+      ? new Set(await this.s.supervisions.studentIdsOf(tenantId, viewer._id))
+      : new Set<string>();
+    const led = new Set((await this.cohortsLedBy(tenantId, viewer)).map((c) => c._id));
+    return students.filter((s) => mine.has(s._id) || led.has(s.cohortId!));
+  }
+
+  async pauseCard(
+    tenantId: string,
+    viewer: PersonDoc,
+    error = '',
+    values: Record<string, string> = {},
+  ): Promise<Answer> {
+    if (!hasRole(viewer, 'supervisor', 'lead', 'admin'))
+      return 'Only a supervisor, a placement lead or an administrator can pause check-ins.';
+    const students = await this.pausableStudents(tenantId, viewer);
+    if (students.length === 0) return 'You have no students whose check-ins you can pause.';
+    return this.s.cards.render('checkin-pause', {
+      error,
+      values: { studentId: '', from: '', to: '', reason: '', ...values },
+      students: students.map((s) => ({ title: s.displayName, value: s._id })),
+    });
+  }
+
+  async addPause(tenantId: string, viewer: PersonDoc, data: unknown): Promise<Answer> {
+    try {
+      rejectMongoOperatorKeys(data);
+    } catch {
+      return this.pauseCard(tenantId, viewer, 'Some values are not allowed; nothing was saved.');
+    }
+    const schema = z
+      .object({
+        studentId: safeText(200, { min: 1 }),
+        from: isoDate,
+        to: isoDate,
+        reason: z.enum(PAUSE_REASONS, { errorMap: () => ({ message: 'Choose a reason' }) }),
+      })
+      .refine((p) => p.to >= p.from, { message: 'The last paused day is before the first', path: ['to'] });
+    const parsed = schema.safeParse(data ?? {});
+    const typed = Object.fromEntries(
+      ['studentId', 'from', 'to', 'reason'].map((k) => [
+        k,
+        typeof (data as Record<string, unknown>)?.[k] === 'string'
+          ? String((data as Record<string, unknown>)[k]).slice(0, 200)
+          : '',
+      ]),
+    );
+    if (!parsed.success) {
+      const errors = formatZodIssues(parsed.error);
+      return this.pauseCard(
+        tenantId,
+        viewer,
+        Object.entries(errors)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('; '),
+        typed,
+      );
+    }
+    const student = await this.s.people.byId(tenantId, parsed.data.studentId);
+    const allowed =
+      student && (await this.pausableStudents(tenantId, viewer)).some((s) => s._id === student._id);
+    const now = this.now();
+    if (!student || !allowed) {
+      await this.s.audit.record(
+        tenantId,
+        { actorId: viewer._id, action: 'checkin.pause', targetId: student?._id ?? null, outcome: 'refused' },
+        now,
+      );
+      return NOT_ALLOWED;
+    }
+    await this.repo.addPause(
+      tenantId,
+      {
+        studentId: student._id,
+        cohortId: student.cohortId,
+        from: parsed.data.from,
+        to: parsed.data.to,
+        reason: parsed.data.reason,
+      },
+      viewer._id,
+      now,
+    );
+    await this.s.audit.record(
+      tenantId,
+      {
+        actorId: viewer._id,
+        action: 'checkin.pause',
+        targetId: student._id,
+        details: { reason: parsed.data.reason },
+      },
+      now,
+    );
+    // A pause can move a student's prompt to a later day: plan the new instants now.
+    const cohort = student.cohortId ? await this.s.cohorts.byId(tenantId, student.cohortId) : null;
+    if (cohort) await this.planOne(cohort, now);
+    return this.s.cards.render('notice', {
+      title: 'Pause added',
+      message: `${student.displayName}'s check-ins are paused from ${formatDate(parsed.data.from)} to ${formatDate(parsed.data.to)}. No prompts or reminders are sent on those days.`,
+    });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Scheduled work
+  // -------------------------------------------------------------------------------------
+
+  /** The recurring planner: schedules the coming prompt / reminder / digest jobs of every cohort. */
+  async planAll(now: Date): Promise<number> {
+    let scheduled = 0;
+    for (const cohort of await this.s.cohorts.allTenants()) scheduled += await this.planOne(cohort, now);
+    return scheduled;
+  }
+
+  async planOne(cohort: CohortDoc, now: Date): Promise<number> {
+    const tenantId = cohort.tenantId;
+    const students = await this.s.people.inCohort(tenantId, cohort._id, 'student');
+    const pauses = await this.repo.pausesOfCohort(tenantId, cohort._id);
+    const jobs = planCohort(
+      cohort,
+      students.map((s) => ({ id: s._id, timeZone: s.timeZone })),
+      pauses,
+      now,
+      new Date(now.getTime() + PLAN_HORIZON_MS),
+    );
+    let scheduled = 0;
+    for (const job of jobs) {
+      const payload: JobPayload = { cohortId: cohort._id, week: job.week, at: job.at.toISOString() };
+      if (
+        await this.s.scheduler.schedule({
+          key: checkinJobKey(cohort._id, job),
+          type: CHECKIN_JOB_TYPES[job.kind],
+          runAt: job.at,
+          tenantId,
+          payload: payload as unknown as Record<string, unknown>,
+        })
+      )
+        scheduled++;
+    }
+    return scheduled;
+  }
+
+  /**
+   * Prompts or reminders due at exactly `at` for a cohort week. Recomputed now: students
+   * paused since planning, or whose instant moved, are not in this job. Reminders go only to
+   * students who have not submitted. One outbox item per student, deduplicated per week.
+   */
+  async runStudentJob(
+    kind: 'prompt' | 'reminder',
+    tenantId: string,
+    payload: JobPayload,
+    now: Date,
+  ): Promise<number> {
+    const cohort = await this.s.cohorts.byId(tenantId, payload.cohortId);
+    if (!cohort || payload.week > cohort.weeks) return 0;
+    const settings = checkinSettings(cohort);
+    const students = await this.s.people.inCohort(tenantId, cohort._id, 'student');
+    const pauses = await this.repo.pausesOfCohort(tenantId, cohort._id);
+    const submitted =
+      kind === 'reminder'
+        ? new Set(
+            (
+              await this.repo.checkins(tenantId).find({ cohortId: cohort._id, week: payload.week }).toArray()
+            ).map((c) => c.studentId),
+          )
+        : new Set<string>();
+    const weekCache = new Map<string, StudentWeek>();
+    const cardCache = new Map<string, Record<string, unknown>>();
+    const requests: EnqueueRequest[] = [];
+    for (const st of students) {
+      const zone = this.zoneOf(st, cohort);
+      const p = pauses.get(st._id) ?? [];
+      const cacheKey = `${zone}|${JSON.stringify(p)}`;
+      let sw = weekCache.get(cacheKey);
+      if (!sw) weekCache.set(cacheKey, (sw = studentWeek(cohort, settings, payload.week, p, zone)));
+      const instant = kind === 'prompt' ? sw.promptAt : sw.reminderAt;
+      if (instant?.toISOString() !== payload.at || submitted.has(st._id)) continue;
+      const dueText = sw.dueAt ? formatLocal(sw.dueAt, zone) : 'end of the week';
+      let activity = cardCache.get(dueText);
+      if (!activity) {
+        const banner =
+          kind === 'reminder' ? `Reminder: your week ${sw.week} check-in is due ${dueText}.` : '';
+        activity = this.s.cards.activity(
+          'checkin',
+          checkinFormData({ week: sw.week, of: sw.of, cohortId: cohort._id, dueText, banner }),
+          kind === 'prompt'
+            ? `Your week ${sw.week} check-in is ready`
+            : `Reminder: week ${sw.week} check-in due ${dueText}`,
+        );
+        cardCache.set(dueText, activity);
+      }
+      requests.push({
+        dedupeKey: `checkins.${kind}|${cohort._id}|${st._id}|w${payload.week}`,
+        purpose: `checkin.${kind}`,
+        batchId: `checkins.${kind}|${cohort._id}|w${payload.week}`,
+        target: { kind: 'person', personId: st._id },
+        activity,
+      });
+    }
+    return this.s.outbox.enqueue(tenantId, requests, now);
+  }
+
+  /** One digest card per supervisor of the cohort's students, before the week's supervision. */
+  async runDigest(tenantId: string, payload: JobPayload, now: Date): Promise<number> {
+    const cohort = await this.s.cohorts.byId(tenantId, payload.cohortId);
+    if (!cohort || payload.week > cohort.weeks) return 0;
+    const settings = checkinSettings(cohort);
+    if (digestInstant(cohort, settings, payload.week)?.toISOString() !== payload.at) return 0;
+    const week = payload.week;
+    const students = await this.s.people.inCohort(tenantId, cohort._id, 'student');
+    const byId = new Map(students.map((s) => [s._id, s]));
+    const links = await this.s.supervisions
+      .scope(tenantId)
+      .find({ studentId: { $in: [...byId.keys()] } })
+      .toArray();
+    const pauses = await this.repo.pausesOfCohort(tenantId, cohort._id);
+    const checkins = await this.repo.ofCohort(tenantId, cohort._id, week);
+    const byStudent = new Map<string, CheckinDoc[]>();
+    for (const c of checkins) byStudent.set(c.studentId, [...(byStudent.get(c.studentId) ?? []), c]);
+    const studentsOf = new Map<string, string[]>();
+    for (const l of links)
+      studentsOf.set(l.supervisorId, [...(studentsOf.get(l.supervisorId) ?? []), l.studentId]);
+    const supervisors = await this.s.people.byIds(tenantId, [...studentsOf.keys()]);
+    const slot = supervisionInstant(cohort, week)!;
+    const requests: EnqueueRequest[] = [];
+    for (const sup of supervisors) {
+      const mine = (studentsOf.get(sup._id) ?? [])
+        .map((id) => byId.get(id)!)
+        .filter(Boolean)
+        .sort((a, b) => a.displayName.localeCompare(b.displayName));
+      const rows = mine.map((st, i) =>
+        this.digestRow(
+          cohort,
+          settings,
+          st,
+          week,
+          pauses.get(st._id) ?? [],
+          byStudent.get(st._id) ?? [],
+          i,
+          now,
+        ),
+      );
+      const expected = rows.filter((r) => !r.paused).length;
+      const done = rows.filter((r) => r.submitted).length;
+      requests.push({
+        dedupeKey: `checkins.digest|${cohort._id}|${sup._id}|w${week}`,
+        purpose: 'checkin.digest',
+        batchId: `checkins.digest|${cohort._id}|w${week}`,
+        target: { kind: 'person', personId: sup._id },
+        activity: this.s.cards.activity(
+          'checkin-digest',
+          {
+            week,
+            of: cohort.weeks,
+            cohortName: cohort.name,
+            supervisionText: formatLocal(slot, sup.timeZone ?? cohort.timeZone),
+            submittedText: `${done} of ${expected} student${expected === 1 ? ' has' : 's have'} checked in.`,
+            students: rows.map(({ paused: _p, ...r }) => r),
+          },
+          `Check-in summary for week ${week}: ${done} of ${expected} checked in`,
+        ),
+      });
+    }
+    return this.s.outbox.enqueue(tenantId, requests, now);
+  }
+
+  private digestRow(
+    cohort: CohortDoc,
+    settings: ReturnType<typeof checkinSettings>,
+    st: PersonDoc,
+    week: number,
+    pauses: Pause[],
+    history: CheckinDoc[],
+    i: number,
+    now: Date,
+  ) {
+    const sw = studentWeek(cohort, settings, week, pauses, this.zoneOf(st, cohort));
+    const sorted = [...history].sort((a, b) => a.week - b.week);
+    const current = sorted.find((c) => c.week === week);
+    const first = sorted[0];
+    const paused = !sw.promptAt;
+    const statusText = current
+      ? current.late
+        ? 'submitted late'
+        : 'submitted'
+      : paused
+        ? sw.paused
+          ? 'paused this week'
+          : 'no placement days this week'
+        : sw.dueAt && now.getTime() > sw.dueAt.getTime()
+          ? 'not checked in (overdue)'
+          : 'not checked in yet';
+    const low = !!current && current.answers.wellbeing <= LOW_WELLBEING;
+    const facts: { title: string; value: string }[] = [];
+    if (current) {
+      const a = current.answers;
+      facts.push(
+        { title: 'Wellbeing', value: `${a.wellbeing} of 5` },
+        { title: 'Project progress', value: clip(a.progress) },
+        { title: 'What went well', value: clip(a.wentWell) },
+        { title: 'What was hard', value: clip(a.hard) },
+        { title: 'For supervision', value: clip(a.topics) },
+        {
+          title: first && first.week < week ? `Confidence since week ${first.week}` : 'Confidence (baseline)',
+          value: CONFIDENCE_AREAS.map((area) => {
+            const to = a.confidence[area.id];
+            const from = first?.answers.confidence[area.id];
+            if (!first || first.week === week || from === undefined) return `${area.label} ${to}`;
+            const delta = (to ?? 0) - from;
+            return `${area.label} ${from}→${to} (${delta > 0 ? '+' : ''}${delta})`;
+          }).join(', '),
+        },
+      );
+    }
+    return {
+      idx: String(i),
+      studentId: st._id,
+      week,
+      name: st.displayName,
+      statusText,
+      submitted: !!current,
+      paused,
+      low,
+      lowText: low
+        ? `Low wellbeing reported (${current!.answers.wellbeing} of 5): consider checking in with ${st.displayName.split(' ')[0]} before supervision.`
+        : '',
+      supervisionDate: supervisionDate(cohort, week) ?? '',
+      facts,
+    };
+  }
+}
+
+function clip(text: string, max = 300): string {
+  if (!text) return '—';
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,258 @@
+/**
+ * Storage for weekly check-ins: the check-ins themselves (one per student per week, natural-key
+ * ids so a double submit lands on the same document), per-student pauses (sickness, study
+ * leave) and the supervision sessions supervisors record.
+ */
+import type { Db } from 'mongodb';
+import type { Pause } from '../../domain/placement-calendar.js';
+import { collections } from '../../storage/collections.js';
+import { tenantDocId, type BaseDoc } from '../../storage/documents.js';
+import { isDuplicateKeyError } from '../../storage/mongo.js';
+import { TenantScope } from '../../storage/tenant-scope.js';
+
+export interface CheckinAnswers {
+  wellbeing: number;
+  progress: string;
+  leadership: string;
+  wentWell: string;
+  hard: string;
+  topics: string;
+  /** Confidence 1..5 per CONFIDENCE_AREAS id. */
+  confidence: Record<string, number>;
+}
+
+export interface CheckinComment {
+  id: string;
+  authorId: string;
+  text: string;
+  at: Date;
+}
+
+export interface CheckinDoc extends BaseDoc {
+  studentId: string;
+  cohortId: string;
+  week: number;
+  of: number;
+  answers: CheckinAnswers;
+  dueAt: Date | null;
+  /** First submission. */
+  submittedAt: Date;
+  lastEditedAt: Date;
+  /** Submitted after the due time. */
+  late: boolean;
+  comments: CheckinComment[];
+  countersignedBy: string | null;
+  countersignedAt: Date | null;
+}
+
+export const PAUSE_REASONS = ['sickness', 'study-leave', 'other'] as const;
+export type PauseReason = (typeof PAUSE_REASONS)[number];
+
+export interface PauseDoc extends BaseDoc {
+  studentId: string;
+  cohortId: string | null;
+  from: string;
+  to: string;
+  reason: PauseReason;
+  createdBy: string;
+}
+
+export const SUPERVISION_KINDS = ['individual', 'group', 'project'] as const;
+export type SupervisionKind = (typeof SUPERVISION_KINDS)[number];
+
+export interface SupervisionSessionDoc extends BaseDoc {
+  studentId: string;
+  cohortId: string;
+  week: number;
+  date: string;
+  minutes: number;
+  kind: SupervisionKind;
+  recordedBy: string;
+}
+
+export const checkinId = (tenantId: string, studentId: string, week: number) =>
+  tenantDocId(tenantId, 'checkin', studentId, `w${week}`);
+
+export class CheckinsRepository {
+  constructor(private readonly db: Db) {}
+
+  checkins(tenantId: string) {
+    return new TenantScope(this.db.collection<CheckinDoc>(collections.checkins.name), tenantId);
+  }
+
+  pausesScope(tenantId: string) {
+    return new TenantScope(this.db.collection<PauseDoc>(collections.checkinPauses.name), tenantId);
+  }
+
+  sessions(tenantId: string) {
+    return new TenantScope(
+      this.db.collection<SupervisionSessionDoc>(collections.supervisionSessions.name),
+      tenantId,
+    );
+  }
+
+  async byId(tenantId: string, id: string): Promise<CheckinDoc | null> {
+    const doc = await this.checkins(tenantId).findOne({ _id: id });
+    return doc && normalise(doc);
+  }
+
+  get(tenantId: string, studentId: string, week: number) {
+    return this.byId(tenantId, checkinId(tenantId, studentId, week));
+  }
+
+  /** All check-ins of one student, week order. */
+  async ofStudent(tenantId: string, studentId: string): Promise<CheckinDoc[]> {
+    const docs = await this.checkins(tenantId).find({ studentId }).sort({ week: 1 }).toArray();
+    return docs.map(normalise);
+  }
+
+  /** Check-ins of a cohort up to and including `uptoWeek`. */
+  async ofCohort(tenantId: string, cohortId: string, uptoWeek: number): Promise<CheckinDoc[]> {
+    const docs = await this.checkins(tenantId)
+      .find({ cohortId, week: { $lte: uptoWeek } })
+      .toArray();
+    return docs.map(normalise);
+  }
+
+  /**
+   * Insert or edit the student's check-in for a week. The id is the natural key, so a retry or
+   * a double click updates the same document; two racing first submits settle on the unique
+   * _id (the loser's duplicate-key error turns into an edit).
+   */
+  async save(
+    tenantId: string,
+    fields: {
+      studentId: string;
+      cohortId: string;
+      week: number;
+      of: number;
+      answers: CheckinAnswers;
+      dueAt: Date | null;
+    },
+    now: Date,
+  ): Promise<'inserted' | 'updated'> {
+    const _id = checkinId(tenantId, fields.studentId, fields.week);
+    const update = {
+      $set: {
+        answers: fields.answers,
+        lastEditedAt: now,
+        updatedAt: now,
+        // An edit needs a fresh countersignature.
+        countersignedBy: null,
+        countersignedAt: null,
+      },
+      $setOnInsert: {
+        studentId: fields.studentId,
+        cohortId: fields.cohortId,
+        week: fields.week,
+        of: fields.of,
+        dueAt: fields.dueAt,
+        submittedAt: now,
+        late: fields.dueAt !== null && now.getTime() > fields.dueAt.getTime(),
+        comments: [],
+        schemaVersion: 1,
+        createdAt: now,
+      },
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await this.checkins(tenantId).updateOne({ _id }, update, { upsert: true });
+        return result.upsertedCount > 0 ? 'inserted' : 'updated';
+      } catch (err) {
+        if (!isDuplicateKeyError(err) || attempt > 0) throw err;
+      }
+    }
+  }
+
+  async addComment(tenantId: string, id: string, comment: CheckinComment, now: Date): Promise<boolean> {
+    const result = await this.checkins(tenantId).updateOne(
+      { _id: id, 'comments.id': { $ne: comment.id } },
+      { $push: { comments: comment }, $set: { updatedAt: now } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async countersign(tenantId: string, id: string, by: string, now: Date): Promise<void> {
+    await this.checkins(tenantId).updateOne(
+      { _id: id },
+      { $set: { countersignedBy: by, countersignedAt: now, updatedAt: now } },
+    );
+  }
+
+  // Pauses --------------------------------------------------------------------------------
+
+  /** Idempotent: the same student, dates and reason make the same pause. */
+  async addPause(
+    tenantId: string,
+    pause: { studentId: string; cohortId: string | null; from: string; to: string; reason: PauseReason },
+    createdBy: string,
+    now: Date,
+  ): Promise<boolean> {
+    try {
+      await this.pausesScope(tenantId).insertOne({
+        _id: tenantDocId(tenantId, 'pause', pause.studentId, pause.from, pause.to),
+        ...pause,
+        createdBy,
+        schemaVersion: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
+
+  async pausesOf(tenantId: string, studentId: string): Promise<Pause[]> {
+    const docs = await this.pausesScope(tenantId).find({ studentId }).toArray();
+    return docs.map(toPause);
+  }
+
+  /** Pauses of every student of a cohort, by student id. */
+  async pausesOfCohort(tenantId: string, cohortId: string): Promise<Map<string, Pause[]>> {
+    const docs = await this.pausesScope(tenantId).find({ cohortId }).toArray();
+    const byStudent = new Map<string, Pause[]>();
+    for (const d of docs) byStudent.set(d.studentId, [...(byStudent.get(d.studentId) ?? []), toPause(d)]);
+    return byStudent;
+  }
+
+  // Supervision sessions ------------------------------------------------------------------
+
+  async recordSession(
+    tenantId: string,
+    session: Omit<SupervisionSessionDoc, keyof BaseDoc>,
+    now: Date,
+  ): Promise<void> {
+    await this.sessions(tenantId).updateOne(
+      { _id: tenantDocId(tenantId, 'supervision', session.studentId, `w${session.week}`, session.kind) },
+      {
+        $set: { ...session, updatedAt: now },
+        $setOnInsert: { schemaVersion: 1, createdAt: now },
+      },
+      { upsert: true },
+    );
+  }
+
+  sessionsOf(tenantId: string, studentId: string) {
+    return this.sessions(tenantId).find({ studentId }).sort({ week: 1 }).toArray();
+  }
+}
+
+/**
+ * The local database (FerretDB 1.x) drops empty arrays and nulls given in `$setOnInsert` of an
+ * upsert, so fields that start empty are filled in on read.
+ */
+function normalise(doc: CheckinDoc): CheckinDoc {
+  return {
+    ...doc,
+    comments: doc.comments ?? [],
+    dueAt: doc.dueAt ?? null,
+    countersignedBy: doc.countersignedBy ?? null,
+    countersignedAt: doc.countersignedAt ?? null,
+  };
+}
+
+function toPause(d: PauseDoc): Pause {
+  return { from: d.from, to: d.to, reason: d.reason };
+}

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { CheckinsRepository, checkinId } from '../../../src/features/checkins/checkins-repository.js';
+import type { Database } from '../../../src/storage/mongo.js';
+import { dropAndClose, freshDatabase } from '../../helpers/db.js';
+
+const T = 'tenant-a';
+const answers = (n: number) => ({
+  wellbeing: n,
+  progress: `progress ${n}`,
+  leadership: '',
+  wentWell: '',
+  hard: '',
+  topics: '',
+  confidence: { leadership: n },
+});
+
+describe('CheckinsRepository (real local database)', () => {
+  let database: Database;
+  let repo: CheckinsRepository;
+  before(async () => {
+    database = await freshDatabase('checkins');
+    repo = new CheckinsRepository(database.db);
+  });
+  after(() => dropAndClose(database));
+
+  it('stores one check-in per student and week, however many times it is submitted (also concurrently)', async () => {
+    const now = new Date('2025-10-21T10:00:00Z');
+    const fields = {
+      studentId: `${T}|s1`,
+      cohortId: `${T}|c1`,
+      week: 1,
+      of: 6,
+      answers: answers(3),
+      dueAt: new Date('2025-10-23T13:00:00Z'),
+    };
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => repo.save(T, fields, now)));
+    assert.ok(outcomes.includes('inserted'));
+    assert.equal(await repo.checkins(T).countDocuments({ studentId: `${T}|s1` }), 1);
+    const doc = await repo.get(T, `${T}|s1`, 1);
+    assert.equal(doc!._id, checkinId(T, `${T}|s1`, 1));
+    assert.deepEqual(doc!.comments, []);
+    assert.equal(doc!.late, false);
+    assert.equal(doc!.tenantId, T);
+  });
+
+  it('keeps the first submission time and lateness on edit, and clears a countersignature', async () => {
+    const id = checkinId(T, `${T}|s1`, 1);
+    await repo.countersign(T, id, `${T}|sup`, new Date('2025-10-22T10:00:00Z'));
+    const later = new Date('2025-10-24T10:00:00Z'); // after due
+    assert.equal(
+      await repo.save(
+        T,
+        {
+          studentId: `${T}|s1`,
+          cohortId: `${T}|c1`,
+          week: 1,
+          of: 6,
+          answers: answers(4),
+          dueAt: new Date('2025-10-23T13:00:00Z'),
+        },
+        later,
+      ),
+      'updated',
+    );
+    const doc = (await repo.get(T, `${T}|s1`, 1))!;
+    assert.equal(doc.answers.wellbeing, 4);
+    assert.equal(doc.late, false);
+    assert.equal(doc.submittedAt.toISOString(), '2025-10-21T10:00:00.000Z');
+    assert.equal(doc.countersignedBy, null);
+  });
+
+  it('marks a first submission after the due time late', async () => {
+    await repo.save(
+      T,
+      {
+        studentId: `${T}|s2`,
+        cohortId: `${T}|c1`,
+        week: 1,
+        of: 6,
+        answers: answers(2),
+        dueAt: new Date('2025-10-23T13:00:00Z'),
+      },
+      new Date('2025-10-23T13:00:01Z'),
+    );
+    assert.equal((await repo.get(T, `${T}|s2`, 1))!.late, true);
+  });
+
+  it('adds a pause once, and lists pauses by student and by cohort', async () => {
+    const now = new Date();
+    const p = {
+      studentId: `${T}|s1`,
+      cohortId: `${T}|c1`,
+      from: '2025-11-03',
+      to: '2025-11-09',
+      reason: 'sickness' as const,
+    };
+    assert.equal(await repo.addPause(T, p, `${T}|lead`, now), true);
+    assert.equal(await repo.addPause(T, p, `${T}|lead`, now), false);
+    assert.deepEqual(await repo.pausesOf(T, `${T}|s1`), [
+      { from: '2025-11-03', to: '2025-11-09', reason: 'sickness' },
+    ]);
+    assert.deepEqual([...(await repo.pausesOfCohort(T, `${T}|c1`)).keys()], [`${T}|s1`]);
+    assert.deepEqual(await repo.pausesOf('tenant-b', `${T}|s1`), []);
+  });
+});
