@@ -76,6 +76,20 @@ export const configSchema = z.object({
     message: 'must be an http(s) URL',
   }),
   BOT_TOKEN_ISSUER: optionalText,
+  /**
+   * Dashboard tab SSO (Teams getAuthToken): the Entra ID token's audience (default
+   * api://<PUBLIC_BASE_URL host>/<MicrosoftAppId>), where its signing keys are published, and
+   * the issuer it must carry ({tid} is replaced by the token's tenant; default: Entra ID v2
+   * https://login.microsoftonline.com/{tid}/v2.0 or v1 https://sts.windows.net/{tid}/).
+   */
+  TAB_SSO_AUDIENCE: optionalText,
+  TAB_SSO_JWKS_URL: z
+    .string()
+    .regex(/^https?:\/\//, 'must be an http(s) URL')
+    .default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+  TAB_SSO_ISSUER: optionalText,
+  /** Local development sign-in for the dashboard (?as=<email>). Refused when an app id is set. */
+  DASHBOARD_DEV_LOGIN: bool.default('false'),
   /** Months after a cohort's last placement day before its data is purged; 0 keeps it forever. */
   RETENTION_MONTHS: int(0, 240).default(24),
 });
@@ -99,6 +113,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.NODE_ENV === 'production' && config.EXPORT_LINK_SECRET === DEV_EXPORT_LINK_SECRET) {
     throw new ConfigError(
       'Invalid configuration:\n  EXPORT_LINK_SECRET: must be set to a secret of your own when NODE_ENV=production',
+    );
+  }
+  if (config.DASHBOARD_DEV_LOGIN && (config.MicrosoftAppId || config.NODE_ENV === 'production')) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DASHBOARD_DEV_LOGIN: must not be set when MicrosoftAppId is configured or NODE_ENV=production',
     );
   }
   if (

@@ -1,7 +1,8 @@
 /** The feature registry: every capability the bot has, in route-matching order. */
 import type { Feature } from './feature.js';
 import { checkinsFeature } from './checkins/index.js';
+import { dashboardFeature } from './dashboard/index.js';
 import { onboardingFeature } from './onboarding/index.js';
 import { reflectionsFeature } from './reflections/index.js';
 
-export const features: Feature[] = [onboardingFeature, checkinsFeature, reflectionsFeature];
+export const features: Feature[] = [onboardingFeature, dashboardFeature, checkinsFeature, reflectionsFeature];

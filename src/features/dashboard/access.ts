@@ -1,0 +1,66 @@
+/**
+ * Who may see what on the dashboard: the bot's rules, enforced on every API call.
+ * - Lead: the cohort they are attached to (people.cohortId); admin: any cohort of the tenant.
+ * - Supervisor: the students linked to them (supervision_links).
+ * - Student: themselves only.
+ */
+import type { Services } from '../../services.js';
+import type { CohortDoc } from '../../storage/cohorts-repository.js';
+import type { PersonDoc } from '../../storage/people-repository.js';
+import type { Viewer } from './tab-auth.js';
+
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+}
+
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+export const isAdmin = (p: PersonDoc) => p.roles.includes('admin');
+export const isLead = (p: PersonDoc) => p.roles.includes('lead') || isAdmin(p);
+export const isSupervisor = (p: PersonDoc) => p.roles.includes('supervisor');
+export const isStudent = (p: PersonDoc) => p.roles.includes('student');
+
+/** The cohorts this viewer may open the cohort view for, in start-date order. */
+export async function viewableCohorts(services: Services, viewer: Viewer): Promise<CohortDoc[]> {
+  const { person, tenantId } = viewer;
+  if (isAdmin(person)) return services.cohorts.all(tenantId);
+  if (person.roles.includes('lead') && person.cohortId) {
+    const cohort = await services.cohorts.byId(tenantId, person.cohortId);
+    return cohort ? [cohort] : [];
+  }
+  return [];
+}
+
+/** The cohort, when the viewer leads it (or is an admin); 403 otherwise. */
+export async function cohortForLead(
+  services: Services,
+  viewer: Viewer,
+  cohortId: string,
+): Promise<CohortDoc> {
+  const { person, tenantId } = viewer;
+  if (!isLead(person)) throw new ForbiddenError('The cohort view is for placement leads.');
+  if (!isAdmin(person) && person.cohortId !== cohortId)
+    throw new ForbiddenError('You can only see the cohort you lead.');
+  const cohort = await services.cohorts.byId(tenantId, cohortId);
+  if (!cohort) {
+    if (isAdmin(person)) throw new NotFoundError('No such cohort.');
+    throw new ForbiddenError('You can only see the cohort you lead.');
+  }
+  return cohort;
+}
+
+/** The student, when the viewer supervises them; 403 otherwise (also for unknown ids). */
+export async function studentForSupervisor(
+  services: Services,
+  viewer: Viewer,
+  studentId: string,
+): Promise<PersonDoc> {
+  const { person, tenantId } = viewer;
+  const linked =
+    isSupervisor(person) && (await services.supervisions.isSupervisorOf(tenantId, person._id, studentId));
+  const student = linked ? await services.people.byId(tenantId, studentId) : null;
+  if (!student) throw new ForbiddenError('You can only see the students you supervise.');
+  return student;
+}

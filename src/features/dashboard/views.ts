@@ -1,0 +1,246 @@
+/**
+ * What each role's page shows, computed in the database with the portable aggregation
+ * subset. Panels whose data comes from a capability that has not landed on this service say so
+ * ("Check-ins are not set up yet") instead of showing anything made up.
+ */
+import { GroupTooSmallError } from '../../domain/anonymity.js';
+import { endDate, placementWeekOf, dueInstantForWeek } from '../../domain/placement-calendar.js';
+import type { Services } from '../../services.js';
+import type { CohortDoc } from '../../storage/cohorts-repository.js';
+import type { PersonDoc } from '../../storage/people-repository.js';
+import { empty, notSetUp, ok, suppressed, type Panel } from './panels.js';
+import * as sources from './sources.js';
+
+export interface CohortSummary {
+  id: string;
+  name: string;
+  startDate: string;
+  endDate: string;
+  weeks: number;
+  /** Week of the placement today, 0 before it starts, weeks + 1 after it ends. */
+  currentWeek: number;
+}
+
+export function summariseCohort(cohort: CohortDoc, now: Date): CohortSummary {
+  const position = placementWeekOf(cohort, now);
+  const before = now.getTime() < (dueInstantForWeek(cohort, 1) ?? now).getTime() - 7 * 86400_000;
+  const currentWeek = position ? position.week : before ? 0 : cohort.weeks + 1;
+  return {
+    id: cohort._id,
+    name: cohort.name,
+    startDate: cohort.startDate,
+    endDate: endDate(cohort),
+    weeks: cohort.weeks,
+    currentWeek,
+  };
+}
+
+export interface LeadFilters {
+  cohortId: string;
+  fromWeek?: number;
+  toWeek?: number;
+  profession?: string;
+}
+
+export interface CountRow {
+  key: string;
+  label: string;
+  count: number;
+}
+
+export interface LeadOverview {
+  cohort: CohortSummary;
+  range: { fromWeek: number; toWeek: number };
+  minGroupSize: number;
+  studentCount: number;
+  professions: string[];
+  profession: string | null;
+  students: Panel<{ byProfession: CountRow[] }>;
+  submissionRate: Panel<sources.WeekRate[]>;
+  overdue: Panel<sources.OverdueRow[]>;
+  confidence: Panel<sources.ConfidenceRow[]>;
+  wellbeing: Panel<sources.WeekCount[]>;
+  conversations: Panel<{ byProfession: CountRow[]; byRoleType: CountRow[]; held: number; booked: number }>;
+  surveys: Panel<sources.SurveyResult[]>;
+  announcements: Panel<sources.AnnouncementRow[]>;
+}
+
+/** Resolves the week range: clamps to the placement and defaults to week 1 .. this week. */
+export function weekRange(summary: CohortSummary, from?: number, to?: number) {
+  const last = Math.max(1, Math.min(summary.weeks, summary.currentWeek || 1));
+  const fromWeek = Math.min(Math.max(1, from ?? 1), summary.weeks);
+  const toWeek = Math.max(fromWeek, Math.min(summary.weeks, to ?? last));
+  return { fromWeek, toWeek };
+}
+
+export async function leadOverview(
+  services: Services,
+  tenantId: string,
+  cohort: CohortDoc,
+  filters: LeadFilters,
+): Promise<LeadOverview> {
+  const now = services.clock.now();
+  const min = services.config.MIN_GROUP_SIZE;
+  const summary = summariseCohort(cohort, now);
+  const range = weekRange(summary, filters.fromWeek, filters.toWeek);
+
+  const byProfessionAll = await sources.studentsByProfession(services, tenantId, cohort._id);
+  const professions = byProfessionAll.map((r) => r.key);
+  const profession = filters.profession ?? null;
+  const cut = profession ? byProfessionAll.filter((r) => r.key === profession) : byProfessionAll;
+  const studentCount = cut.reduce((n, r) => n + r.count, 0);
+  // A cut of the cohort smaller than the minimum group size is refused outright.
+  if (profession && studentCount < min) throw new GroupTooSmallError(studentCount, min);
+  const group = { cohortId: cohort._id, profession, range, studentCount };
+
+  const students: Panel<{ byProfession: CountRow[] }> =
+    studentCount === 0
+      ? empty(
+          'No students are on this cohort yet. Import the roster (npm run admin -- import-roster) to add them.',
+        )
+      : studentCount < min
+        ? suppressed(min, studentCount)
+        : ok({ byProfession: cut.filter((r) => r.count >= min) });
+
+  const [submissionRate, overdue, confidence, wellbeing, conversations, surveys, announcements] =
+    await Promise.all([
+      sources.submissionRate(services, tenantId, cohort, group),
+      sources.overdue(services, tenantId, cohort, group),
+      sources.confidence(services, tenantId, cohort, group),
+      sources.wellbeingFlags(services, tenantId, cohort, group),
+      sources.conversationsByHost(services, tenantId, cohort, group),
+      sources.surveyResults(services, tenantId, cohort, group),
+      sources.announcementAcks(services, tenantId, cohort, group),
+    ]);
+  return {
+    cohort: summary,
+    range,
+    minGroupSize: min,
+    studentCount,
+    professions,
+    profession,
+    students,
+    submissionRate,
+    overdue,
+    confidence,
+    wellbeing,
+    conversations,
+    surveys,
+    announcements,
+  };
+}
+
+export interface SupervisedStudent {
+  id: string;
+  name: string;
+  profession: string;
+  cohortName: string | null;
+  week: number | null;
+  checkin: 'submitted' | 'due' | 'overdue' | 'no-placement' | 'unknown';
+  lowWellbeing: boolean;
+}
+
+export interface SupervisorView {
+  students: SupervisedStudent[];
+  checkins: Panel<SupervisedStudent[]>;
+  confidence: Panel<sources.ConfidenceTrend[]>;
+  awaitingFeedback: Panel<sources.AwaitingFeedbackRow[]>;
+  supervisionSessions: Panel<sources.SessionRow[]>;
+}
+
+export async function supervisorView(
+  services: Services,
+  viewer: { tenantId: string; person: PersonDoc },
+): Promise<SupervisorView> {
+  const { tenantId, person } = viewer;
+  const ids = await services.supervisions.studentIdsOf(tenantId, person._id);
+  const people = ids.length ? await services.people.byIds(tenantId, ids) : [];
+  people.sort((a, b) => a.displayName.localeCompare(b.displayName));
+  const cohortIds = [...new Set(people.map((p) => p.cohortId).filter((c): c is string => !!c))];
+  const cohorts = new Map<string, CohortDoc>();
+  for (const id of cohortIds) {
+    const c = await services.cohorts.byId(tenantId, id);
+    if (c) cohorts.set(id, c);
+  }
+  const now = services.clock.now();
+  const status = await sources.thisWeekStatus(services, tenantId, people, cohorts, now);
+  const students: SupervisedStudent[] = people.map((p) => {
+    const cohort = p.cohortId ? cohorts.get(p.cohortId) : undefined;
+    const s = status.get(p._id);
+    return {
+      id: p._id,
+      name: p.displayName,
+      profession: p.profession,
+      cohortName: cohort?.name ?? null,
+      week: cohort ? (placementWeekOf(cohort, now)?.week ?? null) : null,
+      checkin: s?.checkin ?? 'unknown',
+      lowWellbeing: s?.lowWellbeing ?? false,
+    };
+  });
+  const none =
+    'No students are linked to you yet. Your placement lead links students to supervisors in the roster.';
+  const checkins: Panel<SupervisedStudent[]> =
+    students.length === 0 ? empty(none) : status.available ? ok(students) : notSetUp('Check-ins');
+  const [confidence, awaitingFeedback, supervisionSessions] =
+    students.length === 0
+      ? [
+          empty<sources.ConfidenceTrend[]>(none),
+          empty<sources.AwaitingFeedbackRow[]>(none),
+          empty<sources.SessionRow[]>(none),
+        ]
+      : await Promise.all([
+          sources.confidenceTrends(services, tenantId, people),
+          sources.awaitingFeedback(services, tenantId, people, person._id),
+          sources.supervisionSessions(services, tenantId, people),
+        ]);
+  return { students, checkins, confidence, awaitingFeedback, supervisionSessions };
+}
+
+export interface StudentView {
+  me: {
+    name: string;
+    profession: string;
+    cohortName: string | null;
+    week: number | null;
+    weeks: number | null;
+  };
+  pillars: Panel<sources.TagCount[]>;
+  standards: Panel<sources.TagCount[]>;
+  confidence: Panel<sources.ConfidenceTrend>;
+  conversations: Panel<{ held: number; booked: number; upcoming: sources.BookingRow[] }>;
+  exportUrl: string | null;
+}
+
+export async function studentView(
+  services: Services,
+  viewer: { tenantId: string; person: PersonDoc },
+): Promise<StudentView> {
+  const { tenantId, person } = viewer;
+  const cohort = person.cohortId ? await services.cohorts.byId(tenantId, person.cohortId) : null;
+  const now = services.clock.now();
+  const [tags, confidence, conversations] = await Promise.all([
+    sources.reflectionTags(services, tenantId, person._id),
+    sources.confidenceTrends(services, tenantId, [person]),
+    sources.conversationsOf(services, tenantId, person._id, now),
+  ]);
+  const confidenceOne: Panel<sources.ConfidenceTrend> =
+    confidence.state === 'ok'
+      ? confidence.data![0]
+        ? ok(confidence.data![0])
+        : empty('No confidence ratings yet: they come from your check-ins and surveys.')
+      : (confidence as Panel<never>);
+  return {
+    me: {
+      name: person.displayName,
+      profession: person.profession,
+      cohortName: cohort?.name ?? null,
+      week: cohort ? (placementWeekOf(cohort, now)?.week ?? null) : null,
+      weeks: cohort?.weeks ?? null,
+    },
+    pillars: tags.pillars,
+    standards: tags.standards,
+    confidence: confidenceOne,
+    conversations,
+    exportUrl: await sources.exportUrl(services, tenantId, person),
+  };
+}

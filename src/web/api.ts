@@ -1,0 +1,169 @@
+/** The dashboard's JSON API (the only way this front end talks to the server). */
+import type { Host } from './host.js';
+
+export type PanelState = 'ok' | 'empty' | 'not-set-up' | 'suppressed';
+export interface Panel<T> {
+  state: PanelState;
+  message?: string;
+  data?: T;
+}
+export interface CountRow {
+  key: string;
+  label: string;
+  count: number;
+}
+export interface TagCount extends CountRow {
+  gap: boolean;
+}
+export interface CohortSummary {
+  id: string;
+  name: string;
+  startDate: string;
+  endDate: string;
+  weeks: number;
+  currentWeek: number;
+}
+export interface Me {
+  name: string;
+  roles: string[];
+  views: ('student' | 'supervisor' | 'lead')[];
+  cohortId: string | null;
+  cohorts: CohortSummary[];
+  minGroupSize: number;
+}
+export interface ConfidenceTrend {
+  studentId: string;
+  name: string;
+  points: { week: number; mean: number }[];
+}
+export interface LeadOverview {
+  cohort: CohortSummary;
+  range: { fromWeek: number; toWeek: number };
+  minGroupSize: number;
+  studentCount: number;
+  professions: string[];
+  profession: string | null;
+  students: Panel<{ byProfession: CountRow[] }>;
+  submissionRate: Panel<{ week: number; submitted: number; expected: number; rate: number }[]>;
+  overdue: Panel<{ studentId: string; name: string; week: number }[]>;
+  confidence: Panel<
+    { area: string; label: string; pre: number | null; post: number | null; preN: number; postN: number }[]
+  >;
+  wellbeing: Panel<{ week: number; count: number }[]>;
+  conversations: Panel<{ byProfession: CountRow[]; byRoleType: CountRow[]; held: number; booked: number }>;
+  surveys: Panel<
+    {
+      id: string;
+      title: string;
+      respondents: number;
+      questions: { id: string; text: string; mean: number; n: number }[];
+    }[]
+  >;
+  announcements: Panel<
+    { id: string; title: string; sentAt: string; recipients: number; acknowledged: number; rate: number }[]
+  >;
+}
+export interface SupervisedStudent {
+  id: string;
+  name: string;
+  profession: string;
+  cohortName: string | null;
+  week: number | null;
+  checkin: 'submitted' | 'due' | 'overdue' | 'no-placement' | 'unknown';
+  lowWellbeing: boolean;
+}
+export interface SupervisorView {
+  students: SupervisedStudent[];
+  checkins: Panel<SupervisedStudent[]>;
+  confidence: Panel<ConfidenceTrend[]>;
+  awaitingFeedback: Panel<
+    { reflectionId: string; studentId: string; studentName: string; sharedAt: string; pillars: string[] }[]
+  >;
+  supervisionSessions: Panel<
+    { studentId: string; studentName: string; sessions: number; lastAt: string | null }[]
+  >;
+}
+export interface StudentView {
+  me: {
+    name: string;
+    profession: string;
+    cohortName: string | null;
+    week: number | null;
+    weeks: number | null;
+  };
+  pillars: Panel<TagCount[]>;
+  standards: Panel<TagCount[]>;
+  confidence: Panel<ConfidenceTrend>;
+  conversations: Panel<{
+    held: number;
+    booked: number;
+    upcoming: { startsAt: string; hostProfession: string; hostRoleType: string }[];
+  }>;
+  exportUrl: string | null;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const FALLBACK: Record<number, string> = {
+  401: 'You are not signed in. Reload the tab to sign in again.',
+  403: 'You do not have access to this view.',
+  503: 'The placement database is not reachable right now. Try again in a minute.',
+};
+
+export class Api {
+  constructor(private readonly host: Host) {}
+
+  private async request(path: string): Promise<Response> {
+    const token = await this.host.getToken();
+    let response: Response;
+    try {
+      response = await fetch(path, {
+        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+      });
+    } catch {
+      throw new ApiError(
+        0,
+        'Cannot reach the Placement Companion service. Check your connection and reload the tab.',
+      );
+    }
+    if (!response.ok) {
+      const body = (await response.json().catch(() => ({}))) as { message?: string };
+      throw new ApiError(
+        response.status,
+        body.message ?? FALLBACK[response.status] ?? 'Something went wrong. Reload the tab to try again.',
+      );
+    }
+    return response;
+  }
+
+  async get<T>(path: string): Promise<T> {
+    return (await (await this.request(path)).json()) as T;
+  }
+
+  /** Fetches a CSV with the bearer token and hands it to the browser as a download. */
+  async download(path: string, filename: string): Promise<void> {
+    const blob = await (await this.request(path)).blob();
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = filename;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+}
+
+export function query(params: Record<string, string | number | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params))
+    if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
+  return q.toString();
+}

@@ -1,0 +1,325 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, query, type Api, type CohortSummary, type LeadOverview } from '../api.js';
+import { BarList, ColumnChart, PairedBars } from '../charts.js';
+import { Notice, Section, formatDate } from './common.js';
+
+interface Filters {
+  cohortId: string;
+  fromWeek: number | null;
+  toWeek: number | null;
+  profession: string;
+}
+
+export function LeadPage(props: {
+  api: Api;
+  cohorts: CohortSummary[];
+  initialCohortId: string | null;
+  lockedCohort: boolean;
+}) {
+  const { api, cohorts } = props;
+  const first = props.initialCohortId ?? cohorts[0]?.id ?? '';
+  const [filters, setFilters] = useState<Filters>({
+    cohortId: first,
+    fromWeek: null,
+    toWeek: null,
+    profession: '',
+  });
+  const [data, setData] = useState<LeadOverview | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  useEffect(() => {
+    if (!filters.cohortId) return;
+    let live = true;
+    setLoading(true);
+    api
+      .get<LeadOverview>(`/api/dashboard/lead/overview?${query({ ...filters })}`)
+      .then((d) => live && (setData(d), setError(null)))
+      .catch((e: ApiError) => live && (setError(e), setData(null)))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [filters.cohortId, filters.fromWeek, filters.toWeek, filters.profession]);
+
+  if (!filters.cohortId)
+    return (
+      <Notice title="No cohort linked">
+        You do not lead a cohort yet. Ask an administrator to attach you to a cohort in the roster (the cohort
+        column of people.csv), then reload this tab.
+      </Notice>
+    );
+
+  const cohort = data?.cohort ?? cohorts.find((c) => c.id === filters.cohortId);
+  const weeks = cohort?.weeks ?? 1;
+  const range = data?.range ?? { fromWeek: 1, toWeek: weeks };
+  const csv = (table: string) => () =>
+    void api
+      .download(`/api/dashboard/lead/table.csv?${query({ ...filters, table })}`, `${table}.csv`)
+      .catch((e: ApiError) => setError(e));
+
+  return (
+    <div>
+      <header class="page-head">
+        <h1>{cohort ? cohort.name : 'Cohort dashboard'}</h1>
+        {cohort && (
+          <p class="sub">
+            {formatDate(cohort.startDate)} to {formatDate(cohort.endDate)} ·{' '}
+            {cohort.currentWeek === 0
+              ? 'not started'
+              : cohort.currentWeek > cohort.weeks
+                ? 'finished'
+                : `week ${cohort.currentWeek} of ${cohort.weeks}`}
+            {data ? ` · ${data.studentCount} students` : ''}
+          </p>
+        )}
+      </header>
+      <form class="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+        {!props.lockedCohort && cohorts.length > 1 && (
+          <label>
+            Cohort
+            <select
+              value={filters.cohortId}
+              onChange={(e) =>
+                setFilters({
+                  cohortId: (e.target as HTMLSelectElement).value,
+                  fromWeek: null,
+                  toWeek: null,
+                  profession: '',
+                })
+              }
+            >
+              {cohorts.map((c) => (
+                <option value={c.id}>{c.name}</option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          From week
+          <select
+            value={String(range.fromWeek)}
+            onChange={(e) =>
+              setFilters({
+                ...filters,
+                fromWeek: Number((e.target as HTMLSelectElement).value),
+                toWeek: Math.max(Number((e.target as HTMLSelectElement).value), range.toWeek),
+              })
+            }
+          >
+            {Array.from({ length: weeks }, (_, i) => (
+              <option value={String(i + 1)}>{`Week ${i + 1}`}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          To week
+          <select
+            value={String(range.toWeek)}
+            onChange={(e) =>
+              setFilters({
+                ...filters,
+                toWeek: Number((e.target as HTMLSelectElement).value),
+                fromWeek: Math.min(Number((e.target as HTMLSelectElement).value), range.fromWeek),
+              })
+            }
+          >
+            {Array.from({ length: weeks }, (_, i) => (
+              <option value={String(i + 1)}>{`Week ${i + 1}`}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Profession
+          <select
+            value={filters.profession}
+            onChange={(e) => setFilters({ ...filters, profession: (e.target as HTMLSelectElement).value })}
+          >
+            <option value="">All professions</option>
+            {(data?.professions ?? [])
+              .concat(
+                filters.profession && !(data?.professions ?? []).includes(filters.profession)
+                  ? [filters.profession]
+                  : [],
+              )
+              .map((p) => (
+                <option value={p}>{p}</option>
+              ))}
+          </select>
+        </label>
+        <span class="loading" role="status" aria-live="polite">
+          {loading ? 'Loading…' : ''}
+        </span>
+      </form>
+      {error && (
+        <Notice
+          kind="error"
+          title={error.status === 422 ? 'This cut is too small to show' : 'Could not load the dashboard'}
+        >
+          {error.message}
+          {error.status === 422 && (
+            <>
+              {' '}
+              <button type="button" class="link" onClick={() => setFilters({ ...filters, profession: '' })}>
+                Show all professions
+              </button>
+            </>
+          )}
+        </Notice>
+      )}
+      {data && <LeadPanels data={data} csv={csv} />}
+    </div>
+  );
+}
+
+function LeadPanels({ data, csv }: { data: LeadOverview; csv: (t: string) => () => void }) {
+  return (
+    <div class="grid">
+      <Section id="students" title="Students by profession" panel={data.students} onCsv={csv('students')}>
+        {(d) => (
+          <BarList
+            id="students"
+            caption={`Students by profession (groups under ${data.minGroupSize} hidden)`}
+            data={d.byProfession.map((r) => ({ label: r.label, value: r.count }))}
+          />
+        )}
+      </Section>
+      <Section
+        id="submission-rate"
+        title="Check-in submission rate by week"
+        panel={data.submissionRate}
+        onCsv={csv('submission-rate')}
+      >
+        {(d) => (
+          <ColumnChart
+            id="submission-rate"
+            caption="Check-ins submitted, by placement week"
+            unit="percent"
+            max={1}
+            data={d.map((r) => ({
+              label: `W${r.week}`,
+              value: r.rate,
+              detail: `${r.submitted} of ${r.expected}`,
+            }))}
+          />
+        )}
+      </Section>
+      <Section id="overdue" title="Overdue check-ins" panel={data.overdue} onCsv={csv('overdue')}>
+        {(rows) =>
+          rows.length === 0 ? (
+            <p class="notice notice-ok">Nobody is overdue in these weeks.</p>
+          ) : (
+            <table class="list">
+              <caption class="sr-only">Students with an overdue check-in</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Student</th>
+                  <th scope="col">Week</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr>
+                    <td>{r.name}</td>
+                    <td>{r.week}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Section>
+      <Section
+        id="confidence"
+        title="Confidence before and after, by area"
+        panel={data.confidence}
+        onCsv={csv('confidence')}
+      >
+        {(rows) => (
+          <PairedBars
+            id="confidence"
+            caption="Mean confidence (1–5) at the start and at the end"
+            names={['Start', 'End']}
+            data={rows.map((r) => ({ label: r.label, a: r.pre, b: r.post }))}
+          />
+        )}
+      </Section>
+      <Section id="wellbeing" title="Low wellbeing flags" panel={data.wellbeing} onCsv={csv('wellbeing')}>
+        {(rows) => (
+          <ColumnChart
+            id="wellbeing"
+            caption="Check-ins flagging low wellbeing, by week"
+            unit="count"
+            data={rows.map((r) => ({ label: `W${r.week}`, value: r.count, warn: r.count > 0 }))}
+          />
+        )}
+      </Section>
+      <Section
+        id="conversations"
+        title="20-minute conversations"
+        panel={data.conversations}
+        onCsv={csv('conversations')}
+      >
+        {(d) => (
+          <>
+            <p class="kpis">
+              <span>
+                <strong>{d.held}</strong> held
+              </span>{' '}
+              <span>
+                <strong>{d.booked}</strong> booked
+              </span>
+            </p>
+            <BarList
+              id="conversations-profession"
+              caption="Conversations by host profession"
+              data={d.byProfession.map((r) => ({ label: r.label, value: r.count }))}
+            />
+            <BarList
+              id="conversations-role"
+              caption="Conversations by host role type"
+              data={d.byRoleType.map((r) => ({ label: r.label, value: r.count }))}
+            />
+          </>
+        )}
+      </Section>
+      <Section id="surveys" title="Survey results" panel={data.surveys} onCsv={csv('surveys')}>
+        {(surveys) => (
+          <>
+            {surveys.map((s) => (
+              <BarList
+                id={`survey-${s.id}`}
+                caption={`${s.title} (${s.respondents} responses), mean of 5`}
+                unit="score"
+                max={5}
+                labelWidth={260}
+                data={s.questions.map((q) => ({ label: q.text, value: q.mean }))}
+              />
+            ))}
+          </>
+        )}
+      </Section>
+      <Section
+        id="announcements"
+        title="Announcement acknowledgements"
+        panel={data.announcements}
+        onCsv={csv('announcements')}
+      >
+        {(rows) => (
+          <BarList
+            id="announcements"
+            caption="Share of recipients who acknowledged"
+            unit="percent"
+            max={1}
+            labelWidth={240}
+            data={rows.map((r) => ({
+              label: r.title,
+              value: r.rate,
+              detail: `${r.acknowledged} of ${r.recipients}`,
+            }))}
+          />
+        )}
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,135 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Api, ApiError, SupervisorView } from '../api.js';
+import { LineChart } from '../charts.js';
+import { Notice, Section, formatDate } from './common.js';
+
+const STATUS: Record<string, string> = {
+  submitted: 'Submitted',
+  due: 'Due',
+  overdue: 'Overdue',
+  'no-placement': 'No placement this week',
+  unknown: 'Not known',
+};
+
+export function SupervisorPage(props: { api: Api }) {
+  const [data, setData] = useState<SupervisorView | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    props.api.get<SupervisorView>('/api/dashboard/supervisor').then(setData, setError);
+  }, []);
+  if (error)
+    return (
+      <Notice kind="error" title="Could not load your students">
+        {error.message}
+      </Notice>
+    );
+  if (!data)
+    return (
+      <p class="notice" role="status">
+        Loading your students…
+      </p>
+    );
+  return (
+    <div class="grid">
+      <Section id="my-students" title="My students: this week's check-in" panel={data.checkins}>
+        {(rows) => (
+          <table class="list">
+            <caption class="sr-only">Your students and this week's check-in status</caption>
+            <thead>
+              <tr>
+                <th scope="col">Student</th>
+                <th scope="col">Profession</th>
+                <th scope="col">Week</th>
+                <th scope="col">Check-in</th>
+                <th scope="col">Wellbeing</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((s) => (
+                <tr class={s.lowWellbeing ? 'row-warn' : ''}>
+                  <td>{s.name}</td>
+                  <td>{s.profession}</td>
+                  <td>{s.week ?? '–'}</td>
+                  <td>
+                    <span class={`status status-${s.checkin}`}>{STATUS[s.checkin]}</span>
+                  </td>
+                  <td>{s.lowWellbeing ? <strong class="flag">Low: follow up</strong> : 'OK'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Section>
+      <Section id="confidence-trends" title="Confidence trends" panel={data.confidence}>
+        {(series) => (
+          <LineChart
+            id="confidence-trends"
+            caption="Mean confidence (1–5) by week, per student"
+            weeks={Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.week)))}
+            series={series.map((s) => ({ name: s.name, points: s.points }))}
+          />
+        )}
+      </Section>
+      <Section
+        id="awaiting-feedback"
+        title="Shared reflections awaiting your feedback"
+        panel={data.awaitingFeedback}
+      >
+        {(rows) =>
+          rows.length === 0 ? (
+            <p class="notice notice-ok">
+              Nothing waiting: you have given feedback on everything shared with you.
+            </p>
+          ) : (
+            <table class="list">
+              <caption class="sr-only">Reflections shared with you that have no feedback yet</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Student</th>
+                  <th scope="col">Shared</th>
+                  <th scope="col">Pillars</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr>
+                    <td>{r.studentName}</td>
+                    <td>{formatDate(r.sharedAt)}</td>
+                    <td>{r.pillars.join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Section>
+      <Section
+        id="supervision-sessions"
+        title="Supervision sessions recorded"
+        panel={data.supervisionSessions}
+      >
+        {(rows) => (
+          <table class="list">
+            <caption class="sr-only">Supervision sessions recorded per student</caption>
+            <thead>
+              <tr>
+                <th scope="col">Student</th>
+                <th scope="col">Sessions</th>
+                <th scope="col">Last</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr>
+                  <td>{r.studentName}</td>
+                  <td>{r.sessions}</td>
+                  <td>{r.lastAt ? formatDate(r.lastAt) : '–'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,259 @@
+import assert from 'node:assert/strict';
+import { loadConfig } from '../../src/config.js';
+import { TENANT, type E2E } from '../e2e/harness.js';
+import { AUDIENCE, startDashboard, TestJwks, type Seeded } from './fixture.js';
+
+describe('dashboard API: authentication, authorisation, anonymity', function () {
+  this.timeout(120_000);
+  const jwks = new TestJwks();
+  let e2e: E2E;
+  let seeded: Seeded;
+
+  before(async () => {
+    await jwks.start();
+    ({ e2e, seeded } = await startDashboard(jwks));
+  });
+  after(async () => {
+    await e2e?.stop();
+    await jwks.stop();
+  });
+
+  const get = async (path: string, token?: string) => {
+    const res = await fetch(`${e2e.baseUrl}${path}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    const text = await res.text();
+    let body: any = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      /* CSV */
+    }
+    return { status: res.status, body, headers: res.headers };
+  };
+  const tokenFor = (key: string) => jwks.sign({ oid: seeded.oids[key]! });
+
+  describe('tab SSO token validation (401)', () => {
+    it('accepts a valid Entra ID token (v2 and v1 issuers) and maps it to the person by tid + oid', async () => {
+      const v2 = await get('/api/dashboard/me', await tokenFor('s1'));
+      assert.equal(v2.status, 200, JSON.stringify(v2.body));
+      assert.equal(v2.body.name, 'Amira Ahmed');
+      assert.deepEqual(v2.body.views, ['student']);
+      const v1 = await get(
+        '/api/dashboard/me',
+        await jwks.sign({ oid: seeded.oids.leadA!, iss: `https://sts.windows.net/${TENANT}/` }),
+      );
+      assert.equal(v1.status, 200);
+      assert.deepEqual(v1.body.views, ['supervisor', 'lead']);
+    });
+
+    it('refuses no token, a malformed token and a token from an unknown signer', async () => {
+      const none = await get('/api/dashboard/me');
+      assert.equal(none.status, 401);
+      assert.equal(none.headers.get('www-authenticate'), 'Bearer');
+      assert.match(none.body.message, /Sign-in required/);
+      assert.equal((await get('/api/dashboard/me', 'not-a-jwt')).status, 401);
+      const forged = await jwks.sign({ oid: seeded.oids.admin!, key: jwks.otherKey });
+      assert.equal(
+        (await get('/api/dashboard/lead/overview?cohortId=' + seeded.cohortA, forged)).status,
+        401,
+      );
+    });
+
+    it('refuses an expired token', async () => {
+      const expired = await jwks.sign({ oid: seeded.oids.admin!, expiresInS: -600 });
+      const res = await get('/api/dashboard/me', expired);
+      assert.equal(res.status, 401);
+      assert.match(res.body.message, /expired/);
+    });
+
+    it('refuses a token for another tenant (even with a known oid) and an issuer of another tenant', async () => {
+      const other = await jwks.sign({ oid: seeded.oids.admin!, tid: 'other-tenant' });
+      assert.equal((await get('/api/dashboard/me', other)).status, 401);
+      const wrongIssuer = await jwks.sign({
+        oid: seeded.oids.admin!,
+        iss: 'https://login.microsoftonline.com/other-tenant/v2.0',
+      });
+      assert.equal((await get('/api/dashboard/me', wrongIssuer)).status, 401);
+    });
+
+    it('refuses a token for another audience', async () => {
+      const res = await get(
+        '/api/dashboard/me',
+        await jwks.sign({ oid: seeded.oids.admin!, aud: 'api://elsewhere.example/other-app' }),
+      );
+      assert.equal(res.status, 401);
+      assert.match(res.body.message, /not issued for this app/);
+    });
+
+    it('refuses a valid token for someone not on the roster', async () => {
+      assert.equal((await get('/api/dashboard/me', await jwks.sign({ oid: 'aad-nobody' }))).status, 401);
+    });
+
+    it('config refuses the development sign-in when an app id is configured', () => {
+      assert.throws(
+        () =>
+          loadConfig({ DASHBOARD_DEV_LOGIN: 'true', MicrosoftAppId: 'app', MicrosoftAppPassword: 'secret' }),
+        /DASHBOARD_DEV_LOGIN: must not be set when MicrosoftAppId is configured/,
+      );
+      assert.equal(loadConfig({}).DASHBOARD_DEV_LOGIN, false);
+    });
+  });
+
+  describe('development sign-in', () => {
+    it('mints a token for a rostered email that the API accepts', async () => {
+      const minted = await get('/api/dashboard/dev-token?as=sam.okoro@example.nhs.uk');
+      assert.equal(minted.status, 200);
+      const me = await get('/api/dashboard/me', minted.body.token);
+      assert.equal(me.body.name, 'Sam Okoro');
+      assert.equal((await get('/api/dashboard/dev-token?as=nobody@example.org')).status, 404);
+      assert.equal((await get('/api/dashboard/dev-token?as=not-an-email')).status, 400);
+    });
+  });
+
+  describe('authorisation by role (403)', () => {
+    it('a student asking for the cohort view, the supervisor view or the cohort list → 403', async () => {
+      const t = await tokenFor('s1');
+      assert.equal((await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortA}`, t)).status, 403);
+      assert.equal(
+        (await get(`/api/dashboard/lead/table.csv?cohortId=${seeded.cohortA}&table=overdue`, t)).status,
+        403,
+      );
+      assert.equal((await get('/api/dashboard/supervisor', t)).status, 403);
+      assert.equal((await get('/api/dashboard/cohorts', t)).status, 403);
+    });
+
+    it('a lead of cohort A asking for cohort B → 403; an admin may see both', async () => {
+      const lead = await tokenFor('leadA');
+      assert.equal((await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortA}`, lead)).status, 200);
+      const b = await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortB}`, lead);
+      assert.equal(b.status, 403);
+      assert.match(b.body.message, /only see the cohort you lead/);
+      assert.equal(
+        (await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortA}`, await tokenFor('leadB')))
+          .status,
+        403,
+      );
+      const admin = await tokenFor('admin');
+      assert.equal((await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortB}`, admin)).status, 200);
+      const cohorts = await get('/api/dashboard/cohorts', admin);
+      assert.equal(cohorts.body.cohorts.length, 2);
+      assert.equal((await get('/api/dashboard/cohorts', lead)).body.cohorts.length, 1);
+    });
+
+    it("a supervisor asking for another supervisor's student → 403; their own student → 200", async () => {
+      const t = await tokenFor('sup1');
+      assert.equal(
+        (await get(`/api/dashboard/supervisor/students/${encodeURIComponent(seeded.ids.s1!)}`, t)).status,
+        200,
+      );
+      const other = await get(`/api/dashboard/supervisor/students/${encodeURIComponent(seeded.ids.s4!)}`, t);
+      assert.equal(other.status, 403);
+      assert.match(other.body.message, /students you supervise/);
+      // A student cannot use the supervisor route to read a classmate.
+      assert.equal(
+        (
+          await get(
+            `/api/dashboard/supervisor/students/${encodeURIComponent(seeded.ids.s3!)}`,
+            await tokenFor('s1'),
+          )
+        ).status,
+        403,
+      );
+    });
+
+    it('the supervisor view lists only their own students', async () => {
+      const res = await get('/api/dashboard/supervisor', await tokenFor('sup1'));
+      assert.equal(res.status, 200);
+      assert.deepEqual(
+        res.body.students.map((s: { name: string }) => s.name),
+        ['Amira Ahmed', 'Ben Hughes', 'Chloe Okafor'],
+      );
+    });
+  });
+
+  describe('query validation and anonymity', () => {
+    it('rejects unknown or malformed query parameters with 400 and the field', async () => {
+      const t = await tokenFor('leadA');
+      const bad = await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortA}&fromWeek=zero`, t);
+      assert.equal(bad.status, 400);
+      assert.ok(bad.body.fields.fromWeek);
+      assert.equal((await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortA}&x=1`, t)).status, 400);
+      assert.equal(
+        (await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortA}&fromWeek=4&toWeek=2`, t)).status,
+        400,
+      );
+      assert.equal((await get('/api/dashboard/lead/overview?cohortId=%24where', t)).status, 400);
+    });
+
+    it('refuses a cohort cut below the minimum group size (422) and allows a large enough one', async () => {
+      const t = await tokenFor('leadA');
+      const small = await get(
+        `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}&profession=physiotherapy`,
+        t,
+      );
+      assert.equal(small.status, 422);
+      assert.equal(small.body.error, 'group_too_small');
+      assert.match(small.body.message, /at least 5|smaller than 5/);
+      const csv = await get(
+        `/api/dashboard/lead/table.csv?cohortId=${seeded.cohortA}&profession=physiotherapy&table=students`,
+        t,
+      );
+      assert.equal(csv.status, 422);
+      const ot = await get(
+        `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}&profession=${encodeURIComponent('occupational therapy')}`,
+        t,
+      );
+      assert.equal(ot.status, 200);
+      assert.equal(ot.body.studentCount, 5);
+    });
+
+    it('hides groups under the minimum inside a chart (2 physio students are not shown)', async () => {
+      const res = await get(
+        `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}`,
+        await tokenFor('leadA'),
+      );
+      assert.equal(res.status, 200);
+      assert.equal(res.body.studentCount, 7);
+      assert.deepEqual(res.body.students.data.byProfession, [
+        { key: 'occupational therapy', label: 'occupational therapy', count: 5 },
+      ]);
+      assert.deepEqual(res.body.range, { fromWeek: 1, toWeek: 3 });
+    });
+
+    it('serves each table as CSV with a header row', async () => {
+      const res = await get(
+        `/api/dashboard/lead/table.csv?cohortId=${seeded.cohortA}&table=students`,
+        await tokenFor('leadA'),
+      );
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type')!, /text\/csv/);
+      assert.match(
+        res.headers.get('content-disposition')!,
+        /attachment; filename="students-leadership-2025-cohort-2.csv"/,
+      );
+      assert.equal(res.body, 'profession,students\noccupational therapy,5\n');
+    });
+  });
+
+  describe('pages', () => {
+    it('serves the tab pages and assets with a frame-ancestors policy for Teams', async () => {
+      for (const page of ['/tabs/my-placement', '/tabs/cohort', '/tabs/config']) {
+        const res = await fetch(`${e2e.baseUrl}${page}`);
+        assert.equal(res.status, 200, page);
+        assert.match(
+          res.headers.get('content-security-policy')!,
+          /frame-ancestors 'self' https:\/\/teams\.microsoft\.com/,
+        );
+        const html = await res.text();
+        const asset = /src="(\/tabs\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+        assert.equal((await fetch(`${e2e.baseUrl}${asset}`)).status, 200);
+      }
+      assert.equal((await fetch(`${e2e.baseUrl}/tabs/assets/..%2Findex.html`)).status, 404);
+    });
+  });
+
+  it('the audience the config derives matches the manifest webApplicationInfo.resource shape', () => {
+    assert.match(AUDIENCE, /^api:\/\/[^/]+\/[0-9a-f-]+$/);
+  });
+});

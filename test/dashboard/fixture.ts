@@ -1,0 +1,309 @@
+/**
+ * Dashboard test fixture: the real service (e2e harness, real local database) with tab SSO
+ * pointed at a local JWKS the test controls and the development sign-in enabled, plus a
+ * placement seeded through the repositories: two cohorts, their leads, an admin, two
+ * supervisors and their students.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { WEB_DIST } from '../../src/features/dashboard/http.js';
+import type { Role } from '../../src/storage/people-repository.js';
+import { E2E, TENANT } from '../e2e/harness.js';
+
+export const AUDIENCE = 'api://dashboard.test/11111111-2222-3333-4444-555555555555';
+
+/** Builds the front end when dist/web is missing or older than any file in src/web. */
+export function ensureWebBuild(): void {
+  const src = path.resolve(WEB_DIST, '../../src/web');
+  const newest = (dir: string): number =>
+    Math.max(
+      ...readdirSync(dir).map((f) => {
+        const full = path.join(dir, f);
+        const st = statSync(full);
+        return st.isDirectory() ? newest(full) : st.mtimeMs;
+      }),
+    );
+  const index = path.join(WEB_DIST, 'index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newest(src)) return;
+  execFileSync('npx', ['vite', 'build', '--config', path.join(src, 'vite.config.ts')], {
+    cwd: path.resolve(src, '../..'),
+    stdio: 'inherit',
+  });
+}
+
+export class TestJwks {
+  private server: http.Server | null = null;
+  url = '';
+  kid = 'dash-key-1';
+  privateKey!: CryptoKey;
+  otherKey!: CryptoKey;
+  private jwk!: JWK;
+
+  async start() {
+    const pair = await generateKeyPair('RS256', { extractable: true });
+    this.privateKey = pair.privateKey;
+    this.jwk = { ...(await exportJWK(pair.publicKey)), kid: this.kid, alg: 'RS256', use: 'sig' };
+    this.otherKey = (await generateKeyPair('RS256')).privateKey;
+    this.server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [this.jwk] }));
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/keys`;
+    return this;
+  }
+
+  async stop() {
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  /** An Entra ID-shaped access token (v2 issuer by default); override any claim. */
+  sign(claims: {
+    oid: string;
+    tid?: string;
+    aud?: string;
+    iss?: string;
+    expiresInS?: number;
+    key?: CryptoKey;
+    upn?: string;
+  }) {
+    const tid = claims.tid ?? TENANT;
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = new SignJWT({
+      oid: claims.oid,
+      tid,
+      ...(claims.upn ? { preferred_username: claims.upn } : {}),
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
+      .setIssuer(claims.iss ?? `https://login.microsoftonline.com/${tid}/v2.0`)
+      .setAudience(claims.aud ?? AUDIENCE)
+      .setIssuedAt(now - 120)
+      .setNotBefore(now - 120)
+      .setExpirationTime(now + (claims.expiresInS ?? 3600));
+    return jwt.sign(claims.key ?? this.privateKey);
+  }
+}
+
+export interface SeedPerson {
+  key: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  profession: string;
+  cohort: 'A' | 'B' | null;
+  supervisor?: string;
+}
+
+const OT = 'occupational therapy';
+const PT = 'physiotherapy';
+
+/** Cohort A: 5 OT + 2 physio students (a physio cut is below the minimum group size of 5). */
+export const PEOPLE: SeedPerson[] = [
+  {
+    key: 'admin',
+    email: 'alex.morgan@example.nhs.uk',
+    name: 'Alex Morgan',
+    roles: ['lead', 'admin'],
+    profession: OT,
+    cohort: null,
+  },
+  {
+    key: 'leadA',
+    email: 'wendy.marsh@example.nhs.uk',
+    name: 'Wendy Marsh',
+    roles: ['lead', 'supervisor'],
+    profession: OT,
+    cohort: 'A',
+  },
+  {
+    key: 'leadB',
+    email: 'lena.brook@example.nhs.uk',
+    name: 'Lena Brook',
+    roles: ['lead'],
+    profession: PT,
+    cohort: 'B',
+  },
+  {
+    key: 'leadless',
+    email: 'nora.none@example.nhs.uk',
+    name: 'Nora None',
+    roles: ['lead'],
+    profession: PT,
+    cohort: null,
+  },
+  {
+    key: 'sup1',
+    email: 'sam.okoro@example.nhs.uk',
+    name: 'Sam Okoro',
+    roles: ['supervisor'],
+    profession: OT,
+    cohort: 'A',
+  },
+  {
+    key: 'sup2',
+    email: 'ruth.patel@example.nhs.uk',
+    name: 'Ruth Patel',
+    roles: ['supervisor'],
+    profession: PT,
+    cohort: 'A',
+  },
+  {
+    key: 's1',
+    email: 'amira.ahmed@student.example.ac.uk',
+    name: 'Amira Ahmed',
+    roles: ['student'],
+    profession: OT,
+    cohort: 'A',
+    supervisor: 'sup1',
+  },
+  {
+    key: 's2',
+    email: 'ben.hughes@student.example.ac.uk',
+    name: 'Ben Hughes',
+    roles: ['student'],
+    profession: PT,
+    cohort: 'A',
+    supervisor: 'sup1',
+  },
+  {
+    key: 's3',
+    email: 'chloe.okafor@student.example.ac.uk',
+    name: 'Chloe Okafor',
+    roles: ['student'],
+    profession: OT,
+    cohort: 'A',
+    supervisor: 'sup1',
+  },
+  {
+    key: 's4',
+    email: 'daniel.brown@student.example.ac.uk',
+    name: 'Daniel Brown',
+    roles: ['student'],
+    profession: PT,
+    cohort: 'A',
+    supervisor: 'sup2',
+  },
+  {
+    key: 's5',
+    email: 'ella.iqbal@student.example.ac.uk',
+    name: 'Ella Iqbal',
+    roles: ['student'],
+    profession: OT,
+    cohort: 'A',
+    supervisor: 'sup2',
+  },
+  {
+    key: 's6',
+    email: 'farah.patel@student.example.ac.uk',
+    name: 'Farah Patel',
+    roles: ['student'],
+    profession: OT,
+    cohort: 'A',
+    supervisor: 'sup2',
+  },
+  {
+    key: 's7',
+    email: 'george.ives@student.example.ac.uk',
+    name: 'George Ives',
+    roles: ['student'],
+    profession: OT,
+    cohort: 'A',
+    supervisor: 'sup2',
+  },
+  ...['b1', 'b2', 'b3', 'b4', 'b5'].map((k, i) => ({
+    key: k,
+    email: `${k}@student.example.ac.uk`,
+    name: `Student B${i + 1}`,
+    roles: ['student'] as Role[],
+    profession: PT,
+    cohort: 'B' as const,
+  })),
+];
+
+export interface Seeded {
+  cohortA: string;
+  cohortB: string;
+  /** person id by key */
+  ids: Record<string, string>;
+  /** AAD object id by key (everyone but 'unlinked' is linked to Teams) */
+  oids: Record<string, string>;
+}
+
+export const NOW = new Date('2025-02-20T12:00:00Z'); // week 3 of cohort A
+
+export async function startDashboard(jwks: TestJwks): Promise<{ e2e: E2E; seeded: Seeded }> {
+  ensureWebBuild();
+  const e2e = new E2E();
+  await e2e.start({
+    DASHBOARD_DEV_LOGIN: 'true',
+    TAB_SSO_AUDIENCE: AUDIENCE,
+    TAB_SSO_JWKS_URL: jwks.url,
+  });
+  e2e.clock.set(NOW);
+  const { cohorts, people, supervisions } = e2e.services;
+  const cal = {
+    weeks: 6,
+    clinicalDays: ['Mon', 'Tue'] as const,
+    leadershipDays: ['Wed', 'Thu', 'Fri'] as const,
+    nonPlacementDates: [],
+    supervision: { weekday: 'Thu' as const, time: '14:00' },
+    timeZone: 'Europe/London',
+    teamsChannelId: null,
+  };
+  const { id: cohortA } = await cohorts.upsertByName(
+    TENANT,
+    {
+      ...cal,
+      clinicalDays: [...cal.clinicalDays],
+      leadershipDays: [...cal.leadershipDays],
+      name: 'Leadership 2025 cohort 2',
+      startDate: '2025-02-03',
+    },
+    NOW,
+  );
+  const { id: cohortB } = await cohorts.upsertByName(
+    TENANT,
+    {
+      ...cal,
+      clinicalDays: [...cal.clinicalDays],
+      leadershipDays: [...cal.leadershipDays],
+      name: 'Leadership 2025 cohort 3',
+      startDate: '2025-02-10',
+    },
+    NOW,
+  );
+  const ids: Record<string, string> = {};
+  const oids: Record<string, string> = {};
+  for (const p of PEOPLE) {
+    const cohortId = p.cohort === 'A' ? cohortA : p.cohort === 'B' ? cohortB : null;
+    await people.upsertByEmail(
+      TENANT,
+      {
+        email: p.email,
+        displayName: p.name,
+        roles: p.roles,
+        profession: p.profession,
+        cohortId,
+        timeZone: null,
+      },
+      NOW,
+    );
+    const doc = (await people.byEmail(TENANT, p.email))!;
+    ids[p.key] = doc._id;
+    oids[p.key] = `aad-${p.key}`;
+    await people.linkTeamsIdentity(
+      TENANT,
+      doc._id,
+      { teamsUserId: `29:${p.key}`, aadObjectId: oids[p.key] },
+      NOW,
+    );
+  }
+  for (const p of PEOPLE)
+    if (p.supervisor) await supervisions.link(TENANT, ids[p.key]!, ids[p.supervisor]!, NOW);
+  return { e2e, seeded: { cohortA, cohortB, ids, oids } };
+}
