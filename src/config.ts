@@ -22,6 +22,9 @@ const optionalText = z
 /** Development-only default for EXPORT_LINK_SECRET; refused when NODE_ENV=production. */
 export const DEV_EXPORT_LINK_SECRET = 'dev-only-export-link-secret-change-me';
 
+/** Development-only default for SURVEY_HMAC_SECRET; refused when NODE_ENV=production. */
+export const DEV_SURVEY_HMAC_SECRET = 'dev-only-survey-secret-change-me';
+
 export const configSchema = z.object({
   PORT: int(1, 65535).default(3978),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -57,6 +60,8 @@ export const configSchema = z.object({
   JOBS_LEASE_MS: int(1000, 3_600_000).default(60_000),
 
   MIN_GROUP_SIZE: int(2, 100).default(5),
+  /** Keys anonymous survey response ids (HMAC of run + person) and CSV export links. */
+  SURVEY_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_SURVEY_HMAC_SECRET),
   /** Signs the short-lived learning-journey export links (HMAC-SHA256). */
   EXPORT_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_EXPORT_LINK_SECRET),
   MAX_INFLIGHT_TURNS: int(1, 10_000).default(200),
@@ -118,6 +123,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.DASHBOARD_DEV_LOGIN && (config.MicrosoftAppId || config.NODE_ENV === 'production')) {
     throw new ConfigError(
       'Invalid configuration:\n  DASHBOARD_DEV_LOGIN: must not be set when MicrosoftAppId is configured or NODE_ENV=production',
+    );
+  }
+  if (config.NODE_ENV === 'production' && config.SURVEY_HMAC_SECRET === DEV_SURVEY_HMAC_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  SURVEY_HMAC_SECRET: must be set to a secret of your own when NODE_ENV=production',
     );
   }
   if (
