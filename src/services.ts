@@ -23,6 +23,7 @@ import { PeopleRepository } from './storage/people-repository.js';
 import { SupervisionLinksRepository } from './storage/supervision-links-repository.js';
 import { CheckinService } from './features/checkins/checkin-service.js';
 import { ReflectionService } from './features/reflections/reflection-service.js';
+import { SurveyService } from './features/surveys/survey-service.js';
 
 export interface CoreServices {
   config: Config;
@@ -46,6 +47,8 @@ export interface CoreServices {
   checkins: CheckinService;
   /** Reflections, my journey and the journey export (src/features/reflections). */
   reflections: ReflectionService;
+  /** Surveys: runs, responses, privacy-safe results (src/features/surveys). */
+  surveys: SurveyService;
 }
 
 export type Services = CoreServices;
@@ -123,6 +126,19 @@ export function createServices(params: {
       supervisions: new SupervisionLinksRepository(db),
       outbox,
       scheduler,
+      audit: new AuditRepository(db),
+    }),
+    // Repositories are stateless views of the database, so the surveys get their own.
+    surveys: new SurveyService({
+      db,
+      config,
+      clock,
+      logger,
+      people,
+      outbox,
+      scheduler,
+      cohorts: new CohortsRepository(db),
+      cards: new Cards(),
       audit: new AuditRepository(db),
     }),
   };

@@ -4,5 +4,6 @@ import { checkinsFeature } from './checkins/index.js';
 import { dashboardFeature } from './dashboard/index.js';
 import { onboardingFeature } from './onboarding/index.js';
 import { reflectionsFeature } from './reflections/index.js';
+import { surveysFeature } from './surveys/index.js';
 
-export const features: Feature[] = [onboardingFeature, dashboardFeature, checkinsFeature, reflectionsFeature];
+export const features: Feature[] = [onboardingFeature, dashboardFeature, checkinsFeature, reflectionsFeature, surveysFeature];

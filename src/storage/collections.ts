@@ -144,6 +144,18 @@ export const collections = {
     indexes: [],
     personFields: ['personId'],
   }),
+  surveyRuns: spec({
+    name: 'survey_runs',
+    indexes: [{ key: { tenantId: 1, cohortId: 1, opensAt: -1 }, name: 'tenant_cohort_opens' }],
+    personFields: ['createdBy'],
+  }),
+  surveyResponses: spec({
+    name: 'survey_responses',
+    // _id is an HMAC of (run, person): one response per person per run. Anonymous responses
+    // hold no person id; named ones carry respondentId.
+    indexes: [{ key: { tenantId: 1, runId: 1 }, name: 'tenant_run' }],
+    personFields: ['respondentId'],
+  }),
   audit: spec({
     name: 'audit',
     indexes: [{ key: { tenantId: 1, at: -1 }, name: 'tenant_at' }],

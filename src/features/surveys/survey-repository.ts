@@ -1,0 +1,218 @@
+/**
+ * Survey runs and responses. Every aggregation runs in the database with the portable
+ * pipeline subset ($match, $unwind, $group with $sum, $project, $sort, $count): means are
+ * $sum of the values divided by the count, never $avg.
+ *
+ * The layout is shaped by what the local database (FerretDB 1.x) can aggregate: it groups on
+ * dotted paths and top-level scalar arrays but cannot $project or $sum a nested field, so the
+ * per-question figures come from `$unwind` + `$group` on flat string keys, and a mean is
+ * Σ(value × count) / answered over the few grouped rows.
+ *
+ * A response's `_id` is `<tenant>|sresp|<HMAC(secret, run, person)>`: one per person per run
+ * (a second submit replaces the first, by the `{ _id }` fast path), yet an anonymous
+ * response stores no person id, name or email.
+ */
+import type { Db, Document } from 'mongodb';
+import { collections } from '../../storage/collections.js';
+import type { BaseDoc } from '../../storage/documents.js';
+import { isDuplicateKeyError } from '../../storage/mongo.js';
+import { TenantScope } from '../../storage/tenant-scope.js';
+import type { SurveyPurpose } from './definitions.js';
+
+export interface SurveyRunDoc extends BaseDoc {
+  definitionId: string;
+  definitionVersion: number;
+  purpose: SurveyPurpose;
+  title: string;
+  cohortId: string;
+  anonymous: boolean;
+  opensAt: Date;
+  closesAt: Date;
+  reminderAt: Date | null;
+  createdBy: string;
+}
+
+export interface SurveyResponseDoc extends BaseDoc {
+  runId: string;
+  cohortId: string;
+  /** The respondent's profession at submit time: the one filter dimension. */
+  profession: string;
+  /** `<questionId>=<key>` per rating value / chosen option: the distributions and filters group on these. */
+  keys: string[];
+  /** Ids of the questions answered (per-question group sizes). */
+  qs: string[];
+  /** Free-text answers. */
+  texts: { q: string; t: string }[];
+  /** Named surveys only. Anonymous responses never carry a person id. */
+  respondentId?: string;
+}
+
+/** A cut of a run's responses: the base match plus an optional filter. */
+export interface ResponseCut {
+  runId: string;
+  profession?: string;
+  /** Only respondents who gave this answer (distribution key) to this question. */
+  answer?: { questionId: string; key: string };
+}
+
+export interface KeyCount {
+  questionId: string;
+  key: string;
+  count: number;
+}
+export interface TextAnswer {
+  questionId: string;
+  text: string;
+}
+
+export class SurveyRepository {
+  constructor(private readonly db: Db) {}
+
+  runs(tenantId: string) {
+    return new TenantScope(this.db.collection<SurveyRunDoc>(collections.surveyRuns.name), tenantId);
+  }
+
+  responses(tenantId: string) {
+    return new TenantScope(this.db.collection<SurveyResponseDoc>(collections.surveyResponses.name), tenantId);
+  }
+
+  /** Insert-if-absent: false when a run with this id exists (a retried or double-clicked submit). */
+  async insertRun(run: SurveyRunDoc): Promise<boolean> {
+    try {
+      await this.runs(run.tenantId).insertOne(run);
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
+
+  runById(tenantId: string, runId: string) {
+    return this.runs(tenantId).findOne({ _id: runId });
+  }
+
+  runsForTenant(tenantId: string) {
+    return this.runs(tenantId).find({}).sort({ opensAt: -1 }).toArray();
+  }
+
+  runsForCohort(tenantId: string, cohortId: string) {
+    return this.runs(tenantId).find({ cohortId }).sort({ opensAt: -1 }).toArray();
+  }
+
+  responseById(tenantId: string, responseId: string) {
+    return this.responses(tenantId).findOne({ _id: responseId });
+  }
+
+  /**
+   * Stores or replaces the response with this id. Two racing first submits: one inserts, the
+   * other gets a duplicate key and retries as a replace (last write wins).
+   */
+  async saveResponse(
+    tenantId: string,
+    responseId: string,
+    fields: Omit<SurveyResponseDoc, '_id' | 'tenantId' | 'createdAt' | 'schemaVersion'>,
+    createdAt: Date,
+  ): Promise<'created' | 'replaced'> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const unset = fields.respondentId === undefined ? { $unset: { respondentId: '' } } : {};
+        const result = await this.responses(tenantId).updateOne(
+          { _id: responseId },
+          {
+            $set: fields,
+            $setOnInsert: { createdAt, schemaVersion: 1 },
+            ...unset,
+          } as Document,
+          { upsert: true },
+        );
+        return result.upsertedCount > 0 ? 'created' : 'replaced';
+      } catch (err) {
+        if (!isDuplicateKeyError(err) || attempt > 0) throw err;
+      }
+    }
+  }
+
+  /** Which of these response ids exist (for reminders to non-responders). */
+  async existingResponseIds(tenantId: string, ids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += 1000) {
+      const docs = await this.responses(tenantId)
+        .find({ _id: { $in: ids.slice(i, i + 1000) } }, { projection: { _id: 1 } })
+        .toArray();
+      docs.forEach((d) => found.add(d._id));
+    }
+    return found;
+  }
+
+  // -------------------------------------------------------------------------
+  // Aggregations (in the database)
+  // -------------------------------------------------------------------------
+
+  private match(cut: ResponseCut): Document {
+    const match: Document = { runId: cut.runId };
+    if (cut.profession !== undefined) match.profession = cut.profession;
+    if (cut.answer) match.keys = `${cut.answer.questionId}=${cut.answer.key}`;
+    return { $match: match };
+  }
+
+  async count(tenantId: string, cut: ResponseCut): Promise<number> {
+    const [row] = await this.responses(tenantId)
+      .aggregate<{ n: number }>([this.match(cut), { $count: 'n' }])
+      .toArray();
+    return row?.n ?? 0;
+  }
+
+  /** Per question: how many people answered it. */
+  async answeredCounts(tenantId: string, cut: ResponseCut): Promise<Map<string, number>> {
+    const rows = await this.responses(tenantId)
+      .aggregate<{ _id: string; n: number }>([
+        this.match(cut),
+        { $unwind: '$qs' },
+        { $group: { _id: '$qs', n: { $sum: 1 } } },
+      ])
+      .toArray();
+    return new Map(rows.map((r) => [r._id, r.n]));
+  }
+
+  /** Per question and distribution key (rating value or option id): how many chose it. */
+  async distributions(tenantId: string, cut: ResponseCut): Promise<KeyCount[]> {
+    const rows = await this.responses(tenantId)
+      .aggregate<{ _id: string; count: number }>([
+        this.match(cut),
+        { $unwind: '$keys' },
+        { $group: { _id: '$keys', count: { $sum: 1 } } },
+      ])
+      .toArray();
+    return rows.map((r) => {
+      const at = r._id.indexOf('=');
+      return { questionId: r._id.slice(0, at), key: r._id.slice(at + 1), count: r.count };
+    });
+  }
+
+  /** Free-text answers to these questions, ordered by question then text (never by arrival). */
+  async texts(tenantId: string, cut: ResponseCut, questionIds: string[]): Promise<TextAnswer[]> {
+    if (questionIds.length === 0) return [];
+    const rows = await this.responses(tenantId)
+      .aggregate<{ texts: { q: string; t: string } }>([
+        this.match(cut),
+        { $unwind: '$texts' },
+        { $match: { 'texts.q': { $in: questionIds } } },
+        { $project: { _id: 0, texts: 1 } },
+        { $sort: { 'texts.q': 1, 'texts.t': 1 } },
+      ])
+      .toArray();
+    return rows.map((r) => ({ questionId: r.texts.q, text: r.texts.t }));
+  }
+
+  /** Distinct professions among a run's respondents, with counts (for the filter choices). */
+  async professions(tenantId: string, runId: string): Promise<{ profession: string; count: number }[]> {
+    const rows = await this.responses(tenantId)
+      .aggregate<{ _id: string; count: number }>([
+        { $match: { runId } },
+        { $group: { _id: '$profession', count: { $sum: 1 } } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    return rows.map((r) => ({ profession: r._id, count: r.count }));
+  }
+}
