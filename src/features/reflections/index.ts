@@ -118,8 +118,11 @@ export const reflectionsFeature: Feature = {
   },
 
   registerHttp(server: Server, services: Services) {
-    server.get('/exports/:token', async (req, res) => {
-      const result = await service(services).openExport(req.params?.token);
+    // A wildcard, not `:token`: the router caps named parameters at 100 characters.
+    server.get('/exports/*', async (req, res) => {
+      const result = await service(services).openExport(
+        (req.params as Record<string, unknown> | undefined)?.['*'],
+      );
       const headers: Record<string, string> = {
         'Content-Type': result.contentType,
         'Cache-Control': 'no-store',

@@ -11,7 +11,7 @@ import { stringify } from 'csv-stringify/sync';
 import { PILLARS, labelOf, REFLECTION_TOPICS } from '../../domain/catalogues.js';
 import { HCPC_SOP_2023 } from '../../domain/hcpc-standards.js';
 import { formatDate, localDateOf } from '../../domain/placement-calendar.js';
-import type { JourneySummary } from './journey.js';
+import { sortPillars, type JourneySummary } from './journey.js';
 import { REFLECTION_MODELS, reflectionModel, type ReflectionModelId } from './reflection-models.js';
 
 export interface ExportReflection {
@@ -154,7 +154,7 @@ export function renderJourneyHtml(data: JourneyExportData): string {
 <dl class="meta">
 <dt>Model</dt><dd>${esc(model.label)}</dd>
 <dt>Placement week</dt><dd>${r.week === null ? 'outside the placement' : `Week ${r.week}`}</dd>
-<dt>Pillars</dt><dd>${esc(r.pillars.map(pillarLabel).join(', ') || 'none')}</dd>
+<dt>Pillars</dt><dd>${esc(sortPillars(r.pillars).map(pillarLabel).join(', ') || 'none')}</dd>
 <dt>HCPC standards (${esc(r.standardsVersion)})</dt><dd>${esc(r.standards.map(standardLabel).join('; ') || 'none')}</dd>
 <dt>Shared with supervisor</dt><dd>${r.shared ? 'Yes' : 'No'}</dd>
 </dl>${answers}${feedback}</article>`;
@@ -271,7 +271,7 @@ export function renderJourneyCsv(data: JourneyExportData): string {
     r.week === null ? '' : String(r.week),
     r.model,
     topicLabel(r.topic),
-    r.pillars.map(pillarLabel).join('; '),
+    sortPillars(r.pillars).map(pillarLabel).join('; '),
     r.standards.join('; '),
     r.standardsVersion,
     r.shared ? 'yes' : 'no',

@@ -984,11 +984,42 @@ export class ReflectionService {
     return points;
   }
 
-  /** 20-minute conversations held: from services.conversations.heldBy when present. */
-  async conversationsHeld(tenantId: string, studentId: string) {
+  /**
+   * 20-minute conversations held: from services.conversations.heldBy when the conversations
+   * feature provides it; otherwise the held bookings in `conversation_bookings`, if present.
+   */
+  async conversationsHeld(
+    tenantId: string,
+    studentId: string,
+  ): Promise<{ date: string; with: string; role: string }[]> {
     const source = this.peers.conversations as Partial<ConversationSource> | undefined;
     if (source && typeof source.heldBy === 'function') return source.heldBy(tenantId, studentId);
-    return [];
+    const db = this.services.db;
+    if (
+      (await db.listCollections({ name: 'conversation_bookings' }, { nameOnly: true }).toArray()).length === 0
+    )
+      return [];
+    const held = await db
+      .collection('conversation_bookings')
+      .find({ tenantId, studentId, state: 'held' })
+      .sort({ startsAt: 1 })
+      .limit(500)
+      .toArray();
+    const hostIds = [
+      ...new Set(held.map((b) => b.hostId).filter((id): id is string => typeof id === 'string')),
+    ];
+    const hosts = hostIds.length
+      ? await db
+          .collection<{ _id: string; displayName?: string }>('ahp_hosts')
+          .find({ _id: { $in: hostIds } })
+          .toArray()
+      : [];
+    const zone = this.services.config.DEFAULT_TIME_ZONE;
+    return held.map((b) => ({
+      date: b.startsAt instanceof Date ? formatDate(localDateOf(b.startsAt, zone)) : '',
+      with: hosts.find((h) => h._id === b.hostId)?.displayName ?? String(b.profession ?? 'AHP'),
+      role: [b.profession, b.roleType].filter((x) => typeof x === 'string' && x !== '').join(', '),
+    }));
   }
 
   // -------------------------------------------------------------------------
