@@ -680,9 +680,17 @@ export class CheckinService {
     return scheduled;
   }
 
+  /** The cohort's students, only the fields planning needs (a lean read of a large cohort). */
+  private studentsOf(tenantId: string, cohortId: string) {
+    return this.s.people
+      .scope(tenantId)
+      .find({ cohortId, roles: 'student' }, { projection: { _id: 1, timeZone: 1, displayName: 1 } })
+      .toArray() as Promise<Pick<PersonDoc, '_id' | 'timeZone' | 'displayName'>[]>;
+  }
+
   async planOne(cohort: CohortDoc, now: Date): Promise<number> {
     const tenantId = cohort.tenantId;
-    const students = await this.s.people.inCohort(tenantId, cohort._id, 'student');
+    const students = await this.studentsOf(tenantId, cohort._id);
     const pauses = await this.repo.pausesOfCohort(tenantId, cohort._id);
     const jobs = planCohort(
       cohort,
@@ -722,7 +730,7 @@ export class CheckinService {
     const cohort = await this.s.cohorts.byId(tenantId, payload.cohortId);
     if (!cohort || payload.week > cohort.weeks) return 0;
     const settings = checkinSettings(cohort);
-    const students = await this.s.people.inCohort(tenantId, cohort._id, 'student');
+    const students = await this.studentsOf(tenantId, cohort._id);
     const pauses = await this.repo.pausesOfCohort(tenantId, cohort._id);
     const submitted =
       kind === 'reminder'
@@ -746,11 +754,21 @@ export class CheckinService {
       const dueText = sw.dueAt ? formatLocal(sw.dueAt, zone) : 'end of the week';
       let activity = cardCache.get(dueText);
       if (!activity) {
-        const banner =
-          kind === 'reminder' ? `Reminder: your week ${sw.week} check-in is due ${dueText}.` : '';
+        // A small card (cheap to store once per student in the outbox); Teams refreshes it
+        // into the full form (Universal Actions refresh) and the button opens it.
         activity = this.s.cards.activity(
-          'checkin',
-          checkinFormData({ week: sw.week, of: sw.of, cohortId: cohort._id, dueText, banner }),
+          'checkin-prompt',
+          {
+            week: sw.week,
+            title:
+              kind === 'prompt'
+                ? `Week ${sw.week} of ${sw.of}: time for your check-in`
+                : `Reminder: your week ${sw.week} check-in is due ${dueText}`,
+            message:
+              kind === 'prompt'
+                ? `Due ${dueText}. It takes about five minutes; your supervisor sees it before supervision.`
+                : 'You have not checked in yet this week. Your supervisor sees your answers before supervision.',
+          },
           kind === 'prompt'
             ? `Your week ${sw.week} check-in is ready`
             : `Reminder: week ${sw.week} check-in due ${dueText}`,
