@@ -23,6 +23,8 @@ export interface AhpHostDoc extends BaseDoc {
   personId: string;
   /** False once the host is no longer in the imported directory; kept for past bookings. */
   active: boolean;
+  /** Teams/video link for online conversations; set by the host in Teams (not imported). */
+  onlineLink?: string | null;
 }
 
 export type AhpHostImport = Omit<AhpHostDoc, keyof BaseDoc | 'active'>;
@@ -61,6 +63,20 @@ export class AhpHostsRepository {
       { $set: { active: false, updatedAt: now } },
     );
     return result.modifiedCount;
+  }
+
+  /** The host's own edits from Teams (`my host profile`). */
+  async updateProfile(
+    tenantId: string,
+    hostId: string,
+    profile: { bio: string; location: string; onlineLink: string | null; weeklyCap: number },
+    now: Date,
+  ) {
+    return this.scope(tenantId).findOneAndUpdate({ _id: hostId }, { $set: { ...profile, updatedAt: now } });
+  }
+
+  byId(tenantId: string, id: string) {
+    return this.scope(tenantId).findOne({ _id: id });
   }
 
   byEmail(tenantId: string, email: string) {

@@ -1,0 +1,121 @@
+/**
+ * 20-minute conversations: `book a conversation` (students), `my slots` and
+ * `my host profile` (AHP hosts), `conversations report` (leads); card actions for booking,
+ * moving, cancelling and marking held / no-show; reminder and follow-up jobs; the .ics link.
+ */
+import type { TurnContext } from 'botbuilder';
+import type { AdaptiveCard } from '../../bot/cards.js';
+import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
+import type { Services } from '../../services.js';
+import type { Feature } from '../feature.js';
+import { JOB_AFTER, JOB_REMINDER } from './conversation-service.js';
+
+async function reply(context: TurnContext, result: AdaptiveCard | string): Promise<void> {
+  if (typeof result === 'string') await context.sendActivity(result);
+  else
+    await context.sendActivity({
+      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: result }],
+    });
+}
+
+const who = (context: TurnContext) => ({ tenantId: turnTenantId(context), person: turnPerson(context) });
+
+export const conversationsFeature: Feature = {
+  name: 'conversations',
+  register(app, services) {
+    const conversations = services.conversations;
+    conversations.useReflections((services as unknown as { reflections?: unknown }).reflections);
+
+    services.commands.add({
+      command: 'book a conversation',
+      description: 'Book a 20-minute conversation with an AHP in a role you have not met yet',
+      roles: ['student'],
+      scopes: ['personal'],
+    });
+    services.commands.add({
+      command: 'my slots',
+      description: 'Publish and manage your 20-minute conversation slots',
+      roles: ['ahp-host'],
+      scopes: ['personal'],
+    });
+    services.commands.add({
+      command: 'my host profile',
+      description: 'Edit what students see about you: bio, location, online link, weekly cap',
+      roles: ['ahp-host'],
+      scopes: ['personal'],
+    });
+    services.commands.add({
+      command: 'conversations report',
+      description: '20-minute conversations per cohort: held, professions covered, who has not booked',
+      roles: ['lead', 'admin'],
+      scopes: ['personal', 'team'],
+    });
+
+    app.message(/^\s*book\s+(a\s+)?conversations?\s*$/i, async (context) => {
+      const { tenantId, person } = who(context);
+      await reply(context, await conversations.bookingCard(tenantId, person));
+    });
+    app.message(/^\s*my\s+slots\s*$/i, async (context) => {
+      const { tenantId, person } = who(context);
+      await reply(context, await conversations.slotsCard(tenantId, person));
+    });
+    app.message(/^\s*my\s+host\s+profile\s*$/i, async (context) => {
+      const { tenantId, person } = who(context);
+      await reply(context, await conversations.hostProfileCard(tenantId, person));
+    });
+    app.message(/^\s*conversations?\s+report\s*$/i, async (context) => {
+      const { tenantId, person } = who(context);
+      await reply(context, await conversations.report(tenantId, person));
+    });
+
+    const execute = (
+      verb: string,
+      run: (
+        tenantId: string,
+        person: ReturnType<typeof turnPerson>,
+        data: unknown,
+      ) => Promise<AdaptiveCard | string>,
+    ) =>
+      app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+        const { tenantId, person } = who(context);
+        return run(tenantId, person, data);
+      });
+
+    execute('conv.browse', (t, p, d) =>
+      conversations.bookingCard(t, p, { includeMet: (d as { includeMet?: unknown })?.includeMet === 'true' }),
+    );
+    execute('conv.book', (t, p, d) => conversations.bookFromCard(t, p, d));
+    execute('conv.cancel', (t, p, d) => conversations.cancelFromCard(t, p, d));
+    execute('conv.reschedule.start', (t, p, d) => conversations.rescheduleStart(t, p, d));
+    execute('conv.held', (t, p, d) => conversations.markOutcome(t, p, d, 'held'));
+    execute('conv.noshow', (t, p, d) => conversations.markOutcome(t, p, d, 'no-show'));
+    execute('conv.note.save', (t, p, d) => conversations.saveNote(t, p, d));
+    execute('conv.profile.save', (t, p, d) => conversations.saveHostProfile(t, p, d));
+    execute('conv.slots.publish', async (t, p, d) => (await conversations.publishSlots(t, p, d)).card);
+    execute('conv.slot.withdraw', (t, p, d) => conversations.withdrawSlot(t, p, d));
+    execute('conv.slots.block', (t, p, d) => conversations.blockDate(t, p, d));
+    execute('conv.slots.unblock', (t, p, d) => conversations.blockDate(t, p, d, true));
+
+    services.scheduler.define(JOB_REMINDER, (job) => conversations.runReminder(job));
+    services.scheduler.define(JOB_AFTER, (job) => conversations.runAfter(job));
+  },
+
+  registerHttp(server, services: Services) {
+    // The "Add to calendar" link: the booking id plus its unguessable token.
+    server.get('/conversations/:bookingId/calendar.ics', async (req, res) => {
+      const bookingId = String(req.params.bookingId ?? '');
+      const token = typeof req.query?.t === 'string' ? req.query.t : '';
+      const ics = await services.conversations.ics(bookingId, token).catch(() => null);
+      if (!ics) {
+        res.send(404, { error: 'not_found' });
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': 'text/calendar; charset=utf-8',
+        'content-disposition': 'attachment; filename="conversation.ics"',
+        'cache-control': 'no-store',
+      });
+      res.end(ics);
+    });
+  },
+};
