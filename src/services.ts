@@ -24,6 +24,7 @@ import { SupervisionLinksRepository } from './storage/supervision-links-reposito
 import { CheckinService } from './features/checkins/checkin-service.js';
 import { ReflectionService } from './features/reflections/reflection-service.js';
 import { SurveyService } from './features/surveys/survey-service.js';
+import { ConversationService } from './features/conversations/conversation-service.js';
 
 export interface CoreServices {
   config: Config;
@@ -49,6 +50,8 @@ export interface CoreServices {
   reflections: ReflectionService;
   /** Surveys: runs, responses, privacy-safe results (src/features/surveys). */
   surveys: SurveyService;
+  /** 20-minute conversations: slots, race-free booking, reminders, report (src/features/conversations). */
+  conversations: ConversationService;
 }
 
 export type Services = CoreServices;
@@ -141,5 +144,6 @@ export function createServices(params: {
       cards: new Cards(),
       audit: new AuditRepository(db),
     }),
+    conversations: new ConversationService({ db, clock, config, logger, people, outbox, scheduler }),
   };
 }

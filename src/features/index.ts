@@ -1,9 +1,10 @@
 /** The feature registry: every capability the bot has, in route-matching order. */
 import type { Feature } from './feature.js';
 import { checkinsFeature } from './checkins/index.js';
+import { conversationsFeature } from './conversations/index.js';
 import { dashboardFeature } from './dashboard/index.js';
 import { onboardingFeature } from './onboarding/index.js';
 import { reflectionsFeature } from './reflections/index.js';
 import { surveysFeature } from './surveys/index.js';
 
-export const features: Feature[] = [onboardingFeature, dashboardFeature, checkinsFeature, reflectionsFeature, surveysFeature];
+export const features: Feature[] = [onboardingFeature, dashboardFeature, checkinsFeature, reflectionsFeature, surveysFeature, conversationsFeature];

@@ -60,6 +60,33 @@ export const collections = {
     ],
     personFields: ['personId'],
   }),
+  conversationSlots: spec({
+    name: 'conversation_slots',
+    // _id = tenant|slot|<host>|<start ISO>: publishing the same slot twice stores it once.
+    indexes: [{ key: { tenantId: 1, startsAt: 1 }, name: 'tenant_starts' }],
+    personFields: ['hostPersonId'],
+  }),
+  conversationBookings: spec({
+    name: 'conversation_bookings',
+    indexes: [
+      { key: { tenantId: 1, studentId: 1 }, name: 'tenant_student' },
+      { key: { tenantId: 1, hostPersonId: 1, startsAt: 1 }, name: 'tenant_host_starts' },
+      { key: { tenantId: 1, cohortId: 1 }, name: 'tenant_cohort' },
+    ],
+    personFields: ['studentId', 'hostPersonId', 'endedBy'],
+  }),
+  conversationHolds: spec({
+    name: 'conversation_holds',
+    // Insert-if-absent holds that settle booking races: one per slot, one per cap unit
+    // (host|ISO week|k), one per booking's final transition. Ids and booking ids only.
+    indexes: [{ key: { tenantId: 1, kind: 1, weekKey: 1 }, name: 'tenant_kind_week' }],
+    personFields: null,
+  }),
+  conversationHostSettings: spec({
+    name: 'conversation_host_settings',
+    indexes: [],
+    personFields: ['hostPersonId'],
+  }),
   conversationReferences: spec({
     name: 'conversation_references',
     indexes: [
