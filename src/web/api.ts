@@ -99,7 +99,7 @@ export interface StudentView {
     booked: number;
     upcoming: { startsAt: string; hostProfession: string; hostRoleType: string }[];
   }>;
-  exportUrl: string | null;
+  exportAvailable: boolean;
 }
 
 export class ApiError extends Error {

@@ -236,6 +236,107 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
     });
   });
 
+  describe('panels from the seeded check-ins, reflections and sessions', () => {
+    it('lead overview: submission rate, overdue, wellbeing flags and confidence pre/post, aggregated in the database', async () => {
+      const res = await get(
+        `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}`,
+        await tokenFor('leadA'),
+      );
+      const o = res.body;
+      assert.deepEqual(
+        o.submissionRate.data.map((r: any) => [r.week, r.submitted, r.expected]),
+        [
+          [1, 7, 7],
+          [2, 6, 7],
+          [3, 5, 7],
+        ],
+      );
+      assert.deepEqual(
+        o.overdue.data.map((r: any) => [r.name, r.week]),
+        [['George Ives', 2]],
+      );
+      assert.deepEqual(
+        o.wellbeing.data.map((r: any) => r.count),
+        [1, 2, 1],
+      );
+      assert.equal(o.confidence.state, 'ok');
+      const leadership = o.confidence.data.find((r: any) => r.area === 'leadership');
+      assert.equal(leadership.preN, 7);
+      assert.equal(leadership.postN, 5);
+      assert.ok(leadership.post > leadership.pre);
+      // Week range filter: weeks 2..2 only.
+      const w2 = await get(
+        `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}&fromWeek=2&toWeek=2`,
+        await tokenFor('leadA'),
+      );
+      assert.deepEqual(
+        w2.body.submissionRate.data.map((r: any) => r.week),
+        [2],
+      );
+      const csv = await get(
+        `/api/dashboard/lead/table.csv?cohortId=${seeded.cohortA}&table=submission-rate`,
+        await tokenFor('leadA'),
+      );
+      assert.equal(csv.body, 'week,submitted,expected,rate_percent\n1,7,7,100\n2,6,7,86\n3,5,7,71\n');
+    });
+
+    it('a confidence cut with fewer than the minimum respondents in both weeks is suppressed', async () => {
+      const res = await get(
+        `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}&fromWeek=3&toWeek=3`,
+        await tokenFor('leadA'),
+      );
+      assert.equal(res.body.confidence.state, 'ok'); // week 3 has exactly 5
+      const b = await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortB}`, await tokenFor('admin'));
+      assert.equal(b.body.confidence.state, 'empty');
+    });
+
+    it('supervisor view: this week, low wellbeing, trends, reflections awaiting feedback, sessions', async () => {
+      const v = (await get('/api/dashboard/supervisor', await tokenFor('sup1'))).body;
+      assert.deepEqual(
+        v.students.map((s: any) => [s.name, s.checkin, s.lowWellbeing]),
+        [
+          ['Amira Ahmed', 'submitted', false],
+          ['Ben Hughes', 'submitted', true],
+          ['Chloe Okafor', 'due', false],
+        ],
+      );
+      assert.deepEqual(
+        v.confidence.data.map((t: any) => t.points.length),
+        [3, 3, 2],
+      );
+      assert.deepEqual(
+        v.awaitingFeedback.data.map((r: any) => r.studentName),
+        ['Amira Ahmed'],
+      );
+      assert.deepEqual(
+        v.supervisionSessions.data.map((r: any) => r.sessions),
+        [2, 1, 0],
+      );
+    });
+
+    it('student view: reflections by pillar and standard with gaps, confidence trend', async () => {
+      const v = (await get('/api/dashboard/student', await tokenFor('s1'))).body;
+      assert.deepEqual(
+        v.pillars.data.map((p: any) => [p.key, p.count, p.gap]),
+        [
+          ['clinical', 1, false],
+          ['leadership', 2, false],
+          ['education', 1, false],
+          ['research', 0, true],
+        ],
+      );
+      assert.equal(v.standards.data.length, 15);
+      assert.equal(v.standards.data.filter((s: any) => s.gap).length, 12);
+      assert.deepEqual(
+        v.confidence.data.points.map((p: any) => p.week),
+        [1, 2, 3],
+      );
+      const link = await get('/api/dashboard/student/export-link', await tokenFor('s1'));
+      assert.equal(link.status, 200);
+      assert.match(link.body.htmlUrl, /\/exports\//);
+    });
+  });
+
   describe('pages', () => {
     it('serves the tab pages and assets with a frame-ancestors policy for Teams', async () => {
       for (const page of ['/tabs/my-placement', '/tabs/cohort', '/tabs/config']) {

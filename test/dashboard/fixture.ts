@@ -10,7 +10,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { CONFIDENCE_AREAS } from '../../src/domain/catalogues.js';
+import { dueInstantForWeek } from '../../src/domain/placement-calendar.js';
+import { CheckinsRepository } from '../../src/features/checkins/checkins-repository.js';
 import { WEB_DIST } from '../../src/features/dashboard/http.js';
+import {
+  ReflectionsRepository,
+  reflectionId,
+} from '../../src/features/reflections/reflections-repository.js';
 import type { Role } from '../../src/storage/people-repository.js';
 import { E2E, TENANT } from '../e2e/harness.js';
 
@@ -305,5 +312,136 @@ export async function startDashboard(jwks: TestJwks): Promise<{ e2e: E2E; seeded
   }
   for (const p of PEOPLE)
     if (p.supervisor) await supervisions.link(TENANT, ids[p.key]!, ids[p.supervisor]!, NOW);
+  await seedActivity(e2e, cohortA, ids);
   return { e2e, seeded: { cohortA, cohortB, ids, oids } };
+}
+
+/**
+ * Check-ins, reflections, feedback and supervision sessions for cohort A, written through the
+ * features' own repositories. Weeks 1-2 are due by NOW, week 3 is not:
+ * - week 1: all 7 students; week 2: 6 (George Ives is overdue); week 3: 5 (not Chloe, George);
+ * - wellbeing 2 (a flag) for Ben in every week, 1 for Daniel in week 2;
+ * - confidence rises by one point a week from 2 (student index shifts it a little).
+ */
+export const CHECKIN_WEEKS: Record<number, string[]> = {
+  1: ['s1', 's2', 's3', 's4', 's5', 's6', 's7'],
+  2: ['s1', 's2', 's3', 's4', 's5', 's6'],
+  3: ['s1', 's2', 's4', 's5', 's6'],
+};
+
+async function seedActivity(e2e: E2E, cohortId: string, ids: Record<string, string>) {
+  const db = e2e.services.db;
+  const checkins = new CheckinsRepository(db);
+  const cohort = (await e2e.services.cohorts.byId(TENANT, cohortId))!;
+  for (const [weekText, keys] of Object.entries(CHECKIN_WEEKS)) {
+    const week = Number(weekText);
+    for (const key of keys) {
+      const i = Number(key.slice(1));
+      const wellbeing = key === 's2' ? 2 : key === 's4' && week === 2 ? 1 : 4;
+      await checkins.save(
+        TENANT,
+        {
+          studentId: ids[key]!,
+          cohortId,
+          week,
+          of: 6,
+          dueAt: dueInstantForWeek(cohort, week),
+          answers: {
+            wellbeing,
+            progress: 'QI project baseline audit done',
+            leadership: 'Chaired the huddle',
+            wentWell: 'Feedback from the team',
+            hard: 'Time',
+            topics: 'Project scope',
+            confidence: Object.fromEntries(
+              CONFIDENCE_AREAS.map((a, k) => [a.id, Math.min(5, 1 + week + ((i + k) % 2))]),
+            ),
+          },
+        },
+        NOW,
+      );
+    }
+  }
+  const reflections = new ReflectionsRepository(db);
+  const reflect = async (
+    key: string,
+    flow: string,
+    pillars: string[],
+    standards: string[],
+    shared: boolean,
+  ) => {
+    const personId = ids[key]!;
+    await reflections.insertReflection(TENANT, {
+      _id: reflectionId(TENANT, personId, flow),
+      personId,
+      cohortId,
+      flowId: flow,
+      model: 'what-so-what',
+      answers: { what: 'Led the huddle', soWhat: 'Confidence', nowWhat: 'Do it again' },
+      linkId: null,
+      standardsVersion: 'HCPC-SOP-2023',
+      standards,
+      pillars,
+      topic: 'qi-project',
+      shared,
+      sharedAt: shared ? NOW : null,
+      schemaVersion: 1,
+      createdAt: NOW,
+      updatedAt: NOW,
+    });
+    return reflectionId(TENANT, personId, flow);
+  };
+  await reflect('s1', 'f1', ['leadership'], ['9', '8'], false);
+  await reflect('s1', 'f2', ['leadership', 'education'], ['9'], true);
+  await reflect('s1', 'f3', ['clinical'], ['7'], false);
+  const answered = await reflect('s2', 'f1', ['research'], ['11'], true);
+  await reflections.addFeedback(TENANT, {
+    _id: `${answered}|fb1`,
+    reflectionId: answered,
+    studentId: ids.s2!,
+    supervisorId: ids.sup1!,
+    text: 'Good reflection',
+    schemaVersion: 1,
+    createdAt: NOW,
+    updatedAt: NOW,
+  });
+  await checkins.recordSession(
+    TENANT,
+    {
+      studentId: ids.s1!,
+      cohortId,
+      week: 1,
+      date: '2025-02-06',
+      minutes: 45,
+      kind: 'individual',
+      recordedBy: ids.sup1!,
+    },
+    NOW,
+  );
+  await checkins.recordSession(
+    TENANT,
+    {
+      studentId: ids.s1!,
+      cohortId,
+      week: 2,
+      date: '2025-02-13',
+      minutes: 45,
+      kind: 'individual',
+      recordedBy: ids.sup1!,
+    },
+    NOW,
+  );
+  await checkins.recordSession(
+    TENANT,
+    {
+      studentId: ids.s2!,
+      cohortId,
+      week: 1,
+      date: '2025-02-06',
+      minutes: 30,
+      kind: 'group',
+      recordedBy: ids.sup1!,
+    },
+    NOW,
+  );
 }

@@ -22,6 +22,8 @@ import {
   studentForSupervisor,
   viewableCohorts,
 } from './access.js';
+import { createExportToken, EXPORT_LINK_TTL_MS } from '../reflections/export-links.js';
+import { exportAvailable } from './sources.js';
 import { leadTable, LEAD_TABLES, toCsv } from './tables.js';
 import { AuthError, TabAuthenticator, type Viewer } from './tab-auth.js';
 import { leadOverview, studentView, summariseCohort, supervisorView } from './views.js';
@@ -269,13 +271,41 @@ export function registerDashboardHttp(server: Server, services: Services): TabAu
     const studentId = parse(idParam, req.params.studentId);
     const student = await studentForSupervisor(services, viewer, studentId);
     const view = await studentView(services, { tenantId: viewer.tenantId, person: student });
-    return { body: { ...view, exportUrl: null } };
+    return { body: { ...view, exportAvailable: false } };
   });
 
   api('/api/dashboard/student', async (req, viewer) => {
     parse(emptyQuery, req.query);
     if (!isStudent(viewer.person)) throw new ForbiddenError('This view is for students.');
     return { body: await studentView(services, viewer) };
+  });
+
+  api('/api/dashboard/student/export-link', async (req, viewer) => {
+    parse(emptyQuery, req.query);
+    if (!isStudent(viewer.person)) throw new ForbiddenError('This view is for students.');
+    if (!exportAvailable())
+      throw new NotFoundError('The learning-journey export is not set up yet on this service.');
+    const now = services.clock.now();
+    const base = services.config.PUBLIC_BASE_URL.replace(/\/+$/, '');
+    const link = (format: 'html' | 'csv') =>
+      `${base}/exports/${createExportToken(services.config.EXPORT_LINK_SECRET, { tenantId: viewer.tenantId, requesterId: viewer.person._id, subjectId: viewer.person._id, format, now }).token}`;
+    await services.audit.record(
+      viewer.tenantId,
+      {
+        actorId: viewer.person._id,
+        action: 'journey.export',
+        targetId: viewer.person._id,
+        details: { via: 'dashboard' },
+      },
+      now,
+    );
+    return {
+      body: {
+        htmlUrl: link('html'),
+        csvUrl: link('csv'),
+        expiresAt: new Date(now.getTime() + EXPORT_LINK_TTL_MS).toISOString(),
+      },
+    };
   });
 
   return auth;

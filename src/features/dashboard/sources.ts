@@ -3,13 +3,15 @@
  * tenant's scope with the portable pipeline subset; each capability's collection is read only
  * once that feature has registered it in src/storage/collections.ts.
  */
-import { CONFIDENCE_AREAS, PILLARS } from '../../domain/catalogues.js';
+import type { Document } from 'mongodb';
+import { CONFIDENCE_AREAS, labelOf, PILLARS } from '../../domain/catalogues.js';
 import { CURRENT_HCPC_CATALOGUE } from '../../domain/hcpc-standards.js';
+import { dueInstantForWeek, placementWeekOf, type Pause } from '../../domain/placement-calendar.js';
 import type { Services } from '../../services.js';
 import { collections } from '../../storage/collections.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
-import { aggregate, empty, notSetUp, ok, registered, type Panel } from './panels.js';
+import { aggregate, empty, notSetUp, ok, registered, scoped, suppressed, type Panel } from './panels.js';
 import type { CountRow } from './views.js';
 
 export interface Group {
@@ -105,47 +107,226 @@ export async function studentsByProfession(
   return rows.map((r) => ({ key: r._id, label: r._id, count: r.count }));
 }
 
-// --- Lead panels --------------------------------------------------------------------------
-
-export async function submissionRate(
-  _s: Services,
-  _t: string,
-  _c: CohortDoc,
-  _g: Group,
-): Promise<Panel<WeekRate[]>> {
-  if (!registered('checkins')) return notSetUp(CHECKINS);
-  return notSetUp(CHECKINS);
+/** The cohort's students (lean: id, name, zone), optionally one profession. */
+export async function cohortStudents(
+  services: Services,
+  tenantId: string,
+  cohortId: string,
+  profession: string | null,
+): Promise<PersonDoc[]> {
+  const filter: Document = { cohortId, roles: 'student' };
+  if (profession) filter.profession = profession;
+  const docs = await services.people
+    .scope(tenantId)
+    .find(filter, { projection: { _id: 1, displayName: 1, timeZone: 1, profession: 1, roles: 1 } })
+    .toArray();
+  return docs.sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
-export async function overdue(
-  _s: Services,
-  _t: string,
-  _c: CohortDoc,
-  _g: Group,
-): Promise<Panel<OverdueRow[]>> {
-  if (!registered('checkins')) return notSetUp(CHECKINS);
-  return notSetUp(CHECKINS);
+// --- Check-ins (src/features/checkins: collection `checkins`, one per student per week) ----
+
+/** A check-in's wellbeing at or below this (of 5) is a flag; the check-ins feature uses the same. */
+export const LOW_WELLBEING = 2;
+const AREAS = CONFIDENCE_AREAS.map((a) => a.id);
+
+interface WeekGroup {
+  week: number;
+  wellbeing: number;
+  n: number;
 }
 
-export async function confidence(
-  _s: Services,
-  _t: string,
-  _c: CohortDoc,
-  _g: Group,
-): Promise<Panel<ConfidenceRow[]>> {
-  if (!registered('surveyResponses')) return notSetUp(SURVEYS);
-  return notSetUp(SURVEYS);
+/** Per week and area: how many check-ins gave each confidence value (1..5). */
+type ConfidenceCounts = Map<number, { n: number; sums: number[] }>;
+
+/**
+ * The cohort's check-ins in the week range, grouped in the database: one pass grouped by
+ * (week, wellbeing) gives submission counts and wellbeing flags; one pass per confidence area
+ * grouped by (week, value) gives the means. Every result has at most weeks x 5 rows. ($sum of
+ * a nested field path is not reliable on FerretDB 1.x, so values are grouped, not summed.)
+ */
+async function checkinGroups(
+  services: Services,
+  tenantId: string,
+  group: Group,
+  studentIds: string[] | null,
+): Promise<{ weeks: WeekGroup[]; confidence: ConfidenceCounts } | null> {
+  const spec = registered('checkins');
+  if (!spec) return null;
+  const match: Document = {
+    cohortId: group.cohortId,
+    week: { $gte: group.range.fromWeek, $lte: group.range.toWeek },
+  };
+  if (studentIds) match.studentId = { $in: studentIds };
+  const byValue = (path: string) =>
+    aggregate<{ _id: { week: number; v: number }; n: number }>(services, spec, tenantId, [
+      { $match: match },
+      { $group: { _id: { week: '$week', v: path }, n: { $sum: 1 } } },
+    ]);
+  const [wellbeing, ...areas] = await Promise.all([
+    byValue('$answers.wellbeing'),
+    ...AREAS.map((a) => byValue(`$answers.confidence.${a}`)),
+  ]);
+  const confidence: ConfidenceCounts = new Map();
+  areas.forEach((rows, i) => {
+    for (const r of rows) {
+      if (typeof r._id.v !== 'number') continue;
+      const week = Number(r._id.week);
+      const entry = confidence.get(week) ?? { n: 0, sums: AREAS.map(() => 0) };
+      if (i === 0) entry.n += r.n;
+      entry.sums[i]! += r._id.v * r.n;
+      confidence.set(week, entry);
+    }
+  });
+  return {
+    weeks: wellbeing.map((r) => ({ week: Number(r._id.week), wellbeing: Number(r._id.v), n: r.n })),
+    confidence,
+  };
 }
 
-export async function wellbeingFlags(
-  _s: Services,
-  _t: string,
-  _c: CohortDoc,
-  _g: Group,
-): Promise<Panel<WeekCount[]>> {
-  if (!registered('checkins')) return notSetUp(CHECKINS);
-  return notSetUp(CHECKINS);
+/** Per week: whether each student was expected to check in (had a placement day, not paused). */
+async function expectations(
+  services: Services,
+  tenantId: string,
+  cohort: CohortDoc,
+  students: PersonDoc[],
+  range: Group['range'],
+) {
+  const pausesSpec = registered('checkinPauses');
+  const pauses = new Map<string, Pause[]>();
+  if (pausesSpec) {
+    const docs = await scoped(services, pausesSpec, tenantId)
+      .find({ cohortId: cohort._id }, { projection: { studentId: 1, from: 1, to: 1 } })
+      .toArray();
+    for (const d of docs)
+      pauses.set(d.studentId, [...(pauses.get(d.studentId) ?? []), { from: d.from, to: d.to }]);
+  }
+  // Students with the same zone and no pause share one calendar computation.
+  const cache = new Map<string, Date | null>();
+  const dueOf = (student: PersonDoc, week: number): Date | null => {
+    const zone = student.timeZone ?? cohort.timeZone;
+    const own = pauses.get(student._id);
+    if (own?.length) return dueInstantForWeek(cohort, week, own, zone);
+    const key = `${zone}|${week}`;
+    if (!cache.has(key)) cache.set(key, dueInstantForWeek(cohort, week, [], zone));
+    return cache.get(key)!;
+  };
+  const weeks: number[] = [];
+  for (let w = range.fromWeek; w <= range.toWeek; w++) weeks.push(w);
+  return { weeks, dueOf };
 }
+
+export interface CheckinPanels {
+  submissionRate: Panel<WeekRate[]>;
+  overdue: Panel<OverdueRow[]>;
+  confidence: Panel<ConfidenceRow[]>;
+  wellbeing: Panel<WeekCount[]>;
+}
+
+export async function checkinPanels(
+  services: Services,
+  tenantId: string,
+  cohort: CohortDoc,
+  group: Group,
+  students: PersonDoc[],
+  cut: boolean,
+): Promise<CheckinPanels> {
+  const min = services.config.MIN_GROUP_SIZE;
+  const groups = await checkinGroups(services, tenantId, group, cut ? students.map((s) => s._id) : null);
+  if (!groups)
+    return {
+      submissionRate: notSetUp(CHECKINS),
+      overdue: notSetUp(CHECKINS),
+      confidence: notSetUp(CHECKINS),
+      wellbeing: notSetUp(CHECKINS),
+    };
+  if (students.length === 0) {
+    const none = empty<never>('No students are on this cohort yet. Import the roster to add them.');
+    return { submissionRate: none, overdue: none, confidence: none, wellbeing: none };
+  }
+  const now = services.clock.now();
+  const { weeks, dueOf } = await expectations(services, tenantId, cohort, students, group.range);
+  const byWeek = new Map<number, WeekGroup[]>();
+  for (const g of groups.weeks) byWeek.set(g.week, [...(byWeek.get(g.week) ?? []), g]);
+
+  const started = weeks.filter((w) => {
+    const first = dueInstantForWeek(cohort, w);
+    return first === null || now.getTime() >= first.getTime() - 7 * 86400_000;
+  });
+  const rates: WeekRate[] = started.map((week) => {
+    const expected = students.filter((s) => dueOf(s, week) !== null).length;
+    const submitted = (byWeek.get(week) ?? []).reduce((n, g) => n + g.n, 0);
+    return { week, submitted, expected, rate: expected ? Math.min(1, submitted / expected) : 0 };
+  });
+  const submissionRate =
+    started.length === 0
+      ? empty<WeekRate[]>('The placement has not started yet: check-ins open in week 1.')
+      : ok(rates);
+
+  const wellbeing: Panel<WeekCount[]> =
+    started.length === 0
+      ? empty('No check-ins yet.')
+      : ok(
+          started.map((week) => ({
+            week,
+            count: (byWeek.get(week) ?? [])
+              .filter((g) => g.wellbeing <= LOW_WELLBEING)
+              .reduce((n, g) => n + g.n, 0),
+          })),
+        );
+
+  // Confidence: mean per area in the first and the last week of the range that have check-ins.
+  const withData = [...groups.confidence.keys()].sort((a, b) => a - b);
+  const meanOf = (week: number | undefined) => {
+    const c = week === undefined ? undefined : groups.confidence.get(week);
+    if (!c) return { n: 0, means: AREAS.map(() => null as number | null) };
+    return { n: c.n, means: c.sums.map((sum) => (c.n >= min ? round1(sum / c.n) : null)) };
+  };
+  const pre = meanOf(withData[0]);
+  const post = withData.length > 1 ? meanOf(withData[withData.length - 1]) : meanOf(undefined);
+  const confidence: Panel<ConfidenceRow[]> =
+    withData.length === 0
+      ? empty('No check-ins in these weeks yet.')
+      : pre.n < min && post.n < min
+        ? suppressed(min, Math.max(pre.n, post.n))
+        : ok(
+            CONFIDENCE_AREAS.map((a, i) => ({
+              area: a.id,
+              label: a.label,
+              pre: pre.means[i]!,
+              post: post.means[i]!,
+              preN: pre.n,
+              postN: post.n,
+            })),
+          );
+
+  // Overdue: who has not checked in for the latest week of the range whose due time has passed.
+  const dueWeek = [...started]
+    .reverse()
+    .find((w) => students.some((s) => (dueOf(s, w)?.getTime() ?? Infinity) < now.getTime()));
+  let overdue: Panel<OverdueRow[]>;
+  if (dueWeek === undefined) overdue = empty('No check-in is past its due time in these weeks yet.');
+  else {
+    const spec = registered('checkins')!;
+    const match: Document = { cohortId: cohort._id, week: dueWeek };
+    if (cut) match.studentId = { $in: students.map((s) => s._id) };
+    const done = new Set(
+      (
+        await aggregate<{ studentId: string }>(services, spec, tenantId, [
+          { $match: match },
+          { $project: { _id: 0, studentId: 1 } },
+        ])
+      ).map((r) => r.studentId),
+    );
+    overdue = ok(
+      students
+        .filter((s) => !done.has(s._id) && (dueOf(s, dueWeek)?.getTime() ?? Infinity) < now.getTime())
+        .map((s) => ({ studentId: s._id, name: s.displayName, week: dueWeek })),
+    );
+  }
+  return { submissionRate, overdue, confidence, wellbeing };
+}
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
 
 export async function conversationsByHost(
   _s: Services,
@@ -176,53 +357,183 @@ export async function announcementAcks(
 
 // --- Supervisor panels ----------------------------------------------------------------------
 
+type WeekStatus = { checkin: 'submitted' | 'due' | 'overdue' | 'no-placement'; lowWellbeing: boolean };
+
+/** This week's check-in of each student (few: a supervisor's students). */
 export async function thisWeekStatus(
-  _s: Services,
-  _t: string,
-  _people: PersonDoc[],
-  _cohorts: Map<string, CohortDoc>,
-  _now: Date,
-): Promise<
-  Map<string, { checkin: 'submitted' | 'due' | 'overdue' | 'no-placement'; lowWellbeing: boolean }> & {
-    available: boolean;
+  services: Services,
+  tenantId: string,
+  people: PersonDoc[],
+  cohorts: Map<string, CohortDoc>,
+  now: Date,
+): Promise<Map<string, WeekStatus> & { available: boolean }> {
+  const result = new Map() as Map<string, WeekStatus> & { available: boolean };
+  const spec = registered('checkins');
+  result.available = !!spec;
+  if (!spec || people.length === 0) return result;
+  const docs = await aggregate<{ studentId: string; week: number; wellbeing: number }>(
+    services,
+    spec,
+    tenantId,
+    [
+      { $match: { studentId: { $in: people.map((p) => p._id) } } },
+      { $project: { _id: 0, studentId: 1, week: 1, 'answers.wellbeing': 1 } },
+    ],
+  ).then((rows) =>
+    rows.map((r) => ({
+      studentId: r.studentId,
+      week: r.week,
+      wellbeing: Number((r as unknown as { answers?: { wellbeing?: number } }).answers?.wellbeing),
+    })),
+  );
+  const pausesSpec = registered('checkinPauses');
+  const pauseDocs = pausesSpec
+    ? await scoped(services, pausesSpec, tenantId)
+        .find(
+          { studentId: { $in: people.map((p) => p._id) } },
+          { projection: { studentId: 1, from: 1, to: 1 } },
+        )
+        .toArray()
+    : [];
+  for (const p of people) {
+    const cohort = p.cohortId ? cohorts.get(p.cohortId) : undefined;
+    const week = cohort ? placementWeekOf(cohort, now)?.week : undefined;
+    if (!cohort || !week) {
+      result.set(p._id, { checkin: 'no-placement', lowWellbeing: false });
+      continue;
+    }
+    const mine = docs.filter((d) => d.studentId === p._id);
+    const current = mine.find((d) => d.week === week);
+    const latest = mine.sort((a, b) => b.week - a.week)[0];
+    const pauses = pauseDocs
+      .filter((d) => d.studentId === p._id)
+      .map((d) => ({ from: d.from as string, to: d.to as string }));
+    const due = dueInstantForWeek(cohort, week, pauses, p.timeZone ?? cohort.timeZone);
+    result.set(p._id, {
+      checkin: current
+        ? 'submitted'
+        : !due
+          ? 'no-placement'
+          : now.getTime() > due.getTime()
+            ? 'overdue'
+            : 'due',
+      lowWellbeing: !!latest && latest.wellbeing <= LOW_WELLBEING,
+    });
   }
-> {
-  const result = new Map() as Map<
-    string,
-    { checkin: 'submitted' | 'due' | 'overdue' | 'no-placement'; lowWellbeing: boolean }
-  > & { available: boolean };
-  result.available = false;
   return result;
 }
 
+/** Each student's mean confidence (over the five areas) per week, from their check-ins. */
 export async function confidenceTrends(
-  _s: Services,
-  _t: string,
-  _people: PersonDoc[],
+  services: Services,
+  tenantId: string,
+  people: PersonDoc[],
 ): Promise<Panel<ConfidenceTrend[]>> {
-  return notSetUp(CHECKINS);
+  const spec = registered('checkins');
+  if (!spec) return notSetUp(CHECKINS);
+  const docs = await aggregate<{ studentId: string; week: number; confidence: Record<string, number> }>(
+    services,
+    spec,
+    tenantId,
+    [
+      { $match: { studentId: { $in: people.map((p) => p._id) } } },
+      { $project: { _id: 0, studentId: 1, week: 1, 'answers.confidence': 1 } },
+      { $sort: { week: 1 } },
+    ],
+  ).then((rows) =>
+    rows.map((r) => ({
+      ...r,
+      confidence:
+        (r as unknown as { answers?: { confidence?: Record<string, number> } }).answers?.confidence ?? {},
+    })),
+  );
+  if (docs.length === 0) return empty('No check-ins yet: confidence ratings come from the weekly check-in.');
+  const trends = people
+    .map((p) => ({
+      studentId: p._id,
+      name: p.displayName,
+      points: docs
+        .filter((d) => d.studentId === p._id && d.confidence)
+        .map((d) => {
+          const values = AREAS.map((a) => d.confidence[a]).filter((v): v is number => typeof v === 'number');
+          return {
+            week: d.week,
+            mean: values.length ? round1(values.reduce((a, b) => a + b, 0) / values.length) : 0,
+          };
+        })
+        .sort((a, b) => a.week - b.week),
+    }))
+    .filter((t) => t.points.length > 0);
+  return ok(trends);
 }
 
 export async function awaitingFeedback(
   services: Services,
   tenantId: string,
   students: PersonDoc[],
-  _supervisorId: string,
+  supervisorId: string,
 ): Promise<Panel<AwaitingFeedbackRow[]>> {
   const spec = registered('reflections');
-  if (!spec) return notSetUp(REFLECTIONS);
-  void services;
-  void tenantId;
-  void students;
-  return notSetUp(REFLECTIONS);
+  const feedbackSpec = registered('reflectionFeedback');
+  if (!spec || !feedbackSpec) return notSetUp(REFLECTIONS);
+  const shared = await aggregate<{ _id: string; personId: string; sharedAt: Date | null; pillars: string[] }>(
+    services,
+    spec,
+    tenantId,
+    [
+      { $match: { personId: { $in: students.map((s) => s._id) }, shared: true } },
+      { $project: { personId: 1, sharedAt: 1, pillars: 1 } },
+    ],
+  );
+  if (shared.length === 0) return ok([]);
+  const answered = new Set(
+    (
+      await aggregate<{ reflectionId: string }>(services, feedbackSpec, tenantId, [
+        { $match: { reflectionId: { $in: shared.map((r) => r._id) }, supervisorId } },
+        { $project: { _id: 0, reflectionId: 1 } },
+      ])
+    ).map((f) => f.reflectionId),
+  );
+  const names = new Map(students.map((s) => [s._id, s.displayName]));
+  return ok(
+    shared
+      .filter((r) => !answered.has(r._id))
+      .map((r) => ({
+        reflectionId: r._id,
+        studentId: r.personId,
+        studentName: names.get(r.personId) ?? '',
+        sharedAt: new Date(r.sharedAt ?? 0).toISOString(),
+        pillars: (r.pillars ?? []).map((p) => labelOf(PILLARS, p) ?? p),
+      }))
+      .sort((a, b) => a.sharedAt.localeCompare(b.sharedAt)),
+  );
 }
 
 export async function supervisionSessions(
-  _s: Services,
-  _t: string,
-  _people: PersonDoc[],
+  services: Services,
+  tenantId: string,
+  people: PersonDoc[],
 ): Promise<Panel<SessionRow[]>> {
-  return notSetUp('Supervision records');
+  const spec = registered('supervisionSessions');
+  if (!spec) return notSetUp('Supervision records');
+  const docs = await aggregate<{ studentId: string; date: string }>(services, spec, tenantId, [
+    { $match: { studentId: { $in: people.map((p) => p._id) } } },
+    { $project: { _id: 0, studentId: 1, date: 1 } },
+  ]);
+  return ok(
+    people.map((p) => {
+      const mine = docs
+        .filter((d) => d.studentId === p._id)
+        .map((d) => d.date)
+        .sort();
+      return {
+        studentId: p._id,
+        studentName: p.displayName,
+        sessions: mine.length,
+        lastAt: mine.length ? `${mine[mine.length - 1]}T12:00:00Z` : null,
+      };
+    }),
+  );
 }
 
 // --- Student panels -------------------------------------------------------------------------
@@ -279,8 +590,7 @@ export async function conversationsOf(
   return notSetUp(CONVERSATIONS);
 }
 
-export async function exportUrl(_s: Services, _t: string, _person: PersonDoc): Promise<string | null> {
-  return null;
+/** Whether the learning-journey export (reflections feature) is available on this service. */
+export function exportAvailable(): boolean {
+  return !!registered('reflections');
 }
-
-export const CONFIDENCE_AREA_IDS = CONFIDENCE_AREAS.map((a) => a.id);

@@ -102,16 +102,14 @@ export async function leadOverview(
         ? suppressed(min, studentCount)
         : ok({ byProfession: cut.filter((r) => r.count >= min) });
 
-  const [submissionRate, overdue, confidence, wellbeing, conversations, surveys, announcements] =
-    await Promise.all([
-      sources.submissionRate(services, tenantId, cohort, group),
-      sources.overdue(services, tenantId, cohort, group),
-      sources.confidence(services, tenantId, cohort, group),
-      sources.wellbeingFlags(services, tenantId, cohort, group),
-      sources.conversationsByHost(services, tenantId, cohort, group),
-      sources.surveyResults(services, tenantId, cohort, group),
-      sources.announcementAcks(services, tenantId, cohort, group),
-    ]);
+  const cohortStudents = await sources.cohortStudents(services, tenantId, cohort._id, profession);
+  const [checkins, conversations, surveys, announcements] = await Promise.all([
+    sources.checkinPanels(services, tenantId, cohort, group, cohortStudents, !!profession),
+    sources.conversationsByHost(services, tenantId, cohort, group),
+    sources.surveyResults(services, tenantId, cohort, group),
+    sources.announcementAcks(services, tenantId, cohort, group),
+  ]);
+  const { submissionRate, overdue, confidence, wellbeing } = checkins;
   return {
     cohort: summary,
     range,
@@ -208,7 +206,8 @@ export interface StudentView {
   standards: Panel<sources.TagCount[]>;
   confidence: Panel<sources.ConfidenceTrend>;
   conversations: Panel<{ held: number; booked: number; upcoming: sources.BookingRow[] }>;
-  exportUrl: string | null;
+  /** The export link is minted on request (GET /api/dashboard/student/export-link): each works once. */
+  exportAvailable: boolean;
 }
 
 export async function studentView(
@@ -241,6 +240,6 @@ export async function studentView(
     standards: tags.standards,
     confidence: confidenceOne,
     conversations,
-    exportUrl: await sources.exportUrl(services, tenantId, person),
+    exportAvailable: sources.exportAvailable(),
   };
 }

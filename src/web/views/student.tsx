@@ -90,21 +90,52 @@ export function StudentPage(props: { api: Api }) {
         </Section>
         <section class="panel" aria-labelledby="export-title">
           <h2 id="export-title">My learning journey export</h2>
-          {data.exportUrl ? (
-            <p>
-              <a href={data.exportUrl} target="_blank" rel="noopener">
-                Download my learning journey
-              </a>{' '}
-              (HCPC-mapped evidence for assessment and your presentation).
-            </p>
+          {data.exportAvailable ? (
+            <ExportLink api={props.api} />
           ) : (
-            <p class="notice">
-              Type "export my journey" to the Placement Companion bot to get a download link for your learning
-              journey.
-            </p>
+            <p class="notice">The learning-journey export is not set up yet on this service.</p>
           )}
         </section>
       </div>
     </div>
+  );
+}
+
+function ExportLink(props: { api: Api }) {
+  const [links, setLinks] = useState<{ htmlUrl: string; csvUrl: string; expiresAt: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (links)
+    return (
+      <p>
+        Your links are ready (each works once, until{' '}
+        {new Date(links.expiresAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}):{' '}
+        <a href={links.htmlUrl} target="_blank" rel="noopener">
+          learning journey (print or save as PDF)
+        </a>{' '}
+        · <a href={links.csvUrl}>spreadsheet (CSV)</a>
+      </p>
+    );
+  return (
+    <>
+      <p>
+        Your reflections grouped by pillar and HCPC standard, your confidence trend and your conversations:
+        evidence for assessment and your presentation.
+      </p>
+      <button
+        type="button"
+        onClick={() =>
+          props.api
+            .get<{ htmlUrl: string; csvUrl: string; expiresAt: string }>('/api/dashboard/student/export-link')
+            .then(setLinks, (e: Error) => setError(e.message))
+        }
+      >
+        Get my export links
+      </button>
+      {error && (
+        <p class="notice" role="alert">
+          {error}
+        </p>
+      )}
+    </>
   );
 }
