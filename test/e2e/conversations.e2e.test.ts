@@ -476,6 +476,52 @@ describe('e2e: 20-minute conversations over HTTP', function () {
     assert.ok(texts(again).includes('Booked: 20 minutes with Amira Fraser'));
   });
 
+  it('moves a booking to another time with the same host: the old slot is freed, the host is told', async () => {
+    const student = students[54]!;
+    await invoke(student, 'conv.book', bookData('physio-b', '2025-10-28T14:00:00Z'));
+    const original = (await bookings().findOne({
+      studentId: (await personOf(student))._id,
+      state: 'booked',
+    }))!;
+    const picker = await invoke(student, 'conv.reschedule.start', { bookingId: original._id });
+    assert.ok(
+      JSON.stringify(picker.value).includes(
+        slotId(TENANT, hosts['physio-b']!.hostId, at('2025-10-28T14:30:00Z')),
+      ),
+    );
+    // Another host's slot is refused; the booking stays as it was.
+    const wrong = await invoke(
+      student,
+      'conv.book',
+      bookData('pod', '2025-10-31T15:00:00Z', { replacing: original._id }),
+    );
+    assert.ok(texts(wrong).some((t) => t.includes('same host')));
+    const moved = await invoke(
+      student,
+      'conv.book',
+      bookData('physio-b', '2025-10-28T14:30:00Z', { replacing: original._id }),
+    );
+    assert.ok(texts(moved).includes('Booked: 20 minutes with Rhys Evans'));
+    const old = await bookings().findOne({ _id: original._id });
+    assert.equal(old?.state, 'rescheduled');
+    const next = await bookings().findOne({ _id: old!.rescheduledTo! });
+    assert.equal(next?.startsAt.toISOString(), '2025-10-28T14:30:00.000Z');
+    assert.equal(next?.capHoldId, original.capHoldId, 'same week: the cap unit moves with the booking');
+    await waitForCard(hosts['physio-b']!.user, 'Moved: your conversation with Student 54');
+    // The old time is bookable again.
+    assert.ok(
+      texts(await invoke(students[53]!, 'conv.book', bookData('physio-b', '2025-10-28T14:00:00Z'))).includes(
+        'Booked: 20 minutes with Rhys Evans',
+      ),
+    );
+    // Moving the old (already moved) booking again is refused.
+    assert.ok(
+      texts(await invoke(student, 'conv.reschedule.start', { bookingId: original._id })).some((t) =>
+        t.includes('already been cancelled or changed'),
+      ),
+    );
+  });
+
   it('fires the 24 h reminder at 10:00Z, not before, and nothing for the cancelled booking', async () => {
     const student = students[57]!;
     const runDue = () => fetch(`${e2e.baseUrl}/test/jobs/run-due`, { method: 'POST' });
