@@ -242,11 +242,11 @@ export function PairedBars(props: {
     >
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${props.caption}. ${summary}`} class="svg-chart">
         <g aria-hidden="true">
-          <rect x={labelW} y={4} width={12} height={12} class="bar" />
+          <rect x={labelW} y={4} width={12} height={12} class="key" />
           <text x={labelW + 18} y={15} class="tick">
             {props.names[0]}
           </text>
-          <rect x={labelW + 110} y={4} width={12} height={12} class="bar alt" />
+          <rect x={labelW + 110} y={4} width={12} height={12} class="key alt" />
           <text x={labelW + 128} y={15} class="tick">
             {props.names[1]}
           </text>

@@ -3,7 +3,6 @@
  * browser (tests, local development: ?theme=default|dark|contrast and ?as=<email> with the
  * service's development sign-in, when it is enabled).
  */
-import { app, authentication } from '@microsoft/teams-js';
 
 export type Theme = 'default' | 'dark' | 'contrast';
 
@@ -43,6 +42,9 @@ export async function connectHost(): Promise<Host> {
   const params = new URLSearchParams(location.search);
   if (framed()) {
     try {
+      // Loaded only inside a frame: outside Teams the SDK is not needed (and it fetches its
+      // list of valid hosts from Microsoft's CDN when it loads).
+      const { app, authentication } = await import('@microsoft/teams-js');
       await withTimeout(app.initialize(), 5000, 'Teams initialisation');
       const context = await app.getContext();
       app.notifySuccess();

@@ -42,7 +42,7 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Teams (web, desktop, mobile) and Outlook/Office hosts may frame the tab. */
 const FRAME_ANCESTORS =
   "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.teams.microsoft.us https://*.skype.com https://*.office.com https://*.office365.com https://*.microsoft365.com https://*.cloud.microsoft https://outlook.office.com https://outlook.live.com";
-const CSP = `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; ${FRAME_ANCESTORS}`;
+const CSP = `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' https://res.cdn.office.net; ${FRAME_ANCESTORS}`;
 
 const weekParam = z.coerce.number().int().min(1).max(52);
 const idParam = z.string().min(1).max(200).regex(/^[^$]/, 'must not start with $');

@@ -1,4 +1,3 @@
-import { pages } from '@microsoft/teams-js';
 import { useEffect, useState } from 'preact/hooks';
 import type { Api, ApiError, CohortSummary } from '../api.js';
 import type { Host } from '../host.js';
@@ -20,21 +19,23 @@ export function ConfigPage(props: { api: Api; host: Host }) {
   useEffect(() => {
     if (!props.host.inTeams) return;
     const cohort = cohorts?.find((c) => c.id === chosen);
-    pages.config.setValidityState(!!cohort);
-    pages.config.registerOnSaveHandler((save) => {
-      if (!cohort) return save.notifyFailure('Choose a cohort first.');
-      const contentUrl = `${location.origin}/tabs/cohort?cohortId=${encodeURIComponent(cohort.id)}`;
-      pages.config
-        .setConfig({
-          entityId: `cohort:${cohort.id}`,
-          contentUrl,
-          websiteUrl: contentUrl,
-          suggestedDisplayName: `Dashboard: ${cohort.name}`,
-        })
-        .then(
-          () => save.notifySuccess(),
-          (e) => save.notifyFailure(String(e)),
-        );
+    void import('@microsoft/teams-js').then(({ pages }) => {
+      pages.config.setValidityState(!!cohort);
+      pages.config.registerOnSaveHandler((save) => {
+        if (!cohort) return save.notifyFailure('Choose a cohort first.');
+        const contentUrl = `${location.origin}/tabs/cohort?cohortId=${encodeURIComponent(cohort.id)}`;
+        pages.config
+          .setConfig({
+            entityId: `cohort:${cohort.id}`,
+            contentUrl,
+            websiteUrl: contentUrl,
+            suggestedDisplayName: `Dashboard: ${cohort.name}`,
+          })
+          .then(
+            () => save.notifySuccess(),
+            (e) => save.notifyFailure(String(e)),
+          );
+      });
     });
   }, [chosen, cohorts]);
 

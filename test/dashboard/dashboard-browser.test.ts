@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import type { E2E } from '../e2e/harness.js';
+import { axeSeriousViolations, launchChromium, openPage } from './browser.js';
+import { startDashboard, TestJwks, type Seeded } from './fixture.js';
+
+const hasChromium = existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
+
+describe('dashboard in the browser (Chromium): each role, charts, accessibility, keyboard', function () {
+  this.timeout(120_000);
+  const jwks = new TestJwks();
+  let e2e: E2E;
+  let seeded: Seeded;
+  let browser: Browser;
+
+  before(async function () {
+    if (!hasChromium)
+      throw new Error('Debian chromium is required (.ci/run installs it): /usr/bin/chromium not found');
+    await jwks.start();
+    ({ e2e, seeded } = await startDashboard(jwks));
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await e2e?.stop();
+    await jwks.stop();
+  });
+
+  const url = (path: string, as: string, extra = '') =>
+    `${e2e.baseUrl}${path}?as=${encodeURIComponent(as)}${extra}`;
+  const marks = (page: Page, chart: string, mark: 'rect.bar' | 'circle.point') =>
+    page.locator(`figure[data-chart="${chart}"] svg ${mark}`).count();
+
+  async function checkPage(page: Page, errors: string[]) {
+    const violations = await axeSeriousViolations(page);
+    assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+    assert.deepEqual(errors, []);
+    assert.equal(await page.locator('text=/at .*\\.ts:\\d+|TypeError|stack/').count(), 0);
+  }
+
+  it('lead: every chart has the expected bars, empty states say why, axe and console clean', async () => {
+    const { page, errors } = await openPage(
+      browser,
+      url('/tabs/my-placement', 'wendy.marsh@example.nhs.uk', '&view=lead'),
+    );
+    await page.waitForSelector('figure[data-chart="submission-rate"]');
+    assert.equal(await page.locator('h1').first().textContent(), 'Leadership 2025 cohort 2');
+    assert.equal(await marks(page, 'students', 'rect.bar'), 1); // physio (2) hidden under the minimum of 5
+    assert.equal(await marks(page, 'submission-rate', 'rect.bar'), 3);
+    assert.equal(await marks(page, 'wellbeing', 'rect.bar'), 3);
+    assert.equal(await marks(page, 'confidence', 'rect.bar'), 10); // 5 areas x start/end
+    assert.deepEqual(await page.locator('[data-panel="overdue"] tbody tr td:first-child').allTextContents(), [
+      'George Ives',
+    ]);
+    for (const panel of ['conversations', 'surveys', 'announcements']) {
+      const state = await page.locator(`[data-panel="${panel}"]`).getAttribute('data-state');
+      if (state !== 'ok')
+        assert.match(
+          (await page.locator(`[data-panel="${panel}"] .notice`).textContent())!,
+          /not set up yet|No |yet/,
+        );
+    }
+    await checkPage(page, errors);
+    await page.context().close();
+  });
+
+  it('lead: works by keyboard alone: Tab to the week filter, change it, Tab to a CSV button and download', async () => {
+    const { page, errors } = await openPage(
+      browser,
+      url('/tabs/cohort', 'wendy.marsh@example.nhs.uk', `&cohortId=${encodeURIComponent(seeded.cohortA)}`),
+    );
+    await page.waitForSelector('figure[data-chart="submission-rate"]');
+    // Tab from the top of the page to the "From week" select.
+    let focused = '';
+    for (let i = 0; i < 10 && !focused.startsWith('From week'); i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() =>
+        (
+          document.activeElement?.closest('label')?.textContent ??
+          document.activeElement?.textContent ??
+          ''
+        ).trim(),
+      );
+    }
+    assert.match(focused, /^From week/);
+    await page.keyboard.press('ArrowDown'); // week 2
+    await page.waitForFunction(
+      () => document.querySelectorAll('figure[data-chart="submission-rate"] rect.bar').length === 2,
+    );
+    // Keep tabbing to the first CSV button, then press Enter.
+    let label = '';
+    for (let i = 0; i < 15 && !label.startsWith('Download CSV'); i++) {
+      await page.keyboard.press('Tab');
+      label = await page.evaluate(() => (document.activeElement?.textContent ?? '').trim());
+    }
+    assert.match(label, /^Download CSV of Students by profession/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    assert.equal(download.suggestedFilename(), 'students.csv');
+    const path = await download.path();
+    const { readFileSync } = await import('node:fs');
+    assert.equal(readFileSync(path!, 'utf8'), 'profession,students\noccupational therapy,5\n');
+    // A too-small cut is refused with a message, and recoverable by keyboard.
+    await page.selectOption('label:has-text("Profession") select', 'physiotherapy');
+    await page.waitForSelector('text=This cut is too small to show');
+    await checkPage(
+      page,
+      errors.filter((e) => !/422/.test(e)),
+    );
+    await page.context().close();
+  });
+
+  it('supervisor: my students with status, low wellbeing highlighted, trends, awaiting feedback, sessions', async () => {
+    const { page, errors } = await openPage(browser, url('/tabs/my-placement', 'sam.okoro@example.nhs.uk'));
+    await page.waitForSelector('[data-panel="my-students"] tbody tr');
+    assert.equal(await page.locator('[data-panel="my-students"] tbody tr').count(), 3);
+    assert.deepEqual(
+      await page.locator('[data-panel="my-students"] tr.row-warn td:first-child').allTextContents(),
+      ['Ben Hughes'],
+    );
+    assert.equal(await marks(page, 'confidence-trends', 'circle.point'), 8);
+    assert.equal(await page.locator('figure[data-chart="confidence-trends"] polyline').count(), 3);
+    assert.deepEqual(
+      await page.locator('[data-panel="awaiting-feedback"] tbody td:first-child').allTextContents(),
+      ['Amira Ahmed'],
+    );
+    assert.equal(await page.locator('[data-panel="supervision-sessions"] tbody tr').count(), 3);
+    await checkPage(page, errors);
+    await page.context().close();
+  });
+
+  it('student: reflections by pillar and HCPC standard with gaps, confidence trend, export link', async () => {
+    const { page, errors } = await openPage(
+      browser,
+      url('/tabs/my-placement', 'amira.ahmed@student.example.ac.uk', '&theme=dark'),
+    );
+    await page.waitForSelector('figure[data-chart="pillars"]');
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    assert.equal(await marks(page, 'pillars', 'rect.bar'), 4);
+    assert.equal(await page.locator('figure[data-chart="pillars"] rect.bar.gap').count(), 1);
+    assert.equal(await marks(page, 'standards', 'rect.bar'), 15);
+    assert.equal(await page.locator('figure[data-chart="standards"] rect.bar.gap').count(), 12);
+    assert.equal(await marks(page, 'confidence', 'circle.point'), 3);
+    await page.getByRole('button', { name: 'Get my export links' }).press('Enter');
+    await page.waitForSelector('a:has-text("learning journey")');
+    await checkPage(page, errors);
+    await page.context().close();
+  });
+
+  it('high-contrast theme and the tab configuration page render without violations', async () => {
+    const { page, errors } = await openPage(
+      browser,
+      url('/tabs/config', 'wendy.marsh@example.nhs.uk', '&theme=contrast'),
+    );
+    await page.waitForSelector('label:has-text("Cohort") select');
+    assert.equal(await page.locator('option').count(), 1);
+    await checkPage(page, errors);
+    await page.context().close();
+  });
+
+  it('tells a person without a sign-in what to do instead of a blank page', async () => {
+    const { page } = await openPage(browser, `${e2e.baseUrl}/tabs/my-placement`);
+    await page.waitForSelector('text=Sign-in needed');
+    assert.match(
+      (await page.locator('.notice-box').textContent())!,
+      /Open this page as a tab in Microsoft Teams/,
+    );
+    await page.context().close();
+  });
+});
