@@ -4,8 +4,9 @@
  * $sum of the values divided by the count, never $avg.
  *
  * The layout is shaped by what the local database (FerretDB 1.x) can aggregate: it groups on
- * dotted paths and top-level scalar arrays but cannot $project or $sum a nested field, so the
- * per-question figures come from `$unwind` + `$group` on flat string keys, and a mean is
+ * dotted paths and top-level scalar arrays but cannot $project or $sum a nested field, and it
+ * scans the whole collection for any filter other than `{ _id }`. So each response keeps one
+ * array of flat strings and a run's figures come from ONE `$unwind` + `$group` pass; a mean is
  * Σ(value × count) / answered over the few grouped rows.
  *
  * A response's `_id` is `<tenant>|sresp|<HMAC(secret, run, person)>`: one per person per run
@@ -37,12 +38,12 @@ export interface SurveyResponseDoc extends BaseDoc {
   cohortId: string;
   /** The respondent's profession at submit time: the one filter dimension. */
   profession: string;
-  /** `<questionId>=<key>` per rating value / chosen option: the distributions and filters group on these. */
-  keys: string[];
-  /** Ids of the questions answered (per-question group sizes). */
-  qs: string[];
-  /** Free-text answers. */
-  texts: { q: string; t: string }[];
+  /**
+   * Everything the results need, as flat strings one `$unwind` + `$group` can count in a single
+   * pass: `#` (the response), `?<q>` (question q answered), `<q>=<key>` (rating value or option
+   * chosen), `<q>~<text>` (free text). Ids never contain `=`, `~`, `?` or `#`.
+   */
+  items: string[];
   /** Named surveys only. Anonymous responses never carry a person id. */
   respondentId?: string;
 }
@@ -55,10 +56,13 @@ export interface ResponseCut {
   answer?: { questionId: string; key: string };
 }
 
-export interface KeyCount {
-  questionId: string;
-  key: string;
-  count: number;
+export interface Tally {
+  responses: number;
+  /** Question id → how many answered it. */
+  answered: Map<string, number>;
+  /** `<q>=<key>` → how many chose it. */
+  counts: Map<string, number>;
+  texts: TextAnswer[];
 }
 export interface TextAnswer {
   questionId: string;
@@ -151,7 +155,7 @@ export class SurveyRepository {
   private match(cut: ResponseCut): Document {
     const match: Document = { runId: cut.runId };
     if (cut.profession !== undefined) match.profession = cut.profession;
-    if (cut.answer) match.keys = `${cut.answer.questionId}=${cut.answer.key}`;
+    if (cut.answer) match.items = `${cut.answer.questionId}=${cut.answer.key}`;
     return { $match: match };
   }
 
@@ -162,46 +166,33 @@ export class SurveyRepository {
     return row?.n ?? 0;
   }
 
-  /** Per question: how many people answered it. */
-  async answeredCounts(tenantId: string, cut: ResponseCut): Promise<Map<string, number>> {
+  /**
+   * One pass over a cut: how many responses, how many answered each question, the count per
+   * (question, key), and the free texts (ordered by question then text, never by arrival).
+   */
+  async tally(tenantId: string, cut: ResponseCut): Promise<Tally> {
     const rows = await this.responses(tenantId)
       .aggregate<{ _id: string; n: number }>([
         this.match(cut),
-        { $unwind: '$qs' },
-        { $group: { _id: '$qs', n: { $sum: 1 } } },
+        { $unwind: '$items' },
+        { $group: { _id: '$items', n: { $sum: 1 } } },
+        { $sort: { _id: 1 } },
       ])
       .toArray();
-    return new Map(rows.map((r) => [r._id, r.n]));
-  }
-
-  /** Per question and distribution key (rating value or option id): how many chose it. */
-  async distributions(tenantId: string, cut: ResponseCut): Promise<KeyCount[]> {
-    const rows = await this.responses(tenantId)
-      .aggregate<{ _id: string; count: number }>([
-        this.match(cut),
-        { $unwind: '$keys' },
-        { $group: { _id: '$keys', count: { $sum: 1 } } },
-      ])
-      .toArray();
-    return rows.map((r) => {
-      const at = r._id.indexOf('=');
-      return { questionId: r._id.slice(0, at), key: r._id.slice(at + 1), count: r.count };
-    });
-  }
-
-  /** Free-text answers to these questions, ordered by question then text (never by arrival). */
-  async texts(tenantId: string, cut: ResponseCut, questionIds: string[]): Promise<TextAnswer[]> {
-    if (questionIds.length === 0) return [];
-    const rows = await this.responses(tenantId)
-      .aggregate<{ texts: { q: string; t: string } }>([
-        this.match(cut),
-        { $unwind: '$texts' },
-        { $match: { 'texts.q': { $in: questionIds } } },
-        { $project: { _id: 0, texts: 1 } },
-        { $sort: { 'texts.q': 1, 'texts.t': 1 } },
-      ])
-      .toArray();
-    return rows.map((r) => ({ questionId: r.texts.q, text: r.texts.t }));
+    const tally: Tally = { responses: 0, answered: new Map(), counts: new Map(), texts: [] };
+    for (const { _id: item, n } of rows) {
+      if (item === '#') tally.responses = n;
+      else if (item.startsWith('?')) tally.answered.set(item.slice(1), n);
+      else {
+        const eq = item.indexOf('=');
+        const tilde = item.indexOf('~');
+        if (tilde >= 0 && (eq < 0 || tilde < eq)) {
+          const questionId = item.slice(0, tilde);
+          for (let i = 0; i < n; i++) tally.texts.push({ questionId, text: item.slice(tilde + 1) });
+        } else if (eq >= 0) tally.counts.set(item, n);
+      }
+    }
+    return tally;
   }
 
   /** Distinct professions among a run's respondents, with counts (for the filter choices). */

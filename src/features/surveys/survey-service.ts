@@ -39,7 +39,7 @@ import {
   type Question,
   type SurveyDefinition,
 } from './definitions.js';
-import { SurveyRepository, type ResponseCut, type SurveyRunDoc } from './survey-repository.js';
+import { SurveyRepository, type ResponseCut, type SurveyRunDoc, type Tally } from './survey-repository.js';
 
 export class SurveyError extends Error {
   override readonly name = 'SurveyError';
@@ -445,14 +445,14 @@ export class SurveyService {
     const doc = await this.repo.responseById(tenantId, this.responseId(tenantId, run._id, person._id));
     if (!doc) return null;
     const values: Record<string, string[]> = {};
-    for (const key of doc.keys) {
-      const at = key.indexOf('=');
-      (values[key.slice(0, at)] ??= []).push(key.slice(at + 1));
+    for (const item of doc.items) {
+      if (item.startsWith('#') || item.startsWith('?')) continue;
+      const eq = item.indexOf('=');
+      const tilde = item.indexOf('~');
+      if (tilde >= 0 && (eq < 0 || tilde < eq)) values[item.slice(0, tilde)] = [item.slice(tilde + 1)];
+      else (values[item.slice(0, eq)] ??= []).push(item.slice(eq + 1));
     }
-    return {
-      ...Object.fromEntries(Object.entries(values).map(([q, keys]) => [q, keys.join(',')])),
-      ...Object.fromEntries(doc.texts.map((t) => [t.q, t.t])),
-    };
+    return Object.fromEntries(Object.entries(values).map(([q, v]) => [q, v.join(',')]));
   }
 
   /**
@@ -489,9 +489,14 @@ export class SurveyService {
         runId: run._id,
         cohortId: run.cohortId,
         profession: person.profession,
-        keys: answers.flatMap((a) => (a.k ?? []).map((k) => `${a.q}=${k}`)),
-        qs: answers.map((a) => a.q),
-        texts: answers.flatMap((a) => (a.t !== undefined ? [{ q: a.q, t: a.t }] : [])),
+        items: [
+          '#',
+          ...answers.flatMap((a) => [
+            `?${a.q}`,
+            ...(a.k ?? []).map((k) => `${a.q}=${k}`),
+            ...(a.t !== undefined ? [`${a.q}~${a.t}`] : []),
+          ]),
+        ],
         updatedAt: stamp,
         ...(run.anonymous ? {} : { respondentId: person._id }),
       },
@@ -542,7 +547,8 @@ export class SurveyService {
     const { cut, filter: f } = await this.cutFor(tenantId, run, def, filter);
     const min = this.minGroupSize;
     const filtered = cut.profession !== undefined || cut.answer !== undefined;
-    const n = await this.repo.count(tenantId, cut);
+    const tally = await this.repo.tally(tenantId, cut);
+    const n = tally.responses;
     if (filtered) {
       const total = await this.repo.count(tenantId, { runId: run._id });
       const rest = total - n;
@@ -566,11 +572,8 @@ export class SurveyService {
     };
     if (!isGroupLargeEnough(n, min)) return base;
 
-    const figures = await this.figures(tenantId, cut);
-    const shownText = def.questions
-      .filter((q) => q.type === 'text' && isGroupLargeEnough(figures.answered(q.id), min))
-      .map((q) => q.id);
-    const texts = await this.repo.texts(tenantId, cut, shownText);
+    const figures = this.figures(tally);
+    const texts = tally.texts;
 
     const questions: QuestionResult[] = def.questions.map((q) => {
       const answered = figures.answered(q.id);
@@ -597,21 +600,18 @@ export class SurveyService {
   }
 
   /**
-   * The grouped counts of a cut, from two database aggregations: answered per question and
-   * count per (question, key). A mean is Σ(value × count) / answered over those few rows
-   * (FerretDB 1.x cannot $sum a field nested in an unwound array).
+   * Accessors over a tally (one database pass). A mean is Σ(value × count) / answered over the
+   * grouped rows (FerretDB 1.x cannot $sum a field nested in an unwound array).
    */
-  private async figures(tenantId: string, cut: ResponseCut) {
-    const [answered, dists] = await Promise.all([
-      this.repo.answeredCounts(tenantId, cut),
-      this.repo.distributions(tenantId, cut),
-    ]);
-    const counts = new Map(dists.map((d) => [`${d.questionId}=${d.key}`, d.count]));
+  private figures(tally: Tally) {
     return {
-      answered: (q: string) => answered.get(q) ?? 0,
-      count: (q: string, key: string) => counts.get(`${q}=${key}`) ?? 0,
+      answered: (q: string) => tally.answered.get(q) ?? 0,
+      count: (q: string, key: string) => tally.counts.get(`${q}=${key}`) ?? 0,
       sum: (q: Question) =>
-        questionKeys(q).reduce((acc, key) => acc + Number(key) * (counts.get(`${q.id}=${key}`) ?? 0), 0),
+        questionKeys(q).reduce(
+          (acc, key) => acc + Number(key) * (tally.counts.get(`${q.id}=${key}`) ?? 0),
+          0,
+        ),
     };
   }
 
@@ -681,10 +681,11 @@ export class SurveyService {
   private async measureMeans(tenantId: string, run: SurveyRunDoc | null) {
     const out = new Map<string, { mean: number | null; n: number | null; raw: number | null }>();
     if (!run) return { shown: false, responses: null as number | null, out };
-    const n = await this.repo.count(tenantId, { runId: run._id });
+    const tally = await this.repo.tally(tenantId, { runId: run._id });
+    const n = tally.responses;
     if (!isGroupLargeEnough(n, this.minGroupSize)) return { shown: false, responses: null, out };
     const def = this.definitionOf(run);
-    const figures = await this.figures(tenantId, { runId: run._id });
+    const figures = this.figures(tally);
     for (const q of def.questions) {
       if (q.type !== 'rating' || !q.measure) continue;
       const answered = figures.answered(q.id);

@@ -259,8 +259,17 @@ describe('surveys: runs, responses and privacy-safe results (real database)', fu
     ])
       assert.ok(!json.includes(secret), `stored response mentions ${secret}`);
     assert.equal('respondentId' in raw[0]!, false);
-    assert.deepEqual(raw[0]!.keys, ['week-rating=5', 'workload=about-right', 'supported=4']);
-    assert.deepEqual(raw[0]!.texts, [{ q: 'comment', t: 'second thoughts' }]);
+    assert.deepEqual(raw[0]!.items, [
+      '#',
+      '?week-rating',
+      'week-rating=5',
+      '?workload',
+      'workload=about-right',
+      '?supported',
+      'supported=4',
+      '?comment',
+      'comment~second thoughts',
+    ]);
     // Times are coarsened to the day.
     assert.equal((raw[0]!.updatedAt as Date).toISOString().slice(11), '00:00:00.000Z');
     // The person's own answers come back for editing.
