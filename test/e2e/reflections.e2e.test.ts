@@ -78,12 +78,13 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
     assert.equal(res.status, 200);
     return res.body as { type: string; value: any };
   };
+  /** The bot's one reply to a message (proactive deliveries that interleave are ignored). */
   const say = async (u: TestUser, text: string) => {
-    const before = e2e.sentTo(`a:personal-${u.id}`).length;
-    await e2e.post(e2e.message(u, text));
-    const sent = e2e.sentTo(`a:personal-${u.id}`);
-    assert.equal(sent.length, before + 1, `one reply to "${text}"`);
-    return sent.at(-1)!;
+    const message = e2e.message(u, text);
+    await e2e.post(message);
+    const replies = e2e.sentTo(`a:personal-${u.id}`).filter((a) => a.replyToId === message.id);
+    assert.equal(replies.length, 1, `one reply to "${text}"`);
+    return replies[0]!;
   };
   const reflections = () => e2e.services.db.collection(collections.reflections.name);
   const drafts = () => e2e.services.db.collection(collections.reflectionDrafts.name);
