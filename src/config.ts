@@ -56,6 +56,10 @@ export const configSchema = z.object({
   SENDER_TENANT_RPS: int(1, 1000).default(50),
   SENDER_CONCURRENCY: int(1, 64).default(8),
   SENDER_MAX_ATTEMPTS: int(1, 50).default(8),
+  /** How long a claimed outbox item may stay in flight before another sender takes it again. */
+  SENDER_LEASE_MS: int(1000, 3_600_000).default(60_000),
+  /** Reminder to people who have not acknowledged an announcement, this long after it was sent. */
+  ANNOUNCEMENT_REMINDER_MINUTES: int(1, 43_200).default(1440),
   JOBS_POLL_MS: int(10, 60_000).default(1000),
   JOBS_LEASE_MS: int(1000, 3_600_000).default(60_000),
 

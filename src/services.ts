@@ -25,6 +25,7 @@ import { CheckinService } from './features/checkins/checkin-service.js';
 import { ReflectionService } from './features/reflections/reflection-service.js';
 import { SurveyService } from './features/surveys/survey-service.js';
 import { ConversationService } from './features/conversations/conversation-service.js';
+import { AnnouncementService } from './features/announcements/announcement-service.js';
 
 export interface CoreServices {
   config: Config;
@@ -52,6 +53,8 @@ export interface CoreServices {
   surveys: SurveyService;
   /** 20-minute conversations: slots, race-free booking, reminders, report (src/features/conversations). */
   conversations: ConversationService;
+  /** Cohort announcements: compose, schedule, acknowledge, edit, recall (src/features/announcements). */
+  announcements: AnnouncementService;
 }
 
 export type Services = CoreServices;
@@ -83,7 +86,7 @@ export function createServices(params: {
     {
       concurrency: config.SENDER_CONCURRENCY,
       maxAttempts: config.SENDER_MAX_ATTEMPTS,
-      leaseMs: 60_000,
+      leaseMs: config.SENDER_LEASE_MS,
       pollMs: 1000,
     },
   );
@@ -145,5 +148,6 @@ export function createServices(params: {
       audit: new AuditRepository(db),
     }),
     conversations: new ConversationService({ db, clock, config, logger, people, outbox, scheduler }),
+    announcements: new AnnouncementService({ db, clock, config, logger, people, outbox, scheduler }),
   };
 }

@@ -1,5 +1,6 @@
 /** The feature registry: every capability the bot has, in route-matching order. */
 import type { Feature } from './feature.js';
+import { announcementsFeature } from './announcements/index.js';
 import { checkinsFeature } from './checkins/index.js';
 import { conversationsFeature } from './conversations/index.js';
 import { dashboardFeature } from './dashboard/index.js';
@@ -7,4 +8,4 @@ import { onboardingFeature } from './onboarding/index.js';
 import { reflectionsFeature } from './reflections/index.js';
 import { surveysFeature } from './surveys/index.js';
 
-export const features: Feature[] = [onboardingFeature, dashboardFeature, checkinsFeature, reflectionsFeature, surveysFeature, conversationsFeature];
+export const features: Feature[] = [onboardingFeature, dashboardFeature, checkinsFeature, reflectionsFeature, surveysFeature, conversationsFeature, announcementsFeature];

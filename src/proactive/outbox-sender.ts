@@ -7,7 +7,10 @@
  * returning, so nobody gets a second copy. After a hard kill, an item that was in flight
  * stays 'sending' until its lease expires and is then sent again (resend, not report): at
  * most SENDER_CONCURRENCY people may get a second copy, nobody gets none. The window is
- * measured by test/proactive/sender-crash.test.ts.
+ * measured by test/announcements/announcements-crash.test.ts (a real child
+ * process, SIGKILLed mid-fan-out). A worker killed between taking a claim and recording it
+ * leaves a claim nobody will use: once that claim is older than the lease, the next claim
+ * number is taken instead (again insert-if-absent), so such an item is not stranded.
  */
 import type { Logger } from '../logger.js';
 import type { Claims } from '../storage/claims.js';
@@ -17,7 +20,12 @@ import {
 } from '../storage/conversation-references-repository.js';
 import type { PeopleRepository } from '../storage/people-repository.js';
 import { DeliveryError, type ConnectorClient, type ConnectorTarget } from './connector-client.js';
-import type { Outbox, OutboxItem } from './outbox.js';
+import {
+  OUTBOX_CLAIM_SCOPE,
+  outboxClaimKey,
+  type Outbox,
+  type OutboxItem,
+} from './outbox.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 export interface SenderOptions {
@@ -29,6 +37,11 @@ export interface SenderOptions {
   maxInlineWaitMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /**
+   * Due items read per scan of the outbox (default max(200, concurrency × 25)). On the local
+   * database every scan reads the whole collection, so fewer, bigger scans keep the rate up.
+   */
+  refillBatch?: number;
 }
 
 export interface SenderEvents {
@@ -110,7 +123,8 @@ export class OutboxSender {
       });
       if (left === 0) return;
       this.wake();
-      await sleep(25);
+      // Each check scans the outbox on the local database: poll gently.
+      await sleep(150);
     }
     throw new Error('OutboxSender.drain: timed out');
   }
@@ -128,6 +142,8 @@ export class OutboxSender {
         if (this.queue.length === 0 && this.running) await this.idle();
         continue;
       }
+      // Read ahead while the workers still have items in hand, so a scan never stalls them.
+      if (this.queue.length < this.options.concurrency * 4 && !this.fetching) void this.refill();
       this.queued.delete(item._id);
       try {
         await this.process(item);
@@ -167,7 +183,7 @@ export class OutboxSender {
               { state: 'sending', leaseUntil: { $lt: now } },
             ],
           })
-          .limit(Math.max(50, this.options.concurrency * 8))
+          .limit(this.options.refillBatch ?? Math.max(200, this.options.concurrency * 25))
           .toArray();
         due.sort((a, b) => a.notBefore.getTime() - b.notBefore.getTime());
         for (const item of due) {
@@ -187,11 +203,12 @@ export class OutboxSender {
 
   /** Insert-if-absent on `<item id>#<claim number>`: exactly one worker anywhere wins it. */
   private async claim(item: OutboxItem): Promise<boolean> {
-    if (!(await this.deps.claims.take('outbox', `${item._id}#${item.claims}`))) {
+    const won = await this.takeClaim(item);
+    if (won === null) {
       this.stats.claimConflicts++;
       return false;
     }
-    item.claims += 1;
+    item.claims = won + 1;
     item.state = 'sending';
     await this.update(item, {
       state: 'sending',
@@ -201,8 +218,41 @@ export class OutboxSender {
     return true;
   }
 
+  /**
+   * The claim number won, or null. Claim n belongs to whoever inserted it first. If it is
+   * taken but the item still shows n claims and is not in flight (pending, or sending past its
+   * lease) and the claim is older than a lease, its taker died before recording it: move on
+   * to n + 1, again by insert, so exactly one taker continues.
+   */
+  private async takeClaim(item: OutboxItem): Promise<number | null> {
+    for (let n = item.claims; n < item.claims + 4; n++) {
+      if (await this.deps.claims.take(OUTBOX_CLAIM_SCOPE, outboxClaimKey(item._id, n))) return n;
+      if (n === item.claims) {
+        const current = await this.deps.outbox.collection().findOne({ _id: item._id });
+        const stranded =
+          current !== null &&
+          current.claims === item.claims &&
+          (current.state === 'pending' ||
+            (current.state === 'sending' && (current.leaseUntil?.getTime() ?? 0) < Date.now()));
+        if (!stranded) return null;
+        Object.assign(item, current);
+      }
+      const takenAt = await this.deps.claims.takenAt(OUTBOX_CLAIM_SCOPE, outboxClaimKey(item._id, n));
+      if (!takenAt || Date.now() - takenAt.getTime() < this.options.leaseMs) return null;
+    }
+    return null;
+  }
+
   private async process(item: OutboxItem): Promise<void> {
     if (!(await this.claim(item))) return;
+
+    if (item.op !== 'send' && item.originalItemId) {
+      const original = await this.deps.outbox.byId(item.tenantId, item.originalItemId);
+      if (original && ['failed', 'unreachable', 'cancelled'].includes(original.state)) {
+        // Nothing was delivered, so there is nothing to change or remove.
+        return this.finish(item, 'cancelled', { lastError: 'the original message was not delivered' });
+      }
+    }
 
     let target: ConnectorTarget | null;
     try {

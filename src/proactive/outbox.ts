@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from 'mongodb';
+import { Claims } from '../storage/claims.js';
 import { collections } from '../storage/collections.js';
 import { tenantDocId, type BaseDoc } from '../storage/documents.js';
 import { isDuplicateKeyError } from '../storage/mongo.js';
@@ -54,6 +55,10 @@ export interface EnqueueRequest {
   notBefore?: Date;
 }
 
+/** The claim that entitles one sender (or a cancel) to act on attempt `n` of an item. */
+export const OUTBOX_CLAIM_SCOPE = 'outbox';
+export const outboxClaimKey = (itemId: string, n: number) => `${itemId}#${n}`;
+
 export function outboxItemId(tenantId: string, dedupeKey: string): string {
   return tenantDocId(
     tenantId,
@@ -64,8 +69,11 @@ export function outboxItemId(tenantId: string, dedupeKey: string): string {
 
 export class Outbox {
   private readonly listeners = new Set<() => void>();
+  private readonly claims: Claims;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.claims = new Claims(db);
+  }
 
   collection() {
     return this.db.collection<OutboxItem>(collections.outbox.name);
@@ -145,13 +153,20 @@ export class Outbox {
     return counts;
   }
 
-  /** Cancels a message that has not been picked up yet (conditional on it still pending). */
+  /**
+   * Cancels a message that no sender has picked up yet. Settled by the same claim a sender
+   * takes for its next attempt (insert-if-absent), so a cancel and a send never both win:
+   * true means it will not be sent; false means it was sent, is in flight, or is final.
+   */
   async cancelIfPending(tenantId: string, id: string, now = new Date()): Promise<boolean> {
-    const result = await this.collection().updateOne(
-      { _id: id, tenantId, state: 'pending' },
-      { $set: { state: 'cancelled', updatedAt: now } },
+    const item = await this.byId(tenantId, id);
+    if (!item || item.state !== 'pending') return false;
+    if (!(await this.claims.take(OUTBOX_CLAIM_SCOPE, outboxClaimKey(id, item.claims)))) return false;
+    await this.collection().updateOne(
+      { _id: id },
+      { $set: { state: 'cancelled', claims: item.claims + 1, leaseUntil: null, updatedAt: now } },
     );
-    return result.modifiedCount === 1;
+    return true;
   }
 }
 

@@ -37,6 +37,12 @@ export class Claims {
     }
   }
 
+  /** When the claim was taken, or null if nobody holds it (a by-_id read). */
+  async takenAt(scope: string, key: string): Promise<Date | null> {
+    const doc = await this.collection.findOne({ _id: claimId(scope, key) });
+    return doc?.at ?? null;
+  }
+
   /** Old claims can go once nothing can still be racing for them (days, not seconds). */
   async purgeOlderThan(cutoff: Date): Promise<number> {
     return (await this.collection.deleteMany({ at: { $lt: cutoff } })).deletedCount;

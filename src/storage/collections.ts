@@ -183,6 +183,17 @@ export const collections = {
     indexes: [{ key: { tenantId: 1, runId: 1 }, name: 'tenant_run' }],
     personFields: ['respondentId'],
   }),
+  announcements: spec({
+    name: 'announcements',
+    indexes: [{ key: { tenantId: 1, cohortId: 1, createdAt: -1 }, name: 'tenant_cohort_created' }],
+    // The author, and the people asked to read it (an array of person ids).
+    personFields: ['authorId', 'audience'],
+  }),
+  announcementAcks: spec({
+    name: 'announcement_acks',
+    indexes: [{ key: { tenantId: 1, announcementId: 1 }, name: 'tenant_announcement' }],
+    personFields: ['personId'],
+  }),
   audit: spec({
     name: 'audit',
     indexes: [{ key: { tenantId: 1, at: -1 }, name: 'tenant_at' }],

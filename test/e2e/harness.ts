@@ -8,6 +8,7 @@ import { createPlacementCompanion, type PlacementCompanion } from '../../src/app
 import { ControllableClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import type { Feature } from '../../src/features/feature.js';
 import { uniqueDbName, testMongoUri } from '../helpers/db.js';
 import { FakeConnector } from './fake-connector.js';
 
@@ -27,7 +28,8 @@ export class E2E {
   baseUrl = '';
   dbName = uniqueDbName('e2e');
 
-  async start(env: Record<string, string> = {}): Promise<this> {
+  /** `features`: run only these (default: all), so a suite is not disturbed by others' scheduled messages. */
+  async start(env: Record<string, string> = {}, options: { features?: Feature[] } = {}): Promise<this> {
     await this.connector.start();
     const config = loadConfig({
       MONGODB_URI: testMongoUri(),
@@ -38,7 +40,7 @@ export class E2E {
       JOBS_POLL_MS: '50',
       ...env,
     });
-    this.service = await createPlacementCompanion({ config, logger: createLogger(config.LOG_LEVEL), mongoUri: testMongoUri(), clock: this.clock });
+    this.service = await createPlacementCompanion({ config, logger: createLogger(config.LOG_LEVEL), mongoUri: testMongoUri(), clock: this.clock, features: options.features });
     const port = await this.service.listen(0, '127.0.0.1');
     this.baseUrl = `http://127.0.0.1:${port}`;
     return this;

@@ -1,0 +1,474 @@
+/**
+ * Announcements end to end: the real service over HTTP, the real local database, the real
+ * outbox sender, and a fake Bot Connector that records (and can fault) every call.
+ */
+import assert from 'node:assert/strict';
+import { DateTime } from 'luxon';
+import { E2E, firstCard, TENANT, type TestUser } from '../e2e/harness.js';
+import { localInstant } from '../../src/domain/placement-calendar.js';
+import { channelKey, personalKey } from '../../src/storage/conversation-references-repository.js';
+import { onboardingFeature } from '../../src/features/onboarding/index.js';
+import { announcementsFeature } from '../../src/features/announcements/index.js';
+import { batchOf, remindJobKey, sendJobKey } from '../../src/features/announcements/announcement-service.js';
+
+const CHANNEL = '19:cohort2channel@thread.tacv2';
+const MEMBERS = 100;
+
+/** Every string in a card (TextBlock texts, fact titles and values, action titles). */
+const textOf = (card: unknown) => JSON.stringify(card);
+
+describe('e2e: cohort announcements', function () {
+  this.timeout(600_000);
+  const e2e = new E2E();
+  const lead: TestUser = {
+    id: '29:lead-wendy',
+    aadObjectId: 'aad-wendy',
+    name: 'Wendy Marsh',
+    email: 'wendy.marsh@example.nhs.uk',
+  };
+  const otherLead: TestUser = {
+    id: '29:lead-ruth',
+    aadObjectId: 'aad-ruth',
+    name: 'Ruth Patel',
+    email: 'ruth.patel@example.nhs.uk',
+  };
+  const members: TestUser[] = Array.from({ length: MEMBERS }, (_, i) => ({
+    id: `29:member-${i}`,
+    aadObjectId: `aad-member-${i}`,
+    name: `Member ${String(i).padStart(3, '0')}`,
+    email: `member${i}@student.example.ac.uk`,
+  }));
+  const memberIds: string[] = [];
+  let cohortId: string;
+  let leadId: string;
+
+  const exec = async (user: TestUser, verb: string, data: Record<string, unknown>) => {
+    const res = await e2e.post(e2e.execute(user, verb, data));
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body as { statusCode: number; type: string; value: any };
+  };
+  const compose = (over: Record<string, unknown> = {}) => ({
+    title: 'Room change for Thursday',
+    body: 'Group supervision moves to **room 4**. See [the map](https://intranet.example.nhs.uk/map).',
+    linkUrl: 'https://intranet.example.nhs.uk/placements',
+    imageUrl: '',
+    importance: 'urgent',
+    ackRequired: 'true',
+    target: 'both',
+    when: 'now',
+    sendDate: '',
+    sendTime: '',
+    ...over,
+  });
+  const personalConv = (u: TestUser) => `a:personal-${u.id}`;
+
+  before(async () => {
+    await e2e.start(
+      { ANNOUNCEMENT_REMINDER_MINUTES: '1440', RETENTION_MONTHS: '0' },
+      { features: [onboardingFeature, announcementsFeature] },
+    );
+    const now = new Date();
+    const { people, cohorts, references } = e2e.services;
+    ({ id: cohortId } = await cohorts.upsertByName(
+      TENANT,
+      {
+        name: 'Leadership 2025 cohort 2',
+        // A cohort that has finished: no other feature has anything to send it.
+        startDate: DateTime.now().minus({ weeks: 10 }).toISODate()!,
+        weeks: 6,
+        clinicalDays: ['Mon', 'Tue'],
+        leadershipDays: ['Wed', 'Thu', 'Fri'],
+        nonPlacementDates: [],
+        supervision: { weekday: 'Thu', time: '14:00' },
+        timeZone: 'Europe/London',
+        teamsChannelId: CHANNEL,
+      },
+      now,
+    ));
+    const { id: otherCohort } = await cohorts.upsertByName(
+      TENANT,
+      {
+        name: 'Leadership 2024 cohort 1',
+        startDate: DateTime.now().minus({ weeks: 9 }).toISODate()!,
+        weeks: 5,
+        clinicalDays: [],
+        leadershipDays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'],
+        nonPlacementDates: [],
+        supervision: null,
+        timeZone: 'Europe/London',
+        teamsChannelId: null,
+      },
+      now,
+    );
+    await cohorts.linkChannel(
+      TENANT,
+      cohortId,
+      { teamsChannelId: CHANNEL, teamsTeamId: '19:team', serviceUrl: e2e.connector.url },
+      now,
+    );
+    await references.save(
+      TENANT,
+      channelKey(CHANNEL),
+      'channel',
+      null,
+      {
+        serviceUrl: e2e.connector.url,
+        conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true, name: '' },
+      },
+      now,
+    );
+    const add = async (u: TestUser, roles: ('student' | 'lead')[], cohort: string) => {
+      await people.upsertByEmail(
+        TENANT,
+        {
+          email: u.email!,
+          displayName: u.name,
+          roles,
+          profession: 'physiotherapy',
+          cohortId: cohort,
+          timeZone: null,
+        },
+        now,
+      );
+      const p = (await people.byEmail(TENANT, u.email!))!;
+      await people.linkTeamsIdentity(TENANT, p._id, { teamsUserId: u.id, aadObjectId: u.aadObjectId }, now);
+      await references.save(
+        TENANT,
+        personalKey(p._id),
+        'personal',
+        p._id,
+        {
+          serviceUrl: e2e.connector.url,
+          conversation: { id: personalConv(u), conversationType: 'personal', isGroup: false, name: '' },
+        },
+        now,
+      );
+      return p._id;
+    };
+    leadId = await add(lead, ['lead'], cohortId);
+    await add(otherLead, ['lead'], otherCohort);
+    for (const m of members) memberIds.push(await add(m, ['student'], cohortId));
+  });
+  after(() => e2e.stop());
+  afterEach(() => {
+    e2e.connector.fault = () => undefined;
+  });
+
+  const drain = async () => {
+    try {
+      await e2e.services.sender.drain(240_000);
+    } catch (err) {
+      const stuck = await e2e.services.outbox
+        .collection()
+        .find({ state: { $in: ['pending', 'sending'] } }, { projection: { activity: 0 } })
+        .limit(5)
+        .toArray();
+      throw new Error(`${(err as Error).message}: ${JSON.stringify(stuck)}`);
+    }
+  };
+  /** Deliveries of one announcement into one conversation (replies to commands are not counted). */
+  const copies = (conversationId: string, id: string) =>
+    e2e.connector.delivered(conversationId).filter((c) => JSON.stringify(c.activity).includes(id));
+  const countAnnouncements = () => e2e.services.db.collection('announcements').countDocuments();
+
+  it('offers the compose card to a lead, with the cohort time zone, and refuses others', async () => {
+    await e2e.post(e2e.message(lead, 'announce'));
+    const card = firstCard(e2e.sentTo(personalConv(lead)).at(-1));
+    assert.match(textOf(card), /New announcement/);
+    assert.match(textOf(card), /Europe\/London/);
+    assert.match(textOf(card), /announcement\.preview/);
+
+    await e2e.post(e2e.message(members[0]!, 'announce'));
+    assert.match(String(e2e.sentTo(personalConv(members[0]!)).at(-1)?.text), /Only a placement lead/);
+    const refused = await exec(otherLead, 'announcement.preview', { ...compose(), cohortId });
+    assert.match(textOf(refused.value), /Choose one of your cohorts/);
+    assert.equal(await countAnnouncements(), 0);
+  });
+
+  it('re-shows the card with every error and what was typed, storing nothing', async () => {
+    const res = await exec(lead, 'announcement.preview', {
+      ...compose({
+        title: '  ',
+        linkUrl: 'http://insecure.example.org',
+        imageUrl: 'javascript:alert(1)',
+        body: 'Hi <script>x</script>',
+        target: 'everyone',
+      }),
+      cohortId,
+    });
+    assert.equal(res.type, 'application/vnd.microsoft.card.adaptive');
+    const text = textOf(res.value);
+    for (const msg of [
+      'Required',
+      'Enter a full https:// address',
+      'HTML is not supported',
+      'Choose where to send it',
+    ])
+      assert.match(text, new RegExp(msg));
+    assert.match(text, /http:\/\/insecure\.example\.org/, 'keeps what was typed');
+    const markdownLink = await exec(lead, 'announcement.preview', {
+      ...compose({ body: 'See [this](http://plain.example.org)' }),
+      cohortId,
+    });
+    assert.match(textOf(markdownLink.value), /Links in the text must be full https/);
+    const past = await exec(lead, 'announcement.preview', {
+      ...compose({ when: 'later', sendDate: '2020-01-01', sendTime: '09:00' }),
+      cohortId,
+    });
+    assert.match(textOf(past.value), /at least a minute from now/);
+    const operator = await exec(lead, 'announcement.preview', { ...compose(), cohortId, title: ['a', 'b'] });
+    assert.match(textOf(operator.value), /Must be text/);
+    assert.equal(await countAnnouncements(), 0);
+  });
+
+  let annId: string;
+
+  it('previews, then sends once to the channel and each member; a 403 member is reported, the rest delivered', async () => {
+    const blocked = members[3]!;
+    e2e.connector.fault = ({ conversationId }) =>
+      conversationId === personalConv(blocked) ? { status: 403 } : undefined;
+    const preview = await exec(lead, 'announcement.preview', { ...compose(), cohortId });
+    const text = textOf(preview.value);
+    assert.match(text, /Preview/);
+    assert.match(text, /each of 100 members personally/);
+    annId = preview.value.actions[0].data.announcementId;
+    assert.equal((await e2e.services.announcements.repo.byId(TENANT, annId))?.state, 'draft');
+
+    const [first, second] = await Promise.all([
+      exec(lead, 'announcement.send', { announcementId: annId }),
+      exec(lead, 'announcement.send', { announcementId: annId }),
+    ]);
+    assert.match(textOf(first.value), /Announcement sent|Sending/);
+    assert.match(textOf(second.value), /Announcement sent|Sending/);
+    await drain();
+    await new Promise((r) => setTimeout(r, 3500)); // the delivery report waits 3 s for the fan-out to finish
+    await drain();
+
+    const channelPosts = e2e.connector.delivered(CHANNEL);
+    assert.equal(channelPosts.length, 1, 'one channel post although Send was pressed twice');
+    const card = firstCard(channelPosts[0]!.activity);
+    assert.equal(card.refresh.action.verb, 'announcement.refresh');
+    assert.deepEqual(card.refresh.userIds, [lead.id]);
+    assert.ok(card.actions.some((a: any) => a.verb === 'announcement.ack'));
+    for (const m of members)
+      assert.equal(copies(personalConv(m), annId).length, m === blocked ? 0 : 1, m.name);
+
+    const counts = await e2e.services.outbox.batchCounts(TENANT, batchOf(annId));
+    assert.deepEqual([counts.sent, counts.unreachable], [100, 1]);
+    assert.ok((await e2e.services.people.byId(TENANT, memberIds[3]!))?.unreachableSince instanceof Date);
+    const status = await exec(lead, 'announcement.status', { announcementId: annId });
+    const statusText = textOf(status.value);
+    assert.match(statusText, /0 of 100 acknowledged/);
+    assert.match(statusText, /99 of 100 delivered, 0 waiting, 1 unreachable/);
+    assert.match(statusText, /Could not be reached.{0,120}"text":"Member 003"/);
+    // The author was told proactively.
+    const report = e2e.sentTo(personalConv(lead)).find((a) => a.summary === 'Delivery report');
+    assert.match(textOf(firstCard(report)), /Member 003/);
+    const sends = await e2e.services.audit.list(TENANT, { action: 'announcement.send' });
+    assert.equal(sends.length, 1);
+    assert.equal(sends[0]!.actorId, leadId);
+    assert.equal(sends[0]!.details.messages, 101);
+  });
+
+  it('counts an acknowledgement once however often it is pressed, and shows the lead a live count', async () => {
+    const m = members[0]!;
+    const first = await exec(m, 'announcement.ack', { announcementId: annId });
+    assert.match(textOf(first.value), /You acknowledged this/);
+    assert.ok(
+      !first.value.actions.some((a: any) => a.verb === 'announcement.ack'),
+      'no Acknowledge button once acknowledged',
+    );
+    await exec(m, 'announcement.ack', { announcementId: annId });
+    assert.equal(await e2e.services.announcements.repo.countAcks(TENANT, annId), 1);
+    const leadView = await exec(lead, 'announcement.refresh', { announcementId: annId });
+    assert.match(textOf(leadView.value), /1 of 100 acknowledged/);
+    assert.ok(leadView.value.refresh, 'the lead view keeps refreshing');
+    const memberView = await exec(members[1]!, 'announcement.refresh', { announcementId: annId });
+    assert.ok(
+      memberView.value.actions.some((a: any) => a.verb === 'announcement.ack'),
+      'members get their own copy, not the lead view',
+    );
+    const outsider = await exec(otherLead, 'announcement.ack', { announcementId: annId });
+    assert.match(textOf(outsider.value), /nothing was recorded/);
+    assert.equal(await e2e.services.announcements.repo.countAcks(TENANT, annId), 1);
+  });
+
+  it('reminds only reachable people who have not acknowledged, after the configured delay', async () => {
+    e2e.clock.advance(1441 * 60_000);
+    await fetch(`${e2e.baseUrl}/test/jobs/run-due`, { method: 'POST' });
+    await drain();
+    assert.equal(copies(personalConv(members[0]!), annId).length, 1, 'acknowledged: no reminder');
+    assert.equal(copies(personalConv(members[3]!), annId).length, 0, 'unreachable: not tried again');
+    const second = copies(personalConv(members[1]!), annId);
+    assert.equal(second.length, 2);
+    assert.match(textOf(firstCard(second[1]!.activity)), /Reminder: please read and acknowledge/);
+    const counts = await e2e.services.outbox.batchCounts(TENANT, `${batchOf(annId)}:remind`);
+    assert.equal(counts.sent, 98);
+    const job = await e2e.services.scheduler.get(remindJobKey(annId));
+    assert.equal(job?.state, 'done');
+  });
+
+  it('counts 100 concurrent acknowledgements (each pressed twice) exactly', async () => {
+    const all = await Promise.all(members.map((m) => exec(m, 'announcement.ack', { announcementId: annId })));
+    assert.ok(all.every((r) => /You acknowledged this/.test(textOf(r.value))));
+    const again = await Promise.all(
+      members.map((m) => exec(m, 'announcement.ack', { announcementId: annId })),
+    );
+    assert.ok(again.every((r) => /You acknowledged this/.test(textOf(r.value))));
+    assert.equal(await e2e.services.announcements.repo.countAcks(TENANT, annId), 100);
+    const leadView = await exec(lead, 'announcement.refresh', { announcementId: annId });
+    assert.match(textOf(leadView.value), /100 of 100 acknowledged/);
+    assert.doesNotMatch(textOf(leadView.value), /Not acknowledged yet/);
+  });
+
+  it('edits every posted copy in place, then recalls it everywhere; refuses members; audits all of it', async () => {
+    const refused = await exec(members[5]!, 'announcement.recall', { announcementId: annId });
+    assert.match(String(refused.value), /Only a placement lead/);
+    const editCard = await exec(lead, 'announcement.edit', { announcementId: annId });
+    assert.match(textOf(editCard.value), /Save changes/);
+    const bad = await exec(lead, 'announcement.update', {
+      announcementId: annId,
+      title: '',
+      body: 'x',
+      importance: 'normal',
+    });
+    assert.match(textOf(bad.value), /Required/);
+    const edited = await exec(lead, 'announcement.update', {
+      announcementId: annId,
+      title: 'Room change for Thursday (now room 5)',
+      body: 'Group supervision moves to **room 5**.',
+      linkUrl: '',
+      imageUrl: '',
+      importance: 'normal',
+    });
+    assert.match(textOf(edited.value), /Updating 198 posted copies/);
+    await drain();
+    const puts = e2e.connector.calls.filter((c) => c.method === 'PUT');
+    assert.equal(puts.length, 198, '1 channel post + 99 personal + 98 reminders');
+    assert.ok(puts.every((c) => /now room 5/.test(JSON.stringify(c.activity))));
+    const channelPut = puts.find((c) => c.conversationId === CHANNEL)!;
+    assert.equal(
+      channelPut.activityId,
+      (await e2e.services.outbox.byBatch(TENANT, batchOf(annId))).find(
+        (i) => i.target.kind === 'conversation',
+      )!.sentActivityId,
+    );
+
+    const recalled = await exec(lead, 'announcement.recall', { announcementId: annId });
+    assert.match(textOf(recalled.value), /Announcement recalled/);
+    await exec(lead, 'announcement.recall', { announcementId: annId });
+    await drain();
+    const deletes = e2e.connector.calls.filter((c) => c.method === 'DELETE');
+    assert.equal(deletes.length, 198);
+    assert.equal(new Set(deletes.map((d) => `${d.conversationId}|${d.activityId}`)).size, 198);
+    const after = await exec(members[1]!, 'announcement.ack', { announcementId: annId });
+    assert.match(textOf(after.value), /recalled/);
+
+    const audit = await e2e.services.audit.list(TENANT);
+    const byAction = (a: string) => audit.filter((e) => e.action === a && e.targetId === annId);
+    assert.equal(byAction('announcement.edit')[0]?.details.messages, 198);
+    assert.equal(byAction('announcement.recall').length, 1);
+    assert.equal(byAction('announcement.recall')[0]?.details.removed, 198);
+    assert.equal(byAction('announcement.remind')[0]?.details.reminded, 98);
+    assert.equal(byAction('announcement.recall')[0]?.actorId, leadId);
+    assert.equal(
+      audit.filter((e) => e.action === 'announcement.recall' && e.outcome === 'refused').length,
+      1,
+    );
+    assert.ok(
+      audit.every((e) => !JSON.stringify(e.details).includes('room')),
+      'no free text in the audit',
+    );
+  });
+
+  it('schedules a send in the cohort time zone, lets it be cancelled, and fires it when due', async () => {
+    const zone = 'Europe/London';
+    const local = DateTime.fromJSDate(e2e.clock.now(), { zone })
+      .plus({ days: 2 })
+      .set({ hour: 9, minute: 30 });
+    const sendDate = local.toFormat('yyyy-MM-dd');
+    const preview = await exec(lead, 'announcement.preview', {
+      ...compose({
+        title: 'Careers expo',
+        target: 'channel',
+        when: 'later',
+        sendDate,
+        sendTime: '09:30',
+        ackRequired: 'false',
+      }),
+      cohortId,
+    });
+    assert.match(textOf(preview.value), /09:30 \(Europe\/London\)/);
+    const scheduledId = preview.value.actions[0].data.announcementId;
+    const status = await exec(lead, 'announcement.send', { announcementId: scheduledId });
+    assert.match(textOf(status.value), /Announcement scheduled/);
+    const job = await e2e.services.scheduler.get(sendJobKey(scheduledId));
+    assert.equal(job?.runAt.getTime(), localInstant(sendDate, '09:30', zone).getTime());
+
+    const other = await exec(lead, 'announcement.preview', {
+      ...compose({ title: 'Cancelled one', target: 'channel', when: 'later', sendDate, sendTime: '09:30' }),
+      cohortId,
+    });
+    const cancelId = other.value.actions[0].data.announcementId;
+    await exec(lead, 'announcement.send', { announcementId: cancelId });
+    const cancelled = await exec(lead, 'announcement.cancel', { announcementId: cancelId });
+    assert.match(textOf(cancelled.value), /Scheduled send cancelled/);
+
+    const before = e2e.connector.delivered(CHANNEL).length;
+    e2e.clock.set(new Date(localInstant(sendDate, '09:31', zone)));
+    await fetch(`${e2e.baseUrl}/test/jobs/run-due`, { method: 'POST' });
+    await drain();
+    const posts = e2e.connector.delivered(CHANNEL).slice(before);
+    assert.equal(posts.length, 1);
+    assert.match(JSON.stringify(posts[0]!.activity), /Careers expo/);
+    assert.equal((await e2e.services.announcements.repo.byId(TENANT, cancelId))?.state, 'cancelled');
+    const list = await e2e.post(e2e.message(lead, 'announcements'));
+    assert.equal(list.status, 200);
+    const listCard = textOf(firstCard(e2e.sentTo(personalConv(lead)).at(-1)));
+    assert.match(listCard, /Careers expo/);
+    assert.match(listCard, /scheduled send cancelled/);
+    assert.match(listCard, /100 of 100 acknowledged/);
+  });
+
+  it('delivers exactly one copy each through 429 Retry-After and random 503s, never before Retry-After', async () => {
+    const retryUntil = new Map<string, number>();
+    const violations: string[] = [];
+    let injected = 0;
+    e2e.connector.fault = ({ conversationId, method }) => {
+      if (method !== 'POST') return undefined;
+      const until = retryUntil.get(conversationId);
+      if (until && Date.now() < until) violations.push(conversationId);
+      const roll = Math.random();
+      if (roll < 0.15) {
+        injected++;
+        retryUntil.set(conversationId, Date.now() + 1000);
+        return { status: 429, headers: { 'retry-after': '1' } };
+      }
+      if (roll < 0.25) {
+        injected++;
+        return { status: 503 };
+      }
+      return undefined;
+    };
+    const start = e2e.connector.calls.length;
+    const preview = await exec(lead, 'announcement.preview', {
+      ...compose({ title: 'Faults', target: 'members', ackRequired: 'false' }),
+      cohortId,
+    });
+    const id = preview.value.actions[0].data.announcementId;
+    await exec(lead, 'announcement.send', { announcementId: id });
+    await drain();
+    const posts = e2e.connector.calls
+      .slice(start)
+      .filter((c) => c.method === 'POST' && c.status < 300 && /Faults/.test(JSON.stringify(c.activity)));
+    const per = new Map<string, number>();
+    for (const p of posts) per.set(p.conversationId, (per.get(p.conversationId) ?? 0) + 1);
+    assert.ok(injected > 5, `faults injected: ${injected}`);
+    assert.equal(per.size, 100, 'every member');
+    assert.ok(
+      [...per.values()].every((n) => n === 1),
+      'nobody twice',
+    );
+    assert.deepEqual(violations, [], 'no request inside a Retry-After window');
+  });
+});
