@@ -89,9 +89,10 @@ export interface PlaygroundTenant {
   bot: { id: string; name: string };
   currentUser: PlaygroundUser;
   users: PlaygroundUser[];
-  personalChat: { id: string };
-  groupChat: { id: string; name: string };
-  team: { id: string; name: string; channels: { id: string; name: string }[] };
+  personalChat: { id: string; name: string };
+  groupChats: { id: string; name: string; members: string[] }[];
+  /** Each team's channels start with General (id = the team id), then the yml's channel. */
+  teams: { id: string; name: string; channels: { id: string; name: string }[]; members: string[] }[];
 }
 
 function playgroundCli(): string {

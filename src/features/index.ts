@@ -4,8 +4,9 @@ import { announcementsFeature } from './announcements/index.js';
 import { checkinsFeature } from './checkins/index.js';
 import { conversationsFeature } from './conversations/index.js';
 import { dashboardFeature } from './dashboard/index.js';
+import { dataProtectionFeature } from './data-protection/index.js';
 import { onboardingFeature } from './onboarding/index.js';
 import { reflectionsFeature } from './reflections/index.js';
 import { surveysFeature } from './surveys/index.js';
 
-export const features: Feature[] = [onboardingFeature, dashboardFeature, checkinsFeature, reflectionsFeature, surveysFeature, conversationsFeature, announcementsFeature];
+export const features: Feature[] = [onboardingFeature, dashboardFeature, checkinsFeature, reflectionsFeature, surveysFeature, conversationsFeature, announcementsFeature, dataProtectionFeature];

@@ -9,8 +9,15 @@ import type { Db, IndexDescription } from 'mongodb';
 export interface CollectionSpec {
   name: string;
   indexes: IndexDescription[];
-  /** Fields holding a person id (people._id), or null when the collection has no personal data. */
+  /**
+   * Fields holding a person id (people._id; for turn state the Teams user / personal
+   * conversation id), or null when the collection has no personal data. The first field names
+   * whose document it is: erasing that person deletes it; a match in another field only
+   * replaces that reference with null (e.g. a supervisor's name on a student's check-in).
+   */
   personFields: string[] | null;
+  /** Erasure deletes the document when the person is in any of personFields (links, state). */
+  eraseWhenAny?: boolean;
 }
 
 const spec = (s: CollectionSpec): CollectionSpec => s;
@@ -20,7 +27,8 @@ export const collections = {
     name: 'turn_state',
     indexes: [],
     // Conversation/user state of the Teams AI library; keyed by conversation and user ids.
-    personFields: ['userId'],
+    personFields: ['userId', 'conversationId'],
+    eraseWhenAny: true,
   }),
   people: spec({
     name: 'people',
@@ -51,6 +59,7 @@ export const collections = {
       { key: { tenantId: 1, supervisorId: 1 }, name: 'tenant_supervisor' },
     ],
     personFields: ['studentId', 'supervisorId'],
+    eraseWhenAny: true,
   }),
   ahpHosts: spec({
     name: 'ahp_hosts',
@@ -194,10 +203,16 @@ export const collections = {
     indexes: [{ key: { tenantId: 1, announcementId: 1 }, name: 'tenant_announcement' }],
     personFields: ['personId'],
   }),
+  dataExports: spec({
+    name: 'data_exports',
+    // One-time download links for `export my data` (src/features/data-protection).
+    indexes: [],
+    personFields: ['personId'],
+  }),
   audit: spec({
     name: 'audit',
     indexes: [{ key: { tenantId: 1, at: -1 }, name: 'tenant_at' }],
-    personFields: ['actorId'],
+    personFields: ['actorId', 'targetId'],
   }),
 };
 
