@@ -10,11 +10,14 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Db } from 'mongodb';
 import { startLocalDb } from '../../tools/local-db/local-db.js';
 import { systemClock } from '../clock.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import { PersonalData } from '../features/data-protection/personal-data.js';
 import { formatRowError, RosterImportService, type RowError } from '../features/roster/roster-import.js';
 import { AhpHostsRepository } from '../storage/ahp-hosts-repository.js';
+import { AuditRepository } from '../storage/audit-repository.js';
 import { CohortsRepository } from '../storage/cohorts-repository.js';
 import { ensureIndexes } from '../storage/collections.js';
 import { connectDatabase, type Database } from '../storage/mongo.js';
@@ -34,6 +37,12 @@ Commands:
   export-roster [--out-dir <dir>] [--force] [--tenant <id>]
       Write cohorts.csv, people.csv and ahp-directory.csv to <dir> (default:
       the current directory) in the import formats. --force overwrites files.
+  export-person <email> [--out <file>] [--tenant <id>]
+      Write everything stored about one person (every collection that holds
+      personal data) as JSON to <file>, or to standard output.
+  erase-person <email> --yes [--tenant <id>]
+      Delete everything stored about one person (as "delete my data" in chat).
+      Without --yes it only lists what would be deleted.
   help
       Show this text.
 
@@ -52,7 +61,8 @@ const EXIT_USAGE = 2;
 
 class UsageError extends Error {}
 
-type Command = 'import-roster' | 'import-directory' | 'export-roster' | 'help';
+type Command =
+  'import-roster' | 'import-directory' | 'export-roster' | 'export-person' | 'erase-person' | 'help';
 
 interface Parsed {
   command: Command;
@@ -62,12 +72,17 @@ interface Parsed {
   directory?: string;
   outDir: string;
   force: boolean;
+  email?: string;
+  out?: string;
+  yes?: boolean;
 }
 
 const COMMAND_OPTIONS: Record<Command, { options: string[]; positionals: number }> = {
   'import-roster': { options: ['cohorts', 'people', 'tenant'], positionals: 0 },
   'import-directory': { options: ['tenant'], positionals: 1 },
   'export-roster': { options: ['out-dir', 'force', 'tenant'], positionals: 0 },
+  'export-person': { options: ['out', 'tenant'], positionals: 1 },
+  'erase-person': { options: ['yes', 'tenant'], positionals: 1 },
   help: { options: [], positionals: 0 },
 };
 
@@ -85,6 +100,8 @@ export function parseCommandLine(argv: string[]): Parsed {
         tenant: { type: 'string' },
         'out-dir': { type: 'string' },
         force: { type: 'boolean' },
+        out: { type: 'string' },
+        yes: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -106,7 +123,9 @@ export function parseCommandLine(argv: string[]): Parsed {
     throw new UsageError(
       allowed.positionals === 0
         ? `${command} takes no file name without an option (got "${rest.join(' ')}")`
-        : `${command} needs exactly one CSV file`,
+        : command.endsWith('-person')
+          ? `${command} needs exactly one email address`
+          : `${command} needs exactly one CSV file`,
     );
   }
   const tenant = values.tenant as string | undefined;
@@ -122,6 +141,9 @@ export function parseCommandLine(argv: string[]): Parsed {
     cohorts: values.cohorts as string | undefined,
     people: values.people as string | undefined,
     directory: command === 'import-directory' ? rest[0] : undefined,
+    email: command.endsWith('-person') ? rest[0] : undefined,
+    out: values.out as string | undefined,
+    yes: values.yes === true,
     outDir: (values['out-dir'] as string | undefined) ?? '.',
     force: values.force === true,
   };
@@ -177,6 +199,10 @@ export async function main(argv: string[]): Promise<number> {
       clock: systemClock,
     });
     const where = `tenant "${tenantId}", database ${config.MONGODB_DB} at ${connection.label}`;
+
+    if (args.command === 'export-person' || args.command === 'erase-person') {
+      return await personCommand(args, db, tenantId, where);
+    }
 
     if (args.command === 'import-roster') {
       const result = await service.importRoster(tenantId, {
@@ -236,6 +262,37 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await connection?.close();
   }
+}
+
+async function personCommand(args: Parsed, db: Db, tenantId: string, where: string): Promise<number> {
+  const personalData = new PersonalData(db, new AuditRepository(db));
+  const person = await personalData.findPerson(tenantId, { email: args.email });
+  if (!person) {
+    console.error(`Error: nobody with email ${args.email} in ${where}`);
+    return EXIT_FAILED;
+  }
+  const now = systemClock.now();
+  if (args.command === 'export-person') {
+    const json = JSON.stringify(await personalData.export(tenantId, person, now), null, 2);
+    if (args.out) {
+      await writeFile(args.out, json, { flag: 'wx', mode: 0o600 });
+      console.error(`Personal data of ${person._id} written to ${args.out} (${where}).`);
+    } else console.log(json);
+    return EXIT_OK;
+  }
+  if (!args.yes) {
+    console.log(`Would delete or detach, for ${person._id} (${where}):`);
+    for (const [name, n] of Object.entries(await personalData.summary(tenantId, person)))
+      console.log(`  ${name.padEnd(28)} ${n}`);
+    console.log('Run again with --yes to erase.');
+    return EXIT_OK;
+  }
+  const report = await personalData.erase(tenantId, person, now, { actorId: null, via: 'cli' });
+  console.log(`Erased ${person._id} (${where}):`);
+  for (const [name, n] of Object.entries(report.deleted)) console.log(`  ${name.padEnd(28)} ${n} deleted`);
+  for (const [name, n] of Object.entries(report.pseudonymised))
+    console.log(`  ${name.padEnd(28)} ${n} references removed`);
+  return EXIT_OK;
 }
 
 function printCounts(label: string, c: { inserted: number; updated: number; unchanged: number }, extra = '') {

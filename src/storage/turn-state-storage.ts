@@ -14,6 +14,7 @@ interface TurnStateDoc {
   json: string;
   eTag: string;
   userId?: string;
+  conversationId?: string;
   updatedAt: Date;
 }
 
@@ -49,6 +50,7 @@ export class MongoTurnStateStorage implements Storage {
         json: JSON.stringify(state),
         eTag: randomUUID(),
         userId: userIdOf(key),
+        conversationId: conversationIdOf(key),
         updatedAt: new Date(),
       };
       if (!eTag || eTag === '*') {
@@ -70,5 +72,11 @@ export class MongoTurnStateStorage implements Storage {
 /** Teams AI user-state keys end in `/users/<userId>`; kept so a person's state can be erased. */
 function userIdOf(key: string): string | undefined {
   const match = /\/users\/([^/]+)$/.exec(key);
+  return match?.[1];
+}
+
+/** Conversation-state keys end in `/conversations/<conversationId>`; kept for the same reason. */
+function conversationIdOf(key: string): string | undefined {
+  const match = /\/conversations\/([^/]+)$/.exec(key);
   return match?.[1];
 }

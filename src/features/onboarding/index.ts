@@ -5,6 +5,7 @@ import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../../bot/cards.js';
 import { scopeOf } from '../../bot/commands.js';
 import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
+import { can } from '../../domain/authorization.js';
 import type { Services } from '../../services.js';
 import { channelKey } from '../../storage/conversation-references-repository.js';
 import type { Feature } from '../feature.js';
@@ -73,6 +74,7 @@ async function sendWelcome(context: TurnContext, services: Services) {
 }
 
 const LEAD_ONLY = 'Only a placement lead or an administrator can link a channel to a cohort.';
+const OWN_COHORT_ONLY = 'You can only link a channel to the cohort you lead.';
 
 function channelOf(context: TurnContext) {
   const channelData = context.activity.channelData as
@@ -90,9 +92,11 @@ async function linkCohortCard(context: TurnContext, services: Services) {
   if (!person.roles.some((r) => r === 'lead' || r === 'admin')) return LEAD_ONLY;
   const channel = channelOf(context);
   if (!channel) return 'Please type **link cohort** in the team channel you want to link.';
-  const cohorts = await services.cohorts.all(tenantId);
-  if (cohorts.length === 0)
+  const all = await services.cohorts.all(tenantId);
+  if (all.length === 0)
     return 'There are no cohorts yet. Import a roster first (see the README: npm run admin -- import-roster).';
+  const cohorts = all.filter((c) => can(person, 'cohort.link', { cohortId: c._id }));
+  if (cohorts.length === 0) return OWN_COHORT_ONLY;
   const linked = cohorts.find((c) => c.teamsChannelId === channel.channelId);
   return {
     linkedName: linked?.name ?? '',
@@ -127,6 +131,14 @@ async function linkCohort(
   const cohort = typeof cohortId === 'string' ? await services.cohorts.byId(tenantId, cohortId) : null;
   if (!cohort)
     return 'I could not find that cohort. Please type **link cohort** again and pick one from the list.';
+  if (!can(person, 'cohort.link', { cohortId: cohort._id })) {
+    await services.audit.record(
+      tenantId,
+      { actorId: person._id, action: 'cohort.link', targetId: cohort._id, outcome: 'refused' },
+      now,
+    );
+    return OWN_COHORT_ONLY;
+  }
   await services.cohorts.linkChannel(
     tenantId,
     cohort._id,
