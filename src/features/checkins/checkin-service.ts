@@ -174,9 +174,9 @@ export class CheckinService {
   ): Promise<AdaptiveCard> {
     const cohort = await this.s.cohorts.byId(tenantId, checkin.cohortId);
     const lock = cohort ? lockInstant(cohort, checkin.week, pauses, zone) : null;
-    const authors = await this.s.people.byIds(tenantId, [
-      ...new Set(checkin.comments.map((c) => c.authorId)),
-    ]);
+    const authors = checkin.comments.length
+      ? await this.s.people.byIds(tenantId, [...new Set(checkin.comments.map((c) => c.authorId))])
+      : [];
     return this.s.cards.render(
       'checkin-submitted',
       submittedCardData({
@@ -366,9 +366,9 @@ export class CheckinService {
       this.now(),
     );
     if (!checkin) return `${ok.student.displayName} has not checked in for week ${ok.week}.`;
-    const authors = await this.s.people.byIds(tenantId, [
-      ...new Set(checkin.comments.map((c) => c.authorId)),
-    ]);
+    const authors = checkin.comments.length
+      ? await this.s.people.byIds(tenantId, [...new Set(checkin.comments.map((c) => c.authorId))])
+      : [];
     return this.s.cards.render(
       'checkin-submitted',
       submittedCardData({

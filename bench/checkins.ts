@@ -1,0 +1,325 @@
+/**
+ * Check-in benchmark, one run on the real local database (FerretDB 1.x on SQLite):
+ *  1. time to plan and enqueue the weekly prompts for 10,000 students (planner + prompt job →
+ *     one outbox item per student);
+ *  2. p50/p99 latency of a check-in submit (Action.Execute invoke through POST /api/messages,
+ *     the whole turn pipeline) at 200 activities/s open-loop for 10 s, beside a bare restify
+ *     handler measured the same way in the same run.
+ * Loopback only; bounded (~1–2 min). Run: npx tsx bench/checkins.ts
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import restify from 'restify';
+import type { AddressInfo } from 'node:net';
+import { startLocalDb } from '../tools/local-db/local-db.js';
+import { createPlacementCompanion } from '../src/app.js';
+import { ControllableClock } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { collections } from '../src/storage/collections.js';
+import { tenantDocId } from '../src/storage/documents.js';
+
+const STUDENTS = 10_000;
+const SUBMIT_PEOPLE = 300;
+const RATE = 200; // activities per second
+const SECONDS = 10;
+const TENANT = 'bench-tenant';
+
+/** One sequential submit through the service's HTTP endpoint, in ms (bounded by 60 s). */
+async function timeOne(
+  service: Awaited<ReturnType<typeof createPlacementCompanion>>,
+  _s: unknown,
+  clock: ControllableClock,
+): Promise<number> {
+  clock.set(new Date('2025-10-21T10:00:00Z'));
+  const port = await service.listen(0, '127.0.0.1');
+  const t0 = performance.now();
+  await fetch(`http://127.0.0.1:${port}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    signal: AbortSignal.timeout(60_000),
+    body: JSON.stringify({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      id: randomUUID(),
+      channelId: 'msteams',
+      serviceUrl: 'http://127.0.0.1:9/',
+      from: { id: '29:student-7', name: 'S', aadObjectId: 'aad-student-7' },
+      recipient: { id: '28:bot-bench', name: 'PC' },
+      conversation: { id: 'a:personal-29:student-7', conversationType: 'personal', tenantId: TENANT },
+      channelData: { tenant: { id: TENANT } },
+      value: {
+        trigger: 'manual',
+        action: {
+          type: 'Action.Execute',
+          verb: 'checkin.submit',
+          data: {
+            week: 1,
+            wellbeing: '4',
+            progress: 'p',
+            conf_leadership: '3',
+            'conf_time-management': '3',
+            'conf_interprofessional-collaboration': '3',
+            'conf_professional-behaviours': '3',
+            conf_communication: '3',
+          },
+        },
+      },
+    }),
+  })
+    .then((r) => r.arrayBuffer())
+    .catch(() => undefined);
+  return performance.now() - t0;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Open-loop load: one request every 1000/RATE ms regardless of responses; latencies in ms. */
+async function load(
+  send: (i: number) => Promise<number>,
+): Promise<{ ok: number[]; statuses: Record<number, number>; wallMs: number }> {
+  const total = RATE * SECONDS;
+  const interval = 1000 / RATE;
+  const ok: number[] = [];
+  const statuses: Record<number, number> = {};
+  const pending: Promise<void>[] = [];
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const t0 = performance.now();
+    pending.push(
+      send(i).then(
+        (status) => {
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          if (status === 200) ok.push(performance.now() - t0);
+        },
+        () => {
+          // 0 = no answer within 15 s (aborted) or a connection error
+          statuses[0] = (statuses[0] ?? 0) + 1;
+        },
+      ),
+    );
+  }
+  await Promise.all(pending);
+  return { ok: ok.sort((a, b) => a - b), statuses, wallMs: performance.now() - start };
+}
+
+function report(name: string, r: Awaited<ReturnType<typeof load>>) {
+  const p50 = percentile(r.ok, 50);
+  const p99 = percentile(r.ok, 99);
+  console.log(
+    `${name.padEnd(34)} sent ${RATE * SECONDS} in ${(r.wallMs / 1000).toFixed(1)} s · statuses ${JSON.stringify(r.statuses)} · p50 ${p50.toFixed(1)} ms · p99 ${p99.toFixed(1)} ms`,
+  );
+  return { p50, p99 };
+}
+
+async function main() {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pc-bench-checkins-'));
+  const db = await startLocalDb({ dataDir, quiet: true });
+  const clock = new ControllableClock();
+  const config = loadConfig({
+    MONGODB_URI: db.uri,
+    MONGODB_DB: 'bench_checkins',
+    DEFAULT_TENANT_ID: TENANT,
+    LOG_LEVEL: 'silent',
+    MAX_INFLIGHT_TURNS: '1000',
+  });
+  let service = await createPlacementCompanion({
+    config,
+    logger: createLogger('silent'),
+    mongoUri: db.uri,
+    clock,
+    engines: false,
+  });
+  try {
+    let s = service.services;
+    const now = new Date('2025-10-01T00:00:00Z');
+    const { id: cohortId } = await s.cohorts.upsertByName(
+      TENANT,
+      {
+        name: 'Bench cohort',
+        startDate: '2025-10-20',
+        weeks: 6,
+        clinicalDays: ['Mon', 'Tue'],
+        leadershipDays: ['Wed', 'Thu'],
+        nonPlacementDates: [],
+        supervision: { weekday: 'Thu', time: '14:00' },
+        timeZone: 'Europe/London',
+        teamsChannelId: null,
+      },
+      now,
+    );
+    const people = Array.from({ length: STUDENTS }, (_, i) => ({
+      _id: tenantDocId(TENANT, `student-${i}`),
+      tenantId: TENANT,
+      email: `student${i}@example.nhs.uk`,
+      displayName: `Student ${i}`,
+      roles: ['student'],
+      profession: 'physiotherapy',
+      cohortId,
+      timeZone: null,
+      teamsUserId: `29:student-${i}`,
+      aadObjectId: `aad-student-${i}`,
+      schemaVersion: 1,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    for (let i = 0; i < people.length; i += 1000)
+      await s.db.collection(collections.people.name).insertMany(people.slice(i, i + 1000) as never[]);
+    console.log(`seeded ${STUDENTS} students in one cohort`);
+
+    // 1. Plan, then run the prompt job at Mon 20 Oct 09:00 BST.
+    clock.set(new Date('2025-10-19T12:00:00Z'));
+    let t = performance.now();
+    const planned = await s.checkins.planAll(clock.now());
+    const planMs = performance.now() - t;
+    clock.set(new Date('2025-10-20T08:00:00Z'));
+    // The prompt job itself (runDue would also run every other feature's planners).
+    t = performance.now();
+    await s.checkins.runStudentJob(
+      'prompt',
+      TENANT,
+      { cohortId, week: 1, at: '2025-10-20T08:00:00.000Z' },
+      clock.now(),
+    );
+    const enqueueMs = performance.now() - t;
+    const items = await s.outbox.collection().countDocuments({ purpose: 'checkin.prompt' });
+    console.log(
+      `plan week jobs for ${STUDENTS} students: ${planMs.toFixed(0)} ms (${planned} jobs: one per cohort, week, kind and instant)`,
+    );
+    console.log(
+      `run the prompt job → ${items} outbox items enqueued: ${enqueueMs.toFixed(0)} ms (${((items / enqueueMs) * 1000).toFixed(0)} prompts/s)`,
+    );
+
+    // 2. Submit latency at RATE/s through the real endpoint. On the 10,000-person database one
+    // turn takes seconds (the identity lookup by AAD object id scans the people collection on
+    // FerretDB 1.x), so the load runs against a second database with SUBMIT_PEOPLE people.
+    console.log(
+      `one submit on the ${STUDENTS}-person database: ${(await timeOne(service, s, clock)).toFixed(0)} ms`,
+    );
+    await service.stop();
+    service = await createPlacementCompanion({
+      config: { ...config, MONGODB_DB: 'bench_checkins_submit' },
+      logger: createLogger('silent'),
+      mongoUri: db.uri,
+      clock,
+      engines: false,
+    });
+    s = service.services;
+    const { id: submitCohort } = await s.cohorts.upsertByName(
+      TENANT,
+      {
+        name: 'Bench cohort',
+        startDate: '2025-10-20',
+        weeks: 6,
+        clinicalDays: ['Mon', 'Tue'],
+        leadershipDays: ['Wed', 'Thu'],
+        nonPlacementDates: [],
+        supervision: { weekday: 'Thu', time: '14:00' },
+        timeZone: 'Europe/London',
+        teamsChannelId: null,
+      },
+      now,
+    );
+    await s.db
+      .collection(collections.people.name)
+      .insertMany(people.slice(0, SUBMIT_PEOPLE).map((p) => ({ ...p, cohortId: submitCohort })) as never[]);
+    console.log(`submit load database: ${SUBMIT_PEOPLE} people`);
+    clock.set(new Date('2025-10-21T10:00:00Z'));
+    const port = await service.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${port}/api/messages`;
+    const body = (i: number) => {
+      const n = i % SUBMIT_PEOPLE;
+      return JSON.stringify({
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        id: randomUUID(),
+        channelId: 'msteams',
+        serviceUrl: 'http://127.0.0.1:9/',
+        timestamp: new Date().toISOString(),
+        from: { id: `29:student-${n}`, name: `Student ${n}`, aadObjectId: `aad-student-${n}` },
+        recipient: { id: '28:bot-bench', name: 'Placement Companion' },
+        conversation: { id: `a:personal-29:student-${n}`, conversationType: 'personal', tenantId: TENANT },
+        channelData: { tenant: { id: TENANT } },
+        replyToId: 'card-1',
+        value: {
+          trigger: 'manual',
+          action: {
+            type: 'Action.Execute',
+            verb: 'checkin.submit',
+            data: {
+              week: 1,
+              wellbeing: '4',
+              progress: 'Audit baseline collected.',
+              leadership: '',
+              wentWell: 'Huddle.',
+              hard: '',
+              topics: '',
+              conf_leadership: '3',
+              'conf_time-management': '3',
+              'conf_interprofessional-collaboration': '3',
+              'conf_professional-behaviours': '3',
+              conf_communication: '3',
+            },
+          },
+        },
+      });
+    };
+    const post = async (target: string, payload: string) => {
+      const res = await fetch(target, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: payload,
+        signal: AbortSignal.timeout(15_000),
+      });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    // Warm-up (JIT, connections, template cache).
+    const sequential: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      await post(url, body(SUBMIT_PEOPLE - 1 - i));
+      sequential.push(performance.now() - t0);
+    }
+    sequential.sort((a, b) => a - b);
+    console.log(`one submit at a time (warm-up, 20): median ${percentile(sequential, 50).toFixed(1)} ms`);
+
+    const bare = restify.createServer({ name: 'bare' });
+    bare.use(restify.plugins.bodyParser({ mapParams: false }));
+    bare.post('/api/messages', async (_req, res) => {
+      res.send(200, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'ok' });
+    });
+    await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
+    const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/api/messages`;
+    for (let i = 0; i < 20; i++) await post(bareUrl, body(i));
+
+    console.log(`\nload: ${RATE} activities/s for ${SECONDS} s, open loop, loopback`);
+    const bareR = report('bare restify handler', await load((i) => post(bareUrl, body(i))));
+    const realR = report('check-in submit (full turn + DB)', await load((i) => post(url, body(i))));
+    const stored = await s.db.collection(collections.checkins.name).countDocuments();
+    console.log(
+      `check-ins stored: ${stored} (one per student: ${SUBMIT_PEOPLE} students, later submits are edits)`,
+    );
+    console.log(
+      `ratio submit/bare: p50 ×${(realR.p50 / bareR.p50).toFixed(1)}, p99 ×${(realR.p99 / bareR.p99).toFixed(1)}`,
+    );
+    bare.close();
+  } finally {
+    await service.stop();
+    await db.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
