@@ -48,6 +48,11 @@ export const collections = {
     ],
     personFields: null,
   }),
+  identityLinks: spec({
+    name: 'identity_links',
+    indexes: [{ key: { tenantId: 1, personId: 1 }, name: 'tenant_person' }],
+    personFields: ['personId'],
+  }),
   supervisions: spec({
     name: 'supervision_links',
     indexes: [
@@ -147,6 +152,18 @@ export const collections = {
     // One per cohort: which placement days end with a reflection prompt.
     personFields: null,
   }),
+  surveyRuns: spec({
+    name: 'survey_runs',
+    indexes: [{ key: { tenantId: 1, cohortId: 1, opensAt: -1 }, name: 'tenant_cohort_opens' }],
+    personFields: ['createdBy'],
+  }),
+  surveyResponses: spec({
+    name: 'survey_responses',
+    // _id is an HMAC of (run, person): one response per person per run. Anonymous responses
+    // hold no person id; named ones carry respondentId.
+    indexes: [{ key: { tenantId: 1, runId: 1 }, name: 'tenant_run' }],
+    personFields: ['respondentId'],
+  }),
   checkins: spec({
     name: 'checkins',
     // _id is the natural key tenant + student + week (one check-in per student per week).
@@ -162,35 +179,6 @@ export const collections = {
     name: 'supervision_sessions',
     indexes: [{ key: { tenantId: 1, studentId: 1 }, name: 'tenant_student' }],
     personFields: ['studentId', 'recordedBy'],
-  }),
-  announcements: spec({
-    name: 'announcements',
-    indexes: [{ key: { tenantId: 1, cohortId: 1, createdAt: -1 }, name: 'tenant_cohort_created' }],
-    // The author, and the people asked to read it (an array of person ids).
-    personFields: ['authorId', 'audience'],
-  }),
-  announcementAcks: spec({
-    name: 'announcement_acks',
-    indexes: [{ key: { tenantId: 1, announcementId: 1 }, name: 'tenant_announcement' }],
-    personFields: ['personId'],
-  }),
-  dataExports: spec({
-    name: 'data_exports',
-    // One-time download links for `export my data` (src/features/data-protection).
-    indexes: [],
-    personFields: ['personId'],
-  }),
-  surveyRuns: spec({
-    name: 'survey_runs',
-    indexes: [{ key: { tenantId: 1, cohortId: 1, opensAt: -1 }, name: 'tenant_cohort_opens' }],
-    personFields: ['createdBy'],
-  }),
-  surveyResponses: spec({
-    name: 'survey_responses',
-    // _id is an HMAC of (run, person): one response per person per run. Anonymous responses
-    // hold no person id; named ones carry respondentId.
-    indexes: [{ key: { tenantId: 1, runId: 1 }, name: 'tenant_run' }],
-    personFields: ['respondentId'],
   }),
   announcements: spec({
     name: 'announcements',

@@ -20,6 +20,11 @@ export interface PersonDoc extends BaseDoc {
   unreachableSince?: Date | null;
 }
 
+/** Teams / Entra identity → person, keyed by `_id` so the per-turn lookup is an index hit. */
+export interface IdentityLinkDoc extends BaseDoc {
+  personId: string;
+}
+
 export interface PersonImport {
   email: string;
   displayName: string;
@@ -117,12 +122,36 @@ export class PeopleRepository {
     return this.scope(tenantId).findOne({ email: email.toLowerCase() });
   }
 
+  /**
+   * Every turn starts here, so the lookup goes through an identity link keyed by `_id`
+   * (an index hit on every database) rather than a query on the people collection; people
+   * linked before links existed are still found by the slower field query.
+   */
   byAadObjectId(tenantId: string, aadObjectId: string) {
-    return this.scope(tenantId).findOne({ aadObjectId });
+    return this.byIdentity(tenantId, 'aad', aadObjectId, { aadObjectId });
   }
 
   byTeamsUserId(tenantId: string, teamsUserId: string) {
-    return this.scope(tenantId).findOne({ teamsUserId });
+    return this.byIdentity(tenantId, 'teams', teamsUserId, { teamsUserId });
+  }
+
+  private async byIdentity(
+    tenantId: string,
+    kind: 'aad' | 'teams',
+    value: string,
+    field: Partial<PersonDoc>,
+  ) {
+    const link = await this.links(tenantId).findOne({ _id: tenantDocId(tenantId, kind, value) });
+    if (link) {
+      const person = await this.byId(tenantId, link.personId);
+      const current = kind === 'aad' ? person?.aadObjectId : person?.teamsUserId;
+      if (person && current === value) return person;
+    }
+    return this.scope(tenantId).findOne(field);
+  }
+
+  private links(tenantId: string) {
+    return new TenantScope(this.db.collection<IdentityLinkDoc>(collections.identityLinks.name), tenantId);
   }
 
   byIds(tenantId: string, ids: string[]) {
@@ -154,7 +183,17 @@ export class PeopleRepository {
   ) {
     const set: Partial<PersonDoc> = { teamsUserId: ids.teamsUserId, updatedAt: now, unreachableSince: null };
     if (ids.aadObjectId) set.aadObjectId = ids.aadObjectId;
-    return this.scope(tenantId).findOneAndUpdate({ _id: personId }, { $set: set });
+    const person = await this.scope(tenantId).findOneAndUpdate({ _id: personId }, { $set: set });
+    const keys: ['aad' | 'teams', string][] = [['teams', ids.teamsUserId]];
+    if (ids.aadObjectId) keys.push(['aad', ids.aadObjectId]);
+    for (const [kind, value] of keys) {
+      await this.links(tenantId).updateOne(
+        { _id: tenantDocId(tenantId, kind, value) },
+        { $set: { personId, updatedAt: now }, $setOnInsert: { schemaVersion: 1, createdAt: now } },
+        { upsert: true },
+      );
+    }
+    return person;
   }
 
   async markUnreachable(tenantId: string, personId: string, now: Date) {
