@@ -555,7 +555,7 @@ describe('e2e: 20-minute conversations over HTTP', function () {
       TENANT,
       (await e2e.services.db
         .collection(collections.outbox.name)
-        .findOne({ dedupeKey: `conv:reflect:${reminded._id}` }))!._id as string,
+        .findOne({ dedupeKey: `conv:reflect:${reminded._id}` }))!._id as unknown as string,
     );
     assert.ok(outbox, 'a reflection prompt was queued for the student');
     assert.ok(JSON.stringify(outbox!.activity).includes(reminded._id), 'the prompt is linked to the booking');

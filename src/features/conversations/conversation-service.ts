@@ -149,7 +149,6 @@ function parse<T extends z.ZodTypeAny>(
 const isHost = (p: PersonDoc) => p.roles.includes('ahp-host');
 const isStudent = (p: PersonDoc) => p.roles.includes('student');
 const isLead = (p: PersonDoc) => p.roles.includes('lead') || p.roles.includes('admin');
-const firstName = (name: string) => name.split(/\s+/)[0] ?? name;
 
 interface FreeSlot {
   slot: SlotDoc;
@@ -517,7 +516,6 @@ export class ConversationService {
       rescheduledTo: null,
       icsToken: randomBytes(18).toString('base64url'),
       note: null,
-      reflectionId: null,
       hostRating: null,
       schemaVersion: 1,
       createdAt: now,

@@ -48,8 +48,6 @@ export interface BookingDoc extends BaseDoc {
   icsToken: string;
   /** The student's short note afterwards (when no reflections service is present). */
   note: string | null;
-  /** Id of a reflection linked to this conversation, when the reflections service made one. */
-  reflectionId: string | null;
   /** The host's one-question feedback: how useful it was for the student, 1-5. */
   hostRating: number | null;
 }
