@@ -118,6 +118,45 @@ const PAGE_CSS = `
   .ac-choiceSetInput-expanded label, .ac-toggleInput label { font-size: 14px; color: #242424; }
   .ac-factset td { padding: 0 0 4px 0; }
   a { color: #5B5FC7; }
+  .ac-textBlock p { margin: 0 0 8px 0; }
+  .ac-textBlock ul { margin: 0 0 8px 0; padding-left: 20px; }
+`;
+
+/**
+ * Teams renders a markdown subset in TextBlocks (bold, italic, links, bullet lists, line
+ * breaks); without a processor the adaptivecards library shows the raw ** and [..](..).
+ * Plain page script (not a TS function) so the bundler adds nothing to it.
+ */
+const MARKDOWN_SCRIPT = String.raw`
+AdaptiveCards.AdaptiveCard.onProcessMarkdown = function (text, result) {
+  function esc(t) {
+    return t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  }
+  function inline(t) {
+    return esc(t)
+      .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
+      .replace(/(^|[^\w])_(.+?)_(?!\w)/g, '$1<em>$2</em>')
+      .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2">$1</a>');
+  }
+  var blocks = [];
+  var list = [];
+  function flush() {
+    if (list.length) blocks.push('<ul>' + list.map(function (i) { return '<li>' + i + '</li>'; }).join('') + '</ul>');
+    list = [];
+  }
+  text.split(/\n{2,}/).forEach(function (para) {
+    var lines = para.split('\n');
+    if (lines.every(function (l) { return /^\s*[-*] /.test(l); })) {
+      lines.forEach(function (l) { list.push(inline(l.replace(/^\s*[-*] /, ''))); });
+      return;
+    }
+    flush();
+    blocks.push('<p>' + lines.map(inline).join('<br>') + '</p>');
+  });
+  flush();
+  result.outputHtml = blocks.join('');
+  result.didProcess = true;
+};
 `;
 
 function escapeHtml(s: string): string {
@@ -196,6 +235,7 @@ async function main(): Promise<void> {
       await page.setContent(`<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><style>${PAGE_CSS}</style></head>
         <body><div id="frame"></div></body></html>`);
       await page.addScriptTag({ path: acScript });
+      await page.addScriptTag({ content: MARKDOWN_SCRIPT });
       const renderError = await page.evaluate(
         ({ card, hostConfig }) => {
           // Runs in the page, where the min.js bundle defines the global `AdaptiveCards`.
