@@ -3,7 +3,7 @@
  * BENCH_MONGODB_URI when set. Data set: 10,000 students in 10 cohorts of 1,000, a 12-week
  * weekly pulse (12 runs per cohort) plus a confidence baseline and end-of-placement run per
  * cohort: 140,000 responses, generated with insertMany in batches. Then, each computed in the
- * database with the portable pipeline subset and timed (median of 3):
+ * database with the portable pipeline subset and timed once:
  *   - results() for one weekly-pulse run (1,000 responses), unfiltered and filtered;
  *   - exportCsv() for that run;
  *   - confidenceDeltas() for one cohort; compareCohorts() across all 10.

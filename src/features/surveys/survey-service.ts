@@ -52,6 +52,17 @@ export class SurveyError extends Error {
   }
 }
 
+/**
+ * A cut refused for being too small. Its message and `size` never disclose the group's size
+ * (the size is itself a figure about a small group).
+ */
+export class SmallGroupRefused extends GroupTooSmallError {
+  constructor(minimum: number, what = 'this selection') {
+    super(Number.NaN, minimum);
+    this.message = `Results are not shown for ${what}: it would describe a group smaller than ${minimum} people.`;
+  }
+}
+
 export type RunStatus = 'scheduled' | 'open' | 'closed';
 
 export interface ResultsFilter {
@@ -553,7 +564,7 @@ export class SurveyService {
       const total = await this.repo.count(tenantId, { runId: run._id });
       const rest = total - n;
       if (!isGroupLargeEnough(n, min) || (rest > 0 && !isGroupLargeEnough(rest, min)))
-        throw new GroupTooSmallError(Math.min(n, rest || n), min);
+        throw new SmallGroupRefused(min, 'this filter');
     }
     const base: SurveyResults = {
       runId: run._id,
@@ -618,7 +629,7 @@ export class SurveyService {
   /** The results as CSV: aggregates and free text only (no per-person rows). */
   async exportCsv(tenantId: string, surveyRunId: string, filter: ResultsFilter = {}): Promise<string> {
     const r = await this.results(tenantId, surveyRunId, filter);
-    if (!r.shown) throw new GroupTooSmallError(0, r.minGroupSize);
+    if (!r.shown) throw new SmallGroupRefused(r.minGroupSize, 'this survey yet');
     const rows: (string | number)[][] = [
       ['question_id', 'question', 'row_type', 'value', 'label', 'count', 'percent', 'mean', 'text'],
     ];
