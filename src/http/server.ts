@@ -43,6 +43,10 @@ export function createHttpServer(params: {
       res.send(503, { error: 'busy', message: 'Too many turns in progress; retry shortly.' });
       return;
     }
+    if (!req.is('json')) {
+      res.send(415, { error: 'unsupported_media_type', message: 'Send the activity as application/json.' });
+      return;
+    }
     const check = checkInboundActivity(req.body);
     if (!check.ok) {
       res.send(400, { error: 'bad_request', message: check.reason });
@@ -56,7 +60,10 @@ export function createHttpServer(params: {
         check.activity,
         (context) => bot.handleTurn(context),
       );
-      res.send(invokeResponse?.status ?? 200, invokeResponse?.body);
+      // An invoke no route handles gets 501 from botbuilder; for a caller that is a request we
+      // do not support, answered with the defined 400 (nothing ran, nothing was written).
+      if (invokeResponse?.status === 501) res.send(400, { error: 'unsupported_invoke' });
+      else res.send(invokeResponse?.status ?? 200, invokeResponse?.body);
     } catch (err) {
       const auth = authenticationFailure(err);
       if (auth?.status === 401) {
