@@ -5,7 +5,7 @@ import path from 'node:path';
 import { loadConfig, ConfigError } from '../../../src/config.js';
 import { CONFIDENCE_AREAS, PILLARS } from '../../../src/domain/catalogues.js';
 import {
-  AnswerError,
+  type AnswerError,
   DefinitionError,
   loadDefinitions,
   parseDefinition,
