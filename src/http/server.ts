@@ -27,6 +27,9 @@ export function createHttpServer(params: {
   const server = restify.createServer({ name: 'placement-companion', handleUncaughtExceptions: false });
   server.server.requestTimeout = config.REQUEST_TIMEOUT_MS;
   server.server.headersTimeout = Math.min(config.REQUEST_TIMEOUT_MS, 60_000);
+  // Node checks those timeouts only every connectionsCheckingInterval (30 s by default),
+  // which would let a slow client hold a connection far longer than REQUEST_TIMEOUT_MS.
+  server.server.connectionsCheckingInterval = Math.max(250, Math.min(config.REQUEST_TIMEOUT_MS / 4, 5000));
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(
     restify.plugins.bodyParser({
