@@ -29,7 +29,8 @@ export function createHttpServer(params: {
   server.server.headersTimeout = Math.min(config.REQUEST_TIMEOUT_MS, 60_000);
   // Node checks those timeouts only every connectionsCheckingInterval (30 s by default),
   // which would let a slow client hold a connection far longer than REQUEST_TIMEOUT_MS.
-  server.server.connectionsCheckingInterval = Math.max(250, Math.min(config.REQUEST_TIMEOUT_MS / 4, 5000));
+  (server.server as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval =
+    Math.max(250, Math.min(config.REQUEST_TIMEOUT_MS / 4, 5000));
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(
     restify.plugins.bodyParser({
