@@ -51,14 +51,11 @@ export interface LeadOverview {
   >;
   wellbeing: Panel<{ week: number; count: number }[]>;
   conversations: Panel<{ byProfession: CountRow[]; byRoleType: CountRow[]; held: number; booked: number }>;
-  surveys: Panel<
-    {
-      id: string;
-      title: string;
-      respondents: number;
-      questions: { id: string; text: string; mean: number; n: number }[];
-    }[]
-  >;
+  surveys: Panel<{
+    baselineResponses: number;
+    endResponses: number;
+    rows: { measure: string; label: string; pre: number | null; post: number | null; delta: number | null }[];
+  }>;
   announcements: Panel<
     { id: string; title: string; sentAt: string; recipients: number; acknowledged: number; rate: number }[]
   >;

@@ -44,10 +44,9 @@ export interface ConfidenceRow {
   postN: number;
 }
 export interface SurveyResult {
-  id: string;
-  title: string;
-  respondents: number;
-  questions: { id: string; text: string; mean: number; n: number }[];
+  baselineResponses: number;
+  endResponses: number;
+  rows: { measure: string; label: string; pre: number | null; post: number | null; delta: number | null }[];
 }
 export interface AnnouncementRow {
   id: string;
@@ -328,22 +327,96 @@ export async function checkinPanels(
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
+/** 20-minute conversations of the cohort (collection `conversation_bookings`), by host profession and role type. */
 export async function conversationsByHost(
-  _s: Services,
-  _t: string,
-  _c: CohortDoc,
-  _g: Group,
+  services: Services,
+  tenantId: string,
+  cohort: CohortDoc,
+  group: Group,
+  students: PersonDoc[],
 ): Promise<Panel<{ byProfession: CountRow[]; byRoleType: CountRow[]; held: number; booked: number }>> {
-  return notSetUp(CONVERSATIONS);
+  const spec = registered('conversationBookings');
+  if (!spec) return notSetUp(CONVERSATIONS);
+  const match: Document = { cohortId: cohort._id, state: { $in: ['held', 'booked'] } };
+  if (group.profession) match.studentId = { $in: students.map((s) => s._id) };
+  const rows = await aggregate<{ _id: { p: string; r: string; s: string }; n: number }>(
+    services,
+    spec,
+    tenantId,
+    [
+      { $match: match },
+      { $group: { _id: { p: '$profession', r: '$roleType', s: '$state' }, n: { $sum: 1 } } },
+    ],
+  );
+  if (rows.length === 0)
+    return empty(
+      'No 20-minute conversations booked yet. Students book them by typing "book a conversation" to the bot.',
+    );
+  const tally = (key: 'p' | 'r') => {
+    const m = new Map<string, number>();
+    for (const r of rows) m.set(r._id[key], (m.get(r._id[key]) ?? 0) + r.n);
+    return [...m]
+      .map(([k, count]) => ({ key: k, label: k, count }))
+      .sort((x, y) => y.count - x.count || x.label.localeCompare(y.label));
+  };
+  const count = (state: string) => rows.filter((r) => r._id.s === state).reduce((n, r) => n + r.n, 0);
+  return ok({
+    byProfession: tally('p'),
+    byRoleType: tally('r'),
+    held: count('held'),
+    booked: count('booked'),
+  });
 }
 
+/**
+ * Survey results: the cohort's latest confidence-baseline vs confidence-end survey means, from
+ * the surveys feature (which applies the minimum group size itself and hides small runs).
+ * Survey responses are anonymous, so they cannot be cut by profession.
+ */
 export async function surveyResults(
-  _s: Services,
-  _t: string,
+  services: Services,
+  tenantId: string,
   _c: CohortDoc,
-  _g: Group,
-): Promise<Panel<SurveyResult[]>> {
-  return notSetUp(SURVEYS);
+  group: Group,
+): Promise<Panel<SurveyResult>> {
+  const surveys = (
+    services as Partial<{ surveys: { confidenceDeltas?: (t: string, c: string) => Promise<SurveyDeltas> } }>
+  ).surveys;
+  if (!surveys?.confidenceDeltas) return notSetUp(SURVEYS);
+  if (group.profession)
+    return empty(
+      'Survey answers are anonymous, so they cannot be shown for one profession. Choose all professions.',
+    );
+  const d = await surveys.confidenceDeltas(tenantId, group.cohortId);
+  if (!d.baselineRunId && !d.endRunId)
+    return empty(
+      'No confidence survey has been run for this cohort yet. Start the baseline survey from the bot ("surveys") in week 1.',
+    );
+  if (!d.shown)
+    return {
+      state: 'suppressed',
+      message: `Hidden to protect anonymity: survey results are shown once both surveys have at least ${services.config.MIN_GROUP_SIZE} responses.`,
+    };
+  return ok({
+    baselineResponses: d.preResponses ?? 0,
+    endResponses: d.postResponses ?? 0,
+    rows: d.rows.map((r) => ({
+      measure: r.measure,
+      label: r.label,
+      pre: r.pre,
+      post: r.post,
+      delta: r.delta,
+    })),
+  });
+}
+
+interface SurveyDeltas {
+  baselineRunId: string | null;
+  endRunId: string | null;
+  shown: boolean;
+  preResponses: number | null;
+  postResponses: number | null;
+  rows: { measure: string; label: string; pre: number | null; post: number | null; delta: number | null }[];
 }
 
 export async function announcementAcks(
@@ -581,13 +654,40 @@ export async function reflectionTags(
   };
 }
 
+/** A student's own 20-minute conversations: held, booked, and the upcoming ones. */
 export async function conversationsOf(
-  _s: Services,
-  _t: string,
-  _personId: string,
-  _now: Date,
+  services: Services,
+  tenantId: string,
+  personId: string,
+  now: Date,
 ): Promise<Panel<{ held: number; booked: number; upcoming: BookingRow[] }>> {
-  return notSetUp(CONVERSATIONS);
+  const spec = registered('conversationBookings');
+  if (!spec) return notSetUp(CONVERSATIONS);
+  const rows = await aggregate<{ startsAt: Date; profession: string; roleType: string; state: string }>(
+    services,
+    spec,
+    tenantId,
+    [
+      { $match: { studentId: personId, state: { $in: ['held', 'booked'] } } },
+      { $project: { _id: 0, startsAt: 1, profession: 1, roleType: 1, state: 1 } },
+      { $sort: { startsAt: 1 } },
+    ],
+  );
+  if (rows.length === 0)
+    return empty(
+      'No 20-minute conversations yet. Type "book a conversation" to the bot to meet an AHP in a role you have not met.',
+    );
+  return ok({
+    held: rows.filter((r) => r.state === 'held').length,
+    booked: rows.filter((r) => r.state === 'booked').length,
+    upcoming: rows
+      .filter((r) => r.state === 'booked' && new Date(r.startsAt).getTime() >= now.getTime())
+      .map((r) => ({
+        startsAt: new Date(r.startsAt).toISOString(),
+        hostProfession: r.profession,
+        hostRoleType: r.roleType,
+      })),
+  });
 }
 
 /** Whether the learning-journey export (reflections feature) is available on this service. */

@@ -58,8 +58,8 @@ export function leadTable(o: LeadOverview, table: LeadTable): Table {
       };
     case 'surveys':
       return {
-        header: ['survey', 'question', 'mean', 'responses'],
-        rows: (o.surveys.data ?? []).flatMap((s) => s.questions.map((q) => [s.title, q.text, q.mean, q.n])),
+        header: ['measure', 'baseline_mean', 'end_mean', 'change'],
+        rows: (o.surveys.data?.rows ?? []).map((r) => [r.label, r.pre, r.post, r.delta]),
       };
     case 'announcements':
       return {

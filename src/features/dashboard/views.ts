@@ -61,7 +61,7 @@ export interface LeadOverview {
   confidence: Panel<sources.ConfidenceRow[]>;
   wellbeing: Panel<sources.WeekCount[]>;
   conversations: Panel<{ byProfession: CountRow[]; byRoleType: CountRow[]; held: number; booked: number }>;
-  surveys: Panel<sources.SurveyResult[]>;
+  surveys: Panel<sources.SurveyResult>;
   announcements: Panel<sources.AnnouncementRow[]>;
 }
 
@@ -105,7 +105,7 @@ export async function leadOverview(
   const cohortStudents = await sources.cohortStudents(services, tenantId, cohort._id, profession);
   const [checkins, conversations, surveys, announcements] = await Promise.all([
     sources.checkinPanels(services, tenantId, cohort, group, cohortStudents, !!profession),
-    sources.conversationsByHost(services, tenantId, cohort, group),
+    sources.conversationsByHost(services, tenantId, cohort, group, cohortStudents),
     sources.surveyResults(services, tenantId, cohort, group),
     sources.announcementAcks(services, tenantId, cohort, group),
   ]);

@@ -283,20 +283,19 @@ function LeadPanels({ data, csv }: { data: LeadOverview; csv: (t: string) => () 
           </>
         )}
       </Section>
-      <Section id="surveys" title="Survey results" panel={data.surveys} onCsv={csv('surveys')}>
-        {(surveys) => (
-          <>
-            {surveys.map((s) => (
-              <BarList
-                id={`survey-${s.id}`}
-                caption={`${s.title} (${s.respondents} responses), mean of 5`}
-                unit="score"
-                max={5}
-                labelWidth={260}
-                data={s.questions.map((q) => ({ label: q.text, value: q.mean }))}
-              />
-            ))}
-          </>
+      <Section
+        id="surveys"
+        title="Survey results: confidence at the start and the end"
+        panel={data.surveys}
+        onCsv={csv('surveys')}
+      >
+        {(d) => (
+          <PairedBars
+            id="surveys"
+            caption={`Mean confidence (1–5) in the baseline survey (${d.baselineResponses} responses) and the end survey (${d.endResponses} responses)`}
+            names={['Baseline', 'End']}
+            data={d.rows.map((r) => ({ label: r.label, a: r.pre, b: r.post }))}
+          />
         )}
       </Section>
       <Section
