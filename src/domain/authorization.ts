@@ -59,6 +59,10 @@ export const POLICY = {
   'data.export.person': (p) => isAdmin(p),
   'data.erase.person': (p) => isAdmin(p),
   'roster.admin': (p) => isAdmin(p),
+  /** The dashboard's cohort view (overview, tables, CSV): the cohort's lead, admins. */
+  'cohort.dashboard.view': (p, t) => leadsCohort(p, t.cohortId),
+  /** The dashboard's view of one student's record for their supervisor: that student's supervisors. */
+  'student.dashboard.supervise': (p, t) => supervises(p, t),
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;
