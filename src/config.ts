@@ -99,8 +99,12 @@ export const configSchema = z.object({
   TAB_SSO_ISSUER: optionalText,
   /** Local development sign-in for the dashboard (?as=<email>). Refused when an app id is set. */
   DASHBOARD_DEV_LOGIN: bool.default('false'),
-  /** Months after a cohort's last placement day before its data is purged; 0 keeps it forever. */
-  RETENTION_MONTHS: int(0, 240).default(24),
+  /**
+   * Months after a cohort's last placement day before its data is purged; 0 (the default)
+   * keeps it. Set it in production (e.g. 24): with it on, loading old data (such as the
+   * fixtures) purges the cohorts that ended long enough ago at the next daily run.
+   */
+  RETENTION_MONTHS: int(0, 240).default(0),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -33,7 +33,7 @@ describe('reliability: database outage and connector faults, without a service r
   this.timeout(120_000);
   const activities = new E2E(); // only to build activities
   const connector = new FakeConnector();
-  const clock = new ControllableClock(new Date('2025-02-10T09:00:00Z'));
+  const clock = new ControllableClock();
   const student: TestUser = {
     id: '29:outage-student',
     aadObjectId: 'aad-outage',
@@ -63,6 +63,7 @@ describe('reliability: database outage and connector faults, without a service r
   const count = (text: string) => texts().filter((t) => t === text).length;
 
   before(async () => {
+    clock.set(new Date('2025-02-10T09:00:00Z'));
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'pc-outage-db-'));
     port = await freePort();
     db = await startLocalDb({ port, dataDir, quiet: true });

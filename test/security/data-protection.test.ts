@@ -87,7 +87,7 @@ describe('security: data protection (export, erase, retention) over every collec
   before(async () => {
     // The engines start with the clock: in the placement, not today (when the fixture's 2024 cohort is past retention).
     e2e.clock.set(new Date('2025-02-03T08:00:00Z'));
-    await e2e.start();
+    await e2e.start({ RETENTION_MONTHS: '24' });
     await importFixtures(e2e);
     await runJourney(e2e, { weeks: 1 });
   });
@@ -311,7 +311,7 @@ describe('security: data protection (export, erase, retention) over every collec
       [],
     );
     assert.ok(await cohorts.byId(TENANT, oldId));
-    // The daily job does it (RETENTION_MONTHS defaults to 24).
+    // The daily job does it (RETENTION_MONTHS=24 in this service).
     e2e.clock.set(new Date('2025-02-12T12:00:00Z')); // a day slot the journey has not used
     await fetch(`${e2e.baseUrl}/test/jobs/run-due`, { method: 'POST' });
     // The engines' own poll may have taken the job: wait for it to finish.

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { RosterImportService } from '../../src/features/roster/roster-import.js';
 import { AhpHostsRepository } from '../../src/storage/ahp-hosts-repository.js';
 import { fixturePath } from '../admin/fixtures.js';
-import { E2E, firstCard, TENANT, type TestUser } from '../e2e/harness.js';
+import { firstCard, TENANT, type E2E, type TestUser } from '../e2e/harness.js';
 
 export const CHANNEL = '19:cohort2channel@thread.tacv2';
 
@@ -59,6 +59,18 @@ export async function importFixtures(e2e: E2E): Promise<void> {
   for (const u of Object.values(journeyPeople)) e2e.teamsUser(u);
 }
 
+interface CardNode {
+  type?: string;
+  id?: string;
+  value?: string;
+  min?: number;
+  valueOn?: string;
+  verb?: string;
+  data?: Record<string, unknown>;
+  choices?: { value?: string }[];
+  [key: string]: unknown;
+}
+
 const SKIP_VERBS = /erase|delete|remove/i;
 
 /** Plausible values for a card's inputs, so a submit has a chance to pass validation. */
@@ -67,7 +79,7 @@ export function fillInputs(card: unknown, today: string): Record<string, unknown
   const walk = (node: unknown) => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== 'object') return;
-    const n = node as Record<string, any>;
+    const n = node as CardNode;
     if (typeof n.type === 'string' && n.type.startsWith('Input.') && typeof n.id === 'string') {
       if (n.type === 'Input.ChoiceSet') data[n.id] = n.value || n.choices?.[0]?.value || '';
       else if (n.type === 'Input.Number') data[n.id] = String(n.value ?? n.min ?? 3);
@@ -87,7 +99,7 @@ function executes(card: unknown): { verb: string; data: Record<string, unknown> 
   const walk = (node: unknown) => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== 'object') return;
-    const n = node as Record<string, any>;
+    const n = node as CardNode;
     if (n.type === 'Action.Execute' && typeof n.verb === 'string')
       found.push({ verb: n.verb, data: n.data ?? {} });
     Object.values(n).forEach(walk);
