@@ -24,9 +24,11 @@ export function createTurnErrorHandler(logger: Logger) {
       },
       'turn failed',
     );
-    const databaseDown = /Mongo|ECONNREFUSED|Server selection|topology/i.test(
-      `${error?.name} ${error?.message}`,
-    );
+    // Unreachable database only: a duplicate key or a validation error is not "down".
+    const databaseDown =
+      /MongoServerSelection|MongoNetwork|MongoNotConnected|MongoTopologyClosed|PoolCleared|ECONNREFUSED|server selection|topology|connection \d+ to .* closed/i.test(
+        `${error?.name} ${error?.message}`,
+      );
     const text = databaseDown ? DATABASE_DOWN_MESSAGE : TURN_ERROR_MESSAGE;
     try {
       if (activity?.type === 'invoke') {

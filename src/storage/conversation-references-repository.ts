@@ -5,7 +5,6 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Db } from 'mongodb';
 import { collections } from './collections.js';
-import { isDuplicateKeyError } from './mongo.js';
 import { tenantDocId, type BaseDoc } from './documents.js';
 import { TenantScope } from './tenant-scope.js';
 
@@ -40,24 +39,15 @@ export class ConversationReferencesRepository {
     reference: Partial<ConversationReference>,
     now: Date,
   ) {
-    const upsert = () =>
-      this.scope(tenantId).updateOne(
-        { _id: tenantDocId(tenantId, key) },
-        {
-          $set: { key, kind, personId, reference: stripUndefined(reference), updatedAt: now },
-          $setOnInsert: { schemaVersion: 1, createdAt: now },
-        },
-        { upsert: true },
-      );
-    try {
-      await upsert();
-    } catch (err) {
-      // Two first-contact turns at once (Teams sends installationUpdate and conversationUpdate
-      // together) both try to insert: the loser's duplicate key means the document now
-      // exists, so the same write again is a plain update.
-      if (!isDuplicateKeyError(err)) throw err;
-      await upsert();
-    }
+    // An upsert race (two first-contact turns at once) is retried by TenantScope.
+    await this.scope(tenantId).updateOne(
+      { _id: tenantDocId(tenantId, key) },
+      {
+        $set: { key, kind, personId, reference: stripUndefined(reference), updatedAt: now },
+        $setOnInsert: { schemaVersion: 1, createdAt: now },
+      },
+      { upsert: true },
+    );
   }
 
   async get(tenantId: string, key: string) {

@@ -13,9 +13,27 @@ import type {
   UpdateFilter,
   UpdateOptions,
 } from 'mongodb';
+import { isDuplicateKeyError } from './mongo.js';
 
 export function isTenantId(id: unknown, tenantId: string): boolean {
   return typeof id === 'string' && id.startsWith(`${tenantId}|`);
+}
+
+/**
+ * Two upserts of the same new document at once (Teams sends installationUpdate and
+ * conversationUpdate together) both try to insert; the loser gets a duplicate key although
+ * the document now exists. The same write again is then a plain update.
+ */
+async function retryUpsertRace<R>(
+  options: { upsert?: boolean } | undefined,
+  write: () => Promise<R>,
+): Promise<R> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!options?.upsert || !isDuplicateKeyError(err)) throw err;
+    return write();
+  }
 }
 
 export class TenantScope<T extends Document & { tenantId: string }> {
@@ -60,7 +78,9 @@ export class TenantScope<T extends Document & { tenantId: string }> {
 
   updateOne(filter: Filter<T>, update: UpdateFilter<T>, options?: UpdateOptions) {
     const scoped = this.filter(filter);
-    return this.collection.updateOne(scoped, this.tenantOnUpsert(scoped, update, options), options);
+    return retryUpsertRace(options, () =>
+      this.collection.updateOne(scoped, this.tenantOnUpsert(scoped, update, options), options),
+    );
   }
 
   updateMany(filter: Filter<T>, update: UpdateFilter<T>) {
@@ -69,10 +89,12 @@ export class TenantScope<T extends Document & { tenantId: string }> {
 
   findOneAndUpdate(filter: Filter<T>, update: UpdateFilter<T>, options: FindOneAndUpdateOptions = {}) {
     const scoped = this.filter(filter);
-    return this.collection.findOneAndUpdate(scoped, this.tenantOnUpsert(scoped, update, options), {
-      returnDocument: 'after',
-      ...options,
-    });
+    return retryUpsertRace(options, () =>
+      this.collection.findOneAndUpdate(scoped, this.tenantOnUpsert(scoped, update, options), {
+        returnDocument: 'after',
+        ...options,
+      }),
+    );
   }
 
   deleteOne(filter: Filter<T>) {
