@@ -1,8 +1,10 @@
 /**
- * Dashboard bench: the lead overview API (GET /api/dashboard/lead/overview) for one cohort of
- * 10,000 students x 12 weeks of check-ins (120,000 documents) on the real local database
- * (FerretDB 1.x, SQLite), over HTTP with the development sign-in; p50/p99 of 12 requests.
- * Also prints the front end's first-page size, gzipped. Bounded: about a minute.
+ * Dashboard bench, one cohort of 10,000 students x 12 weeks of check-ins (120,000 documents)
+ * on the real local database (FerretDB 1.x, SQLite):
+ * - the rollup computation (the background job `dashboard.rollups`, run through the scheduler);
+ * - the lead overview API (GET /api/dashboard/lead/overview) served from that rollup, over
+ *   HTTP with the development sign-in: p50/p99 of 40 requests over several filters;
+ * - the front end's first-page size, gzipped. Bounded: about three minutes.
  *
  *   npx tsx bench/dashboard.ts [students=10000] [weeks=12]
  */
@@ -16,6 +18,7 @@ import { loadConfig } from '../src/config.js';
 import { CONFIDENCE_AREAS } from '../src/domain/catalogues.js';
 import { dueInstantForWeek } from '../src/domain/placement-calendar.js';
 import { WEB_DIST } from '../src/features/dashboard/http.js';
+import { ROLLUP_JOB, rollupId, rollupsFor } from '../src/features/dashboard/rollups.js';
 import { createLogger } from '../src/logger.js';
 import { collections } from '../src/storage/collections.js';
 import { tenantDocId } from '../src/storage/documents.js';
@@ -24,9 +27,11 @@ import { ensureWebBuild } from '../test/dashboard/fixture.js';
 
 const STUDENTS = Number(process.argv[2] ?? 10_000);
 const WEEKS = Number(process.argv[3] ?? 12);
-const REQUESTS = 12;
+const REQUESTS = 40;
 /** A request slower than this stops the bench (it must stay bounded). */
 const REQUEST_LIMIT_MS = 90_000;
+/** Documents per insertMany while seeding. */
+const BATCH = 10_000;
 const T = 'bench-tenant';
 
 // --- front-end bundle -------------------------------------------------------------------------
@@ -95,9 +100,9 @@ try {
   const t0 = Date.now();
   const professions = ['occupational therapy', 'physiotherapy', 'dietetics', 'speech and language therapy'];
   const ids: string[] = [];
-  for (let i = 0; i < STUDENTS; i += 2000) {
+  for (let i = 0; i < STUDENTS; i += BATCH) {
     const batch = [];
-    for (let k = i; k < Math.min(STUDENTS, i + 2000); k++) {
+    for (let k = i; k < Math.min(STUDENTS, i + BATCH); k++) {
       const _id = tenantDocId(T, `student-${k}`);
       ids.push(_id);
       batch.push({
@@ -117,12 +122,19 @@ try {
     await s.db.collection(collections.people.name).insertMany(batch as never[], { ordered: false });
   }
   let checkins = 0;
+  let batch: Record<string, unknown>[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    checkins += batch.length;
+    await s.db.collection(collections.checkins.name).insertMany(batch as never[], { ordered: false });
+    batch = [];
+  };
   for (let week = 1; week <= WEEKS; week++) {
     const dueAt = dueInstantForWeek(cohort, week);
-    for (let i = 0; i < STUDENTS; i += 5000) {
-      const batch = [];
-      for (let k = i; k < Math.min(STUDENTS, i + 5000); k++) {
+    {
+      for (let k = 0; k < STUDENTS; k++) {
         if ((k * 7 + week) % 10 === 0) continue; // ~90% submit
+        if (batch.length >= BATCH) await flush();
         batch.push({
           _id: tenantDocId(T, 'checkin', ids[k]!, `w${week}`),
           tenantId: T,
@@ -151,10 +163,9 @@ try {
           updatedAt: now,
         });
       }
-      checkins += batch.length;
-      await s.db.collection(collections.checkins.name).insertMany(batch as never[], { ordered: false });
     }
   }
+  await flush();
   console.log(
     `data: ${STUDENTS} students x ${WEEKS} weeks = ${checkins} check-ins in one cohort (seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
   );
@@ -164,20 +175,31 @@ try {
   const { token } = (await (await fetch(`${base}/api/dashboard/dev-token?as=lead@bench.example`)).json()) as {
     token: string;
   };
-  const url = `${base}/api/dashboard/lead/overview?cohortId=${encodeURIComponent(cohortId)}&fromWeek=1&toWeek=${WEEKS}`;
-  // One full scan of the check-ins, for scale: the local database reads every document of a
-  // collection for any filter that is not exactly { _id }.
+  // The background job's handler (what the scheduler runs each slot; the other features'
+  // recurring planners are left out so only the rollup is timed): every cohort's rollup.
   let start = performance.now();
-  const [count] = await s.db
-    .collection(collections.checkins.name)
-    .aggregate([{ $match: { tenantId: T, cohortId } }, { $count: 'n' }])
-    .toArray();
+  const ran = await rollupsFor(s).refreshAll(now);
+  const jobMs = performance.now() - start;
+  const rollup = await s.db
+    .collection(collections.dashboardRollups.name)
+    .findOne({ _id: rollupId(T, cohortId) } as never);
+  if (!rollup) throw new Error(`the ${ROLLUP_JOB} job stored no rollup`);
+  const size = Buffer.byteLength(JSON.stringify(rollup));
   console.log(
-    `one scan of the check-ins ($match tenant+cohort, $count = ${count?.n}): ${(performance.now() - start).toFixed(0)} ms`,
+    `rollup computation (background job ${ROLLUP_JOB}): ${(jobMs / 1000).toFixed(1)} s to refresh ${ran} cohort(s) (compute + store), of which ${(rollup.computeMs / 1000).toFixed(1)} s computing; rollup document ${(size / 1024).toFixed(0)} KB (+ one overdue list per week)`,
   );
+
+  const queries = [
+    `&fromWeek=1&toWeek=${WEEKS}`,
+    '',
+    `&fromWeek=${Math.max(1, WEEKS - 3)}&toWeek=${WEEKS}`,
+    `&profession=${encodeURIComponent(professions[0]!)}`,
+  ];
   const times: number[] = [];
   let last: any;
+  let first: any;
   for (let i = 0; i < REQUESTS; i++) {
+    const url = `${base}/api/dashboard/lead/overview?cohortId=${encodeURIComponent(cohortId)}${queries[i % queries.length]}`;
     start = performance.now();
     let res: Response;
     try {
@@ -194,18 +216,19 @@ try {
     last = await res.json();
     if (res.status !== 200) throw new Error(`overview answered ${res.status}: ${JSON.stringify(last)}`);
     times.push(performance.now() - start);
+    first ??= last;
     if (times.reduce((a, b) => a + b, 0) > 2 * REQUEST_LIMIT_MS) break;
   }
-  if (times.length === 0) process.exitCode = 0;
-  else {
+  if (times.length > 0) {
+    const firstMs = times[0]!;
     times.sort((a, b) => a - b);
     const pct = (p: number) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)]!;
-    const submitted = last.submissionRate.data.reduce(
+    const submitted = first.submissionRate.data.reduce(
       (n: number, r: { submitted: number }) => n + r.submitted,
       0,
     );
     console.log(
-      `lead overview (${times.length} requests, weeks 1-${WEEKS}): p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms (goal <= 1000 ms); answer: ${last.studentCount} students, ${submitted} check-ins counted, ${last.overdue.data?.length ?? 0} overdue`,
+      `lead overview from the rollup (${times.length} requests over ${queries.length} filter sets): p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, first request ${firstMs.toFixed(0)} ms (goal <= 1000 ms); answer (weeks 1-${WEEKS}): ${first.studentCount} students, ${submitted} check-ins counted, ${first.overdue.data?.length ?? 0} overdue in week ${first.overdue.data?.[0]?.week ?? '-'}`,
     );
   }
 } finally {

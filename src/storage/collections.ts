@@ -191,6 +191,13 @@ export const collections = {
     indexes: [{ key: { tenantId: 1, announcementId: 1 }, name: 'tenant_announcement' }],
     personFields: ['personId'],
   }),
+  dashboardRollups: spec({
+    name: 'dashboard_rollups',
+    // Per cohort (_id = tenant|rollup|<cohort>), recomputed whole by the dashboard's job and read
+    // by _id: aggregates; and per week the ids of students overdue then (deleted on erasure).
+    indexes: [],
+    personFields: ['overdue.studentId'],
+  }),
   dataExports: spec({
     name: 'data_exports',
     // One-time download links for `export my data` (src/features/data-protection).

@@ -43,6 +43,9 @@ export interface LeadOverview {
   studentCount: number;
   professions: string[];
   profession: string | null;
+  /** When the numbers were computed (the cohort's rollup), and when the server answered. */
+  generatedAt: string;
+  servedAt: string;
   students: Panel<{ byProfession: CountRow[] }>;
   submissionRate: Panel<{ week: number; submitted: number; expected: number; rate: number }[]>;
   overdue: Panel<{ studentId: string; name: string; week: number }[]>;

@@ -14,6 +14,7 @@ import { CONFIDENCE_AREAS } from '../../src/domain/catalogues.js';
 import { dueInstantForWeek } from '../../src/domain/placement-calendar.js';
 import { CheckinsRepository } from '../../src/features/checkins/checkins-repository.js';
 import { WEB_DIST } from '../../src/features/dashboard/http.js';
+import { rollupsFor } from '../../src/features/dashboard/rollups.js';
 import {
   ReflectionsRepository,
   reflectionId,
@@ -313,6 +314,11 @@ export async function startDashboard(jwks: TestJwks): Promise<{ e2e: E2E; seeded
   for (const p of PEOPLE)
     if (p.supervisor) await supervisions.link(TENANT, ids[p.key]!, ids[p.supervisor]!, NOW);
   await seedActivity(e2e, cohortA, ids);
+  // The refresher may have run while the placement was being seeded: refresh the rollups as
+  // its next run would, so the lead overview is served from the seeded data.
+  const rollups = rollupsFor(e2e.services);
+  await rollups.settle();
+  await rollups.refreshAll(NOW);
   return { e2e, seeded: { cohortA, cohortB, ids, oids } };
 }
 

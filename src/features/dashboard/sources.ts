@@ -183,7 +183,7 @@ async function checkinGroups(
 }
 
 /** Per week: whether each student was expected to check in (had a placement day, not paused). */
-async function expectations(
+export async function expectations(
   services: Services,
   tenantId: string,
   cohort: CohortDoc,
@@ -327,6 +327,13 @@ export async function checkinPanels(
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
+export type ConversationsPanel = Panel<{
+  byProfession: CountRow[];
+  byRoleType: CountRow[];
+  held: number;
+  booked: number;
+}>;
+
 /** 20-minute conversations of the cohort (collection `conversation_bookings`), by host profession and role type. */
 export async function conversationsByHost(
   services: Services,
@@ -334,7 +341,7 @@ export async function conversationsByHost(
   cohort: CohortDoc,
   group: Group,
   students: PersonDoc[],
-): Promise<Panel<{ byProfession: CountRow[]; byRoleType: CountRow[]; held: number; booked: number }>> {
+): Promise<ConversationsPanel> {
   const spec = registered('conversationBookings');
   if (!spec) return notSetUp(CONVERSATIONS);
   const match: Document = { cohortId: cohort._id, state: { $in: ['held', 'booked'] } };
@@ -419,13 +426,132 @@ interface SurveyDeltas {
   rows: { measure: string; label: string; pre: number | null; post: number | null; delta: number | null }[];
 }
 
+/** One acknowledgement-required announcement of a cohort: whole audience and per student profession. */
+export interface AnnouncementStat {
+  id: string;
+  title: string;
+  sentAt: Date;
+  recipients: number;
+  acknowledged: number;
+  byProfession: { profession: string; recipients: number; acknowledged: number }[];
+}
+
+/** How many announcements the panel lists (the most recent). */
+export const ANNOUNCEMENTS_SHOWN = 20;
+
+/**
+ * Acknowledgement counts of the cohort's sent announcements that ask for one (the
+ * announcements feature: collection `announcements`, whose `audience` is fixed at send time,
+ * and `announcement_acks`, one document per person and announcement). Only acknowledgements by
+ * the audience count. `professionOf` maps the cohort's students to their profession, for cuts.
+ * Null while the announcements feature has not landed.
+ */
+export async function announcementStats(
+  services: Services,
+  tenantId: string,
+  cohortId: string,
+  professionOf: Map<string, string>,
+): Promise<AnnouncementStat[] | null> {
+  const annSpec = registered('announcements');
+  const ackSpec = registered('announcementAcks');
+  if (!annSpec || !ackSpec) return null;
+  const anns = (
+    await scoped(services, annSpec, tenantId)
+      .find(
+        { cohortId, state: { $in: ['sent', 'sending'] }, 'content.ackRequired': true },
+        { projection: { 'content.title': 1, sentAt: 1, audience: 1 } },
+      )
+      .toArray()
+  )
+    .filter((a) => a.sentAt)
+    .sort((a, b) => new Date(b.sentAt).getTime() - new Date(a.sentAt).getTime())
+    .slice(0, ANNOUNCEMENTS_SHOWN);
+  if (anns.length === 0) return [];
+  const ackers = new Map<string, Set<string>>(anns.map((a) => [String(a._id), new Set<string>()]));
+  const acks = await scoped(services, ackSpec, tenantId)
+    .find(
+      { announcementId: { $in: anns.map((a) => String(a._id)) } },
+      { projection: { _id: 0, announcementId: 1, personId: 1 } },
+    )
+    .toArray();
+  for (const a of acks) ackers.get(a.announcementId)?.add(a.personId);
+  return anns.map((a) => {
+    const audience: string[] = Array.isArray(a.audience) ? a.audience : [];
+    const acked = ackers.get(String(a._id))!;
+    const byProfession = new Map<string, { recipients: number; acknowledged: number }>();
+    let acknowledged = 0;
+    for (const personId of audience) {
+      const did = acked.has(personId);
+      if (did) acknowledged++;
+      const profession = professionOf.get(personId);
+      if (profession === undefined) continue;
+      const row = byProfession.get(profession) ?? { recipients: 0, acknowledged: 0 };
+      row.recipients++;
+      if (did) row.acknowledged++;
+      byProfession.set(profession, row);
+    }
+    return {
+      id: String(a._id),
+      title: String(a.content?.title ?? ''),
+      sentAt: new Date(a.sentAt),
+      recipients: audience.length,
+      acknowledged,
+      byProfession: [...byProfession].map(([profession, r]) => ({ profession, ...r })),
+    };
+  });
+}
+
+/**
+ * The panel from the counts. For the whole cohort every announcement is shown (its audience is
+ * the cohort); for a profession cut, only the students of that profession in each audience are
+ * counted, and an announcement whose audience holds fewer of them than the minimum group size
+ * is left out, so nobody's acknowledgement can be singled out.
+ */
+export function announcementPanel(
+  stats: AnnouncementStat[] | null,
+  profession: string | null,
+  min: number,
+): Panel<AnnouncementRow[]> {
+  if (!stats) return notSetUp(ANNOUNCEMENTS);
+  if (stats.length === 0)
+    return empty(
+      'No announcement asking for acknowledgement has been sent to this cohort yet. Leads send one by typing "announce" to the bot.',
+    );
+  const rows: AnnouncementRow[] = [];
+  for (const s of stats) {
+    const counts = profession ? s.byProfession.find((p) => p.profession === profession) : s;
+    if (!counts || counts.recipients === 0) continue;
+    if (profession && counts.recipients < min) continue;
+    rows.push({
+      id: s.id,
+      title: s.title,
+      sentAt: new Date(s.sentAt).toISOString(),
+      recipients: counts.recipients,
+      acknowledged: counts.acknowledged,
+      rate: Math.min(1, counts.acknowledged / counts.recipients),
+    });
+  }
+  if (rows.length === 0 && !profession)
+    return empty('No announcement asking for acknowledgement has reached anyone in this cohort yet.');
+  if (rows.length === 0)
+    return {
+      state: 'suppressed',
+      message: `Hidden to protect anonymity: acknowledgements are shown for a profession only where at least ${min} of its students were asked.`,
+    };
+  return ok(rows);
+}
+
+/** Announcement acknowledgement rates, read directly (the rollup stores the same counts). */
 export async function announcementAcks(
-  _s: Services,
-  _t: string,
-  _c: CohortDoc,
-  _g: Group,
+  services: Services,
+  tenantId: string,
+  cohort: CohortDoc,
+  group: Group,
+  students: PersonDoc[],
 ): Promise<Panel<AnnouncementRow[]>> {
-  return notSetUp(ANNOUNCEMENTS);
+  const professionOf = new Map(students.map((s) => [s._id, s.profession]));
+  const stats = await announcementStats(services, tenantId, cohort._id, professionOf);
+  return announcementPanel(stats, group.profession, services.config.MIN_GROUP_SIZE);
 }
 
 // --- Supervisor panels ----------------------------------------------------------------------

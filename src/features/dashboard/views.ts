@@ -9,6 +9,7 @@ import type { Services } from '../../services.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { empty, notSetUp, ok, suppressed, type Panel } from './panels.js';
+import { rollupsFor } from './rollups.js';
 import * as sources from './sources.js';
 
 export interface CohortSummary {
@@ -55,6 +56,10 @@ export interface LeadOverview {
   studentCount: number;
   professions: string[];
   profession: string | null;
+  /** The instant these numbers are true for (the rollup's; see rollups.ts). */
+  generatedAt: string;
+  /** The server's time when this answer was served (the page shows "Updated 3 minutes ago"). */
+  servedAt: string;
   students: Panel<{ byProfession: CountRow[] }>;
   submissionRate: Panel<sources.WeekRate[]>;
   overdue: Panel<sources.OverdueRow[]>;
@@ -73,7 +78,25 @@ export function weekRange(summary: CohortSummary, from?: number, to?: number) {
   return { fromWeek, toWeek };
 }
 
+/**
+ * The lead overview served by the API: from the cohort's rollup, read by `_id` (computed on
+ * demand when there is none yet), as of the rollup's generatedAt.
+ */
 export async function leadOverview(
+  services: Services,
+  tenantId: string,
+  cohort: CohortDoc,
+  filters: LeadFilters,
+): Promise<LeadOverview> {
+  return rollupsFor(services).overview(tenantId, cohort, filters);
+}
+
+/**
+ * The lead overview computed directly from the source collections at the clock's now (every
+ * panel aggregated in the database). Scans the check-ins on the local database, so it is not
+ * served; it is the reference the rollup is tested against.
+ */
+export async function leadOverviewDirect(
   services: Services,
   tenantId: string,
   cohort: CohortDoc,
@@ -107,7 +130,7 @@ export async function leadOverview(
     sources.checkinPanels(services, tenantId, cohort, group, cohortStudents, !!profession),
     sources.conversationsByHost(services, tenantId, cohort, group, cohortStudents),
     sources.surveyResults(services, tenantId, cohort, group),
-    sources.announcementAcks(services, tenantId, cohort, group),
+    sources.announcementAcks(services, tenantId, cohort, group, cohortStudents),
   ]);
   const { submissionRate, overdue, confidence, wellbeing } = checkins;
   return {
@@ -117,6 +140,8 @@ export async function leadOverview(
     studentCount,
     professions,
     profession,
+    generatedAt: now.toISOString(),
+    servedAt: now.toISOString(),
     students,
     submissionRate,
     overdue,

@@ -71,6 +71,7 @@ export function LeadPage(props: {
                 ? 'finished'
                 : `week ${cohort.currentWeek} of ${cohort.weeks}`}
             {data ? ` · ${data.studentCount} students` : ''}
+            {data ? ` · ${updatedText(data.generatedAt, data.servedAt)}` : ''}
           </p>
         )}
       </header>
@@ -170,6 +171,16 @@ export function LeadPage(props: {
       {data && <LeadPanels data={data} csv={csv} />}
     </div>
   );
+}
+
+/** "Updated 3 minutes ago": the age of the cohort's rollup when the server answered. */
+export function updatedText(generatedAt: string, servedAt: string): string {
+  const minutes = Math.max(0, Math.round((Date.parse(servedAt) - Date.parse(generatedAt)) / 60_000));
+  if (minutes < 1) return 'Updated just now';
+  if (minutes < 60) return `Updated ${minutes} minute${minutes === 1 ? '' : 's'} ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `Updated ${hours} hour${hours === 1 ? '' : 's'} ago`;
+  return `Updated ${formatDate(generatedAt.slice(0, 10))}`;
 }
 
 function LeadPanels({ data, csv }: { data: LeadOverview; csv: (t: string) => () => void }) {
