@@ -54,7 +54,7 @@ export const configSchema = z.object({
   PUBLIC_BASE_URL: z.string().url().default('http://localhost:3978'),
 
   SENDER_TENANT_RPS: int(1, 1000).default(50),
-  SENDER_CONCURRENCY: int(1, 64).default(8),
+  SENDER_CONCURRENCY: int(1, 64).default(16),
   SENDER_MAX_ATTEMPTS: int(1, 50).default(8),
   /** How long a claimed outbox item may stay in flight before another sender takes it again. */
   SENDER_LEASE_MS: int(1000, 3_600_000).default(60_000),

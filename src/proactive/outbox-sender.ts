@@ -3,17 +3,22 @@
  * insert-if-absent claim document (so two instances never both send the same item), resolve
  * the conversation, wait for the rate limiter, call the Bot Connector, and record the outcome.
  *
- * Crash semantics (chosen deliberately): a graceful stop finishes in-flight sends before
- * returning, so nobody gets a second copy. After a hard kill, an item that was in flight
- * stays 'sending' until its lease expires and is then sent again (resend, not report): at
- * most SENDER_CONCURRENCY people may get a second copy, nobody gets none. The window is
+ * Per message, the hot path writes only inserts (the claim, then the delivery record, see
+ * outbox.ts); items are marked 'sent' later, while the sender is idle.
+ *
+ * Crash semantics (chosen deliberately): a graceful stop finishes in-flight sends and marks
+ * them before returning, so nobody gets a second copy. After a hard kill, an item that was in
+ * flight (claimed, no delivery record yet) is taken again once its claim is older than the
+ * lease and sent again (resend, not report): at most SENDER_CONCURRENCY people may get a
+ * second copy, nobody gets none. Delivered items the kill left unmarked are marked by the next
+ * sender that meets them (their delivery record says so), never sent again. The window is
  * measured by test/announcements/announcements-crash.test.ts (a real child
  * process, SIGKILLed mid-fan-out). A worker killed between taking a claim and recording it
  * leaves a claim nobody will use: once that claim is older than the lease, the next claim
  * number is taken instead (again insert-if-absent), so such an item is not stranded.
  */
 import type { Logger } from '../logger.js';
-import type { Claims } from '../storage/claims.js';
+import { claimId, type Claims } from '../storage/claims.js';
 import {
   personalKey,
   type ConversationReferencesRepository,
@@ -23,9 +28,11 @@ import { DeliveryError, type ConnectorClient, type ConnectorTarget } from './con
 import {
   OUTBOX_CLAIM_SCOPE,
   outboxClaimKey,
+  type DeliveryRecord,
   type Outbox,
   type OutboxItem,
 } from './outbox.js';
+import { GroupInserter } from './group-insert.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 export interface SenderOptions {
@@ -38,7 +45,7 @@ export interface SenderOptions {
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   /**
-   * Due items read per scan of the outbox (default max(200, concurrency × 25)). On the local
+   * Due items read per scan of the outbox (default max(500, concurrency × 50)). On the local
    * database every scan reads the whole collection, so fewer, bigger scans keep the rate up.
    */
   refillBatch?: number;
@@ -75,6 +82,15 @@ export class OutboxSender {
   private workers: Promise<void>[] = [];
   private fetching: Promise<void> | null = null;
   private readonly waiters = new Set<() => void>();
+  /** Items this process has claimed and not yet seen marked in the database. */
+  private readonly inHand = new Set<string>();
+  /** Delivered items waiting to be marked 'sent' while idle. */
+  private readonly unmarked = new Set<string>();
+  private readonly turns = new Map<string, Promise<void>>();
+  private marking = false;
+  private readonly claimInserts: GroupInserter<{ _id: string; at: Date }>;
+  private readonly deliveryInserts: GroupInserter<DeliveryRecord>;
+  private nothingDue = false;
 
   constructor(
     private readonly deps: {
@@ -90,6 +106,9 @@ export class OutboxSender {
     private readonly options: SenderOptions,
   ) {
     deps.outbox.onEnqueued(() => this.wake());
+    // The two inserts of every delivery (claim, delivery record) are committed in groups.
+    this.claimInserts = new GroupInserter(() => deps.outbox.claimsCollection());
+    this.deliveryInserts = new GroupInserter(() => deps.outbox.deliveries());
   }
 
   on(events: SenderEvents): void {
@@ -108,6 +127,7 @@ export class OutboxSender {
     this.wake();
     await Promise.all(this.workers);
     this.workers = [];
+    // Delivered items not marked yet stay so: their delivery records stand for them.
     // Items fetched but never claimed stay pending in the database: nothing to undo.
     this.queue.length = 0;
     this.queued.clear();
@@ -117,10 +137,7 @@ export class OutboxSender {
   async drain(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const left = await this.deps.outbox.collection().countDocuments({
-        state: { $in: ['pending', 'sending'] },
-        notBefore: { $lte: new Date(Date.now() + 60_000) },
-      });
+      const left = (await this.deps.outbox.dueUndelivered(new Date(Date.now() + 60_000))).length;
       if (left === 0) return;
       this.wake();
       // Each check scans the outbox on the local database: poll gently.
@@ -130,6 +147,7 @@ export class OutboxSender {
   }
 
   private wake(): void {
+    this.nothingDue = false;
     for (const waiter of this.waiters) waiter();
     this.waiters.clear();
   }
@@ -139,22 +157,44 @@ export class OutboxSender {
       const item = this.queue.shift();
       if (!item) {
         await this.refill();
-        if (this.queue.length === 0 && this.running) await this.idle();
+        if (this.queue.length === 0 && this.running) {
+          if (this.nothingDue) await this.markSome();
+          await this.idle();
+        }
         continue;
       }
       // Read ahead while the workers still have items in hand, so a scan never stalls them.
       if (this.queue.length < this.options.concurrency * 4 && !this.fetching) void this.refill();
       this.queued.delete(item._id);
       try {
-        await this.process(item);
+        await this.inTurn(item, () => this.process(item));
       } catch (err) {
         // Database trouble mid-delivery: the lease expires and the item is taken again.
         this.deps.logger.warn(
           { err: (err as Error).message, itemId: item._id },
           'outbox: delivery step failed',
         );
+        // Taken again once its claim is older than the lease (see takeClaim).
+        this.inHand.delete(item._id);
         await sleep(200);
       }
+    }
+  }
+
+  /**
+   * Items for one recipient run one at a time, in the order they were taken from the queue,
+   * so an edit and a recall (or two edits) reach Teams in the order they were made.
+   */
+  private async inTurn(item: OutboxItem, work: () => Promise<void>): Promise<void> {
+    const key = item.target.kind === 'person' ? `p:${item.target.personId}` : `c:${item.target.key}`;
+    const previous = this.turns.get(key);
+    const mine = (previous ?? Promise.resolve()).then(work, work);
+    const settled = mine.catch(() => undefined);
+    this.turns.set(key, settled);
+    try {
+      await mine;
+    } finally {
+      if (this.turns.get(key) === settled) this.turns.delete(key);
     }
   }
 
@@ -174,20 +214,14 @@ export class OutboxSender {
   private refill(): Promise<void> {
     this.fetching ??= (async () => {
       try {
-        const now = new Date();
-        const due = await this.deps.outbox
-          .collection()
-          .find({
-            $or: [
-              { state: 'pending', notBefore: { $lte: now } },
-              { state: 'sending', leaseUntil: { $lt: now } },
-            ],
-          })
-          .limit(this.options.refillBatch ?? Math.max(200, this.options.concurrency * 25))
-          .toArray();
-        due.sort((a, b) => a.notBefore.getTime() - b.notBefore.getTime());
+        const limit = this.options.refillBatch ?? Math.max(500, this.options.concurrency * 50);
+        // Skip what this process already holds or delivered, so a refill brings new work.
+        const known = new Set([...this.unmarked, ...this.queued, ...this.inHand]);
+        const due = await this.deps.outbox.due(limit, known);
+        this.nothingDue = due.length === 0;
         for (const item of due) {
-          if (this.queued.has(item._id)) continue;
+          if (this.queue.length >= limit) break;
+          if (this.queued.has(item._id) || this.inHand.has(item._id)) continue;
           this.queued.add(item._id);
           this.queue.push(item);
         }
@@ -208,13 +242,10 @@ export class OutboxSender {
       this.stats.claimConflicts++;
       return false;
     }
+    // No write here: the claim itself (its insert time) is the lease. The attempt count is
+    // written with the outcome (release or finish).
     item.claims = won + 1;
-    item.state = 'sending';
-    await this.update(item, {
-      state: 'sending',
-      claims: item.claims,
-      leaseUntil: new Date(Date.now() + this.options.leaseMs),
-    });
+    this.inHand.add(item._id);
     return true;
   }
 
@@ -226,8 +257,14 @@ export class OutboxSender {
    */
   private async takeClaim(item: OutboxItem): Promise<number | null> {
     for (let n = item.claims; n < item.claims + 4; n++) {
-      if (await this.deps.claims.take(OUTBOX_CLAIM_SCOPE, outboxClaimKey(item._id, n))) return n;
+      const key = claimId(OUTBOX_CLAIM_SCOPE, outboxClaimKey(item._id, n));
+      if (await this.claimInserts.insert({ _id: key, at: new Date() })) return n;
       if (n === item.claims) {
+        if (await this.deps.outbox.delivery(item._id)) {
+          // Delivered, but the mark was lost (a kill between the two writes): mark it now.
+          this.queueMark(item._id);
+          return null;
+        }
         const current = await this.deps.outbox.collection().findOne({ _id: item._id });
         const stranded =
           current !== null &&
@@ -245,6 +282,8 @@ export class OutboxSender {
 
   private async process(item: OutboxItem): Promise<void> {
     if (!(await this.claim(item))) return;
+    // Refills read items without their activity (lean scans): fetch it by _id now.
+    if (item.activity === undefined) item.activity = await this.deps.outbox.activityOf(item._id);
 
     if (item.op !== 'send' && item.originalItemId) {
       const original = await this.deps.outbox.byId(item.tenantId, item.originalItemId);
@@ -279,14 +318,27 @@ export class OutboxSender {
     try {
       const activityId = await this.deliver(item, target);
       this.stats.sent++;
-      await this.finish(item, 'sent', {
+      const sentAt = new Date();
+      await this.deliveryInserts.insert({
+        _id: item._id,
+        tenantId: item.tenantId,
+        batchId: item.batchId,
+        personId: item.personId,
         sentActivityId: activityId,
         conversationId: target.conversationId,
         serviceUrl: target.serviceUrl,
-        sentAt: new Date(),
+        sentAt,
+      });
+      Object.assign(item, {
+        state: 'sent',
+        sentActivityId: activityId,
+        conversationId: target.conversationId,
+        serviceUrl: target.serviceUrl,
+        sentAt,
         lastStatus: 200,
         lastError: null,
       });
+      this.queueMark(item._id);
       for (const l of this.listeners) await l.sent?.(item, activityId);
     } catch (err) {
       await this.handleError(item, err, target);
@@ -413,25 +465,50 @@ export class OutboxSender {
     return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
   }
 
-  private release(
+  private queueMark(id: string): void {
+    this.inHand.delete(id);
+    if (this.unmarked.size < MAX_UNMARKED) this.unmarked.add(id);
+  }
+
+  /** While idle: mark a few delivered items 'sent' (each update scans on the local database). */
+  private async markSome(): Promise<void> {
+    if (this.marking || this.unmarked.size === 0) return;
+    this.marking = true;
+    try {
+      for (const id of [...this.unmarked].slice(0, MARK_PER_IDLE)) {
+        if (!this.nothingDue || !this.running) break;
+        await this.deps.outbox.markSent(id).then(
+          () => this.unmarked.delete(id),
+          (err: Error) => this.deps.logger.warn({ err: err.message }, 'outbox: marking sent failed'),
+        );
+      }
+    } finally {
+      this.marking = false;
+    }
+  }
+
+  private async release(
     item: OutboxItem,
     delayMs: number,
     status: number | null,
     failures = item.failures,
     lastError: string | null = item.lastError,
   ) {
-    return this.update(item, {
+    await this.update(item, {
       state: 'pending',
+      claims: item.claims,
       notBefore: new Date(Date.now() + delayMs),
       leaseUntil: null,
       failures,
       lastStatus: status,
       lastError,
     });
+    this.inHand.delete(item._id);
   }
 
-  private finish(item: OutboxItem, state: OutboxItem['state'], fields: Partial<OutboxItem>) {
-    return this.update(item, { state, leaseUntil: null, ...fields });
+  private async finish(item: OutboxItem, state: OutboxItem['state'], fields: Partial<OutboxItem>) {
+    await this.update(item, { state, leaseUntil: null, claims: item.claims, ...fields });
+    this.inHand.delete(item._id);
   }
 
   /** By _id alone: we hold the claim, and it is the local database's fast path. */
@@ -444,3 +521,6 @@ export class OutboxSender {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const MARK_PER_IDLE = 10;
+/** Beyond this, delivered items are left for others to mark (they find the delivery record). */
+const MAX_UNMARKED = 20_000;

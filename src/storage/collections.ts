@@ -117,6 +117,12 @@ export const collections = {
     ],
     personFields: ['personId'],
   }),
+  outboxDeliveries: spec({
+    name: 'outbox_deliveries',
+    // _id = the outbox item's id: one record per delivered message (see proactive/outbox.ts).
+    indexes: [],
+    personFields: ['personId'],
+  }),
   claims: spec({
     name: 'claims',
     indexes: [{ key: { at: 1 }, name: 'at' }],

@@ -169,6 +169,15 @@ describe('e2e: cohort announcements', function () {
   /** Deliveries of one announcement into one conversation (replies to commands are not counted). */
   const copies = (conversationId: string, id: string) =>
     e2e.connector.delivered(conversationId).filter((c) => JSON.stringify(c.activity).includes(id));
+  /** Runs due jobs and waits for one to be done (the scheduler's own loop may have taken it). */
+  const runJobs = async (job: () => Promise<{ state: string } | null>) => {
+    await fetch(`${e2e.baseUrl}/test/jobs/run-due`, { method: 'POST' });
+    const deadline = Date.now() + 60_000;
+    while ((await job())?.state !== 'done') {
+      if (Date.now() > deadline) throw new Error(`job not done: ${JSON.stringify(await job())}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
   const countAnnouncements = () => e2e.services.db.collection('announcements').countDocuments();
 
   it('offers the compose card to a lead, with the cohort time zone, and refuses others', async () => {
@@ -288,14 +297,40 @@ describe('e2e: cohort announcements', function () {
       memberView.value.actions.some((a: any) => a.verb === 'announcement.ack'),
       'members get their own copy, not the lead view',
     );
+    // In the channel, the answer replaces the card for the clicker only: no update for everyone.
+    const inChannel = await e2e.post(
+      e2e.execute(
+        members[2]!,
+        'announcement.ack',
+        { announcementId: annId },
+        { id: `${CHANNEL};messageid=1`, conversationType: 'channel', isGroup: true },
+        { channel: { id: CHANNEL } },
+      ),
+    );
+    assert.match(textOf(inChannel.body.value), /You acknowledged this/);
+    assert.equal(inChannel.body.value.refresh, undefined);
+    const leadInChannel = await e2e.post(
+      e2e.execute(
+        lead,
+        'announcement.refresh',
+        { announcementId: annId },
+        { id: `${CHANNEL};messageid=1`, conversationType: 'channel', isGroup: true },
+        { channel: { id: CHANNEL } },
+      ),
+    );
+    assert.match(textOf(leadInChannel.body.value), /2 of 100 acknowledged/);
+    const channelPuts = e2e.connector.calls.filter(
+      (c) => c.method === 'PUT' && c.conversationId.startsWith(CHANNEL),
+    );
+    assert.deepEqual(channelPuts, [], 'nothing replaced for everyone in the channel');
     const outsider = await exec(otherLead, 'announcement.ack', { announcementId: annId });
     assert.match(textOf(outsider.value), /nothing was recorded/);
-    assert.equal(await e2e.services.announcements.repo.countAcks(TENANT, annId), 1);
+    assert.equal(await e2e.services.announcements.repo.countAcks(TENANT, annId), 2);
   });
 
   it('reminds only reachable people who have not acknowledged, after the configured delay', async () => {
     e2e.clock.advance(1441 * 60_000);
-    await fetch(`${e2e.baseUrl}/test/jobs/run-due`, { method: 'POST' });
+    await runJobs(() => e2e.services.scheduler.get(remindJobKey(annId)));
     await drain();
     assert.equal(copies(personalConv(members[0]!), annId).length, 1, 'acknowledged: no reminder');
     assert.equal(copies(personalConv(members[3]!), annId).length, 0, 'unreachable: not tried again');
@@ -303,7 +338,7 @@ describe('e2e: cohort announcements', function () {
     assert.equal(second.length, 2);
     assert.match(textOf(firstCard(second[1]!.activity)), /Reminder: please read and acknowledge/);
     const counts = await e2e.services.outbox.batchCounts(TENANT, `${batchOf(annId)}:remind`);
-    assert.equal(counts.sent, 98);
+    assert.equal(counts.sent, 97);
     const job = await e2e.services.scheduler.get(remindJobKey(annId));
     assert.equal(job?.state, 'done');
   });
@@ -333,6 +368,7 @@ describe('e2e: cohort announcements', function () {
       importance: 'normal',
     });
     assert.match(textOf(bad.value), /Required/);
+    const callsBeforeEdit = e2e.connector.calls.length;
     const edited = await exec(lead, 'announcement.update', {
       announcementId: annId,
       title: 'Room change for Thursday (now room 5)',
@@ -341,10 +377,13 @@ describe('e2e: cohort announcements', function () {
       imageUrl: '',
       importance: 'normal',
     });
-    assert.match(textOf(edited.value), /Updating 198 posted copies/);
+    assert.match(textOf(edited.value), /Updating 197 posted copies/);
     await drain();
-    const puts = e2e.connector.calls.filter((c) => c.method === 'PUT');
-    assert.equal(puts.length, 198, '1 channel post + 99 personal + 98 reminders');
+    // (PUTs of 'card-activity-1' are the lead's own status card being refreshed in place.)
+    const puts = e2e.connector.calls
+      .slice(callsBeforeEdit)
+      .filter((c) => c.method === 'PUT' && c.activityId !== 'card-activity-1');
+    assert.equal(puts.length, 197, '1 channel post + 99 personal + 97 reminders');
     assert.ok(puts.every((c) => /now room 5/.test(JSON.stringify(c.activity))));
     const channelPut = puts.find((c) => c.conversationId === CHANNEL)!;
     assert.equal(
@@ -358,18 +397,18 @@ describe('e2e: cohort announcements', function () {
     assert.match(textOf(recalled.value), /Announcement recalled/);
     await exec(lead, 'announcement.recall', { announcementId: annId });
     await drain();
-    const deletes = e2e.connector.calls.filter((c) => c.method === 'DELETE');
-    assert.equal(deletes.length, 198);
-    assert.equal(new Set(deletes.map((d) => `${d.conversationId}|${d.activityId}`)).size, 198);
+    const deletes = e2e.connector.calls.slice(callsBeforeEdit).filter((c) => c.method === 'DELETE');
+    assert.equal(deletes.length, 197);
+    assert.equal(new Set(deletes.map((d) => `${d.conversationId}|${d.activityId}`)).size, 197);
     const after = await exec(members[1]!, 'announcement.ack', { announcementId: annId });
     assert.match(textOf(after.value), /recalled/);
 
     const audit = await e2e.services.audit.list(TENANT);
     const byAction = (a: string) => audit.filter((e) => e.action === a && e.targetId === annId);
-    assert.equal(byAction('announcement.edit')[0]?.details.messages, 198);
+    assert.equal(byAction('announcement.edit')[0]?.details.messages, 197);
     assert.equal(byAction('announcement.recall').length, 1);
-    assert.equal(byAction('announcement.recall')[0]?.details.removed, 198);
-    assert.equal(byAction('announcement.remind')[0]?.details.reminded, 98);
+    assert.equal(byAction('announcement.recall')[0]?.details.removed, 197);
+    assert.equal(byAction('announcement.remind')[0]?.details.reminded, 97);
     assert.equal(byAction('announcement.recall')[0]?.actorId, leadId);
     assert.equal(
       audit.filter((e) => e.action === 'announcement.recall' && e.outcome === 'refused').length,
@@ -416,10 +455,19 @@ describe('e2e: cohort announcements', function () {
 
     const before = e2e.connector.delivered(CHANNEL).length;
     e2e.clock.set(new Date(localInstant(sendDate, '09:31', zone)));
-    await fetch(`${e2e.baseUrl}/test/jobs/run-due`, { method: 'POST' });
+    await runJobs(() => e2e.services.scheduler.get(sendJobKey(scheduledId)));
     await drain();
     const posts = e2e.connector.delivered(CHANNEL).slice(before);
-    assert.equal(posts.length, 1);
+    const fired = await e2e.services.scheduler.get(sendJobKey(scheduledId));
+    assert.equal(
+      posts.length,
+      1,
+      JSON.stringify({
+        job: fired,
+        state: (await e2e.services.announcements.repo.byId(TENANT, scheduledId))?.state,
+        now: e2e.clock.now(),
+      }),
+    );
     assert.match(JSON.stringify(posts[0]!.activity), /Careers expo/);
     assert.equal((await e2e.services.announcements.repo.byId(TENANT, cancelId))?.state, 'cancelled');
     const list = await e2e.post(e2e.message(lead, 'announcements'));

@@ -207,7 +207,9 @@ export class AnnouncementService {
     const record = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
     // The cohort comes from the card's choice, or is fixed (the linked channel, or the caller's only cohort).
     const submitted =
-      typeof record.cohortId === 'string' && record.cohortId ? record.cohortId : record.cohortIdFixed;
+      typeof record.cohortId === 'string' && record.cohortId
+        ? record.cohortId
+        : record.cohortIdFixed || choice.fixed?._id;
     const input = { ...record, cohortId: submitted };
     const draftId = typeof record.draftId === 'string' ? record.draftId : '';
     const raw = rawFields(input);

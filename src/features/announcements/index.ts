@@ -74,9 +74,16 @@ export const announcementsFeature: Feature = {
         context: TurnContext,
       ) => Promise<CardOrText>,
     ) =>
-      app.adaptiveCards.actionExecute(verb, async (context, _state, data) =>
-        handler(turnTenantId(context), turnPerson(context), data, context),
-      );
+      app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+        const result = await handler(turnTenantId(context), turnPerson(context), data, context);
+        // The Teams AI library answers a card that has `refresh` by replacing the message for
+        // everyone. In a channel that would show one person's view (a lead's status, a
+        // member's "you acknowledged") to all, so there the answer is for the clicker only.
+        if (typeof result === 'string' || context.activity.conversation?.conversationType === 'personal')
+          return result;
+        const { refresh: _refresh, ...forInteractor } = result as typeof result & { refresh?: unknown };
+        return forInteractor as typeof result;
+      });
     execute('announcement.preview', (t, p, d, c) => service.preview(t, p, d, whereOf(c)));
     execute('announcement.change', (t, p, d, c) => service.change(t, p, d, whereOf(c)));
     execute('announcement.send', (t, p, d) => service.send(t, p, d));
