@@ -175,8 +175,10 @@ describe('security: data protection (export, erase, retention) over every collec
 
   it('delete my data asks first; "keep" deletes nothing', async () => {
     const u = journeyPeople.otherStudent;
-    const before = occurrences(await dump(e2e), await needlesOf(e2e, await person(u))).length;
     await e2e.post(e2e.message(u, 'delete my data'));
+    // Counted after the request itself: that turn may save turn state and the conversation
+    // reference, which are not what "keep" is about.
+    const before = occurrences(await dump(e2e), await needlesOf(e2e, await person(u))).length;
     const card = firstCard(e2e.sentTo(`a:personal-${u.id}`).at(-1));
     assert.ok(cardTexts(card).includes('Delete all your data?'));
     assert.deepEqual(
