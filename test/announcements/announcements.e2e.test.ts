@@ -291,7 +291,14 @@ describe('e2e: cohort announcements', function () {
     assert.equal(await e2e.services.announcements.repo.countAcks(TENANT, annId), 1);
     const leadView = await exec(lead, 'announcement.refresh', { announcementId: annId });
     assert.match(textOf(leadView.value), /1 of 100 acknowledged/);
-    assert.ok(leadView.value.refresh, 'the lead view keeps refreshing');
+    assert.equal(leadView.value.refresh, undefined, 'answers on the posted message never carry refresh');
+    const live = await exec(lead, 'announcement.live', { announcementId: annId });
+    assert.equal(
+      live.value.refresh.action.verb,
+      'announcement.live',
+      "the lead's own status card keeps refreshing",
+    );
+    assert.deepEqual(live.value.refresh.userIds, [lead.id]);
     const memberView = await exec(members[1]!, 'announcement.refresh', { announcementId: annId });
     assert.ok(
       memberView.value.actions.some((a: any) => a.verb === 'announcement.ack'),
@@ -406,7 +413,7 @@ describe('e2e: cohort announcements', function () {
     const audit = await e2e.services.audit.list(TENANT);
     const byAction = (a: string) => audit.filter((e) => e.action === a && e.targetId === annId);
     assert.equal(byAction('announcement.edit')[0]?.details.messages, 197);
-    assert.equal(byAction('announcement.recall').length, 1);
+    assert.equal(byAction('announcement.recall').filter((e) => e.outcome === 'ok').length, 1);
     assert.equal(byAction('announcement.recall')[0]?.details.removed, 197);
     assert.equal(byAction('announcement.remind')[0]?.details.reminded, 97);
     assert.equal(byAction('announcement.recall')[0]?.actorId, leadId);

@@ -37,6 +37,9 @@ async function reply(context: TurnContext, services: Services, result: CardOrTex
     });
 }
 
+/** Verbs answered on the posted announcement itself (members see it). */
+const MEMBER_FACING = new Set(['announcement.ack', 'announcement.refresh']);
+
 export const announcementsFeature: Feature = {
   name: 'announcements',
   register(app, services) {
@@ -76,10 +79,17 @@ export const announcementsFeature: Feature = {
     ) =>
       app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
         const result = await handler(turnTenantId(context), turnPerson(context), data, context);
+        // The Teams AI library switches a verb to "replace for everyone" for good once any of
+        // its answers carries `refresh`. Acknowledge and refresh answer on the posted message
+        // that members see, so their answers never carry it (the lead's own status cards
+        // refresh through `announcement.live` instead).
         // The Teams AI library answers a card that has `refresh` by replacing the message for
         // everyone. In a channel that would show one person's view (a lead's status, a
         // member's "you acknowledged") to all, so there the answer is for the clicker only.
-        if (typeof result === 'string' || context.activity.conversation?.conversationType === 'personal')
+        if (
+          typeof result === 'string' ||
+          (context.activity.conversation?.conversationType === 'personal' && !MEMBER_FACING.has(verb))
+        )
           return result;
         const { refresh: _refresh, ...forInteractor } = result as typeof result & { refresh?: unknown };
         return forInteractor as typeof result;
@@ -91,6 +101,7 @@ export const announcementsFeature: Feature = {
     execute('announcement.ack', (t, p, d) => service.acknowledge(t, p, d));
     execute('announcement.refresh', (t, p, d) => service.refresh(t, p, d));
     execute('announcement.status', (t, p, d) => service.statusCard(t, p, d));
+    execute('announcement.live', (t, p, d) => service.statusCard(t, p, d));
     execute('announcement.edit', (t, p, d) => service.editCard(t, p, d));
     execute('announcement.update', (t, p, d) => service.update(t, p, d));
     execute('announcement.recall', (t, p, d) => service.recall(t, p, d));
