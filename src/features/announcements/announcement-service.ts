@@ -187,16 +187,7 @@ export class AnnouncementService {
       zoneText: zones.length === 1 ? zones[0] : 'shown next to each cohort above',
       draftId,
       announcementId: '',
-      ...errorFields(errors, [
-        'cohortId',
-        'title',
-        'body',
-        'linkUrl',
-        'imageUrl',
-        'target',
-        'sendDate',
-        'sendTime',
-      ]),
+      ...errorFields(errors, COMPOSE_FIELDS),
     });
   }
 
@@ -698,16 +689,7 @@ export class AnnouncementService {
       zoneText: ann.timeZone,
       draftId: '',
       announcementId: ann._id,
-      ...errorFields(errors, [
-        'cohortId',
-        'title',
-        'body',
-        'linkUrl',
-        'imageUrl',
-        'target',
-        'sendDate',
-        'sendTime',
-      ]),
+      ...errorFields(errors, COMPOSE_FIELDS),
     });
   }
 
@@ -972,6 +954,9 @@ function withoutSchema(card: AdaptiveCard): Record<string, unknown> {
   const { $schema: _schema, ...rest } = card as Record<string, unknown>;
   return rest;
 }
+
+/** The compose card's inputs, each of which can carry an error message back to the card. */
+const COMPOSE_FIELDS = ['cohortId', 'title', 'body', 'linkUrl', 'imageUrl', 'target', 'sendDate', 'sendTime'];
 
 function errorFields(errors: Record<string, string>, fields: string[]): Record<string, string> {
   return Object.fromEntries(fields.map((f) => [`${f}Error`, errors[f] ?? '']));
