@@ -25,6 +25,8 @@ export interface PlacementCompanion {
   listen(port: number, host?: string): Promise<number>;
   /** Graceful stop: no new requests, finish turns in flight and sends in hand, close the database. */
   stop(): Promise<void>;
+  /** Turns on POST /api/messages: being answered, and past their time limit but still running. */
+  turns(): { inflight: number; lingering: number };
 }
 
 export async function createPlacementCompanion(params: {
@@ -70,10 +72,12 @@ export async function createPlacementCompanion(params: {
       }
       return (http.server.address() as AddressInfo).port;
     },
+    turns: () => ({ inflight: http.inflight(), lingering: http.lingering() }),
     async stop() {
       await new Promise<void>((resolve) => http.server.close(() => resolve()));
       const deadline = Date.now() + 10_000;
-      while (http.inflight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while ((http.inflight() > 0 || http.lingering() > 0) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
       await services.scheduler.stop();
       await services.sender.stop();
       await database.close();

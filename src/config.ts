@@ -71,6 +71,17 @@ export const configSchema = z.object({
   MAX_INFLIGHT_TURNS: int(1, 10_000).default(200),
   REQUEST_TIMEOUT_MS: int(1000, 120_000).default(30_000),
   BODY_LIMIT_BYTES: int(1024, 10_000_000).default(256 * 1024),
+  /**
+   * Time limit for one turn on POST /api/messages (messages, conversation updates…). Teams
+   * re-sends an activity the bot has not answered within 15 s, so this answers (202) well
+   * before that; the turn's later replies are dropped and the sender is told to try again.
+   */
+  TURN_TIMEOUT_MS: int(250, 120_000).default(10_000),
+  /**
+   * Time limit for an invoke (card action). Teams waits 5 s for an invoke response and ignores
+   * a later one ("Unable to reach the app"), so the timeout answer must leave before that.
+   */
+  INVOKE_TIMEOUT_MS: int(250, 60_000).default(4000),
 
   /** Lets tests move the clock through POST /test/clock. Refused when an app id is configured. */
   ENABLE_TEST_CLOCK: bool.default('false'),

@@ -9,11 +9,14 @@ import { ControllableClock } from '../clock.js';
 import type { Feature } from '../features/feature.js';
 import type { Services } from '../services.js';
 import { checkInboundActivity } from './inbound-activity.js';
+import { TurnTimeLimits } from './turn-time-limit.js';
 
 export interface HttpServer {
   server: Server;
   /** Turns being processed right now. */
   inflight(): number;
+  /** Turns past their time limit (TURN_TIMEOUT_MS / INVOKE_TIMEOUT_MS), answered, still running. */
+  lingering(): number;
 }
 
 export function createHttpServer(params: {
@@ -41,8 +44,10 @@ export function createHttpServer(params: {
   );
 
   let inflight = 0;
+  const timeLimits = new TurnTimeLimits(config, logger);
   server.post('/api/messages', async (req, res) => {
-    if (inflight >= config.MAX_INFLIGHT_TURNS) {
+    // Turns past their time limit no longer hold a slot, but are bounded the same way.
+    if (inflight >= config.MAX_INFLIGHT_TURNS || timeLimits.lingering() >= config.MAX_INFLIGHT_TURNS) {
       res.header('Retry-After', '2');
       res.send(503, { error: 'busy', message: 'Too many turns in progress; retry shortly.' });
       return;
@@ -59,11 +64,18 @@ export function createHttpServer(params: {
     const authorization = req.headers.authorization;
     inflight++;
     try {
-      const invokeResponse = await adapter.handle(
-        typeof authorization === 'string' ? authorization : '',
+      const result = await timeLimits.run(
         check.activity,
         (context) => bot.handleTurn(context),
+        (logic) =>
+          adapter.handle(typeof authorization === 'string' ? authorization : '', check.activity, logic),
       );
+      if (result.timedOut) {
+        if (result.answer.retryAfter) res.header('Retry-After', result.answer.retryAfter);
+        res.send(result.answer.status, result.answer.body);
+        return;
+      }
+      const invokeResponse = result.invokeResponse;
       // An invoke no route handles gets 501 from botbuilder; for a caller that is a request we
       // do not support, answered with the defined 400 (nothing ran, nothing was written).
       if (invokeResponse?.status === 501) res.send(400, { error: 'unsupported_invoke' });
@@ -107,7 +119,7 @@ export function createHttpServer(params: {
     registerTestControls(server, services, services.clock);
   for (const feature of features) feature.registerHttp?.(server, services);
 
-  return { server, inflight: () => inflight };
+  return { server, inflight: () => inflight, lingering: () => timeLimits.lingering() };
 }
 
 /** Only with ENABLE_TEST_CLOCK (refused by config when an app id is set): e2e tests drive time. */

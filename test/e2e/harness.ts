@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createPlacementCompanion, type PlacementCompanion } from '../../src/app.js';
 import { ControllableClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import type { Feature } from '../../src/features/feature.js';
 import { uniqueDbName, testMongoUri } from '../helpers/db.js';
 import { FakeConnector } from './fake-connector.js';
@@ -29,7 +29,7 @@ export class E2E {
   dbName = uniqueDbName('e2e');
 
   /** `features`: run only these (default: all), so a suite is not disturbed by others' scheduled messages. */
-  async start(env: Record<string, string> = {}, options: { features?: Feature[] } = {}): Promise<this> {
+  async start(env: Record<string, string> = {}, options: { features?: Feature[]; logger?: Logger } = {}): Promise<this> {
     await this.connector.start();
     const config = loadConfig({
       MONGODB_URI: testMongoUri(),
@@ -40,7 +40,7 @@ export class E2E {
       JOBS_POLL_MS: '50',
       ...env,
     });
-    this.service = await createPlacementCompanion({ config, logger: createLogger(config.LOG_LEVEL), mongoUri: testMongoUri(), clock: this.clock, features: options.features });
+    this.service = await createPlacementCompanion({ config, logger: options.logger ?? createLogger(config.LOG_LEVEL), mongoUri: testMongoUri(), clock: this.clock, features: options.features });
     const port = await this.service.listen(0, '127.0.0.1');
     this.baseUrl = `http://127.0.0.1:${port}`;
     return this;
