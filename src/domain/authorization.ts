@@ -5,7 +5,10 @@
  * A principal is a known person (roles + the cohort they belong to / lead). A target names
  * what the action is about: a student (and who supervises them), a cohort, an AHP host.
  * Relations decide, not just roles: a supervisor sees *their* students, a lead *their*
- * cohort; an admin any cohort of the tenant. Unknown people never reach this policy (they
+ * cohort; an admin any cohort of the tenant (a lead attached to no cohort leads none: tenant-wide
+ * access is the admin role). A student acts on their own things, an AHP host on their own
+ * slots and bookings. Features call `can(...)` for every decision, so behaviour and the
+ * matrix cannot drift apart. Unknown people never reach this policy (they
  * get one reply and nothing is stored), and `can(null, ...)` is always false.
  */
 import type { Role } from '../storage/people-repository.js';
@@ -29,6 +32,10 @@ export interface Target {
   hostId?: string;
   /** The person whose own data the action is about. */
   personId?: string;
+  /** Whether the student shared the reflection the action is about with their supervisors. */
+  shared?: boolean;
+  /** The people an announcement was sent to (asked to acknowledge it). */
+  audienceIds?: readonly string[];
 }
 
 type Rule = (p: Principal, t: Target) => boolean;
@@ -41,6 +48,11 @@ export const leadsCohort = (p: Principal, cohortId: string | null | undefined) =
 export const supervises = (p: Principal, t: Target) =>
   has(p, 'supervisor') && !!t.studentId && (t.supervisorIds ?? []).includes(p._id);
 const isSelf = (p: Principal, id: string | undefined) => !!id && p._id === id;
+/** A student acting on their own things (check-ins, reflections, bookings). */
+const studentSelf = (p: Principal, t: Target) => has(p, 'student') && isSelf(p, t.studentId);
+/** The cohort's lead, an admin, or a supervisor of the student the action is about. */
+const supervisesOrLeads = (p: Principal, t: Target) => supervises(p, t) || leadsCohort(p, t.cohortId);
+const leadsTargetCohort: Rule = (p, t) => leadsCohort(p, t.cohortId);
 const anyone: Rule = () => true;
 
 /**
@@ -63,6 +75,76 @@ export const POLICY = {
   'cohort.dashboard.view': (p, t) => leadsCohort(p, t.cohortId),
   /** The dashboard's view of one student's record for their supervisor: that student's supervisors. */
   'student.dashboard.supervise': (p, t) => supervises(p, t),
+
+  // Check-ins (src/features/checkins). Target: the student, their supervisors, their cohort.
+  /** `check in`, `my check-ins`, submit / edit / refresh one's own weekly check-in: the student. */
+  'checkin.submit.self': studentSelf,
+  /** Read a student's check-in (digest "View"): their supervisors, the cohort's lead, admins. */
+  'checkin.view': supervisesOrLeads,
+  /** Comment on it (the student is notified): their supervisors, the cohort's lead, admins. */
+  'checkin.comment': supervisesOrLeads,
+  /** Countersign it: the student's supervisors only (a signature is the supervisor's own). */
+  'checkin.countersign': (p, t) => supervises(p, t),
+  /** Record a supervision session with the student: the student's supervisors only. */
+  'checkin.supervision.record': (p, t) => supervises(p, t),
+  /** Pause a student's check-ins (sickness, study leave): their supervisors, the cohort's lead, admins. */
+  'checkin.pause': supervisesOrLeads,
+  /** `cohort status` for a cohort: its lead, admins. */
+  'checkin.cohort.status': leadsTargetCohort,
+
+  // Reflections (src/features/reflections). Target: the author (studentId), their supervisors.
+  /** `reflect`, drafts and steps, `my reflections`, `my journey`: a student, for themselves. */
+  'reflection.write.self': studentSelf,
+  /** Read, share/unshare, edit, delete one's own reflection: its author only. */
+  'reflection.manage.self': (p, t) => isSelf(p, t.studentId),
+  /** Read a reflection (and `shared reflections`): the author's supervisors, once it is shared. */
+  'reflection.shared.view': (p, t) => t.shared === true && supervises(p, t),
+  /** Written feedback on a shared reflection: the author's supervisors. */
+  'reflection.feedback': (p, t) => t.shared === true && supervises(p, t),
+  /** `export my journey` and opening its link: the student, for themselves. */
+  'journey.export.self': studentSelf,
+  /** `export journey <email>` (only what was shared) and opening its link: the student's supervisors. */
+  'journey.export.supervised': (p, t) => supervises(p, t),
+  /** `reflection prompts` for a cohort: its lead, admins. */
+  'reflection.prompts.configure': leadsTargetCohort,
+
+  // 20-minute conversations (src/features/conversations). Target: the student, the host (hostId = people._id).
+  /** `book a conversation`, browse and book a slot: a student, for themselves. */
+  'conversation.book': studentSelf,
+  /** Cancel or move a booking: its two participants (the student and the host). */
+  'conversation.booking.change': (p, t) => isSelf(p, t.studentId) || isSelf(p, t.hostId),
+  /** Mark a booking held / no-show (with the host's rating): its host. */
+  'conversation.outcome.record': (p, t) => isSelf(p, t.hostId),
+  /** The student's note after a conversation: the booking's student. */
+  'conversation.note': (p, t) => isSelf(p, t.studentId),
+  /** `my slots`, publish / withdraw slots, block days, `my host profile`: an AHP host, their own. */
+  'conversation.host.offer': (p, t) => has(p, 'ahp-host') && isSelf(p, t.hostId),
+  /** `conversations report` for a cohort: its lead, admins. */
+  'conversation.cohort.report': leadsTargetCohort,
+
+  // Surveys (src/features/surveys). Target: the run's cohort.
+  /** Answer a run (and see the open ones): the students of its cohort. */
+  'survey.respond': (p, t) => has(p, 'student') && !!t.cohortId && p.cohortId === t.cohortId,
+  /** `run survey` for a cohort, and the list of its runs: the cohort's lead, admins. */
+  'survey.run.manage': leadsTargetCohort,
+  /** A run's results card and its CSV export: the lead of the run's cohort, admins. */
+  'survey.results.view': leadsTargetCohort,
+  /** A cohort's confidence before/after (and, for admins, cohorts side by side): its lead, admins. */
+  'survey.insight.view': leadsTargetCohort,
+
+  // Announcements (src/features/announcements). Target: the announcement's cohort (and audience).
+  /** `announce`: compose, preview and change a draft for a cohort: its lead, admins. */
+  'announcement.compose': leadsTargetCohort,
+  /** Send or schedule it, cancel a scheduled send: the cohort's lead, admins. */
+  'announcement.send': leadsTargetCohort,
+  /** Edit every posted copy: the cohort's lead, admins. */
+  'announcement.edit': leadsTargetCohort,
+  /** Recall it from everywhere it was posted: the cohort's lead, admins. */
+  'announcement.recall': leadsTargetCohort,
+  /** The live status (who acknowledged, who was unreachable) and `announcements`: the cohort's lead, admins. */
+  'announcement.status.view': leadsTargetCohort,
+  /** Acknowledge it: the people it was sent to. */
+  'announcement.acknowledge': (p, t) => (t.audienceIds ?? []).includes(p._id),
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

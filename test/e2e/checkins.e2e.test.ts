@@ -158,7 +158,7 @@ describe('e2e: weekly check-ins on the placement calendar (acceptance)', functio
     await add(sam, ['supervisor'], cohortA);
     await add(ruth, ['supervisor'], cohortA);
     await add(other, ['supervisor'], null);
-    await add(lead, ['lead'], null);
+    await add(lead, ['lead'], cohortA); // a lead acts for the cohort they are attached to
     await supervisions.link(TENANT, ids.get(priya.name)!, ids.get(sam.name)!, now);
     await supervisions.link(TENANT, ids.get(tom.name)!, ids.get(sam.name)!, now);
     await supervisions.link(TENANT, ids.get(ana.name)!, ids.get(ruth.name)!, now);

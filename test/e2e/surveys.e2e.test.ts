@@ -56,7 +56,7 @@ describe('e2e: a lead runs an anonymous survey and reads privacy-safe results ov
         displayName: lead.name,
         roles: ['lead'],
         profession: 'occupational therapy',
-        cohortId: null,
+        cohortId, // a lead acts for the cohort they are attached to
         timeZone: null,
       },
       now,

@@ -2,13 +2,20 @@
  * The authorisation matrix: every action × every role, with the expected allow/deny.
  * Each row is checked twice: against the pure policy (src/domain/authorization.ts), and,
  * where the action is reachable, through the real service over HTTP as that person (a
- * probe that reports what actually happened). Adding an action to the policy without a
- * row here fails the first test.
+ * probe that reports what actually happened: a stored document, a card that only an
+ * allowed person gets). Adding an action to the policy without a row here fails the first
+ * test. Set-up writes go straight to the repositories; the action under test always goes
+ * over HTTP (a message or an Action.Execute invoke, as Teams sends them).
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { UNKNOWN_PERSON_MESSAGE } from '../../src/bot/application.js';
-import { ACTIONS, can, type Action, type Principal, type Target } from '../../src/domain/authorization.js';
-import type { Role } from '../../src/storage/people-repository.js';
+import { ACTIONS, can, type Action, type Target } from '../../src/domain/authorization.js';
+import { CURRENT_HCPC_CATALOGUE } from '../../src/domain/hcpc-standards.js';
+import { draftId, reflectionId } from '../../src/features/reflections/reflections-repository.js';
+import { collections } from '../../src/storage/collections.js';
+import { tenantDocId } from '../../src/storage/documents.js';
+import type { PersonDoc, Role } from '../../src/storage/people-repository.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from '../e2e/harness.js';
 
 const ROLES = [
@@ -26,11 +33,24 @@ type RoleName = (typeof ROLES)[number];
 interface World {
   e2e: E2E;
   users: Record<RoleName, TestUser>;
-  principals: Record<RoleName, Principal | null>;
+  principals: Record<RoleName, PersonDoc | null>;
   cohortA: string;
   cohortB: string;
   studentId: string;
   supervisorIds: string[];
+  /** The AHP host's directory entry (ahp_hosts._id) and free slots students can book. */
+  hostDocId: string;
+  freeSlots: { _id: string; startsAt: Date }[];
+  /** The student's reflections: one private, one shared with their supervisor. */
+  privateReflectionId: string;
+  sharedReflectionId: string;
+  /** An open survey run for cohort A. */
+  surveyRunId: string;
+  /** A sent announcement to cohort A (acknowledgement required) and who it was sent to. */
+  announcementId: string;
+  audienceIds: string[];
+  /** A booking that took place, for the student's note. */
+  pastBookingId: string;
 }
 
 interface Row {
@@ -43,6 +63,122 @@ interface Row {
 
 const CHANNEL = '19:matrix-a@thread.tacv2';
 const everyoneKnown: RoleName[] = ROLES.filter((r) => r !== 'unknown');
+const leads: RoleName[] = ['leadOfCohort', 'admin'];
+const supervisorOrLeads: RoleName[] = ['supervisorOfStudent', 'leadOfCohort', 'admin'];
+const MINUTE = 60_000;
+
+/** The person's id, or one nobody has (the unknown caller). */
+const pid = (w: World, role: RoleName) => w.principals[role]?._id ?? 'nobody';
+/** What the student's action is about: them, their supervisors, their cohort. */
+const studentTarget = (w: World): Target => ({
+  studentId: w.studentId,
+  supervisorIds: w.supervisorIds,
+  cohortId: w.cohortA,
+});
+const cohortA = (w: World): Target => ({ cohortId: w.cohortA });
+
+/** An Action.Execute invoke as that person; the invoke response's value (a card or a message). */
+async function exec(w: World, role: RoleName, verb: string, data: Record<string, unknown>): Promise<any> {
+  const res = await w.e2e.post(w.e2e.execute(w.users[role], verb, data));
+  assert.equal(res.status, 200, `${verb} as ${role}: ${JSON.stringify(res.body)}`);
+  return res.body?.value;
+}
+
+const isCard = (value: unknown) => !!value && typeof value === 'object';
+const texts = (value: unknown) => (isCard(value) ? cardTexts(value) : [String(value)]);
+
+function openUrls(card: any): string[] {
+  return ((card?.actions ?? []) as { type: string; url: string }[])
+    .filter((a) => a.type === 'Action.OpenUrl')
+    .map((a) => a.url);
+}
+
+/** Opens a link from a card on the test server (cards carry PUBLIC_BASE_URL). */
+async function open(w: World, url: string): Promise<number> {
+  const res = await fetch(`${w.e2e.baseUrl}${new URL(url).pathname}${new URL(url).search}`);
+  await res.text();
+  return res.status;
+}
+
+const checkinAnswers = (week: number) => ({
+  week,
+  wellbeing: '4',
+  progress: 'Audit baseline collected.',
+  leadership: '',
+  wentWell: 'Good huddle.',
+  hard: '',
+  topics: '',
+  conf_leadership: '3',
+  'conf_time-management': '3',
+  'conf_interprofessional-collaboration': '3',
+  'conf_professional-behaviours': '3',
+  conf_communication: '3',
+});
+
+const announcementInput = (w: World, when: 'now' | 'later') => ({
+  cohortId: w.cohortA,
+  title: 'Room change for Thursday',
+  body: 'Group supervision moves to room 4.',
+  linkUrl: '',
+  imageUrl: '',
+  importance: 'normal',
+  ackRequired: 'true',
+  target: 'members',
+  when,
+  sendDate: when === 'later' ? '2025-02-12' : '',
+  sendTime: when === 'later' ? '09:00' : '',
+});
+
+/** A new announcement by the cohort's lead: a draft to send later, or already sent. */
+async function announcement(w: World, mode: 'draft' | 'sent'): Promise<string> {
+  const service = w.e2e.services.announcements;
+  const lead = w.principals.leadOfCohort!;
+  const preview = await service.preview(
+    TENANT,
+    lead,
+    announcementInput(w, mode === 'draft' ? 'later' : 'now'),
+    {
+      channelId: null,
+    },
+  );
+  const id = (preview as any).actions[0].data.announcementId as string;
+  if (mode === 'sent') await service.send(TENANT, lead, { announcementId: id });
+  return id;
+}
+
+/** A booking of the student with the AHP host, starting `fromNow` ms from the test clock's now. */
+async function booking(w: World, fromNow: number): Promise<string> {
+  const now = w.e2e.clock.now();
+  const id = tenantDocId(TENANT, 'conv', randomUUID());
+  const startsAt = new Date(now.getTime() + fromNow);
+  await w.e2e.services.conversations.repo.insertBooking(TENANT, {
+    _id: id,
+    slotId: tenantDocId(TENANT, 'slot', 'matrix', randomUUID()),
+    hostId: w.hostDocId,
+    hostPersonId: w.principals.ahpHost!._id,
+    studentId: w.studentId,
+    cohortId: w.cohortA,
+    startsAt,
+    endsAt: new Date(startsAt.getTime() + 20 * MINUTE),
+    profession: 'dietetics',
+    roleType: 'research',
+    weekKey: '2025-W07',
+    slotHoldId: tenantDocId(TENANT, 'hold', randomUUID()),
+    capHoldId: tenantDocId(TENANT, 'cap', randomUUID()),
+    state: 'booked',
+    endedBy: null,
+    endedAt: null,
+    rescheduledFrom: null,
+    rescheduledTo: null,
+    icsToken: randomUUID(),
+    note: null,
+    hostRating: null,
+    schemaVersion: 1,
+    createdAt: now,
+    updatedAt: now,
+  });
+  return id;
+}
 
 async function lastPersonalReply(w: World, role: RoleName, text: string) {
   const u = w.users[role];
@@ -136,6 +272,413 @@ const rows: Row[] = [
       (await dashboard(w, role, `/api/dashboard/supervisor/students/${encodeURIComponent(w.studentId)}`)) ===
       200,
   },
+  // ---------------------------------------------------------------- check-ins
+  {
+    action: 'checkin.submit.self',
+    target: (w, role) => ({ studentId: w.principals[role]?._id }),
+    allow: ['student'],
+    // Each person submits a week 2 check-in of their own; it is stored only for a student.
+    probe: async (w, role) => {
+      await exec(w, role, 'checkin.submit', checkinAnswers(2));
+      return (await w.e2e.services.checkins.repo.get(TENANT, pid(w, role), 2)) !== null;
+    },
+  },
+  {
+    action: 'checkin.view',
+    target: studentTarget,
+    allow: supervisorOrLeads,
+    probe: async (w, role) =>
+      isCard(await exec(w, role, 'checkin.view', { studentId: w.studentId, week: 1 })),
+  },
+  {
+    action: 'checkin.comment',
+    target: studentTarget,
+    allow: supervisorOrLeads,
+    probe: async (w, role) => {
+      await exec(w, role, 'checkin.comment', {
+        studentId: w.studentId,
+        week: 1,
+        comment: `A comment from ${role}`,
+      });
+      const checkin = await w.e2e.services.checkins.repo.get(TENANT, w.studentId, 1);
+      return checkin!.comments.some((c) => c.authorId === pid(w, role));
+    },
+  },
+  {
+    action: 'checkin.countersign',
+    target: studentTarget,
+    allow: ['supervisorOfStudent'],
+    probe: async (w, role) => {
+      await exec(w, role, 'checkin.countersign', { studentId: w.studentId, week: 1 });
+      const checkin = await w.e2e.services.checkins.repo.get(TENANT, w.studentId, 1);
+      return checkin!.countersignedBy === pid(w, role);
+    },
+  },
+  {
+    action: 'checkin.supervision.record',
+    target: studentTarget,
+    allow: ['supervisorOfStudent'],
+    probe: async (w, role) => {
+      await exec(w, role, 'checkin.supervision.record', {
+        studentId: w.studentId,
+        week: 1,
+        date: '2025-02-06',
+        minutes: '45',
+        kind: 'individual',
+      });
+      const sessions = await w.e2e.services.checkins.repo.sessionsOf(TENANT, w.studentId);
+      return sessions.some((s) => s.recordedBy === pid(w, role));
+    },
+  },
+  {
+    action: 'checkin.pause',
+    target: studentTarget,
+    allow: supervisorOrLeads,
+    // A one-day pause after the placement (so it changes no other row), a different day each.
+    probe: async (w, role) => {
+      const day = `2025-04-${String(10 + ROLES.indexOf(role)).padStart(2, '0')}`;
+      await exec(w, role, 'checkin.pause.add', {
+        studentId: w.studentId,
+        from: day,
+        to: day,
+        reason: 'sickness',
+      });
+      const pauses = await w.e2e.services.checkins.repo.pausesOf(TENANT, w.studentId);
+      return pauses.some((p) => p.from === day);
+    },
+  },
+  {
+    action: 'checkin.cohort.status',
+    target: cohortA,
+    allow: leads,
+    probe: async (w, role) => {
+      const replies = await lastPersonalReply(w, role, 'cohort status');
+      return replies.some((a) => cardTexts(firstCard(a)).some((t) => t.includes('Matrix cohort A')));
+    },
+  },
+
+  // ---------------------------------------------------------------- reflections
+  {
+    action: 'reflection.write.self',
+    target: (w, role) => ({ studentId: w.principals[role]?._id }),
+    allow: ['student'],
+    probe: async (w, role) => {
+      const flowId = `matrix-flow-${role}`;
+      await exec(w, role, 'reflection.start', { flowId, model: 'gibbs', topic: 'other' });
+      return (
+        (await w.e2e.services.reflections.repo.draft(TENANT, draftId(TENANT, pid(w, role), flowId))) !== null
+      );
+    },
+  },
+  {
+    action: 'reflection.manage.self',
+    target: (w) => ({ studentId: w.studentId }),
+    allow: ['student'],
+    // Everyone tries to share the student's private reflection.
+    probe: async (w, role) => {
+      const repo = w.e2e.services.reflections.repo;
+      await repo.updateReflection(
+        TENANT,
+        w.privateReflectionId,
+        { shared: false, sharedAt: null },
+        new Date(),
+      );
+      await exec(w, role, 'reflection.share', { reflectionId: w.privateReflectionId, share: 'true' });
+      return (await repo.reflection(TENANT, w.privateReflectionId))!.shared;
+    },
+  },
+  {
+    action: 'reflection.shared.view',
+    target: (w) => ({ ...studentTarget(w), shared: true }),
+    allow: ['supervisorOfStudent'],
+    // The supervisor's view of a shared reflection (the author's own view has no byline).
+    probe: async (w, role) =>
+      texts(await exec(w, role, 'reflection.view', { reflectionId: w.sharedReflectionId })).some((t) =>
+        t.includes('Shared by Matrix student'),
+      ),
+  },
+  {
+    action: 'reflection.feedback',
+    target: (w) => ({ ...studentTarget(w), shared: true }),
+    allow: ['supervisorOfStudent'],
+    probe: async (w, role) => {
+      await exec(w, role, 'reflection.feedback', {
+        reflectionId: w.sharedReflectionId,
+        nonce: `matrix-${role}`,
+        feedback: 'Thoughtful: link it to SOP 9 next time.',
+      });
+      const feedback = await w.e2e.services.reflections.repo.feedbackOn(TENANT, [w.sharedReflectionId]);
+      return feedback.some((f) => f.supervisorId === pid(w, role));
+    },
+  },
+  {
+    action: 'journey.export.self',
+    target: (w, role) => ({ studentId: w.principals[role]?._id }),
+    allow: ['student'],
+    probe: async (w, role) => {
+      const replies = await lastPersonalReply(w, role, 'export my journey');
+      const url = openUrls(firstCard(replies.at(-1)))[0];
+      return !!url && (await open(w, url)) === 200;
+    },
+  },
+  {
+    action: 'journey.export.supervised',
+    target: studentTarget,
+    allow: ['supervisorOfStudent'],
+    // Only the supervisor's export ("…'s shared reflections"); the student's own is journey.export.self.
+    probe: async (w, role) => {
+      const replies = await lastPersonalReply(w, role, `export journey ${w.users.student.email}`);
+      const card = firstCard(replies.at(-1));
+      const url = openUrls(card)[0];
+      return (
+        cardTexts(card).some((t) => t.includes('shared reflections')) && !!url && (await open(w, url)) === 200
+      );
+    },
+  },
+  {
+    action: 'reflection.prompts.configure',
+    target: cohortA,
+    allow: leads,
+    probe: async (w, role) => {
+      const time = `18:${String(ROLES.indexOf(role)).padStart(2, '0')}`;
+      await exec(w, role, 'reflection.schedule', { cohortId: w.cohortA, after: 'off', time });
+      return (await w.e2e.services.reflections.repo.schedule(TENANT, w.cohortA))?.time === time;
+    },
+  },
+
+  // ---------------------------------------------------------------- 20-minute conversations
+  {
+    action: 'conversation.book',
+    target: (w, role) => ({ studentId: w.principals[role]?._id }),
+    allow: ['student'],
+    // Each person tries a different free slot, so a refusal is never "just taken".
+    probe: async (w, role) => {
+      const slot = w.freeSlots[ROLES.indexOf(role)]!;
+      await exec(w, role, 'conv.book', {
+        slotId: slot._id,
+        hostId: w.hostDocId,
+        startsAt: slot.startsAt.toISOString(),
+      });
+      const bookings = await w.e2e.services.conversations.repo.byStudent(TENANT, pid(w, role));
+      return bookings.some((b) => b.slotId === slot._id && b.state === 'booked');
+    },
+  },
+  {
+    action: 'conversation.booking.change',
+    target: (w) => ({ studentId: w.studentId, hostId: w.principals.ahpHost!._id, cohortId: w.cohortA }),
+    allow: ['student', 'ahpHost'],
+    // Cancelling (moving is the same check) a fresh booking of tomorrow each time.
+    probe: async (w, role) => {
+      const id = await booking(w, 24 * 60 * MINUTE);
+      await exec(w, role, 'conv.cancel', { bookingId: id });
+      return (await w.e2e.services.conversations.repo.bookingById(TENANT, id))!.state === 'cancelled';
+    },
+  },
+  {
+    action: 'conversation.outcome.record',
+    target: (w) => ({ studentId: w.studentId, hostId: w.principals.ahpHost!._id, cohortId: w.cohortA }),
+    allow: ['ahpHost'],
+    probe: async (w, role) => {
+      const id = await booking(w, -60 * MINUTE);
+      await exec(w, role, 'conv.held', { bookingId: id, rating: '5' });
+      return (await w.e2e.services.conversations.repo.bookingById(TENANT, id))!.state === 'held';
+    },
+  },
+  {
+    action: 'conversation.note',
+    target: (w) => ({ studentId: w.studentId, hostId: w.principals.ahpHost!._id, cohortId: w.cohortA }),
+    allow: ['student'],
+    probe: async (w, role) => {
+      const note = `Learnt how the dietetics team audits, noted by ${role}.`;
+      await exec(w, role, 'conv.note.save', { bookingId: w.pastBookingId, note });
+      return (await w.e2e.services.conversations.repo.bookingById(TENANT, w.pastBookingId))!.note === note;
+    },
+  },
+  {
+    action: 'conversation.host.offer',
+    target: (w, role) => ({ hostId: w.principals[role]?._id }),
+    allow: ['ahpHost'],
+    probe: async (w, role) => {
+      const pubDate = `2025-03-${String(3 + ROLES.indexOf(role)).padStart(2, '0')}`;
+      await exec(w, role, 'conv.slots.publish', {
+        pubDate,
+        pubTime: '11:00',
+        pubCount: '1',
+        pubBuffer: '0',
+        pubWeeks: '1',
+      });
+      const slots = w.e2e.services.db.collection(collections.conversationSlots.name);
+      return (
+        (await slots.countDocuments({ tenantId: TENANT, hostPersonId: pid(w, role) })) > 0 &&
+        (await slots.countDocuments({
+          tenantId: TENANT,
+          hostPersonId: pid(w, role),
+          startsAt: new Date(`${pubDate}T11:00:00Z`),
+        })) === 1
+      );
+    },
+  },
+  {
+    action: 'conversation.cohort.report',
+    target: cohortA,
+    allow: leads,
+    probe: async (w, role) => {
+      const replies = await lastPersonalReply(w, role, 'conversations report');
+      return replies.some((a) => cardTexts(firstCard(a)).includes('Matrix cohort A'));
+    },
+  },
+
+  // ---------------------------------------------------------------- surveys
+  {
+    action: 'survey.respond',
+    target: cohortA,
+    allow: ['student'],
+    probe: async (w, role) => {
+      await exec(w, role, 'survey.submit', {
+        surveyRunId: w.surveyRunId,
+        'week-rating': '4',
+        workload: 'about-right',
+        supported: '5',
+      });
+      const { surveys } = w.e2e.services;
+      return (
+        (await surveys.repo.responseById(TENANT, surveys.responseId(TENANT, w.surveyRunId, pid(w, role)))) !==
+        null
+      );
+    },
+  },
+  {
+    action: 'survey.run.manage',
+    target: cohortA,
+    allow: leads,
+    probe: async (w, role) => {
+      const requestId = `matrix-run-${role}`;
+      await exec(w, role, 'survey.schedule', {
+        requestId,
+        definitionId: 'weekly-pulse',
+        cohortId: w.cohortA,
+        opensOn: '2025-02-17',
+        opensWeek: 'date',
+        closesOn: '2025-02-21',
+        anonymous: 'true',
+        remind: 'false',
+      });
+      return (
+        (await w.e2e.services.surveys.repo.runById(TENANT, tenantDocId(TENANT, 'srun', requestId))) !== null
+      );
+    },
+  },
+  {
+    action: 'survey.results.view',
+    target: cohortA,
+    allow: leads,
+    // The results card, and the CSV link's own check: they must agree.
+    probe: async (w, role) => {
+      const card = await exec(w, role, 'survey.results', { surveyRunId: w.surveyRunId });
+      const shown = isCard(card) && cardTexts(card).includes('Weekly pulse');
+      const token = w.e2e.services.surveys.exportToken(TENANT, pid(w, role), w.surveyRunId, {});
+      const res = await fetch(`${w.e2e.baseUrl}/surveys/export?token=${encodeURIComponent(token)}`);
+      await res.text();
+      // 409: allowed, but fewer responses than the minimum group size.
+      assert.equal(res.status !== 403, shown, `CSV export for ${role}: ${res.status}`);
+      return shown;
+    },
+  },
+  {
+    action: 'survey.insight.view',
+    target: cohortA,
+    allow: leads,
+    probe: async (w, role) =>
+      texts(await exec(w, role, 'survey.insight', {})).some((t) => t.includes('Matrix cohort A')),
+  },
+
+  // ---------------------------------------------------------------- announcements
+  {
+    action: 'announcement.compose',
+    target: cohortA,
+    allow: leads,
+    // The preview stores a draft by its author for the chosen cohort.
+    probe: async (w, role) => {
+      await exec(w, role, 'announcement.preview', announcementInput(w, 'now'));
+      const drafts = w.e2e.services.db.collection(collections.announcements.name);
+      return (
+        (await drafts.countDocuments({
+          tenantId: TENANT,
+          authorId: pid(w, role),
+          cohortId: w.cohortA,
+          state: 'draft',
+        })) > 0
+      );
+    },
+  },
+  {
+    action: 'announcement.send',
+    target: cohortA,
+    allow: leads,
+    // A fresh draft (to send tomorrow) each time: "Schedule" as that person.
+    probe: async (w, role) => {
+      const id = await announcement(w, 'draft');
+      await exec(w, role, 'announcement.send', { announcementId: id });
+      return (await w.e2e.services.announcements.repo.byId(TENANT, id))!.state === 'scheduled';
+    },
+  },
+  {
+    action: 'announcement.edit',
+    target: cohortA,
+    allow: leads,
+    probe: async (w, role) => {
+      const title = `Room change (${role})`;
+      await exec(w, role, 'announcement.update', {
+        announcementId: w.announcementId,
+        title,
+        body: 'Group supervision moves to room 5.',
+        linkUrl: '',
+        imageUrl: '',
+        importance: 'normal',
+      });
+      return (
+        (await w.e2e.services.announcements.repo.byId(TENANT, w.announcementId))!.content.title === title
+      );
+    },
+  },
+  {
+    action: 'announcement.recall',
+    target: cohortA,
+    allow: leads,
+    probe: async (w, role) => {
+      const id = await announcement(w, 'sent');
+      await exec(w, role, 'announcement.recall', { announcementId: id });
+      return (await w.e2e.services.announcements.repo.byId(TENANT, id))!.state === 'recalled';
+    },
+  },
+  {
+    action: 'announcement.status.view',
+    target: cohortA,
+    allow: leads,
+    // The live status card (names of who has not acknowledged), by any verb that can show it.
+    probe: async (w, role) => {
+      const views = await Promise.all(
+        ['announcement.status', 'announcement.refresh', 'announcement.change'].map((verb) =>
+          exec(w, role, verb, { announcementId: w.announcementId }),
+        ),
+      );
+      const status = views.map((v) => texts(v).includes('Announcement sent'));
+      assert.ok(
+        status.every((s) => s === status[0]),
+        `status, refresh and change disagree for ${role}: ${status}`,
+      );
+      return status[0]!;
+    },
+  },
+  {
+    action: 'announcement.acknowledge',
+    target: (w) => ({ cohortId: w.cohortA, audienceIds: w.audienceIds }),
+    allow: ['student', 'supervisorOfStudent'],
+    probe: async (w, role) => {
+      await exec(w, role, 'announcement.ack', { announcementId: w.announcementId });
+      return (await w.e2e.services.announcements.repo.ackOf(TENANT, w.announcementId, pid(w, role))) !== null;
+    },
+  },
 ];
 
 describe('security: authorisation matrix (every action × every role)', function () {
@@ -187,7 +730,7 @@ describe('security: authorisation matrix (every action × every role)', function
         },
       ]),
     ) as Record<RoleName, TestUser>;
-    const principals = { unknown: null } as Record<RoleName, Principal | null>;
+    const principals = { unknown: null } as Record<RoleName, PersonDoc | null>;
     for (const [role, s] of Object.entries(spec) as [
       Exclude<RoleName, 'unknown'>,
       (typeof spec)['student'],
@@ -228,15 +771,105 @@ describe('security: authorisation matrix (every action × every role)', function
       now,
     );
     for (const u of Object.values(users)) await e2e.post(e2e.install(u));
+    const student = principals.student!;
+    const host = principals.ahpHost!;
+
+    // The AHP host's directory entry, and ten free slots on Wednesday for students to book.
+    const { conversations, checkins, reflections, surveys } = e2e.services;
+    await conversations.hosts.upsertByEmail(
+      TENANT,
+      {
+        email: users.ahpHost.email!,
+        displayName: users.ahpHost.name,
+        profession: 'dietetics',
+        roleType: 'research',
+        bio: 'Research dietitian.',
+        location: 'online',
+        weeklyCap: 20,
+        personId: host._id,
+      },
+      now,
+    );
+    const hostDocId = (await conversations.hosts.byPersonId(TENANT, host._id))!._id;
+    await conversations.publishSlots(TENANT, host, {
+      pubDate: '2025-02-12',
+      pubTime: '10:00',
+      pubCount: '10',
+      pubBuffer: '0',
+      pubWeeks: '1',
+    });
+    const today = e2e.clock.now();
+    const freeSlots = await conversations.repo.openSlots(
+      TENANT,
+      today,
+      new Date(today.getTime() + 7 * 24 * 60 * MINUTE),
+      hostDocId,
+    );
+    assert.equal(freeSlots.length, 10);
+
+    // The student's week 1 check-in (for supervisors and leads to act on).
+    assert.ok(isCard(await checkins.submit(TENANT, student, checkinAnswers(1))));
+
+    // Two reflections by the student: one private, one shared with their supervisor.
+    const reflection = (flowId: string, shared: boolean) => ({
+      _id: reflectionId(TENANT, student._id, flowId),
+      personId: student._id,
+      cohortId: cohortA,
+      flowId,
+      model: 'what-so-what' as const,
+      answers: { what: 'Led the safety huddle.', soWhat: 'People spoke up.', nowWhat: 'Run it weekly.' },
+      linkId: null,
+      standards: ['9'],
+      pillars: ['leadership'],
+      topic: 'other',
+      standardsVersion: CURRENT_HCPC_CATALOGUE.version,
+      shared,
+      sharedAt: shared ? now : null,
+      schemaVersion: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await reflections.repo.insertReflection(TENANT, reflection('matrix-private', false));
+    await reflections.repo.insertReflection(TENANT, reflection('matrix-shared', true));
+
+    // An open, named survey run for cohort A.
+    const { run } = await surveys.scheduleRun(TENANT, principals.admin!, {
+      requestId: 'matrix-open-run',
+      definitionId: 'weekly-pulse',
+      cohortId: cohortA,
+      opensOn: '2025-02-07',
+      closesOn: '2025-03-14',
+      anonymous: false,
+      remind: false,
+    });
+    assert.equal(surveys.status(run), 'open');
+
     world = {
       e2e,
       users,
       principals,
       cohortA,
       cohortB,
-      studentId: principals.student!._id,
+      studentId: student._id,
       supervisorIds: [principals.supervisorOfStudent!._id],
+      hostDocId,
+      freeSlots,
+      privateReflectionId: reflectionId(TENANT, student._id, 'matrix-private'),
+      sharedReflectionId: reflectionId(TENANT, student._id, 'matrix-shared'),
+      surveyRunId: run._id,
+      announcementId: '',
+      audienceIds: [],
+      pastBookingId: '',
     };
+    // A sent announcement to cohort A (its members: the student and the supervisor attached
+    // to the cohort), and a conversation that took place an hour ago.
+    world.announcementId = await announcement(world, 'sent');
+    world.audienceIds = (await e2e.services.announcements.repo.byId(TENANT, world.announcementId))!.audience;
+    assert.deepEqual(
+      [...world.audienceIds].sort(),
+      [student._id, principals.supervisorOfStudent!._id].sort(),
+    );
+    world.pastBookingId = await booking(world, -60 * MINUTE);
   });
   after(() => e2e.stop());
 

@@ -16,6 +16,7 @@ import type { AdaptiveCard } from '../../bot/cards.js';
 import { Cards } from '../../bot/cards.js';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
+import { can, type Action as PolicyAction } from '../../domain/authorization.js';
 import { formatLocal } from '../../domain/placement-calendar.js';
 import type { Scheduler } from '../../jobs/scheduler.js';
 import type { Logger } from '../../logger.js';
@@ -94,17 +95,23 @@ export class AnnouncementService {
 
   // ------------------------------------------------------------------ who may do what
 
-  canManage(person: PersonDoc, cohortId: string): boolean {
-    return person.roles.includes('admin') || (person.roles.includes('lead') && person.cohortId === cohortId);
+  /** The policy's decision (src/domain/authorization.ts) for an action on a cohort's announcements. */
+  may(person: PersonDoc, action: PolicyAction, cohortId: string): boolean {
+    return can(person, action, { cohortId });
   }
 
-  isManager(person: PersonDoc): boolean {
+  /** Has the lead or admin role (chooses a refusal's wording; decisions are the policy's). */
+  hasLeadRole(person: PersonDoc): boolean {
     return person.roles.includes('admin') || person.roles.includes('lead');
   }
 
-  async manageableCohorts(tenantId: string, person: PersonDoc): Promise<CohortDoc[]> {
+  async manageableCohorts(
+    tenantId: string,
+    person: PersonDoc,
+    action: PolicyAction = 'announcement.compose',
+  ): Promise<CohortDoc[]> {
     const all = await this.cohorts.all(tenantId);
-    return all.filter((c) => this.canManage(person, c._id));
+    return all.filter((c) => this.may(person, action, c._id));
   }
 
   private zoneOf(cohort: Pick<CohortDoc, 'timeZone'> | null): string {
@@ -142,16 +149,18 @@ export class AnnouncementService {
     person: PersonDoc,
     where: Where,
   ): Promise<string | { cohorts: CohortDoc[]; fixed: CohortDoc | null }> {
-    if (!this.isManager(person)) return NOT_ALLOWED;
+    const cohorts = await this.manageableCohorts(tenantId, person, 'announcement.compose');
+    if (cohorts.length === 0)
+      return this.hasLeadRole(person)
+        ? 'You do not lead a cohort yet, so there is no one to announce to.'
+        : NOT_ALLOWED;
     if (where.channelId) {
       const cohort = await this.cohorts.byChannel(tenantId, where.channelId);
       if (!cohort)
         return 'This channel is not linked to a cohort yet. Type **link cohort** here first, or type **announce** in a personal chat with me.';
-      if (!this.canManage(person, cohort._id)) return NOT_ALLOWED;
+      if (!this.may(person, 'announcement.compose', cohort._id)) return NOT_ALLOWED;
       return { cohorts: [cohort], fixed: cohort };
     }
-    const cohorts = await this.manageableCohorts(tenantId, person);
-    if (cohorts.length === 0) return 'You do not lead a cohort yet, so there is no one to announce to.';
     return { cohorts, fixed: cohorts.length === 1 ? cohorts[0]! : null };
   }
 
@@ -209,7 +218,7 @@ export class AnnouncementService {
     if (!parsed.ok) return this.renderCompose(choice, raw, parsed.errors, draftId);
     const v = parsed.value;
     const cohort = choice.cohorts.find((c) => c._id === v.cohortId);
-    if (!cohort || !this.canManage(person, cohort._id))
+    if (!cohort || !this.may(person, 'announcement.compose', cohort._id))
       return this.renderCompose(choice, raw, { cohortId: 'Choose one of your cohorts' }, draftId);
     const errors: Record<string, string> = {};
     const channel = cohort.teamsChannelId ? channelKey(cohort.teamsChannelId) : null;
@@ -290,7 +299,8 @@ export class AnnouncementService {
   async change(tenantId: string, person: PersonDoc, data: unknown, where: Where): Promise<CardOrText> {
     const ann = await this.load(tenantId, data);
     if (!ann) return NOT_FOUND;
-    if (ann.authorId !== person._id || ann.state !== 'draft') return this.status(tenantId, person, ann);
+    // Anyone else's draft, or a sent one: the status card, for those who may see it.
+    if (ann.authorId !== person._id || ann.state !== 'draft') return this.statusCard(tenantId, person, data);
     const choice = await this.cohortChoice(tenantId, person, where);
     if (typeof choice === 'string') return choice;
     const local = ann.sendAt ? localParts(ann.sendAt, ann.timeZone) : { date: '', time: '' };
@@ -319,7 +329,7 @@ export class AnnouncementService {
   async send(tenantId: string, person: PersonDoc, data: unknown): Promise<CardOrText> {
     const ann = await this.load(tenantId, data);
     if (!ann) return NOT_FOUND;
-    if (!this.canManage(person, ann.cohortId))
+    if (!this.may(person, 'announcement.send', ann.cohortId))
       return this.refuse(tenantId, person, 'announcement.send', ann._id);
     if (ann.state !== 'draft') return this.status(tenantId, person, ann);
     // Exactly one Send wins, however often it is pressed.
@@ -439,7 +449,7 @@ export class AnnouncementService {
   async cancel(tenantId: string, person: PersonDoc, data: unknown): Promise<CardOrText> {
     const ann = await this.load(tenantId, data);
     if (!ann) return NOT_FOUND;
-    if (!this.canManage(person, ann.cohortId))
+    if (!this.may(person, 'announcement.send', ann.cohortId))
       return this.refuse(tenantId, person, 'announcement.cancel', ann._id);
     if (ann.state !== 'scheduled') return this.status(tenantId, person, ann);
     if (!(await this.claims.take('announcement.fire', ann._id)))
@@ -463,8 +473,12 @@ export class AnnouncementService {
     const ann = await this.load(tenantId, data);
     if (!ann || ann.state === 'draft') return NOT_FOUND;
     if (ann.state === 'recalled' || ann.state === 'cancelled') return this.recalledCard(ann);
-    if (!ann.content.ackRequired || !ann.audience.includes(person._id)) {
-      if (this.canManage(person, ann.cohortId)) return this.status(tenantId, person, ann);
+    if (
+      !ann.content.ackRequired ||
+      !can(person, 'announcement.acknowledge', { cohortId: ann.cohortId, audienceIds: ann.audience })
+    ) {
+      if (this.may(person, 'announcement.status.view', ann.cohortId))
+        return this.status(tenantId, person, ann);
       return this.memberCard(tenantId, ann, person, {
         note: ann.content.ackRequired
           ? 'This announcement is for members of the cohort; nothing was recorded.'
@@ -475,12 +489,11 @@ export class AnnouncementService {
     return this.memberCard(tenantId, ann, person);
   }
 
-  /** Universal Actions refresh: leads and the author get the live status, everyone else their own copy. */
+  /** Universal Actions refresh: the cohort's leads get the live status, everyone else their own copy. */
   async refresh(tenantId: string, person: PersonDoc, data: unknown): Promise<CardOrText> {
     const ann = await this.load(tenantId, data);
     if (!ann || ann.state === 'draft') return NOT_FOUND;
-    if (this.canManage(person, ann.cohortId) || ann.authorId === person._id)
-      return this.status(tenantId, person, ann);
+    if (this.may(person, 'announcement.status.view', ann.cohortId)) return this.status(tenantId, person, ann);
     if (ann.state === 'recalled') return this.recalledCard(ann);
     return this.memberCard(tenantId, ann, person);
   }
@@ -488,7 +501,7 @@ export class AnnouncementService {
   async statusCard(tenantId: string, person: PersonDoc, data: unknown): Promise<CardOrText> {
     const ann = await this.load(tenantId, data);
     if (!ann || ann.state === 'draft') return NOT_FOUND;
-    if (!this.canManage(person, ann.cohortId)) return NOT_ALLOWED;
+    if (!this.may(person, 'announcement.status.view', ann.cohortId)) return NOT_ALLOWED;
     return this.status(tenantId, person, ann);
   }
 
@@ -578,9 +591,9 @@ export class AnnouncementService {
       notAckedText,
       unreachableText,
       note: notes.join(' '),
-      canEdit: ann.state === 'sent' && this.canManage(viewer, ann.cohortId),
-      canRecall: ann.state === 'sent' && this.canManage(viewer, ann.cohortId),
-      canCancel: ann.state === 'scheduled' && this.canManage(viewer, ann.cohortId),
+      canEdit: ann.state === 'sent' && this.may(viewer, 'announcement.edit', ann.cohortId),
+      canRecall: ann.state === 'sent' && this.may(viewer, 'announcement.recall', ann.cohortId),
+      canCancel: ann.state === 'scheduled' && this.may(viewer, 'announcement.send', ann.cohortId),
     });
   }
 
@@ -594,12 +607,12 @@ export class AnnouncementService {
 
   /** `announcements`: the recent announcements of the cohorts the caller leads. */
   async list(tenantId: string, person: PersonDoc): Promise<CardOrText> {
-    if (!this.isManager(person)) return NOT_ALLOWED;
-    const cohorts = await this.manageableCohorts(tenantId, person);
+    const cohorts = await this.manageableCohorts(tenantId, person, 'announcement.status.view');
+    if (cohorts.length === 0 && !this.hasLeadRole(person)) return NOT_ALLOWED;
     const names = new Map(cohorts.map((c) => [c._id, c.name]));
     const recent = await this.repo.recent(
       tenantId,
-      person.roles.includes('admin') ? null : cohorts.map((c) => c._id),
+      cohorts.map((c) => c._id),
     );
     const items = [];
     for (const ann of recent) {
@@ -659,7 +672,7 @@ export class AnnouncementService {
   async editCard(tenantId: string, person: PersonDoc, data: unknown): Promise<CardOrText> {
     const ann = await this.load(tenantId, data);
     if (!ann) return NOT_FOUND;
-    if (!this.canManage(person, ann.cohortId))
+    if (!this.may(person, 'announcement.edit', ann.cohortId))
       return this.refuse(tenantId, person, 'announcement.edit', ann._id);
     if (ann.state !== 'sent') return this.status(tenantId, person, ann);
     return this.renderEdit(ann, rawContent(ann.content), {});
@@ -696,7 +709,7 @@ export class AnnouncementService {
   async update(tenantId: string, person: PersonDoc, data: unknown): Promise<CardOrText> {
     const ann = await this.load(tenantId, data);
     if (!ann) return NOT_FOUND;
-    if (!this.canManage(person, ann.cohortId))
+    if (!this.may(person, 'announcement.edit', ann.cohortId))
       return this.refuse(tenantId, person, 'announcement.edit', ann._id);
     if (ann.state !== 'sent') return this.status(tenantId, person, ann);
     const parsed = parseEdit(data);
@@ -747,7 +760,7 @@ export class AnnouncementService {
   async recall(tenantId: string, person: PersonDoc, data: unknown): Promise<CardOrText> {
     const ann = await this.load(tenantId, data);
     if (!ann) return NOT_FOUND;
-    if (!this.canManage(person, ann.cohortId))
+    if (!this.may(person, 'announcement.recall', ann.cohortId))
       return this.refuse(tenantId, person, 'announcement.recall', ann._id);
     if (ann.state === 'sending')
       return this.status(tenantId, person, ann, { note: 'It is still being queued; recall it in a moment.' });

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AdaptiveCard } from '../../bot/cards.js';
+import { can, type Action as PolicyAction, type Target } from '../../domain/authorization.js';
 import { CONFIDENCE_AREAS } from '../../domain/catalogues.js';
 import {
   formatDate,
@@ -81,6 +82,10 @@ export type CheckinDeps = Pick<
 
 const hasRole = (p: PersonDoc, ...roles: PersonDoc['roles']) => p.roles.some((r) => roles.includes(r));
 
+/** What a supervisor / lead action is about, for the policy (src/domain/authorization.ts). */
+type StudentAction =
+  'checkin.view' | 'checkin.comment' | 'checkin.countersign' | 'checkin.supervision.record';
+
 export class CheckinService {
   readonly repo: CheckinsRepository;
   private readonly claims: Claims;
@@ -99,7 +104,7 @@ export class CheckinService {
   }
 
   private async studentSetting(tenantId: string, person: PersonDoc) {
-    if (!person.roles.includes('student') || !person.cohortId) return null;
+    if (!can(person, 'checkin.submit.self', { studentId: person._id }) || !person.cohortId) return null;
     const cohort = await this.s.cohorts.byId(tenantId, person.cohortId);
     if (!cohort) return null;
     const pauses = await this.repo.pausesOf(tenantId, person._id);
@@ -312,21 +317,28 @@ export class CheckinService {
   // Supervisors and leads
   // -------------------------------------------------------------------------------------
 
-  /** A supervisor linked to the student, or a lead of the student's cohort (or programme-wide). */
-  async canSee(tenantId: string, viewer: PersonDoc, student: PersonDoc): Promise<boolean> {
-    if (
-      viewer.roles.includes('lead') &&
-      student.cohortId &&
-      (viewer.cohortId === null || viewer.cohortId === student.cohortId)
-    )
-      return true;
-    if (viewer.roles.includes('supervisor'))
-      return this.s.supervisions.isSupervisorOf(tenantId, viewer._id, student._id);
-    return false;
+  /** The policy target for an action about `student`: them, their supervisors, their cohort. */
+  async studentTarget(tenantId: string, student: PersonDoc): Promise<Target> {
+    return {
+      studentId: student._id,
+      supervisorIds: await this.s.supervisions.supervisorIdsOf(tenantId, student._id),
+      cohortId: student.cohortId,
+    };
+  }
+
+  /** Whether `viewer` may do `action` about `student` (the policy decides). */
+  async may(tenantId: string, viewer: PersonDoc, action: PolicyAction, student: PersonDoc): Promise<boolean> {
+    return can(viewer, action, await this.studentTarget(tenantId, student));
   }
 
   /** Resolves {studentId, week} from a card and checks the caller may act on it; refusals are audited. */
-  private async authorise(tenantId: string, viewer: PersonDoc, data: unknown, action: string) {
+  private async authorise(
+    tenantId: string,
+    viewer: PersonDoc,
+    data: unknown,
+    policy: StudentAction,
+    action: string = policy,
+  ) {
     const d = (data ?? {}) as { studentId?: unknown; week?: unknown };
     const week = Number(d.week);
     const student =
@@ -338,7 +350,8 @@ export class CheckinService {
       !Number.isInteger(week) ||
       week < 1 ||
       week > 52 ||
-      !(await this.canSee(tenantId, viewer, student))
+      !student.roles.includes('student') ||
+      !(await this.may(tenantId, viewer, policy, student))
     ) {
       await this.s.audit.record(
         tenantId,
@@ -450,7 +463,13 @@ export class CheckinService {
   }
 
   async recordSupervision(tenantId: string, viewer: PersonDoc, data: unknown): Promise<Answer> {
-    const ok = await this.authorise(tenantId, viewer, data, 'checkin.supervision');
+    const ok = await this.authorise(
+      tenantId,
+      viewer,
+      data,
+      'checkin.supervision.record',
+      'checkin.supervision',
+    );
     if (!ok) return NOT_ALLOWED;
     const d = data as Record<string, unknown>;
     const idx = typeof d.idx === 'string' || typeof d.idx === 'number' ? String(d.idx) : '';
@@ -499,27 +518,28 @@ export class CheckinService {
     return `Recorded ${parsed.data.kind} supervision with ${ok.student.displayName} on ${formatDate(parsed.data.date)} (${parsed.data.minutes} minutes).`;
   }
 
-  /** Cohorts a lead covers: their own, or every cohort for a programme-wide lead or an admin. */
+  /** The cohorts whose status the viewer may see: the one they lead, or every cohort for an admin. */
   private async cohortsLedBy(tenantId: string, viewer: PersonDoc): Promise<CohortDoc[]> {
     const all = await this.s.cohorts.all(tenantId);
-    if (hasRole(viewer, 'admin') || (hasRole(viewer, 'lead') && viewer.cohortId === null)) return all;
-    if (hasRole(viewer, 'lead')) return all.filter((c) => c._id === viewer.cohortId);
-    return [];
+    return all.filter((c) => can(viewer, 'checkin.cohort.status', { cohortId: c._id }));
   }
 
   /** `cohort status`: per running cohort, this week's submission rate and who is overdue. */
   async cohortStatus(tenantId: string, viewer: PersonDoc): Promise<Answer> {
-    if (!hasRole(viewer, 'lead', 'admin')) {
+    const cohorts = await this.cohortsLedBy(tenantId, viewer);
+    if (cohorts.length === 0) {
       await this.s.audit.record(
         tenantId,
         { actorId: viewer._id, action: 'checkin.status', outcome: 'refused' },
         this.now(),
       );
-      return 'Only a placement lead can see cohort check-in status.';
+      return hasRole(viewer, 'lead', 'admin')
+        ? 'You are not attached to a cohort yet, so there is no check-in status to show. Ask an administrator to add you to the cohort you lead.'
+        : 'Only a placement lead can see cohort check-in status.';
     }
     const now = this.now();
     const rows = [];
-    for (const cohort of await this.cohortsLedBy(tenantId, viewer)) {
+    for (const cohort of cohorts) {
       const current = placementWeekOf(cohort, now);
       if (!current) continue;
       rows.push(await this.weekStatus(tenantId, cohort, current.week, now));
@@ -567,12 +587,18 @@ export class CheckinService {
 
   private async pausableStudents(tenantId: string, viewer: PersonDoc): Promise<PersonDoc[]> {
     const students = (await this.s.people.withRole(tenantId, 'student')).filter((s) => s.cohortId);
-    if (hasRole(viewer, 'admin')) return students;
+    // The viewer's own supervision links stand in for each student's list of supervisors
+    // (the rule only asks whether the viewer is among them): one query, not one per student.
     const mine = hasRole(viewer, 'supervisor')
       ? new Set(await this.s.supervisions.studentIdsOf(tenantId, viewer._id))
       : new Set<string>();
-    const led = new Set((await this.cohortsLedBy(tenantId, viewer)).map((c) => c._id));
-    return students.filter((s) => mine.has(s._id) || led.has(s.cohortId!));
+    return students.filter((s) =>
+      can(viewer, 'checkin.pause', {
+        studentId: s._id,
+        supervisorIds: mine.has(s._id) ? [viewer._id] : [],
+        cohortId: s.cohortId,
+      }),
+    );
   }
 
   async pauseCard(
@@ -581,10 +607,11 @@ export class CheckinService {
     error = '',
     values: Record<string, string> = {},
   ): Promise<Answer> {
-    if (!hasRole(viewer, 'supervisor', 'lead', 'admin'))
-      return 'Only a supervisor, a placement lead or an administrator can pause check-ins.';
     const students = await this.pausableStudents(tenantId, viewer);
-    if (students.length === 0) return 'You have no students whose check-ins you can pause.';
+    if (students.length === 0)
+      return hasRole(viewer, 'supervisor', 'lead', 'admin')
+        ? 'You have no students whose check-ins you can pause.'
+        : 'Only a supervisor, a placement lead or an administrator can pause check-ins.';
     return this.s.cards.render('checkin-pause', {
       error,
       values: { studentId: '', from: '', to: '', reason: '', ...values },

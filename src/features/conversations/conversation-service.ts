@@ -14,6 +14,7 @@ import type { AdaptiveCard } from '../../bot/cards.js';
 import { Cards } from '../../bot/cards.js';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
+import { can } from '../../domain/authorization.js';
 import { rankHosts, type HostCandidate, type StudentHistory } from '../../domain/conversation-matching.js';
 import {
   formatLocal,
@@ -146,9 +147,14 @@ function parse<T extends z.ZodTypeAny>(
     : { ok: false, errors: formatZodIssues(result.error) };
 }
 
-const isHost = (p: PersonDoc) => p.roles.includes('ahp-host');
-const isStudent = (p: PersonDoc) => p.roles.includes('student');
-const isLead = (p: PersonDoc) => p.roles.includes('lead') || p.roles.includes('admin');
+/** Who may do what is the policy's (src/domain/authorization.ts); these name its questions. */
+const booksForSelf = (p: PersonDoc) => can(p, 'conversation.book', { studentId: p._id });
+const offersAsHost = (p: PersonDoc) => can(p, 'conversation.host.offer', { hostId: p._id });
+const bookingTarget = (b: BookingDoc) => ({
+  studentId: b.studentId,
+  hostId: b.hostPersonId,
+  cohortId: b.cohortId,
+});
 
 interface FreeSlot {
   slot: SlotDoc;
@@ -297,7 +303,7 @@ export class ConversationService {
     student: PersonDoc,
     options: { includeMet?: boolean; message?: string; tone?: 'good' | 'attention' } = {},
   ): Promise<AdaptiveCard | string> {
-    if (!isStudent(student)) return 'Booking a 20-minute conversation is for students on placement.';
+    if (!booksForSelf(student)) return 'Booking a 20-minute conversation is for students on placement.';
     const zone = await this.zoneOf(tenantId, student);
     const includeMet = options.includeMet ?? false;
     const ranked = await this.suggestions(tenantId, student, includeMet);
@@ -378,7 +384,7 @@ export class ConversationService {
     const replacingId = parsed.ok ? parsed.value.replacing : undefined;
     const replacing = replacingId ? await this.repo.bookingById(tenantId, replacingId) : null;
     const canReschedule = replacing && this.isParticipant(actor, replacing) && replacing.state === 'booked';
-    if (!isStudent(actor) && !canReschedule) return outcome.message;
+    if (!booksForSelf(actor) && !canReschedule) return outcome.message;
     const suffix = outcome.status === 'invalid' ? '' : ' Here are the next free times.';
     return this.retryCard(
       tenantId,
@@ -416,7 +422,7 @@ export class ConversationService {
           status: 'invalid',
           message: 'That conversation has already started, so it cannot be moved.',
         };
-    } else if (!isStudent(actor)) {
+    } else if (!booksForSelf(actor)) {
       return { status: 'invalid', message: 'Booking a 20-minute conversation is for students on placement.' };
     }
 
@@ -548,8 +554,9 @@ export class ConversationService {
     return { status: 'booked', booking };
   }
 
+  /** Cancel or move: the booking's student or host ('conversation.booking.change'). */
   private isParticipant(person: PersonDoc, booking: BookingDoc): boolean {
-    return person._id === booking.studentId || person._id === booking.hostPersonId;
+    return can(person, 'conversation.booking.change', bookingTarget(booking));
   }
 
   /** Marks a booking terminal (caller holds its final hold) and frees what it no longer needs. */
@@ -654,7 +661,7 @@ export class ConversationService {
     const parsed = parse(heldInput, data);
     if (!parsed.ok) return 'Sorry, that request was not valid. Nothing was changed.';
     const booking = await this.repo.bookingById(tenantId, parsed.value.bookingId);
-    if (!booking || booking.hostPersonId !== actor._id)
+    if (!booking || !can(actor, 'conversation.outcome.record', bookingTarget(booking)))
       return "I couldn't find that conversation among yours.";
     if (booking.state !== 'booked') return `That conversation is already marked as ${booking.state}.`;
     if (booking.startsAt.getTime() > this.now().getTime())
@@ -691,7 +698,8 @@ export class ConversationService {
         ? (data as { bookingId: string }).bookingId
         : '';
     const booking = bookingId ? await this.repo.bookingById(tenantId, bookingId) : null;
-    if (!booking || booking.studentId !== actor._id) return "I couldn't find that conversation among yours.";
+    if (!booking || !can(actor, 'conversation.note', bookingTarget(booking)))
+      return "I couldn't find that conversation among yours.";
     if (!parsed.ok) {
       return this.reflectCard(
         tenantId,
@@ -985,7 +993,7 @@ export class ConversationService {
   // ---------------------------------------------------------------------------------
 
   private async hostOf(tenantId: string, person: PersonDoc): Promise<AhpHostDoc | null> {
-    if (!isHost(person)) return null;
+    if (!offersAsHost(person)) return null;
     return this.hosts.byPersonId(tenantId, person._id);
   }
 
@@ -1263,11 +1271,15 @@ export class ConversationService {
   // ---------------------------------------------------------------------------------
 
   async report(tenantId: string, person: PersonDoc): Promise<AdaptiveCard | string> {
-    if (!isLead(person)) return 'The conversations report is for placement leads.';
-    const cohorts = person.cohortId
-      ? [await this.cohorts.byId(tenantId, person.cohortId)].filter((c) => c !== null)
-      : await this.cohorts.all(tenantId);
-    if (cohorts.length === 0) return 'There are no cohorts yet.';
+    const all = await this.cohorts.all(tenantId);
+    const cohorts = all.filter((c) => can(person, 'conversation.cohort.report', { cohortId: c._id }));
+    if (cohorts.length === 0) {
+      if (!person.roles.some((r) => r === 'lead' || r === 'admin'))
+        return 'The conversations report is for placement leads.';
+      return all.length === 0
+        ? 'There are no cohorts yet.'
+        : 'You are not attached to a cohort yet, so there is no report to show. Ask an administrator to add you to the cohort you lead.';
+    }
     const now = this.now();
     const rows = [];
     for (const cohort of cohorts) {

@@ -19,6 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { AdaptiveCard } from '../../bot/cards.js';
+import { can, type Target } from '../../domain/authorization.js';
 import {
   CONFIDENCE_AREAS,
   labelOf,
@@ -101,6 +102,10 @@ export interface HttpExportResponse {
 
 const newNonce = () => randomBytes(12).toString('base64url');
 const isStudent = (p: PersonDoc) => p.roles.includes('student');
+/** `reflect`, drafts, `my reflections`, `my journey`: the policy's 'reflection.write.self'. */
+const writesOwn = (p: PersonDoc) => can(p, 'reflection.write.self', { studentId: p._id });
+const LEAD_ONLY = 'Only a placement lead or an administrator can set reflection prompts for a cohort.';
+const OWN_COHORT_ONLY = 'You can only set reflection prompts for the cohort you lead.';
 
 /** What the service needs from the container (repositories are stateless views of the db). */
 export type ReflectionDeps = Pick<
@@ -247,12 +252,12 @@ export class ReflectionService {
     person: PersonDoc,
     options: { topic?: ReflectionTopicId } = {},
   ): Promise<CardResult> {
-    if (!isStudent(person)) return STUDENTS_ONLY;
+    if (!writesOwn(person)) return STUDENTS_ONLY;
     return this.cards().render('reflect-start', await this.startCardData(tenantId, person, options));
   }
 
   async start(tenantId: string, person: PersonDoc, data: unknown): Promise<CardResult> {
-    if (!isStudent(person)) return STUDENTS_ONLY;
+    if (!writesOwn(person)) return STUDENTS_ONLY;
     const parsed = parse(startInput, data);
     if (!parsed.ok) {
       const raw = (data ?? {}) as Record<string, unknown>;
@@ -291,7 +296,7 @@ export class ReflectionService {
     if (!isTenantId(id, tenantId) || !(id as string).startsWith(`${tenantId}|${person._id}|rdraft|`))
       return null;
     const draft = await this.repo.draft(tenantId, id as string);
-    return draft && draft.personId === person._id ? draft : null;
+    return draft && can(person, 'reflection.write.self', { studentId: draft.personId }) ? draft : null;
   }
 
   async continueDraft(tenantId: string, person: PersonDoc, data: unknown): Promise<CardResult> {
@@ -484,14 +489,20 @@ export class ReflectionService {
     if (!cardId.safeParse(id).success || !isTenantId(id, tenantId)) return null;
     const reflection = await this.repo.reflection(tenantId, id as string);
     if (!reflection) return null;
-    if (reflection.personId === person._id) return { reflection, as: 'owner' };
-    if (
-      reflection.shared &&
-      person.roles.includes('supervisor') &&
-      (await this.services.supervisions.isSupervisorOf(tenantId, person._id, reflection.personId))
-    )
+    if (can(person, 'reflection.manage.self', { studentId: reflection.personId }))
+      return { reflection, as: 'owner' };
+    if (reflection.shared && can(person, 'reflection.shared.view', await this.targetOf(tenantId, reflection)))
       return { reflection, as: 'supervisor' };
     return null;
+  }
+
+  /** The policy target for a reflection: its author, their supervisors, whether it is shared. */
+  private async targetOf(tenantId: string, reflection: ReflectionDoc): Promise<Target> {
+    return {
+      studentId: reflection.personId,
+      supervisorIds: await this.services.supervisions.supervisorIdsOf(tenantId, reflection.personId),
+      shared: reflection.shared,
+    };
   }
 
   private async refuse(tenantId: string, person: PersonDoc, action: string, id: unknown): Promise<string> {
@@ -669,7 +680,11 @@ export class ReflectionService {
   async feedback(tenantId: string, person: PersonDoc, data: unknown): Promise<CardResult> {
     const raw = safeData(data);
     const found = await this.readable(tenantId, person, raw.reflectionId);
-    if (!found || found.as !== 'supervisor')
+    if (
+      !found ||
+      found.as !== 'supervisor' ||
+      !can(person, 'reflection.feedback', await this.targetOf(tenantId, found.reflection))
+    )
       return this.refuse(tenantId, person, 'reflection.feedback', raw.reflectionId);
     const parsed = parse(feedbackInput, raw);
     if (!parsed.ok)
@@ -735,7 +750,7 @@ export class ReflectionService {
 
   /** `my reflections`: the student's reflections, newest first. */
   async listCard(tenantId: string, person: PersonDoc): Promise<CardResult> {
-    if (!isStudent(person)) return STUDENTS_ONLY;
+    if (!writesOwn(person)) return STUDENTS_ONLY;
     const all = (await this.repo.reflectionsOf(tenantId, person._id)).reverse();
     const zone = this.zone(person);
     return this.cards().render('reflection-list', {
@@ -755,7 +770,15 @@ export class ReflectionService {
     if (!person.roles.includes('supervisor'))
       return 'Only supervisors can see reflections their students shared.';
     const studentIds = await this.services.supervisions.studentIdsOf(tenantId, person._id);
-    const shared = studentIds.length ? await this.repo.sharedBy(tenantId, studentIds) : [];
+    // The caller's own links stand in for each author's supervisors (the rule asks only
+    // whether the caller is among them).
+    const shared = (studentIds.length ? await this.repo.sharedBy(tenantId, studentIds) : []).filter((r) =>
+      can(person, 'reflection.shared.view', {
+        studentId: r.personId,
+        supervisorIds: [person._id],
+        shared: r.shared,
+      }),
+    );
     const students = await this.services.people.byIds(tenantId, [...new Set(shared.map((r) => r.personId))]);
     const zone = this.zone(person);
     return this.cards().render('reflection-list', {
@@ -775,7 +798,7 @@ export class ReflectionService {
   // -------------------------------------------------------------------------
 
   async journeyCard(tenantId: string, person: PersonDoc): Promise<CardResult> {
-    if (!isStudent(person)) return STUDENTS_ONLY;
+    if (!writesOwn(person)) return STUDENTS_ONLY;
     const s = await this.journeyFor(tenantId, person._id);
     return this.cards().render('my-journey', journeyCardData(person, s));
   }
@@ -797,12 +820,7 @@ export class ReflectionService {
           target.email !== undefined
             ? await this.services.people.byEmail(tenantId, target.email)
             : await this.services.people.byId(tenantId, target.studentId as string);
-      if (subject && subject._id !== person._id) {
-        const allowed =
-          person.roles.includes('supervisor') &&
-          (await this.services.supervisions.isSupervisorOf(tenantId, person._id, subject._id));
-        if (!allowed) subject = null;
-      }
+      if (subject && !(await this.mayExport(tenantId, person, subject))) subject = null;
       if (!subject) {
         await this.services.audit.record(
           tenantId,
@@ -811,7 +829,7 @@ export class ReflectionService {
         );
         return 'I can only export the journey of a student you supervise.';
       }
-    } else if (!isStudent(person)) {
+    } else if (!(await this.mayExport(tenantId, person, person))) {
       return 'Type **export journey <student email>** to export what a student you supervise has shared with you.';
     }
     const now = this.now();
@@ -862,11 +880,7 @@ export class ReflectionService {
     const subject =
       requesterId === subjectId ? requester : await this.services.people.byId(tenantId, subjectId);
     const allowed =
-      requester !== null &&
-      subject !== null &&
-      (requesterId === subjectId ||
-        (requester.roles.includes('supervisor') &&
-          (await this.services.supervisions.isSupervisorOf(tenantId, requesterId, subjectId))));
+      requester !== null && subject !== null && (await this.mayExport(tenantId, requester, subject));
     if (!allowed) {
       await this.services.audit.record(
         tenantId,
@@ -901,6 +915,17 @@ export class ReflectionService {
           filename: `learning-journey-${stamp}.csv`,
         }
       : { status: 200, contentType: 'text/html; charset=utf-8', body: renderJourneyHtml(data) };
+  }
+
+  /** A student's own journey ('journey.export.self'), or what a supervised student shared ('journey.export.supervised'). */
+  private async mayExport(tenantId: string, requester: PersonDoc, subject: PersonDoc): Promise<boolean> {
+    if (requester._id === subject._id)
+      return can(requester, 'journey.export.self', { studentId: subject._id });
+    return can(requester, 'journey.export.supervised', {
+      studentId: subject._id,
+      supervisorIds: await this.services.supervisions.supervisorIdsOf(tenantId, subject._id),
+      cohortId: subject.cohortId,
+    });
   }
 
   /** Everything the export shows, already filtered for the audience. */
@@ -1032,11 +1057,13 @@ export class ReflectionService {
     error = '',
     selectedCohortId?: string,
   ): Promise<CardResult> {
-    if (!person.roles.some((r) => r === 'lead' || r === 'admin'))
-      return 'Only a placement lead or an administrator can set reflection prompts for a cohort.';
-    const cohorts = await this.services.cohorts.all(tenantId);
-    if (cohorts.length === 0) return 'There are no cohorts yet. Import a roster first.';
-    const cohortId = selectedCohortId ?? cohorts[0]!._id;
+    const all = await this.services.cohorts.all(tenantId);
+    const cohorts = all.filter((c) => can(person, 'reflection.prompts.configure', { cohortId: c._id }));
+    if (cohorts.length === 0) {
+      if (!person.roles.some((r) => r === 'lead' || r === 'admin')) return LEAD_ONLY;
+      return all.length === 0 ? 'There are no cohorts yet. Import a roster first.' : OWN_COHORT_ONLY;
+    }
+    const cohortId = cohorts.find((c) => c._id === selectedCohortId)?._id ?? cohorts[0]!._id;
     const current = await this.repo.schedule(tenantId, cohortId);
     const schedules = await Promise.all(cohorts.map((c) => this.repo.schedule(tenantId, c._id)));
     return this.cards().render('reflection-schedule', {
@@ -1054,18 +1081,25 @@ export class ReflectionService {
   }
 
   async setSchedule(tenantId: string, person: PersonDoc, data: unknown): Promise<CardResult> {
-    if (!person.roles.some((r) => r === 'lead' || r === 'admin')) {
-      await this.services.audit.record(
-        tenantId,
-        { actorId: person._id, action: 'reflection.schedule', outcome: 'refused' },
-        this.now(),
-      );
-      return 'Only a placement lead or an administrator can set reflection prompts for a cohort.';
-    }
     const raw = safeData(data);
     const cohort = cardId.safeParse(raw.cohortId).success
       ? await this.services.cohorts.byId(tenantId, raw.cohortId as string)
       : null;
+    if (!can(person, 'reflection.prompts.configure', { cohortId: cohort?._id ?? null })) {
+      const lead = person.roles.some((r) => r === 'lead' || r === 'admin');
+      if (!cohort && lead) return this.scheduleCard(tenantId, person, 'Choose a cohort from the list.');
+      await this.services.audit.record(
+        tenantId,
+        {
+          actorId: person._id,
+          action: 'reflection.schedule',
+          targetId: cohort?._id ?? null,
+          outcome: 'refused',
+        },
+        this.now(),
+      );
+      return lead ? OWN_COHORT_ONLY : LEAD_ONLY;
+    }
     if (!cohort) return this.scheduleCard(tenantId, person, 'Choose a cohort from the list.');
     const after = raw.after;
     if (typeof after !== 'string' || !(PROMPT_AFTER as readonly string[]).includes(after))

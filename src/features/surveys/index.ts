@@ -13,9 +13,19 @@ import type { Services } from '../../services.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import type { Feature } from '../feature.js';
 import { randomUUID } from 'node:crypto';
-import { assertCanViewResults, isLead, SurveyError, type ResultsFilter } from './survey-service.js';
+import { can } from '../../domain/authorization.js';
+import type { CohortDoc } from '../../storage/cohorts-repository.js';
+import { assertCanViewResults, hasLeadRole, SurveyError, type ResultsFilter } from './survey-service.js';
 
 const LEAD_ONLY = 'Only a placement lead or an administrator can do that.';
+const OWN_COHORT_ONLY =
+  'You are not attached to a cohort yet. Ask an administrator to add you to the cohort you lead.';
+
+/** The cohorts whose runs this person manages ('survey.run.manage'): the one they lead; all for an admin. */
+async function managedCohorts(services: Services, tenantId: string, person: PersonDoc): Promise<CohortDoc[]> {
+  const all = await services.cohorts.all(tenantId);
+  return all.filter((c) => can(person, 'survey.run.manage', { cohortId: c._id }));
+}
 
 export const surveysFeature: Feature = {
   name: 'surveys',
@@ -69,12 +79,9 @@ export const surveysFeature: Feature = {
         }
       };
 
+    // Leads get their cohorts' runs; everyone else (and a lead who manages none) the open ones.
     app.message(/^\s*surveys?\s*$/i, async (context) => {
-      const person = turnPerson(context);
-      await reply(
-        context,
-        isLead(person) ? await runsCard(context, services) : await studentList(context, services),
-      );
+      await reply(context, await runsCard(context, services));
     });
     app.message(/^\s*run\s+(a\s+)?survey\s*$/i, async (context) => {
       await reply(context, await scheduleCard(context, services, {}, {}));
@@ -121,7 +128,18 @@ export const surveysFeature: Feature = {
         return;
       }
       const person = await services.people.byId(claims.tenantId, claims.personId);
-      if (!person || !isLead(person)) {
+      const run = await services.surveys.repo.runById(claims.tenantId, claims.runId);
+      if (!person || !can(person, 'survey.results.view', { cohortId: run?.cohortId ?? null })) {
+        await services.audit.record(
+          claims.tenantId,
+          {
+            actorId: person?._id ?? null,
+            action: 'survey.export',
+            targetId: claims.runId,
+            outcome: 'refused',
+          },
+          services.clock.now(),
+        );
         res.send(403, { error: 'forbidden', message: LEAD_ONLY });
         return;
       }
@@ -174,11 +192,10 @@ async function studentList(context: TurnContext, services: Services): Promise<Re
 async function runsCard(context: TurnContext, services: Services): Promise<Reply> {
   const person = turnPerson(context);
   const tenantId = turnTenantId(context);
-  if (!isLead(person)) return studentList(context, services);
-  const [runs, cohorts] = await Promise.all([
-    services.surveys.repo.runsForTenant(tenantId),
-    services.cohorts.all(tenantId),
-  ]);
+  const cohorts = await managedCohorts(services, tenantId, person);
+  if (cohorts.length === 0) return studentList(context, services);
+  const managed = new Set(cohorts.map((c) => c._id));
+  const runs = (await services.surveys.repo.runsForTenant(tenantId)).filter((r) => managed.has(r.cohortId));
   const min = services.surveys.minGroupSize;
   const rows = await Promise.all(
     runs.slice(0, 20).map(async (run) => {
@@ -215,9 +232,13 @@ async function scheduleCard(
 ): Promise<Reply> {
   const person = turnPerson(context);
   const tenantId = turnTenantId(context);
-  if (!isLead(person)) return LEAD_ONLY;
-  const cohorts = await services.cohorts.all(tenantId);
-  if (cohorts.length === 0) return 'There are no cohorts yet. Import a roster first.';
+  const cohorts = await managedCohorts(services, tenantId, person);
+  if (cohorts.length === 0) {
+    if (!hasLeadRole(person)) return LEAD_ONLY;
+    return (await services.cohorts.all(tenantId)).length === 0
+      ? 'There are no cohorts yet. Import a roster first.'
+      : OWN_COHORT_ONLY;
+  }
   const cohortId = str(values.cohortId) || cohorts.at(-1)!._id;
   const maxWeeks = Math.max(...cohorts.map((c) => c.weeks));
   const fields = ['definitionId', 'cohortId', 'opensOn', 'opensWeek', 'closesOn'];
@@ -300,7 +321,7 @@ async function formCard(
   const tenantId = turnTenantId(context);
   const run = await services.surveys.run(tenantId, str(data.surveyRunId));
   const status = services.surveys.status(run);
-  if (!person.roles.includes('student') || person.cohortId !== run.cohortId)
+  if (!can(person, 'survey.respond', { cohortId: run.cohortId }))
     return 'This survey is for the students of another cohort.';
   if (status !== 'open')
     return status === 'closed' ? 'This survey has closed.' : 'This survey is not open yet.';
@@ -349,17 +370,18 @@ async function resultsCard(
 ): Promise<Reply> {
   const person = turnPerson(context);
   const tenantId = turnTenantId(context);
+  const runId = str(data.surveyRunId);
+  const run = runId ? await services.surveys.repo.runById(tenantId, runId) : null;
   try {
-    assertCanViewResults(person);
+    assertCanViewResults(person, run?.cohortId ?? null);
   } catch {
     await services.audit.record(
       tenantId,
-      { actorId: person._id, action: 'survey.results', outcome: 'refused' },
+      { actorId: person._id, action: 'survey.results', targetId: run?._id ?? null, outcome: 'refused' },
       services.clock.now(),
     );
     return LEAD_ONLY;
   }
-  const runId = str(data.surveyRunId);
   const profession = str(data.profession);
   const filter: ResultsFilter = profession && profession !== 'all' ? { profession } : {};
   let error = '';
@@ -424,8 +446,11 @@ const plain = (n: number | null) => (n === null ? '–' : n.toFixed(2));
 async function insightCard(context: TurnContext, services: Services): Promise<Reply> {
   const person = turnPerson(context);
   const tenantId = turnTenantId(context);
-  if (!isLead(person)) return LEAD_ONLY;
-  const cohorts = await services.cohorts.all(tenantId);
+  // Each cohort's figures only for its lead (or an admin, who also sees cohorts side by side).
+  const cohorts = (await services.cohorts.all(tenantId)).filter((c) =>
+    can(person, 'survey.insight.view', { cohortId: c._id }),
+  );
+  if (cohorts.length === 0) return hasLeadRole(person) ? OWN_COHORT_ONLY : LEAD_ONLY;
   const min = services.surveys.minGroupSize;
   const comparison = await services.surveys.compareCohorts(
     tenantId,

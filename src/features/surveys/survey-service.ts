@@ -3,7 +3,8 @@
  * response per person, editable until close); the lead sees privacy-safe results.
  *
  * Result methods for the dashboard and the cards (callers authorise first, e.g. with
- * `assertCanViewResults(person)`):
+ * `assertCanViewResults(person, run.cohortId)`; the rules are the policy's, in
+ * src/domain/authorization.ts):
  *   results(tenantId, surveyRunId, filter)        counts, distributions, means, free text
  *   confidenceDeltas(tenantId, cohortId)          pre/post mean per confidence area and pillar
  *   compareCohorts(tenantId, cohortIds)           the deltas side by side
@@ -17,6 +18,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { GroupTooSmallError, isGroupLargeEnough } from '../../domain/anonymity.js';
+import { can } from '../../domain/authorization.js';
 import {
   localInstant,
   offsetInstant,
@@ -165,10 +167,12 @@ const OPEN_TIME = '09:00';
 const CLOSE_TIME = '17:00';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
-export const isLead = (p: PersonDoc) => p.roles.includes('lead') || p.roles.includes('admin');
+/** Has the lead or admin role (for choosing a reply's wording; decisions are the policy's). */
+export const hasLeadRole = (p: PersonDoc) => p.roles.includes('lead') || p.roles.includes('admin');
 
-export function assertCanViewResults(person: PersonDoc): void {
-  if (!isLead(person))
+/** Results of a run of `cohortId`: the cohort's lead, or an admin ('survey.results.view'). */
+export function assertCanViewResults(person: PersonDoc, cohortId: string | null): void {
+  if (!can(person, 'survey.results.view', { cohortId }))
     throw new SurveyError('Only a placement lead or an administrator can see survey results.', 'forbidden');
 }
 
@@ -242,13 +246,20 @@ export class SurveyService {
     input: unknown,
   ): Promise<{ run: SurveyRunDoc; created: boolean }> {
     const now = this.services.clock.now();
-    if (!isLead(actor)) {
+    const requested = (input as { cohortId?: unknown } | null)?.cohortId;
+    const cohortId = typeof requested === 'string' && requested.length <= 200 ? requested : null;
+    if (!can(actor, 'survey.run.manage', { cohortId })) {
       await this.services.audit.record(
         tenantId,
-        { actorId: actor._id, action: 'survey.schedule', outcome: 'refused' },
+        { actorId: actor._id, action: 'survey.schedule', targetId: cohortId, outcome: 'refused' },
         now,
       );
-      throw new SurveyError('Only a placement lead or an administrator can run a survey.', 'forbidden');
+      throw new SurveyError(
+        hasLeadRole(actor)
+          ? 'You can only run a survey for the cohort you lead.'
+          : 'Only a placement lead or an administrator can run a survey.',
+        'forbidden',
+      );
     }
     const parsed = scheduleSchema.safeParse(input);
     if (!parsed.success) {
@@ -418,9 +429,9 @@ export class SurveyService {
     tenantId: string,
     person: PersonDoc,
   ): Promise<{ run: SurveyRunDoc; answered: boolean }[]> {
-    if (!person.cohortId || !person.roles.includes('student')) return [];
+    if (!person.cohortId) return [];
     const runs = (await this.repo.runsForCohort(tenantId, person.cohortId)).filter(
-      (r) => this.status(r) === 'open',
+      (r) => this.status(r) === 'open' && can(person, 'survey.respond', { cohortId: r.cohortId }),
     );
     return Promise.all(
       runs.map(async (run) => ({
@@ -433,7 +444,7 @@ export class SurveyService {
 
   private async assertCanAnswer(tenantId: string, person: PersonDoc, runId: string): Promise<SurveyRunDoc> {
     const run = await this.run(tenantId, runId);
-    if (!person.roles.includes('student') || person.cohortId !== run.cohortId)
+    if (!can(person, 'survey.respond', { cohortId: run.cohortId }))
       throw new SurveyError('This survey is for the students of another cohort.', 'forbidden');
     const status = this.status(run);
     if (status === 'scheduled')

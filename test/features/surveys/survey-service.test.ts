@@ -107,7 +107,9 @@ describe('surveys: runs, responses and privacy-safe results (real database)', fu
       {
         email: 'lead@example.nhs.uk',
         displayName: 'Lee Lead',
-        roles: ['lead'],
+        // The programme lead: runs surveys for every cohort, which takes the admin role
+        // (a lead acts only for the cohort they are attached to).
+        roles: ['lead', 'admin'],
         profession: 'physiotherapy',
         cohortId: null,
         timeZone: null,
