@@ -10,7 +10,11 @@
  * duplicates (people with more than one copy) and anyone missing. Runs both at once so the
  * whole bench stays near the 2-minute bound (5,000 at 50/s is 100 s).
  *
+ * The sender is running before the announcements are queued (as in the service), so sending
+ * starts while later chunks are still being stored.
+ *
  *   npx tsx bench/announcements-fanout.ts [recipients=5000]
+ *   BENCH_PROFILE=1 …  also prints database time per command kind every 10 s
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -41,12 +45,30 @@ const CONCURRENCY = Number(process.env.SENDER_CONCURRENCY ?? 16); // the configu
 const LATENCY_MS = 20;
 const FAULT_RATE = 0.05;
 const DEADLINE_MS = 170_000;
+/** BENCH_PROFILE=1: print database time per command kind every 10 s (what slows the sender). */
+const PROFILE = process.env.BENCH_PROFILE === '1';
 const TENANTS = { clean: 'bench-clean', faults: 'bench-faults' } as const;
 
 async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pc-bench-fanout-'));
   const localDb = await startLocalDb({ dataDir, quiet: true });
-  const database = await connectDatabase(localDb.uri, 'bench_fanout');
+  const database = await connectDatabase(localDb.uri, 'bench_fanout', { monitorCommands: PROFILE });
+  const profile = new Map<string, { n: number; ms: number; max: number }>();
+  const commandKeys = new Map<number, string>();
+  if (PROFILE) {
+    database.client.on('commandStarted', (e) =>
+      commandKeys.set(e.requestId, `${e.commandName}:${String(e.command[e.commandName])}`),
+    );
+    database.client.on('commandSucceeded', (e) => {
+      const key = commandKeys.get(e.requestId) ?? e.commandName;
+      commandKeys.delete(e.requestId);
+      const row = profile.get(key) ?? { n: 0, ms: 0, max: 0 };
+      row.n++;
+      row.ms += e.duration;
+      row.max = Math.max(row.max, e.duration);
+      profile.set(key, row);
+    });
+  }
   await ensureIndexes(database.db);
   const connector = new FakeConnector();
   await connector.start();
@@ -128,6 +150,10 @@ async function main() {
     },
     'Room change',
   );
+  // The sender runs before the leads press Send, as in the service: the first chunks are on
+  // their way while later ones are still being queued.
+  const started = Date.now();
+  sender.start();
   const enqueueStart = Date.now();
   const ids: Record<string, string[]> = {};
   for (const tenantId of Object.values(TENANTS))
@@ -138,11 +164,11 @@ async function main() {
         .toArray()
     ).map((p) => String(p._id));
   // Both announcements are queued at the same time (alternating chunks), as two leads would.
-  for (let i = 0; i < RECIPIENTS; i += 250)
+  for (let i = 0; i < RECIPIENTS; i += 500)
     for (const tenantId of Object.values(TENANTS))
       await outbox.enqueue(
         tenantId,
-        ids[tenantId]!.slice(i, i + 250).map((personId) => ({
+        ids[tenantId]!.slice(i, i + 500).map((personId) => ({
           dedupeKey: `bench:${personId}`,
           purpose: 'announcement',
           batchId: 'bench',
@@ -153,8 +179,6 @@ async function main() {
   const enqueueMs = Date.now() - enqueueStart;
   const docBytes = JSON.stringify(await outbox.collection().findOne({})).length;
 
-  const started = Date.now();
-  sender.start();
   // Watch progress in memory (the connector's record): polling the database would compete with
   // the sender for it (every non-_id query scans on the local database).
   const reached = (name: string) =>
@@ -164,8 +188,19 @@ async function main() {
         .map((c) => c.conversationId),
     ).size;
   let finished = false;
+  let lastReport = Date.now();
   while (Date.now() - started < DEADLINE_MS) {
     await new Promise((r) => setTimeout(r, 500));
+    if (PROFILE && Date.now() - lastReport >= 10_000) {
+      lastReport = Date.now();
+      const rows = [...profile.entries()].map(
+        ([k, v]) => `${k} n=${v.n} avg=${(v.ms / v.n).toFixed(1)} max=${v.max.toFixed(0)}`,
+      );
+      console.log(
+        `  [${((Date.now() - started) / 1000).toFixed(0)} s] reached clean ${reached('clean')} faults ${reached('faults')}; ${rows.join('; ')}`,
+      );
+      profile.clear();
+    }
     if (reached('clean') === RECIPIENTS && reached('faults') === RECIPIENTS) {
       finished = true;
       break;

@@ -58,6 +58,12 @@ export const configSchema = z.object({
   SENDER_MAX_ATTEMPTS: int(1, 50).default(8),
   /** How long a claimed outbox item may stay in flight before another sender takes it again. */
   SENDER_LEASE_MS: int(1000, 3_600_000).default(60_000),
+  /**
+   * Finished proactive messages (check-in prompts, reminders, digests…) are deleted this many
+   * days after they finished. Announcements are kept (leads edit, recall and look back on
+   * them) until their cohort's retention (RETENTION_MONTHS).
+   */
+  OUTBOX_RETENTION_DAYS: int(1, 3650).default(90),
   /** Reminder to people who have not acknowledged an announcement, this long after it was sent. */
   ANNOUNCEMENT_REMINDER_MINUTES: int(1, 43_200).default(1440),
   JOBS_POLL_MS: int(10, 60_000).default(1000),

@@ -1,5 +1,6 @@
 /** Housekeeping that every deployment needs, on the shared scheduler. */
 import type { Services } from '../services.js';
+import { PURPOSE as ANNOUNCEMENT } from '../features/announcements/announcement-service.js';
 import { Claims } from '../storage/claims.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -10,5 +11,10 @@ export function registerMaintenanceJobs(services: Services): void {
   services.scheduler.every('claims.purge', DAY_MS, async () => {
     const removed = await claims.purgeOlderThan(new Date(Date.now() - 7 * DAY_MS));
     services.logger.info({ removed }, 'maintenance: purged old claims');
+  });
+  services.scheduler.every('outbox.purge', DAY_MS, async () => {
+    const cutoff = new Date(services.clock.now().getTime() - services.config.OUTBOX_RETENTION_DAYS * DAY_MS);
+    const removed = await services.outbox.purgeFinished(cutoff, [ANNOUNCEMENT]);
+    services.logger.info(removed, 'maintenance: purged finished outbox items');
   });
 }

@@ -1,31 +1,32 @@
 /**
- * Group commit for insert-if-absent: concurrent callers' documents go to the database in one
- * insertMany (unordered) while the previous one is in flight, and each caller learns whether
- * its own document was inserted (false = its _id already existed). Every caller still waits
- * for its document to be stored, so nothing is acknowledged before it is durable; the
- * database just commits many at once (on the local database each commit, not each document,
- * is what costs).
+ * Group commit for the sender's per-message writes: concurrent callers' documents go to the
+ * database in one insertMany / bulk update while the previous one is in flight, and each
+ * caller learns its own outcome (for inserts: false = its _id already existed). Every caller
+ * still waits for its document to be stored, so nothing is acknowledged before it is durable;
+ * the database just commits many at once (on the local database each commit, not each
+ * document, is what costs).
  */
-import type { Collection, Document, OptionalUnlessRequiredId } from 'mongodb';
+import type { Collection, Document, Filter, OptionalUnlessRequiredId, UpdateFilter } from 'mongodb';
 import { isDuplicateKeyError } from '../storage/mongo.js';
 
-interface Waiting<T> {
+interface Waiting<T, R> {
   doc: T;
-  resolve: (inserted: boolean) => void;
+  resolve: (result: R) => void;
   reject: (err: unknown) => void;
 }
 
-export class GroupInserter<T extends Document & { _id: string }> {
-  private waiting: Waiting<T>[] = [];
+/**
+ * Group commit: callers' documents queue while a write is in flight and go to the database
+ * together in the next one; each caller's promise settles with its own document's outcome.
+ */
+abstract class GroupCommit<T, R> {
+  private waiting: Waiting<T, R>[] = [];
   private flushing: Promise<void> | null = null;
 
-  constructor(
-    private readonly collection: () => Collection<T>,
-    private readonly maxBatch = 200,
-  ) {}
+  constructor(protected readonly maxBatch = 200) {}
 
-  insert(doc: T): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
+  protected submit(doc: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       this.waiting.push({ doc, resolve, reject });
       if (!this.flushing) this.flushing = this.flush();
     });
@@ -35,14 +36,33 @@ export class GroupInserter<T extends Document & { _id: string }> {
     try {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, this.maxBatch);
-        await this.write(batch);
+        await this.write(batch).catch((err: unknown) => {
+          for (const b of batch) b.reject(err);
+        });
       }
     } finally {
       this.flushing = null;
     }
   }
 
-  private async write(batch: Waiting<T>[]): Promise<void> {
+  protected abstract write(batch: Waiting<T, R>[]): Promise<void>;
+}
+
+/** Insert-if-absent in groups. */
+export class GroupInserter<T extends Document & { _id: string }> extends GroupCommit<T, boolean> {
+  constructor(
+    private readonly collection: () => Collection<T>,
+    maxBatch = 200,
+  ) {
+    super(maxBatch);
+  }
+
+  /** True if this document was inserted, false if its _id already existed. */
+  insert(doc: T): Promise<boolean> {
+    return this.submit(doc);
+  }
+
+  protected async write(batch: Waiting<T, boolean>[]): Promise<void> {
     if (batch.length === 1) {
       const [one] = batch;
       try {
@@ -74,6 +94,40 @@ export class GroupInserter<T extends Document & { _id: string }> {
         else batch[i]!.reject(new Error(error.errmsg ?? `insert failed with code ${error.code}`));
       }
     }
+  }
+}
+
+/**
+ * Group commit of `$set` updates by _id (one bulk write per group). On the local database an
+ * update by _id is a keyed lookup (tools/local-db adds the index FerretDB's queries can use),
+ * so one round trip carries many.
+ */
+export class GroupUpdater<T extends Document & { _id: string }> extends GroupCommit<
+  { _id: string; set: Partial<T> },
+  void
+> {
+  constructor(
+    private readonly collection: () => Collection<T>,
+    maxBatch = 200,
+  ) {
+    super(maxBatch);
+  }
+
+  set(id: string, fields: Partial<T>): Promise<void> {
+    return this.submit({ _id: id, set: fields });
+  }
+
+  protected async write(batch: Waiting<{ _id: string; set: Partial<T> }, void>[]): Promise<void> {
+    await this.collection().bulkWrite(
+      batch.map((b) => ({
+        updateOne: {
+          filter: { _id: b.doc._id } as Filter<T>,
+          update: { $set: b.doc.set } as UpdateFilter<T>,
+        },
+      })),
+      { ordered: false },
+    );
+    for (const b of batch) b.resolve();
   }
 }
 

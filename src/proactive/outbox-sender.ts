@@ -3,8 +3,10 @@
  * insert-if-absent claim document (so two instances never both send the same item), resolve
  * the conversation, wait for the rate limiter, call the Bot Connector, and record the outcome.
  *
- * Per message, the hot path writes only inserts (the claim, then the delivery record, see
- * outbox.ts); items are marked 'sent' later, while the sender is idle.
+ * Per message, the hot path writes three small documents, each group-committed with other
+ * workers' (the claim, the delivery record that proves the send, then the item marked 'sent'
+ * with its activity dropped; see outbox.ts). If marking fails, the delivery record still
+ * stands for the item and marking is retried while the sender is idle.
  *
  * Crash semantics (chosen deliberately): a graceful stop finishes in-flight sends and marks
  * them before returning, so nobody gets a second copy. After a hard kill, an item that was in
@@ -32,7 +34,8 @@ import {
   type Outbox,
   type OutboxItem,
 } from './outbox.js';
-import { GroupInserter } from './group-insert.js';
+import { GroupInserter, GroupUpdater } from './group-commit.js';
+import { TenantFairQueue } from './fair-queue.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 export interface SenderOptions {
@@ -46,7 +49,8 @@ export interface SenderOptions {
   backoffMaxMs?: number;
   /**
    * Due items read per scan of the outbox (default max(500, concurrency × 50)). On the local
-   * database every scan reads the whole collection, so fewer, bigger scans keep the rate up.
+   * database a scan reads the collection until it has found that many, so fewer, bigger scans
+   * keep the rate up.
    */
   refillBatch?: number;
 }
@@ -75,7 +79,7 @@ export class OutboxSender {
     unreachable: 0,
     claimConflicts: 0,
   };
-  private readonly queue: OutboxItem[] = [];
+  private readonly queue = new TenantFairQueue<OutboxItem>();
   private readonly queued = new Set<string>();
   private readonly listeners: SenderEvents[] = [];
   private running = false;
@@ -84,13 +88,16 @@ export class OutboxSender {
   private readonly waiters = new Set<() => void>();
   /** Items this process has claimed and not yet seen marked in the database. */
   private readonly inHand = new Set<string>();
-  /** Delivered items waiting to be marked 'sent' while idle. */
+  /** Delivered items whose marking failed, retried while idle. */
   private readonly unmarked = new Set<string>();
   private readonly turns = new Map<string, Promise<void>>();
   private marking = false;
   private readonly claimInserts: GroupInserter<{ _id: string; at: Date }>;
   private readonly deliveryInserts: GroupInserter<DeliveryRecord>;
+  private readonly marks: GroupUpdater<OutboxItem>;
   private nothingDue = false;
+  /** Timers that put released items back in the queue when their wait is over. */
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly deps: {
@@ -105,10 +112,11 @@ export class OutboxSender {
     },
     private readonly options: SenderOptions,
   ) {
-    deps.outbox.onEnqueued(() => this.wake());
+    deps.outbox.onEnqueued((items) => this.takeNew(items));
     // The two inserts of every delivery (claim, delivery record) are committed in groups.
     this.claimInserts = new GroupInserter(() => deps.outbox.claimsCollection());
     this.deliveryInserts = new GroupInserter(() => deps.outbox.deliveries());
+    this.marks = new GroupUpdater(() => deps.outbox.collection());
   }
 
   on(events: SenderEvents): void {
@@ -124,12 +132,14 @@ export class OutboxSender {
   /** Graceful: stop taking new items, finish the ones in flight. */
   async stop(): Promise<void> {
     this.running = false;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     this.wake();
     await Promise.all(this.workers);
     this.workers = [];
     // Delivered items not marked yet stay so: their delivery records stand for them.
     // Items fetched but never claimed stay pending in the database: nothing to undo.
-    this.queue.length = 0;
+    this.queue.clear();
     this.queued.clear();
   }
 
@@ -146,6 +156,29 @@ export class OutboxSender {
     throw new Error('OutboxSender.drain: timed out');
   }
 
+  /**
+   * Items enqueued in this process go straight to the queue: a fan-out of thousands then needs
+   * no scan of the outbox (a scan reads every document on the local database). Scans remain
+   * for everything else: items enqueued by other instances, scheduled ones, and recovery.
+   */
+  private takeNew(items: OutboxItem[]): void {
+    if (this.running) {
+      const now = Date.now();
+      for (const item of items) {
+        if (this.queue.length >= MAX_QUEUED) break;
+        if (item.notBefore.getTime() > now) continue;
+        this.enqueueLocal({ ...item });
+      }
+    }
+    this.wake();
+  }
+
+  private enqueueLocal(item: OutboxItem): void {
+    if (this.queued.has(item._id) || this.inHand.has(item._id)) return;
+    this.queued.add(item._id);
+    this.queue.push(item);
+  }
+
   private wake(): void {
     this.nothingDue = false;
     for (const waiter of this.waiters) waiter();
@@ -154,7 +187,7 @@ export class OutboxSender {
 
   private async workerLoop(): Promise<void> {
     while (this.running) {
-      const item = this.queue.shift();
+      const item = this.queue.shift((tenantId) => this.deps.limiter.tenantWait(tenantId));
       if (!item) {
         await this.refill();
         if (this.queue.length === 0 && this.running) {
@@ -221,9 +254,7 @@ export class OutboxSender {
         this.nothingDue = due.length === 0;
         for (const item of due) {
           if (this.queue.length >= limit) break;
-          if (this.queued.has(item._id) || this.inHand.has(item._id)) continue;
-          this.queued.add(item._id);
-          this.queue.push(item);
+          this.enqueueLocal(item);
         }
       } catch (err) {
         this.deps.logger.warn({ err: (err as Error).message }, 'outbox: cannot read due items');
@@ -282,7 +313,7 @@ export class OutboxSender {
 
   private async process(item: OutboxItem): Promise<void> {
     if (!(await this.claim(item))) return;
-    // Refills read items without their activity (lean scans): fetch it by _id now.
+    // An item taken again after its claim (a stranded one) was re-read without its activity.
     if (item.activity === undefined) item.activity = await this.deps.outbox.activityOf(item._id);
 
     if (item.op !== 'send' && item.originalItemId) {
@@ -322,6 +353,7 @@ export class OutboxSender {
       await this.deliveryInserts.insert({
         _id: item._id,
         tenantId: item.tenantId,
+        purpose: item.purpose,
         batchId: item.batchId,
         personId: item.personId,
         sentActivityId: activityId,
@@ -338,7 +370,7 @@ export class OutboxSender {
         lastStatus: 200,
         lastError: null,
       });
-      this.queueMark(item._id);
+      await this.markSent(item._id, sentAt);
       for (const l of this.listeners) await l.sent?.(item, activityId);
     } catch (err) {
       await this.handleError(item, err, target);
@@ -465,12 +497,23 @@ export class OutboxSender {
     return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
   }
 
+  /** Marks a delivered item 'sent' and drops its activity; on failure, retried while idle. */
+  private async markSent(id: string, now = new Date()): Promise<void> {
+    this.inHand.delete(id);
+    try {
+      await this.marks.set(id, { state: 'sent', leaseUntil: null, activity: null, updatedAt: now });
+    } catch (err) {
+      this.deps.logger.warn({ err: (err as Error).message }, 'outbox: marking sent failed');
+      this.queueMark(id);
+    }
+  }
+
   private queueMark(id: string): void {
     this.inHand.delete(id);
     if (this.unmarked.size < MAX_UNMARKED) this.unmarked.add(id);
   }
 
-  /** While idle: mark a few delivered items 'sent' (each update scans on the local database). */
+  /** While idle: retry marking delivered items 'sent'. */
   private async markSome(): Promise<void> {
     if (this.marking || this.unmarked.size === 0) return;
     this.marking = true;
@@ -504,6 +547,20 @@ export class OutboxSender {
       lastError,
     });
     this.inHand.delete(item._id);
+    this.retryLater(item, delayMs);
+  }
+
+  /** Back in the queue once its wait is over (the database says the same, for recovery). */
+  private retryLater(item: OutboxItem, delayMs: number): void {
+    if (!this.running || delayMs > MAX_LOCAL_RETRY_MS) return;
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      if (!this.running || this.queue.length >= MAX_QUEUED) return;
+      this.enqueueLocal(item);
+      this.wake();
+    }, delayMs + 1);
+    timer.unref();
+    this.retryTimers.add(timer);
   }
 
   private async finish(item: OutboxItem, state: OutboxItem['state'], fields: Partial<OutboxItem>) {
@@ -522,5 +579,9 @@ export class OutboxSender {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MARK_PER_IDLE = 10;
+/** Items held in memory for the workers; beyond this, scans bring the rest. */
+const MAX_QUEUED = 20_000;
+/** Releases with a longer wait are left to the scans. */
+const MAX_LOCAL_RETRY_MS = 120_000;
 /** Beyond this, delivered items are left for others to mark (they find the delivery record). */
 const MAX_UNMARKED = 20_000;

@@ -6,14 +6,12 @@
  * Ids are derived from a caller-chosen dedupe key, so enqueueing the same message twice
  * (a job that re-ran, two instances, a double click) stores it once.
  *
- * A successful delivery is recorded only by an insert of a small delivery record
- * (`outbox_deliveries`, _id = the item's id), durable at once and cheap on every database.
- * The item is marked 'sent' later, when the sender is idle. Why: on the local database
- * (FerretDB 1.x) every update, even by _id, scans the whole collection (measured ~55 ms per
- * update with 2,000 queued items; updateMany with $in costs as much per document), which
- * would cap a fan-out at a few messages per second. Readers see deliveries at once: byId,
- * byBatch and batchCounts merge the delivery records. Once marked, the item's activity is
- * dropped (the outbox stays lean for the scans); update/delete items carry their own activity.
+ * A successful delivery is recorded first by an insert of a small delivery record
+ * (`outbox_deliveries`, _id = the item's id): an insert-if-absent is durable at once and
+ * atomic on every database, so it is the proof a crash-recovering sender checks before sending
+ * again. The item is then marked 'sent' and its activity dropped (the outbox stays lean for
+ * scans; update/delete items carry their own activity). Readers merge the delivery records
+ * (byId, byBatch, batchCounts), so a delivery whose marking was lost still reads as sent.
  */
 import { createHash } from 'node:crypto';
 import type { Db } from 'mongodb';
@@ -57,6 +55,8 @@ export interface OutboxItem extends BaseDoc {
 export interface DeliveryRecord {
   _id: string;
   tenantId: string;
+  /** The item's purpose (absent on records written before it was added). */
+  purpose?: string;
   batchId: string | null;
   personId: string | null;
   sentActivityId: string | null;
@@ -89,7 +89,7 @@ export function outboxItemId(tenantId: string, dedupeKey: string): string {
 }
 
 export class Outbox {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(inserted: OutboxItem[]) => void>();
   private readonly claims: Claims;
 
   constructor(private readonly db: Db) {
@@ -104,8 +104,11 @@ export class Outbox {
     return new TenantScope(this.collection(), tenantId);
   }
 
-  /** Called after every enqueue, so a sender in this process starts at once. */
-  onEnqueued(listener: () => void): void {
+  /**
+   * Called after every enqueue with the items that were new, so a sender in this process takes
+   * them at once, without scanning the outbox for them.
+   */
+  onEnqueued(listener: (inserted: OutboxItem[]) => void): void {
     this.listeners.add(listener);
   }
 
@@ -140,16 +143,19 @@ export class Outbox {
     }));
     let inserted = 0;
     for (let i = 0; i < docs.length; i += 500) {
+      const chunk = docs.slice(i, i + 500);
+      let fresh = chunk;
       try {
-        const result = await this.collection().insertMany(docs.slice(i, i + 500), { ordered: false });
-        inserted += result.insertedCount;
+        await this.collection().insertMany(chunk, { ordered: false });
       } catch (err) {
-        if (!isDuplicateKeyError(err) && !hasOnlyDuplicateErrors(err)) throw err;
-        const partial = err as { insertedCount?: number; result?: { insertedCount?: number } };
-        inserted += partial.insertedCount ?? partial.result?.insertedCount ?? 0;
+        const duplicates = duplicateIndexes(err);
+        if (!duplicates) throw err;
+        fresh = chunk.filter((_, index) => !duplicates.has(index));
       }
+      inserted += fresh.length;
+      // Per chunk, so a large fan-out starts while the rest is still being stored.
+      for (const listener of this.listeners) listener(fresh);
     }
-    for (const listener of this.listeners) listener();
     return inserted;
   }
 
@@ -230,26 +236,42 @@ export class Outbox {
   }
 
   /**
-   * Up to `limit` items due now, leanly (no activity), skipping `exclude` (items a sender
-   * knows it delivered). One scan; items delivered by others are caught by their claim.
+   * Up to `limit` items due now, with their activity (the scan decodes whole documents on the
+   * local database anyway, and a second read per item would cost more), skipping `exclude`
+   * (items a sender holds or knows it delivered). One scan; items delivered by others are
+   * caught by their claim.
    */
   async due(limit: number, exclude: Set<string>, now = new Date()): Promise<OutboxItem[]> {
     const due = await this.collection()
-      .find(
-        {
-          $or: [
-            { state: 'pending', notBefore: { $lte: now } },
-            { state: 'sending', leaseUntil: { $lt: now } },
-          ],
-        },
-        { projection: { activity: 0 } },
-      )
+      .find({
+        $or: [
+          { state: 'pending', notBefore: { $lte: now } },
+          { state: 'sending', leaseUntil: { $lt: now } },
+        ],
+      })
       .limit(limit + exclude.size)
       .toArray();
     return due
       .filter((d) => !exclude.has(d._id))
       .sort((a, b) => a.notBefore.getTime() - b.notBefore.getTime())
       .slice(0, limit);
+  }
+
+  /**
+   * Deletes finished items (and their delivery records) that finished before `cutoff`, except
+   * those whose purpose is kept. Items still pending or in flight are never touched.
+   */
+  async purgeFinished(cutoff: Date, keepPurposes: string[]): Promise<{ items: number; deliveries: number }> {
+    const items = await this.collection().deleteMany({
+      state: { $in: FINAL_STATES },
+      updatedAt: { $lt: cutoff },
+      purpose: { $nin: keepPurposes },
+    });
+    const deliveries = await this.deliveries().deleteMany({
+      sentAt: { $lt: cutoff },
+      purpose: { $nin: keepPurposes },
+    });
+    return { items: items.deletedCount, deliveries: deliveries.deletedCount };
   }
 
   /** The activity of an item (read when it is about to be sent; refills leave it out). */
@@ -311,8 +333,19 @@ function withDelivery(item: OutboxItem, record: DeliveryRecord | null): OutboxIt
   };
 }
 
-function hasOnlyDuplicateErrors(err: unknown): boolean {
-  const writeErrors = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-  return list.length > 0 && list.every((e) => e.code === 11000);
+/**
+ * The indexes of the documents an unordered insertMany refused as duplicates; null for any
+ * other error. A duplicate error without indexes counts every document as refused: those that
+ * did go in are found by the sender's scan.
+ */
+function duplicateIndexes(err: unknown): Set<number> | null {
+  type WriteError = { code?: number; index?: number };
+  const raw = (err as { writeErrors?: WriteError[] | WriteError }).writeErrors;
+  const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  if (list.length === 0)
+    return isDuplicateKeyError(err) ? new Set(Array.from({ length: 500 }, (_, i) => i)) : null;
+  if (!list.every((e) => e.code === 11000)) return null;
+  if (!list.every((e) => typeof e.index === 'number'))
+    return new Set(Array.from({ length: 500 }, (_, i) => i));
+  return new Set(list.map((e) => e.index!));
 }

@@ -78,6 +78,11 @@ export class RateLimiter {
     return 0;
   }
 
+  /** ms until the tenant's budget has room for one more request (takes nothing). */
+  tenantWait(tenantId: string): number {
+    return this.tenants.get(tenantId)?.waitFor(this.clock()) ?? 0;
+  }
+
   /** Nothing is sent to this conversation before `ms` from now (a 429's Retry-After). */
   block(conversationId: string, ms: number): void {
     const until = this.clock() + ms;

@@ -8,11 +8,16 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function connectDatabase(uri: string, dbName: string): Promise<Database> {
+export async function connectDatabase(
+  uri: string,
+  dbName: string,
+  options: { monitorCommands?: boolean } = {},
+): Promise<Database> {
   const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: 3000,
     connectTimeoutMS: 3000,
     appName: 'placement-companion',
+    monitorCommands: options.monitorCommands ?? false,
   });
   await client.connect();
   const db = client.db(dbName);

@@ -558,7 +558,14 @@ describe('e2e: 20-minute conversations over HTTP', function () {
         .findOne({ dedupeKey: `conv:reflect:${reminded._id}` }))!._id as unknown as string,
     );
     assert.ok(outbox, 'a reflection prompt was queued for the student');
-    assert.ok(JSON.stringify(outbox!.activity).includes(reminded._id), 'the prompt is linked to the booking');
+    // The outbox drops an activity once delivered: read the prompt the student received.
+    await e2e.services.sender.drain();
+    assert.ok(
+      e2e.connector
+        .delivered(`a:personal-${student.id}`)
+        .some((c) => JSON.stringify(c.activity).includes(reminded._id)),
+      'the prompt is linked to the booking',
+    );
     assert.ok(cardsIn(hosts['ot']!.user).some((c) => c.includes('Your conversation with Student 57')));
     // Not the host: refused. The host: held with a rating.
     assert.match(

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { GroupInserter } from '../../src/proactive/group-insert.js';
+import { GroupInserter, GroupUpdater } from '../../src/proactive/group-commit.js';
 import type { Database } from '../../src/storage/mongo.js';
 import { dropAndClose, freshDatabase } from '../helpers/db.js';
 
-describe('GroupInserter (group commit of insert-if-absent, real local database)', () => {
+describe('GroupInserter / GroupUpdater (group commit, real local database)', () => {
   let database: Database;
   before(async () => {
     database = await freshDatabase('group');
@@ -24,5 +24,27 @@ describe('GroupInserter (group commit of insert-if-absent, real local database)'
     assert.ok([...winners.values()].every((n) => n === 1));
     assert.equal(await collection().countDocuments(), 40);
     assert.equal(await inserter.insert({ _id: 'id-3', n: -1 }), false, 'an existing _id later is a loss too');
+  });
+
+  it("applies every caller's update by _id, in groups, and settles each caller after its write", async () => {
+    const collection = () =>
+      database.db.collection<{ _id: string; n: number; state?: string }>('group_update_test');
+    await collection().insertMany(Array.from({ length: 100 }, (_, i) => ({ _id: `u-${i}`, n: i })));
+    const updater = new GroupUpdater(collection, 16);
+    let writes = 0;
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        updater.set(`u-${i}`, { state: 'sent' }).then(async () => {
+          writes++;
+          assert.equal(
+            (await collection().findOne({ _id: `u-${i}` }))?.state,
+            'sent',
+            'durable when settled',
+          );
+        }),
+      ),
+    );
+    assert.equal(writes, 100);
+    assert.equal(await collection().countDocuments({ state: 'sent' }), 100);
   });
 });

@@ -3,7 +3,7 @@
  * process. Used by `npm start` when MONGODB_URI is unset, by `npm run db`, and by tests.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,9 @@ export interface LocalDb {
 
 /** Builds the Go program once (and again when its source is newer than the binary). */
 export function ensureLocalDbBinary(): string {
-  const sources = ['main.go', 'go.mod', 'go.sum'].map((f) => path.join(toolDir, f));
+  const sources = readdirSync(toolDir)
+    .filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum')
+    .map((f) => path.join(toolDir, f));
   const newestSource = Math.max(...sources.filter(existsSync).map((f) => statSync(f).mtimeMs));
   if (existsSync(localDbBinary) && statSync(localDbBinary).mtimeMs >= newestSource) return localDbBinary;
   mkdirSync(path.dirname(localDbBinary), { recursive: true });
@@ -75,7 +77,13 @@ export async function isPortOpen(port: number): Promise<boolean> {
 }
 
 export async function startLocalDb(
-  options: { port?: number; dataDir?: string; quiet?: boolean } = {},
+  options: {
+    port?: number;
+    dataDir?: string;
+    quiet?: boolean;
+    /** false only to measure FerretDB without our _id lookup indexes (bench/local-db-lookups.ts). */
+    idIndexes?: boolean;
+  } = {},
 ): Promise<LocalDb> {
   const binary = ensureLocalDbBinary();
   const port = options.port ?? (await freePort());
@@ -88,7 +96,9 @@ export async function startLocalDb(
   const dataDir = path.resolve(options.dataDir ?? path.join(projectRoot, '.data', 'db'));
   mkdirSync(dataDir, { recursive: true });
   // stdin is a pipe the database watches: when this process dies, so does the database.
-  const child = spawn(binary, ['-listen', `127.0.0.1:${port}`, '-data', dataDir, '-exit-with-parent'], {
+  const args = ['-listen', `127.0.0.1:${port}`, '-data', dataDir, '-exit-with-parent'];
+  if (options.idIndexes === false) args.push('-id-indexes=false');
+  const child = spawn(binary, args, {
     stdio: ['pipe', options.quiet ? 'ignore' : 'inherit', 'inherit'],
   });
   let exited = false;

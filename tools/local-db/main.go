@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -24,6 +25,7 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "loopback address:port to listen on")
 	dataDir := flag.String("data", ".data/db", "directory for the SQLite files")
 	verbose := flag.Bool("verbose", false, "log every connection")
+	idIndexes := flag.Bool("id-indexes", true, "add the _id lookup index FerretDB's queries can use (see id_index.go); false only to measure without it")
 	watchStdin := flag.Bool("exit-with-parent", false, "exit when standard input closes (the parent process died)")
 	flag.Parse()
 
@@ -66,6 +68,10 @@ func main() {
 			_, _ = io.Copy(io.Discard, os.Stdin)
 			stop()
 		}()
+	}
+
+	if *idIndexes {
+		go watchIDIndexes(ctx, abs, 200*time.Millisecond, logger)
 	}
 
 	done := make(chan struct{})
