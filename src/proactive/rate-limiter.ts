@@ -28,7 +28,7 @@ class SlidingLog {
       const inWindow = this.countSince(now - w.ms);
       if (inWindow >= w.limit) {
         const oldestBlocking = this.times[this.times.length - w.limit];
-        wait = Math.max(wait, oldestBlocking + w.ms - now + 1);
+        wait = Math.max(wait, oldestBlocking + w.ms - now);
       }
     }
     return wait;
@@ -68,7 +68,7 @@ export class RateLimiter {
   tryAcquire(tenantId: string, conversationId: string): number {
     const now = this.clock();
     this.sweep(now);
-    const tenant = this.log(this.tenants, tenantId, [{ limit: this.tenantPerSecond, ms: 1000 }]);
+    const tenant = this.log(this.tenants, tenantId, this.tenantWindows());
     const conversation = this.log(this.conversations, conversationId, this.conversationWindows);
     const blocked = Math.max(0, (this.blockedUntil.get(conversationId) ?? 0) - now);
     const wait = Math.max(blocked, tenant.waitFor(now), conversation.waitFor(now));
@@ -76,6 +76,20 @@ export class RateLimiter {
     tenant.record(now);
     conversation.record(now);
     return 0;
+  }
+
+  /**
+   * The per-tenant limit per second, spread over the second: at most a tenth of it in any
+   * 100 ms. Without the second window the workers go in bursts (all slots free together a
+   * second after the first burst), which Teams may count against the limit at arrival and
+   * which leaves more messages on the wire at any moment (after a hard kill, those are the
+   * ones sent twice).
+   */
+  private tenantWindows(): Window[] {
+    return [
+      { limit: this.tenantPerSecond, ms: 1000 },
+      { limit: Math.max(1, Math.ceil(this.tenantPerSecond / 10)), ms: 100 },
+    ];
   }
 
   /** ms until the tenant's budget has room for one more request (takes nothing). */
