@@ -57,6 +57,16 @@ export class E2E {
     return this.service.services;
   }
 
+  /** A student on no cohort, known by email and in the Teams member directory. */
+  async addStudent(user: TestUser): Promise<TestUser> {
+    await this.services.people.upsertByEmail(
+      TENANT,
+      { email: user.email!, displayName: user.name, roles: ['student'], profession: 'physiotherapy', cohortId: null, timeZone: null },
+      new Date(),
+    );
+    return this.teamsUser(user);
+  }
+
   /** Registers the user in the fake connector's member directory (the Teams member lookup). */
   teamsUser(user: TestUser): TestUser {
     this.connector.addMember({ id: user.id, name: user.name, email: user.email, userPrincipalName: user.email, aadObjectId: user.aadObjectId });

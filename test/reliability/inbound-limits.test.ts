@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { E2E, TENANT, type TestUser } from '../e2e/harness.js';
+import { E2E, type TestUser } from '../e2e/harness.js';
 
 describe('reliability: inbound limits', function () {
   this.timeout(60_000);
@@ -19,19 +19,7 @@ describe('reliability: inbound limits', function () {
 
   before(async () => {
     await e2e.start({ MAX_INFLIGHT_TURNS: '2', REQUEST_TIMEOUT_MS: '1000', BODY_LIMIT_BYTES: '8192' });
-    await e2e.services.people.upsertByEmail(
-      TENANT,
-      {
-        email: student.email!,
-        displayName: student.name,
-        roles: ['student'],
-        profession: 'physiotherapy',
-        cohortId: null,
-        timeZone: null,
-      },
-      new Date(),
-    );
-    e2e.teamsUser(student);
+    await e2e.addStudent(student);
     await e2e.post(e2e.install(student));
   });
   after(() => e2e.stop());

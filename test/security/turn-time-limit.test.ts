@@ -19,7 +19,7 @@ import { features as allFeatures } from '../../src/features/index.js';
 import { TURN_TIMEOUT_MESSAGE } from '../../src/http/turn-time-limit.js';
 import { createLogger } from '../../src/logger.js';
 import { collections } from '../../src/storage/collections.js';
-import { E2E, TENANT, type TestUser } from '../e2e/harness.js';
+import { E2E, type TestUser } from '../e2e/harness.js';
 import { FakeIdentity, makeKey } from './fake-identity.js';
 
 const TURN_LIMIT_MS = 800;
@@ -170,19 +170,7 @@ describe('security: a time limit for one slow turn', function () {
         },
         { features: [slowFeature, ...allFeatures], logger: createLogger('info', logs.stream) },
       );
-      await e2e.services.people.upsertByEmail(
-        TENANT,
-        {
-          email: student.email!,
-          displayName: student.name,
-          roles: ['student'],
-          profession: 'physiotherapy',
-          cohortId: null,
-          timeZone: null,
-        },
-        new Date(),
-      );
-      e2e.teamsUser(student);
+      await e2e.addStudent(student);
       assert.equal((await e2e.post(e2e.install(student))).status, 200);
     });
     after(async () => {
@@ -335,19 +323,7 @@ describe('security: a time limit for one slow turn', function () {
         BOT_TOKEN_ENDPOINT: identity.tokenEndpoint,
         TURN_TIMEOUT_MS: String(TURN_LIMIT_MS),
       });
-      await e2e.services.people.upsertByEmail(
-        TENANT,
-        {
-          email: student.email!,
-          displayName: student.name,
-          roles: ['student'],
-          profession: 'physiotherapy',
-          cohortId: null,
-          timeZone: null,
-        },
-        new Date(),
-      );
-      e2e.teamsUser(student);
+      await e2e.addStudent(student);
       token = await identity.sign(key, {
         aud: APP_ID,
         serviceurl: e2e.connector.url,
