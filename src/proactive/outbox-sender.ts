@@ -232,6 +232,8 @@ export class OutboxSender {
   }
 
   private idle(): Promise<void> {
+    // stop() may have woken the waiters already (e.g. while this worker was marking).
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

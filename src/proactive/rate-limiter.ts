@@ -10,9 +10,12 @@ export interface Window {
   ms: number;
 }
 
-/** With a 10% margin: our clock reads at send time, Teams counts at arrival. */
+/**
+ * With a margin: our clock reads when a send starts, Teams counts at arrival, and a busy
+ * host can delay one request by a tenth of a second (seen in the full test run with 10%).
+ */
 export const CONVERSATION_WINDOWS: Window[] = [
-  { limit: 7, ms: 1100 },
+  { limit: 7, ms: 1200 },
   { limit: 60, ms: 33_000 },
 ];
 
