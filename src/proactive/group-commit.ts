@@ -7,7 +7,7 @@
  * document, is what costs).
  */
 import type { Collection, Document, Filter, OptionalUnlessRequiredId, UpdateFilter } from 'mongodb';
-import { isDuplicateKeyError } from '../storage/mongo.js';
+import { isDuplicateKeyError, writeErrorsOf } from '../storage/mongo.js';
 
 interface Waiting<T, R> {
   doc: T;
@@ -129,22 +129,4 @@ export class GroupUpdater<T extends Document & { _id: string }> extends GroupCom
     );
     for (const b of batch) b.resolve();
   }
-}
-
-function writeErrorsOf(err: unknown): Map<number, { code?: number; errmsg?: string }> | null {
-  const raw = (err as { writeErrors?: unknown }).writeErrors;
-  const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as {
-    index?: number;
-    code?: number;
-    errmsg?: string;
-    err?: { index?: number; code?: number; errmsg?: string };
-  }[];
-  if (list.length === 0) return null;
-  const map = new Map<number, { code?: number; errmsg?: string }>();
-  for (const e of list) {
-    const index = e.index ?? e.err?.index;
-    if (typeof index !== 'number') return null;
-    map.set(index, { code: e.code ?? e.err?.code, errmsg: e.errmsg ?? e.err?.errmsg });
-  }
-  return map;
 }

@@ -18,7 +18,7 @@ import type { Db } from 'mongodb';
 import { Claims } from '../storage/claims.js';
 import { collections } from '../storage/collections.js';
 import { tenantDocId, type BaseDoc } from '../storage/documents.js';
-import { isDuplicateKeyError } from '../storage/mongo.js';
+import { isDuplicateKeyError, writeErrorsOf } from '../storage/mongo.js';
 import { TenantScope } from '../storage/tenant-scope.js';
 
 export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed' | 'unreachable' | 'cancelled';
@@ -148,9 +148,12 @@ export class Outbox {
       try {
         await this.collection().insertMany(chunk, { ordered: false });
       } catch (err) {
-        const duplicates = duplicateIndexes(err);
-        if (!duplicates) throw err;
-        fresh = chunk.filter((_, index) => !duplicates.has(index));
+        const failed = writeErrorsOf(err);
+        if (failed && [...failed.values()].every((e) => e.code === 11000))
+          fresh = chunk.filter((_, index) => !failed.has(index));
+        // A duplicate error without indexes: count none as new (the sender's scan finds any that are).
+        else if (!failed && isDuplicateKeyError(err)) fresh = [];
+        else throw err;
       }
       inserted += fresh.length;
       // Per chunk, so a large fan-out starts while the rest is still being stored.
@@ -331,21 +334,4 @@ function withDelivery(item: OutboxItem, record: DeliveryRecord | null): OutboxIt
     lastStatus: 200,
     lastError: null,
   };
-}
-
-/**
- * The indexes of the documents an unordered insertMany refused as duplicates; null for any
- * other error. A duplicate error without indexes counts every document as refused: those that
- * did go in are found by the sender's scan.
- */
-function duplicateIndexes(err: unknown): Set<number> | null {
-  type WriteError = { code?: number; index?: number };
-  const raw = (err as { writeErrors?: WriteError[] | WriteError }).writeErrors;
-  const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
-  if (list.length === 0)
-    return isDuplicateKeyError(err) ? new Set(Array.from({ length: 500 }, (_, i) => i)) : null;
-  if (!list.every((e) => e.code === 11000)) return null;
-  if (!list.every((e) => typeof e.index === 'number'))
-    return new Set(Array.from({ length: 500 }, (_, i) => i));
-  return new Set(list.map((e) => e.index!));
 }

@@ -45,3 +45,25 @@ export async function connectDatabase(
 export function isDuplicateKeyError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
+
+/**
+ * The per-document errors of an unordered insertMany / bulk write, by the document's index in
+ * the request; null when the error lists none or names no index.
+ */
+export function writeErrorsOf(err: unknown): Map<number, { code?: number; errmsg?: string }> | null {
+  const raw = (err as { writeErrors?: unknown }).writeErrors;
+  const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as {
+    index?: number;
+    code?: number;
+    errmsg?: string;
+    err?: { index?: number; code?: number; errmsg?: string };
+  }[];
+  if (list.length === 0) return null;
+  const map = new Map<number, { code?: number; errmsg?: string }>();
+  for (const e of list) {
+    const index = e.index ?? e.err?.index;
+    if (typeof index !== 'number') return null;
+    map.set(index, { code: e.code ?? e.err?.code, errmsg: e.errmsg ?? e.err?.errmsg });
+  }
+  return map;
+}
