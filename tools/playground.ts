@@ -4,7 +4,7 @@
  *
  * The playground reads its mock tenant (you, five colleagues, a personal chat, a group chat
  * and a team with one channel) from `.m365agentsplayground.yml` in the project root. Its people
- * are people from ../shared/fixtures/people.csv; when the database has nobody in the
+ * are people from fixtures/people.csv; when the database has nobody in the
  * playground's tenant yet, that roster (and the AHP directory) is imported first.
  *
  * The bot recognises the playground's people the way it recognises Teams users: the first
@@ -17,7 +17,7 @@
  *   PLAYGROUND_NOW   start the bot's clock at this instant and let it run on, e.g.
  *                    2025-02-03T09:30:00Z (the fixture cohorts ran in 2024/2025)
  *   PLAYGROUND_ROSTER_DIR  where cohorts.csv / people.csv / ahp-directory.csv are
- *                    (default ../shared/fixtures)
+ *                    (default fixtures/, the project's sample trust)
  * startPlayground() is also what test/e2e/playground.e2e.test.ts runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -35,7 +35,7 @@ import { startLocalDb, type LocalDb } from './local-db/local-db.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PLAYGROUND_CONFIG_FILE = path.join(projectRoot, '.m365agentsplayground.yml');
-export const DEFAULT_ROSTER_DIR = path.resolve(projectRoot, '..', 'shared', 'fixtures');
+export const DEFAULT_ROSTER_DIR = path.join(projectRoot, 'fixtures');
 
 /** The playground could not be started at all (missing package, exits at once): tests skip on this. */
 export class PlaygroundUnavailableError extends Error {}

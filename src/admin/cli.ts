@@ -1,6 +1,6 @@
 /**
  * Admin command line: `npm run admin -- <command>`. Imports and exports the roster and the
- * AHP directory (formats in shared/fixtures/README.md). Run `npm run admin -- help`.
+ * AHP directory (formats in fixtures/README.md). Run `npm run admin -- help`.
  *
  * Database: MONGODB_URI / MONGODB_DB. When MONGODB_URI is unset it uses the local database
  * on LOCAL_DB_PORT: the one already running there (e.g. under `npm start`), or one it starts

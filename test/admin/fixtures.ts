@@ -1,10 +1,9 @@
-/** The shared fixtures (shared/fixtures beside the repo, as in the workspace layout). */
-import { existsSync, readFileSync } from 'node:fs';
+/** The sample trust (cohorts, people, AHP directory) kept in the project's own fixtures/ folder. */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export function fixturePath(name: string): string {
-  const besideRepo = fileURLToPath(new URL(`../../../shared/fixtures/${name}`, import.meta.url));
-  return existsSync(besideRepo) ? besideRepo : `/work/shared/fixtures/${name}`;
+  return fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url));
 }
 
 export function fixture(name: string): string {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fixture } from '../admin/fixtures.js';
 import {
   addDays,
   assertPause,
@@ -504,15 +503,8 @@ describe('placement-calendar', () => {
     });
   });
 
-  describe('fixture cohorts (shared/fixtures/cohorts.csv)', () => {
-    const csvPath = fileURLToPath(new URL('../../../shared/fixtures/cohorts.csv', import.meta.url));
-    const fixtureText = (() => {
-      try {
-        return readFileSync(csvPath, 'utf8');
-      } catch {
-        return readFileSync('/work/shared/fixtures/cohorts.csv', 'utf8');
-      }
-    })();
+  describe('fixture cohorts (fixtures/cohorts.csv)', () => {
+    const fixtureText = fixture('cohorts.csv');
     // The cohorts file has no quoted fields, so a plain split is enough here.
     const [header, ...rows] = fixtureText
       .replace(/^\uFEFF/, '')

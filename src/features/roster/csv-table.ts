@@ -1,5 +1,5 @@
 /**
- * Reading and writing the admin CSV files (shared/fixtures/README.md): header row required,
+ * Reading and writing the admin CSV files (fixtures/README.md): header row required,
  * columns in any order, UTF-8 with or without BOM, quoted fields may hold commas and
  * newlines. Problems come back as RowErrors (`row N, column C: reason`) instead of throwing,
  * so an import can report every bad row at once.

@@ -1,6 +1,6 @@
 /**
  * Roster import and export for the admin CLI: cohorts.csv + people.csv (the roster) and
- * ahp-directory.csv (the AHP hosts), in the formats of shared/fixtures/README.md.
+ * ahp-directory.csv (the AHP hosts), in the formats of fixtures/README.md.
  *
  * An import validates everything first (each row with zod, then duplicates and references
  * against the same file and what is already stored) and writes nothing if anything is
