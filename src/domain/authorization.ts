@@ -109,7 +109,7 @@ export const POLICY = {
   'reflection.prompts.configure': leadsTargetCohort,
 
   // 20-minute conversations (src/features/conversations). Target: the student, the host (hostId = people._id).
-  /** `book a conversation`, browse and book a slot: a student, for themselves. */
+  /** `book a conversation`, browse and book a slot, `my bookings`: a student, for themselves. */
   'conversation.book': studentSelf,
   /** Cancel or move a booking: its two participants (the student and the host). */
   'conversation.booking.change': (p, t) => isSelf(p, t.studentId) || isSelf(p, t.hostId),
@@ -117,7 +117,7 @@ export const POLICY = {
   'conversation.outcome.record': (p, t) => isSelf(p, t.hostId),
   /** The student's note after a conversation: the booking's student. */
   'conversation.note': (p, t) => isSelf(p, t.studentId),
-  /** `my slots`, publish / withdraw slots, block days, `my host profile`: an AHP host, their own. */
+  /** `my slots`, publish / withdraw slots, block days, `my host profile`, `my bookings`: an AHP host, their own. */
   'conversation.host.offer': (p, t) => has(p, 'ahp-host') && isSelf(p, t.hostId),
   /** `conversations report` for a cohort: its lead, admins. */
   'conversation.cohort.report': leadsTargetCohort,

@@ -350,7 +350,7 @@ export class ConversationService {
     };
   }
 
-  private whereText(host: AhpHostDoc): string {
+  whereText(host: AhpHostDoc): string {
     if (host.onlineLink)
       return host.location.toLowerCase() === 'online' ? 'Online' : `${host.location} or online`;
     return host.location;

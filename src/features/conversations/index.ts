@@ -9,6 +9,7 @@ import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
 import type { Services } from '../../services.js';
 import type { Feature } from '../feature.js';
 import { JOB_AFTER, JOB_REMINDER } from './conversation-service.js';
+import { myBookingsCard } from './my-bookings.js';
 
 async function reply(context: TurnContext, result: AdaptiveCard | string): Promise<void> {
   if (typeof result === 'string') await context.sendActivity(result);
@@ -33,6 +34,12 @@ export const conversationsFeature: Feature = {
       scopes: ['personal'],
     });
     services.commands.add({
+      command: 'my bookings',
+      description: 'See, move or cancel your 20-minute conversations',
+      roles: ['student', 'ahp-host'],
+      scopes: ['personal'],
+    });
+    services.commands.add({
       command: 'my slots',
       description: 'Publish and manage your 20-minute conversation slots',
       roles: ['ahp-host'],
@@ -54,6 +61,12 @@ export const conversationsFeature: Feature = {
     app.message(/^\s*book\s+(a\s+)?conversations?\s*$/i, async (context) => {
       const { tenantId, person } = who(context);
       await reply(context, await conversations.bookingCard(tenantId, person));
+    });
+    const myBookings = (tenantId: string, person: ReturnType<typeof turnPerson>) =>
+      myBookingsCard(conversations, services.people, services.clock, tenantId, person);
+    app.message(/^\s*my\s+(bookings?|conversations)\s*$/i, async (context) => {
+      const { tenantId, person } = who(context);
+      await reply(context, await myBookings(tenantId, person));
     });
     app.message(/^\s*my\s+slots\s*$/i, async (context) => {
       const { tenantId, person } = who(context);
@@ -84,6 +97,7 @@ export const conversationsFeature: Feature = {
     execute('conv.browse', (t, p, d) =>
       conversations.bookingCard(t, p, { includeMet: (d as { includeMet?: unknown })?.includeMet === 'true' }),
     );
+    execute('conv.mybookings', (t, p) => myBookings(t, p));
     execute('conv.book', (t, p, d) => conversations.bookFromCard(t, p, d));
     execute('conv.cancel', (t, p, d) => conversations.cancelFromCard(t, p, d));
     execute('conv.reschedule.start', (t, p, d) => conversations.rescheduleStart(t, p, d));

@@ -1,0 +1,232 @@
+/**
+ * Every command in the Teams command menu (appPackage/manifest.json `commandLists`, per scope)
+ * gets a real answer over HTTP, for each kind of person who can see that menu: never the
+ * "didn't catch that" fallback, never the turn-error message, and `help` lists it.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { NOT_UNDERSTOOD_MESSAGE } from '../../src/bot/application.js';
+import { TURN_ERROR_MESSAGE } from '../../src/bot/turn-error.js';
+import type { Scope } from '../../src/bot/commands.js';
+import type { Role } from '../../src/storage/people-repository.js';
+import { REPO_ROOT } from '../../tools/lib/app-package.js';
+import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+
+interface CommandList {
+  scopes: Scope[];
+  commands: { title: string; description: string }[];
+}
+
+const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'appPackage', 'manifest.json'), 'utf8')) as {
+  bots: { commandLists: CommandList[] }[];
+};
+const commandLists = manifest.bots[0]!.commandLists;
+const CHANNEL = '19:menu-channel@thread.tacv2';
+
+/** Everything the bot said in reply, as text: message text plus every card's texts. */
+function replyText(activities: Record<string, unknown>[]): string {
+  return activities
+    .map((a) => [typeof a.text === 'string' ? a.text : '', ...cardTexts(firstCard(a))].join(' '))
+    .join(' | ');
+}
+
+describe('e2e: every command in the Teams command menu answers', function () {
+  this.timeout(180_000);
+  const e2e = new E2E();
+  const people: Record<string, TestUser & { roles: Role[] }> = {
+    student: {
+      id: '29:menu-student',
+      aadObjectId: 'aad-menu-student',
+      name: 'Priya Shah',
+      email: 'priya.menu@example.nhs.uk',
+      roles: ['student'],
+    },
+    supervisor: {
+      id: '29:menu-supervisor',
+      aadObjectId: 'aad-menu-sup',
+      name: 'Sam Okoro',
+      email: 'sam.menu@example.nhs.uk',
+      roles: ['supervisor'],
+    },
+    host: {
+      id: '29:menu-host',
+      aadObjectId: 'aad-menu-host',
+      name: 'Jas Taylor',
+      email: 'jas.menu@example.nhs.uk',
+      roles: ['ahp-host'],
+    },
+    lead: {
+      id: '29:menu-lead',
+      aadObjectId: 'aad-menu-lead',
+      name: 'Alex Morgan',
+      email: 'alex.menu@example.nhs.uk',
+      roles: ['lead'],
+    },
+  };
+
+  before(async () => {
+    await e2e.start();
+    const now = new Date();
+    const { id: cohortId } = await e2e.services.cohorts.upsertByName(
+      TENANT,
+      {
+        name: 'Menu cohort',
+        startDate: '2025-02-03',
+        weeks: 6,
+        clinicalDays: ['Mon', 'Tue'],
+        leadershipDays: ['Wed', 'Thu', 'Fri'],
+        nonPlacementDates: [],
+        supervision: { weekday: 'Thu', time: '14:00' },
+        timeZone: 'Europe/London',
+        teamsChannelId: null,
+      },
+      now,
+    );
+    for (const p of Object.values(people)) {
+      await e2e.services.people.upsertByEmail(
+        TENANT,
+        {
+          email: p.email!,
+          displayName: p.name,
+          roles: p.roles,
+          profession: 'physiotherapy',
+          cohortId,
+          timeZone: null,
+        },
+        now,
+      );
+      e2e.teamsUser(p);
+    }
+    const host = (await e2e.services.people.byEmail(TENANT, people.host!.email!))!;
+    await e2e.services.conversations.hosts.upsertByEmail(
+      TENANT,
+      {
+        email: host.email,
+        displayName: host.displayName,
+        profession: 'dietetics',
+        roleType: 'research',
+        bio: 'Research dietitian.',
+        location: 'online',
+        weeklyCap: 5,
+        personId: host._id,
+      },
+      now,
+    );
+    e2e.clock.set(new Date('2025-02-04T09:00:00Z'));
+  });
+  after(() => e2e.stop());
+
+  it('the manifest has a personal and a team command list', () => {
+    assert.deepEqual(commandLists.flatMap((l) => l.scopes).sort(), ['personal', 'team']);
+  });
+
+  it('my bookings: a student sees their upcoming conversations with Move / Cancel, the host sees the student', async () => {
+    const host = (await e2e.services.people.byEmail(TENANT, people.host!.email!))!;
+    const hostDoc = (await e2e.services.conversations.hosts.byPersonId(TENANT, host._id))!;
+    await e2e.services.conversations.publishSlots(TENANT, host, {
+      pubDate: '2025-02-12',
+      pubTime: '10:00',
+      pubCount: '2',
+      pubBuffer: '0',
+      pubWeeks: '1',
+    });
+    const [slot] = await e2e.services.conversations.repo.openSlots(
+      TENANT,
+      e2e.clock.now(),
+      new Date('2025-03-01T00:00:00Z'),
+      hostDoc._id,
+    );
+    const studentUser = people.student!;
+    const booked = await e2e.post(
+      e2e.execute(studentUser, 'conv.book', {
+        slotId: slot!._id,
+        hostId: hostDoc._id,
+        startsAt: slot!.startsAt.toISOString(),
+      }),
+    );
+    assert.ok(
+      cardTexts(booked.body.value).some((t) => t.startsWith('Booked')),
+      JSON.stringify(booked.body),
+    );
+
+    const ask = async (user: TestUser) => {
+      const activity = e2e.message(user, 'my bookings');
+      await e2e.post(activity);
+      const reply = e2e.connector
+        .delivered()
+        .map((c) => c.activity!)
+        .find((a) => a.replyToId === activity.id);
+      return firstCard(reply);
+    };
+    const studentCard = await ask(studentUser);
+    const studentTexts = cardTexts(studentCard);
+    assert.ok(studentTexts.includes('Conversations you booked'), studentTexts.join(' | '));
+    assert.ok(studentTexts.includes('Wed 12 Feb, 10:00 (20 minutes)'), studentTexts.join(' | '));
+    assert.ok(studentTexts.includes('With Jas Taylor (dietetics · research)'), studentTexts.join(' | '));
+    const actions = JSON.stringify(studentCard);
+    assert.match(actions, /"verb":"conv\.cancel","data":\{"bookingId":"[^"]+"/);
+    assert.match(actions, /"verb":"conv\.reschedule\.start"/);
+
+    const hostTexts = cardTexts(await ask(people.host!));
+    assert.ok(hostTexts.includes('Students booked with you'), hostTexts.join(' | '));
+    assert.ok(
+      hostTexts.some((t) => t.startsWith('With Priya Shah')),
+      hostTexts.join(' | '),
+    );
+
+    // Cancel from the list; the refreshed list is empty again.
+    const bookingId = /"verb":"conv\.cancel","data":\{"bookingId":"([^"]+)"/.exec(actions)![1]!;
+    await e2e.post(e2e.execute(studentUser, 'conv.cancel', { bookingId }));
+    const refreshed = await e2e.post(e2e.execute(studentUser, 'conv.mybookings', {}));
+    assert.ok(
+      cardTexts(refreshed.body.value).some((t) => t.startsWith('You have no conversations booked')),
+      JSON.stringify(refreshed.body),
+    );
+    // Someone who neither books nor hosts gets a plain answer.
+    const leadActivity = e2e.message(people.lead!, 'my bookings');
+    await e2e.post(leadActivity);
+    const leadReply = e2e.connector
+      .delivered()
+      .map((c) => c.activity!)
+      .find((a) => a.replyToId === leadActivity.id);
+    assert.match(String(leadReply?.text), /booked by students and hosted by AHP hosts/);
+  });
+
+  for (const list of commandLists) {
+    for (const scope of list.scopes) {
+      for (const { title } of list.commands) {
+        it(`${scope}: "${title}" is listed by help and answers every role`, async () => {
+          const registered = e2e.services.commands
+            .all()
+            .filter((c) => c.command === title && c.scopes.includes(scope));
+          assert.ok(
+            registered.length > 0,
+            `"${title}" is not registered for ${scope} (help would not list it)`,
+          );
+          for (const [who, user] of Object.entries(people)) {
+            const activity =
+              scope === 'personal' ? e2e.message(user, title) : e2e.channelMessage(user, CHANNEL, title);
+            const res = await e2e.post(activity);
+            assert.equal(res.status, 200, `${who}: ${title}`);
+            // The replies to this very message (proactive messages in the same chat are not answers).
+            const replies = e2e.connector
+              .delivered()
+              .map((c) => c.activity!)
+              .filter((a) => a?.replyToId === activity.id);
+            const text = replyText(replies);
+            assert.ok(replies.length > 0, `${who} got no answer to "${title}" in ${scope}`);
+            assert.ok(
+              !text.includes(NOT_UNDERSTOOD_MESSAGE),
+              `${who} got "didn't catch that" for "${title}" in ${scope}`,
+            );
+            assert.ok(
+              !text.includes(TURN_ERROR_MESSAGE),
+              `${who} got the turn-error message for "${title}" in ${scope}`,
+            );
+          }
+        });
+      }
+    }
+  }
+});
