@@ -49,6 +49,17 @@ export function rating(min: number, max: number) {
   );
 }
 
+/**
+ * The value to bind to an Input.Number: a number, never a string (Adaptive Cards clients parse
+ * it as a number and show an empty box for "5"). A submitted value (Teams sends "5") is turned
+ * back into a number; anything else gives `fallback`.
+ */
+export function cardNumber(value: unknown, fallback: number): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  return fallback;
+}
+
 /** An ISO calendar date 'YYYY-MM-DD' (what Input.Date submits) that exists. */
 export const isoDate = z
   .string({ invalid_type_error: 'Enter a date as YYYY-MM-DD', required_error: 'Required' })

@@ -119,6 +119,19 @@ describe('card harness (tools/lib/card-check.ts)', () => {
     }
   });
 
+  it('reports an Input.Number whose value is a string (clients render it empty)', () => {
+    const numberCard = {
+      ...good,
+      body: [{ type: 'Input.Number', id: 'cap', label: 'Cap', min: 1, max: 20, value: '${cap}' }],
+    };
+    const { errors } = checkCard(numberCard, { cap: '5' });
+    assert.ok(
+      errors.some((e) => /Input\.Number "cap" at \/body\/0: value must be a number, is "5"/.test(e)),
+      errors.join('\n'),
+    );
+    assert.deepEqual(checkCard(numberCard, { cap: 5 }).errors, []);
+  });
+
   it('reports adaptivecards validation failures such as duplicate ids', () => {
     const { errors } = checkCard(
       {

@@ -9,6 +9,8 @@
  *   - be at most 80 KB as UTF-8 JSON (a Teams message is capped near 100 KB including the envelope);
  *   - give every Input.* a non-empty `label` (accessibility; Teams renders it above the input);
  *   - use Universal Actions only: no Action.Submit, and every Action.Execute has a `verb`;
+ *   - give every Input.Number a number (or no) `value`, `min` and `max`: clients parse the
+ *     value as a number and show an empty box for a string such as "5";
  *   - parse and validate with the `adaptivecards` library with no events at all (unknown
  *     elements or actions, invalid values, duplicate ids, too many actions, …).
  * Only the parse/validate paths of `adaptivecards` are used, so no DOM is needed.
@@ -74,6 +76,15 @@ export function checkExpandedCard(card: unknown): string[] {
     if (typeof type !== 'string') return;
     if (type.startsWith('Input.') && (typeof obj['label'] !== 'string' || !obj['label'].trim())) {
       errors.push(`${describe(obj, at)} has no label`);
+    }
+    if (type === 'Input.Number') {
+      for (const key of ['value', 'min', 'max']) {
+        const v = obj[key];
+        if (v !== undefined && v !== null && typeof v !== 'number')
+          errors.push(
+            `${describe(obj, at)}: ${key} must be a number, is ${JSON.stringify(v)} (a string renders an empty box)`,
+          );
+      }
     }
     if (type === 'Action.Submit') {
       errors.push(`${describe(obj, at)}: use Action.Execute (Universal Actions), not Action.Submit`);

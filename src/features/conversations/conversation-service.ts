@@ -24,6 +24,7 @@ import {
   parseTime,
 } from '../../domain/placement-calendar.js';
 import {
+  cardNumber,
   formatZodIssues,
   FORM_ERROR_KEY,
   rating,
@@ -104,7 +105,7 @@ const bookInput = z.object({
   replacing: safeText(200).optional(),
 });
 const bookingRef = z.object({ bookingId: safeText(200, { min: 1 }) });
-const profileInput = z.object({
+export const profileInput = z.object({
   bio: safeText(500, { min: 1 }),
   location: safeText(120, { min: 1 }),
   onlineLink: safeText(300)
@@ -1014,7 +1015,7 @@ export class ConversationService {
       bio: text('bio', host.bio),
       location: text('location', host.location),
       onlineLink: text('onlineLink', host.onlineLink ?? ''),
-      weeklyCap: text('weeklyCap', String(host.weeklyCap)),
+      weeklyCap: cardNumber(values?.weeklyCap, host.weeklyCap),
       bioError: errors.bio ?? '',
       locationError: errors.location ?? '',
       onlineLinkError: errors.onlineLink ?? '',
@@ -1114,9 +1115,9 @@ export class ConversationService {
       hasBlocked: blocked.length > 0,
       pubDate: text('pubDate', ''),
       pubTime: text('pubTime', '10:00'),
-      pubCount: text('pubCount', '3'),
+      pubCount: cardNumber(values.pubCount, 3),
       pubBuffer: text('pubBuffer', '10'),
-      pubWeeks: text('pubWeeks', '1'),
+      pubWeeks: cardNumber(values.pubWeeks, 1),
       blockDate: text('blockDate', ''),
       pubDateError: errors.pubDate ?? '',
       pubTimeError: errors.pubTime ?? '',

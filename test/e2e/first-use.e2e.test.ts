@@ -1,7 +1,9 @@
 /**
- * Every command in the Teams command menu (appPackage/manifest.json `commandLists`, per scope)
- * gets a real answer over HTTP, for each kind of person who can see that menu: never the
- * "didn't catch that" fallback, never the turn-error message, and `help` lists it.
+ * First use, over HTTP. Every command in the Teams command menu (appPackage/manifest.json
+ * `commandLists`, per scope) gets a real answer for each kind of person who can see that menu:
+ * never the "didn't catch that" fallback, never the turn-error message, `help` lists it, and
+ * every card it answers with passes the card rules (tools/lib/card-check.ts). Plus the
+ * first-use paths found broken in issue 15.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { TURN_ERROR_MESSAGE } from '../../src/bot/turn-error.js';
 import type { Scope } from '../../src/bot/commands.js';
 import type { Role } from '../../src/storage/people-repository.js';
 import { REPO_ROOT } from '../../tools/lib/app-package.js';
+import { checkExpandedCard } from '../../tools/lib/card-check.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 
 interface CommandList {
@@ -64,6 +67,16 @@ describe('e2e: every command in the Teams command menu answers', function () {
       roles: ['lead'],
     },
   };
+
+  /** The bot's reply to one message in the personal chat. */
+  async function replyTo(user: TestUser, text: string) {
+    const activity = e2e.message(user, text);
+    await e2e.post(activity);
+    return e2e.connector
+      .delivered()
+      .map((c) => c.activity!)
+      .find((a) => a.replyToId === activity.id);
+  }
 
   before(async () => {
     await e2e.start();
@@ -191,6 +204,59 @@ describe('e2e: every command in the Teams command menu answers', function () {
       .map((c) => c.activity!)
       .find((a) => a.replyToId === leadActivity.id);
     assert.match(String(leadReply?.text), /booked by students and hosted by AHP hosts/);
+  });
+
+  it('my host profile and my slots bind numbers to their number inputs, also when a rejected save comes back', async () => {
+    const numberInputs = (card: unknown) => {
+      const found: Record<string, unknown> = {};
+      JSON.stringify(card, (_k, v) => {
+        if (v && v.type === 'Input.Number') found[v.id] = v.value;
+        return v;
+      });
+      return found;
+    };
+    const profile = firstCard(await replyTo(people.host!, 'my host profile'));
+    assert.deepEqual(checkExpandedCard(profile), []);
+    assert.deepEqual(numberInputs(profile), { weeklyCap: 5 });
+    const slots = firstCard(await replyTo(people.host!, 'my slots'));
+    assert.deepEqual(checkExpandedCard(slots), []);
+    assert.deepEqual(numberInputs(slots), { pubCount: 3, pubWeeks: 1 });
+
+    // Teams submits Input.Number as text; a rejected save shows what was typed, as a number.
+    const rejected = await e2e.post(
+      e2e.execute(people.host!, 'conv.profile.save', {
+        bio: '',
+        location: 'Room 1',
+        onlineLink: '',
+        weeklyCap: '7',
+      }),
+    );
+    assert.deepEqual(checkExpandedCard(rejected.body.value), []);
+    assert.deepEqual(numberInputs(rejected.body.value), { weeklyCap: 7 });
+    const saved = await e2e.post(
+      e2e.execute(people.host!, 'conv.profile.save', {
+        bio: 'Research dietitian.',
+        location: 'Room 1',
+        onlineLink: 'https://teams.microsoft.com/l/meetup-join/abc',
+        weeklyCap: '6',
+      }),
+    );
+    assert.ok(
+      cardTexts(saved.body.value).some((t) => t.startsWith('Saved.')),
+      JSON.stringify(saved.body),
+    );
+    assert.ok(!cardTexts(saved.body.value).includes('Must be an https:// link'));
+    assert.deepEqual(numberInputs(saved.body.value), { weeklyCap: 6 });
+    const rejectedSlots = await e2e.post(
+      e2e.execute(people.host!, 'conv.slots.publish', {
+        pubDate: '',
+        pubTime: '10:00',
+        pubCount: '4',
+        pubBuffer: '10',
+        pubWeeks: '2',
+      }),
+    );
+    assert.deepEqual(numberInputs(rejectedSlots.body.value), { pubCount: 4, pubWeeks: 2 });
   });
 
   for (const list of commandLists) {
