@@ -26,6 +26,7 @@ import { ReflectionService } from './features/reflections/reflection-service.js'
 import { SurveyService } from './features/surveys/survey-service.js';
 import { ConversationService } from './features/conversations/conversation-service.js';
 import { AnnouncementService } from './features/announcements/announcement-service.js';
+import { LeadWorkspaceService } from './features/lead-workspace/lead-workspace-service.js';
 
 export interface CoreServices {
   config: Config;
@@ -55,6 +56,8 @@ export interface CoreServices {
   conversations: ConversationService;
   /** Cohort announcements: compose, schedule, acknowledge, edit, recall (src/features/announcements). */
   announcements: AnnouncementService;
+  /** The lead's workspace: cohort set-up, roster changes, AHP hosts, CSV upload (src/features/lead-workspace). */
+  workspace: LeadWorkspaceService;
 }
 
 export type Services = CoreServices;
@@ -94,7 +97,7 @@ export function createServices(params: {
     pollMs: config.JOBS_POLL_MS,
     leaseMs: config.JOBS_LEASE_MS,
   });
-  return {
+  const services: Omit<Services, 'workspace'> = {
     config,
     clock,
     logger,
@@ -150,4 +153,5 @@ export function createServices(params: {
     conversations: new ConversationService({ db, clock, config, logger, people, outbox, scheduler }),
     announcements: new AnnouncementService({ db, clock, config, logger, people, outbox, scheduler }),
   };
+  return { ...services, workspace: new LeadWorkspaceService(services) };
 }

@@ -145,6 +145,16 @@ export const POLICY = {
   'announcement.status.view': leadsTargetCohort,
   /** Acknowledge it: the people it was sent to. */
   'announcement.acknowledge': (p, t) => (t.audienceIds ?? []).includes(p._id),
+
+  // Lead workspace (src/features/lead-workspace). Target: the cohort being changed.
+  /** Create a cohort from Teams (the creator then leads it): placement leads, admins. */
+  'cohort.create': (p) => isAdmin(p) || has(p, 'lead'),
+  /** Edit a cohort's name, calendar, non-placement days, supervision slot, time zone, check-in times: its lead, admins. */
+  'cohort.manage': leadsTargetCohort,
+  /** Add, move, pause or remove a student, add a supervisor, change a student's supervisors: the cohort's lead, admins (a move needs it for both cohorts). */
+  'cohort.roster.manage': leadsTargetCohort,
+  /** Add or update an AHP host in the directory for 20-minute conversations: placement leads, admins. */
+  'directory.host.add': (p) => isAdmin(p) || has(p, 'lead'),
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

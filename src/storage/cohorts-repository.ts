@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import type { CohortCalendar } from '../domain/placement-calendar.js';
 import { collections } from './collections.js';
 import { tenantDocId, type BaseDoc } from './documents.js';
+import { isDuplicateKeyError } from './mongo.js';
 import { TenantScope } from './tenant-scope.js';
 
 export interface CohortDoc extends BaseDoc, CohortCalendar {
@@ -20,6 +21,14 @@ export interface CohortDoc extends BaseDoc, CohortCalendar {
 }
 
 export type CohortImport = Omit<CohortDoc, keyof BaseDoc | 'teamsTeamId' | 'serviceUrl' | 'checkins'>;
+
+/** What a lead sets on a cohort from Teams (src/features/lead-workspace): name, calendar, check-in times. */
+export type CohortSettings = Pick<
+  CohortDoc,
+  'name' | 'startDate' | 'weeks' | 'clinicalDays' | 'leadershipDays' | 'supervision' | 'timeZone'
+> & { checkins: NonNullable<CohortDoc['checkins']> };
+
+export type CreateCohortOutcome = 'inserted' | 'same-request' | 'name-taken';
 
 export class CohortsRepository {
   constructor(private readonly db: Db) {}
@@ -49,6 +58,60 @@ export class CohortsRepository {
 
   byId(tenantId: string, id: string) {
     return this.scope(tenantId).findOne({ _id: id });
+  }
+
+  /**
+   * A new cohort from Teams, by insert of a natural-key `_id` (the request that created it):
+   * the same request again is 'same-request'; another cohort with the name is 'name-taken'
+   * (the unique tenant + name index decides a race between two leads).
+   */
+  async createCohort(
+    tenantId: string,
+    id: string,
+    settings: CohortSettings & { nonPlacementDates: string[] },
+    now: Date,
+  ): Promise<CreateCohortOutcome> {
+    try {
+      await this.scope(tenantId).insertOne({
+        _id: id,
+        ...settings,
+        teamsChannelId: null,
+        schemaVersion: 1,
+        createdAt: now,
+        updatedAt: now,
+      } as CohortDoc);
+      return 'inserted';
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      return (await this.byId(tenantId, id)) ? 'same-request' : 'name-taken';
+    }
+  }
+
+  /** Replaces the cohort's name, calendar and check-in times (non-placement dates are kept). */
+  async updateSettings(tenantId: string, cohortId: string, settings: CohortSettings, now: Date) {
+    return this.scope(tenantId).findOneAndUpdate(
+      { _id: cohortId },
+      { $set: { ...settings, updatedAt: now } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /** Marks dates non-placement (study days, event days): no check-in prompts on them. Idempotent. */
+  async addNonPlacementDates(tenantId: string, cohortId: string, dates: string[], now: Date) {
+    return this.scope(tenantId).findOneAndUpdate(
+      { _id: cohortId },
+      { $addToSet: { nonPlacementDates: { $each: dates } }, $set: { updatedAt: now } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /** Makes dates placement days again. Idempotent. */
+  async removeNonPlacementDates(tenantId: string, cohortId: string, dates: string[], now: Date) {
+    return this.scope(tenantId).findOneAndUpdate(
+      { _id: cohortId },
+      { $pull: { nonPlacementDates: { $in: dates } }, $set: { updatedAt: now } },
+      { returnDocument: 'after' },
+    );
   }
 
   byName(tenantId: string, name: string) {

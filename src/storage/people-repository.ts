@@ -196,6 +196,20 @@ export class PeopleRepository {
     return person;
   }
 
+  /** Puts a person on a cohort (or none); returns the updated person. */
+  async setCohort(tenantId: string, personId: string, cohortId: string | null, now: Date) {
+    return this.scope(tenantId).findOneAndUpdate(
+      { _id: personId },
+      { $set: { cohortId, updatedAt: now } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /** Sets a person's own time zone (null: the cohort's). */
+  async setTimeZone(tenantId: string, personId: string, timeZone: string | null, now: Date) {
+    await this.scope(tenantId).updateOne({ _id: personId }, { $set: { timeZone, updatedAt: now } });
+  }
+
   async markUnreachable(tenantId: string, personId: string, now: Date) {
     await this.scope(tenantId).updateOne(
       { _id: personId },

@@ -679,6 +679,78 @@ const rows: Row[] = [
       return (await w.e2e.services.announcements.repo.ackOf(TENANT, w.announcementId, pid(w, role))) !== null;
     },
   },
+  // ---------------------------------------------------------------- lead workspace
+  {
+    action: 'cohort.create',
+    target: () => ({}),
+    allow: ['leadOfCohort', 'leadOfOtherCohort', 'admin'],
+    // Each person submits the new-cohort card; the cohort exists only for leads and admins.
+    probe: async (w, role) => {
+      const name = `Matrix new cohort ${role}`;
+      await exec(w, role, 'workspace.cohort.save', {
+        requestId: `matrix-create-${role}`,
+        name,
+        startDate: '2026-09-07',
+        weeks: '6',
+        clinicalDays: 'Mon,Tue',
+        leadershipDays: 'Wed,Thu',
+        supervisionDay: 'Thu',
+        supervisionTime: '14:00',
+        timeZone: 'Europe/London',
+      });
+      return (await w.e2e.services.cohorts.byName(TENANT, name)) !== null;
+    },
+  },
+  {
+    action: 'cohort.manage',
+    target: cohortA,
+    allow: leads,
+    // A non-placement day on cohort A (one date per role), taken off again afterwards.
+    probe: async (w, role) => {
+      const date = `2025-03-${String(3 + ROLES.indexOf(role)).padStart(2, '0')}`;
+      await exec(w, role, 'workspace.cohort.day.add', { cohortId: w.cohortA, date });
+      const cohort = (await w.e2e.services.cohorts.byId(TENANT, w.cohortA))!;
+      await w.e2e.services.cohorts.removeNonPlacementDates(TENANT, w.cohortA, [date], new Date());
+      return cohort.nonPlacementDates.includes(date);
+    },
+  },
+  {
+    action: 'cohort.roster.manage',
+    target: cohortA,
+    allow: leads,
+    // Add a student to cohort A; removed again so later rows see the same cohort.
+    probe: async (w, role) => {
+      const email = `matrix.added.${role.toLowerCase()}@example.nhs.uk`;
+      await exec(w, role, 'workspace.student.add', {
+        cohortId: w.cohortA,
+        email,
+        displayName: `Added by ${role}`,
+        profession: 'physiotherapy',
+        supervisorEmails: '',
+      });
+      const added = await w.e2e.services.people.byEmail(TENANT, email);
+      if (added) await w.e2e.services.people.scope(TENANT).deleteOne({ _id: added._id });
+      return added?.cohortId === w.cohortA;
+    },
+  },
+  {
+    action: 'directory.host.add',
+    target: () => ({}),
+    allow: ['leadOfCohort', 'leadOfOtherCohort', 'admin'],
+    probe: async (w, role) => {
+      const email = `matrix.host.${role.toLowerCase()}@example.nhs.uk`;
+      await exec(w, role, 'workspace.host.add', {
+        email,
+        displayName: `Host added by ${role}`,
+        profession: 'dietetics',
+        roleType: 'EDI lead',
+        bio: '',
+        location: 'online',
+        weeklyCap: '3',
+      });
+      return (await w.e2e.services.workspace.hosts.byEmail(TENANT, email)) !== null;
+    },
+  },
 ];
 
 describe('security: authorisation matrix (every action × every role)', function () {
