@@ -127,7 +127,7 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
     assert.match(texts, /Enter a whole number of weeks from 1 to 52/);
     // What the lead typed comes back in the form.
     const weeks = findInput(card, 'weeks');
-    assert.equal(weeks?.value, '0');
+    assert.equal(weeks?.value, 0);
 
     assert.deepEqual(await counts(), before);
   });
@@ -259,14 +259,14 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
   });
 });
 
-function findInput(card: unknown, id: string): { value?: string } | undefined {
-  let found: { value?: string } | undefined;
+function findInput(card: unknown, id: string): { value?: unknown } | undefined {
+  let found: { value?: unknown } | undefined;
   const walk = (node: unknown) => {
     if (found || !node || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach(walk);
     const r = node as Record<string, unknown>;
     if (r.id === id && typeof r.type === 'string' && r.type.startsWith('Input.'))
-      found = r as { value?: string };
+      found = r as { value?: unknown };
     Object.values(r).forEach(walk);
   };
   walk(card);

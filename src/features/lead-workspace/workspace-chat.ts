@@ -29,6 +29,13 @@ const STUDENT_CHOICES = 100;
 const blank = (keys: readonly string[], errors: FieldErrors = {}) =>
   Object.fromEntries(keys.map((k) => [k, errors[k] ?? '']));
 
+/** Input.Number values must be numbers (a string renders an empty box); blank or junk: none. */
+function withNumbers(values: Record<string, string>, keys: string[]): Record<string, string | number | null> {
+  const out: Record<string, string | number | null> = { ...values };
+  for (const k of keys) out[k] = /^\s*\d{1,4}\s*$/.test(values[k] ?? '') ? Number(values[k]) : null;
+  return out;
+}
+
 const str = (data: unknown, key: string) =>
   data && typeof data === 'object' && typeof (data as Record<string, unknown>)[key] === 'string'
     ? ((data as Record<string, unknown>)[key] as string)
@@ -165,7 +172,7 @@ export class WorkspaceChat {
       summary: errorSummary(errors),
       saveTitle: cohort ? 'Save changes' : 'Create cohort',
       requestId: str(data, 'requestId') || randomUUID(),
-      values,
+      values: withNumbers(values, ['weeks', 'reminderHours', 'digestHours']),
       err: blank(COHORT_FORM_KEYS, errors),
     });
   }
@@ -334,9 +341,12 @@ export class WorkspaceChat {
       summary: errorSummary(errors),
       cohortId,
       backVerb: cohortId ? 'workspace.cohort.open' : 'workspace.cohorts',
-      values: Object.keys(errors).length
-        ? rawValues(data, HOST_FORM_KEYS)
-        : { ...blank(HOST_FORM_KEYS), weeklyCap: '5', location: 'online' },
+      values: withNumbers(
+        Object.keys(errors).length
+          ? rawValues(data, HOST_FORM_KEYS)
+          : { ...blank(HOST_FORM_KEYS), weeklyCap: '5', location: 'online' },
+        ['weeklyCap'],
+      ),
       err: blank(HOST_FORM_KEYS, errors),
     });
   }
