@@ -2,11 +2,11 @@
  * Who may do what: one pure policy for the role rules, used by the services that enforce
  * them and by the authorisation-matrix test (test/security/authorization-matrix.test.ts).
  *
- * A principal is a known person (roles + the cohort they belong to / lead). A target names
- * what the action is about: a student (and who supervises them), a cohort, an AHP host.
- * Relations decide, not just roles: a supervisor sees *their* students, a lead *their*
- * cohort; an admin any cohort of the tenant (a lead attached to no cohort leads none: tenant-wide
- * access is the admin role). A student acts on their own things, an AHP host on their own
+ * A principal is a known person (roles, the cohort a student is on, the cohorts a lead leads).
+ * A target names what the action is about: a student (and who supervises them), a cohort, an
+ * AHP host. Relations decide, not just roles: a supervisor sees *their* students, a lead *their*
+ * cohorts (any number: membership, not one field); an admin any cohort of the tenant (a lead
+ * attached to no cohort leads none: tenant-wide access is the admin role). A student acts on their own things, an AHP host on their own
  * slots and bookings. Features call `can(...)` for every decision, so behaviour and the
  * matrix cannot drift apart. Unknown people never reach this policy (they
  * get one reply and nothing is stored), and `can(null, ...)` is always false.
@@ -17,8 +17,14 @@ export interface Principal {
   /** people._id */
   _id: string;
   roles: readonly Role[];
-  /** The cohort a student is on, or a lead/supervisor is attached to. */
+  /** The cohort a student is on (for staff: the first cohort they are attached to). */
   cohortId: string | null;
+  /**
+   * The cohorts this person leads (people.leadCohortIds, from the roster's `cohort` list of a
+   * lead). Absent on people stored before leads could lead several cohorts: then a lead leads
+   * their one `cohortId`. Read it through `ledCohortIds`, never directly.
+   */
+  leadCohortIds?: readonly string[];
 }
 
 export interface Target {
@@ -42,9 +48,15 @@ type Rule = (p: Principal, t: Target) => boolean;
 
 const has = (p: Principal, role: Role) => p.roles.includes(role);
 export const isAdmin = (p: Principal) => has(p, 'admin');
-/** A lead of the target cohort (attached to it), or an admin. */
+/** The cohorts `p` leads (by membership; empty for someone without the lead role). Admins: see isAdmin. */
+export function ledCohortIds(p: Pick<Principal, 'roles' | 'cohortId' | 'leadCohortIds'>): readonly string[] {
+  if (!p.roles.includes('lead')) return [];
+  if (p.leadCohortIds) return p.leadCohortIds;
+  return p.cohortId ? [p.cohortId] : [];
+}
+/** `p` leads that cohort (is one of its leads), or is an admin. */
 export const leadsCohort = (p: Principal, cohortId: string | null | undefined) =>
-  isAdmin(p) || (has(p, 'lead') && !!cohortId && p.cohortId === cohortId);
+  isAdmin(p) || (!!cohortId && ledCohortIds(p).includes(cohortId));
 export const supervises = (p: Principal, t: Target) =>
   has(p, 'supervisor') && !!t.studentId && (t.supervisorIds ?? []).includes(p._id);
 const isSelf = (p: Principal, id: string | undefined) => !!id && p._id === id;

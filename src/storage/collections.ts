@@ -37,6 +37,7 @@ export const collections = {
       { key: { tenantId: 1, aadObjectId: 1 }, name: 'tenant_aad' },
       { key: { tenantId: 1, teamsUserId: 1 }, name: 'tenant_teams_user' },
       { key: { tenantId: 1, cohortId: 1 }, name: 'tenant_cohort' },
+      { key: { tenantId: 1, cohortIds: 1 }, name: 'tenant_cohorts' },
     ],
     personFields: ['_id'],
   }),

@@ -12,7 +12,15 @@ export interface PersonDoc extends BaseDoc {
   displayName: string;
   roles: Role[];
   profession: string;
+  /** A student's cohort; for staff the first of `cohortIds` (null when attached to none). */
   cohortId: string | null;
+  /**
+   * Every cohort the person is attached to, in roster order (a student: their one cohort; a
+   * lead or supervisor: any number). Absent on people stored before schema 2: then `cohortId`.
+   */
+  cohortIds?: string[];
+  /** The cohorts the person leads: `cohortIds` when they have the lead role, else empty. */
+  leadCohortIds?: string[];
   timeZone: string | null;
   teamsUserId?: string;
   aadObjectId?: string;
@@ -30,9 +38,25 @@ export interface PersonImport {
   displayName: string;
   roles: Role[];
   profession: string;
+  /** The person's (first) cohort; ignored when `cohortIds` is given. */
   cohortId: string | null;
+  /** Every cohort the person is attached to (leads, supervisors of several cohorts). */
+  cohortIds?: string[];
   timeZone: string | null;
 }
+
+/** The stored membership fields of an import: cohortId = the first cohort, leads lead them all. */
+export function membershipOf(person: Pick<PersonImport, 'roles' | 'cohortId' | 'cohortIds'>) {
+  const cohortIds = [...new Set(person.cohortIds ?? (person.cohortId ? [person.cohortId] : []))];
+  return {
+    cohortId: cohortIds[0] ?? null,
+    cohortIds,
+    leadCohortIds: person.roles.includes('lead') ? cohortIds : [],
+  };
+}
+
+/** A filter for the people attached to a cohort (also those stored before schema 2). */
+const attachedTo = (cohortId: string) => ({ $or: [{ cohortIds: cohortId }, { cohortId }] });
 
 export class PeopleRepository {
   constructor(private readonly db: Db) {}
@@ -49,14 +73,14 @@ export class PeopleRepository {
   ): Promise<'inserted' | 'updated' | 'unchanged'> {
     const scope = this.scope(tenantId);
     const email = person.email.toLowerCase();
-    const fields = { ...person, email };
+    const fields = { ...person, email, ...membershipOf(person) };
     const unchanged = await scope.findOne({ email, ...fieldsFilter(fields) });
     if (unchanged) return 'unchanged';
     const result = await scope.updateOne(
       { email },
       {
-        $set: { ...fields, updatedAt: now },
-        $setOnInsert: { _id: tenantDocId(tenantId), schemaVersion: 1, createdAt: now },
+        $set: { ...fields, schemaVersion: 2, updatedAt: now },
+        $setOnInsert: { _id: tenantDocId(tenantId), createdAt: now },
       },
       { upsert: true },
     );
@@ -85,8 +109,10 @@ export class PeopleRepository {
           ...profile,
           roles: [role],
           cohortId: null,
+          cohortIds: [],
+          leadCohortIds: [],
           timeZone: null,
-          schemaVersion: 1,
+          schemaVersion: 2,
           createdAt: now,
           updatedAt: now,
         },
@@ -160,11 +186,18 @@ export class PeopleRepository {
       .toArray();
   }
 
+  /** The people attached to a cohort (its students, and staff listed with it), by name. */
   inCohort(tenantId: string, cohortId: string, role?: Role) {
     return this.scope(tenantId)
-      .find(role ? { cohortId, roles: role } : { cohortId })
+      .find(role ? { ...attachedTo(cohortId), roles: role } : attachedTo(cohortId))
       .sort({ displayName: 1 })
       .toArray();
+  }
+
+  /** The cohort's leads (by membership: a lead may lead several cohorts), by name. */
+  async leadsOf(tenantId: string, cohortId: string) {
+    const attached = await this.inCohort(tenantId, cohortId, 'lead');
+    return attached.filter((p) => (p.leadCohortIds ?? [p.cohortId]).includes(cohortId));
   }
 
   withRole(tenantId: string, role: Role) {
@@ -218,12 +251,15 @@ export class PeopleRepository {
   }
 }
 
-function fieldsFilter(fields: PersonImport) {
+function fieldsFilter(fields: PersonImport & ReturnType<typeof membershipOf>) {
   return {
     displayName: fields.displayName,
     profession: fields.profession,
     cohortId: fields.cohortId,
+    cohortIds: fields.cohortIds,
+    leadCohortIds: fields.leadCohortIds,
     timeZone: fields.timeZone,
+    schemaVersion: 2,
     roles: { $size: fields.roles.length, $all: fields.roles },
   };
 }

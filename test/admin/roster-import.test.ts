@@ -7,6 +7,7 @@ import {
   type DirectoryImportResult,
   type RosterImportResult,
 } from '../../src/features/roster/roster-import.js';
+import { leadsCohort } from '../../src/domain/authorization.js';
 import { AhpHostsRepository } from '../../src/storage/ahp-hosts-repository.js';
 import { CohortsRepository } from '../../src/storage/cohorts-repository.js';
 import { collections } from '../../src/storage/collections.js';
@@ -213,6 +214,7 @@ describe('RosterImportService (real local database)', () => {
       'B,2025-01-06,4,Mon;Tue,Tue;Wed,2025-01-08;08/01/2025,Thursday 2pm,BST',
       ',2025-01-06,4,,,,,',
       'A,2025-01-06,4,Mon,,,Thu 14:00,',
+      'C;D,2025-01-06,4,Mon,,,Thu 14:00,',
     ].join('\n');
     const result = await service.importRoster(TENANT, {
       cohortsCsv,
@@ -227,6 +229,7 @@ describe('RosterImportService (real local database)', () => {
       'cohorts row 4, column cohort: required',
       'cohorts row 4, column clinical_days: a cohort needs at least one clinical or leadership weekday',
       'cohorts row 5, column cohort: duplicate cohort "A" (first on row 2)',
+      'cohorts row 6, column cohort: cannot contain ";" (it separates cohort names in people.csv)',
     ]);
 
     const hostsCsv = [
@@ -392,6 +395,87 @@ describe('RosterImportService (real local database)', () => {
     ok(await service.importDirectory(TENANT, DIRECTORY));
     const hosts = await service.exportDirectory(TENANT);
     assert.deepEqual(byEmail(records(hosts)), byEmail(records(DIRECTORY)));
+  });
+
+  it('imports a lead of several cohorts (`;`-separated) and reports each unknown cohort in the list', async () => {
+    const C1 = 'Leadership 2024 cohort 1';
+    const C2 = 'Leadership 2025 cohort 2';
+    const header = 'email,display_name,roles,profession,cohort,supervisor_email';
+    const bad = [
+      header,
+      `two.cohorts@example.nhs.uk,Grace Lee,lead,physiotherapy,${C1}; Leadership 2031 ;${C2};Leadership 2030,`,
+      `stu@student.example.ac.uk,Stu,student,physiotherapy,${C1};${C2},`,
+      `one.cohort@example.nhs.uk,One,lead,physiotherapy,${C1},`,
+    ].join('\n');
+    assert.deepEqual(failed(await service.importRoster(TENANT, { cohortsCsv: COHORTS, peopleCsv: bad })), [
+      'people row 2, column cohort: unknown cohort "Leadership 2031": not in the cohorts file and not already imported',
+      'people row 2, column cohort: unknown cohort "Leadership 2030": not in the cohorts file and not already imported',
+      'people row 3, column cohort: a student is on one cohort: list only one (several, separated by ;, are for leads and supervisors)',
+    ]);
+    for (const [name, docs] of Object.entries(await snapshot())) assert.equal(docs.length, 0, name);
+
+    const peopleCsv = [
+      header,
+      `two.cohorts@example.nhs.uk,Grace Lee,lead,physiotherapy,${C1};${C2};${C1},`,
+      `sup.both@example.nhs.uk,Sup Both,supervisor,physiotherapy,${C2};${C1},`,
+      `one.cohort@example.nhs.uk,One,lead,physiotherapy,${C1},`,
+    ].join('\n');
+    const result = ok(await service.importRoster(TENANT, { cohortsCsv: COHORTS, peopleCsv }));
+    assert.deepEqual(result.people, { inserted: 3, updated: 0, unchanged: 0 });
+    const [c1, c2] = [(await cohorts.byName(TENANT, C1))!._id, (await cohorts.byName(TENANT, C2))!._id];
+    const grace = (await people.byEmail(TENANT, 'two.cohorts@example.nhs.uk'))!;
+    assert.deepEqual([grace.cohortId, grace.cohortIds, grace.leadCohortIds], [c1, [c1, c2], [c1, c2]]);
+    assert.ok(leadsCohort(grace, c1) && leadsCohort(grace, c2));
+    const sup = (await people.byEmail(TENANT, 'sup.both@example.nhs.uk'))!;
+    assert.deepEqual([sup.cohortId, sup.cohortIds, sup.leadCohortIds], [c2, [c2, c1], []]);
+    assert.ok(!leadsCohort(sup, c1) && !leadsCohort(sup, c2), 'a supervisor attached to cohorts leads none');
+    const one = (await people.byEmail(TENANT, 'one.cohort@example.nhs.uk'))!;
+    assert.deepEqual(one.leadCohortIds, [c1]);
+    assert.ok(leadsCohort(one, c1) && !leadsCohort(one, c2));
+    assert.deepEqual(
+      (await people.leadsOf(TENANT, c2)).map((p) => p.email),
+      ['two.cohorts@example.nhs.uk'],
+    );
+    assert.deepEqual((await people.inCohort(TENANT, c1)).map((p) => p.email).sort(), [
+      'one.cohort@example.nhs.uk',
+      'sup.both@example.nhs.uk',
+      'two.cohorts@example.nhs.uk',
+    ]);
+
+    // The export writes the list back (in roster order), and importing it changes nothing.
+    const exported = await service.exportRoster(TENANT);
+    const row = records(exported.peopleCsv).find((r) => r.email === 'two.cohorts@example.nhs.uk');
+    assert.equal(row?.cohort, `${C1};${C2}`);
+    const again = ok(await service.importRoster(TENANT, exported));
+    assert.deepEqual(again.people, { inserted: 0, updated: 0, unchanged: 3 });
+
+    // Dropping a cohort from the list takes the lead's access to it away.
+    const fewer = peopleCsv.replace(`${C1};${C2};${C1}`, C2);
+    ok(await service.importRoster(TENANT, { cohortsCsv: COHORTS, peopleCsv: fewer }));
+    const after = (await people.byEmail(TENANT, 'two.cohorts@example.nhs.uk'))!;
+    assert.ok(!leadsCohort(after, c1) && leadsCohort(after, c2));
+  });
+
+  it('a lead stored before several cohorts existed (one cohortId) still leads it; a re-import upgrades them', async () => {
+    ok(await service.importRoster(TENANT, { cohortsCsv: COHORTS, peopleCsv: PEOPLE }));
+    const c2 = (await cohorts.byName(TENANT, 'Leadership 2025 cohort 2'))!._id;
+    const c1 = (await cohorts.byName(TENANT, 'Leadership 2024 cohort 1'))!._id;
+    const col = database.db.collection(collections.people.name);
+    await col.updateOne(
+      { tenantId: TENANT, email: 'wendy.marsh@example.nhs.uk' },
+      { $unset: { cohortIds: '', leadCohortIds: '' }, $set: { schemaVersion: 1 } },
+    );
+    const legacy = (await people.byEmail(TENANT, 'wendy.marsh@example.nhs.uk'))!;
+    assert.equal(legacy.leadCohortIds, undefined);
+    assert.ok(leadsCohort(legacy, c2) && !leadsCohort(legacy, c1));
+    assert.deepEqual(
+      (await people.leadsOf(TENANT, c2)).map((p) => p.email),
+      ['wendy.marsh@example.nhs.uk'],
+    );
+    const again = ok(await service.importRoster(TENANT, { cohortsCsv: COHORTS, peopleCsv: PEOPLE }));
+    assert.deepEqual(again.people, { inserted: 0, updated: 1, unchanged: 20 });
+    const upgraded = (await people.byEmail(TENANT, 'wendy.marsh@example.nhs.uk'))!;
+    assert.deepEqual([upgraded.leadCohortIds, upgraded.schemaVersion], [[c2], 2]);
   });
 
   it('keeps the ahp-host role and other roles when the roster and the directory overlap', async () => {

@@ -128,7 +128,7 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
       assert.equal((await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortA}`, lead)).status, 200);
       const b = await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortB}`, lead);
       assert.equal(b.status, 403);
-      assert.match(b.body.message, /only see the cohort you lead/);
+      assert.match(b.body.message, /only see the cohorts you lead/);
       assert.equal(
         (await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortA}`, await tokenFor('leadB')))
           .status,

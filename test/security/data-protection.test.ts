@@ -293,6 +293,20 @@ describe('security: data protection (export, erase, retention) over every collec
       now,
     );
     const lead = (await people.byEmail(TENANT, 'old.lead@example.nhs.uk'))!;
+    await people.upsertByEmail(
+      TENANT,
+      {
+        email: 'both.lead@example.nhs.uk',
+        displayName: 'Lead of old and current',
+        roles: ['lead'],
+        profession: 'physiotherapy',
+        cohortId: null,
+        cohortIds: [oldId, current._id],
+        timeZone: null,
+      },
+      now,
+    );
+    const bothLead = (await people.byEmail(TENANT, 'both.lead@example.nhs.uk'))!;
     await supervisions.link(TENANT, students[0]!, lead._id, now);
     await outbox.enqueue(
       TENANT,
@@ -329,6 +343,12 @@ describe('security: data protection (export, erase, retention) over every collec
       (await people.byId(TENANT, lead._id))?.cohortId,
       null,
       'staff are kept, detached from the cohort',
+    );
+    const stillLead = (await people.byId(TENANT, bothLead._id))!;
+    assert.deepEqual(
+      [stillLead.cohortId, stillLead.cohortIds, stillLead.leadCohortIds],
+      [current._id, [current._id], [current._id]],
+      'a lead of several cohorts still leads the others',
     );
     const leftovers = occurrences(await dump(e2e), [oldId, ...students, 'old.student']).filter(
       (h) => !h.startsWith('audit ') || !h.includes(' at targetId'),

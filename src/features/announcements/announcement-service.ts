@@ -128,7 +128,7 @@ export class AnnouncementService {
 
   /** Teams user ids that see the lead view when the card refreshes: the author and the cohort's leads. */
   private async refreshUserIds(tenantId: string, ann: AnnouncementDoc): Promise<string[]> {
-    const leads = await this.deps.people.inCohort(tenantId, ann.cohortId, 'lead');
+    const leads = await this.deps.people.leadsOf(tenantId, ann.cohortId);
     const author = await this.deps.people.byId(tenantId, ann.authorId);
     const ids = [author, ...leads]
       .map((p) => p?.teamsUserId)

@@ -1,9 +1,10 @@
 /**
  * Who may see what on the dashboard: the bot's rules, enforced on every API call.
- * - Lead: the cohort they are attached to (people.cohortId); admin: any cohort of the tenant.
+ * - Lead: the cohorts they lead (people.leadCohortIds, any number); admin: any cohort of the tenant.
  * - Supervisor: the students linked to them (supervision_links).
  * - Student: themselves only.
  */
+import { can, ledCohortIds } from '../../domain/authorization.js';
 import type { Services } from '../../services.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
@@ -26,11 +27,12 @@ export const isStudent = (p: PersonDoc) => p.roles.includes('student');
 export async function viewableCohorts(services: Services, viewer: Viewer): Promise<CohortDoc[]> {
   const { person, tenantId } = viewer;
   if (isAdmin(person)) return services.cohorts.all(tenantId);
-  if (person.roles.includes('lead') && person.cohortId) {
-    const cohort = await services.cohorts.byId(tenantId, person.cohortId);
-    return cohort ? [cohort] : [];
+  const led: CohortDoc[] = [];
+  for (const id of ledCohortIds(person)) {
+    const cohort = await services.cohorts.byId(tenantId, id);
+    if (cohort) led.push(cohort);
   }
-  return [];
+  return led.sort((a, b) => a.startDate.localeCompare(b.startDate) || a.name.localeCompare(b.name));
 }
 
 /** The cohort, when the viewer leads it (or is an admin); 403 otherwise. */
@@ -41,12 +43,12 @@ export async function cohortForLead(
 ): Promise<CohortDoc> {
   const { person, tenantId } = viewer;
   if (!isLead(person)) throw new ForbiddenError('The cohort view is for placement leads.');
-  if (!isAdmin(person) && person.cohortId !== cohortId)
-    throw new ForbiddenError('You can only see the cohort you lead.');
+  if (!can(person, 'cohort.dashboard.view', { cohortId }))
+    throw new ForbiddenError('You can only see the cohorts you lead.');
   const cohort = await services.cohorts.byId(tenantId, cohortId);
   if (!cohort) {
     if (isAdmin(person)) throw new NotFoundError('No such cohort.');
-    throw new ForbiddenError('You can only see the cohort you lead.');
+    throw new ForbiddenError('You can only see the cohorts you lead.');
   }
   return cohort;
 }

@@ -64,13 +64,27 @@ async function purgeCohort(
     deleted: {},
   };
   const people = db.collection<PersonDoc>(collections.people.name);
-  const members = await people.find({ tenantId, cohortId: cohort._id }).toArray();
+  const members = await people
+    .find({ tenantId, $or: [{ cohortId: cohort._id }, { cohortIds: cohort._id }] })
+    .toArray();
   for (const person of members) {
     if (person.roles.every((r) => r === 'student')) {
       await personalData.erase(tenantId, person, now, { actorId: null, via: 'retention' });
       report.studentsErased++;
     } else {
-      await people.updateOne({ _id: person._id }, { $set: { cohortId: null, updatedAt: now } });
+      // Staff stay attached to (and lead) their other cohorts.
+      const others = (person.cohortIds ?? []).filter((id) => id !== cohort._id);
+      await people.updateOne(
+        { _id: person._id },
+        {
+          $set: {
+            cohortId: person.cohortId === cohort._id ? (others[0] ?? null) : person.cohortId,
+            cohortIds: others,
+            leadCohortIds: (person.leadCohortIds ?? []).filter((id) => id !== cohort._id),
+            updatedAt: now,
+          },
+        },
+      );
       report.staffDetached++;
     }
   }

@@ -74,7 +74,7 @@ async function sendWelcome(context: TurnContext, services: Services) {
 }
 
 const LEAD_ONLY = 'Only a placement lead or an administrator can link a channel to a cohort.';
-const OWN_COHORT_ONLY = 'You can only link a channel to the cohort you lead.';
+const OWN_COHORT_ONLY = 'You can only link a channel to a cohort you lead.';
 
 function channelOf(context: TurnContext) {
   const channelData = context.activity.channelData as

@@ -105,7 +105,7 @@ const isStudent = (p: PersonDoc) => p.roles.includes('student');
 /** `reflect`, drafts, `my reflections`, `my journey`: the policy's 'reflection.write.self'. */
 const writesOwn = (p: PersonDoc) => can(p, 'reflection.write.self', { studentId: p._id });
 const LEAD_ONLY = 'Only a placement lead or an administrator can set reflection prompts for a cohort.';
-const OWN_COHORT_ONLY = 'You can only set reflection prompts for the cohort you lead.';
+const OWN_COHORT_ONLY = 'You can only set reflection prompts for a cohort you lead.';
 
 /** What the service needs from the container (repositories are stateless views of the db). */
 export type ReflectionDeps = Pick<

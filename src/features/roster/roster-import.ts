@@ -158,8 +158,8 @@ export class RosterImportService {
     const peopleReadable = peopleTable.errors.length === 0;
 
     for (const { row, fields } of personRows.all) {
-      const cohort = fields.cohort;
-      if (cohort && cohortsReadable && !fileCohorts.has(cohort) && !storedCohorts.has(cohort)) {
+      for (const cohort of fields.cohort ?? []) {
+        if (!cohortsReadable || fileCohorts.has(cohort) || storedCohorts.has(cohort)) continue;
         errors.push({
           file: 'people',
           row,
@@ -218,7 +218,8 @@ export class RosterImportService {
           displayName: data.display_name,
           roles,
           profession: data.profession,
-          cohortId: data.cohort === null ? null : cohortIds.get(data.cohort)!,
+          cohortId: null,
+          cohortIds: data.cohort.map((name) => cohortIds.get(name)!),
           timeZone: data.time_zone,
         },
         now,
@@ -319,7 +320,10 @@ export class RosterImportService {
         display_name: p.displayName,
         roles: p.roles.join(';'),
         profession: p.profession,
-        cohort: (p.cohortId && cohortNames.get(p.cohortId)) ?? '',
+        cohort: (p.cohortIds ?? (p.cohortId ? [p.cohortId] : []))
+          .map((id) => cohortNames.get(id))
+          .filter((name): name is string => !!name)
+          .join(';'),
         supervisor_email: (supervisorsOf.get(p._id) ?? []).sort().join(';'),
         time_zone: p.timeZone ?? '',
       })),

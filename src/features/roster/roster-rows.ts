@@ -75,8 +75,13 @@ export const COHORT_COLUMNS = {
   optional: ['non_placement_dates', 'time_zone', 'teams_channel_id'],
 } as const;
 
+/** `;` separates cohort names in people.csv, so a cohort's own name cannot contain one. */
+const cohortName = required(100).refine((v) => !v.includes(';'), {
+  message: 'cannot contain ";" (it separates cohort names in people.csv)',
+});
+
 const cohortFields = z.object({
-  cohort: required(100),
+  cohort: cohortName,
   start_date: isoDateText,
   weeks: wholeNumber(1, 52),
   clinical_days: parsedWith(parseWeekdays),
@@ -166,12 +171,26 @@ const emailList = z.string().transform((text, ctx) => {
   return [...new Set(parts)];
 });
 
+/** `Cohort 1;Cohort 2` (a lead of several cohorts, a supervisor attached to several) or one name. */
+const cohortList = safeText(2000)
+  .transform(splitList)
+  .superRefine((names, ctx) => {
+    const long = names.filter((n) => n.length > 100);
+    if (long.length > 0) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `a cohort name must be 100 characters or fewer (separate cohorts with ;)`,
+      });
+    }
+  })
+  .transform((names) => [...new Set(names)]);
+
 const personFields = z.object({
   email,
   display_name: required(200),
   roles,
   profession: required(100),
-  cohort: optional(100),
+  cohort: cohortList,
   supervisor_email: emailList,
   time_zone: timeZone.transform((v) => v || null),
 });
@@ -183,7 +202,15 @@ export function personRowProblems(row: Partial<PersonRow>): ColumnProblem[] {
   const problems: ColumnProblem[] = [];
   if (!row.roles) return problems;
   const student = row.roles.includes('student');
-  if (student && row.cohort === null) problems.push({ column: 'cohort', message: 'required for a student' });
+  if (student && row.cohort?.length === 0)
+    problems.push({ column: 'cohort', message: 'required for a student' });
+  if (student && (row.cohort?.length ?? 0) > 1) {
+    problems.push({
+      column: 'cohort',
+      message:
+        'a student is on one cohort: list only one (several, separated by ;, are for leads and supervisors)',
+    });
+  }
   const supervisors = row.supervisor_email ?? [];
   if (!student && supervisors.length > 0) {
     problems.push({

@@ -256,7 +256,7 @@ export class SurveyService {
       );
       throw new SurveyError(
         hasLeadRole(actor)
-          ? 'You can only run a survey for the cohort you lead.'
+          ? 'You can only run a survey for a cohort you lead.'
           : 'Only a placement lead or an administrator can run a survey.',
         'forbidden',
       );
