@@ -27,6 +27,7 @@ import { SurveyService } from './features/surveys/survey-service.js';
 import { ConversationService } from './features/conversations/conversation-service.js';
 import { AnnouncementService } from './features/announcements/announcement-service.js';
 import { LeadWorkspaceService } from './features/lead-workspace/lead-workspace-service.js';
+import { ProjectService } from './features/projects/project-service.js';
 
 export interface CoreServices {
   config: Config;
@@ -58,6 +59,8 @@ export interface CoreServices {
   announcements: AnnouncementService;
   /** The lead's workspace: cohort set-up, roster changes, AHP hosts, CSV upload (src/features/lead-workspace). */
   workspace: LeadWorkspaceService;
+  /** Projects: members, milestones, updates, presentation feedback (src/features/projects). */
+  projects: ProjectService;
 }
 
 export type Services = CoreServices;
@@ -152,6 +155,18 @@ export function createServices(params: {
     }),
     conversations: new ConversationService({ db, clock, config, logger, people, outbox, scheduler }),
     announcements: new AnnouncementService({ db, clock, config, logger, people, outbox, scheduler }),
+    projects: new ProjectService({
+      db,
+      config,
+      clock,
+      cards: new Cards(),
+      people,
+      cohorts: new CohortsRepository(db),
+      supervisions: new SupervisionLinksRepository(db),
+      outbox,
+      scheduler,
+      audit: new AuditRepository(db),
+    }),
   };
   return { ...services, workspace: new LeadWorkspaceService(services) };
 }

@@ -40,8 +40,13 @@ export interface Target {
   personId?: string;
   /** Whether the student shared the reflection the action is about with their supervisors. */
   shared?: boolean;
-  /** The people an announcement was sent to (asked to acknowledge it). */
+  /** The people an announcement was sent to (asked to acknowledge it); a presentation's invited attendees. */
   audienceIds?: readonly string[];
+  /** A project's members (src/features/projects): its students and its supervisors. */
+  projectStudentIds?: readonly string[];
+  projectSupervisorIds?: readonly string[];
+  /** The fellow students a reflection is shared with (their project team or cohort); empty when not shared with peers. */
+  peerIds?: readonly string[];
 }
 
 type Rule = (p: Principal, t: Target) => boolean;
@@ -66,6 +71,12 @@ const studentSelf = (p: Principal, t: Target) => has(p, 'student') && isSelf(p, 
 const supervisesOrLeads = (p: Principal, t: Target) => supervises(p, t) || leadsCohort(p, t.cohortId);
 const leadsTargetCohort: Rule = (p, t) => leadsCohort(p, t.cohortId);
 const anyone: Rule = () => true;
+/** A supervisor attached to the target cohort (people.cohortId). */
+const attachedSupervisor: Rule = (p, t) => has(p, 'supervisor') && !!t.cohortId && p.cohortId === t.cohortId;
+/** One of a project's students or supervisors. */
+const projectMember: Rule = (p, t) =>
+  (has(p, 'student') && (t.projectStudentIds ?? []).includes(p._id)) ||
+  (has(p, 'supervisor') && (t.projectSupervisorIds ?? []).includes(p._id));
 
 /**
  * The rules, one per action. Features add a row for every action they enforce; the matrix
@@ -167,6 +178,21 @@ export const POLICY = {
   'cohort.roster.manage': leadsTargetCohort,
   /** Add or update an AHP host in the directory for 20-minute conversations: placement leads, admins. */
   'directory.host.add': (p) => isAdmin(p) || has(p, 'lead'),
+
+  // Projects (src/features/projects). Target: the project's cohort and members.
+  /** `new project` for a cohort: its lead, admins, or a supervisor attached to that cohort. */
+  'project.create': (p, t) => leadsCohort(p, t.cohortId) || attachedSupervisor(p, t),
+  /** See a project (`my project`, `projects`): its students and supervisors, the cohort's lead, admins. */
+  'project.view': (p, t) => projectMember(p, t) || leadsCohort(p, t.cohortId),
+  /** Change members, milestones and the presentation slot: its supervisors, the cohort's lead, admins. */
+  'project.manage': (p, t) =>
+    (has(p, 'supervisor') && (t.projectSupervisorIds ?? []).includes(p._id)) || leadsCohort(p, t.cohortId),
+  /** Rate and comment on the final presentation: invited supervisors, AHP hosts and leads (not students). */
+  'project.feedback.give': (p, t) =>
+    (t.audienceIds ?? []).includes(p._id) &&
+    (has(p, 'supervisor') || has(p, 'ahp-host') || has(p, 'lead') || has(p, 'admin')),
+  /** Read the presentation feedback: the project's members, the cohort's lead, admins. */
+  'project.feedback.view': (p, t) => projectMember(p, t) || leadsCohort(p, t.cohortId),
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

@@ -7,7 +7,8 @@ import { dashboardFeature } from './dashboard/index.js';
 import { dataProtectionFeature } from './data-protection/index.js';
 import { leadWorkspaceFeature } from './lead-workspace/index.js';
 import { onboardingFeature } from './onboarding/index.js';
+import { projectsFeature } from './projects/index.js';
 import { reflectionsFeature } from './reflections/index.js';
 import { surveysFeature } from './surveys/index.js';
 
-export const features: Feature[] = [onboardingFeature, dashboardFeature, checkinsFeature, reflectionsFeature, surveysFeature, conversationsFeature, announcementsFeature, leadWorkspaceFeature, dataProtectionFeature];
+export const features: Feature[] = [onboardingFeature, dashboardFeature, checkinsFeature, reflectionsFeature, surveysFeature, conversationsFeature, announcementsFeature, leadWorkspaceFeature, projectsFeature, dataProtectionFeature];

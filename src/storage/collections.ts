@@ -205,6 +205,48 @@ export const collections = {
     indexes: [],
     personFields: ['overdue.studentId'],
   }),
+  projects: spec({
+    name: 'projects',
+    // _id = tenant|project|<card request id>: a retried "create" stores one project. Title, the
+    // clinical team, the presentation slot; no person ids (members are in project_members, the
+    // creator in the audit log), so erasing a lead does not delete a team's project.
+    indexes: [{ key: { tenantId: 1, cohortId: 1 }, name: 'tenant_cohort' }],
+    personFields: null,
+  }),
+  projectMembers: spec({
+    name: 'project_members',
+    // A student: _id = tenant|projmember|student|<cohort>|<person> (one project per cohort, by
+    // construction); a supervisor: tenant|projmember|supervisor|<project>|<person>.
+    indexes: [
+      { key: { tenantId: 1, projectId: 1 }, name: 'tenant_project' },
+      { key: { tenantId: 1, personId: 1 }, name: 'tenant_person' },
+    ],
+    personFields: ['personId'],
+  }),
+  projectMilestones: spec({
+    name: 'project_milestones',
+    // _id = tenant|projms|<project>|<card request id>: a title and a date, no person ids.
+    indexes: [{ key: { tenantId: 1, projectId: 1 }, name: 'tenant_project' }],
+    personFields: null,
+  }),
+  projectUpdates: spec({
+    name: 'project_updates',
+    // From the weekly check-in's project field: _id = tenant|projupd|<project>|<student>|w<week>.
+    indexes: [{ key: { tenantId: 1, projectId: 1 }, name: 'tenant_project' }],
+    personFields: ['studentId'],
+  }),
+  projectAttendees: spec({
+    name: 'project_attendees',
+    // Invited to the final presentation: _id = tenant|projatt|<project>|<person>.
+    indexes: [{ key: { tenantId: 1, projectId: 1 }, name: 'tenant_project' }],
+    personFields: ['personId'],
+  }),
+  projectFeedback: spec({
+    name: 'project_feedback',
+    // One rating per rater per project: _id = tenant|projfb|<project>|<rater>.
+    indexes: [{ key: { tenantId: 1, projectId: 1 }, name: 'tenant_project' }],
+    personFields: ['raterId'],
+  }),
   dataExports: spec({
     name: 'data_exports',
     // One-time download links for `export my data` (src/features/data-protection).

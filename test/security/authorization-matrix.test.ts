@@ -51,6 +51,12 @@ interface World {
   audienceIds: string[];
   /** A booking that took place, for the student's note. */
   pastBookingId: string;
+  /** A project in cohort A: the student and their supervisor, presentation held an hour ago. */
+  projectId: string;
+  /** Invited to the presentation: the supervisor, the AHP host and the student. */
+  presentationAudience: string[];
+  /** A student of cohort A on no project (for project.create probes). */
+  spareStudentId: string;
 }
 
 interface Row {
@@ -76,6 +82,12 @@ const studentTarget = (w: World): Target => ({
   cohortId: w.cohortA,
 });
 const cohortA = (w: World): Target => ({ cohortId: w.cohortA });
+/** The matrix project: the student, their supervisor as its supervisor, cohort A. */
+const projectTarget = (w: World): Target => ({
+  cohortId: w.cohortA,
+  projectStudentIds: [w.studentId],
+  projectSupervisorIds: w.supervisorIds,
+});
 
 /** An Action.Execute invoke as that person; the invoke response's value (a card or a message). */
 async function exec(w: World, role: RoleName, verb: string, data: Record<string, unknown>): Promise<any> {
@@ -751,6 +763,77 @@ const rows: Row[] = [
       return (await w.e2e.services.workspace.hosts.byEmail(TENANT, email)) !== null;
     },
   },
+  // ---------------------------------------------------------------- projects
+  {
+    action: 'project.create',
+    target: cohortA,
+    allow: ['supervisorOfStudent', 'leadOfCohort', 'admin'],
+    // Each tries to create a project for the spare student; a created one is removed again.
+    probe: async (w, role) => {
+      const repo = w.e2e.services.projects.repo;
+      const requestId = `matrix-create-${role}`;
+      await exec(w, role, 'project.create', {
+        requestId,
+        cohortId: w.cohortA,
+        title: `Project by ${role}`,
+        clinicalTeam: 'Ward 7',
+        studentIds: w.spareStudentId,
+        supervisorIds: '',
+      });
+      const id = tenantDocId(TENANT, 'project', requestId);
+      const created = (await repo.project(TENANT, id)) !== null;
+      for (const m of await repo.membersOf(TENANT, id)) await repo.removeMember(TENANT, m._id);
+      await repo.deleteProject(TENANT, id);
+      return created;
+    },
+  },
+  {
+    action: 'project.view',
+    target: (w) => projectTarget(w),
+    allow: ['student', 'supervisorOfStudent', 'leadOfCohort', 'admin'],
+    probe: async (w, role) =>
+      texts(await exec(w, role, 'project.view', { projectId: w.projectId })).includes('Matrix project'),
+  },
+  {
+    action: 'project.manage',
+    target: (w) => projectTarget(w),
+    allow: ['supervisorOfStudent', 'leadOfCohort', 'admin'],
+    probe: async (w, role) => {
+      const requestId = `matrix-ms-${role}`;
+      await exec(w, role, 'project.milestone.add', {
+        projectId: w.projectId,
+        requestId,
+        title: `Milestone by ${role}`,
+        date: '2025-02-20',
+      });
+      const id = tenantDocId(TENANT, 'projms', w.projectId, requestId);
+      return (await w.e2e.services.projects.repo.milestones(TENANT).findOne({ _id: id })) !== null;
+    },
+  },
+  {
+    action: 'project.feedback.give',
+    target: (w) => ({ ...projectTarget(w), audienceIds: w.presentationAudience }),
+    allow: ['supervisorOfStudent', 'ahpHost'],
+    probe: async (w, role) => {
+      await exec(w, role, 'project.feedback', {
+        projectId: w.projectId,
+        rating: '4',
+        comment: `From ${role}`,
+      });
+      const feedback = await w.e2e.services.projects.repo.feedbackOf(TENANT, w.projectId);
+      return feedback.some((f) => f.raterId === pid(w, role) && f.comment === `From ${role}`);
+    },
+  },
+  {
+    action: 'project.feedback.view',
+    target: (w) => projectTarget(w),
+    allow: ['student', 'supervisorOfStudent', 'leadOfCohort', 'admin'],
+    // A rating is on the project (seeded): who sees it on the project card.
+    probe: async (w, role) =>
+      texts(await exec(w, role, 'project.view', { projectId: w.projectId })).some((t) =>
+        t.startsWith('Presentation feedback:'),
+      ),
+  },
 ];
 
 describe('security: authorisation matrix (every action × every role)', function () {
@@ -932,6 +1015,9 @@ describe('security: authorisation matrix (every action × every role)', function
       announcementId: '',
       audienceIds: [],
       pastBookingId: '',
+      projectId: '',
+      presentationAudience: [],
+      spareStudentId: '',
     };
     // A sent announcement to cohort A (its members: the student and the supervisor attached
     // to the cohort), and a conversation that took place an hour ago.
@@ -942,6 +1028,67 @@ describe('security: authorisation matrix (every action × every role)', function
       [student._id, principals.supervisorOfStudent!._id].sort(),
     );
     world.pastBookingId = await booking(world, -60 * MINUTE);
+
+    // A project of the student's, supervised by their supervisor, whose presentation ended an
+    // hour ago; an earlier rating is on it (seeded). A spare student of cohort A for create probes.
+    const { projects } = e2e.services;
+    const created = await projects.create(TENANT, principals.leadOfCohort!, {
+      requestId: 'matrix-project',
+      cohortId: cohortA,
+      title: 'Matrix project',
+      clinicalTeam: 'Ward 7',
+      studentIds: student._id,
+      supervisorIds: principals.supervisorOfStudent!._id,
+    });
+    assert.ok(cardTexts(created).includes('Matrix project'), JSON.stringify(created));
+    world.projectId = tenantDocId(TENANT, 'project', 'matrix-project');
+    const startsAt = new Date(e2e.clock.now().getTime() - 2 * 60 * MINUTE);
+    await projects.repo.setPresentation(
+      TENANT,
+      world.projectId,
+      {
+        date: '2025-02-10',
+        time: '07:00',
+        startsAt,
+        minutes: 60,
+        teamsLink: 'https://teams.microsoft.com/l/x',
+        feedbackRequestedAt: null,
+      },
+      now,
+    );
+    world.presentationAudience = [principals.supervisorOfStudent!._id, host._id, student._id];
+    for (const personId of world.presentationAudience)
+      await projects.repo.insertAttendee(TENANT, {
+        _id: tenantDocId(TENANT, 'projatt', world.projectId, personId),
+        projectId: world.projectId,
+        personId,
+        schemaVersion: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+    await projects.repo.insertFeedback(TENANT, {
+      _id: tenantDocId(TENANT, 'projfb', world.projectId, 'seeded-rater'),
+      projectId: world.projectId,
+      raterId: 'seeded-rater',
+      rating: 5,
+      comment: 'Seeded',
+      schemaVersion: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await people.upsertByEmail(
+      TENANT,
+      {
+        email: 'matrix.spare.student@example.nhs.uk',
+        displayName: 'Spare Student',
+        roles: ['student'],
+        profession: 'occupational therapy',
+        cohortId: cohortA,
+        timeZone: null,
+      },
+      now,
+    );
+    world.spareStudentId = (await people.byEmail(TENANT, 'matrix.spare.student@example.nhs.uk'))!._id;
   });
   after(() => e2e.stop());
 

@@ -86,9 +86,13 @@ const hasRole = (p: PersonDoc, ...roles: PersonDoc['roles']) => p.roles.some((r)
 type StudentAction =
   'checkin.view' | 'checkin.comment' | 'checkin.countersign' | 'checkin.supervision.record';
 
+/** Told about every saved check-in (e.g. projects: the week's project update); may return a line for the student. */
+export type CheckinSavedListener = (tenantId: string, checkin: CheckinDoc) => Promise<string | null>;
+
 export class CheckinService {
   readonly repo: CheckinsRepository;
   private readonly claims: Claims;
+  private readonly savedListeners: CheckinSavedListener[] = [];
 
   constructor(private readonly s: CheckinDeps) {
     this.repo = new CheckinsRepository(s.db);
@@ -97,6 +101,11 @@ export class CheckinService {
 
   private now() {
     return this.s.clock.now();
+  }
+
+  /** Other features react to a saved (new or edited) check-in through this, not by reading the collection. */
+  onSaved(listener: CheckinSavedListener): void {
+    this.savedListeners.push(listener);
   }
 
   private zoneOf(person: Pick<PersonDoc, 'timeZone'>, cohort: CohortDoc): string {
@@ -272,7 +281,15 @@ export class CheckinService {
       now,
     );
     const saved = (await this.repo.get(tenantId, person._id, week))!;
-    const notice = outcome === 'inserted' ? 'Thank you, your check-in is saved.' : 'Your changes are saved.';
+    const lines: string[] = [];
+    for (const listener of this.savedListeners) {
+      const line = await listener(tenantId, saved);
+      if (line) lines.push(line);
+    }
+    const notice = [
+      outcome === 'inserted' ? 'Thank you, your check-in is saved.' : 'Your changes are saved.',
+      ...lines,
+    ].join(' ');
     return this.submittedCard(tenantId, saved, pauses, zone, notice);
   }
 

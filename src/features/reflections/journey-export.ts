@@ -34,6 +34,18 @@ export interface ConfidencePoint {
   values: Record<string, number>;
 }
 
+/** The student's project (from services.projects.journeyOf), for their own export. */
+export interface ExportProject {
+  title: string;
+  clinicalTeam: string;
+  members: { name: string; profession: string; role: 'student' | 'supervisor' }[];
+  milestones: { date: string; title: string }[];
+  /** The student's own weekly updates (their check-in's project answer). */
+  updates: { week: number; text: string }[];
+  presentation: { when: string } | null;
+  feedback: { from: string; rating: number; comment: string }[];
+}
+
 export interface JourneyExportData {
   student: { displayName: string; profession: string; cohortName: string | null };
   audience: 'student' | 'supervisor';
@@ -44,6 +56,8 @@ export interface JourneyExportData {
   /** null: not included (a supervisor's export); [] : none yet. */
   confidence: ConfidencePoint[] | null;
   conversations: { date: string; with: string; role: string }[] | null;
+  /** undefined/null: not included (a supervisor's export, or no projects feature); else the project or 'none'. */
+  project?: ExportProject | 'none' | null;
 }
 
 const esc = (s: string): string =>
@@ -187,6 +201,8 @@ export function renderJourneyHtml(data: JourneyExportData): string {
       .map((c) => `<tr><td>${esc(c.date)}</td><td>${esc(c.with)}</td><td>${esc(c.role)}</td></tr>`)
       .join('')}</tbody></table>`;
 
+  const projectSection = data.project == null ? '' : renderProject(data.project);
+
   const weeks =
     s.weeksCompleted === null
       ? '<p>No placement calendar is linked, so weeks are not shown.</p>'
@@ -222,6 +238,7 @@ ${audienceNote}
 <li><a href="#reflections">Reflections in full</a></li>
 <li><a href="#confidence">Check-in confidence trend</a></li>
 <li><a href="#conversations">20-minute conversations</a></li>
+${projectSection ? '<li><a href="#project">Project</a></li>' : ''}
 </ol></nav>
 <section aria-labelledby="summary"><h2 id="summary">Summary</h2>
 <p>${s.total} reflection${s.total === 1 ? '' : 's'}.</p>
@@ -236,10 +253,43 @@ ${reflections.length === 0 ? '<p>No reflections yet.</p>' : full}
 </section>
 <section aria-labelledby="confidence"><h2 id="confidence">Check-in confidence trend</h2>${confidence}</section>
 <section aria-labelledby="conversations"><h2 id="conversations">20-minute conversations</h2>${conversations}</section>
+${projectSection}
 </main>
 </body>
 </html>
 `;
+}
+
+/** The project section: the team, milestones, the student's updates, the presentation and its feedback. */
+function renderProject(project: ExportProject | 'none'): string {
+  const open = '<section aria-labelledby="project" data-section="project"><h2 id="project">Project</h2>';
+  if (project === 'none') return `${open}<p>Not on a project.</p></section>`;
+  const list = <T>(items: T[], empty: string, item: (x: T) => string) =>
+    items.length === 0 ? `<p>${empty}</p>` : `<ul>${items.map((x) => `<li>${item(x)}</li>`).join('')}</ul>`;
+  const names = (role: 'student' | 'supervisor') =>
+    project.members
+      .filter((m) => m.role === role)
+      .map((m) => `${m.name} (${m.profession})`)
+      .join(', ') || 'none';
+  const average = project.feedback.length
+    ? (project.feedback.reduce((a, f) => a + f.rating, 0) / project.feedback.length).toFixed(1)
+    : null;
+  return `${open}
+<h3 class="project-title">${esc(project.title)}</h3>
+<dl class="meta">
+<dt>For</dt><dd>${esc(project.clinicalTeam)}</dd>
+<dt>Students</dt><dd>${esc(names('student'))}</dd>
+<dt>Supervisors</dt><dd>${esc(names('supervisor'))}</dd>
+<dt>Final presentation</dt><dd>${esc(project.presentation?.when ?? 'not booked')}</dd>
+</dl>
+<h4>Milestones</h4>${list(project.milestones, 'None.', (m) => `${esc(formatDate(m.date))}: ${esc(m.title)}`)}
+<h4>My weekly updates</h4>${list(project.updates, 'None.', (u) => `Week ${u.week}: ${esc(u.text)}`)}
+<h4>Presentation feedback${average ? ` (${project.feedback.length}, average ${average} of 5)` : ''}</h4>${list(
+    project.feedback,
+    'None yet.',
+    (f) => `${esc(f.from)}: ${f.rating} of 5${f.comment ? `. ${esc(f.comment)}` : ''}`,
+  )}
+</section>`;
 }
 
 /** Every answer key of every model, in a fixed order, for CSV columns. */

@@ -49,6 +49,7 @@ import {
   renderJourneyHtml,
   reflectionTitle,
   type ConfidencePoint,
+  type ExportProject,
   type JourneyExportData,
 } from './journey-export.js';
 import {
@@ -93,6 +94,11 @@ export interface ConversationSource {
   heldBy(tenantId: string, studentId: string): Promise<{ date: string; with: string; role: string }[]>;
 }
 
+/** What the export needs from the projects feature (services.projects). */
+export interface ProjectSource {
+  journeyOf(tenantId: string, studentId: string): Promise<ExportProject | null>;
+}
+
 export interface HttpExportResponse {
   status: number;
   contentType: string;
@@ -126,7 +132,7 @@ export class ReflectionService {
   readonly repo: ReflectionsRepository;
   private readonly claims: Claims;
   /** Other features' services, attached at registration (services.checkins, services.conversations). */
-  private peers: { checkins?: unknown; conversations?: unknown } = {};
+  private peers: { checkins?: unknown; conversations?: unknown; projects?: unknown } = {};
 
   constructor(private readonly services: ReflectionDeps) {
     this.repo = new ReflectionsRepository(services.db);
@@ -134,7 +140,7 @@ export class ReflectionService {
   }
 
   /** Gives the export access to check-ins and conversations, when those features exist. */
-  attachPeers(peers: { checkins?: unknown; conversations?: unknown }): void {
+  attachPeers(peers: { checkins?: unknown; conversations?: unknown; projects?: unknown }): void {
     this.peers = peers;
   }
 
@@ -977,7 +983,15 @@ export class ReflectionService {
       summary,
       confidence: audience === 'student' ? await this.confidenceTrend(tenantId, subject._id) : null,
       conversations: audience === 'student' ? await this.conversationsHeld(tenantId, subject._id) : null,
+      project: audience === 'student' ? await this.projectOf(tenantId, subject._id) : null,
     };
+  }
+
+  /** The student's project from services.projects, 'none' when on none, null without that feature. */
+  private async projectOf(tenantId: string, studentId: string): Promise<ExportProject | 'none' | null> {
+    const source = this.peers.projects as Partial<ProjectSource> | undefined;
+    if (!source || typeof source.journeyOf !== 'function') return null;
+    return (await source.journeyOf(tenantId, studentId)) ?? 'none';
   }
 
   /**

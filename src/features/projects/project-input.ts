@@ -1,0 +1,119 @@
+/**
+ * Validation of project card submits (zod). Checks that need the database (is this person a
+ * student of the cohort, is the date inside the placement) are done by the service on the
+ * parsed values; every failure is a message per field and nothing is written.
+ */
+import { z } from 'zod';
+import { parseTime } from '../../domain/placement-calendar.js';
+import { isoDate, rating, safeText } from '../../domain/validation.js';
+
+export const TITLE_MAX = 120;
+export const TEAM_MAX = 120;
+export const MILESTONE_MAX = 120;
+export const COMMENT_MAX = 1000;
+export const MAX_STUDENTS = 12;
+export const MAX_SUPERVISORS = 6;
+export const MAX_AUDIENCE = 40;
+export const MAX_MILESTONES = 20;
+
+/** Ids that travel in card data: printable, bounded, no operators (objects fail `string`). */
+export const cardId = z
+  .string({ invalid_type_error: 'Not a valid choice', required_error: 'Required' })
+  .min(1, 'Required')
+  .max(300, 'Not a valid choice')
+  .regex(/^[^\s$]+$/, 'Not a valid choice');
+/** A card-minted request id (nonce). */
+export const requestId = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'Please open a new card and try again');
+
+/** Input.ChoiceSet multi-select submits 'a,b,c' (arrays accepted too); each must be an id. */
+export function idList(max: number, what: string) {
+  return z
+    .union([z.string().max(20_000), z.array(z.string()).max(500)], {
+      errorMap: () => ({ message: `Choose ${what} from the list` }),
+    })
+    .optional()
+    .transform((v) =>
+      v === undefined
+        ? []
+        : [...new Set((Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter((s) => s !== ''))],
+    )
+    .pipe(z.array(cardId).max(max, `Choose at most ${max} ${what}`));
+}
+
+export const createInput = z.object({
+  requestId,
+  cohortId: cardId,
+  title: safeText(TITLE_MAX, { min: 1 }),
+  clinicalTeam: safeText(TEAM_MAX, { min: 1 }),
+  studentIds: idList(MAX_STUDENTS, 'students').pipe(
+    z.array(z.string()).min(1, 'Choose at least one student'),
+  ),
+  supervisorIds: idList(MAX_SUPERVISORS, 'supervisors'),
+});
+export type CreateInput = z.infer<typeof createInput>;
+
+export const membersInput = z.object({
+  projectId: cardId,
+  studentIds: idList(MAX_STUDENTS, 'students').pipe(
+    z.array(z.string()).min(1, 'Choose at least one student'),
+  ),
+  supervisorIds: idList(MAX_SUPERVISORS, 'supervisors'),
+});
+
+export const milestoneInput = z.object({
+  projectId: cardId,
+  requestId,
+  title: safeText(MILESTONE_MAX, { min: 1 }),
+  date: isoDate,
+});
+
+/** 'HH:mm' (24-hour). */
+export const clockTime = z
+  .string({ invalid_type_error: 'Enter a time as HH:mm', required_error: 'Required' })
+  .trim()
+  .transform((s, ctx) => {
+    try {
+      return parseTime(s);
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Enter a time as HH:mm, e.g. 14:00' });
+      return z.NEVER;
+    }
+  });
+
+/** A Teams meeting link: https on a Teams host. */
+export const teamsLink = z
+  .string({ invalid_type_error: 'Paste the Teams meeting link', required_error: 'Required' })
+  .trim()
+  .max(2000, 'That link is too long')
+  .refine((s) => {
+    try {
+      const url = new URL(s);
+      const host = url.hostname.toLowerCase();
+      return (
+        url.protocol === 'https:' &&
+        !url.username &&
+        !url.password &&
+        (host === 'teams.microsoft.com' ||
+          host.endsWith('.teams.microsoft.com') ||
+          host === 'teams.live.com' ||
+          host === 'teams.cloud.microsoft')
+      );
+    } catch {
+      return false;
+    }
+  }, 'Paste the Teams meeting link: it starts with https://teams.microsoft.com/');
+
+export const presentationInput = z.object({
+  projectId: cardId,
+  date: isoDate,
+  time: clockTime,
+  minutes: rating(10, 180),
+  teamsLink,
+  audienceIds: idList(MAX_AUDIENCE, 'people'),
+});
+
+export const feedbackInput = z.object({
+  projectId: cardId,
+  rating: rating(1, 5),
+  comment: safeText(COMMENT_MAX),
+});

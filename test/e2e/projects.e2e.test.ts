@@ -1,0 +1,540 @@
+/**
+ * Projects (issue 17, part 1) through the real HTTP endpoint, the fake Bot Connector, a
+ * controllable clock and the real local database.
+ *
+ * Cohort: Mon 2025-02-03, 6 weeks, Thu 14:00 supervision. The clock starts at Tue 11 Feb 2025
+ * 09:00Z (week 2). Wendy leads the cohort; Sam and Olu are supervisors attached to it; Amira is
+ * an AHP host. Priya, Ben and Cara are the "Falls huddle" team; Dan is on another team.
+ */
+import assert from 'node:assert/strict';
+import { collections } from '../../src/storage/collections.js';
+import { NOT_FOUND } from '../../src/features/projects/project-service.js';
+import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+
+const user = (key: string, name: string): TestUser => ({
+  id: `29:p-${key}`,
+  aadObjectId: `aad-p-${key}`,
+  name,
+  email: `${key}.p@example.nhs.uk`,
+});
+
+/** The data of the first Action.Execute with this verb anywhere in a card. */
+export function actionData(card: unknown, verb: string): Record<string, unknown> | undefined {
+  let found: Record<string, unknown> | undefined;
+  const walk = (node: unknown) => {
+    if (found) return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      const r = node as Record<string, unknown>;
+      if (r.type === 'Action.Execute' && r.verb === verb) {
+        found = (r.data as Record<string, unknown>) ?? {};
+        return;
+      }
+      Object.values(r).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
+
+const checkinAnswers = (week: number, progress: string) => ({
+  week,
+  wellbeing: '4',
+  progress,
+  leadership: '',
+  wentWell: 'Good huddle.',
+  hard: '',
+  topics: '',
+  conf_leadership: '3',
+  'conf_time-management': '3',
+  'conf_interprofessional-collaboration': '3',
+  'conf_professional-behaviours': '3',
+  conf_communication: '3',
+});
+
+describe('e2e: projects (issue 17)', function () {
+  this.timeout(180_000);
+  const e2e = new E2E();
+  const wendy = user('wendy', 'Wendy Marsh');
+  const sam = user('sam', 'Sam Okoro');
+  const olu = user('olu', 'Olu Adeyemi');
+  const amira = user('amira', 'Amira Fraser');
+  const priya = user('priya', 'Priya Shah');
+  const ben = user('ben', 'Ben Jones');
+  const cara = user('cara', 'Cara Lewis');
+  const dan = user('dan', 'Dan Brown');
+  const everyone = [wendy, sam, olu, amira, priya, ben, cara, dan];
+  const ids = new Map<TestUser, string>();
+  const id = (u: TestUser) => ids.get(u)!;
+  let cohortId = '';
+  let projectId = '';
+  const start = new Date('2025-02-11T09:00:00Z');
+
+  const exec = async (u: TestUser, verb: string, data: Record<string, unknown>) => {
+    const res = await e2e.post(e2e.execute(u, verb, data));
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a card or a message
+    return res.body.value as any;
+  };
+  const say = async (u: TestUser, text: string) => {
+    const message = e2e.message(u, text);
+    await e2e.post(message);
+    const replies = e2e.sentTo(`a:personal-${u.id}`).filter((a) => a.replyToId === message.id);
+    assert.equal(replies.length, 1, `one reply to "${text}"`);
+    return replies[0]!;
+  };
+  const count = (name: string, filter: Record<string, unknown> = {}) =>
+    e2e.services.db.collection(name).countDocuments({ tenantId: TENANT, ...filter });
+  const texts = (value: unknown) => (value && typeof value === 'object' ? cardTexts(value) : [String(value)]);
+
+  before(async () => {
+    e2e.clock.set(start);
+    await e2e.start();
+    const { people, cohorts, supervisions } = e2e.services;
+    ({ id: cohortId } = await cohorts.upsertByName(
+      TENANT,
+      {
+        name: 'Leadership 2025 cohort 2',
+        startDate: '2025-02-03',
+        weeks: 6,
+        clinicalDays: ['Mon', 'Tue'],
+        leadershipDays: ['Wed', 'Thu', 'Fri'],
+        nonPlacementDates: [],
+        supervision: { weekday: 'Thu', time: '14:00' },
+        timeZone: 'Europe/London',
+        teamsChannelId: null,
+      },
+      start,
+    ));
+    const spec: [TestUser, ('student' | 'supervisor' | 'lead' | 'ahp-host')[], string, boolean][] = [
+      [wendy, ['lead'], 'occupational therapy', true],
+      [sam, ['supervisor'], 'occupational therapy', true],
+      [olu, ['supervisor'], 'physiotherapy', true],
+      [amira, ['ahp-host'], 'dietetics', false],
+      [priya, ['student'], 'physiotherapy', true],
+      [ben, ['student'], 'occupational therapy', true],
+      [cara, ['student'], 'speech and language therapy', true],
+      [dan, ['student'], 'physiotherapy', true],
+    ];
+    for (const [u, roles, profession, onCohort] of spec) {
+      await people.upsertByEmail(
+        TENANT,
+        {
+          email: u.email!,
+          displayName: u.name,
+          roles,
+          profession,
+          cohortId: onCohort ? cohortId : null,
+          timeZone: null,
+        },
+        start,
+      );
+      ids.set(u, (await people.byEmail(TENANT, u.email!))!._id);
+      e2e.teamsUser(u);
+    }
+    for (const s of [priya, ben, cara]) await supervisions.link(TENANT, id(s), id(sam), start);
+    await supervisions.link(TENANT, id(dan), id(olu), start);
+    for (const u of everyone) await e2e.post(e2e.install(u));
+  });
+  after(() => e2e.stop());
+
+  const createData = (requestId: string, extra: Record<string, unknown> = {}) => ({
+    requestId,
+    cohortId,
+    title: 'Falls huddle on Ward 7',
+    clinicalTeam: 'Stroke rehabilitation, Ward 7',
+    studentIds: [priya, ben, cara].map(id).join(','),
+    supervisorIds: id(sam),
+    ...extra,
+  });
+
+  it('a lead creates a project for the cohort: students of any profession and a supervisor; a retry stores it once', async () => {
+    const form = firstCard(await say(wendy, 'new project'));
+    assert.ok(cardTexts(form).includes('New project'));
+    const { requestId } = actionData(form, 'project.create')!;
+    assert.match(String(requestId), /^[A-Za-z0-9_-]{6,64}$/);
+    const card = await exec(wendy, 'project.create', createData(String(requestId)));
+    const shown = cardTexts(card).join(' | ');
+    assert.ok(shown.includes('Falls huddle on Ward 7'), shown);
+    assert.ok(shown.includes('Project created'), shown);
+    projectId = String(actionData(card, 'project.edit')!.projectId);
+    const again = await exec(wendy, 'project.create', createData(String(requestId)));
+    assert.ok(cardTexts(again).some((t) => t.includes('already saved')));
+    assert.equal(await count(collections.projects.name), 1);
+    assert.equal(await count(collections.projectMembers.name), 4);
+    // The three students and the supervisor are told (once each), not the lead who created it.
+    await e2e.services.sender.drain();
+    const told = await e2e.services.outbox.collection().find({ purpose: 'project.added' }).toArray();
+    assert.deepEqual(told.map((t) => t.personId).sort(), [priya, ben, cara, sam].map(id).sort());
+  });
+
+  it('membersOf / projectsOf give other features the team', async () => {
+    const members = await e2e.services.projects.membersOf(TENANT, projectId);
+    assert.deepEqual(members!.studentIds.sort(), [priya, ben, cara].map(id).sort());
+    assert.deepEqual(members!.supervisorIds, [id(sam)]);
+    const ofPriya = await e2e.services.projects.projectsOf({ tenantId: TENANT, _id: id(priya) });
+    assert.deepEqual(
+      ofPriya.map((p) => [p.projectId, p.role]),
+      [[projectId, 'student']],
+    );
+    const ofSam = await e2e.services.projects.projectsOf({ tenantId: TENANT, _id: id(sam) });
+    assert.deepEqual(
+      ofSam.map((p) => [p.title, p.role]),
+      [['Falls huddle on Ward 7', 'supervisor']],
+    );
+    assert.deepEqual(await e2e.services.projects.projectsOf({ tenantId: TENANT, _id: id(dan) }), []);
+    assert.equal(await e2e.services.projects.membersOf(TENANT, 'other-tenant|project|x'), null);
+  });
+
+  it('bad input gets a message per field and writes nothing: 20,000 characters, tampered ids, a student already on a project', async () => {
+    const before = [await count(collections.projects.name), await count(collections.projectMembers.name)];
+    const long = await exec(
+      wendy,
+      'project.create',
+      createData('req-long-title', { title: 'x'.repeat(20_000) }),
+    );
+    assert.ok(cardTexts(long).includes('Must be 120 characters or fewer'), cardTexts(long).join(' | '));
+    const tampered = await exec(
+      wendy,
+      'project.create',
+      createData('req-tampered', { studentIds: `${id(dan)},${TENANT}|someone-else`, clinicalTeam: 'Team' }),
+    );
+    assert.ok(cardTexts(tampered).includes('Choose students of this cohort from the list'));
+    const notSupervisor = await exec(
+      wendy,
+      'project.create',
+      createData('req-notsup', { studentIds: id(dan), supervisorIds: id(amira) }),
+    );
+    assert.ok(cardTexts(notSupervisor).includes('Choose supervisors from the list'));
+    // MongoDB operators never reach the service (400 at the door).
+    const operator = await e2e.post(
+      e2e.execute(wendy, 'project.create', createData('req-operator', { studentIds: { $gt: '' } })),
+    );
+    assert.equal(operator.status, 400);
+    const arrayOfObjects = await exec(
+      wendy,
+      'project.create',
+      createData('req-objects', { studentIds: [{ id: 'x' }] }),
+    );
+    assert.ok(
+      cardTexts(arrayOfObjects).includes('Choose students from the list'),
+      cardTexts(arrayOfObjects).join(' | '),
+    );
+    const taken = await exec(
+      wendy,
+      'project.create',
+      createData('req-taken', { studentIds: `${id(dan)},${id(ben)}` }),
+    );
+    assert.ok(
+      cardTexts(taken).some((t) => t.includes('Ben Jones is already on another project')),
+      cardTexts(taken).join(' | '),
+    );
+    const otherCohort = await exec(
+      wendy,
+      'project.create',
+      createData('req-cohort', { cohortId: `${TENANT}|nope` }),
+    );
+    assert.match(String(otherCohort), /placement lead/);
+    assert.deepEqual(
+      [await count(collections.projects.name), await count(collections.projectMembers.name)],
+      before,
+    );
+    // Dan's membership was not left behind by the refused request.
+    assert.equal(await count(collections.projectMembers.name, { personId: id(dan) }), 0);
+  });
+
+  it('students cannot create projects; a supervisor attached to the cohort can', async () => {
+    assert.match(String((await say(dan, 'new project')).text), /placement lead/);
+    const before = await count(collections.projects.name);
+    await exec(dan, 'project.create', createData('req-by-student', { studentIds: id(dan) }));
+    assert.equal(await count(collections.projects.name), before);
+    const form = firstCard(await say(olu, 'new project'));
+    const card = await exec(olu, 'project.create', {
+      requestId: actionData(form, 'project.create')!.requestId,
+      cohortId,
+      title: 'Discharge letters in plain English',
+      clinicalTeam: 'Community therapy',
+      studentIds: id(dan),
+      supervisorIds: id(olu),
+    });
+    assert.ok(cardTexts(card).includes('Discharge letters in plain English'));
+  });
+
+  it('`my project`: a student sees their own team; a student of another team is refused with no content', async () => {
+    const mine = JSON.stringify(firstCard(await say(priya, 'my project')));
+    assert.ok(mine.includes('Falls huddle on Ward 7'), mine);
+    assert.ok(
+      mine.includes('Ben Jones (occupational therapy)') &&
+        mine.includes('Cara Lewis (speech and language therapy)'),
+    );
+    const dans = JSON.stringify(firstCard(await say(dan, 'my project')));
+    assert.ok(dans.includes('Discharge letters') && !dans.includes('Falls huddle'));
+    const probe = await exec(dan, 'project.view', { projectId });
+    assert.equal(probe, NOT_FOUND);
+    // A lead sees the cohort's projects.
+    const listReply = await say(wendy, 'projects');
+    const list = cardTexts(firstCard(listReply)).join(' | ') || String(listReply.text);
+    assert.ok(list.includes('Falls huddle on Ward 7') && list.includes('Discharge letters'), list);
+  });
+
+  it('the check-in’s project answer becomes the week’s project update on the project card', async () => {
+    const saved = await exec(priya, 'checkin.submit', checkinAnswers(2, 'Baseline audit of 40 falls done.'));
+    assert.ok(
+      cardTexts(saved).some((t) => t.includes('added to “Falls huddle on Ward 7”')),
+      cardTexts(saved).join(' | '),
+    );
+    const edited = await exec(priya, 'checkin.submit', checkinAnswers(2, 'Baseline audit of 42 falls done.'));
+    assert.ok(cardTexts(edited).some((t) => t.includes('Your changes are saved.')));
+    assert.equal(await count(collections.projectUpdates.name), 1);
+    const card = cardTexts(await exec(ben, 'project.view', { projectId })).join(' | ');
+    assert.ok(card.includes('Week 2, Priya Shah') && card.includes('Baseline audit of 42 falls done.'), card);
+    // Dan's check-in goes to his own project, not to the falls team.
+    await exec(dan, 'checkin.submit', checkinAnswers(2, 'Drafted the template.'));
+    const falls = await e2e.services.projects.repo.updatesOf(TENANT, projectId);
+    assert.deepEqual(
+      falls.map((u) => u.studentId),
+      [id(priya)],
+    );
+  });
+
+  it('milestones: dates inside the placement only; a student cannot add one', async () => {
+    const card = await exec(sam, 'project.milestones', { projectId });
+    const { requestId } = actionData(card, 'project.milestone.add')!;
+    const outside = await exec(sam, 'project.milestone.add', {
+      projectId,
+      requestId,
+      title: 'Too late',
+      date: '2025-04-01',
+    });
+    assert.ok(
+      cardTexts(outside).some((t) => t.startsWith('Choose a date during the placement: Mon 3 Feb 2025')),
+      cardTexts(outside).join(' | '),
+    );
+    const bad = await exec(sam, 'project.milestone.add', {
+      projectId,
+      requestId,
+      title: 'Bad',
+      date: '2025-02-30',
+    });
+    assert.ok(cardTexts(bad).includes('Enter a date as YYYY-MM-DD'));
+    const long = await exec(sam, 'project.milestone.add', {
+      projectId,
+      requestId,
+      title: 'y'.repeat(20_000),
+      date: '2025-02-20',
+    });
+    assert.ok(cardTexts(long).includes('Must be 120 characters or fewer'));
+    assert.equal(await count(collections.projectMilestones.name), 0);
+    await exec(sam, 'project.milestone.add', {
+      projectId,
+      requestId,
+      title: 'First huddle trial',
+      date: '2025-02-20',
+    });
+    await exec(sam, 'project.milestone.add', {
+      projectId,
+      requestId,
+      title: 'First huddle trial',
+      date: '2025-02-20',
+    });
+    assert.equal(await count(collections.projectMilestones.name), 1);
+    assert.equal(
+      await exec(priya, 'project.milestone.add', {
+        projectId,
+        requestId: 'student-req-1',
+        title: 'Mine',
+        date: '2025-02-21',
+      }),
+      NOT_FOUND,
+    );
+    assert.equal(await count(collections.projectMilestones.name), 1);
+    const shown = texts(await exec(priya, 'project.view', { projectId })).join(' | ');
+    assert.ok(shown.includes('Thu 20 Feb 2025') && shown.includes('First huddle trial'), shown);
+  });
+  const post = (path: string, body: unknown) =>
+    fetch(`${e2e.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const presentation = (extra: Record<string, unknown> = {}) => ({
+    projectId,
+    date: '2025-03-13',
+    time: '14:00',
+    minutes: '45',
+    teamsLink: 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_falls',
+    audienceIds: [sam, olu, amira, wendy].map(id).join(','),
+    ...extra,
+  });
+
+  it('presentation slot: bad dates, times, links, lengths and tampered invitees are refused and nothing is written', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ date: '2025-04-30' }, 'Choose a date during the placement: Mon 3 Feb 2025 to Sun 16 Mar 2025'],
+      [{ date: '2025-02-10' }, 'Choose a date and time in the future'],
+      [{ date: '13/03/2025' }, 'Enter a date as YYYY-MM-DD'],
+      [{ time: '25:00' }, 'Enter a time as HH:mm, e.g. 14:00'],
+      [{ minutes: '600' }, 'Choose a value from 10 to 180'],
+      [
+        { teamsLink: 'http://teams.microsoft.com/l/x' },
+        'Paste the Teams meeting link: it starts with https://teams.microsoft.com/',
+      ],
+      [
+        { teamsLink: 'https://evil.example.com/teams.microsoft.com' },
+        'Paste the Teams meeting link: it starts with https://teams.microsoft.com/',
+      ],
+      [{ teamsLink: `https://teams.microsoft.com/${'x'.repeat(20_000)}` }, 'That link is too long'],
+      [{ audienceIds: `${id(priya)},${id(sam)}` }, 'Choose people from the list'],
+      [{ audienceIds: '' }, 'Invite at least one person to give feedback'],
+    ];
+    for (const [extra, message] of cases) {
+      const card = await exec(sam, 'project.presentation.save', presentation(extra));
+      assert.ok(
+        cardTexts(card).includes(message),
+        `${JSON.stringify(extra).slice(0, 80)}: ${cardTexts(card).join(' | ')}`,
+      );
+    }
+    assert.equal((await e2e.services.projects.repo.project(TENANT, projectId))!.presentation, null);
+    assert.equal(await count(collections.projectAttendees.name), 0);
+    assert.equal(
+      await e2e.services.db
+        .collection(collections.jobs.name)
+        .countDocuments({ type: 'projects.feedback-request' }),
+      0,
+    );
+    // A student of the team cannot book it.
+    assert.equal(await exec(priya, 'project.presentation.save', presentation()), NOT_FOUND);
+  });
+
+  it('4 raters after the presentation: each gets one feedback card, rates once; the team then sees the feedback', async () => {
+    const booked = await exec(sam, 'project.presentation.save', presentation());
+    assert.ok(
+      cardTexts(booked).some((t) => t.startsWith('Presentation booked for Thu 13 Mar, 14:00')),
+      cardTexts(booked).join(' | '),
+    );
+    assert.equal(await count(collections.projectAttendees.name), 4);
+    // Before any rating the students see no feedback, only that it will come.
+    const before = cardTexts(await exec(priya, 'project.view', { projectId }));
+    assert.ok(before.includes('Feedback from the people invited appears here after the presentation.'));
+    assert.ok(!before.some((t) => t.startsWith('Presentation feedback')));
+    // Too early to rate; a student cannot rate at all.
+    const early = await exec(sam, 'project.feedback', { projectId, rating: '5', comment: '' });
+    assert.ok(cardTexts(early).some((t) => t.startsWith('The presentation has not started yet')));
+    assert.match(
+      String(await exec(priya, 'project.feedback', { projectId, rating: '5', comment: '' })),
+      /Only the people invited/,
+    );
+    assert.equal(await count(collections.projectFeedback.name), 0);
+
+    // The presentation ends at 14:45 (GMT): the job sends the four invited raters a card.
+    assert.equal((await post('/test/clock', { now: '2025-03-13T14:40:00Z' })).status, 200);
+    await post('/test/jobs/run-due', {});
+    await e2e.services.sender.drain();
+    assert.equal(
+      (await e2e.services.outbox.collection().find({ purpose: 'project.feedback.request' }).toArray()).length,
+      0,
+    );
+    assert.equal((await post('/test/clock', { now: '2025-03-13T14:46:00Z' })).status, 200);
+    await post('/test/jobs/run-due', {});
+    await post('/test/jobs/run-due', {});
+    await e2e.services.sender.drain();
+    const requests = await e2e.services.outbox
+      .collection()
+      .find({ purpose: 'project.feedback.request' })
+      .toArray();
+    assert.deepEqual(requests.map((r) => r.personId).sort(), [sam, olu, amira, wendy].map(id).sort());
+    for (const u of [sam, olu, amira, wendy]) {
+      const cards = e2e
+        .sentTo(`a:personal-${u.id}`)
+        .map(firstCard)
+        .filter((c) => cardTexts(c).includes('How was “Falls huddle on Ward 7”?'));
+      assert.equal(cards.length, 1, u.name);
+    }
+    for (const u of [priya, ben, cara, dan])
+      assert.ok(
+        !e2e
+          .sentTo(`a:personal-${u.id}`)
+          .some((a) => cardTexts(firstCard(a)).includes('How was “Falls huddle on Ward 7”?')),
+      );
+
+    // Bad ratings and comments: a message, nothing written.
+    const seven = await exec(sam, 'project.feedback', { projectId, rating: '7', comment: '' });
+    assert.ok(cardTexts(seven).includes('Choose a value from 1 to 5'));
+    const essay = await exec(sam, 'project.feedback', {
+      projectId,
+      rating: '4',
+      comment: 'z'.repeat(20_000),
+    });
+    assert.ok(cardTexts(essay).includes('Must be 1000 characters or fewer'));
+    const tampered = await exec(sam, 'project.feedback', {
+      projectId: `${TENANT}|project|nope`,
+      rating: '4',
+      comment: '',
+    });
+    assert.match(String(tampered), /Only the people invited/);
+    assert.equal(await count(collections.projectFeedback.name), 0);
+
+    const ratings: [TestUser, string, string][] = [
+      [sam, '5', 'Clear data and a realistic plan.'],
+      [olu, '4', 'Good use of the baseline.'],
+      [amira, '4', 'Think about how it is sustained.'],
+      [wendy, '3', ''],
+    ];
+    for (const [u, rating, comment] of ratings) {
+      const done = await exec(u, 'project.feedback', { projectId, rating, comment });
+      assert.ok(
+        cardTexts(done).some((t) => t.startsWith(`Thank you. You rated it ${rating} of 5`)),
+        cardTexts(done).join(' | '),
+      );
+    }
+    const twice = await exec(sam, 'project.feedback', { projectId, rating: '1', comment: 'changed my mind' });
+    assert.ok(
+      cardTexts(twice).some((t) => t.startsWith('You already gave feedback on this presentation (5 of 5)')),
+    );
+    assert.equal(await count(collections.projectFeedback.name), 4);
+
+    for (const u of [priya, ben, cara]) {
+      const seen = cardTexts(await exec(u, 'project.view', { projectId }));
+      assert.ok(seen.includes('Presentation feedback: 4 ratings, average 4.0 of 5'), seen.join(' | '));
+      for (const [rater, rating] of ratings) assert.ok(seen.includes(`${rater.name}: ${rating} of 5`));
+      assert.ok(seen.includes('Think about how it is sustained.'));
+    }
+    // The other team's student still sees nothing of it.
+    assert.equal(await exec(dan, 'project.view', { projectId }), NOT_FOUND);
+    // The team was told once that feedback arrived.
+    await e2e.services.sender.drain();
+    const ready = await e2e.services.outbox
+      .collection()
+      .find({ purpose: 'project.feedback.ready' })
+      .toArray();
+    assert.deepEqual(ready.map((r) => r.personId).sort(), [priya, ben, cara, sam].map(id).sort());
+  });
+
+  it('the project, its milestones, updates and feedback are in each member’s journey export exactly once', async () => {
+    for (const u of [priya, ben, cara]) {
+      const card = firstCard(await say(u, 'export my journey'));
+      const url = (card.actions as { type: string; url: string }[]).find(
+        (a) => a.type === 'Action.OpenUrl',
+      )!.url;
+      const res = await fetch(url.replace('http://localhost:3978', e2e.baseUrl));
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      assert.equal(html.split('data-section="project"').length - 1, 1, u.name);
+      assert.equal(html.split('Falls huddle on Ward 7').length - 1, 1, `${u.name}: the title once`);
+      assert.ok(html.includes('First huddle trial'));
+      assert.ok(html.includes('Presentation feedback (4, average 4.0 of 5)'));
+      assert.ok(html.includes('Olu Adeyemi: 4 of 5. Good use of the baseline.'));
+      assert.equal(
+        html.includes('Baseline audit of 42 falls done.'),
+        u === priya,
+        `${u.name}: only their own updates`,
+      );
+      assert.ok(!html.includes('Discharge letters'));
+    }
+    const dans = firstCard(await say(dan, 'export my journey'));
+    const url = (dans.actions as { type: string; url: string }[]).find(
+      (a) => a.type === 'Action.OpenUrl',
+    )!.url;
+    const html = await (await fetch(url.replace('http://localhost:3978', e2e.baseUrl))).text();
+    assert.ok(html.includes('Discharge letters in plain English') && !html.includes('Falls huddle'));
+  });
+});
