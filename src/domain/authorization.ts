@@ -71,8 +71,12 @@ const studentSelf = (p: Principal, t: Target) => has(p, 'student') && isSelf(p, 
 const supervisesOrLeads = (p: Principal, t: Target) => supervises(p, t) || leadsCohort(p, t.cohortId);
 const leadsTargetCohort: Rule = (p, t) => leadsCohort(p, t.cohortId);
 const anyone: Rule = () => true;
-/** A supervisor attached to the target cohort (people.cohortId). */
-const attachedSupervisor: Rule = (p, t) => has(p, 'supervisor') && !!t.cohortId && p.cohortId === t.cohortId;
+/** A supervisor attached to the target cohort (people.cohortIds; people stored before that: cohortId). */
+const attachedSupervisor: Rule = (p, t) => {
+  const attached =
+    (p as Principal & { cohortIds?: readonly string[] }).cohortIds ?? (p.cohortId ? [p.cohortId] : []);
+  return has(p, 'supervisor') && !!t.cohortId && attached.includes(t.cohortId);
+};
 /** One of a project's students or supervisors. */
 const projectMember: Rule = (p, t) =>
   (has(p, 'student') && (t.projectStudentIds ?? []).includes(p._id)) ||

@@ -835,7 +835,7 @@ export class ProjectService {
     const staff = [
       ...(await this.s.people.withRole(tenantId, 'supervisor')),
       ...(await this.s.people.withRole(tenantId, 'ahp-host')),
-      ...(await this.s.people.inCohort(tenantId, cohortId, 'lead')),
+      ...(await this.s.people.leadsOf(tenantId, cohortId)),
     ];
     const unique = [...new Map(staff.map((p) => [p._id, p])).values()];
     return unique.sort((a, b) => a.displayName.localeCompare(b.displayName));
