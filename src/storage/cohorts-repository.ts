@@ -109,7 +109,7 @@ export class CohortsRepository {
   async removeNonPlacementDates(tenantId: string, cohortId: string, dates: string[], now: Date) {
     return this.scope(tenantId).findOneAndUpdate(
       { _id: cohortId },
-      { $pull: { nonPlacementDates: { $in: dates } }, $set: { updatedAt: now } },
+      { $pullAll: { nonPlacementDates: dates }, $set: { updatedAt: now } },
       { returnDocument: 'after' },
     );
   }

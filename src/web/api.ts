@@ -29,6 +29,8 @@ export interface Me {
   views: ('student' | 'supervisor' | 'lead')[];
   cohortId: string | null;
   cohorts: CohortSummary[];
+  /** Placement leads and admins: the Manage page (cohort set-up, roster changes). */
+  canManage?: boolean;
   minGroupSize: number;
 }
 export interface ConfidenceTrend {
@@ -117,6 +119,16 @@ const FALLBACK: Record<number, string> = {
   503: 'The placement database is not reachable right now. Try again in a minute.',
 };
 
+/** A refused change: one message per field (by input name), with the fields' labels. */
+export class FieldsError extends Error {
+  constructor(
+    message: string,
+    readonly fields: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
 export class Api {
   constructor(private readonly host: Host) {}
 
@@ -141,6 +153,37 @@ export class Api {
       );
     }
     return response;
+  }
+
+  /** A change (the Manage page): JSON in, JSON out; 422 becomes a FieldsError. */
+  async post<T>(path: string, body: unknown): Promise<T> {
+    const token = await this.host.getToken();
+    let response: Response;
+    try {
+      response = await fetch(path, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: 'application/json',
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, 'Cannot reach the Placement Companion service. Nothing was saved; try again.');
+    }
+    const json = (await response.json().catch(() => ({}))) as {
+      message?: string;
+      fields?: Record<string, string>;
+    };
+    if (response.status === 422)
+      throw new FieldsError(json.message ?? 'Nothing was saved.', json.fields ?? {});
+    if (!response.ok)
+      throw new ApiError(
+        response.status,
+        json.message ?? FALLBACK[response.status] ?? 'Something went wrong. Nothing was saved; try again.',
+      );
+    return json as T;
   }
 
   async get<T>(path: string): Promise<T> {

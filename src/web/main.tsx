@@ -11,11 +11,19 @@ import { connectHost, SignInError, type Host, type Theme } from './host.js';
 import { Notice } from './views/common.js';
 import { ConfigPage } from './views/config.js';
 import { LeadPage } from './views/lead.js';
+import { ManagePage } from './views/manage.js';
 import { StudentPage } from './views/student.js';
 import { SupervisorPage } from './views/supervisor.js';
 
-type View = 'student' | 'supervisor' | 'lead';
-const VIEW_LABEL: Record<View, string> = { student: 'My journey', supervisor: 'My students', lead: 'Cohort' };
+type View = 'student' | 'supervisor' | 'lead' | 'manage';
+const VIEW_LABEL: Record<View, string> = {
+  student: 'My journey',
+  supervisor: 'My students',
+  lead: 'Cohort',
+  manage: 'Manage',
+};
+/** The server's views, plus the Manage page for placement leads. */
+const viewsOf = (m: Me): View[] => [...m.views, ...(m.canManage ? (['manage'] as const) : [])];
 
 function applyTheme(theme: Theme) {
   document.documentElement.dataset.theme = theme;
@@ -33,7 +41,8 @@ function App(props: { host: Host; api: Api }) {
     api.get<Me>('/api/dashboard/me').then((m) => {
       setMe(m);
       const wanted = params.get('view') as View | null;
-      setView(wanted && m.views.includes(wanted) ? wanted : (m.views[0] ?? null));
+      const views = viewsOf(m);
+      setView(wanted && views.includes(wanted) ? wanted : (views[0] ?? null));
     }, setError);
   }, []);
 
@@ -98,9 +107,9 @@ function App(props: { host: Host; api: Api }) {
     <>
       <header class="app-head">
         <p class="brand">Placement Companion</p>
-        {me.views.length > 1 && (
+        {viewsOf(me).length > 1 && (
           <nav aria-label="Views">
-            {me.views.map((v) => (
+            {viewsOf(me).map((v) => (
               <button type="button" class="tab" aria-pressed={v === view} onClick={() => setView(v)}>
                 {VIEW_LABEL[v]}
               </button>
@@ -109,9 +118,12 @@ function App(props: { host: Host; api: Api }) {
         )}
       </header>
       <main>
-        {view !== 'lead' && <h1>{view === 'student' ? `${me.name}: my journey` : 'My students'}</h1>}
+        {view !== 'lead' && view !== 'manage' && (
+          <h1>{view === 'student' ? `${me.name}: my journey` : 'My students'}</h1>
+        )}
         {view === 'student' && <StudentPage api={api} />}
         {view === 'supervisor' && <SupervisorPage api={api} />}
+        {view === 'manage' && <ManagePage api={api} />}
         {view === 'lead' && (
           <LeadPage
             api={api}

@@ -257,6 +257,46 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
     await e2e.services.sender.drain(60_000);
     assert.deepEqual(promptsDelivered(), students.map((s) => `a:personal-${s.id}`).sort());
   });
+
+  it('opens the cohort by name, a student, their pause card, and the edit form with the stored values', async () => {
+    await e2e.post(e2e.message(lead, 'manage leadership 2025 cohort 3'));
+    const page = firstCard(e2e.sentTo(`a:personal-${lead.id}`).at(-1));
+    assert.match(textsOf(page), /Students \(3\)/);
+    assert.match(JSON.stringify(page), /"value":"Mon 20 Oct 2025"|Mon 20 Oct 2025/);
+    const priya = (await e2e.services.people.byEmail(TENANT, students[0]!.email!))!;
+    const card = await act('workspace.student.open', { cohortId, studentId: priya._id });
+    assert.match(textsOf(card), /Priya Shah/);
+    assert.match(JSON.stringify(card), /"value":"Sam Okoro"/);
+    const pause = await act('workspace.student.pause', { studentId: priya._id });
+    assert.match(textsOf(pause), /Pause a student's check-ins/);
+    assert.equal(findInput(pause, 'studentId')?.value, priya._id);
+    const form = await act('workspace.cohort.edit', { cohortId });
+    assert.match(textsOf(form), /Edit Leadership 2025 cohort 3/);
+    assert.equal(findInput(form, 'weeks')?.value, 6);
+    assert.equal(findInput(form, 'clinicalDays')?.value, 'Mon,Tue');
+  });
+
+  it('a student pressing a workspace button is refused politely and nothing changes', async () => {
+    const other = user('ws.other', 'Olu Other');
+    await e2e.services.people.upsertByEmail(
+      TENANT,
+      {
+        email: other.email!,
+        displayName: other.name,
+        roles: ['student'],
+        profession: 'physiotherapy',
+        cohortId: null,
+        timeZone: null,
+      },
+      new Date(),
+    );
+    e2e.teamsUser(other);
+    const res = await e2e.post(
+      e2e.execute(other, 'workspace.cohort.day.add', { cohortId, date: '2025-10-21' }),
+    );
+    assert.match(String(res.body.value), /Managing cohorts is for placement leads/);
+    assert.deepEqual((await e2e.services.cohorts.byId(TENANT, cohortId))!.nonPlacementDates, ['2025-10-20']);
+  });
 });
 
 function findInput(card: unknown, id: string): { value?: unknown } | undefined {

@@ -23,6 +23,7 @@ import {
   viewableCohorts,
 } from './access.js';
 import { createExportToken, EXPORT_LINK_TTL_MS } from '../reflections/export-links.js';
+import { registerManageApi, type ApiAnswer } from './manage-api.js';
 import { exportAvailable } from './sources.js';
 import { leadTable, LEAD_TABLES, toCsv } from './tables.js';
 import { AuthError, TabAuthenticator, type Viewer } from './tab-auth.js';
@@ -112,6 +113,19 @@ export function registerDashboardHttp(server: Server, services: Services): TabAu
           res.end(out.csv);
           return;
         }
+        res.send(out.status ?? 200, out.body);
+      } catch (err) {
+        sendError(res, err);
+      }
+    });
+  };
+
+  const apiPost = (route: string, handler: (req: Request, viewer: Viewer) => Promise<ApiAnswer>) => {
+    server.post(route, async (req: Request, res: Response) => {
+      res.header('Cache-Control', 'no-store');
+      try {
+        const viewer = await auth.authenticate(req.header('authorization'));
+        const out = await handler(req, viewer);
         res.send(out.status ?? 200, out.body);
       } catch (err) {
         sendError(res, err);
@@ -221,6 +235,7 @@ export function registerDashboardHttp(server: Server, services: Services): TabAu
         views,
         cohortId: person.cohortId,
         cohorts: cohorts.map((c) => summariseCohort(c, now)),
+        canManage: services.workspace.isLead(person),
         minGroupSize: services.config.MIN_GROUP_SIZE,
       },
     };
@@ -307,6 +322,9 @@ export function registerDashboardHttp(server: Server, services: Services): TabAu
       },
     };
   });
+
+  // The Manage page: the lead's workspace (cohort set-up, roster changes) over HTTP.
+  registerManageApi({ get: api, post: apiPost }, services, parse);
 
   return auth;
 }

@@ -394,23 +394,32 @@ export class LeadWorkspaceService {
 
     const now = this.now();
     const { ids: supervisorIds } = await this.supervisorsByEmail(tenantId, input.supervisorEmails);
-    const { id } = await this.s.people.addRoleByEmail(
+    const { id, outcome } = await this.s.people.addRoleByEmail(
       tenantId,
       input.email,
       'student',
       { displayName: input.displayName, profession: input.profession },
       now,
     );
-    await this.s.people.setCohort(tenantId, id, cohort._id, now);
-    if (input.timeZone !== (existing?.timeZone ?? null))
+    let changed = outcome !== 'unchanged';
+    if (existing?.cohortId !== cohort._id) {
+      await this.s.people.setCohort(tenantId, id, cohort._id, now);
+      changed = true;
+    }
+    if (input.timeZone !== (existing?.timeZone ?? null)) {
       await this.s.people.setTimeZone(tenantId, id, input.timeZone, now);
-    await this.s.supervisions.unlinkAllExcept(tenantId, id, supervisorIds);
-    for (const sid of supervisorIds) await this.s.supervisions.link(tenantId, id, sid, now);
-    await this.audit(tenantId, actor, 'workspace.student.add', id, {
-      cohortId: cohort._id,
-      supervisors: supervisorIds.length,
-      existing: !!existing,
-    });
+      changed = true;
+    }
+    const unlinked = await this.s.supervisions.unlinkAllExcept(tenantId, id, supervisorIds);
+    let linked = 0;
+    for (const sid of supervisorIds) if (await this.s.supervisions.link(tenantId, id, sid, now)) linked++;
+    // A retried submit lands on the same person and links, and is not audited twice.
+    if (changed || unlinked + linked > 0)
+      await this.audit(tenantId, actor, 'workspace.student.add', id, {
+        cohortId: cohort._id,
+        supervisors: supervisorIds.length,
+        existing: !!existing,
+      });
     await this.s.checkins.planOne(cohort, now);
     const student = (await this.s.people.byId(tenantId, id))!;
     return { ok: true, value: student, notice: `${student.displayName} is on ${cohort.name}.` };

@@ -1,0 +1,109 @@
+/**
+ * The dashboard's Manage page API (/api/dashboard/manage/...): the lead's workspace over
+ * HTTP, the same service as the chat cards (services.workspace). Reads are GETs; every change
+ * is a POST with a JSON body. Answers: 200 with the cohort as the page shows it and a notice;
+ * 422 with one message per field (`fields`, keyed by input name), their human labels and a
+ * summary; 403 for a cohort the caller does not lead; 404 for a student no longer there.
+ */
+import type { Request } from 'restify';
+import { z } from 'zod';
+import type { Services } from '../../services.js';
+import type { Outcome } from '../lead-workspace/lead-workspace-service.js';
+import { errorSummary, LABELS, labelledErrors } from '../lead-workspace/workspace-input.js';
+import { ForbiddenError, NotFoundError } from './access.js';
+import type { Viewer } from './tab-auth.js';
+
+export interface ApiAnswer {
+  status?: number;
+  body: unknown;
+}
+type Handler = (req: Request, viewer: Viewer) => Promise<ApiAnswer>;
+
+export interface ManageRoutes {
+  get(route: string, handler: Handler): void;
+  post(route: string, handler: Handler): void;
+}
+
+const cohortQuery = z.object({ cohortId: z.string().min(1).max(300).regex(/^[^$]/) }).strict();
+const emptyQuery = z.object({}).strict();
+
+/** The POST actions: each takes the JSON body as a card's data would be. */
+const ACTIONS = {
+  cohort: 'saveCohort',
+  'non-placement-days': 'addNonPlacementDay',
+  'non-placement-days/remove': 'removeNonPlacementDay',
+  students: 'addStudent',
+  'students/supervisors': 'setSupervisors',
+  'students/move': 'moveStudent',
+  'students/remove': 'removeStudent',
+  supervisors: 'addSupervisor',
+  hosts: 'addHost',
+} as const;
+
+export function registerManageApi(
+  routes: ManageRoutes,
+  services: Services,
+  parse: <T>(schema: z.ZodType<T>, query: unknown) => T,
+) {
+  const workspace = services.workspace;
+
+  const answer = async <T>(viewer: Viewer, outcome: Outcome<T>, cohortId: string | null) => {
+    if (!outcome.ok) {
+      if (outcome.kind !== 'invalid') {
+        if (outcome.kind === 'forbidden') throw new ForbiddenError(outcome.message);
+        throw new NotFoundError(outcome.message);
+      }
+      return {
+        status: 422,
+        body: {
+          error: 'invalid',
+          message: errorSummary(outcome.errors),
+          fields: outcome.errors,
+          labels: Object.fromEntries(Object.keys(outcome.errors).map((k) => [k, LABELS[k] ?? 'A field'])),
+          lines: labelledErrors(outcome.errors),
+        },
+      };
+    }
+    const view = cohortId ? await workspace.view(viewer.tenantId, viewer.person, cohortId) : null;
+    return { body: { notice: outcome.notice, cohort: view?.ok ? view.value : null } };
+  };
+
+  routes.get('/api/dashboard/manage/cohorts', async (req, viewer) => {
+    parse(emptyQuery, req.query);
+    if (!workspace.isLead(viewer.person)) throw new ForbiddenError('The Manage page is for placement leads.');
+    const cohorts = await workspace.manageableCohorts(viewer.tenantId, viewer.person);
+    return {
+      body: {
+        cohorts: cohorts.map((c) => ({ id: c._id, name: c.name, startDate: c.startDate, weeks: c.weeks })),
+      },
+    };
+  });
+
+  routes.get('/api/dashboard/manage/cohort', async (req, viewer) => {
+    const { cohortId } = parse(cohortQuery, req.query);
+    const outcome = await workspace.view(viewer.tenantId, viewer.person, cohortId);
+    if (!outcome.ok)
+      throw new ForbiddenError(outcome.kind === 'forbidden' ? outcome.message : 'No such cohort.');
+    return { body: { cohort: outcome.value } };
+  });
+
+  for (const [path, method] of Object.entries(ACTIONS)) {
+    routes.post(`/api/dashboard/manage/${path}`, async (req, viewer) => {
+      const body: unknown = req.body ?? {};
+      if (typeof body !== 'object' || Array.isArray(body))
+        return { status: 400, body: { error: 'bad_request', message: 'Send the form as a JSON object.' } };
+      const outcome = await (
+        workspace[method] as (t: string, p: Viewer['person'], d: unknown) => Promise<Outcome<unknown>>
+      ).call(workspace, viewer.tenantId, viewer.person, body);
+      // The page shows the cohort the change was made on (a new cohort: the one just created).
+      const given = (body as Record<string, unknown>).cohortId;
+      const cohortId =
+        typeof given === 'string' && given
+          ? given
+          : method === 'saveCohort' && outcome.ok
+            ? (outcome.value as { _id: string })._id
+            : null;
+      return answer(viewer, outcome, cohortId);
+    });
+  }
+}

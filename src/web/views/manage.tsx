@@ -1,0 +1,575 @@
+/**
+ * The Manage page (placement leads): set up and edit a cohort, its non-placement days, its
+ * students and supervisors, and upload a roster CSV. Every change goes to the server's Manage
+ * API (the same service as the chat cards), which checks every field: a refused change shows
+ * the message under each field and nothing is saved.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { FieldsError, query, type Api, type ApiError } from '../api.js';
+import { Notice } from './common.js';
+
+interface CohortRef {
+  id: string;
+  name: string;
+}
+interface CohortView {
+  id: string;
+  name: string;
+  datesText: string;
+  clinicalText: string;
+  leadershipText: string;
+  supervisionText: string;
+  timeZone: string;
+  checkinText: string;
+  nonPlacement: { date: string; text: string }[];
+  students: { id: string; name: string; email: string; profession: string; supervisorsText: string }[];
+  supervisors: { id: string; name: string; email: string }[];
+  studentCount: number;
+  form: Record<string, string>;
+}
+type Answer = { notice: string; cohort: CohortView | null };
+
+const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const NEW_COHORT: Record<string, string> = {
+  name: '',
+  startDate: '',
+  weeks: '6',
+  endDate: '',
+  clinicalDays: 'Mon,Tue',
+  leadershipDays: 'Wed,Thu,Fri',
+  supervisionDay: 'Thu',
+  supervisionTime: '14:00',
+  timeZone: 'Europe/London',
+  promptTime: '09:00',
+  reminderHours: '24',
+  digestHours: '2',
+};
+
+function Field(props: {
+  id: string;
+  label: string;
+  type?: 'text' | 'date' | 'number' | 'time' | 'email';
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  set: (k: string, v: string) => void;
+  hint?: string;
+}) {
+  const { id, errors } = props;
+  const err = errors[id];
+  return (
+    <div class="field">
+      <label for={`f-${id}`}>{props.label}</label>
+      {props.hint && (
+        <span class="hint" id={`h-${id}`}>
+          {props.hint}
+        </span>
+      )}
+      <input
+        id={`f-${id}`}
+        name={id}
+        {...({ type: props.type ?? 'text' } as Record<string, string>)}
+        value={props.values[id] ?? ''}
+        aria-invalid={err ? 'true' : undefined}
+        aria-describedby={err ? `e-${id}` : props.hint ? `h-${id}` : undefined}
+        onInput={(e) => props.set(id, (e.target as HTMLInputElement).value)}
+      />
+      {err && (
+        <span class="field-error" id={`e-${id}`}>
+          {err}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function DayPicker(props: {
+  id: string;
+  label: string;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  set: (k: string, v: string) => void;
+}) {
+  const chosen = (props.values[props.id] ?? '').split(',').filter(Boolean);
+  const toggle = (d: string) => {
+    const next = chosen.includes(d) ? chosen.filter((x) => x !== d) : [...chosen, d];
+    props.set(props.id, DAYS.filter((x) => next.includes(x)).join(','));
+  };
+  const err = props.errors[props.id];
+  return (
+    <fieldset class="field days" aria-describedby={err ? `e-${props.id}` : undefined}>
+      <legend>{props.label}</legend>
+      {DAYS.map((d) => (
+        <label class="day">
+          <input
+            type="checkbox"
+            name={props.id}
+            value={d}
+            checked={chosen.includes(d)}
+            onChange={() => toggle(d)}
+          />
+          {d}
+        </label>
+      ))}
+      {err && (
+        <span class="field-error" id={`e-${props.id}`}>
+          {err}
+        </span>
+      )}
+    </fieldset>
+  );
+}
+
+export function ManagePage(props: { api: Api }) {
+  const { api } = props;
+  const [cohorts, setCohorts] = useState<CohortRef[] | null>(null);
+  const [cohortId, setCohortId] = useState<string>('');
+  const [cohort, setCohort] = useState<CohortView | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [notice, setNotice] = useState('');
+  const [error, setError] = useState('');
+
+  const loadList = (select?: string) =>
+    api.get<{ cohorts: CohortRef[] }>('/api/dashboard/manage/cohorts').then(
+      (r) => {
+        setCohorts(r.cohorts);
+        const id = select ?? cohortId ?? '';
+        setCohortId(id || r.cohorts[0]?.id || '');
+        if (r.cohorts.length === 0) setCreating(true);
+      },
+      (e: ApiError) => setError(e.message),
+    );
+  useEffect(() => void loadList(), []);
+  useEffect(() => {
+    if (!cohortId) return;
+    api.get<{ cohort: CohortView }>(`/api/dashboard/manage/cohort?${query({ cohortId })}`).then(
+      (r) => (setCohort(r.cohort), setError('')),
+      (e: ApiError) => setError(e.message),
+    );
+  }, [cohortId]);
+
+  /** Sends a change; on success shows the notice and the cohort as it is now. */
+  const change = async (path: string, body: Record<string, string>): Promise<Record<string, string>> => {
+    setNotice('');
+    setError('');
+    try {
+      const r = await api.post<Answer>(`/api/dashboard/manage/${path}`, body);
+      setNotice(r.notice);
+      if (r.cohort) {
+        setCohort(r.cohort);
+        if (r.cohort.id !== cohortId) {
+          setCreating(false);
+          await loadList(r.cohort.id);
+        }
+      }
+      return {};
+    } catch (e) {
+      if (e instanceof FieldsError) {
+        setError(e.message);
+        return e.fields;
+      }
+      setError((e as Error).message);
+      return {};
+    }
+  };
+
+  if (error && !cohorts)
+    return (
+      <Notice kind="error" title="Could not load the Manage page">
+        {error}
+      </Notice>
+    );
+  if (!cohorts)
+    return (
+      <p class="notice" role="status">
+        Loading your cohorts…
+      </p>
+    );
+
+  return (
+    <div class="manage">
+      <header class="page-head">
+        <h1>Manage cohorts</h1>
+        <p class="sub">Changes apply straight away: check-in prompts follow the new calendar.</p>
+      </header>
+      <div class="filters">
+        {cohorts.length > 0 && (
+          <label>
+            Cohort
+            <select
+              value={creating ? '' : cohortId}
+              onChange={(e) => (setCreating(false), setCohortId((e.target as HTMLSelectElement).value))}
+            >
+              {creating && <option value="">New cohort</option>}
+              {cohorts.map((c) => (
+                <option value={c.id}>{c.name}</option>
+              ))}
+            </select>
+          </label>
+        )}
+        <button type="button" onClick={() => (setCreating(true), setNotice(''), setError(''))}>
+          Set up a new cohort
+        </button>
+      </div>
+      <div aria-live="polite">
+        {notice && (
+          <p class="notice-box info" role="status">
+            {notice}
+          </p>
+        )}
+        {error && (
+          <p class="notice-box error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+      {creating ? (
+        <CohortForm
+          key="new"
+          initial={NEW_COHORT}
+          submitLabel="Create cohort"
+          onSubmit={(v) => change('cohort', { ...v, requestId: requestIdOnce() })}
+        />
+      ) : (
+        cohort && <CohortPanels key={cohort.id} cohort={cohort} cohorts={cohorts} change={change} />
+      )}
+    </div>
+  );
+}
+
+let pendingRequestId = '';
+/** One id per new-cohort form, so a double click creates one cohort. */
+function requestIdOnce(): string {
+  if (!pendingRequestId) pendingRequestId = crypto.randomUUID();
+  return pendingRequestId;
+}
+
+function CohortForm(props: {
+  initial: Record<string, string>;
+  submitLabel: string;
+  onSubmit: (v: Record<string, string>) => Promise<Record<string, string>>;
+}) {
+  const [values, setValues] = useState(props.initial);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const set = (k: string, v: string) => setValues({ ...values, [k]: v });
+  const f = { values, errors, set };
+  return (
+    <form
+      class="panel manage-form"
+      aria-label="Cohort settings"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setErrors(await props.onSubmit(values));
+      }}
+    >
+      <Field id="name" label="Cohort name" {...f} />
+      <div class="row">
+        <Field id="startDate" label="First placement day" type="date" {...f} />
+        <Field id="weeks" label="Number of weeks" type="number" {...f} />
+        <Field
+          id="endDate"
+          label="Last placement day (optional)"
+          type="date"
+          {...f}
+          hint="Works out the weeks, or checks them"
+        />
+      </div>
+      <DayPicker id="clinicalDays" label="Clinical days" {...f} />
+      <DayPicker id="leadershipDays" label="Leadership days" {...f} />
+      <div class="row">
+        <div class="field">
+          <label for="f-supervisionDay">Weekly supervision day</label>
+          <select
+            id="f-supervisionDay"
+            value={values.supervisionDay}
+            onChange={(e) => set('supervisionDay', (e.target as HTMLSelectElement).value)}
+          >
+            <option value="none">No weekly slot</option>
+            {DAYS.slice(0, 5).map((d) => (
+              <option value={d}>{d}</option>
+            ))}
+          </select>
+          {errors.supervisionDay && <span class="field-error">{errors.supervisionDay}</span>}
+        </div>
+        <Field id="supervisionTime" label="Supervision time" type="time" {...f} />
+        <Field id="timeZone" label="Time zone" {...f} />
+      </div>
+      <div class="row">
+        <Field id="promptTime" label="Check-in prompt time" type="time" {...f} />
+        <Field id="reminderHours" label="Reminder, hours before due" type="number" {...f} />
+        <Field id="digestHours" label="Supervisors' summary, hours before supervision" type="number" {...f} />
+      </div>
+      <button type="submit" class="primary">
+        {props.submitLabel}
+      </button>
+    </form>
+  );
+}
+
+function CohortPanels(props: {
+  cohort: CohortView;
+  cohorts: CohortRef[];
+  change: (path: string, body: Record<string, string>) => Promise<Record<string, string>>;
+}) {
+  const { cohort, change } = props;
+  const [date, setDate] = useState('');
+  const [dateError, setDateError] = useState('');
+  const [person, setPerson] = useState<Record<string, string>>({
+    email: '',
+    displayName: '',
+    profession: '',
+    supervisorEmails: '',
+    personTimeZone: '',
+  });
+  const [personErrors, setPersonErrors] = useState<Record<string, string>>({});
+  const [mode, setMode] = useState<'students' | 'supervisors'>('students');
+  const setP = (k: string, v: string) => setPerson({ ...person, [k]: v });
+  const others = props.cohorts.filter((c) => c.id !== cohort.id);
+
+  return (
+    <div class="grid">
+      <section class="panel" aria-labelledby="m-settings">
+        <h2 id="m-settings">Dates and times</h2>
+        <p class="sub">
+          {cohort.datesText}. Clinical: {cohort.clinicalText}. Leadership: {cohort.leadershipText}.
+          Supervision: {cohort.supervisionText} ({cohort.timeZone}).
+        </p>
+        <p class="sub">{cohort.checkinText}</p>
+        <details>
+          <summary>Edit dates and times</summary>
+          <CohortForm
+            initial={cohort.form}
+            submitLabel="Save changes"
+            onSubmit={(v) => change('cohort', { ...v, cohortId: cohort.id })}
+          />
+        </details>
+      </section>
+
+      <section class="panel" aria-labelledby="m-days">
+        <h2 id="m-days">Non-placement days</h2>
+        <p class="sub">
+          Study days and other days off placement: no check-in prompt is sent, it moves to the next placement
+          day.
+        </p>
+        {cohort.nonPlacement.length === 0 ? (
+          <p>None yet.</p>
+        ) : (
+          <ul class="plain">
+            {cohort.nonPlacement.map((d) => (
+              <li>
+                {d.text}{' '}
+                <button
+                  type="button"
+                  class="link"
+                  onClick={() =>
+                    void change('non-placement-days/remove', { cohortId: cohort.id, date: d.date })
+                  }
+                >
+                  Remove<span class="sr-only"> {d.text}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <form
+          class="row"
+          aria-label="Add a non-placement day"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            const errs = await change('non-placement-days', { cohortId: cohort.id, date });
+            setDateError(errs.date ?? '');
+            if (!errs.date) setDate('');
+          }}
+        >
+          <Field
+            id="date"
+            label="Add a non-placement day"
+            type="date"
+            values={{ date }}
+            errors={{ date: dateError }}
+            set={(_k, v) => setDate(v)}
+          />
+          <button type="submit">Add day</button>
+        </form>
+      </section>
+
+      <section class="panel wide" aria-labelledby="m-students">
+        <h2 id="m-students">Students ({cohort.studentCount})</h2>
+        {cohort.students.length === 0 ? (
+          <p>No students yet.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Profession</th>
+                <th scope="col">Supervisors</th>
+                <th scope="col">Change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {cohort.students.map((s) => (
+                <StudentRow student={s} cohortId={cohort.id} others={others} change={change} />
+              ))}
+            </tbody>
+          </table>
+        )}
+        <p class="sub">Supervisors: {cohort.supervisors.map((s) => s.name).join(', ') || 'none yet'}</p>
+      </section>
+
+      <section class="panel" aria-labelledby="m-add">
+        <h2 id="m-add">Add people</h2>
+        <div role="group" aria-label="Who to add">
+          <button
+            type="button"
+            class="tab"
+            aria-pressed={mode === 'students'}
+            onClick={() => setMode('students')}
+          >
+            A student
+          </button>
+          <button
+            type="button"
+            class="tab"
+            aria-pressed={mode === 'supervisors'}
+            onClick={() => setMode('supervisors')}
+          >
+            A supervisor
+          </button>
+        </div>
+        <form
+          aria-label={mode === 'students' ? 'Add a student' : 'Add a supervisor'}
+          onSubmit={async (e) => {
+            e.preventDefault();
+            const errs = await change(mode, { ...person, cohortId: cohort.id });
+            setPersonErrors(errs);
+            if (Object.keys(errs).length === 0)
+              setPerson({
+                email: '',
+                displayName: '',
+                profession: '',
+                supervisorEmails: '',
+                personTimeZone: '',
+              });
+          }}
+        >
+          <Field
+            id="email"
+            label="Email address"
+            type="email"
+            values={person}
+            errors={personErrors}
+            set={setP}
+          />
+          <Field id="displayName" label="Full name" values={person} errors={personErrors} set={setP} />
+          <Field id="profession" label="Profession" values={person} errors={personErrors} set={setP} />
+          {mode === 'students' && (
+            <Field
+              id="supervisorEmails"
+              label="Supervisors' email addresses (separate with commas)"
+              values={person}
+              errors={personErrors}
+              set={setP}
+            />
+          )}
+          <Field
+            id="personTimeZone"
+            label="Time zone, if not the cohort's (optional)"
+            values={person}
+            errors={personErrors}
+            set={setP}
+          />
+          <button type="submit" class="primary">
+            {mode === 'students' ? 'Add student' : 'Add supervisor'}
+          </button>
+        </form>
+      </section>
+    </div>
+  );
+}
+
+function StudentRow(props: {
+  student: CohortView['students'][number];
+  cohortId: string;
+  others: CohortRef[];
+  change: (path: string, body: Record<string, string>) => Promise<Record<string, string>>;
+}) {
+  const { student: s, change } = props;
+  const [open, setOpen] = useState(false);
+  const [sups, setSups] = useState('');
+  const [to, setTo] = useState(props.others[0]?.id ?? '');
+  const [err, setErr] = useState('');
+  const base = { studentId: s.id, cohortId: props.cohortId };
+  return (
+    <tr>
+      <td>{s.name}</td>
+      <td>{s.email}</td>
+      <td>{s.profession}</td>
+      <td>{s.supervisorsText}</td>
+      <td>
+        {!open ? (
+          <button type="button" class="link" onClick={() => setOpen(true)}>
+            Change<span class="sr-only"> {s.name}</span>
+          </button>
+        ) : (
+          <div class="row-actions">
+            <label>
+              Supervisors' emails
+              <input
+                value={sups}
+                placeholder="name@nhs.net, …"
+                onInput={(e) => setSups((e.target as HTMLInputElement).value)}
+              />
+            </label>
+            <button
+              type="button"
+              onClick={async () =>
+                setErr(
+                  (await change('students/supervisors', { ...base, supervisorEmails: sups }))
+                    .supervisorEmails ?? '',
+                )
+              }
+            >
+              Save supervisors
+            </button>
+            {props.others.length > 0 && (
+              <>
+                <label>
+                  Move to
+                  <select value={to} onChange={(e) => setTo((e.target as HTMLSelectElement).value)}>
+                    {props.others.map((c) => (
+                      <option value={c.id}>{c.name}</option>
+                    ))}
+                  </select>
+                </label>
+                <button
+                  type="button"
+                  onClick={async () =>
+                    setErr((await change('students/move', { ...base, toCohortId: to })).toCohortId ?? '')
+                  }
+                >
+                  Move
+                </button>
+              </>
+            )}
+            <button
+              type="button"
+              class="danger"
+              onClick={() => {
+                if (
+                  confirm(
+                    `Remove ${s.name} from this cohort? They get no more prompts; what they wrote stays theirs.`,
+                  )
+                )
+                  void change('students/remove', base);
+              }}
+            >
+              Remove from cohort
+            </button>
+            {err && <span class="field-error">{err}</span>}
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+}
