@@ -229,11 +229,37 @@ export class PeopleRepository {
     return person;
   }
 
-  /** Puts a person on a cohort (or none); returns the updated person. */
-  async setCohort(tenantId: string, personId: string, cohortId: string | null, now: Date) {
+  /** Puts a student on a cohort (or none): their one cohort. Returns the updated person. */
+  async setStudentCohort(tenantId: string, personId: string, cohortId: string | null, now: Date) {
     return this.scope(tenantId).findOneAndUpdate(
       { _id: personId },
-      { $set: { cohortId, updatedAt: now } },
+      { $set: { cohortId, cohortIds: cohortId ? [cohortId] : [], schemaVersion: 2, updatedAt: now } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /**
+   * Attaches a staff member to one more cohort (kept with the others), as one of its leads
+   * when `asLead`. People stored before schema 2 keep their one cohort in the lists.
+   */
+  async attachToCohort(tenantId: string, person: PersonDoc, cohortId: string, asLead: boolean, now: Date) {
+    const cohortIds = [
+      ...new Set([...(person.cohortIds ?? (person.cohortId ? [person.cohortId] : [])), cohortId]),
+    ];
+    const wasLeading =
+      person.leadCohortIds ?? (person.roles.includes('lead') && person.cohortId ? [person.cohortId] : []);
+    const leadCohortIds = asLead ? [...new Set([...wasLeading, cohortId])] : wasLeading;
+    return this.scope(tenantId).findOneAndUpdate(
+      { _id: person._id },
+      {
+        $set: {
+          cohortId: person.cohortId ?? cohortId,
+          cohortIds,
+          leadCohortIds,
+          schemaVersion: 2,
+          updatedAt: now,
+        },
+      },
       { returnDocument: 'after' },
     );
   }

@@ -166,7 +166,7 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
         checkins: { promptTime: '09:00', reminderHoursBeforeDue: 24, digestHoursBeforeSupervision: 2 },
       },
     );
-    assert.equal((await e2e.services.people.byEmail(TENANT, lead.email!))!.cohortId, cohortId);
+    assert.deepEqual((await e2e.services.people.byEmail(TENANT, lead.email!))!.leadCohortIds, [cohortId]);
     const audit = await e2e.services.audit.list(TENANT, { action: 'workspace.cohort.create' });
     assert.equal(audit.length, 1);
     assert.equal(audit[0]!.targetId, cohortId);

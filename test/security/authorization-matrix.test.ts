@@ -710,7 +710,25 @@ const rows: Row[] = [
         supervisionTime: '14:00',
         timeZone: 'Europe/London',
       });
-      return (await w.e2e.services.cohorts.byName(TENANT, name)) !== null;
+      const created = await w.e2e.services.cohorts.byName(TENANT, name);
+      // Undo it (the creator leads the new cohort), so later rows see the same world.
+      const { people, cohorts } = w.e2e.services;
+      const before = w.principals[role];
+      if (before)
+        await people.scope(TENANT).updateOne(
+          { _id: before._id },
+          {
+            $set: {
+              cohortId: before.cohortId,
+              cohortIds: before.cohortIds ?? (before.cohortId ? [before.cohortId] : []),
+              leadCohortIds:
+                before.leadCohortIds ??
+                (before.roles.includes('lead') && before.cohortId ? [before.cohortId] : []),
+            },
+          },
+        );
+      if (created) await cohorts.scope(TENANT).deleteOne({ _id: created._id });
+      return created !== null;
     },
   },
   {

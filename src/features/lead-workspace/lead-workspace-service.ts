@@ -272,16 +272,16 @@ export class LeadWorkspaceService {
     };
   }
 
-  /**
-   * The creator of a cohort leads it. Admins lead every cohort already; a lead not yet
-   * attached to a cohort is attached to this one.
-   */
+  /** The creator of a cohort leads it (admins lead every cohort already). */
   private async attachLead(tenantId: string, actor: PersonDoc, cohortId: string, now: Date) {
     if (can(actor, 'cohort.manage', { cohortId })) return;
-    if (!actor.cohortId) {
-      await this.s.people.setCohort(tenantId, actor._id, cohortId, now);
-      actor.cohortId = cohortId;
-    }
+    const updated = await this.s.people.attachToCohort(tenantId, actor, cohortId, true, now);
+    if (updated)
+      Object.assign(actor, {
+        cohortId: updated.cohortId,
+        cohortIds: updated.cohortIds,
+        leadCohortIds: updated.leadCohortIds,
+      });
   }
 
   /** Marks one day of the placement non-placement (study day): no check-in prompt that day. */
@@ -402,8 +402,11 @@ export class LeadWorkspaceService {
       now,
     );
     let changed = outcome !== 'unchanged';
-    if (existing?.cohortId !== cohort._id) {
-      await this.s.people.setCohort(tenantId, id, cohort._id, now);
+    if (
+      existing?.cohortId !== cohort._id ||
+      (existing.cohortIds && existing.cohortIds.join() !== cohort._id)
+    ) {
+      await this.s.people.setStudentCohort(tenantId, id, cohort._id, now);
       changed = true;
     }
     if (input.timeZone !== (existing?.timeZone ?? null)) {
@@ -450,13 +453,13 @@ export class LeadWorkspaceService {
       { displayName: input.displayName, profession: input.profession },
       now,
     );
-    // A new supervisor belongs to this cohort (announcements, the cohort's page); someone
-    // already attached elsewhere keeps their cohort.
+    // The supervisor is attached to this cohort (its page, announcements), as well as any other.
     const person = (await this.s.people.byId(tenantId, id))!;
-    if (!person.cohortId) await this.s.people.setCohort(tenantId, id, cohort._id, now);
+    const attached = (person.cohortIds ?? (person.cohortId ? [person.cohortId] : [])).includes(cohort._id);
+    if (!attached) await this.s.people.attachToCohort(tenantId, person, cohort._id, false, now);
     if (input.timeZone && input.timeZone !== person.timeZone)
       await this.s.people.setTimeZone(tenantId, id, input.timeZone, now);
-    if (outcome !== 'unchanged' || !person.cohortId)
+    if (outcome !== 'unchanged' || !attached)
       await this.audit(tenantId, actor, 'workspace.supervisor.add', id, {
         cohortId: cohort._id,
         existing: !!existing,
@@ -549,7 +552,7 @@ export class LeadWorkspaceService {
       return invalid({ toCohortId: 'Choose one of the cohorts you lead' });
     }
     const now = this.now();
-    const moved = (await this.s.people.setCohort(tenantId, found.student._id, to._id, now))!;
+    const moved = (await this.s.people.setStudentCohort(tenantId, found.student._id, to._id, now))!;
     await this.audit(tenantId, actor, 'workspace.student.move', moved._id, {
       from: found.cohort._id,
       to: to._id,
@@ -566,7 +569,7 @@ export class LeadWorkspaceService {
     const found = await this.studentFor(tenantId, actor, data, 'workspace.student.remove');
     if (!found.ok) return found;
     const now = this.now();
-    const removed = (await this.s.people.setCohort(tenantId, found.student._id, null, now))!;
+    const removed = (await this.s.people.setStudentCohort(tenantId, found.student._id, null, now))!;
     const links = await this.s.supervisions.unlinkAllExcept(tenantId, found.student._id, []);
     await this.audit(tenantId, actor, 'workspace.student.remove', removed._id, {
       from: found.cohort._id,
