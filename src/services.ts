@@ -28,6 +28,7 @@ import { ConversationService } from './features/conversations/conversation-servi
 import { AnnouncementService } from './features/announcements/announcement-service.js';
 import { LeadWorkspaceService } from './features/lead-workspace/lead-workspace-service.js';
 import { ProjectService } from './features/projects/project-service.js';
+import { SupervisionService } from './features/supervision/supervision-service.js';
 
 export interface CoreServices {
   config: Config;
@@ -61,6 +62,8 @@ export interface CoreServices {
   workspace: LeadWorkspaceService;
   /** Projects: members, milestones, updates, presentation feedback (src/features/projects). */
   projects: ProjectService;
+  /** Supervision sessions, agreed actions, escalation, `my students` (src/features/supervision). */
+  supervision: SupervisionService;
 }
 
 export type Services = CoreServices;
@@ -100,7 +103,7 @@ export function createServices(params: {
     pollMs: config.JOBS_POLL_MS,
     leaseMs: config.JOBS_LEASE_MS,
   });
-  const services: Omit<Services, 'workspace'> = {
+  const services: Omit<Services, 'workspace' | 'supervision'> = {
     config,
     clock,
     logger,
@@ -168,5 +171,20 @@ export function createServices(params: {
       audit: new AuditRepository(db),
     }),
   };
-  return { ...services, workspace: new LeadWorkspaceService(services) };
+  const supervision = new SupervisionService({
+    db,
+    clock,
+    cards: new Cards(),
+    people,
+    cohorts: new CohortsRepository(db),
+    supervisions: new SupervisionLinksRepository(db),
+    audit: new AuditRepository(db),
+    outbox,
+    checkins: services.checkins,
+    reflections: services.reflections,
+  });
+  // The check-in cards show supervision's open actions and escalation marks.
+  services.checkins.useFollowUps(supervision);
+  const withSupervision = { ...services, supervision };
+  return { ...withSupervision, workspace: new LeadWorkspaceService(withSupervision) };
 }

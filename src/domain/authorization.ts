@@ -112,12 +112,21 @@ export const POLICY = {
   'checkin.comment': supervisesOrLeads,
   /** Countersign it: the student's supervisors only (a signature is the supervisor's own). */
   'checkin.countersign': (p, t) => supervises(p, t),
-  /** Record a supervision session with the student: the student's supervisors only. */
-  'checkin.supervision.record': (p, t) => supervises(p, t),
   /** Pause a student's check-ins (sickness, study leave): their supervisors, the cohort's lead, admins. */
   'checkin.pause': supervisesOrLeads,
   /** `cohort status` for a cohort: its lead, admins. */
   'checkin.cohort.status': leadsTargetCohort,
+
+  // Supervision sessions and agreed actions (src/features/supervision). Target: a student and
+  // their supervisors; for an action also its owner (personId).
+  /** Record a session (one student or a group): a supervisor of every attendee (checked per attendee). */
+  'supervision.session.record': (p, t) => supervises(p, t),
+  /** Done / Not yet / Carry over on an agreed action: its owner, or a supervisor of the student it is about. */
+  'supervision.action.update': (p, t) => isSelf(p, t.personId) || supervises(p, t),
+  /** `my students` (each supervisee's week, actions, shared reflections): supervisors, for their own students. */
+  'supervision.students.view': (p, t) => has(p, 'supervisor') && isSelf(p, t.personId),
+  /** Receive the escalation card (missed check-ins, low wellbeing): the cohort's lead (admins when it has none). */
+  'supervision.escalation.receive': leadsTargetCohort,
 
   // Reflections (src/features/reflections). Target: the author (studentId), their supervisors.
   /** `reflect`, drafts and steps, `my reflections`, `my journey`: a student, for themselves. */

@@ -9,6 +9,19 @@ import { leadWorkspaceFeature } from './lead-workspace/index.js';
 import { onboardingFeature } from './onboarding/index.js';
 import { projectsFeature } from './projects/index.js';
 import { reflectionsFeature } from './reflections/index.js';
+import { supervisionFeature } from './supervision/index.js';
 import { surveysFeature } from './surveys/index.js';
 
-export const features: Feature[] = [onboardingFeature, dashboardFeature, checkinsFeature, reflectionsFeature, surveysFeature, conversationsFeature, announcementsFeature, leadWorkspaceFeature, projectsFeature, dataProtectionFeature];
+export const features: Feature[] = [
+  onboardingFeature,
+  dashboardFeature,
+  checkinsFeature,
+  supervisionFeature,
+  reflectionsFeature,
+  surveysFeature,
+  conversationsFeature,
+  announcementsFeature,
+  leadWorkspaceFeature,
+  projectsFeature,
+  dataProtectionFeature,
+];

@@ -184,8 +184,30 @@ export const collections = {
   }),
   supervisionSessions: spec({
     name: 'supervision_sessions',
+    // One record per attendee of a session (src/features/supervision): the student's own copy.
     indexes: [{ key: { tenantId: 1, studentId: 1 }, name: 'tenant_student' }],
     personFields: ['studentId', 'recordedBy'],
+  }),
+  supervisionActions: spec({
+    name: 'supervision_actions',
+    // What a session agreed: _id = tenant|supervision-action|<session>|<n>; owner, student, supervisor.
+    indexes: [
+      { key: { tenantId: 1, cohortId: 1 }, name: 'tenant_cohort' },
+      { key: { tenantId: 1, supervisorId: 1 }, name: 'tenant_supervisor' },
+    ],
+    personFields: ['ownerId', 'studentId', 'supervisorId', 'lastUpdateBy'],
+  }),
+  supervisionOpenActions: spec({
+    name: 'supervision_open_actions',
+    // Per owner (_id = tenant|open-actions|<person>): their open actions, read by _id on check-in.
+    indexes: [],
+    personFields: ['ownerId'],
+  }),
+  supervisionEscalations: spec({
+    name: 'supervision_escalations',
+    // One per student and episode (_id = tenant|escalation|<student>|<kind>|w<start>).
+    indexes: [{ key: { tenantId: 1, cohortId: 1 }, name: 'tenant_cohort' }],
+    personFields: ['studentId'],
   }),
   announcements: spec({
     name: 'announcements',

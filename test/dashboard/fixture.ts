@@ -13,6 +13,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'j
 import { CONFIDENCE_AREAS } from '../../src/domain/catalogues.js';
 import { dueInstantForWeek } from '../../src/domain/placement-calendar.js';
 import { CheckinsRepository } from '../../src/features/checkins/checkins-repository.js';
+import { SupervisionRepository } from '../../src/features/supervision/supervision-repository.js';
 import { WEB_DIST } from '../../src/features/dashboard/http.js';
 import { rollupsFor } from '../../src/features/dashboard/rollups.js';
 import {
@@ -411,43 +412,21 @@ async function seedActivity(e2e: E2E, cohortId: string, ids: Record<string, stri
     createdAt: NOW,
     updatedAt: NOW,
   });
-  await checkins.recordSession(
-    TENANT,
-    {
-      studentId: ids.s1!,
-      cohortId,
-      week: 1,
-      date: '2025-02-06',
-      minutes: 45,
-      kind: 'individual',
-      recordedBy: ids.sup1!,
-    },
-    NOW,
-  );
-  await checkins.recordSession(
-    TENANT,
-    {
-      studentId: ids.s1!,
-      cohortId,
-      week: 2,
-      date: '2025-02-13',
-      minutes: 45,
-      kind: 'individual',
-      recordedBy: ids.sup1!,
-    },
-    NOW,
-  );
-  await checkins.recordSession(
-    TENANT,
-    {
-      studentId: ids.s2!,
-      cohortId,
-      week: 1,
-      date: '2025-02-06',
-      minutes: 30,
-      kind: 'group',
-      recordedBy: ids.sup1!,
-    },
-    NOW,
-  );
+  const sessions = new SupervisionRepository(db);
+  const session = (
+    studentId: string,
+    week: number,
+    date: string,
+    minutes: number,
+    kind: 'individual' | 'group',
+  ) =>
+    sessions.saveAttendeeRecords(
+      TENANT,
+      [{ studentId, cohortId, week, date, minutes, kind, recordedBy: ids.sup1! }],
+      `fixture-${studentId}-${week}`,
+      NOW,
+    );
+  await session(ids.s1!, 1, '2025-02-06', 45, 'individual');
+  await session(ids.s1!, 2, '2025-02-13', 45, 'individual');
+  await session(ids.s2!, 1, '2025-02-06', 30, 'group');
 }

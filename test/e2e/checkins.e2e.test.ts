@@ -332,20 +332,23 @@ describe('e2e: weekly check-ins on the placement calendar (acceptance)', functio
     );
     assert.match(signed.body.value, /Countersigned/);
     const held = await e2e.post(
-      e2e.execute(sam, 'checkin.supervision.record', {
-        studentId: ids.get(priya.name),
-        week: 1,
-        idx: '0',
-        date_0: '2025-10-23',
-        minutes_0: '45',
-        kind_0: 'individual',
+      e2e.execute(sam, 'supervision.session.record', {
+        requestId: 'checkins-e2e-1',
+        attendees: ids.get(priya.name),
+        date: '2025-10-23',
+        minutes: '45',
+        kind: 'individual',
+        notes: '',
       }),
     );
-    assert.match(held.body.value, /Recorded individual supervision/);
+    assert.ok(
+      cardTexts(held.body.value).some((t) => /Recorded individual supervision with Priya Shah/.test(t)),
+      JSON.stringify(held.body.value),
+    );
     const c = await e2e.services.checkins.repo.get(TENANT, ids.get(priya.name)!, 1);
     assert.equal(c!.comments.length, 1);
     assert.equal(c!.countersignedBy, ids.get(sam.name));
-    const sessions = await e2e.services.checkins.repo.sessionsOf(TENANT, ids.get(priya.name)!);
+    const sessions = await e2e.services.supervision.repo.sessionsOf(TENANT, ids.get(priya.name)!);
     assert.deepEqual(
       sessions.map((s) => [s.week, s.date, s.minutes, s.kind]),
       [[1, '2025-10-23', 45, 'individual']],

@@ -57,6 +57,8 @@ interface World {
   presentationAudience: string[];
   /** A student of cohort A on no project (for project.create probes). */
   spareStudentId: string;
+  /** An action the student agreed in a session their supervisor recorded. */
+  actionId: string;
 }
 
 interface Row {
@@ -327,22 +329,6 @@ const rows: Row[] = [
     },
   },
   {
-    action: 'checkin.supervision.record',
-    target: studentTarget,
-    allow: ['supervisorOfStudent'],
-    probe: async (w, role) => {
-      await exec(w, role, 'checkin.supervision.record', {
-        studentId: w.studentId,
-        week: 1,
-        date: '2025-02-06',
-        minutes: '45',
-        kind: 'individual',
-      });
-      const sessions = await w.e2e.services.checkins.repo.sessionsOf(TENANT, w.studentId);
-      return sessions.some((s) => s.recordedBy === pid(w, role));
-    },
-  },
-  {
     action: 'checkin.pause',
     target: studentTarget,
     allow: supervisorOrLeads,
@@ -367,6 +353,62 @@ const rows: Row[] = [
       const replies = await lastPersonalReply(w, role, 'cohort status');
       return replies.some((a) => cardTexts(firstCard(a)).some((t) => t.includes('Matrix cohort A')));
     },
+  },
+
+  // ---------------------------------------------------------------- supervision
+  {
+    action: 'supervision.session.record',
+    target: studentTarget,
+    allow: ['supervisorOfStudent'],
+    // Each person records a session with the student from the session card; stored only for
+    // the student's supervisor.
+    probe: async (w, role) => {
+      await exec(w, role, 'supervision.session.record', {
+        requestId: `matrix-${role}`,
+        attendees: w.studentId,
+        date: '2025-02-06',
+        minutes: '45',
+        kind: 'individual',
+        notes: `Notes by ${role}`,
+      });
+      const sessions = await w.e2e.services.supervision.repo.sessionsOf(TENANT, w.studentId);
+      return sessions.some((s) => s.recordedBy === pid(w, role) && s.notes === `Notes by ${role}`);
+    },
+  },
+  {
+    action: 'supervision.action.update',
+    // The action is the student's, agreed in a session their supervisor recorded.
+    target: (w) => ({ ...studentTarget(w), personId: w.studentId }),
+    allow: ['student', 'supervisorOfStudent'],
+    probe: async (w, role) => {
+      await exec(w, role, 'supervision.action.update', {
+        actionId: w.actionId,
+        update: 'not-yet',
+        due: '2025-02-13',
+        from: 'digest',
+      });
+      const action = await w.e2e.services.supervision.repo.actionById(TENANT, w.actionId);
+      return action!.lastUpdateBy === pid(w, role);
+    },
+  },
+  {
+    action: 'supervision.students.view',
+    target: (w, role) => ({ personId: w.principals[role]?._id }),
+    allow: ['supervisorOfStudent', 'otherSupervisor'],
+    // Each supervisor sees their own students only (the other supervisor: Other Student).
+    probe: async (w, role) => {
+      const replies = await lastPersonalReply(w, role, 'my students');
+      const texts = replies.flatMap((a) => cardTexts(firstCard(a)));
+      const own = role === 'otherSupervisor' ? '**Other Student**' : `**${w.users.student.name}**`;
+      return texts.includes('My students') && texts.includes(own);
+    },
+  },
+  {
+    action: 'supervision.escalation.receive',
+    target: cohortA,
+    // Reached by the escalation job, not a person's request: test/e2e/supervision.e2e.test.ts
+    // shows the card goes to exactly the cohort's lead.
+    allow: leads,
   },
 
   // ---------------------------------------------------------------- reflections
@@ -1036,6 +1078,7 @@ describe('security: authorisation matrix (every action × every role)', function
       projectId: '',
       presentationAudience: [],
       spareStudentId: '',
+      actionId: '',
     };
     // A sent announcement to cohort A (its members: the student and the supervisor attached
     // to the cohort), and a conversation that took place an hour ago.
@@ -1107,6 +1150,22 @@ describe('security: authorisation matrix (every action × every role)', function
       now,
     );
     world.spareStudentId = (await people.byEmail(TENANT, 'matrix.spare.student@example.nhs.uk'))!._id;
+    // A session the supervisor recorded, with one action for the student.
+    const recorded = await e2e.services.supervision.recordSession(TENANT, principals.supervisorOfStudent!, {
+      requestId: 'matrix-setup',
+      attendees: student._id,
+      date: '2025-02-06',
+      minutes: '30',
+      kind: 'individual',
+      notes: '',
+      action1Text: 'Draft the stakeholder map',
+      action1Owner: student._id,
+      action1Due: '2025-02-13',
+    });
+    assert.ok(cardTexts(recorded).includes('Supervision recorded'), JSON.stringify(recorded));
+    const actions = await e2e.services.supervision.repo.ofCohort(TENANT, cohortA);
+    assert.equal(actions.length, 1);
+    world.actionId = actions[0]!._id;
   });
   after(() => e2e.stop());
 

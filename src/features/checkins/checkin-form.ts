@@ -13,6 +13,7 @@ import {
   UnsafeKeyError,
 } from '../../domain/validation.js';
 import type { CheckinAnswers, CheckinDoc } from './checkins-repository.js';
+import type { CardAction } from './follow-ups.js';
 
 export const MAX_TEXT = 2000;
 export const LOW_WELLBEING = 2;
@@ -127,6 +128,8 @@ export interface CheckinFormData {
   errors: Record<string, string>;
   values: Record<string, string>;
   confidence: { id: string; inputId: string; label: string; value: string; error: string }[];
+  /** Open actions from supervision, each with the week for its buttons. */
+  actions: (CardAction & { week: number })[];
 }
 
 /** Data for cards/checkin.json: the form, with typed values and errors (both may be empty). */
@@ -138,6 +141,7 @@ export function checkinFormData(params: {
   banner?: string;
   values?: Record<string, string>;
   errors?: Record<string, string>;
+  actions?: CardAction[];
 }): CheckinFormData {
   const values = params.values ?? {};
   const errors = params.errors ?? {};
@@ -157,6 +161,7 @@ export function checkinFormData(params: {
       value: values[confidenceInputId(a.id)] ?? '',
       error: errors[confidenceInputId(a.id)] ?? '',
     })),
+    actions: (params.actions ?? []).map((a) => ({ ...a, week: params.week })),
   };
 }
 
@@ -166,6 +171,7 @@ export function submittedCardData(params: {
   editable: boolean;
   notice?: string;
   commentAuthors: Map<string, string>;
+  actions?: CardAction[];
 }) {
   const { checkin: c } = params;
   const a = c.answers;
@@ -194,5 +200,6 @@ export function submittedCardData(params: {
       author: params.commentAuthors.get(m.authorId) ?? 'Your supervisor',
       text: m.text,
     })),
+    actions: (params.actions ?? []).map((a) => ({ ...a, week: c.week })),
   };
 }

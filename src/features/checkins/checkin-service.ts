@@ -45,13 +45,8 @@ import {
   type CheckinJobKind,
   type StudentWeek,
 } from './checkin-schedule.js';
-import {
-  checkinId,
-  CheckinsRepository,
-  PAUSE_REASONS,
-  SUPERVISION_KINDS,
-  type CheckinDoc,
-} from './checkins-repository.js';
+import { checkinId, CheckinsRepository, PAUSE_REASONS, type CheckinDoc } from './checkins-repository.js';
+import type { CardAction, CheckinFollowUps } from './follow-ups.js';
 
 export const CHECKIN_JOB_TYPES: Record<CheckinJobKind, string> = {
   prompt: 'checkins.prompt',
@@ -83,8 +78,7 @@ export type CheckinDeps = Pick<
 const hasRole = (p: PersonDoc, ...roles: PersonDoc['roles']) => p.roles.some((r) => roles.includes(r));
 
 /** What a supervisor / lead action is about, for the policy (src/domain/authorization.ts). */
-type StudentAction =
-  'checkin.view' | 'checkin.comment' | 'checkin.countersign' | 'checkin.supervision.record';
+type StudentAction = 'checkin.view' | 'checkin.comment' | 'checkin.countersign';
 
 /** Told about every saved check-in (e.g. projects: the week's project update); may return a line for the student. */
 export type CheckinSavedListener = (tenantId: string, checkin: CheckinDoc) => Promise<string | null>;
@@ -93,10 +87,20 @@ export class CheckinService {
   readonly repo: CheckinsRepository;
   private readonly claims: Claims;
   private readonly savedListeners: CheckinSavedListener[] = [];
+  private followUps: CheckinFollowUps | null = null;
 
   constructor(private readonly s: CheckinDeps) {
     this.repo = new CheckinsRepository(s.db);
     this.claims = new Claims(s.db);
+  }
+
+  /** Supervision's open actions and escalation marks on the cards (see follow-ups.ts). */
+  useFollowUps(followUps: CheckinFollowUps): void {
+    this.followUps = followUps;
+  }
+
+  private async openActionsOf(tenantId: string, personId: string): Promise<CardAction[]> {
+    return this.followUps ? this.followUps.openActions(tenantId, personId) : [];
   }
 
   private now() {
@@ -153,7 +157,7 @@ export class CheckinService {
         ? `Your check-ins are paused for week ${week}, so there is nothing to fill in. Take care.`
         : `Week ${week} has no placement days for you, so there is no check-in.`;
     }
-    return this.formCard(cohort, sw, zone);
+    return this.formCard(cohort, sw, zone, { actions: await this.openActionsOf(tenantId, person._id) });
   }
 
   private weekOpen(cohort: CohortDoc, week: number, zone: string, now: Date): boolean {
@@ -186,7 +190,11 @@ export class CheckinService {
     zone: string,
     notice?: string,
   ): Promise<AdaptiveCard> {
-    const cohort = await this.s.cohorts.byId(tenantId, checkin.cohortId);
+    // The open actions are one read by _id, made alongside the cohort read.
+    const [cohort, actions] = await Promise.all([
+      this.s.cohorts.byId(tenantId, checkin.cohortId),
+      this.openActionsOf(tenantId, checkin.studentId),
+    ]);
     const lock = cohort ? lockInstant(cohort, checkin.week, pauses, zone) : null;
     const authors = checkin.comments.length
       ? await this.s.people.byIds(tenantId, [...new Set(checkin.comments.map((c) => c.authorId))])
@@ -198,6 +206,7 @@ export class CheckinService {
         editable: lock !== null && this.now().getTime() < lock.getTime(),
         notice,
         commentAuthors: new Map(authors.map((a) => [a._id, a.displayName])),
+        actions,
       }),
     );
   }
@@ -227,6 +236,7 @@ export class CheckinService {
       );
     return this.formCard(cohort, studentWeek(cohort, settings, week, pauses, zone), zone, {
       values: answersAsValues(existing.answers),
+      actions: await this.openActionsOf(tenantId, person._id),
     });
   }
 
@@ -245,6 +255,7 @@ export class CheckinService {
       return this.formCard(cohort, sw, zone, {
         values: typedValues(data),
         errors: { _form: 'Please check the highlighted answers; nothing was saved yet.', ...parsed.errors },
+        actions: await this.openActionsOf(tenantId, person._id),
       });
     }
     const existing = await this.repo.get(tenantId, person._id, week);
@@ -477,62 +488,6 @@ export class CheckinService {
       this.now(),
     );
     return `Countersigned ${ok.student.displayName}'s week ${ok.week} check-in.`;
-  }
-
-  async recordSupervision(tenantId: string, viewer: PersonDoc, data: unknown): Promise<Answer> {
-    const ok = await this.authorise(
-      tenantId,
-      viewer,
-      data,
-      'checkin.supervision.record',
-      'checkin.supervision',
-    );
-    if (!ok) return NOT_ALLOWED;
-    const d = data as Record<string, unknown>;
-    const idx = typeof d.idx === 'string' || typeof d.idx === 'number' ? String(d.idx) : '';
-    const schema = z.object({
-      date: isoDate,
-      minutes: z.preprocess(
-        (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
-        z
-          .number({ invalid_type_error: 'Enter minutes from 1 to 480' })
-          .int()
-          .min(1, 'Enter minutes from 1 to 480')
-          .max(480, 'Enter minutes from 1 to 480'),
-      ),
-      kind: z.enum(SUPERVISION_KINDS, {
-        errorMap: () => ({ message: 'Choose individual, group or project' }),
-      }),
-    });
-    const input = {
-      date: d[`date_${idx}`] ?? d.date,
-      minutes: d[`minutes_${idx}`] ?? d.minutes,
-      kind: d[`kind_${idx}`] ?? d.kind,
-    };
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) {
-      const errors = formatZodIssues(parsed.error);
-      return `Supervision not recorded: ${Object.entries(errors)
-        .map(([k, v]) => `${k}: ${v}`)
-        .join('; ')}.`;
-    }
-    const cohortId = ok.student.cohortId!;
-    await this.repo.recordSession(
-      tenantId,
-      { studentId: ok.student._id, cohortId, week: ok.week, ...parsed.data, recordedBy: viewer._id },
-      this.now(),
-    );
-    await this.s.audit.record(
-      tenantId,
-      {
-        actorId: viewer._id,
-        action: 'checkin.supervision',
-        targetId: ok.student._id,
-        details: { week: ok.week, minutes: parsed.data.minutes, kind: parsed.data.kind },
-      },
-      this.now(),
-    );
-    return `Recorded ${parsed.data.kind} supervision with ${ok.student.displayName} on ${formatDate(parsed.data.date)} (${parsed.data.minutes} minutes).`;
   }
 
   /** The cohorts whose status the viewer may see: the one they lead, or every cohort for an admin. */
@@ -852,6 +807,7 @@ export class CheckinService {
       studentsOf.set(l.supervisorId, [...(studentsOf.get(l.supervisorId) ?? []), l.studentId]);
     const supervisors = await this.s.people.byIds(tenantId, [...studentsOf.keys()]);
     const slot = supervisionInstant(cohort, week)!;
+    const followUps = this.followUps ? await this.followUps.digest(tenantId, cohort._id, now) : null;
     const requests: EnqueueRequest[] = [];
     for (const sup of supervisors) {
       const mine = (studentsOf.get(sup._id) ?? [])
@@ -872,6 +828,10 @@ export class CheckinService {
       );
       const expected = rows.filter((r) => !r.paused).length;
       const done = rows.filter((r) => r.submitted).length;
+      const withFollowUps = rows.map(({ paused: _p, ...r }) => {
+        const notes = followUps?.students.get(r.studentId);
+        return { ...r, actions: notes?.actions ?? [], escalationText: notes?.escalationText ?? '' };
+      });
       requests.push({
         dedupeKey: `checkins.digest|${cohort._id}|${sup._id}|w${week}`,
         purpose: 'checkin.digest',
@@ -885,13 +845,75 @@ export class CheckinService {
             cohortName: cohort.name,
             supervisionText: formatLocal(slot, sup.timeZone ?? cohort.timeZone),
             submittedText: `${done} of ${expected} student${expected === 1 ? ' has' : 's have'} checked in.`,
-            students: rows.map(({ paused: _p, ...r }) => r),
+            students: withFollowUps,
+            myActions: followUps?.supervisors.get(sup._id) ?? [],
           },
           `Check-in summary for week ${week}: ${done} of ${expected} checked in`,
         ),
       });
     }
     return this.s.outbox.enqueue(tenantId, requests, now);
+  }
+
+  /** A student's week (prompt, due and whether paused), for supervision's escalation job. */
+  studentWeekOf(
+    cohort: CohortDoc,
+    student: Pick<PersonDoc, 'timeZone'>,
+    week: number,
+    pauses: Pause[],
+    zone = this.zoneOf(student, cohort),
+  ): StudentWeek {
+    return studentWeek(cohort, checkinSettings(cohort), week, pauses, zone);
+  }
+
+  /**
+   * A student's check-in state this week, for a supervisor's on-demand view (`my students`):
+   * the week, whether it is submitted, due, overdue, paused, and the wellbeing answered.
+   */
+  async weekStateOf(tenantId: string, student: PersonDoc, now: Date) {
+    if (!student.cohortId) return null;
+    const cohort = await this.s.cohorts.byId(tenantId, student.cohortId);
+    if (!cohort) return null;
+    const zone = this.zoneOf(student, cohort);
+    const current = placementWeekOf(cohort, now, zone);
+    if (!current)
+      return {
+        cohort,
+        week: null,
+        state: 'no-placement' as const,
+        text: 'Not on placement this week',
+        wellbeing: null,
+      };
+    const pauses = await this.repo.pausesOf(tenantId, student._id);
+    const sw = studentWeek(cohort, checkinSettings(cohort), current.week, pauses, zone);
+    const checkin = await this.repo.get(tenantId, student._id, current.week);
+    const week = current.week;
+    if (checkin)
+      return {
+        cohort,
+        week,
+        state: 'submitted' as const,
+        text: `Checked in${checkin.late ? ' late' : ''} (wellbeing ${checkin.answers.wellbeing} of 5)`,
+        wellbeing: checkin.answers.wellbeing,
+      };
+    if (!sw.promptAt)
+      return {
+        cohort,
+        week,
+        state: 'no-placement' as const,
+        text: sw.paused ? 'Check-ins paused this week' : 'No placement days this week',
+        wellbeing: null,
+      };
+    const overdue = !!sw.dueAt && now.getTime() > sw.dueAt.getTime();
+    return {
+      cohort,
+      week,
+      state: overdue ? ('overdue' as const) : ('due' as const),
+      text: overdue
+        ? `Not checked in (was due ${formatLocal(sw.dueAt!, zone)})`
+        : `Not checked in yet (due ${sw.dueAt ? formatLocal(sw.dueAt, zone) : 'end of the week'})`,
+      wellbeing: null,
+    };
   }
 
   private digestRow(

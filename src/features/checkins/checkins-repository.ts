@@ -1,7 +1,7 @@
 /**
  * Storage for weekly check-ins: the check-ins themselves (one per student per week, natural-key
  * ids so a double submit lands on the same document), per-student pauses (sickness, study
- * leave) and the supervision sessions supervisors record.
+ * leave). Supervision sessions and their actions live in src/features/supervision.
  */
 import type { Db } from 'mongodb';
 import type { Pause } from '../../domain/placement-calendar.js';
@@ -57,19 +57,6 @@ export interface PauseDoc extends BaseDoc {
   createdBy: string;
 }
 
-export const SUPERVISION_KINDS = ['individual', 'group', 'project'] as const;
-export type SupervisionKind = (typeof SUPERVISION_KINDS)[number];
-
-export interface SupervisionSessionDoc extends BaseDoc {
-  studentId: string;
-  cohortId: string;
-  week: number;
-  date: string;
-  minutes: number;
-  kind: SupervisionKind;
-  recordedBy: string;
-}
-
 export const checkinId = (tenantId: string, studentId: string, week: number) =>
   tenantDocId(tenantId, 'checkin', studentId, `w${week}`);
 
@@ -82,13 +69,6 @@ export class CheckinsRepository {
 
   pausesScope(tenantId: string) {
     return new TenantScope(this.db.collection<PauseDoc>(collections.checkinPauses.name), tenantId);
-  }
-
-  sessions(tenantId: string) {
-    return new TenantScope(
-      this.db.collection<SupervisionSessionDoc>(collections.supervisionSessions.name),
-      tenantId,
-    );
   }
 
   async byId(tenantId: string, id: string): Promise<CheckinDoc | null> {
@@ -215,27 +195,6 @@ export class CheckinsRepository {
     const byStudent = new Map<string, Pause[]>();
     for (const d of docs) byStudent.set(d.studentId, [...(byStudent.get(d.studentId) ?? []), toPause(d)]);
     return byStudent;
-  }
-
-  // Supervision sessions ------------------------------------------------------------------
-
-  async recordSession(
-    tenantId: string,
-    session: Omit<SupervisionSessionDoc, keyof BaseDoc>,
-    now: Date,
-  ): Promise<void> {
-    await this.sessions(tenantId).updateOne(
-      { _id: tenantDocId(tenantId, 'supervision', session.studentId, `w${session.week}`, session.kind) },
-      {
-        $set: { ...session, updatedAt: now },
-        $setOnInsert: { schemaVersion: 1, createdAt: now },
-      },
-      { upsert: true },
-    );
-  }
-
-  sessionsOf(tenantId: string, studentId: string) {
-    return this.sessions(tenantId).find({ studentId }).sort({ week: 1 }).toArray();
   }
 }
 

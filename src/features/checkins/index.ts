@@ -85,9 +85,6 @@ export const checkinsFeature: Feature = {
     app.adaptiveCards.actionExecute('checkin.countersign', async (context, _s, data) =>
       checkins.countersign(...who(context), data),
     );
-    app.adaptiveCards.actionExecute('checkin.supervision.record', async (context, _s, data) =>
-      checkins.recordSupervision(...who(context), data),
-    );
     app.adaptiveCards.actionExecute('checkin.pause.add', async (context, _s, data) =>
       checkins.addPause(...who(context), data),
     );

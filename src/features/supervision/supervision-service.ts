@@ -1,0 +1,755 @@
+/**
+ * Supervision sessions with agreed actions, their follow-up, escalation and the supervisor's
+ * on-demand view.
+ *
+ * - A supervisor records a session ONCE for one student or a group (attendees: a list of
+ *   students, plus an optional project id for a project team): date, length, kind, notes the
+ *   attendees see, and up to four agreed actions, each with an owner (an attendee or the
+ *   supervisor) and a due date. Each attendee gets the notes and their own actions.
+ * - Open actions appear on the owner's next check-in card (students) or in the supervisor's
+ *   next summary, with Done / Not yet / Carry over; what was done shows in the next summary.
+ * - Escalation (an hourly job on the shared scheduler): two missed check-ins in a row, or
+ *   wellbeing ≤ 2 two check-ins running, sends the cohort's lead one card per student and
+ *   episode; the supervisor's summary marks the student while the episode lasts.
+ * - `my students`: each supervisee with this week's check-in, open actions and shared
+ *   reflections, with buttons to open them, record supervision and export a journey.
+ *
+ * No Teams types here; proactive messages only through the outbox.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { AdaptiveCard } from '../../bot/cards.js';
+import { can, type Target } from '../../domain/authorization.js';
+import { labelOf, REFLECTION_TOPICS } from '../../domain/catalogues.js';
+import { currentEpisodes, type Episode, type WeekFact } from '../../domain/escalation.js';
+import {
+  addDays,
+  endDate,
+  formatDate,
+  localDateOf,
+  placementWeekOf,
+  placementWeekOfDate,
+  supervisionDate,
+  weekDates,
+} from '../../domain/placement-calendar.js';
+import { FORM_ERROR_KEY, isoDate, safeText } from '../../domain/validation.js';
+import type { EnqueueRequest } from '../../proactive/outbox.js';
+import type { CoreServices } from '../../services.js';
+import { Claims } from '../../storage/claims.js';
+import type { CohortDoc } from '../../storage/cohorts-repository.js';
+import type { PersonDoc } from '../../storage/people-repository.js';
+import type { CheckinService } from '../checkins/checkin-service.js';
+import type { CardAction, CheckinFollowUps, DigestFollowUps } from '../checkins/follow-ups.js';
+import type { ReflectionService } from '../reflections/reflection-service.js';
+import {
+  actionKeys,
+  MAX_ACTION_TEXT,
+  MAX_ACTIONS,
+  MAX_NOTES,
+  OWNER_ME,
+  parseSessionSubmit,
+  typedSessionValues,
+  type ParsedSession,
+} from './session-input.js';
+import {
+  ACTION_UPDATES,
+  actionId,
+  escalationId,
+  SupervisionRepository,
+  type OpenActionItem,
+  type SupervisionActionDoc,
+} from './supervision-repository.js';
+
+type Answer = AdaptiveCard | string;
+
+export type SupervisionDeps = Pick<
+  CoreServices,
+  'db' | 'clock' | 'cards' | 'people' | 'cohorts' | 'supervisions' | 'audit' | 'outbox'
+> & { checkins: CheckinService; reflections: ReflectionService };
+
+export const NOT_A_SUPERVISOR =
+  'Supervision records are kept by supervisors, for the students they supervise.';
+export const ACTION_REFUSED =
+  'You can only update actions you agreed to, or that a student you supervise agreed to.';
+const KIND_LABEL = { individual: 'individual', group: 'group', project: 'project' } as const;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const hasRole = (p: PersonDoc, role: PersonDoc['roles'][number]) => p.roles.includes(role);
+const firstName = (name: string) => name.split(' ')[0] ?? name;
+
+/** "Asha", "Asha and Ben", "Asha, Ben and Cara". */
+export function nameList(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+const ActionUpdateInput = z.object({
+  actionId: safeText(300, { min: 1 }),
+  update: z.enum(ACTION_UPDATES),
+  due: isoDate.optional(),
+  from: z.enum(['checkin', 'digest', 'students']).default('checkin'),
+  week: z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+    z.number().int().min(1).max(52).optional(),
+  ),
+});
+
+export class SupervisionService implements CheckinFollowUps {
+  readonly repo: SupervisionRepository;
+  private readonly claims: Claims;
+
+  constructor(private readonly s: SupervisionDeps) {
+    this.repo = new SupervisionRepository(s.db);
+    this.claims = new Claims(s.db);
+  }
+
+  private now() {
+    return this.s.clock.now();
+  }
+
+  private zone(person: PersonDoc, cohort?: CohortDoc | null) {
+    return person.timeZone ?? cohort?.timeZone ?? 'Europe/London';
+  }
+
+  /** What an action on one student is about, for the policy. */
+  private async studentTarget(tenantId: string, student: PersonDoc): Promise<Target> {
+    return {
+      studentId: student._id,
+      supervisorIds: await this.s.supervisions.supervisorIdsOf(tenantId, student._id),
+      cohortId: student.cohortId,
+    };
+  }
+
+  /** The students the viewer may record supervision with (their supervisees), by name. */
+  private async supervisees(tenantId: string, viewer: PersonDoc): Promise<PersonDoc[]> {
+    if (!hasRole(viewer, 'supervisor')) return [];
+    const ids = await this.s.supervisions.studentIdsOf(tenantId, viewer._id);
+    const people = ids.length ? await this.s.people.byIds(tenantId, ids) : [];
+    // The viewer's own links stand in for each student's supervisors (the rule only asks
+    // whether the viewer is among them).
+    return people
+      .filter(
+        (p) =>
+          hasRole(p, 'student') &&
+          can(viewer, 'supervision.session.record', {
+            studentId: p._id,
+            supervisorIds: [viewer._id],
+            cohortId: p.cohortId,
+          }),
+      )
+      .sort((a, b) => a.displayName.localeCompare(b.displayName));
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Recording a session
+  // -------------------------------------------------------------------------------------
+
+  /** `record supervision` (and the summary's / my students' button): the session card. */
+  async sessionCard(
+    tenantId: string,
+    viewer: PersonDoc,
+    options: {
+      studentIds?: string[];
+      week?: number;
+      values?: Record<string, string>;
+      errors?: Record<string, string>;
+      requestId?: string;
+    } = {},
+  ): Promise<Answer> {
+    const students = await this.supervisees(tenantId, viewer);
+    if (students.length === 0)
+      return hasRole(viewer, 'supervisor')
+        ? 'No students are linked to you yet, so there is no supervision to record. Your placement lead links students to supervisors.'
+        : NOT_A_SUPERVISOR;
+    const cohorts = await this.cohortsOf(tenantId, students);
+    const today = localDateOf(this.now(), this.zone(viewer, cohorts.values().next().value));
+    const preset = (options.studentIds ?? []).filter((id) => students.some((s) => s._id === id));
+    let date = today;
+    const firstCohort = preset.length
+      ? cohorts.get(students.find((s) => s._id === preset[0])!.cohortId ?? '')
+      : undefined;
+    if (firstCohort && options.week) {
+      const slot = supervisionDate(firstCohort, options.week);
+      if (slot && slot <= today) date = slot;
+    }
+    const values: Record<string, string> = {
+      attendees: preset.join(','),
+      date,
+      minutes: '60',
+      kind: preset.length > 1 ? 'group' : 'individual',
+      notes: '',
+      ...Object.fromEntries(
+        Array.from({ length: MAX_ACTIONS }, (_, i) => Object.values(actionKeys(i + 1)))
+          .flat()
+          .map((k) => [k, '']),
+      ),
+      ...(options.values ?? {}),
+    };
+    const errors = options.errors ?? {};
+    const choices = students.map((s) => ({
+      title: `${s.displayName}${s.cohortId && cohorts.get(s.cohortId) ? ` (${cohorts.get(s.cohortId)!.name})` : ''}`,
+      value: s._id,
+    }));
+    return this.s.cards.render('supervision-session', {
+      requestId: options.requestId ?? randomUUID(),
+      formError: errors[FORM_ERROR_KEY] ?? '',
+      values,
+      errors: Object.fromEntries(Object.keys(values).map((k) => [k, errors[k] ?? ''])),
+      students: choices,
+      owners: [{ title: 'Me (supervisor)', value: OWNER_ME }, ...choices],
+      maxNotes: MAX_NOTES,
+      maxActionText: MAX_ACTION_TEXT,
+      actions: Array.from({ length: MAX_ACTIONS }, (_, i) => {
+        const k = actionKeys(i + 1);
+        return {
+          n: i + 1,
+          textId: k.text,
+          ownerId: k.owner,
+          dueId: k.due,
+          text: values[k.text] ?? '',
+          owner: values[k.owner] ?? '',
+          due: values[k.due] ?? '',
+          textError: errors[k.text] ?? '',
+          ownerError: errors[k.owner] ?? '',
+          dueError: errors[k.due] ?? '',
+        };
+      }),
+    });
+  }
+
+  private async cohortsOf(tenantId: string, people: PersonDoc[]): Promise<Map<string, CohortDoc>> {
+    const ids = [...new Set(people.map((p) => p.cohortId).filter((c): c is string => !!c))];
+    const map = new Map<string, CohortDoc>();
+    for (const id of ids) {
+      const c = await this.s.cohorts.byId(tenantId, id);
+      if (c) map.set(id, c);
+    }
+    return map;
+  }
+
+  /**
+   * Records the session. Every field is checked first; a refusal or a bad field writes
+   * nothing. The session id comes from the card's request id, so a retried or double-clicked
+   * submit lands on the same records (and never reopens an action already marked done).
+   */
+  async recordSession(tenantId: string, viewer: PersonDoc, data: unknown): Promise<Answer> {
+    const now = this.now();
+    const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+    const requestId = safeText(100, { min: 1 }).safeParse(d.requestId);
+    if (!hasRole(viewer, 'supervisor')) {
+      await this.refuse(tenantId, viewer, 'supervision.session.record', null);
+      return NOT_A_SUPERVISOR;
+    }
+    const again = (errors: Record<string, string>) =>
+      this.sessionCard(tenantId, viewer, {
+        values: typedSessionValues(data),
+        errors: {
+          [FORM_ERROR_KEY]: 'Please check the highlighted fields; nothing was saved yet.',
+          ...errors,
+        },
+        requestId: requestId.success ? requestId.data : undefined,
+      });
+    if (!requestId.success)
+      return again({
+        [FORM_ERROR_KEY]: 'This form is out of date: please fill in a new one (type record supervision).',
+      });
+    const today = localDateOf(now, this.zone(viewer));
+    const parsed = parseSessionSubmit(data, today);
+    if (!parsed.ok) return again(parsed.errors);
+    const session = parsed.session;
+
+    // Every attendee must be a student the viewer supervises (tampered ids are refused).
+    const attendees = await this.s.people.byIds(tenantId, session.attendeeIds);
+    const byId = new Map(attendees.map((a) => [a._id, a]));
+    for (const id of session.attendeeIds) {
+      const student = byId.get(id);
+      if (
+        !student ||
+        !hasRole(student, 'student') ||
+        !can(viewer, 'supervision.session.record', await this.studentTarget(tenantId, student))
+      ) {
+        await this.refuse(tenantId, viewer, 'supervision.session.record', student?._id ?? null);
+        return again({ attendees: 'You can only record supervision with students you supervise' });
+      }
+    }
+    const ordered = session.attendeeIds.map((id) => byId.get(id)!);
+    const cohorts = await this.cohortsOf(tenantId, ordered);
+    const sessionId = createHash('sha256')
+      .update(`${viewer._id}|${requestId.data}`)
+      .digest('hex')
+      .slice(0, 24);
+    await this.write(tenantId, viewer, sessionId, session, ordered, cohorts, now);
+    const names = ordered.map((s) => s.displayName);
+    const actionLines = session.actions.map(
+      (a) =>
+        `${a.owner === OWNER_ME ? 'You' : byId.get(a.owner)!.displayName}: ${a.text} (by ${formatDate(a.dueDate)})`,
+    );
+    return this.s.cards.render('notice', {
+      title: 'Supervision recorded',
+      message:
+        `Recorded ${KIND_LABEL[session.kind]} supervision with ${nameList(names)} on ${formatDate(session.date)} (${session.minutes} minutes).` +
+        (actionLines.length
+          ? ` Agreed actions: ${actionLines.join('; ')}. Open actions appear in each owner's next check-in and in your next summary.`
+          : ' No actions were agreed.') +
+        ` ${ordered.length === 1 ? `${firstName(names[0]!)} has` : 'Each student has'} been sent the notes.`,
+    });
+  }
+
+  private async write(
+    tenantId: string,
+    viewer: PersonDoc,
+    sessionId: string,
+    session: ParsedSession,
+    attendees: PersonDoc[],
+    cohorts: Map<string, CohortDoc>,
+    now: Date,
+  ): Promise<void> {
+    const weekOf = (student: PersonDoc) => {
+      const cohort = student.cohortId ? cohorts.get(student.cohortId) : undefined;
+      return cohort ? (placementWeekOfDate(cohort, session.date)?.week ?? 0) : 0;
+    };
+    await this.repo.saveAttendeeRecords(
+      tenantId,
+      attendees.map((st) => ({
+        studentId: st._id,
+        cohortId: st.cohortId ?? '',
+        week: weekOf(st),
+        date: session.date,
+        minutes: session.minutes,
+        kind: session.kind,
+        recordedBy: viewer._id,
+        attendeeCount: attendees.length,
+        projectId: session.projectId,
+        notes: session.notes,
+      })),
+      sessionId,
+      now,
+    );
+    const actions: SupervisionActionDoc[] = session.actions.map((a, i) => {
+      const student = a.owner === OWNER_ME ? null : attendees.find((s) => s._id === a.owner)!;
+      return {
+        _id: actionId(tenantId, sessionId, i + 1),
+        tenantId,
+        sessionId,
+        ownerId: student ? student._id : viewer._id,
+        supervisorId: viewer._id,
+        studentId: student ? student._id : null,
+        cohortId: (student ?? attendees[0]!).cohortId ?? '',
+        text: a.text,
+        dueDate: a.dueDate,
+        sessionDate: session.date,
+        status: 'open',
+        carriedOver: 0,
+        lastUpdateBy: null,
+        lastUpdateAt: null,
+        closedAt: null,
+        schemaVersion: 1,
+        createdAt: now,
+        updatedAt: now,
+      };
+    });
+    for (const a of actions) {
+      const { tenantId: _t, ...doc } = a;
+      await this.repo.addAction(tenantId, doc, now);
+    }
+    const others = (st: PersonDoc) => attendees.filter((a) => a._id !== st._id).map((a) => a.displayName);
+    const requests: EnqueueRequest[] = attendees.map((st) => {
+      const mine = actions.filter((a) => a.ownerId === st._id);
+      return {
+        dedupeKey: `supervision.notes|${sessionId}|${st._id}`,
+        purpose: 'supervision.notes',
+        target: { kind: 'person', personId: st._id },
+        activity: this.s.cards.activity(
+          'supervision-notes',
+          {
+            title: `Notes from your ${KIND_LABEL[session.kind]} supervision on ${formatDate(session.date)}`,
+            facts: [
+              { title: 'Supervisor', value: viewer.displayName },
+              { title: 'Length', value: `${session.minutes} minutes` },
+              ...(others(st).length ? [{ title: 'With', value: nameList(others(st)) }] : []),
+            ],
+            notes: session.notes,
+            actions: mine.map((a) => ({ text: a.text, dueText: `by ${formatDate(a.dueDate)}` })),
+            footer: mine.length
+              ? 'Your actions will appear on your next check-in, where you can mark them done, not yet, or carry them over.'
+              : '',
+          },
+          `Notes from supervision on ${formatDate(session.date)}`,
+        ),
+      };
+    });
+    await this.s.outbox.enqueue(tenantId, requests, now);
+    await this.s.audit.record(
+      tenantId,
+      {
+        actorId: viewer._id,
+        action: 'supervision.session.record',
+        targetId: sessionId,
+        details: {
+          kind: session.kind,
+          minutes: session.minutes,
+          attendees: attendees.length,
+          actions: actions.length,
+          projectId: session.projectId,
+        },
+      },
+      now,
+    );
+  }
+
+  private async refuse(tenantId: string, viewer: PersonDoc, action: string, targetId: string | null) {
+    await this.s.audit.record(
+      tenantId,
+      { actorId: viewer._id, action, targetId, outcome: 'refused' },
+      this.now(),
+    );
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Agreed actions
+  // -------------------------------------------------------------------------------------
+
+  private cardAction(
+    item: Pick<OpenActionItem, 'actionId' | 'text' | 'dueDate' | 'status'>,
+    today: string,
+  ): CardAction {
+    const late = item.dueDate < today;
+    return {
+      actionId: item.actionId,
+      text: item.text,
+      due: item.dueDate,
+      dueText: `${late ? 'Was due' : 'Due'} ${formatDate(item.dueDate)}`,
+      statusText: item.status === 'not-yet' ? 'Not done yet' : '',
+    };
+  }
+
+  /** The owner's open actions for their check-in card: one read by _id. */
+  async openActions(tenantId: string, personId: string): Promise<CardAction[]> {
+    const items = await this.repo.openOf(tenantId, personId);
+    const today = localDateOf(this.now(), 'Europe/London');
+    return items.map((i) => this.cardAction(i, today));
+  }
+
+  /** Done / Not yet / Carry over, from a check-in card, a summary or `my students`. */
+  async updateAction(tenantId: string, viewer: PersonDoc, data: unknown): Promise<Answer> {
+    const parsed = ActionUpdateInput.safeParse(data ?? {});
+    if (!parsed.success || (parsed.data.update === 'carry-over' && !parsed.data.due))
+      return 'That action could not be updated: the card is out of date. Type **check in** for the current one.';
+    const input = parsed.data;
+    const action = await this.repo.actionById(tenantId, input.actionId);
+    const target: Target = action
+      ? {
+          personId: action.ownerId,
+          studentId: action.studentId ?? undefined,
+          supervisorIds: action.studentId
+            ? await this.s.supervisions.supervisorIdsOf(tenantId, action.studentId)
+            : [],
+          cohortId: action.cohortId,
+        }
+      : {};
+    if (!action || !can(viewer, 'supervision.action.update', target)) {
+      await this.refuse(tenantId, viewer, 'supervision.action.update', action?._id ?? null);
+      return ACTION_REFUSED;
+    }
+    const now = this.now();
+    let message: string;
+    if (input.update === 'done') {
+      await this.repo.update(tenantId, action, { status: 'done' }, viewer._id, now);
+      message = `Marked done: ${action.text}.`;
+    } else if (input.update === 'not-yet') {
+      await this.repo.update(tenantId, action, { status: 'not-yet' }, viewer._id, now);
+      message = `Noted, not done yet: ${action.text}.`;
+    } else {
+      // The due date shown on the card names the carry-over: a double click moves it once.
+      const next = addDays(input.due!, 7);
+      if (
+        input.due === action.dueDate &&
+        (await this.claims.take('supervision.action.carry', `${action._id}|${input.due}`))
+      )
+        await this.repo.update(
+          tenantId,
+          action,
+          { status: 'open', dueDate: next, carried: true },
+          viewer._id,
+          now,
+        );
+      message = `Carried over to ${formatDate(action.dueDate === input.due ? next : action.dueDate)}: ${action.text}.`;
+    }
+    await this.s.audit.record(
+      tenantId,
+      {
+        actorId: viewer._id,
+        action: 'supervision.action.update',
+        targetId: action._id,
+        details: { update: input.update },
+      },
+      now,
+    );
+    if (input.from === 'students') return this.myStudents(tenantId, viewer, message);
+    if (input.from === 'checkin' && hasRole(viewer, 'student') && viewer._id === action.ownerId)
+      return this.s.checkins.open(tenantId, viewer, input.week);
+    return message;
+  }
+
+  /** Each student's actions and escalation mark, and each supervisor's own actions. */
+  async digest(tenantId: string, cohortId: string, now: Date): Promise<DigestFollowUps> {
+    const [actions, escalations] = await Promise.all([
+      this.repo.ofCohort(tenantId, cohortId),
+      this.repo.escalationsOfCohort(tenantId, cohortId),
+    ]);
+    const today = localDateOf(now, 'Europe/London');
+    const weekAgo = now.getTime() - 7 * DAY_MS;
+    const students = new Map<string, { actions: string[]; escalationText: string }>();
+    const entry = (id: string) => {
+      let e = students.get(id);
+      if (!e) students.set(id, (e = { actions: [], escalationText: '' }));
+      return e;
+    };
+    const sorted = [...actions].sort(
+      (a, b) => a.dueDate.localeCompare(b.dueDate) || a._id.localeCompare(b._id),
+    );
+    const supervisors = new Map<string, CardAction[]>();
+    for (const a of sorted) {
+      if (a.studentId) {
+        if (a.status === 'done') {
+          if (a.closedAt && new Date(a.closedAt).getTime() >= weekAgo)
+            entry(a.studentId).actions.push(`Done ✓ ${a.text}`);
+        } else {
+          const late = a.dueDate < today;
+          entry(a.studentId).actions.push(
+            `${a.status === 'not-yet' ? 'Not done yet' : late ? 'Overdue' : 'Open'}: ${a.text} (${late ? 'was due' : 'due'} ${formatDate(a.dueDate)})`,
+          );
+        }
+      } else if (a.status !== 'done') {
+        supervisors.set(a.supervisorId, [
+          ...(supervisors.get(a.supervisorId) ?? []),
+          this.cardAction({ actionId: a._id, text: a.text, dueDate: a.dueDate, status: a.status }, today),
+        ]);
+      }
+    }
+    for (const e of escalations) {
+      if (e.endedAt) continue;
+      entry(e.studentId).escalationText =
+        `Placement lead alerted: ${episodeText({ kind: e.kind, startWeek: e.startWeek, weeks: e.weeks })}.`;
+    }
+    return { students, supervisors };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // `my students`
+  // -------------------------------------------------------------------------------------
+
+  async myStudents(tenantId: string, viewer: PersonDoc, notice = ''): Promise<Answer> {
+    if (!can(viewer, 'supervision.students.view', { personId: viewer._id })) {
+      await this.refuse(tenantId, viewer, 'supervision.students.view', null);
+      return 'This list is for supervisors: it shows the students you supervise.';
+    }
+    const students = await this.supervisees(tenantId, viewer);
+    const now = this.now();
+    if (students.length === 0)
+      return 'No students are linked to you yet. Your placement lead links students to supervisors.';
+    const shared = await this.s.reflections.repo.sharedBy(
+      tenantId,
+      students.map((s) => s._id),
+    );
+    const escalations = new Map<string, string>();
+    for (const cohortId of new Set(students.map((s) => s.cohortId).filter((c): c is string => !!c)))
+      for (const e of await this.repo.escalationsOfCohort(tenantId, cohortId))
+        if (!e.endedAt) escalations.set(e.studentId, `Placement lead alerted: ${episodeText(e)}.`);
+    const today = localDateOf(now, this.zone(viewer));
+    const rows = [];
+    for (const st of students) {
+      const [state, open] = await Promise.all([
+        this.s.checkins.weekStateOf(tenantId, st, now),
+        this.repo.openOf(tenantId, st._id),
+      ]);
+      const theirs = shared.filter((r) => r.personId === st._id);
+      rows.push({
+        studentId: st._id,
+        name: st.displayName,
+        subtitle: [state?.cohort.name, state?.week ? `week ${state.week} of ${state.cohort.weeks}` : null]
+          .filter(Boolean)
+          .join(' · '),
+        checkinText: state?.text ?? 'Not on a cohort',
+        week: state?.week ?? 0,
+        submitted: state?.state === 'submitted',
+        attention: state?.state === 'overdue' || (state?.wellbeing ?? 5) <= 2 || escalations.has(st._id),
+        escalationText: escalations.get(st._id) ?? '',
+        actions: open
+          .map((a) => this.cardAction(a, today))
+          .map((a) => ({
+            line: `${a.text} · ${a.dueText}${a.statusText ? ` · ${a.statusText}` : ''}`,
+          })),
+        sharedText: theirs.length
+          ? `${theirs.length} reflection${theirs.length === 1 ? '' : 's'} shared with you`
+          : 'No reflections shared with you yet',
+        reflections: theirs.slice(0, 3).map((r) => ({
+          reflectionId: r._id,
+          title: `${labelOf(REFLECTION_TOPICS, r.topic) ?? 'Reflection'}, shared ${formatDate(localDateOf(new Date(r.sharedAt ?? r.createdAt), this.zone(viewer)))}`,
+        })),
+      });
+    }
+    const mine = (await this.repo.openOf(tenantId, viewer._id)).map((a) => this.cardAction(a, today));
+    return this.s.cards.render('my-students', {
+      notice,
+      intro: `${students.length} student${students.length === 1 ? '' : 's'} · ${formatDate(today)}`,
+      students: rows,
+      myActions: mine,
+    });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Escalation
+  // -------------------------------------------------------------------------------------
+
+  /** The hourly job: every running cohort of every tenant. */
+  async runEscalations(now: Date): Promise<number> {
+    let sent = 0;
+    for (const cohort of await this.s.cohorts.allTenants()) {
+      const today = localDateOf(now, cohort.timeZone);
+      if (today < cohort.startDate || today > addDays(endDate(cohort), 7)) continue;
+      sent += await this.escalateCohort(cohort, now);
+    }
+    return sent;
+  }
+
+  /** Starts, extends and ends the cohort's episodes; one card per new episode to the lead(s). */
+  async escalateCohort(cohort: CohortDoc, now: Date): Promise<number> {
+    const tenantId = cohort.tenantId;
+    const students = await this.s.people.inCohort(tenantId, cohort._id, 'student');
+    if (students.length === 0) return 0;
+    const position = placementWeekOf(cohort, now);
+    const lastWeek = position ? position.week : cohort.weeks;
+    const [checkins, pauses, existing] = await Promise.all([
+      this.s.checkins.repo.ofCohort(tenantId, cohort._id, lastWeek),
+      this.s.checkins.repo.pausesOfCohort(tenantId, cohort._id),
+      this.repo.escalationsOfCohort(tenantId, cohort._id),
+    ]);
+    const wellbeing = new Map(checkins.map((c) => [`${c.studentId}|${c.week}`, c.answers.wellbeing]));
+    const open = new Map(existing.filter((e) => !e.endedAt).map((e) => [e._id, e]));
+    const recipients = await this.escalationRecipients(tenantId, cohort);
+    let sent = 0;
+    for (const st of students) {
+      const zone = st.timeZone ?? cohort.timeZone;
+      const facts: WeekFact[] = [];
+      for (let week = 1; week <= lastWeek; week++) {
+        const sw = this.s.checkins.studentWeekOf(cohort, st, week, pauses.get(st._id) ?? [], zone);
+        facts.push({
+          week,
+          expected: sw.promptAt !== null,
+          closed: !!sw.dueAt && now.getTime() > sw.dueAt.getTime(),
+          wellbeing: wellbeing.get(`${st._id}|${week}`) ?? null,
+        });
+      }
+      const episodes = currentEpisodes(facts);
+      const current = new Set(episodes.map((e) => escalationId(tenantId, st._id, e.kind, e.startWeek)));
+      for (const [id, e] of open)
+        if (e.studentId === st._id && !current.has(id)) await this.repo.endEpisode(tenantId, id, now);
+      for (const episode of episodes) {
+        const id = escalationId(tenantId, st._id, episode.kind, episode.startWeek);
+        const started = await this.repo.startEpisode(tenantId, {
+          _id: id,
+          studentId: st._id,
+          cohortId: cohort._id,
+          kind: episode.kind,
+          startWeek: episode.startWeek,
+          weeks: episode.weeks,
+          notified: recipients.length,
+          endedAt: null,
+          schemaVersion: 1,
+          createdAt: now,
+          updatedAt: now,
+        });
+        if (!started) {
+          const known = open.get(id);
+          if (known && known.weeks.length !== episode.weeks.length)
+            await this.repo.extendEpisode(tenantId, id, episode.weeks, now);
+          continue;
+        }
+        sent += await this.notifyLeads(tenantId, cohort, st, episode, id, recipients, now);
+      }
+    }
+    return sent;
+  }
+
+  /** The cohort's lead(s); if it has none, the tenant's admins, so nothing is silently dropped. */
+  private async escalationRecipients(tenantId: string, cohort: CohortDoc): Promise<PersonDoc[]> {
+    const target = { cohortId: cohort._id };
+    const leads = (await this.s.people.inCohort(tenantId, cohort._id, 'lead')).filter((p) =>
+      can(p, 'supervision.escalation.receive', target),
+    );
+    if (leads.length) return leads;
+    return (await this.s.people.withRole(tenantId, 'admin')).filter((p) =>
+      can(p, 'supervision.escalation.receive', target),
+    );
+  }
+
+  private async notifyLeads(
+    tenantId: string,
+    cohort: CohortDoc,
+    student: PersonDoc,
+    episode: Episode,
+    id: string,
+    recipients: PersonDoc[],
+    now: Date,
+  ): Promise<number> {
+    const supervisorIds = await this.s.supervisions.supervisorIdsOf(tenantId, student._id);
+    const supervisors = supervisorIds.length ? await this.s.people.byIds(tenantId, supervisorIds) : [];
+    const lastWeek = episode.weeks[episode.weeks.length - 1]!;
+    const activity = this.s.cards.activity(
+      'supervision-escalation',
+      {
+        title:
+          episode.kind === 'missed'
+            ? `${student.displayName} has missed ${episode.weeks.length} check-ins in a row`
+            : `${student.displayName} has reported low wellbeing ${episode.weeks.length} weeks running`,
+        message: `${firstName(student.displayName)} ${episodeText(episode)}. Their supervisor's summary marks this too. You will not get another card for this unless it stops and starts again.`,
+        facts: [
+          { title: 'Cohort', value: `${cohort.name}, week ${lastWeek} of ${cohort.weeks}` },
+          {
+            title: 'Supervisor',
+            value: supervisors.length ? nameList(supervisors.map((s) => s.displayName)) : 'none linked',
+          },
+          {
+            title: 'Since',
+            value: `week ${episode.startWeek} (${formatDate(weekDates(cohort, episode.startWeek)[0]!)})`,
+          },
+        ],
+        studentId: student._id,
+        week: lastWeek,
+        canView: episode.kind === 'wellbeing',
+      },
+      `${student.displayName}: ${episode.kind === 'missed' ? 'missed check-ins' : 'low wellbeing'}`,
+    );
+    const requests: EnqueueRequest[] = recipients.map((lead) => ({
+      dedupeKey: `supervision.escalation|${id}|${lead._id}`,
+      purpose: 'supervision.escalation',
+      target: { kind: 'person', personId: lead._id },
+      activity,
+    }));
+    await this.s.audit.record(
+      tenantId,
+      {
+        actorId: null,
+        action: 'supervision.escalation',
+        targetId: student._id,
+        details: {
+          kind: episode.kind,
+          fromWeek: episode.startWeek,
+          weeks: episode.weeks.length,
+          recipients: recipients.length,
+        },
+      },
+      now,
+    );
+    return this.s.outbox.enqueue(tenantId, requests, now);
+  }
+}
+
+/** "has missed 2 check-ins in a row (weeks 2 and 3)". */
+export function episodeText(e: Episode): string {
+  const weeks = `week${e.weeks.length === 1 ? '' : 's'} ${nameList(e.weeks.map(String))}`;
+  return e.kind === 'missed'
+    ? `has missed ${e.weeks.length} check-ins in a row (${weeks})`
+    : `reported wellbeing of 2 or less out of 5 ${e.weeks.length} weeks running (${weeks})`;
+}

@@ -1,0 +1,526 @@
+/**
+ * Acceptance for supervision sessions with actions and escalation (issue 17, parts 2 and 4),
+ * through the real HTTP endpoint, the fake Bot Connector and a controllable clock.
+ *
+ * Cohort "Spring 2025": Mon 3 Feb 2025, 6 weeks, Mon/Tue clinical, Wed/Thu leadership,
+ * supervision Thu 14:00 (Europe/London = UTC in February), so week n's check-in is due on
+ * Thu 6 Feb + 7(n-1) days at 14:00Z and its supervisor summary goes out at 12:00Z that day.
+ */
+import assert from 'node:assert/strict';
+import { collections } from '../../src/storage/collections.js';
+import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+
+const user = (key: string, name: string): TestUser => ({
+  id: `29:${key}`,
+  aadObjectId: `aad-${key}`,
+  name,
+  email: `${key}@example.nhs.uk`,
+});
+
+const answers = (week: number, wellbeing = 4) => ({
+  week,
+  wellbeing: String(wellbeing),
+  progress: `Week ${week}: falls audit on track.`,
+  leadership: '',
+  wentWell: 'Led the huddle.',
+  hard: '',
+  topics: '',
+  conf_leadership: '3',
+  'conf_time-management': '3',
+  'conf_interprofessional-collaboration': '3',
+  'conf_professional-behaviours': '3',
+  conf_communication: '3',
+});
+
+/** Every Action.Execute in a card, with its data. */
+function executes(card: unknown): { title: string; verb: string; data: Record<string, unknown> }[] {
+  const out: { title: string; verb: string; data: Record<string, unknown> }[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      const r = node as Record<string, unknown>;
+      if (r.type === 'Action.Execute')
+        out.push({
+          title: String(r.title),
+          verb: String(r.verb),
+          data: (r.data ?? {}) as Record<string, unknown>,
+        });
+      Object.values(r).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}
+
+class World {
+  readonly e2e = new E2E();
+  readonly ids = new Map<string, string>();
+  cohortId = '';
+  private seen = 0;
+
+  async start(people: [TestUser, ('student' | 'supervisor' | 'lead' | 'admin')[], 'A' | 'B' | null][]) {
+    await this.e2e.start({ JOBS_POLL_MS: '60000' });
+    await this.e2e.services.scheduler.stop(); // the test runs due jobs itself
+    const now = new Date('2025-01-20T12:00:00Z');
+    const { cohorts } = this.e2e.services;
+    const calendar = {
+      startDate: '2025-02-03',
+      weeks: 6,
+      clinicalDays: ['Mon', 'Tue'],
+      leadershipDays: ['Wed', 'Thu'],
+      nonPlacementDates: [],
+      supervision: { weekday: 'Thu', time: '14:00' },
+      timeZone: 'Europe/London',
+      teamsChannelId: null,
+    } as const;
+    ({ id: this.cohortId } = await cohorts.upsertByName(
+      TENANT,
+      { ...calendar, name: 'Spring 2025' } as never,
+      now,
+    ));
+    const { id: other } = await cohorts.upsertByName(
+      TENANT,
+      { ...calendar, name: 'Other 2025' } as never,
+      now,
+    );
+    for (const [u, roles, cohort] of people) {
+      await this.e2e.services.people.upsertByEmail(
+        TENANT,
+        {
+          email: u.email!,
+          displayName: u.name,
+          roles,
+          profession: 'occupational-therapy',
+          cohortId: cohort === 'A' ? this.cohortId : cohort === 'B' ? other : null,
+          timeZone: null,
+        },
+        now,
+      );
+      this.ids.set(u.name, (await this.e2e.services.people.byEmail(TENANT, u.email!))!._id);
+    }
+    for (const [u] of people) {
+      this.e2e.teamsUser(u);
+      await this.e2e.post(this.e2e.install(u));
+    }
+    await this.e2e.services.sender.drain();
+    this.seen = this.e2e.connector.delivered().length;
+  }
+
+  id(u: TestUser) {
+    return this.ids.get(u.name)!;
+  }
+
+  async link(student: TestUser, supervisor: TestUser) {
+    await this.e2e.services.supervisions.link(TENANT, this.id(student), this.id(supervisor), new Date());
+  }
+
+  async post(path: string, body: unknown) {
+    const res = await fetch(`${this.e2e.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.equal(res.status, 200);
+    return res.json();
+  }
+
+  /** Moves the clock, runs due jobs, drains the outbox; what was delivered, per conversation. */
+  async step(iso: string) {
+    await this.post('/test/clock', { now: iso });
+    await this.post('/test/jobs/run-due', {});
+    await this.e2e.services.sender.drain(60_000);
+    const calls = this.e2e.connector.delivered().slice(this.seen);
+    this.seen += calls.length;
+    return calls;
+  }
+
+  conv(u: TestUser) {
+    return `a:personal-${u.id}`;
+  }
+
+  async exec(u: TestUser, verb: string, data: Record<string, unknown>) {
+    const res = await this.e2e.post(this.e2e.execute(u, verb, data));
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body.value;
+  }
+
+  /** The card the bot replies with to a message. */
+  async say(u: TestUser, text: string) {
+    const before = this.e2e.connector.delivered(this.conv(u)).length;
+    await this.e2e.post(this.e2e.message(u, text));
+    const replies = this.e2e.connector.delivered(this.conv(u)).slice(before);
+    return replies.map((c) => c.activity!).at(-1);
+  }
+
+  async count(collection: string) {
+    return this.e2e.services.db.collection(collection).countDocuments({});
+  }
+}
+
+describe('e2e: a group supervision session with agreed actions (acceptance)', function () {
+  this.timeout(240_000);
+  const w = new World();
+  const priya = user('sv-priya', 'Priya Shah');
+  const tom = user('sv-tom', 'Tom Reid');
+  const ana = user('sv-ana', 'Ana Costa');
+  const ben = user('sv-ben', 'Ben Jones'); // supervised by Ruth, not at Sam's session
+  const sam = user('sv-sam', 'Sam Okoro');
+  const ruth = user('sv-ruth', 'Ruth Patel');
+  const lead = user('sv-lead', 'Wendy Marsh');
+  let recordCard: { body: Record<string, unknown>[] };
+  let requestId = '';
+
+  before(async () => {
+    await w.start([
+      [priya, ['student'], 'A'],
+      [tom, ['student'], 'A'],
+      [ana, ['student'], 'A'],
+      [ben, ['student'], 'A'],
+      [sam, ['supervisor'], 'A'],
+      [ruth, ['supervisor'], 'A'],
+      [lead, ['lead'], 'A'],
+    ]);
+    for (const s of [priya, tom, ana]) await w.link(s, sam);
+    await w.link(ben, ruth);
+  });
+  after(() => w.e2e.stop());
+
+  it('offers the supervisor a session card listing only their own students', async () => {
+    await w.step('2025-02-06T15:00:00Z'); // week 1, after Thursday's supervision
+    recordCard = firstCard(await w.say(sam, 'record supervision'));
+    const texts = cardTexts(recordCard);
+    assert.ok(texts.includes('Record supervision'), texts.join(' | '));
+    const attendees = recordCard.body.find((b) => b.id === 'attendees') as {
+      choices: { title: string }[];
+      isMultiSelect: boolean;
+    };
+    assert.deepEqual(
+      attendees.choices.map((c) => c.title),
+      ['Ana Costa (Spring 2025)', 'Priya Shah (Spring 2025)', 'Tom Reid (Spring 2025)'],
+    );
+    assert.equal(attendees.isMultiSelect, true);
+    requestId = executes(recordCard).find((a) => a.verb === 'supervision.session.record')!.data
+      .requestId as string;
+    assert.ok(requestId);
+  });
+
+  it('refuses bad input field by field and writes nothing', async () => {
+    const before = {
+      sessions: await w.count(collections.supervisionSessions.name),
+      actions: await w.count(collections.supervisionActions.name),
+    };
+    const bad = await w.exec(sam, 'supervision.session.record', {
+      requestId,
+      attendees: `${w.id(priya)},${w.id(ben)}`, // Ben is not Sam's student (a tampered id)
+      date: '2025-02-30',
+      minutes: '45',
+      kind: 'group',
+      notes: 'x'.repeat(20_000),
+      action1Text: 'Draft the stakeholder map',
+      action1Owner: w.id(priya),
+      action1Due: '2025-02-01',
+    });
+    const texts = cardTexts(bad);
+    assert.ok(
+      texts.includes('Please check the highlighted fields; nothing was saved yet.'),
+      texts.join(' | '),
+    );
+    assert.ok(texts.includes('Choose a real date from the calendar'));
+    assert.ok(texts.includes('Must be 4000 characters or fewer'));
+    // With the fields fixed, the tampered attendee is still refused.
+    const tampered = await w.exec(sam, 'supervision.session.record', {
+      requestId,
+      attendees: `${w.id(priya)},${w.id(ben)}`,
+      date: '2025-02-06',
+      minutes: '45',
+      kind: 'group',
+      notes: '',
+      action1Text: 'Draft the stakeholder map',
+      action1Owner: w.id(ben),
+      action1Due: '2025-02-13',
+    });
+    assert.ok(cardTexts(tampered).includes('You can only record supervision with students you supervise'));
+    const future = await w.exec(sam, 'supervision.session.record', {
+      requestId,
+      attendees: w.id(priya),
+      date: '2025-03-06',
+      minutes: '0',
+      kind: 'individual',
+      action1Text: 'Something',
+      action1Owner: w.id(tom), // did not attend
+      action1Due: '2025-03-13',
+    });
+    const f = cardTexts(future);
+    assert.ok(f.includes('The session date cannot be in the future'), f.join(' | '));
+    assert.ok(f.includes('Enter minutes from 1 to 480'));
+    assert.ok(f.includes('Choose yourself or a student who attended'));
+    assert.deepEqual(
+      {
+        sessions: await w.count(collections.supervisionSessions.name),
+        actions: await w.count(collections.supervisionActions.name),
+      },
+      before,
+    );
+  });
+
+  it('records one group session for 3 students with 2 actions; each attendee gets the notes, only owners an action', async () => {
+    const data = {
+      requestId,
+      attendees: [priya, tom, ana].map((u) => w.id(u)).join(','),
+      date: '2025-02-06',
+      minutes: '60',
+      kind: 'group',
+      notes: 'Falls audit: agreed the baseline plan.',
+      action1Text: 'Draft the stakeholder map',
+      action1Owner: w.id(priya),
+      action1Due: '2025-02-13',
+      action2Text: 'Book the ward manager for the baseline review',
+      action2Owner: w.id(tom),
+      action2Due: '2025-02-13',
+    };
+    const done = await w.exec(sam, 'supervision.session.record', data);
+    const message = cardTexts(done).join(' | ');
+    assert.match(
+      message,
+      /Recorded group supervision with Priya Shah, Tom Reid and Ana Costa on Thu 6 Feb 2025 \(60 minutes\)/,
+    );
+    await w.exec(sam, 'supervision.session.record', data); // a double click
+    const sessions = await w.e2e.services.db
+      .collection(collections.supervisionSessions.name)
+      .find({})
+      .toArray();
+    assert.equal(sessions.length, 3);
+    assert.equal(new Set(sessions.map((s) => s.sessionId)).size, 1);
+    assert.equal(await w.count(collections.supervisionActions.name), 2);
+    const delivered = await w.step('2025-02-06T15:05:00Z');
+    const notesFor = (u: TestUser) =>
+      delivered.filter(
+        (c) => c.conversationId === w.conv(u) && /Notes from supervision/.test(String(c.activity?.summary)),
+      );
+    for (const u of [priya, tom, ana]) assert.equal(notesFor(u).length, 1, `${u.name} gets the notes once`);
+    assert.equal(notesFor(ben).length, 0);
+    const priyaNotes = cardTexts(firstCard(notesFor(priya)[0]!.activity)).join(' | ');
+    assert.match(priyaNotes, /Falls audit: agreed the baseline plan\./);
+    assert.match(priyaNotes, /• Draft the stakeholder map \(by Thu 13 Feb 2025\)/);
+    assert.doesNotMatch(priyaNotes, /ward manager/);
+    const anaNotes = cardTexts(firstCard(notesFor(ana)[0]!.activity)).join(' | ');
+    assert.doesNotMatch(anaNotes, /You agreed to/);
+  });
+
+  it("shows each owner's action on their next check-in, and nothing for the student without one", async () => {
+    await w.step('2025-02-10T09:00:00Z'); // week 2 prompts
+    const card = async (u: TestUser) => firstCard(await w.say(u, 'check in'));
+    const priyaCard = await card(priya);
+    assert.ok(cardTexts(priyaCard).includes('You agreed to: **Draft the stakeholder map**'));
+    assert.deepEqual(
+      executes(priyaCard)
+        .filter((a) => a.verb === 'supervision.action.update')
+        .map((a) => a.title),
+      ['Done', 'Not yet', 'Carry over'],
+    );
+    const tomCard = await card(tom);
+    assert.ok(
+      cardTexts(tomCard).includes('You agreed to: **Book the ward manager for the baseline review**'),
+    );
+    assert.ok(!cardTexts(tomCard).some((t) => t.includes('stakeholder map')));
+    const anaCard = await card(ana);
+    assert.ok(!cardTexts(anaCard).includes('From supervision'));
+    assert.equal(executes(anaCard).filter((a) => a.verb === 'supervision.action.update').length, 0);
+
+    // Priya marks hers done from the check-in card; the card comes back without it.
+    const doneButton = executes(priyaCard).find((a) => a.title === 'Done')!;
+    const after = await w.exec(priya, doneButton.verb, doneButton.data);
+    assert.ok(cardTexts(after).includes('Week 2 of 6: supervision check-in'));
+    assert.ok(!cardTexts(after).includes('From supervision'));
+    // Tom is not there yet: it stays, marked, on his submitted check-in too.
+    const notYet = executes(tomCard).find((a) => a.title === 'Not yet')!;
+    await w.exec(tom, notYet.verb, notYet.data);
+    const submitted = await w.exec(tom, 'checkin.submit', answers(2));
+    const tomTexts = cardTexts(submitted);
+    assert.ok(tomTexts.includes('Week 2 of 6: check-in received'));
+    assert.ok(tomTexts.includes('You agreed to: **Book the ward manager for the baseline review**'));
+    assert.ok(tomTexts.some((t) => t.includes('Not done yet')));
+    // Someone else cannot touch Priya's action (a tampered id from another card).
+    const refused = await w.exec(tom, doneButton.verb, { ...doneButton.data, update: 'not-yet' });
+    assert.match(String(refused), /only update actions you agreed to/);
+    const priyaAction = await w.e2e.services.supervision.repo.actionById(
+      TENANT,
+      doneButton.data.actionId as string,
+    );
+    assert.equal(priyaAction!.status, 'done');
+  });
+
+  it("the supervisor's next summary shows what was done, what is not yet, and nothing for Ana", async () => {
+    const delivered = await w.step('2025-02-13T12:00:00Z'); // week 2 summary
+    const digest = delivered.find(
+      (c) =>
+        c.conversationId === w.conv(sam) && /^Check-in summary for week 2/.test(String(c.activity?.summary)),
+    );
+    assert.ok(digest, 'Sam gets the week 2 summary');
+    const card = firstCard(digest!.activity);
+    const students = (card.body as Record<string, unknown>[]).filter(
+      (b) => b.type === 'Container' && Array.isArray(b.items),
+    );
+    const block = (name: string) =>
+      cardTexts(students.find((c) => cardTexts(c).some((t) => t.startsWith(`**${name}**`)))).join(' | ');
+    assert.match(block('Priya Shah'), /Done ✓ Draft the stakeholder map/);
+    assert.match(
+      block('Tom Reid'),
+      /Not done yet: Book the ward manager for the baseline review \(due Thu 13 Feb 2025\)/,
+    );
+    assert.doesNotMatch(block('Ana Costa'), /Agreed at supervision|Done ✓|Open:|Not done yet/);
+    // Ruth's summary (Ben) mentions none of Sam's session.
+    const ruths = delivered.find((c) => c.conversationId === w.conv(ruth));
+    assert.ok(ruths);
+    assert.doesNotMatch(JSON.stringify(firstCard(ruths!.activity)), /stakeholder|ward manager/);
+  });
+
+  it('my students: each supervisee with this week, open actions, shared reflections and buttons; no email typing', async () => {
+    const card = firstCard(await w.say(sam, 'my students'));
+    const texts = cardTexts(card);
+    assert.ok(texts.includes('My students'));
+    assert.ok(texts.includes('**Tom Reid**'));
+    assert.ok(
+      texts.some((t) => /^This week: Checked in \(wellbeing 4 of 5\)/.test(t)),
+      texts.join(' | '),
+    );
+    assert.ok(
+      texts.includes('• Book the ward manager for the baseline review · Due Thu 13 Feb 2025 · Not done yet'),
+    );
+    assert.ok(!texts.includes('**Ben Jones**'));
+    const buttons = executes(card);
+    const tomExport = buttons.find((b) => b.verb === 'journey.export' && b.data.studentId === w.id(tom));
+    assert.ok(tomExport, 'an export button per student');
+    const exported = await w.exec(sam, tomExport!.verb, tomExport!.data);
+    assert.ok(cardTexts(exported).includes("Tom Reid's shared reflections"));
+    const open = buttons.find((b) => b.verb === 'checkin.view' && b.data.studentId === w.id(tom))!;
+    assert.ok(cardTexts(await w.exec(sam, open.verb, open.data)).includes("Tom Reid's check-in"));
+    assert.ok(!buttons.some((b) => b.verb === 'checkin.view' && b.data.studentId === w.id(ana)));
+  });
+});
+
+describe('e2e: escalation to the placement lead with a controllable clock (acceptance)', function () {
+  this.timeout(240_000);
+  const w = new World();
+  const asha = user('esc-asha', 'Asha Patel'); // misses check-ins
+  const ben = user('esc-ben', 'Ben Cole'); // low wellbeing
+  const cara = user('esc-cara', 'Cara Hill'); // fine
+  const sam = user('esc-sam', 'Sam Okoro');
+  const lead = user('esc-lead', 'Wendy Marsh');
+  const otherLead = user('esc-olu', 'Olu Lead'); // leads another cohort
+  const admin = user('esc-ada', 'Ada Admin');
+
+  const cardsTo = (calls: Awaited<ReturnType<World['step']>>, u: TestUser) =>
+    calls.filter(
+      (c) =>
+        c.conversationId === w.conv(u) &&
+        /^[A-Z][a-z]+ [A-Z][a-z]+: (missed check-ins|low wellbeing)$/.test(String(c.activity?.summary)),
+    );
+  const summaries = (calls: Awaited<ReturnType<World['step']>>, u: TestUser) =>
+    cardsTo(calls, u).map((c) => String(c.activity!.summary));
+
+  before(async () => {
+    await w.start([
+      [asha, ['student'], 'A'],
+      [ben, ['student'], 'A'],
+      [cara, ['student'], 'A'],
+      [sam, ['supervisor'], 'A'],
+      [lead, ['lead'], 'A'],
+      [otherLead, ['lead'], 'B'],
+      [admin, ['admin'], null],
+    ]);
+    for (const s of [asha, ben, cara]) await w.link(s, sam);
+  });
+  after(() => w.e2e.stop());
+
+  const weekly = async (week: number, who: { u: TestUser; wellbeing: number }[]) => {
+    // Monday of the week (prompts), then the students answer.
+    const monday = new Date(Date.UTC(2025, 1, 3 + 7 * (week - 1), 9, 30));
+    await w.step(monday.toISOString());
+    for (const { u, wellbeing } of who) {
+      const res = await w.exec(u, 'checkin.submit', answers(week, wellbeing));
+      assert.ok(cardTexts(res).includes(`Week ${week} of 6: check-in received`));
+    }
+    // An hour after Thursday's due time (14:00Z): the hourly escalation job has run.
+    const thursday = new Date(Date.UTC(2025, 1, 6 + 7 * (week - 1), 15, 1));
+    return w.step(thursday.toISOString());
+  };
+
+  it('one missed week: no card', async () => {
+    const calls = await weekly(1, [
+      { u: ben, wellbeing: 2 },
+      { u: cara, wellbeing: 4 },
+    ]);
+    for (const u of [lead, otherLead, admin]) assert.deepEqual(summaries(calls, u), []);
+  });
+
+  it('a second missed week and a second low week: the lead gets exactly one card each, nobody else any', async () => {
+    const calls = await weekly(2, [
+      { u: ben, wellbeing: 1 },
+      { u: cara, wellbeing: 4 },
+    ]);
+    assert.deepEqual(summaries(calls, lead).sort(), [
+      'Asha Patel: missed check-ins',
+      'Ben Cole: low wellbeing',
+    ]);
+    for (const u of [otherLead, admin, sam, asha]) assert.deepEqual(summaries(calls, u), []);
+    const asha2 = cardsTo(calls, lead).find((c) => /Asha/.test(String(c.activity!.summary)))!;
+    const texts = cardTexts(firstCard(asha2.activity)).join(' | ');
+    assert.match(texts, /Asha Patel has missed 2 check-ins in a row/);
+    assert.match(texts, /Asha has missed 2 check-ins in a row \(weeks 1 and 2\)/);
+    assert.match(JSON.stringify(firstCard(asha2.activity)), /"title":"Supervisor","value":"Sam Okoro"/);
+    // Later runs of the hourly job in the same week send nothing more.
+    assert.deepEqual(summaries(await w.step('2025-02-13T18:30:00Z'), lead), []);
+  });
+
+  it("a third miss sends no second card for the same episode; the supervisor's summary marks the student", async () => {
+    const calls = await weekly(3, [
+      { u: ben, wellbeing: 2 },
+      { u: cara, wellbeing: 5 },
+    ]);
+    assert.deepEqual(summaries(calls, lead), []);
+    const digest = calls.find(
+      (c) =>
+        c.conversationId === w.conv(sam) && /^Check-in summary for week 3/.test(String(c.activity?.summary)),
+    );
+    assert.ok(digest, 'week 3 summary');
+    const texts = cardTexts(firstCard(digest!.activity));
+    assert.ok(
+      texts.includes('Placement lead alerted: has missed 2 check-ins in a row (weeks 1 and 2).'),
+      texts.join(' | '),
+    );
+    assert.ok(texts.some((t) => t.startsWith('Placement lead alerted: reported wellbeing of 2 or less')));
+    const episodes = await w.e2e.services.supervision.repo.escalationsOfCohort(TENANT, w.cohortId);
+    assert.equal(episodes.length, 2);
+    assert.deepEqual(episodes.find((e) => e.kind === 'missed')!.weeks, [1, 2, 3]);
+  });
+
+  it('a check-in ends the episode (the summary stops marking); two new misses are a new episode and a new card', async () => {
+    await weekly(4, [
+      { u: asha, wellbeing: 4 },
+      { u: ben, wellbeing: 4 },
+      { u: cara, wellbeing: 4 },
+    ]);
+    const episodes = await w.e2e.services.supervision.repo.escalationsOfCohort(TENANT, w.cohortId);
+    assert.ok(
+      episodes.every((e) => e.endedAt !== null),
+      JSON.stringify(episodes),
+    );
+    const calls5 = await weekly(5, [
+      { u: ben, wellbeing: 4 },
+      { u: cara, wellbeing: 4 },
+    ]);
+    const digest5 = calls5.find(
+      (c) => c.conversationId === w.conv(sam) && /week 5/.test(String(c.activity?.summary)),
+    );
+    assert.doesNotMatch(JSON.stringify(firstCard(digest5!.activity)), /Placement lead alerted/);
+    assert.deepEqual(summaries(calls5, lead), []);
+    const calls6 = await weekly(6, [
+      { u: ben, wellbeing: 4 },
+      { u: cara, wellbeing: 4 },
+    ]);
+    assert.deepEqual(summaries(calls6, lead), ['Asha Patel: missed check-ins']);
+    const texts = cardTexts(firstCard(cardsTo(calls6, lead)[0]!.activity)).join(' | ');
+    assert.match(texts, /\(weeks 5 and 6\)/);
+  });
+});
