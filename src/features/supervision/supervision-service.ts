@@ -194,6 +194,8 @@ export class SupervisionService implements CheckinFollowUps {
       requestId: options.requestId ?? randomUUID(),
       formError: errors[FORM_ERROR_KEY] ?? '',
       values,
+      // Input.Number binds a number (a string renders an empty box).
+      minutes: /^\d{1,3}$/.test(values.minutes ?? '') ? Number(values.minutes) : 60,
       errors: Object.fromEntries(Object.keys(values).map((k) => [k, errors[k] ?? ''])),
       students: choices,
       owners: [{ title: 'Me (supervisor)', value: OWNER_ME }, ...choices],
@@ -675,7 +677,7 @@ export class SupervisionService implements CheckinFollowUps {
   /** The cohort's lead(s); if it has none, the tenant's admins, so nothing is silently dropped. */
   private async escalationRecipients(tenantId: string, cohort: CohortDoc): Promise<PersonDoc[]> {
     const target = { cohortId: cohort._id };
-    const leads = (await this.s.people.inCohort(tenantId, cohort._id, 'lead')).filter((p) =>
+    const leads = (await this.s.people.leadsOf(tenantId, cohort._id)).filter((p) =>
       can(p, 'supervision.escalation.receive', target),
     );
     if (leads.length) return leads;
