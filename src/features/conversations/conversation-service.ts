@@ -15,6 +15,13 @@ import { Cards } from '../../bot/cards.js';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import { can } from '../../domain/authorization.js';
+import {
+  filterToLeadershipDays,
+  isOfferedByDefault,
+  listDays,
+  slotDayLabel,
+  type SlotDayContext,
+} from '../../domain/conversation-days.js';
 import { rankHosts, type HostCandidate, type StudentHistory } from '../../domain/conversation-matching.js';
 import {
   formatLocal,
@@ -67,13 +74,28 @@ export const JOB_AFTER = 'conversations.after';
 export const HORIZON_DAYS = 28;
 export const HOSTS_ON_CARD = 5;
 export const SLOTS_PER_HOST = 3;
+/** Longest "What would you like to ask?" a student can send with a booking. */
+export const QUESTION_MAX = 300;
 
 export const JUST_TAKEN = 'That slot was just taken.';
 export const HOST_FULL = 'That host has no more conversations left that week.';
 const NOTHING_BOOKED = 'Nothing was booked.';
 
 export type BookOutcome =
-  { status: 'booked'; booking: BookingDoc } | { status: 'taken' | 'full' | 'invalid'; message: string };
+  | { status: 'booked'; booking: BookingDoc }
+  | { status: 'taken' | 'full' | 'invalid'; message: string; errors?: Record<string, string> };
+
+/** How the student's booking card is shown: what a refresh or a retry keeps. */
+export interface BookingView {
+  includeMet?: boolean;
+  /** Also offer times on clinical days, study days, bank holidays and outside the placement. */
+  showAll?: boolean;
+  /** The question typed so far, put back into the box. */
+  question?: string;
+  questionError?: string;
+  message?: string;
+  tone?: 'good' | 'attention';
+}
 
 export interface ConversationDeps {
   db: Db;
@@ -103,6 +125,13 @@ const bookInput = z.object({
   hostId: safeText(200, { min: 1 }),
   startsAt: safeText(40, { min: 1 }),
   replacing: safeText(200).optional(),
+  question: safeText(QUESTION_MAX).optional(),
+});
+/** The card's view state that comes back with a submit; never refuses a booking. */
+const viewInput = z.object({
+  showAll: z.string().optional().catch(undefined),
+  includeMet: z.string().optional().catch(undefined),
+  question: z.string().max(5000).optional().catch(undefined),
 });
 const bookingRef = z.object({ bookingId: safeText(200, { min: 1 }) });
 export const profileInput = z.object({
@@ -268,16 +297,25 @@ export class ConversationService {
     return { metHostIds: [...new Set(bookings.map((b) => b.hostId))], metProfessions, metRoleTypes };
   }
 
-  /** Hosts for the student, ranked by rankHosts, each with their next free slots. */
-  async suggestions(tenantId: string, student: PersonDoc, includeMet: boolean) {
+  /**
+   * Hosts for the student, ranked by rankHosts, each with their next free slots. With
+   * `days`, only slots on the student's leadership days count; `hidden` is how many free
+   * slots of the hosts the student could be offered that leaves out.
+   */
+  async suggestions(tenantId: string, student: PersonDoc, includeMet: boolean, days?: SlotDayContext) {
     const hosts = (await this.hosts.active(tenantId)).filter((h) => h.personId !== student._id);
     const [{ free, capCounts }, history] = await Promise.all([
       this.freeSlots(tenantId, { hosts }),
       this.history(tenantId, student._id),
     ]);
     const candidates: (HostCandidate & { doc: AhpHostDoc; free: FreeSlot[] })[] = [];
+    let hidden = 0;
     for (const h of hosts) {
-      const slots = free.get(h._id) ?? [];
+      const all = free.get(h._id) ?? [];
+      const { shown: slots, hidden: hiddenHere } = days
+        ? filterToLeadershipDays(all, (f) => f.slot.startsAt, days)
+        : { shown: all, hidden: 0 };
+      if (includeMet || !history.metHostIds.includes(h._id)) hidden += hiddenHere;
       if (slots.length === 0) continue;
       candidates.push({
         id: h._id,
@@ -292,7 +330,21 @@ export class ConversationService {
         free: slots,
       });
     }
-    return rankHosts(candidates, history, { includeMet, notBefore: this.now(), limit: HOSTS_ON_CARD });
+    const ranked = rankHosts(candidates, history, {
+      includeMet,
+      notBefore: this.now(),
+      limit: HOSTS_ON_CARD,
+    });
+    return { ranked, hidden };
+  }
+
+  /** The student's calendar and zone, for judging which days slots fall on. */
+  private async slotDays(tenantId: string, student: PersonDoc): Promise<SlotDayContext> {
+    const [zone, calendar] = await Promise.all([
+      this.zoneOf(tenantId, student),
+      student.cohortId ? this.cohorts.byId(tenantId, student.cohortId) : Promise.resolve(null),
+    ]);
+    return { calendar, zone };
   }
 
   // ---------------------------------------------------------------------------------
@@ -302,12 +354,19 @@ export class ConversationService {
   async bookingCard(
     tenantId: string,
     student: PersonDoc,
-    options: { includeMet?: boolean; message?: string; tone?: 'good' | 'attention' } = {},
+    options: BookingView = {},
   ): Promise<AdaptiveCard | string> {
     if (!booksForSelf(student)) return 'Booking a 20-minute conversation is for students on placement.';
-    const zone = await this.zoneOf(tenantId, student);
+    const days = await this.slotDays(tenantId, student);
+    const { zone, calendar } = days;
     const includeMet = options.includeMet ?? false;
-    const ranked = await this.suggestions(tenantId, student, includeMet);
+    const showAll = options.showAll === true || calendar === null;
+    const { ranked, hidden } = await this.suggestions(
+      tenantId,
+      student,
+      includeMet,
+      showAll ? undefined : days,
+    );
     const upcoming = (await this.repo.byStudent(tenantId, student._id)).filter(
       (b) => b.state === 'booked' && b.endsAt.getTime() > this.now().getTime(),
     );
@@ -315,11 +374,32 @@ export class ConversationService {
       tenantId,
       upcoming.map((b) => b.hostId),
     );
+    const leadershipDays = calendar ? listDays(calendar.leadershipDays) : '';
+    const hiddenText = hidden === 1 ? '1 other time is hidden.' : `${hidden} other times are hidden.`;
+    const dayNote = !calendar
+      ? ''
+      : showAll
+        ? 'Showing all times, including your clinical days and days off placement.'
+        : `Showing times on your leadership days (${leadershipDays}) during your placement.${hidden > 0 ? ` ${hiddenText}` : ''}`;
+    const nothingHere = includeMet ? 'No host has a free slot' : 'No new host has a free slot';
+    const emptyText = !showAll
+      ? `${nothingHere} on your leadership days in the next four weeks. Tap "Show all times" to see the rest.`
+      : includeMet
+        ? 'No host has a free slot in the next four weeks. Please check again soon.'
+        : 'No new host has a free slot in the next four weeks. Tick "Include people I\'ve met" to see everyone.';
     return this.cards.render('conversation-book', {
       title: 'Book a 20-minute conversation',
       message: options.message ?? '',
       messageColor: options.tone === 'good' ? 'Good' : options.tone === 'attention' ? 'Attention' : 'Default',
       zoneNote: `Times are shown in ${zone}. Hosts are suggested so you meet professions and roles you haven't met yet.`,
+      dayNote,
+      canToggleDays: calendar !== null,
+      showAll: showAll ? 'true' : 'false',
+      toggleTitle: showAll ? 'Show leadership days only' : 'Show all times',
+      toggleShowAll: showAll ? 'false' : 'true',
+      askQuestion: true,
+      question: options.question ?? '',
+      questionError: options.questionError ?? '',
       includeMet: includeMet ? 'true' : 'false',
       hosts: ranked.map((r) => ({
         name: r.host.doc.displayName,
@@ -327,12 +407,12 @@ export class ConversationService {
         reason: r.reason,
         where: this.whereText(r.host.doc),
         bio: r.host.doc.bio,
-        slots: r.host.free.slice(0, SLOTS_PER_HOST).map((f) => this.slotAction(f.slot, zone, '')),
+        slots: r.host.free
+          .slice(0, SLOTS_PER_HOST)
+          .map((f) => this.slotAction(f.slot, zone, '', showAll ? days : undefined)),
       })),
       hasHosts: ranked.length > 0,
-      emptyText: includeMet
-        ? 'No host has a free slot in the next four weeks. Please check again soon.'
-        : 'No new host has a free slot in the next four weeks. Tick "Include people I\'ve met" to see everyone.',
+      emptyText,
       upcoming: upcoming.map((b) => ({
         bookingId: b._id,
         text: `${formatLocal(b.startsAt, zone)} with ${hostNames.get(b.hostId) ?? 'your host'}`,
@@ -341,13 +421,27 @@ export class ConversationService {
     });
   }
 
-  private slotAction(slot: SlotDoc, zone: string, replacing: string) {
+  /** The card verb `conv.browse`: the booking card in the view asked for (toggles, refresh). */
+  async browse(tenantId: string, student: PersonDoc, data: unknown): Promise<AdaptiveCard | string> {
+    const view = viewInput.safeParse(data ?? {});
+    const v = view.success ? view.data : {};
+    return this.bookingCard(tenantId, student, {
+      includeMet: v.includeMet === 'true',
+      showAll: v.showAll === 'true',
+      question: v.question ?? '',
+    });
+  }
+
+  /** A slot button; with `days` (the "Show all times" view) it names a day that is not a leadership day. */
+  private slotAction(slot: SlotDoc, zone: string, replacing: string, days?: SlotDayContext) {
+    const label = days ? slotDayLabel(slot.startsAt, days) : '';
     return {
-      title: formatLocal(slot.startsAt, zone),
+      title: `${formatLocal(slot.startsAt, zone)}${label ? ` · ${label}` : ''}`,
       slotId: slot._id,
       hostId: slot.hostId,
       startsAt: slot.startsAt.toISOString(),
       replacing,
+      showAll: days ? 'true' : 'false',
     };
   }
 
@@ -366,10 +460,34 @@ export class ConversationService {
     return names;
   }
 
-  /** The booking card again, with a message on top (why the last action did not book). */
-  private async retryCard(tenantId: string, actor: PersonDoc, message: string, replacing?: BookingDoc) {
+  /**
+   * The booking card again, with a message on top (why the last action did not book), in
+   * the view the student was in and with their question kept. A slot that is not on a
+   * leadership day could only have been picked under "Show all times", so that view stays.
+   */
+  private async retryCard(
+    tenantId: string,
+    actor: PersonDoc,
+    message: string,
+    data: unknown,
+    replacing?: BookingDoc,
+    questionError = '',
+  ) {
     if (replacing) return this.rescheduleCard(tenantId, actor, replacing, message);
-    return this.bookingCard(tenantId, actor, { message, tone: 'attention' });
+    const view = viewInput.safeParse(data ?? {});
+    const v = view.success ? view.data : {};
+    const startsAt = Date.parse(String((data as { startsAt?: unknown } | null)?.startsAt ?? ''));
+    const pickedElsewhere =
+      !Number.isNaN(startsAt) &&
+      !isOfferedByDefault(new Date(startsAt), await this.slotDays(tenantId, actor));
+    return this.bookingCard(tenantId, actor, {
+      message,
+      tone: 'attention',
+      includeMet: v.includeMet === 'true',
+      showAll: v.showAll === 'true' || pickedElsewhere,
+      question: v.question ?? '',
+      questionError,
+    });
   }
 
   // ---------------------------------------------------------------------------------
@@ -391,7 +509,9 @@ export class ConversationService {
       tenantId,
       actor,
       `${outcome.message}${suffix}`,
+      data,
       canReschedule ? replacing : undefined,
+      outcome.status === 'invalid' ? (outcome.errors?.question ?? '') : '',
     );
   }
 
@@ -408,6 +528,19 @@ export class ConversationService {
         { actorId: actor._id, action: 'conversation.book', outcome: 'refused' },
         now,
       );
+      const questionError = parsed.errors.question;
+      if (questionError && Object.keys(parsed.errors).length === 1) {
+        const raw = (data as { question?: unknown }).question;
+        const tooLong = typeof raw === 'string' && raw.trim().length > QUESTION_MAX;
+        const error = tooLong
+          ? `Please keep your question to ${QUESTION_MAX} characters or fewer (it has ${raw.trim().length}).`
+          : `Your question: ${questionError.toLowerCase()}.`;
+        return {
+          status: 'invalid',
+          message: `${tooLong ? 'Your question is too long.' : 'Please check your question.'} ${NOTHING_BOOKED}`,
+          errors: { question: error },
+        };
+      }
       return { status: 'invalid', message: `Sorry, that booking request was not valid. ${NOTHING_BOOKED}` };
     }
     const input = parsed.value;
@@ -524,6 +657,8 @@ export class ConversationService {
       icsToken: randomBytes(18).toString('base64url'),
       note: null,
       hostRating: null,
+      // A moved booking keeps the question asked when it was first booked.
+      question: replacing ? (replacing.question ?? null) : input.question || null,
       schemaVersion: 1,
       createdAt: now,
       updatedAt: now,
@@ -632,6 +767,14 @@ export class ConversationService {
       message,
       messageColor: message ? 'Attention' : 'Default',
       zoneNote: `Times are shown in ${zone}. Pick a new time with ${host?.displayName ?? 'the host'}; the old time is freed once the new one is booked.`,
+      dayNote: '',
+      canToggleDays: false,
+      showAll: 'true',
+      toggleTitle: '',
+      toggleShowAll: 'true',
+      askQuestion: false,
+      question: '',
+      questionError: '',
       includeMet: 'true',
       hosts: host
         ? [
@@ -781,9 +924,12 @@ export class ConversationService {
       'reminder-15m': 'Starting soon.',
     };
     const active = booking.state === 'booked' && kind !== 'cancelled';
+    const question = booking.question ?? '';
     return this.cards.render('conversation-booking', {
       title: titles[kind],
       message: messages[kind],
+      question,
+      questionTitle: viewerIsHost ? `${other} would like to ask` : 'Your question for the host',
       facts: [
         { title: 'When', value: `${when} (${SLOT_MINUTES} minutes, ${zone})` },
         { title: viewerIsHost ? 'Student' : 'Host', value: other },
@@ -1081,6 +1227,7 @@ export class ConversationService {
       ...live.map((b) => ({
         at: b.startsAt.getTime(),
         text: `${formatLocal(b.startsAt, zone)}: ${students.get(b.studentId)?.displayName ?? 'a student'}`,
+        question: b.question ? `Would like to ask: ${b.question}` : '',
         booked: true,
         started: b.startsAt.getTime() <= now.getTime(),
         bookingId: b._id,
@@ -1093,6 +1240,7 @@ export class ConversationService {
           return {
             at: s.startsAt.getTime(),
             text: `${formatLocal(s.startsAt, zone)}: ${blocked.includes(day) ? 'blocked day' : 'free'}`,
+            question: '',
             booked: false,
             started: false,
             bookingId: '',

@@ -50,6 +50,11 @@ export interface BookingDoc extends BaseDoc {
   note: string | null;
   /** The host's one-question feedback: how useful it was for the student, 1-5. */
   hostRating: number | null;
+  /**
+   * The student's answer to "What would you like to ask?" at booking (trimmed, at most
+   * QUESTION_MAX characters), shown to the host; null or absent when none was given.
+   */
+  question?: string | null;
 }
 
 export interface HoldDoc {

@@ -94,9 +94,7 @@ export const conversationsFeature: Feature = {
         return run(tenantId, person, data);
       });
 
-    execute('conv.browse', (t, p, d) =>
-      conversations.bookingCard(t, p, { includeMet: (d as { includeMet?: unknown })?.includeMet === 'true' }),
-    );
+    execute('conv.browse', (t, p, d) => conversations.browse(t, p, d));
     execute('conv.mybookings', (t, p) => myBookings(t, p));
     execute('conv.book', (t, p, d) => conversations.bookFromCard(t, p, d));
     execute('conv.cancel', (t, p, d) => conversations.cancelFromCard(t, p, d));
