@@ -287,6 +287,11 @@ describe('e2e: conversation slots follow the placement calendar, and the student
     await e2e.post(e2e.message(hosts['diet']!.user, 'my slots'));
     assert.ok(cardTexts(lastCard(hosts['diet']!.user)).includes(`Would like to ask: ${QUESTION}`));
 
+    await e2e.post(e2e.message(hosts['diet']!.user, 'my bookings'));
+    assert.ok(cardTexts(lastCard(hosts['diet']!.user)).includes(`Would like to ask: ${QUESTION}`));
+    await e2e.post(e2e.message(student, 'my bookings'));
+    assert.ok(cardTexts(lastCard(student)).includes(`Your question: ${QUESTION}`));
+
     // The day-before reminder (Tue 28 Oct 10:00 GMT) carries the question to the host.
     e2e.clock.set(at('2025-10-28T10:00:00Z'));
     await fetch(`${e2e.baseUrl}/test/jobs/run-due`, { method: 'POST' });

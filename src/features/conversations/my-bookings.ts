@@ -52,6 +52,7 @@ export async function myBookingsCard(
           when: when(b),
           withWhom: `With ${host?.displayName ?? 'your host'} (${b.profession} · ${b.roleType})`,
           where: host ? `Where: ${conversations.whereText(host)}` : '',
+          question: b.question ? `Your question: ${b.question}` : '',
         };
       }),
     });
@@ -78,6 +79,7 @@ export async function myBookingsCard(
           when: when(b),
           withWhom: `With ${student?.displayName ?? 'a student'}${student?.profession ? ` (${student.profession} student)` : ''}`,
           where: host ? `Where: ${conversations.whereText(host)}` : '',
+          question: b.question ? `Would like to ask: ${b.question}` : '',
         };
       }),
     });
