@@ -338,12 +338,15 @@ export class ConversationService {
     return { ranked, hidden };
   }
 
-  /** The student's calendar and zone, for judging which days slots fall on. */
+  /** The student's calendar and zone (as zoneOf), for judging which days slots fall on. */
   private async slotDays(tenantId: string, student: PersonDoc): Promise<SlotDayContext> {
-    const [zone, calendar] = await Promise.all([
-      this.zoneOf(tenantId, student),
-      student.cohortId ? this.cohorts.byId(tenantId, student.cohortId) : Promise.resolve(null),
-    ]);
+    const calendar = student.cohortId ? await this.cohorts.byId(tenantId, student.cohortId) : null;
+    const zone =
+      student.timeZone && isValidTimeZone(student.timeZone)
+        ? student.timeZone
+        : calendar?.timeZone && isValidTimeZone(calendar.timeZone)
+          ? calendar.timeZone
+          : this.deps.config.DEFAULT_TIME_ZONE;
     return { calendar, zone };
   }
 
@@ -355,9 +358,10 @@ export class ConversationService {
     tenantId: string,
     student: PersonDoc,
     options: BookingView = {},
+    known?: SlotDayContext,
   ): Promise<AdaptiveCard | string> {
     if (!booksForSelf(student)) return 'Booking a 20-minute conversation is for students on placement.';
-    const days = await this.slotDays(tenantId, student);
+    const days = known ?? (await this.slotDays(tenantId, student));
     const { zone, calendar } = days;
     const includeMet = options.includeMet ?? false;
     const showAll = options.showAll === true || calendar === null;
@@ -477,17 +481,21 @@ export class ConversationService {
     const view = viewInput.safeParse(data ?? {});
     const v = view.success ? view.data : {};
     const startsAt = Date.parse(String((data as { startsAt?: unknown } | null)?.startsAt ?? ''));
-    const pickedElsewhere =
-      !Number.isNaN(startsAt) &&
-      !isOfferedByDefault(new Date(startsAt), await this.slotDays(tenantId, actor));
-    return this.bookingCard(tenantId, actor, {
-      message,
-      tone: 'attention',
-      includeMet: v.includeMet === 'true',
-      showAll: v.showAll === 'true' || pickedElsewhere,
-      question: v.question ?? '',
-      questionError,
-    });
+    const days = await this.slotDays(tenantId, actor);
+    const pickedElsewhere = !Number.isNaN(startsAt) && !isOfferedByDefault(new Date(startsAt), days);
+    return this.bookingCard(
+      tenantId,
+      actor,
+      {
+        message,
+        tone: 'attention',
+        includeMet: v.includeMet === 'true',
+        showAll: v.showAll === 'true' || pickedElsewhere,
+        question: v.question ?? '',
+        questionError,
+      },
+      days,
+    );
   }
 
   // ---------------------------------------------------------------------------------
