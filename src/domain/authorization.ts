@@ -191,6 +191,8 @@ export const POLICY = {
   'cohort.roster.manage': leadsTargetCohort,
   /** Add or update an AHP host in the directory for 20-minute conversations: placement leads, admins. */
   'directory.host.add': (p) => isAdmin(p) || has(p, 'lead'),
+  /** Upload a roster or directory CSV from Teams: placement leads, admins (each row then checked against the rules above). */
+  'roster.upload': (p) => isAdmin(p) || has(p, 'lead'),
 
   // Projects (src/features/projects). Target: the project's cohort and members.
   /** `new project` for a cohort: its lead, admins, or a supervisor attached to that cohort. */

@@ -124,6 +124,8 @@ export class FieldsError extends Error {
   constructor(
     message: string,
     readonly fields: Record<string, string>,
+    /** Every problem as a line (an upload's rows). */
+    readonly lines: string[] = [],
   ) {
     super(message);
   }

@@ -9,9 +9,12 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { UNKNOWN_PERSON_MESSAGE } from '../../src/bot/application.js';
 import { ACTIONS, can, type Action, type Target } from '../../src/domain/authorization.js';
 import { CURRENT_HCPC_CATALOGUE } from '../../src/domain/hcpc-standards.js';
+import { FILE_DOWNLOAD_INFO } from '../../src/features/lead-workspace/teams-file.js';
 import { draftId, reflectionId } from '../../src/features/reflections/reflections-repository.js';
 import { collections } from '../../src/storage/collections.js';
 import { tenantDocId } from '../../src/storage/documents.js';
@@ -803,6 +806,35 @@ const rows: Row[] = [
       const added = await w.e2e.services.people.byEmail(TENANT, email);
       if (added) await w.e2e.services.people.scope(TENANT).deleteOne({ _id: added._id });
       return added?.cohortId === w.cohortA;
+    },
+  },
+  {
+    action: 'roster.upload',
+    target: () => ({}),
+    allow: ['leadOfCohort', 'leadOfOtherCohort', 'admin'],
+    // Each person sends an AHP directory CSV in the personal chat (a Teams file attachment,
+    // downloaded from a local stand-in for SharePoint); its host exists only after a lead's or an admin's.
+    probe: async (w, role) => {
+      const email = `matrix.upload.${role.toLowerCase()}@example.nhs.uk`;
+      const csv = `email,display_name,profession,role_type,bio,location,weekly_cap\n${email},Uploaded Host,dietetics,EDI lead,,online,2\n`;
+      const server = createServer((_req, res) => res.end(csv));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ahp-directory.csv`;
+        await w.e2e.post({
+          ...w.e2e.message(w.users[role], ''),
+          attachments: [
+            {
+              contentType: FILE_DOWNLOAD_INFO,
+              name: 'ahp-directory.csv',
+              content: { downloadUrl: url, fileType: 'csv' },
+            },
+          ],
+        });
+      } finally {
+        await new Promise((r) => server.close(r));
+      }
+      return (await w.e2e.services.workspace.hosts.byEmail(TENANT, email)) !== null;
     },
   },
   {

@@ -87,6 +87,49 @@ export function registerManageApi(
     return { body: { cohort: outcome.value } };
   });
 
+  // A roster / directory CSV chosen on the page: the files' text, imported all or nothing.
+  const uploadBody = z
+    .object({
+      cohortId: z.string().max(300).optional(),
+      files: z
+        .array(
+          z.object({ name: z.string().trim().min(1).max(120), text: z.string().max(1024 * 1024) }).strict(),
+        )
+        .min(1)
+        .max(2),
+    })
+    .strict();
+  routes.post('/api/dashboard/manage/upload', async (req, viewer) => {
+    const parsed = uploadBody.safeParse(req.body ?? {});
+    if (!parsed.success)
+      return {
+        status: 422,
+        body: {
+          error: 'invalid',
+          message: 'Choose one or two CSV files of at most 1 MB.',
+          fields: { file: 'Choose a CSV file' },
+          lines: [],
+        },
+      };
+    const outcome = await workspace.upload(viewer.tenantId, viewer.person, parsed.data.files);
+    if (!outcome.ok) {
+      if (outcome.kind === 'forbidden') throw new ForbiddenError(outcome.message);
+      return {
+        status: 422,
+        body: {
+          error: 'invalid',
+          message: 'Nothing was saved. Fix these rows and upload again.',
+          fields: { file: outcome.errors[0] ?? '' },
+          lines: outcome.errors,
+        },
+      };
+    }
+    const view = parsed.data.cohortId
+      ? await workspace.view(viewer.tenantId, viewer.person, parsed.data.cohortId)
+      : null;
+    return { body: { notice: outcome.summary, cohort: view?.ok ? view.value : null } };
+  });
+
   for (const [path, method] of Object.entries(ACTIONS)) {
     routes.post(`/api/dashboard/manage/${path}`, async (req, viewer) => {
       const body: unknown = req.body ?? {};

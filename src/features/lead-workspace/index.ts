@@ -8,6 +8,7 @@ import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../../bot/cards.js';
 import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
 import type { Feature } from '../feature.js';
+import { teamsFilesOf } from './teams-file.js';
 import { WorkspaceChat } from './workspace-chat.js';
 
 async function reply(context: TurnContext, answer: AdaptiveCard | string) {
@@ -36,6 +37,14 @@ export const leadWorkspaceFeature: Feature = {
     });
     const who = (context: TurnContext) => [turnTenantId(context), turnPerson(context)] as const;
 
+    // A file sent in the personal chat: a roster / directory CSV upload.
+    app.message(
+      async (context) =>
+        context.activity.conversation?.conversationType === 'personal' &&
+        teamsFilesOf(context.activity.attachments).length > 0,
+      async (context) =>
+        reply(context, await chat.uploadFiles(...who(context), teamsFilesOf(context.activity.attachments))),
+    );
     app.message(/^\s*manage(\s+(my\s+)?cohorts?)?\s*$/i, async (context) =>
       reply(context, await chat.cohorts(...who(context))),
     );
@@ -73,5 +82,6 @@ export const leadWorkspaceFeature: Feature = {
     on('workspace.student.pause', (t, p, d) => chat.pause(t, p, d));
     on('workspace.host.new', (t, p, d) => chat.hostForm(t, p, d));
     on('workspace.host.add', (t, p, d) => chat.addHost(t, p, d));
+    on('workspace.upload.help', (t, p, d) => chat.uploadHelp(t, p, d));
   },
 };

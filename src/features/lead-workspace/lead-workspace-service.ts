@@ -20,6 +20,7 @@ import type { CohortDoc, CohortSettings } from '../../storage/cohorts-repository
 import { tenantDocId } from '../../storage/documents.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { checkinSettings } from '../checkins/checkin-schedule.js';
+import { RosterUpload, type UploadFile, type UploadOutcome } from './roster-upload.js';
 import {
   parseCohortForm,
   parseHostForm,
@@ -79,9 +80,16 @@ export interface CohortView {
 
 export class LeadWorkspaceService {
   readonly hosts: AhpHostsRepository;
+  private readonly uploads: RosterUpload;
 
   constructor(private readonly s: WorkspaceDeps) {
     this.hosts = new AhpHostsRepository(s.db);
+    this.uploads = new RosterUpload(s);
+  }
+
+  /** A roster (cohorts.csv and/or people.csv) or directory CSV from Teams: all or nothing. */
+  upload(tenantId: string, actor: PersonDoc, files: UploadFile[]): Promise<UploadOutcome> {
+    return this.uploads.upload(tenantId, actor, files);
   }
 
   private now() {

@@ -245,7 +245,15 @@ export class RosterImportService {
     return { ok: true, cohorts: cohortCounts, people: peopleCounts, supervisionLinks: linkCounts };
   }
 
-  async importDirectory(tenantId: string, csv: CsvInput): Promise<DirectoryImportResult> {
+  /**
+   * `deactivateMissing` (the CLI: the file is the whole directory) marks every host not in the
+   * file inactive; an upload from Teams adds and updates only.
+   */
+  async importDirectory(
+    tenantId: string,
+    csv: CsvInput,
+    options: { deactivateMissing?: boolean } = {},
+  ): Promise<DirectoryImportResult> {
     const { people, directory } = this.deps;
     const errors: RowError[] = [];
     const table = readCsvTable(csv, 'directory', DIRECTORY_COLUMNS);
@@ -276,11 +284,14 @@ export class RosterImportService {
       const outcome = await directory.upsertByEmail(tenantId, toHostImport(data, person.id), now);
       hostCounts[outcome]++;
     }
-    const deactivated = await directory.deactivateAllExcept(
-      tenantId,
-      hostRows.valid.map((h) => h.data.email),
-      now,
-    );
+    const deactivated =
+      options.deactivateMissing === false
+        ? 0
+        : await directory.deactivateAllExcept(
+            tenantId,
+            hostRows.valid.map((h) => h.data.email),
+            now,
+          );
     return { ok: true, hosts: { ...hostCounts, deactivated }, people: peopleCounts };
   }
 

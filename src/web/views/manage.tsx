@@ -148,7 +148,7 @@ export function ManagePage(props: { api: Api }) {
   }, [cohortId]);
 
   /** Sends a change; on success shows the notice and the cohort as it is now. */
-  const change = async (path: string, body: Record<string, string>): Promise<Record<string, string>> => {
+  const change = async (path: string, body: Record<string, unknown>): Promise<Record<string, string>> => {
     setNotice('');
     setError('');
     try {
@@ -164,7 +164,7 @@ export function ManagePage(props: { api: Api }) {
       return {};
     } catch (e) {
       if (e instanceof FieldsError) {
-        setError(e.message);
+        setError([e.message, ...e.lines.slice(0, 20)].join('\n'));
         return e.fields;
       }
       setError((e as Error).message);
@@ -308,7 +308,7 @@ function CohortForm(props: {
 function CohortPanels(props: {
   cohort: CohortView;
   cohorts: CohortRef[];
-  change: (path: string, body: Record<string, string>) => Promise<Record<string, string>>;
+  change: (path: string, body: Record<string, unknown>) => Promise<Record<string, string>>;
 }) {
   const { cohort, change } = props;
   const [date, setDate] = useState('');
@@ -417,6 +417,34 @@ function CohortPanels(props: {
         <p class="sub">Supervisors: {cohort.supervisors.map((s) => s.name).join(', ') || 'none yet'}</p>
       </section>
 
+      <section class="panel" aria-labelledby="m-upload">
+        <h2 id="m-upload">Upload a roster file</h2>
+        <p class="sub">
+          cohorts.csv and/or people.csv, or ahp-directory.csv (CSV UTF-8, the usual first row). Every row is
+          checked first: if one is wrong, nothing is saved.
+        </p>
+        <form
+          aria-label="Upload a roster file"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            const input = (e.target as HTMLFormElement).elements.namedItem('file') as HTMLInputElement;
+            const chosen = [...(input.files ?? [])].slice(0, 2);
+            if (chosen.length === 0) return;
+            const files = await Promise.all(
+              chosen.map(async (f) => ({ name: f.name, text: await f.text() })),
+            );
+            const errs = await change('upload', { cohortId: cohort.id, files });
+            if (Object.keys(errs).length === 0) input.value = '';
+          }}
+        >
+          <div class="field">
+            <label for="f-file">CSV files</label>
+            <input id="f-file" name="file" type="file" accept=".csv,text/csv" multiple />
+          </div>
+          <button type="submit">Upload</button>
+        </form>
+      </section>
+
       <section class="panel" aria-labelledby="m-add">
         <h2 id="m-add">Add people</h2>
         <div role="group" aria-label="Who to add">
@@ -492,7 +520,7 @@ function StudentRow(props: {
   student: CohortView['students'][number];
   cohortId: string;
   others: CohortRef[];
-  change: (path: string, body: Record<string, string>) => Promise<Record<string, string>>;
+  change: (path: string, body: Record<string, unknown>) => Promise<Record<string, string>>;
 }) {
   const { student: s, change } = props;
   const [open, setOpen] = useState(false);
