@@ -273,6 +273,7 @@ describe('e2e: conversation slots follow the placement calendar, and the student
     );
     assert.ok(texts(body).includes('Booked: 20 minutes with Jas Taylor'), texts(body).join(' / '));
     assert.ok(texts(body).includes('Your question for the host') && texts(body).includes(QUESTION));
+    assert.ok(texts(body).includes("You're booked in with Jas Taylor, who can see your question below."));
     const stored = await bookings().findOne({ hostId: hosts['diet']!.hostId, state: 'booked' });
     assert.equal(stored?.question, QUESTION);
 
@@ -286,6 +287,13 @@ describe('e2e: conversation slots follow the placement calendar, and the student
     // The host's own list of bookings.
     await e2e.post(e2e.message(hosts['diet']!.user, 'my slots'));
     assert.ok(cardTexts(lastCard(hosts['diet']!.user)).includes(`Would like to ask: ${QUESTION}`));
+
+    // Moving it: every free time with the host, the ones off the student's leadership days labelled.
+    const move = await invoke(student, 'conv.reschedule.start', { bookingId: stored!._id });
+    assert.deepEqual(
+      titles(move.value).filter((t) => t !== 'Refresh'),
+      ['Mon 27 Oct, 10:00 · clinical day', 'Tue 28 Oct, 10:00 · clinical day'],
+    );
 
     await e2e.post(e2e.message(hosts['diet']!.user, 'my bookings'));
     assert.ok(cardTexts(lastCard(hosts['diet']!.user)).includes(`Would like to ask: ${QUESTION}`));

@@ -765,8 +765,10 @@ export class ConversationService {
     return this.rescheduleCard(tenantId, actor, booking, '');
   }
 
+  /** Every free time with the host; for the student, times off their leadership days are labelled. */
   private async rescheduleCard(tenantId: string, actor: PersonDoc, booking: BookingDoc, message: string) {
-    const zone = await this.zoneOf(tenantId, actor);
+    const days = actor._id === booking.studentId ? await this.slotDays(tenantId, actor) : undefined;
+    const zone = days?.zone ?? (await this.zoneOf(tenantId, actor));
     const host = await this.hosts.byId(tenantId, booking.hostId);
     const { free } = await this.freeSlots(tenantId, { hostId: booking.hostId, hosts: host ? [host] : [] });
     const slots = (free.get(booking.hostId) ?? []).slice(0, 8);
@@ -792,7 +794,7 @@ export class ConversationService {
               reason: '',
               where: this.whereText(host),
               bio: '',
-              slots: slots.map((f) => this.slotAction(f.slot, zone, booking._id)),
+              slots: slots.map((f) => this.slotAction(f.slot, zone, booking._id, days)),
             },
           ]
         : [],
@@ -921,7 +923,9 @@ export class ConversationService {
     const messages: Record<typeof kind, string> = {
       booked: viewerIsHost
         ? `${other} booked a 20-minute conversation with you.`
-        : `You're booked in with ${other}. Think of one or two questions about their role beforehand.`,
+        : booking.question
+          ? `You're booked in with ${other}, who can see your question below.`
+          : `You're booked in with ${other}. Think of one or two questions about their role beforehand.`,
       moved: byOther
         ? `${by!.displayName} moved the conversation to a new time.`
         : 'Your conversation has a new time.',
