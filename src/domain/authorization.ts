@@ -208,6 +208,15 @@ export const POLICY = {
     (has(p, 'supervisor') || has(p, 'ahp-host') || has(p, 'lead') || has(p, 'admin')),
   /** Read the presentation feedback: the project's members, the cohort's lead, admins. */
   'project.feedback.view': (p, t) => projectMember(p, t) || leadsCohort(p, t.cohortId),
+
+  // Peer reflection (src/features/reflections). Target: the author, peerIds (whom it is shared with).
+  /** Read a reflection a fellow student shared with their peer group, and reply to it: those peers. */
+  'reflection.peer.view': (p, t) => has(p, 'student') && (t.peerIds ?? []).includes(p._id),
+  'reflection.peer.reply': (p, t) => has(p, 'student') && (t.peerIds ?? []).includes(p._id),
+  /** Post a reflective-workshop prompt to a cohort's channel: its lead, admins. */
+  'reflection.workshop.post': leadsTargetCohort,
+  /** Answer a workshop prompt with a reflection: the students of its cohort. */
+  'reflection.workshop.reply': (p, t) => has(p, 'student') && !!t.cohortId && p.cohortId === t.cohortId,
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

@@ -153,6 +153,21 @@ export const collections = {
     indexes: [{ key: { tenantId: 1, reflectionId: 1 }, name: 'tenant_reflection' }],
     personFields: ['studentId', 'supervisorId'],
   }),
+  reflectionPeerReplies: spec({
+    name: 'reflection_peer_replies',
+    // A fellow student's short reply to a reflection shared with their peer group; _id =
+    // <reflection>|peer|<replier>|<card nonce>. Gone when either the replier or the author is erased.
+    indexes: [{ key: { tenantId: 1, reflectionId: 1 }, name: 'tenant_reflection' }],
+    personFields: ['replierId', 'authorId'],
+    eraseWhenAny: true,
+  }),
+  reflectionWorkshops: spec({
+    name: 'reflection_workshops',
+    // A reflective-workshop prompt posted to a cohort's channel (_id = tenant|rworkshop|<request>):
+    // the prompt and the cohort; who posted it is in the audit log. Replies are reflections.
+    indexes: [],
+    personFields: null,
+  }),
   reflectionSchedules: spec({
     name: 'reflection_schedules',
     indexes: [],

@@ -78,7 +78,13 @@ describe('Teams app package', () => {
         'manage cohorts',
         'my students',
       ]);
-      assert.deepEqual(titles('team'), ['help', 'link cohort', 'announce', 'announcements']);
+      assert.deepEqual(titles('team'), [
+        'help',
+        'link cohort',
+        'announce',
+        'announcements',
+        'reflective workshop',
+      ]);
     });
 
     it('points tabs, SSO and valid domains at the bot host', () => {

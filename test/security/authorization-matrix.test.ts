@@ -62,6 +62,11 @@ interface World {
   spareStudentId: string;
   /** An action the student agreed in a session their supervisor recorded. */
   actionId: string;
+  /** The student's teammate on the matrix project, and their reflection shared with the project team. */
+  teammateId: string;
+  peerReflectionId: string;
+  /** A reflective-workshop prompt posted to cohort A. */
+  workshopId: string;
 }
 
 interface Row {
@@ -926,6 +931,66 @@ const rows: Row[] = [
         t.startsWith('Presentation feedback:'),
       ),
   },
+  // ---------------------------------------------------------------- peer reflection
+  {
+    action: 'reflection.peer.view',
+    target: (w) => ({ studentId: w.teammateId, cohortId: w.cohortA, peerIds: [w.studentId] }),
+    allow: ['student'],
+    // The teammate's reflection, shared with the project team: who can open it.
+    probe: async (w, role) =>
+      texts(await exec(w, role, 'reflection.view', { reflectionId: w.peerReflectionId })).includes(
+        'Shared with your project team by Matrix teammate',
+      ),
+  },
+  {
+    action: 'reflection.peer.reply',
+    target: (w) => ({ studentId: w.teammateId, cohortId: w.cohortA, peerIds: [w.studentId] }),
+    allow: ['student'],
+    probe: async (w, role) => {
+      await exec(w, role, 'reflection.peer.reply', {
+        reflectionId: w.peerReflectionId,
+        nonce: `matrix-reply-${role}`,
+        reply: `A reply from ${role}`,
+      });
+      const replies = await w.e2e.services.reflections.repo.peerRepliesOn(TENANT, w.peerReflectionId);
+      return replies.some((r) => r.replierId === pid(w, role));
+    },
+  },
+  {
+    action: 'reflection.workshop.post',
+    target: cohortA,
+    allow: leads,
+    probe: async (w, role) => {
+      await w.e2e.services.cohorts
+        .scope(TENANT)
+        .updateOne({ _id: w.cohortA }, { $set: { teamsChannelId: CHANNEL } });
+      const requestId = `matrix-workshop-${role}`;
+      await exec(w, role, 'reflection.workshop.post', {
+        requestId,
+        cohortId: w.cohortA,
+        prompt: `Prompt by ${role}`,
+      });
+      return (
+        (await w.e2e.services.reflections.repo.workshop(
+          TENANT,
+          tenantDocId(TENANT, 'rworkshop', requestId),
+        )) !== null
+      );
+    },
+  },
+  {
+    action: 'reflection.workshop.reply',
+    target: cohortA,
+    allow: ['student'],
+    probe: async (w, role) => {
+      await exec(w, role, 'reflection.workshop.reply', {
+        workshopId: w.workshopId,
+        reply: `Reply by ${role}`,
+      });
+      const mine = await w.e2e.services.reflections.repo.reflectionsOf(TENANT, pid(w, role));
+      return mine.some((r) => r.workshopId === w.workshopId);
+    },
+  },
 ];
 
 describe('security: authorisation matrix (every action × every role)', function () {
@@ -1111,6 +1176,9 @@ describe('security: authorisation matrix (every action × every role)', function
       presentationAudience: [],
       spareStudentId: '',
       actionId: '',
+      teammateId: '',
+      peerReflectionId: '',
+      workshopId: '',
     };
     // A sent announcement to cohort A (its members: the student and the supervisor attached
     // to the cohort), and a conversation that took place an hour ago.
@@ -1198,6 +1266,50 @@ describe('security: authorisation matrix (every action × every role)', function
     const actions = await e2e.services.supervision.repo.ofCohort(TENANT, cohortA);
     assert.equal(actions.length, 1);
     world.actionId = actions[0]!._id;
+
+    // The student's teammate on the matrix project shares a reflection with the project team;
+    // a workshop prompt is posted to cohort A.
+    await people.upsertByEmail(
+      TENANT,
+      {
+        email: 'matrix.teammate@example.nhs.uk',
+        displayName: 'Matrix teammate',
+        roles: ['student'],
+        profession: 'occupational therapy',
+        cohortId: cohortA,
+        timeZone: null,
+      },
+      now,
+    );
+    const teammate = (await people.byEmail(TENANT, 'matrix.teammate@example.nhs.uk'))!;
+    world.teammateId = teammate._id;
+    await projects.repo.insertMember(TENANT, {
+      _id: tenantDocId(TENANT, 'projmember', 'student', cohortA, teammate._id),
+      projectId: world.projectId,
+      cohortId: cohortA,
+      personId: teammate._id,
+      role: 'student',
+      schemaVersion: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    world.peerReflectionId = reflectionId(TENANT, teammate._id, 'matrix-peer');
+    await reflections.repo.insertReflection(TENANT, {
+      ...reflection('matrix-peer', false),
+      _id: world.peerReflectionId,
+      personId: teammate._id,
+      peerShare: 'project',
+      peerSharedAt: now,
+    });
+    world.workshopId = tenantDocId(TENANT, 'rworkshop', 'matrix-workshop');
+    await reflections.repo.insertWorkshop(TENANT, {
+      _id: world.workshopId,
+      cohortId: cohortA,
+      prompt: 'What did you learn this week?',
+      schemaVersion: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
   });
   after(() => e2e.stop());
 

@@ -53,6 +53,16 @@ export const reflectionsFeature: Feature = {
       'supervisor',
     ]);
     add('reflection prompts', 'Choose which placement days end with a reflection prompt', ['lead', 'admin']);
+    add('peer reflections', 'Reflections fellow students shared with you (your project team or cohort)', [
+      'student',
+    ]);
+    services.commands.add({
+      command: 'reflective workshop',
+      description:
+        "Post a reflection prompt to the cohort's channel; replies become students' own reflections",
+      roles: ['lead', 'admin'],
+      scopes: ['personal', 'team'],
+    });
 
     const on = (
       pattern: RegExp,
@@ -79,6 +89,10 @@ export const reflectionsFeature: Feature = {
     );
     on(/^\s*shared\s+reflections\s*$/i, (c) => r().sharedListCard(caller(c).tenantId, caller(c).person));
     on(/^\s*reflection\s+prompts\s*$/i, (c) => r().scheduleCard(caller(c).tenantId, caller(c).person));
+    on(/^\s*peer\s+reflections\s*$/i, (c) => r().peerListCard(caller(c).tenantId, caller(c).person));
+    on(/^\s*reflective\s+workshop\s*$/i, (c) =>
+      r().peer.workshopComposeCard(caller(c).tenantId, caller(c).person, { channelId: channelOf(c) }),
+    );
 
     const verb = (
       name: string,
@@ -110,6 +124,11 @@ export const reflectionsFeature: Feature = {
       return r().exportCard(t, p, studentId === undefined || studentId === p._id ? {} : { studentId });
     });
     verb('reflection.schedule', (t, p, d) => r().setSchedule(t, p, d));
+    verb('reflection.peer.share', (t, p, d) => r().peerShare(t, p, d));
+    verb('reflection.peer.view', (t, p, d) => r().peerView(t, p, d));
+    verb('reflection.peer.reply', (t, p, d) => r().peerReply(t, p, d));
+    verb('reflection.workshop.post', (t, p, d) => r().peer.postWorkshop(t, p, d));
+    verb('reflection.workshop.reply', (t, p, d) => r().peer.replyToWorkshop(t, p, d));
 
     services.scheduler.every('reflections.plan', PLANNER_EVERY_MS, async ({ now }) => {
       await r().planPrompts(now);
@@ -142,6 +161,12 @@ export const reflectionsFeature: Feature = {
     });
   },
 };
+
+/** The Teams channel a message came from, or null (personal chat). */
+function channelOf(context: TurnContext): string | null {
+  const id = (context.activity.channelData as { channel?: { id?: unknown } } | undefined)?.channel?.id;
+  return context.activity.conversation?.conversationType === 'channel' && typeof id === 'string' ? id : null;
+}
 
 function pickTopic(data: unknown): ReflectionTopicId | undefined {
   const parsed = ReflectionTopicId.safeParse((data as { topic?: unknown } | null)?.topic);

@@ -24,6 +24,8 @@ export interface ExportReflection {
   standardsVersion: string;
   topic: string;
   shared: boolean;
+  /** Whom the student shared it with: 'supervisors', 'project team', 'cohort' (empty: private). */
+  sharedWith?: string[];
   feedback: { from: string; text: string; at: Date }[];
 }
 
@@ -74,6 +76,12 @@ const standardLabel = (code: string) => {
   const s = HCPC_SOP_2023.standards.find((x) => x.code === code);
   return s ? `SOP ${code}: ${s.title}` : `SOP ${code}`;
 };
+
+/** 'supervisors, project team', or 'nobody (private)'. */
+export function sharedWithText(r: Pick<ExportReflection, 'shared' | 'sharedWith'>): string {
+  const groups = r.sharedWith ?? (r.shared ? ['supervisors'] : []);
+  return groups.length ? groups.join(', ') : 'nobody (private)';
+}
 
 /** Reflections in export order (oldest first), each with its anchor ('r1', 'r2', ...). */
 export function orderedReflections(data: JourneyExportData): (ExportReflection & { anchor: string })[] {
@@ -171,6 +179,7 @@ export function renderJourneyHtml(data: JourneyExportData): string {
 <dt>Pillars</dt><dd>${esc(sortPillars(r.pillars).map(pillarLabel).join(', ') || 'none')}</dd>
 <dt>HCPC standards (${esc(r.standardsVersion)})</dt><dd>${esc(r.standards.map(standardLabel).join('; ') || 'none')}</dd>
 <dt>Shared with supervisor</dt><dd>${r.shared ? 'Yes' : 'No'}</dd>
+<dt>Shared with</dt><dd data-shared-with>${esc(sharedWithText(r))}</dd>
 </dl>${answers}${feedback}</article>`;
     })
     .join('\n');
@@ -312,6 +321,7 @@ export function renderJourneyCsv(data: JourneyExportData): string {
     'hcpc_standards',
     'standards_version',
     'shared_with_supervisor',
+    'shared_with',
     ...ANSWER_COLUMNS.map((c) => `${c.model}:${c.key}`),
     'supervisor_feedback',
   ];
@@ -325,6 +335,7 @@ export function renderJourneyCsv(data: JourneyExportData): string {
     r.standards.join('; '),
     r.standardsVersion,
     r.shared ? 'yes' : 'no',
+    sharedWithText(r),
     ...ANSWER_COLUMNS.map((c) => (c.model === r.model ? (r.answers[c.key] ?? '') : '')),
     r.feedback.map((f) => f.text).join('\n---\n'),
   ]);

@@ -67,6 +67,7 @@ import {
   type ReflectionModelId,
 } from './reflection-models.js';
 import { cardId, feedbackInput, startInput, stepInput, tagsInput } from './reflection-input.js';
+import { PeerSharing, type ProjectTeams } from './peer-sharing.js';
 import {
   draftId as makeDraftId,
   PROMPT_AFTER,
@@ -134,9 +135,17 @@ export class ReflectionService {
   /** Other features' services, attached at registration (services.checkins, services.conversations). */
   private peers: { checkins?: unknown; conversations?: unknown; projects?: unknown } = {};
 
+  /** Sharing with fellow students and the reflective workshop (peer-sharing.ts). */
+  readonly peer: PeerSharing;
+
   constructor(private readonly services: ReflectionDeps) {
     this.repo = new ReflectionsRepository(services.db);
     this.claims = new Claims(services.db);
+    this.peer = new PeerSharing(
+      services,
+      this.repo,
+      () => this.peers.projects as Partial<ProjectTeams> | undefined,
+    );
   }
 
   /** Gives the export access to check-ins and conversations, when those features exist. */
@@ -484,14 +493,15 @@ export class ReflectionService {
   // -------------------------------------------------------------------------
 
   /**
-   * The reflection if `person` may see it: its author, or (once shared) one of the author's
-   * supervisors. Anything else (unknown id, another tenant, tampered input) is null.
+   * The reflection if `person` may see it: its author, (once shared) one of the author's
+   * supervisors, or (once shared with peers) a fellow student of the author's project team or
+   * cohort. Anything else (unknown id, another tenant, tampered input) is null.
    */
   async readable(
     tenantId: string,
     person: PersonDoc,
     id: unknown,
-  ): Promise<{ reflection: ReflectionDoc; as: 'owner' | 'supervisor' } | null> {
+  ): Promise<{ reflection: ReflectionDoc; as: 'owner' | 'supervisor' | 'peer' } | null> {
     if (!cardId.safeParse(id).success || !isTenantId(id, tenantId)) return null;
     const reflection = await this.repo.reflection(tenantId, id as string);
     if (!reflection) return null;
@@ -499,6 +509,11 @@ export class ReflectionService {
       return { reflection, as: 'owner' };
     if (reflection.shared && can(person, 'reflection.shared.view', await this.targetOf(tenantId, reflection)))
       return { reflection, as: 'supervisor' };
+    if (
+      reflection.peerShare &&
+      can(person, 'reflection.peer.view', await this.peer.target(tenantId, reflection))
+    )
+      return { reflection, as: 'peer' };
     return null;
   }
 
@@ -533,11 +548,18 @@ export class ReflectionService {
     tenantId: string,
     person: PersonDoc,
     id: unknown,
-    options: { notice?: string; error?: string; confirmDelete?: boolean; feedbackDraft?: string } = {},
+    options: {
+      notice?: string;
+      error?: string;
+      confirmDelete?: boolean;
+      feedbackDraft?: string;
+      replyDraft?: string;
+    } = {},
   ): Promise<CardResult> {
     const found = await this.readable(tenantId, person, id);
     if (!found) return this.refuse(tenantId, person, 'reflection.view', id);
     const { reflection: r, as } = found;
+    if (as === 'peer') return this.peer.peerCard(tenantId, person, r, options);
     const model = reflectionModel(r.model);
     const author = as === 'owner' ? person : await this.services.people.byId(tenantId, r.personId);
     const zone = this.zone(person);
@@ -558,7 +580,10 @@ export class ReflectionService {
       pillarsText: r.pillars.map((p) => labelOf(PILLARS, p) ?? p).join(', '),
       standardsText: r.standards.map((c) => `SOP ${c}`).join(', '),
       topicText: labelOf(REFLECTION_TOPICS, r.topic) ?? r.topic,
-      sharedText: r.shared ? 'Shared with your supervisors' : 'Private to you',
+      sharedText: this.peer.sharedText(r),
+      ...(as === 'owner'
+        ? await this.peer.ownerViewData(tenantId, person, r)
+        : { peerShare: 'none', peerChoices: [], peerReplies: [], hasPeerReplies: false }),
       isOwner: as === 'owner',
       isSupervisor: as === 'supervisor',
       shared: r.shared,
@@ -632,6 +657,62 @@ export class ReflectionService {
       notice: share
         ? 'Shared with your supervisors. They can read it and give feedback.'
         : 'This reflection is private again.',
+    });
+  }
+
+  /** The author shares it with their project team or cohort, or stops (verb 'reflection.peer.share'). */
+  async peerShare(tenantId: string, person: PersonDoc, data: unknown): Promise<CardResult> {
+    const raw = safeData(data);
+    const found = await this.readable(tenantId, person, raw.reflectionId);
+    if (!found || found.as !== 'owner')
+      return this.refuse(tenantId, person, 'reflection.peer.share', raw.reflectionId);
+    const outcome = await this.peer.setShare(tenantId, person, found.reflection, raw);
+    return this.viewCard(tenantId, person, found.reflection._id, outcome);
+  }
+
+  /**
+   * A peer opens (or their card refreshes): the reflection while it is shared with them,
+   * otherwise a card that says so and shows nothing of it.
+   */
+  async peerView(tenantId: string, person: PersonDoc, data: unknown): Promise<CardResult> {
+    const raw = safeData(data);
+    const found = await this.readable(tenantId, person, raw.reflectionId);
+    if (!found) {
+      await this.refuse(tenantId, person, 'reflection.peer.view', raw.reflectionId);
+      return this.peer.goneCard(raw.reflectionId);
+    }
+    return this.viewCard(tenantId, person, found.reflection._id);
+  }
+
+  /** A peer's short reply (verb 'reflection.peer.reply'). */
+  async peerReply(tenantId: string, person: PersonDoc, data: unknown): Promise<CardResult> {
+    const raw = safeData(data);
+    const found = await this.readable(tenantId, person, raw.reflectionId);
+    if (
+      !found ||
+      found.as !== 'peer' ||
+      !can(person, 'reflection.peer.reply', await this.peer.target(tenantId, found.reflection))
+    ) {
+      await this.refuse(tenantId, person, 'reflection.peer.reply', raw.reflectionId);
+      return this.peer.goneCard(raw.reflectionId);
+    }
+    return this.peer.reply(tenantId, person, found.reflection, raw);
+  }
+
+  /** `peer reflections`: what fellow students shared with the caller. */
+  async peerListCard(tenantId: string, person: PersonDoc): Promise<CardResult> {
+    if (!writesOwn(person)) return STUDENTS_ONLY;
+    const shared = await this.peer.sharedWithMe(tenantId, person);
+    const zone = this.zone(person);
+    return this.cards().render('reflection-list', {
+      title: 'Shared by fellow students',
+      intro: shared.length > 20 ? `The 20 most recently shared of ${shared.length}.` : '',
+      items: shared.slice(0, 20).map(({ reflection: r, author }) => ({
+        reflectionId: r._id,
+        title: reflectionTitle({ ...r, week: null, feedback: [] }, zone),
+        subtitle: `${author} · ${r.peerShare === 'project' ? 'your project team' : 'your cohort'}`,
+      })),
+      empty: shared.length === 0,
     });
   }
 
@@ -972,6 +1053,7 @@ export class ReflectionService {
         standardsVersion: r.standardsVersion,
         topic: r.topic,
         shared: r.shared,
+        sharedWith: this.peer.sharedWith(r),
         feedback: feedback
           .filter((f) => f.reflectionId === r._id)
           .map((f) => ({

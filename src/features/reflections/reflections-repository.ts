@@ -30,6 +30,27 @@ export interface ReflectionDoc extends BaseDoc, ReflectionTags {
   /** Shared with the student's supervisors (private by default). */
   shared: boolean;
   sharedAt: Date | null;
+  /** Also shared with fellow students: the author's project team or their cohort (absent/null: not). */
+  peerShare?: PeerGroup | null;
+  peerSharedAt?: Date | null;
+  /** Written as the reply to a reflective-workshop prompt (reflection_workshops._id). */
+  workshopId?: string | null;
+}
+
+export const PEER_GROUPS = ['project', 'cohort'] as const;
+export type PeerGroup = (typeof PEER_GROUPS)[number];
+
+export interface PeerReplyDoc extends BaseDoc {
+  reflectionId: string;
+  /** The reflection's author (so erasing them removes replies to their reflections). */
+  authorId: string;
+  replierId: string;
+  text: string;
+}
+
+export interface WorkshopDoc extends BaseDoc {
+  cohortId: string;
+  prompt: string;
 }
 
 export interface DraftDoc extends BaseDoc {
@@ -143,15 +164,21 @@ export class ReflectionsRepository {
   async updateReflection(
     tenantId: string,
     id: string,
-    set: Partial<Pick<ReflectionDoc, 'answers' | 'standards' | 'pillars' | 'topic' | 'shared' | 'sharedAt'>>,
+    set: Partial<
+      Pick<
+        ReflectionDoc,
+        'answers' | 'standards' | 'pillars' | 'topic' | 'shared' | 'sharedAt' | 'peerShare' | 'peerSharedAt'
+      >
+    >,
     now: Date,
   ) {
     return this.reflections(tenantId).updateOne({ _id: id }, { $set: { ...set, updatedAt: now } });
   }
 
-  /** Real delete: the reflection and every piece of feedback on it. */
+  /** Real delete: the reflection and every piece of feedback and every peer reply on it. */
   async deleteReflection(tenantId: string, id: string): Promise<number> {
     await this.feedback(tenantId).deleteMany({ reflectionId: id });
+    await this.peerReplies(tenantId).deleteMany({ reflectionId: id });
     return (await this.reflections(tenantId).deleteOne({ _id: id })).deletedCount;
   }
 
@@ -189,6 +216,55 @@ export class ReflectionsRepository {
       .find({ reflectionId: { $in: reflectionIds } })
       .sort({ createdAt: 1 })
       .toArray();
+  }
+
+  peerReplies(tenantId: string) {
+    return new TenantScope(
+      this.db.collection<PeerReplyDoc>(collections.reflectionPeerReplies.name),
+      tenantId,
+    );
+  }
+
+  workshops(tenantId: string) {
+    return new TenantScope(this.db.collection<WorkshopDoc>(collections.reflectionWorkshops.name), tenantId);
+  }
+
+  /** Insert-if-absent on the card's nonce: a double click stores one reply. */
+  async addPeerReply(tenantId: string, doc: Omit<PeerReplyDoc, 'tenantId'>): Promise<boolean> {
+    try {
+      await this.peerReplies(tenantId).insertOne(doc);
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
+
+  peerRepliesOn(tenantId: string, reflectionId: string) {
+    return this.peerReplies(tenantId).find({ reflectionId }).sort({ createdAt: 1 }).toArray();
+  }
+
+  /** Reflections of a cohort that their authors shared with peers (for `peer reflections`). */
+  peerSharedIn(tenantId: string, cohortId: string) {
+    return this.reflections(tenantId)
+      .find({ cohortId, peerShare: { $in: [...PEER_GROUPS] } })
+      .sort({ peerSharedAt: -1 })
+      .toArray();
+  }
+
+  /** Insert-if-absent; false when a retry already stored it. */
+  async insertWorkshop(tenantId: string, doc: Omit<WorkshopDoc, 'tenantId'>): Promise<boolean> {
+    try {
+      await this.workshops(tenantId).insertOne(doc);
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
+
+  workshop(tenantId: string, id: string) {
+    return this.workshops(tenantId).findOne({ _id: id });
   }
 
   schedule(tenantId: string, cohortId: string) {
