@@ -29,6 +29,7 @@ import { AnnouncementService } from './features/announcements/announcement-servi
 import { LeadWorkspaceService } from './features/lead-workspace/lead-workspace-service.js';
 import { ProjectService } from './features/projects/project-service.js';
 import { SupervisionService } from './features/supervision/supervision-service.js';
+import { EventService } from './features/events/event-service.js';
 
 export interface CoreServices {
   config: Config;
@@ -64,6 +65,8 @@ export interface CoreServices {
   projects: ProjectService;
   /** Supervision sessions, agreed actions, escalation, `my students` (src/features/supervision). */
   supervision: SupervisionService;
+  /** Placement events: invites, RSVPs, reminders, attendance, reflection prompts (src/features/events). */
+  events: EventService;
 }
 
 export type Services = CoreServices;
@@ -166,6 +169,18 @@ export function createServices(params: {
       people,
       cohorts: new CohortsRepository(db),
       supervisions: new SupervisionLinksRepository(db),
+      outbox,
+      scheduler,
+      audit: new AuditRepository(db),
+    }),
+    events: new EventService({
+      db,
+      config,
+      clock,
+      logger,
+      cards: new Cards(),
+      people,
+      cohorts: new CohortsRepository(db),
       outbox,
       scheduler,
       audit: new AuditRepository(db),

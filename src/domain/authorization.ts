@@ -217,6 +217,18 @@ export const POLICY = {
   'reflection.workshop.post': leadsTargetCohort,
   /** Answer a workshop prompt with a reflection: the students of its cohort. */
   'reflection.workshop.reply': (p, t) => has(p, 'student') && !!t.cohortId && p.cohortId === t.cohortId,
+
+  // Placement events (src/features/events). Target: the event's cohort (and its invitees).
+  /** `new event`, edit or cancel an event for a cohort: its lead, admins. */
+  'event.manage': leadsTargetCohort,
+  /** `events` (the lead's list) and an event's RSVPs, counts and names: the cohort's lead, admins. */
+  'event.rsvps.view': leadsTargetCohort,
+  /** Record who attended (the checklist card): the cohort's lead, admins. */
+  'event.attendance.record': leadsTargetCohort,
+  /** Answer an invitation (going / maybe / not going): the people invited. */
+  'event.rsvp': (p, t) => (t.audienceIds ?? []).includes(p._id),
+  /** `events` as a student: their own invitations. */
+  'event.invitations.view.self': studentSelf,
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

@@ -23,6 +23,7 @@ export const REFLECTION_TOPICS = [
   { id: 'workshop', label: 'Reflective workshop' },
   { id: 'preceptorship-day', label: 'Preceptorship study day' },
   { id: 'careers-expo', label: 'Careers expo' },
+  { id: 'senior-ahp-meeting', label: 'Senior AHP meeting' },
   { id: 'supervision', label: 'Supervision' },
   { id: 'other', label: 'Other' },
 ] as const satisfies readonly CatalogueEntry[];

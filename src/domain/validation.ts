@@ -68,6 +68,16 @@ export const isoDate = z
     message: 'Enter a date as YYYY-MM-DD',
   });
 
+/** A full https:// address with a host and no user name or password in it. */
+export function isHttpsUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.hostname.length > 0 && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
 /** Key used in formatZodIssues for errors that are not about one field. */
 export const FORM_ERROR_KEY = '_form';
 

@@ -6,6 +6,7 @@ import { conversationsFeature } from './conversations/index.js';
 import { dashboardFeature } from './dashboard/index.js';
 import { dataProtectionFeature } from './data-protection/index.js';
 import { leadWorkspaceFeature } from './lead-workspace/index.js';
+import { eventsFeature } from './events/index.js';
 import { onboardingFeature } from './onboarding/index.js';
 import { projectsFeature } from './projects/index.js';
 import { reflectionsFeature } from './reflections/index.js';
@@ -23,5 +24,6 @@ export const features: Feature[] = [
   announcementsFeature,
   leadWorkspaceFeature,
   projectsFeature,
+  eventsFeature,
   dataProtectionFeature,
 ];

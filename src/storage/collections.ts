@@ -235,6 +235,21 @@ export const collections = {
     indexes: [{ key: { tenantId: 1, announcementId: 1 }, name: 'tenant_announcement' }],
     personFields: ['personId'],
   }),
+  events: spec({
+    name: 'events',
+    // Placement events (src/features/events); _id from the compose card's request id.
+    indexes: [{ key: { tenantId: 1, cohortId: 1, startsAt: 1 }, name: 'tenant_cohort_starts' }],
+    personFields: ['createdBy'],
+  }),
+  eventInvitations: spec({
+    name: 'event_invitations',
+    // _id = tenant|event-invite|<event>|<person>: the student's RSVP and attendance.
+    indexes: [
+      { key: { tenantId: 1, eventId: 1 }, name: 'tenant_event' },
+      { key: { tenantId: 1, personId: 1 }, name: 'tenant_person' },
+    ],
+    personFields: ['personId'],
+  }),
   dashboardRollups: spec({
     name: 'dashboard_rollups',
     // Per cohort (_id = tenant|rollup|<cohort>), recomputed whole by the dashboard's job and read

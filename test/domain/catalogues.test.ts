@@ -25,7 +25,16 @@ describe('catalogues', () => {
   it('lists the reflection topics', () => {
     assert.deepEqual(
       REFLECTION_TOPICS.map((t) => t.id),
-      ['qi-project', 'conversation', 'workshop', 'preceptorship-day', 'careers-expo', 'supervision', 'other'],
+      [
+        'qi-project',
+        'conversation',
+        'workshop',
+        'preceptorship-day',
+        'careers-expo',
+        'senior-ahp-meeting',
+        'supervision',
+        'other',
+      ],
     );
     assert.equal(reflectionTopicLabel('conversation'), '20-minute conversation');
   });
@@ -83,6 +92,6 @@ describe('catalogues', () => {
     assert.equal(labelOf(PILLARS, 'leadership'), 'Leadership');
     assert.equal(labelOf(PILLARS, 'nope'), undefined);
     assert.deepEqual(toChoices(PILLARS)[0], { title: 'Clinical practice', value: 'clinical' });
-    assert.equal(toChoices(REFLECTION_TOPICS).length, 7);
+    assert.equal(toChoices(REFLECTION_TOPICS).length, 8);
   });
 });

@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 import { localInstant } from '../../domain/placement-calendar.js';
-import { formatZodIssues, isoDate, rejectMongoOperatorKeys, safeText } from '../../domain/validation.js';
+import {
+  formatZodIssues,
+  isHttpsUrl,
+  isoDate,
+  rejectMongoOperatorKeys,
+  safeText,
+} from '../../domain/validation.js';
 import type { AnnouncementContent, AnnouncementTarget } from './announcements-repository.js';
 
 export const LIMITS = { title: 120, body: 4000, url: 2000 } as const;
@@ -23,14 +29,7 @@ const optionalHttpsUrl = z
   )
   .transform((v) => (v === '' ? null : v));
 
-export function isHttpsUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' && url.hostname.length > 0 && !url.username && !url.password;
-  } catch {
-    return false;
-  }
-}
+export { isHttpsUrl };
 
 /** Markdown links and autolinks must be https; raw HTML is not part of the subset. */
 const markdownBody = safeText(LIMITS.body, { min: 1 })

@@ -33,11 +33,12 @@ const caller = (context: TurnContext) => ({ tenantId: turnTenantId(context), per
 export const reflectionsFeature: Feature = {
   name: 'reflections',
   register(app, services) {
-    const peers = services as unknown as { checkins?: unknown; conversations?: unknown; projects?: unknown };
+    const peers = services as unknown as { checkins?: unknown; conversations?: unknown; projects?: unknown; events?: unknown };
     services.reflections.attachPeers({
       checkins: peers.checkins,
       conversations: peers.conversations,
       projects: peers.projects,
+      events: peers.events,
     });
     const add = (
       command: string,

@@ -60,6 +60,8 @@ export interface JourneyExportData {
   conversations: { date: string; with: string; role: string }[] | null;
   /** undefined/null: not included (a supervisor's export, or no projects feature); else the project or 'none'. */
   project?: ExportProject | 'none' | null;
+  /** Placement events attended; null: not included (a supervisor's export). Optional for older callers. */
+  events?: { date: string; title: string; kind: string }[] | null;
 }
 
 const esc = (s: string): string =>
@@ -211,6 +213,15 @@ export function renderJourneyHtml(data: JourneyExportData): string {
       .join('')}</tbody></table>`;
 
   const projectSection = data.project == null ? '' : renderProject(data.project);
+  let events: string;
+  if (data.events === null || data.events === undefined)
+    events =
+      '<p>Placement events are not part of a supervisor’s export of a student’s shared reflections.</p>';
+  else if (data.events.length === 0) events = '<p>No placement events attended yet.</p>';
+  else
+    events = `<table><caption>${data.events.length} placement event${data.events.length === 1 ? '' : 's'} attended</caption><thead><tr><th scope="col">Date</th><th scope="col">Event</th><th scope="col">Kind</th></tr></thead><tbody>${data.events
+      .map((e) => `<tr><td>${esc(e.date)}</td><td>${esc(e.title)}</td><td>${esc(e.kind)}</td></tr>`)
+      .join('')}</tbody></table>`;
 
   const weeks =
     s.weeksCompleted === null
@@ -248,6 +259,7 @@ ${audienceNote}
 <li><a href="#confidence">Check-in confidence trend</a></li>
 <li><a href="#conversations">20-minute conversations</a></li>
 ${projectSection ? '<li><a href="#project">Project</a></li>' : ''}
+<li><a href="#events">Placement events attended</a></li>
 </ol></nav>
 <section aria-labelledby="summary"><h2 id="summary">Summary</h2>
 <p>${s.total} reflection${s.total === 1 ? '' : 's'}.</p>
@@ -263,6 +275,7 @@ ${reflections.length === 0 ? '<p>No reflections yet.</p>' : full}
 <section aria-labelledby="confidence"><h2 id="confidence">Check-in confidence trend</h2>${confidence}</section>
 <section aria-labelledby="conversations"><h2 id="conversations">20-minute conversations</h2>${conversations}</section>
 ${projectSection}
+<section aria-labelledby="events"><h2 id="events">Placement events attended</h2>${events}</section>
 </main>
 </body>
 </html>

@@ -94,6 +94,10 @@ export interface ConfidenceSource {
 export interface ConversationSource {
   heldBy(tenantId: string, studentId: string): Promise<{ date: string; with: string; role: string }[]>;
 }
+/** What the export needs from the placement events feature (services.events). */
+export interface EventSource {
+  attendedBy(tenantId: string, studentId: string): Promise<{ date: string; title: string; kind: string }[]>;
+}
 
 /** What the export needs from the projects feature (services.projects). */
 export interface ProjectSource {
@@ -133,7 +137,7 @@ export class ReflectionService {
   readonly repo: ReflectionsRepository;
   private readonly claims: Claims;
   /** Other features' services, attached at registration (services.checkins, services.conversations). */
-  private peers: { checkins?: unknown; conversations?: unknown; projects?: unknown } = {};
+  private peers: { checkins?: unknown; conversations?: unknown; projects?: unknown; events?: unknown } = {};
 
   /** Sharing with fellow students and the reflective workshop (peer-sharing.ts). */
   readonly peer: PeerSharing;
@@ -149,7 +153,7 @@ export class ReflectionService {
   }
 
   /** Gives the export access to check-ins and conversations, when those features exist. */
-  attachPeers(peers: { checkins?: unknown; conversations?: unknown; projects?: unknown }): void {
+  attachPeers(peers: { checkins?: unknown; conversations?: unknown; projects?: unknown; events?: unknown }): void {
     this.peers = peers;
   }
 
@@ -1066,6 +1070,7 @@ export class ReflectionService {
       confidence: audience === 'student' ? await this.confidenceTrend(tenantId, subject._id) : null,
       conversations: audience === 'student' ? await this.conversationsHeld(tenantId, subject._id) : null,
       project: audience === 'student' ? await this.projectOf(tenantId, subject._id) : null,
+      events: audience === 'student' ? await this.eventsAttended(tenantId, subject._id) : null,
     };
   }
 
@@ -1103,6 +1108,15 @@ export class ReflectionService {
         points.push({ label: typeof doc.week === 'number' ? `Week ${doc.week}` : 'Check-in', values });
     }
     return points;
+  }
+
+  /** Placement events the student attended (services.events.attendedBy), when that feature exists. */
+  async eventsAttended(
+    tenantId: string,
+    studentId: string,
+  ): Promise<{ date: string; title: string; kind: string }[]> {
+    const source = this.peers.events as Partial<EventSource> | undefined;
+    return source && typeof source.attendedBy === 'function' ? source.attendedBy(tenantId, studentId) : [];
   }
 
   /**
