@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { UNKNOWN_PERSON_MESSAGE } from '../../src/bot/application.js';
 import { ACTIONS, can, type Action, type Target } from '../../src/domain/authorization.js';
 import { CURRENT_HCPC_CATALOGUE } from '../../src/domain/hcpc-standards.js';
+import { eventId as eventDocId } from '../../src/features/events/events-repository.js';
 import { FILE_DOWNLOAD_INFO } from '../../src/features/lead-workspace/teams-file.js';
 import { draftId, reflectionId } from '../../src/features/reflections/reflections-repository.js';
 import { collections } from '../../src/storage/collections.js';
@@ -67,6 +68,9 @@ interface World {
   peerReflectionId: string;
   /** A reflective-workshop prompt posted to cohort A. */
   workshopId: string;
+  /** A placement event for cohort A (the student invited), and one that has started. */
+  eventId: string;
+  startedEventId: string;
 }
 
 interface Row {
@@ -201,6 +205,21 @@ async function booking(w: World, fromNow: number): Promise<string> {
   });
   return id;
 }
+
+/** The event card's fields for cohort A (a fresh request id creates a new event). */
+const eventInput = (w: World, requestId: string) => ({
+  requestId,
+  cohortId: w.cohortA,
+  title: 'Careers expo',
+  kind: 'careers-expo',
+  date: '2025-02-20',
+  startTime: '13:00',
+  endTime: '16:00',
+  location: 'Education Centre',
+  onlineLink: '',
+  description: '',
+  nonPlacement: 'false',
+});
 
 async function lastPersonalReply(w: World, role: RoleName, text: string) {
   const u = w.users[role];
@@ -991,6 +1010,55 @@ const rows: Row[] = [
       return mine.some((r) => r.workshopId === w.workshopId);
     },
   },
+  {
+    action: 'event.manage',
+    target: cohortA,
+    allow: leads,
+    probe: async (w, role) => {
+      const requestId = randomUUID();
+      await exec(w, role, 'event.create', eventInput(w, requestId));
+      return (await w.e2e.services.events.repo.eventById(TENANT, eventDocId(TENANT, requestId))) !== null;
+    },
+  },
+  {
+    action: 'event.rsvps.view',
+    target: cohortA,
+    allow: leads,
+    // The RSVP card (counts and names of who is going).
+    probe: async (w, role) =>
+      texts(await exec(w, role, 'event.status', { eventId: w.eventId })).includes('RSVPs: 2 invited'),
+  },
+  {
+    action: 'event.attendance.record',
+    target: cohortA,
+    allow: leads,
+    probe: async (w, role) => {
+      const repo = w.e2e.services.events.repo;
+      await repo.invitations(TENANT).updateMany({ eventId: w.startedEventId }, { $set: { attended: null } });
+      await exec(w, role, 'event.attendance.save', { eventId: w.startedEventId, attended: w.studentId });
+      return (await repo.invitation(TENANT, w.startedEventId, w.studentId))?.attended === true;
+    },
+  },
+  {
+    action: 'event.rsvp',
+    target: (w) => ({ cohortId: w.cohortA, audienceIds: [w.studentId] }),
+    allow: ['student'],
+    probe: async (w, role) => {
+      const repo = w.e2e.services.events.repo;
+      await repo.invitations(TENANT).updateMany({ eventId: w.eventId }, { $set: { rsvp: null } });
+      await exec(w, role, 'event.rsvp', { eventId: w.eventId, rsvp: 'yes' });
+      return (await repo.invitationsOf(TENANT, w.eventId)).some((i) => i.rsvp === 'yes');
+    },
+  },
+  {
+    action: 'event.invitations.view.self',
+    target: studentTarget,
+    allow: ['student'],
+    probe: async (w, role) => {
+      const replies = await lastPersonalReply(w, role, 'events');
+      return replies.some((a) => cardTexts(firstCard(a)).includes('Your placement events'));
+    },
+  },
 ];
 
 describe('security: authorisation matrix (every action × every role)', function () {
@@ -1179,6 +1247,8 @@ describe('security: authorisation matrix (every action × every role)', function
       teammateId: '',
       peerReflectionId: '',
       workshopId: '',
+      eventId: '',
+      startedEventId: '',
     };
     // A sent announcement to cohort A (its members: the student and the supervisor attached
     // to the cohort), and a conversation that took place an hour ago.
@@ -1310,6 +1380,31 @@ describe('security: authorisation matrix (every action × every role)', function
       createdAt: now,
       updatedAt: now,
     });
+    // A placement event for cohort A created by its lead (its students, the student and the
+    // spare one, are invited), and one that started an hour ago (set up through the
+    // repository: a new event must be in the future).
+    const lead = principals.leadOfCohort!;
+    const requestId = randomUUID();
+    await e2e.services.events.create(TENANT, lead, eventInput(world, requestId));
+    world.eventId = eventDocId(TENANT, requestId);
+    assert.equal((await e2e.services.events.repo.invitationsOf(TENANT, world.eventId)).length, 2);
+    const started = (await e2e.services.events.repo.eventById(TENANT, world.eventId))!;
+    world.startedEventId = eventDocId(TENANT, randomUUID());
+    const eventStartsAt = new Date(today.getTime() - 60 * MINUTE);
+    const { tenantId: _t, ...startedDoc } = {
+      ...started,
+      _id: world.startedEventId,
+      date: '2025-02-10',
+      startsAt: eventStartsAt,
+      endsAt: new Date(eventStartsAt.getTime() + 3 * 60 * MINUTE),
+    };
+    await e2e.services.events.repo.insertEvent(TENANT, startedDoc);
+    await e2e.services.events.repo.invite(
+      TENANT,
+      { ...started, ...startedDoc, tenantId: TENANT },
+      [student._id],
+      now,
+    );
   });
   after(() => e2e.stop());
 

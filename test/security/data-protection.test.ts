@@ -136,6 +136,8 @@ describe('security: data protection (export, erase, retention) over every collec
     );
     assert.equal(data.collections.people[0].email, u.email);
     assert.ok(data.collections.conversation_references.length >= 1);
+    // The lead's `new event` during the journey invited the student (src/features/events).
+    assert.ok(data.collections[collections.eventInvitations.name]!.length >= 1);
     // Every document in the database naming this person is in the export.
     const all = await dump(e2e);
     const exported = new Set(

@@ -86,6 +86,8 @@ export function fillInputs(card: unknown, today: string): Record<string, unknown
       else if (n.type === 'Input.Date') data[n.id] = n.value || today;
       else if (n.type === 'Input.Time') data[n.id] = n.value || '10:00';
       else if (n.type === 'Input.Toggle') data[n.id] = n.valueOn ?? 'true';
+      // The event card's optional online link: blank is valid (a place is given), prose is not.
+      else if (n.id === 'onlineLink') data[n.id] = n.value ?? '';
       else data[n.id] = n.value || 'I led the morning huddle and reflected on how it went for the team.';
     }
     Object.values(n).forEach(walk);
