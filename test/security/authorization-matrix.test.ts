@@ -1026,7 +1026,9 @@ const rows: Row[] = [
     allow: leads,
     // The RSVP card (counts and names of who is going).
     probe: async (w, role) =>
-      texts(await exec(w, role, 'event.status', { eventId: w.eventId })).includes('RSVPs: 2 invited'),
+      texts(await exec(w, role, 'event.status', { eventId: w.eventId })).some((t) =>
+        /^RSVPs: \d+ invited$/.test(t),
+      ),
   },
   {
     action: 'event.attendance.record',
@@ -1380,14 +1382,17 @@ describe('security: authorisation matrix (every action × every role)', function
       createdAt: now,
       updatedAt: now,
     });
-    // A placement event for cohort A created by its lead (its students, the student and the
-    // spare one, are invited), and one that started an hour ago (set up through the
+    // A placement event for cohort A created by its lead (its students are invited), and one that started an hour ago (set up through the
     // repository: a new event must be in the future).
     const lead = principals.leadOfCohort!;
     const requestId = randomUUID();
     await e2e.services.events.create(TENANT, lead, eventInput(world, requestId));
     world.eventId = eventDocId(TENANT, requestId);
-    assert.equal((await e2e.services.events.repo.invitationsOf(TENANT, world.eventId)).length, 2);
+    assert.ok(
+      (await e2e.services.events.repo.invitationsOf(TENANT, world.eventId)).some(
+        (i) => i.personId === student._id,
+      ),
+    );
     const started = (await e2e.services.events.repo.eventById(TENANT, world.eventId))!;
     world.startedEventId = eventDocId(TENANT, randomUUID());
     const eventStartsAt = new Date(today.getTime() - 60 * MINUTE);
