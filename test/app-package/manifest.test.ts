@@ -84,6 +84,8 @@ describe('Teams app package', () => {
         'announce',
         'announcements',
         'reflective workshop',
+        'new event',
+        'events',
       ]);
     });
 
