@@ -197,6 +197,7 @@ export function createServices(params: {
     outbox,
     checkins: services.checkins,
     reflections: services.reflections,
+    projects: services.projects,
   });
   // The check-in cards show supervision's open actions and escalation marks.
   services.checkins.useFollowUps(supervision);

@@ -119,8 +119,16 @@ export const POLICY = {
 
   // Supervision sessions and agreed actions (src/features/supervision). Target: a student and
   // their supervisors; for an action also its owner (personId).
-  /** Record a session (one student or a group): a supervisor of every attendee (checked per attendee). */
-  'supervision.session.record': (p, t) => supervises(p, t),
+  /**
+   * Record a session (one student, a group, a project team), checked per attendee: a supervisor
+   * of the student, or a supervisor of the project team the student is on.
+   */
+  'supervision.session.record': (p, t) =>
+    supervises(p, t) ||
+    (has(p, 'supervisor') &&
+      !!t.studentId &&
+      (t.projectStudentIds ?? []).includes(t.studentId) &&
+      (t.projectSupervisorIds ?? []).includes(p._id)),
   /** Done / Not yet / Carry over on an agreed action: its owner, or a supervisor of the student it is about. */
   'supervision.action.update': (p, t) => isSelf(p, t.personId) || supervises(p, t),
   /** `my students` (each supervisee's week, actions, shared reflections): supervisors, for their own students. */

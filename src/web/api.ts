@@ -73,6 +73,9 @@ export interface SupervisedStudent {
   week: number | null;
   checkin: 'submitted' | 'due' | 'overdue' | 'no-placement' | 'unknown';
   lowWellbeing: boolean;
+  openActions: { text: string; dueDate: string; notYet: boolean }[];
+  sharedReflections: number;
+  escalation: string | null;
 }
 export interface SupervisorView {
   students: SupervisedStudent[];

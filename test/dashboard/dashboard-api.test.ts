@@ -314,6 +314,51 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
       );
     });
 
+    it("supervisor view: each student's open actions from supervision and shared reflections; export links for own students only", async () => {
+      const now = e2e.services.clock.now();
+      const sup1 = (await e2e.services.people.byId(TENANT, seeded.ids.sup1!))!;
+      const recorded = await e2e.services.supervision.recordSession(TENANT, sup1, {
+        requestId: 'dashboard-api-session',
+        attendees: seeded.ids.s1!,
+        date: now.toISOString().slice(0, 10),
+        minutes: '30',
+        kind: 'individual',
+        action1Text: 'Draft the stakeholder map',
+        action1Owner: seeded.ids.s1!,
+        action1Due: '2025-12-31',
+      });
+      assert.equal(typeof recorded, 'object', JSON.stringify(recorded));
+      const v = (await get('/api/dashboard/supervisor', await tokenFor('sup1'))).body;
+      const amira = v.students.find((s: any) => s.name === 'Amira Ahmed');
+      assert.deepEqual(amira.openActions, [
+        { text: 'Draft the stakeholder map', dueDate: '2025-12-31', notYet: false },
+      ]);
+      assert.equal(amira.sharedReflections, 1);
+      assert.equal(amira.escalation, null);
+      assert.ok(
+        v.students.filter((s: any) => s.name !== 'Amira Ahmed').every((s: any) => s.openActions.length === 0),
+      );
+      const link = await get(
+        `/api/dashboard/supervisor/students/${encodeURIComponent(seeded.ids.s1!)}/export-link`,
+        await tokenFor('sup1'),
+      );
+      assert.equal(link.status, 200);
+      assert.match(link.body.htmlUrl, /\/exports\//);
+      const opened = await fetch(`${e2e.baseUrl}${new URL(link.body.htmlUrl).pathname}`);
+      assert.equal(opened.status, 200);
+      assert.match(await opened.text(), /shared/i);
+      const other = await get(
+        `/api/dashboard/supervisor/students/${encodeURIComponent(seeded.ids.s4!)}/export-link`,
+        await tokenFor('sup1'),
+      );
+      assert.equal(other.status, 403);
+      const asStudent = await get(
+        `/api/dashboard/supervisor/students/${encodeURIComponent(seeded.ids.s1!)}/export-link`,
+        await tokenFor('s1'),
+      );
+      assert.equal(asStudent.status, 403);
+    });
+
     it('student view: reflections by pillar and standard with gaps, confidence trend', async () => {
       const v = (await get('/api/dashboard/student', await tokenFor('s1'))).body;
       assert.deepEqual(

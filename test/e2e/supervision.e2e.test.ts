@@ -399,12 +399,98 @@ describe('e2e: a group supervision session with agreed actions (acceptance)', fu
   });
 });
 
+describe('e2e: a session for a project team picks the project’s members', function () {
+  this.timeout(240_000);
+  const w = new World();
+  const priya = user('pt-priya', 'Priya Shah');
+  const ben = user('pt-ben', 'Ben Jones'); // on the project, supervised by Ruth
+  const tom = user('pt-tom', 'Tom Reid'); // Sam's student, not on the project
+  const sam = user('pt-sam', 'Sam Okoro'); // supervises the project
+  const ruth = user('pt-ruth', 'Ruth Patel');
+  const lead = user('pt-lead', 'Wendy Marsh');
+  let projectId = '';
+
+  before(async () => {
+    await w.start([
+      [priya, ['student'], 'A'],
+      [ben, ['student'], 'A'],
+      [tom, ['student'], 'A'],
+      [sam, ['supervisor'], 'A'],
+      [ruth, ['supervisor'], 'A'],
+      [lead, ['lead'], 'A'],
+    ]);
+    await w.link(priya, sam);
+    await w.link(tom, sam);
+    await w.link(ben, ruth);
+    await w.post('/test/clock', { now: '2025-02-06T15:00:00Z' });
+    const leadDoc = (await w.e2e.services.people.byId(TENANT, w.id(lead)))!;
+    const created = await w.e2e.services.projects.create(TENANT, leadDoc, {
+      requestId: 'pt-project',
+      cohortId: w.cohortId,
+      title: 'Falls audit',
+      clinicalTeam: 'Ward 7',
+      studentIds: `${w.id(priya)},${w.id(ben)}`,
+      supervisorIds: w.id(sam),
+    });
+    assert.ok(cardTexts(created).includes('Falls audit'), JSON.stringify(created));
+    projectId = (await w.e2e.services.projects.projectsOf({ tenantId: TENANT, _id: w.id(priya) }))[0]!
+      .projectId;
+  });
+  after(() => w.e2e.stop());
+
+  it('offers the project team on the card, records for its members, and refuses a supervisor of another team', async () => {
+    const card = firstCard(await w.say(sam, 'record supervision'));
+    const teams = (card.body as Record<string, unknown>[]).find((b) => b.id === 'projectId') as {
+      choices: { title: string; value: string }[];
+    };
+    assert.deepEqual(teams.choices, [{ title: 'Falls audit (Ward 7)', value: projectId }]);
+    const requestId = executes(card).find((a) => a.verb === 'supervision.session.record')!.data.requestId;
+    const input = {
+      requestId,
+      attendees: '',
+      projectId,
+      date: '2025-02-06',
+      minutes: '45',
+      kind: 'project',
+      notes: 'Baseline data plan.',
+      action1Text: 'Collect the falls baseline',
+      action1Owner: w.id(ben),
+      action1Due: '2025-02-13',
+    };
+    // Ruth does not supervise the team: refused, nothing written.
+    const refused = await w.exec(ruth, 'supervision.session.record', input);
+    assert.ok(cardTexts(refused).includes('Choose one of your project teams'));
+    assert.equal(await w.count(collections.supervisionSessions.name), 0);
+    const done = await w.exec(sam, 'supervision.session.record', input);
+    assert.match(
+      cardTexts(done).join(' '),
+      /Recorded project supervision with Priya Shah and Ben Jones on Thu 6 Feb 2025/,
+    );
+    const records = await w.e2e.services.db
+      .collection(collections.supervisionSessions.name)
+      .find({})
+      .toArray();
+    assert.deepEqual(records.map((r) => r.studentId).sort(), [w.id(priya), w.id(ben)].sort());
+    assert.ok(records.every((r) => r.projectId === projectId));
+    const delivered = await w.step('2025-02-06T15:05:00Z');
+    const notes = (u: TestUser) =>
+      delivered.filter(
+        (c) => c.conversationId === w.conv(u) && /Notes from supervision/.test(String(c.activity?.summary)),
+      );
+    assert.equal(notes(priya).length, 1);
+    assert.equal(notes(ben).length, 1);
+    assert.equal(notes(tom).length, 0);
+    assert.match(cardTexts(firstCard(notes(ben)[0]!.activity)).join(' | '), /Collect the falls baseline/);
+  });
+});
+
 describe('e2e: escalation to the placement lead with a controllable clock (acceptance)', function () {
   this.timeout(240_000);
   const w = new World();
   const asha = user('esc-asha', 'Asha Patel'); // misses check-ins
   const ben = user('esc-ben', 'Ben Cole'); // low wellbeing
   const cara = user('esc-cara', 'Cara Hill'); // fine
+  const dev = user('esc-dev', 'Dev Rao'); // joins in week 3 and never checks in
   const sam = user('esc-sam', 'Sam Okoro');
   const lead = user('esc-lead', 'Wendy Marsh');
   const otherLead = user('esc-olu', 'Olu Lead'); // leads another cohort
@@ -471,6 +557,20 @@ describe('e2e: escalation to the placement lead with a controllable clock (accep
     assert.match(JSON.stringify(firstCard(asha2.activity)), /"title":"Supervisor","value":"Sam Okoro"/);
     // Later runs of the hourly job in the same week send nothing more.
     assert.deepEqual(summaries(await w.step('2025-02-13T18:30:00Z'), lead), []);
+    // Dev joins the cohort now: weeks 1 and 2 were never asked of him.
+    await w.e2e.services.people.upsertByEmail(
+      TENANT,
+      {
+        email: dev.email!,
+        displayName: dev.name,
+        roles: ['student'],
+        profession: 'physiotherapy',
+        cohortId: w.cohortId,
+        timeZone: null,
+      },
+      w.e2e.services.clock.now(),
+    );
+    w.e2e.teamsUser(dev);
   });
 
   it("a third miss sends no second card for the same episode; the supervisor's summary marks the student", async () => {
@@ -496,14 +596,18 @@ describe('e2e: escalation to the placement lead with a controllable clock (accep
   });
 
   it('a check-in ends the episode (the summary stops marking); two new misses are a new episode and a new card', async () => {
-    await weekly(4, [
+    const calls4 = await weekly(4, [
       { u: asha, wellbeing: 4 },
       { u: ben, wellbeing: 4 },
       { u: cara, wellbeing: 4 },
     ]);
+    // Dev's two misses since he joined (weeks 3 and 4): his own episode, one card.
+    assert.deepEqual(summaries(calls4, lead), ['Dev Rao: missed check-ins']);
+    assert.match(JSON.stringify(firstCard(cardsTo(calls4, lead)[0]!.activity)), /\(weeks 3 and 4\)/);
+    const devId = (await w.e2e.services.people.byEmail(TENANT, dev.email!))!._id;
     const episodes = await w.e2e.services.supervision.repo.escalationsOfCohort(TENANT, w.cohortId);
     assert.ok(
-      episodes.every((e) => e.endedAt !== null),
+      episodes.filter((e) => e.studentId !== devId).every((e) => e.endedAt !== null),
       JSON.stringify(episodes),
     );
     const calls5 = await weekly(5, [

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { GroupTooSmallError } from '../../domain/anonymity.js';
+import { can } from '../../domain/authorization.js';
 import { formatZodIssues } from '../../domain/validation.js';
 import type { Services } from '../../services.js';
 import {
@@ -287,6 +288,43 @@ export function registerDashboardHttp(server: Server, services: Services): TabAu
     const student = await studentForSupervisor(services, viewer, studentId);
     const view = await studentView(services, { tenantId: viewer.tenantId, person: student });
     return { body: { ...view, exportAvailable: false } };
+  });
+
+  // "Export journey" on the supervisor's My students table: only what the student shared.
+  api('/api/dashboard/supervisor/students/:studentId/export-link', async (req, viewer) => {
+    parse(emptyQuery, req.query);
+    const studentId = parse(idParam, req.params.studentId);
+    const student = await studentForSupervisor(services, viewer, studentId);
+    const target = {
+      studentId: student._id,
+      supervisorIds: await services.supervisions.supervisorIdsOf(viewer.tenantId, student._id),
+      cohortId: student.cohortId,
+    };
+    if (!can(viewer.person, 'journey.export.supervised', target))
+      throw new ForbiddenError('You can only export the journey of a student you supervise.');
+    if (!exportAvailable())
+      throw new NotFoundError('The learning-journey export is not set up yet on this service.');
+    const now = services.clock.now();
+    const base = services.config.PUBLIC_BASE_URL.replace(/\/+$/, '');
+    const link = (format: 'html' | 'csv') =>
+      `${base}/exports/${createExportToken(services.config.EXPORT_LINK_SECRET, { tenantId: viewer.tenantId, requesterId: viewer.person._id, subjectId: student._id, format, now }).token}`;
+    await services.audit.record(
+      viewer.tenantId,
+      {
+        actorId: viewer.person._id,
+        action: 'journey.export',
+        targetId: student._id,
+        details: { via: 'dashboard' },
+      },
+      now,
+    );
+    return {
+      body: {
+        htmlUrl: link('html'),
+        csvUrl: link('csv'),
+        expiresAt: new Date(now.getTime() + EXPORT_LINK_TTL_MS).toISOString(),
+      },
+    };
   });
 
   api('/api/dashboard/student', async (req, viewer) => {

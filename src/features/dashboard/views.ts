@@ -161,6 +161,12 @@ export interface SupervisedStudent {
   week: number | null;
   checkin: 'submitted' | 'due' | 'overdue' | 'no-placement' | 'unknown';
   lowWellbeing: boolean;
+  /** Actions the student agreed at supervision and has not done (src/features/supervision). */
+  openActions: { text: string; dueDate: string; notYet: boolean }[];
+  /** Reflections the student shared with their supervisors. */
+  sharedReflections: number;
+  /** Set while the placement lead has been alerted (missed check-ins, low wellbeing). */
+  escalation: string | null;
 }
 
 export interface SupervisorView {
@@ -187,6 +193,10 @@ export async function supervisorView(
   }
   const now = services.clock.now();
   const status = await sources.thisWeekStatus(services, tenantId, people, cohorts, now);
+  const followUps = await services.supervision.followUpsOf(
+    tenantId,
+    people.map((p) => p._id),
+  );
   const students: SupervisedStudent[] = people.map((p) => {
     const cohort = p.cohortId ? cohorts.get(p.cohortId) : undefined;
     const s = status.get(p._id);
@@ -198,6 +208,9 @@ export async function supervisorView(
       week: cohort ? (placementWeekOf(cohort, now)?.week ?? null) : null,
       checkin: s?.checkin ?? 'unknown',
       lowWellbeing: s?.lowWellbeing ?? false,
+      openActions: followUps.get(p._id)?.openActions ?? [],
+      sharedReflections: followUps.get(p._id)?.sharedReflections ?? 0,
+      escalation: followUps.get(p._id)?.escalation ?? null,
     };
   });
   const none =

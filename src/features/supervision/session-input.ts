@@ -64,7 +64,7 @@ const idText = safeText(200);
 
 /** The form fields a card may send back (typed values are re-shown from these only). */
 export function sessionFieldKeys(): string[] {
-  const keys = ['attendees', 'date', 'minutes', 'kind', 'notes'];
+  const keys = ['attendees', 'projectId', 'date', 'minutes', 'kind', 'notes'];
   for (let n = 1; n <= MAX_ACTIONS; n++) keys.push(...Object.values(actionKeys(n)));
   return keys;
 }
@@ -85,7 +85,12 @@ export function typedSessionValues(data: unknown): Record<string, string> {
  * Checks every field. `today` (the supervisor's local date) bounds the session date: it was
  * held today or in the last year. Due dates fall on or after the session, within a year.
  */
-export function parseSessionSubmit(data: unknown, today: string): SessionParse {
+export function parseSessionSubmit(
+  data: unknown,
+  today: string,
+  /** The students of the project team chosen on the card (already resolved), attendees too. */
+  projectStudentIds: readonly string[] = [],
+): SessionParse {
   try {
     rejectMongoOperatorKeys(data);
   } catch (err) {
@@ -103,15 +108,17 @@ export function parseSessionSubmit(data: unknown, today: string): SessionParse {
 
   const attendeesRaw = field('attendees', safeText(MAX_ATTENDEES * 210), d.attendees ?? '');
   const attendeeIds = [
-    ...new Set(
-      (attendeesRaw ?? '')
+    ...new Set([
+      ...(attendeesRaw ?? '')
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean),
-    ),
+      ...projectStudentIds,
+    ]),
   ];
   if (attendeesRaw !== undefined) {
-    if (attendeeIds.length === 0) errors.attendees = 'Choose at least one student who attended';
+    if (attendeeIds.length === 0)
+      errors.attendees = 'Choose at least one student who attended, or a project team';
     else if (attendeeIds.length > MAX_ATTENDEES)
       errors.attendees = `Choose at most ${MAX_ATTENDEES} students`;
     else if (attendeeIds.some((id) => id.length > 200 || id === OWNER_ME))

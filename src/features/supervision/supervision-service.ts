@@ -39,6 +39,7 @@ import { Claims } from '../../storage/claims.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import type { CheckinService } from '../checkins/checkin-service.js';
+import type { ProjectService } from '../projects/project-service.js';
 import type { CardAction, CheckinFollowUps, DigestFollowUps } from '../checkins/follow-ups.js';
 import type { ReflectionService } from '../reflections/reflection-service.js';
 import {
@@ -65,7 +66,7 @@ type Answer = AdaptiveCard | string;
 export type SupervisionDeps = Pick<
   CoreServices,
   'db' | 'clock' | 'cards' | 'people' | 'cohorts' | 'supervisions' | 'audit' | 'outbox'
-> & { checkins: CheckinService; reflections: ReflectionService };
+> & { checkins: CheckinService; reflections: ReflectionService; projects: ProjectService };
 
 export const NOT_A_SUPERVISOR =
   'Supervision records are kept by supervisors, for the students they supervise.';
@@ -157,7 +158,8 @@ export class SupervisionService implements CheckinFollowUps {
     } = {},
   ): Promise<Answer> {
     const students = await this.supervisees(tenantId, viewer);
-    if (students.length === 0)
+    const projects = hasRole(viewer, 'supervisor') ? await this.projectTeamsOf(viewer) : [];
+    if (students.length === 0 && projects.length === 0)
       return hasRole(viewer, 'supervisor')
         ? 'No students are linked to you yet, so there is no supervision to record. Your placement lead links students to supervisors.'
         : NOT_A_SUPERVISOR;
@@ -174,6 +176,7 @@ export class SupervisionService implements CheckinFollowUps {
     }
     const values: Record<string, string> = {
       attendees: preset.join(','),
+      projectId: '',
       date,
       minutes: '60',
       kind: preset.length > 1 ? 'group' : 'individual',
@@ -186,10 +189,21 @@ export class SupervisionService implements CheckinFollowUps {
       ...(options.values ?? {}),
     };
     const errors = options.errors ?? {};
-    const choices = students.map((s) => ({
-      title: `${s.displayName}${s.cohortId && cohorts.get(s.cohortId) ? ` (${cohorts.get(s.cohortId)!.name})` : ''}`,
-      value: s._id,
-    }));
+    const label = (s: PersonDoc) =>
+      `${s.displayName}${s.cohortId && cohorts.get(s.cohortId) ? ` (${cohorts.get(s.cohortId)!.name})` : ''}`;
+    const choices = students.map((s) => ({ title: label(s), value: s._id }));
+    // Students of the viewer's project teams can own an action from a project session too.
+    const teamIds = new Set<string>();
+    for (const p of projects)
+      for (const id of (await this.s.projects.membersOf(tenantId, p.projectId))?.studentIds ?? [])
+        if (!students.some((s) => s._id === id)) teamIds.add(id);
+    const teamStudents = teamIds.size ? await this.s.people.byIds(tenantId, [...teamIds]) : [];
+    const ownerChoices = [
+      ...choices,
+      ...teamStudents
+        .sort((a, b) => a.displayName.localeCompare(b.displayName))
+        .map((s) => ({ title: `${s.displayName} (project team)`, value: s._id })),
+    ];
     return this.s.cards.render('supervision-session', {
       requestId: options.requestId ?? randomUUID(),
       formError: errors[FORM_ERROR_KEY] ?? '',
@@ -198,7 +212,8 @@ export class SupervisionService implements CheckinFollowUps {
       minutes: /^\d{1,3}$/.test(values.minutes ?? '') ? Number(values.minutes) : 60,
       errors: Object.fromEntries(Object.keys(values).map((k) => [k, errors[k] ?? ''])),
       students: choices,
-      owners: [{ title: 'Me (supervisor)', value: OWNER_ME }, ...choices],
+      projects: projects.map((p) => ({ title: `${p.title} (${p.clinicalTeam})`, value: p.projectId })),
+      owners: [{ title: 'Me (supervisor)', value: OWNER_ME }, ...ownerChoices],
       maxNotes: MAX_NOTES,
       maxActionText: MAX_ACTION_TEXT,
       actions: Array.from({ length: MAX_ACTIONS }, (_, i) => {
@@ -217,6 +232,11 @@ export class SupervisionService implements CheckinFollowUps {
         };
       }),
     });
+  }
+
+  /** The project teams the viewer supervises (src/features/projects). */
+  private async projectTeamsOf(viewer: PersonDoc) {
+    return (await this.s.projects.projectsOf(viewer)).filter((p) => p.role === 'supervisor');
   }
 
   private async cohortsOf(tenantId: string, people: PersonDoc[]): Promise<Map<string, CohortDoc>> {
@@ -256,7 +276,19 @@ export class SupervisionService implements CheckinFollowUps {
         [FORM_ERROR_KEY]: 'This form is out of date: please fill in a new one (type record supervision).',
       });
     const today = localDateOf(now, this.zone(viewer));
-    const parsed = parseSessionSubmit(data, today);
+    // A project team: its students attend; the viewer must be one of its supervisors.
+    let team: { studentIds: string[]; supervisorIds: string[] } | null = null;
+    const projectId = safeText(200).safeParse(d.projectId ?? '');
+    if (!projectId.success) return again({ projectId: 'Choose one of your project teams' });
+    if (projectId.data) {
+      const members = await this.s.projects.membersOf(tenantId, projectId.data);
+      if (!members || !members.supervisorIds.includes(viewer._id)) {
+        await this.refuse(tenantId, viewer, 'supervision.session.record', null);
+        return again({ projectId: 'Choose one of your project teams' });
+      }
+      team = { studentIds: members.studentIds, supervisorIds: members.supervisorIds };
+    }
+    const parsed = parseSessionSubmit(data, today, team?.studentIds ?? []);
     if (!parsed.ok) return again(parsed.errors);
     const session = parsed.session;
 
@@ -268,7 +300,11 @@ export class SupervisionService implements CheckinFollowUps {
       if (
         !student ||
         !hasRole(student, 'student') ||
-        !can(viewer, 'supervision.session.record', await this.studentTarget(tenantId, student))
+        !can(viewer, 'supervision.session.record', {
+          ...(await this.studentTarget(tenantId, student)),
+          projectStudentIds: team?.studentIds ?? [],
+          projectSupervisorIds: team?.supervisorIds ?? [],
+        })
       ) {
         await this.refuse(tenantId, viewer, 'supervision.session.record', student?._id ?? null);
         return again({ attendees: 'You can only record supervision with students you supervise' });
@@ -600,6 +636,38 @@ export class SupervisionService implements CheckinFollowUps {
     });
   }
 
+  /**
+   * Per student (a supervisor's own, already authorised by the caller): open actions (one read
+   * by _id each), how many reflections they shared, and the escalation going on, if any.
+   * For the dashboard tab's supervisor view.
+   */
+  async followUpsOf(tenantId: string, studentIds: string[]) {
+    const result = new Map<
+      string,
+      {
+        openActions: { text: string; dueDate: string; notYet: boolean }[];
+        sharedReflections: number;
+        escalation: string | null;
+      }
+    >();
+    if (studentIds.length === 0) return result;
+    const people = await this.s.people.byIds(tenantId, studentIds);
+    const shared = await this.s.reflections.repo.sharedBy(tenantId, studentIds);
+    const escalations = new Map<string, string>();
+    for (const cohortId of new Set(people.map((s) => s.cohortId).filter((c): c is string => !!c)))
+      for (const e of await this.repo.escalationsOfCohort(tenantId, cohortId))
+        if (!e.endedAt) escalations.set(e.studentId, `Placement lead alerted: ${episodeText(e)}.`);
+    for (const id of studentIds) {
+      const open = await this.repo.openOf(tenantId, id);
+      result.set(id, {
+        openActions: open.map((a) => ({ text: a.text, dueDate: a.dueDate, notYet: a.status === 'not-yet' })),
+        sharedReflections: shared.filter((r) => r.personId === id).length,
+        escalation: escalations.get(id) ?? null,
+      });
+    }
+    return result;
+  }
+
   // -------------------------------------------------------------------------------------
   // Escalation
   // -------------------------------------------------------------------------------------
@@ -633,12 +701,15 @@ export class SupervisionService implements CheckinFollowUps {
     let sent = 0;
     for (const st of students) {
       const zone = st.timeZone ?? cohort.timeZone;
+      // Only weeks whose check-in was asked of the student count: someone added to the cohort
+      // in week 3 has not missed weeks 1 and 2.
+      const since = new Date(st.createdAt).getTime();
       const facts: WeekFact[] = [];
       for (let week = 1; week <= lastWeek; week++) {
         const sw = this.s.checkins.studentWeekOf(cohort, st, week, pauses.get(st._id) ?? [], zone);
         facts.push({
           week,
-          expected: sw.promptAt !== null,
+          expected: sw.promptAt !== null && sw.promptAt.getTime() >= since,
           closed: !!sw.dueAt && now.getTime() > sw.dueAt.getTime(),
           wellbeing: wellbeing.get(`${st._id}|${week}`) ?? null,
         });

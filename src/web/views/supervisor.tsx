@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Api, ApiError, SupervisorView } from '../api.js';
+import type { Api, ApiError, SupervisedStudent, SupervisorView } from '../api.js';
 import { LineChart } from '../charts.js';
 import { Notice, Section, formatDate } from './common.js';
 
@@ -42,6 +42,9 @@ export function SupervisorPage(props: { api: Api }) {
                 <th scope="col">Week</th>
                 <th scope="col">Check-in</th>
                 <th scope="col">Wellbeing</th>
+                <th scope="col">Open actions</th>
+                <th scope="col">Shared reflections</th>
+                <th scope="col">Journey</th>
               </tr>
             </thead>
             <tbody>
@@ -53,7 +56,33 @@ export function SupervisorPage(props: { api: Api }) {
                   <td>
                     <span class={`status status-${s.checkin}`}>{STATUS[s.checkin]}</span>
                   </td>
-                  <td>{s.lowWellbeing ? <strong class="flag">Low: follow up</strong> : 'OK'}</td>
+                  <td>
+                    {s.lowWellbeing ? <strong class="flag">Low: follow up</strong> : 'OK'}
+                    {s.escalation && (
+                      <>
+                        <br />
+                        <strong class="flag">{s.escalation}</strong>
+                      </>
+                    )}
+                  </td>
+                  <td>
+                    {s.openActions.length === 0 ? (
+                      'None'
+                    ) : (
+                      <ul class="plain">
+                        {s.openActions.map((a) => (
+                          <li>
+                            {a.text} (due {formatDate(`${a.dueDate}T12:00:00Z`)}
+                            {a.notYet ? ', not done yet' : ''})
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </td>
+                  <td>{s.sharedReflections}</td>
+                  <td>
+                    <ExportJourney api={props.api} student={s} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -131,5 +160,42 @@ export function SupervisorPage(props: { api: Api }) {
         )}
       </Section>
     </div>
+  );
+}
+
+/** "Export journey" for one student: one-time links to what they shared with their supervisors. */
+function ExportJourney(props: { api: Api; student: SupervisedStudent }) {
+  const [links, setLinks] = useState<{ htmlUrl: string; csvUrl: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (links)
+    return (
+      <span>
+        <a href={links.htmlUrl} target="_blank" rel="noopener">
+          document
+        </a>{' '}
+        · <a href={links.csvUrl}>CSV</a>
+      </span>
+    );
+  return (
+    <>
+      <button
+        type="button"
+        aria-label={`Export journey: ${props.student.name}`}
+        onClick={() =>
+          props.api
+            .get<{ htmlUrl: string; csvUrl: string }>(
+              `/api/dashboard/supervisor/students/${encodeURIComponent(props.student.id)}/export-link`,
+            )
+            .then(setLinks, (e: Error) => setError(e.message))
+        }
+      >
+        Export journey
+      </button>
+      {error && (
+        <span class="notice" role="alert">
+          {error}
+        </span>
+      )}
+    </>
   );
 }
