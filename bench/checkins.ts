@@ -2,10 +2,14 @@
  * Check-in benchmark, one run on the real local database (FerretDB 1.x on SQLite):
  *  1. time to plan and enqueue the weekly prompts for 10,000 students (planner + prompt job →
  *     one outbox item per student);
- *  2. p50/p99 latency of a check-in submit (Action.Execute invoke through POST /api/messages,
- *     the whole turn pipeline) at 200 activities/s open-loop for 10 s, beside a bare restify
- *     handler measured the same way in the same run.
- * Loopback only; bounded (~1–2 min). Run: npx tsx bench/checkins.ts
+ *  2. latency of a check-in submit (Action.Execute invoke through POST /api/messages, the whole
+ *     turn pipeline): one at a time, then at 200 activities/s open-loop for 10 s, each beside a
+ *     bare restify handler measured the same way in the same run, with the ratio to it, and
+ *     where the turns spent their time (per phase, from src/http/turn-timings.ts).
+ * An answer counts as a submit only when it is the saved check-in card; time-limit answers and
+ * error messages are counted apart. The Bot Connector (serviceUrl) is an unreachable loopback
+ * port, so a turn that talks to it shows up. Loopback only; bounded (~2–3 min).
+ * Run: npx tsx bench/checkins.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +22,7 @@ import { createPlacementCompanion } from '../src/app.js';
 import { ControllableClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { TURN_PHASES, type TurnPhase, type TurnTiming } from '../src/http/turn-timings.js';
 import { collections } from '../src/storage/collections.js';
 import { tenantDocId } from '../src/storage/documents.js';
 
@@ -25,6 +30,7 @@ const STUDENTS = 10_000;
 const SUBMIT_PEOPLE = 300;
 const RATE = 200; // activities per second
 const SECONDS = 10;
+const SEQUENTIAL = 100;
 const TENANT = 'bench-tenant';
 
 /** One sequential submit through the service's HTTP endpoint, in ms (bounded by 60 s). */
@@ -79,14 +85,17 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+type Answer = { status: number; saved: boolean };
+
 /** Open-loop load: one request every 1000/RATE ms regardless of responses; latencies in ms. */
 async function load(
-  send: (i: number) => Promise<number>,
-): Promise<{ ok: number[]; statuses: Record<number, number>; wallMs: number }> {
+  send: (i: number) => Promise<Answer>,
+): Promise<{ ok: number[]; statuses: Record<number, number>; notSaved: number; wallMs: number }> {
   const total = RATE * SECONDS;
   const interval = 1000 / RATE;
   const ok: number[] = [];
   const statuses: Record<number, number> = {};
+  let notSaved = 0;
   const pending: Promise<void>[] = [];
   const start = performance.now();
   for (let i = 0; i < total; i++) {
@@ -96,9 +105,10 @@ async function load(
     const t0 = performance.now();
     pending.push(
       send(i).then(
-        (status) => {
+        ({ status, saved }) => {
           statuses[status] = (statuses[status] ?? 0) + 1;
-          if (status === 200) ok.push(performance.now() - t0);
+          if (status === 200 && saved) ok.push(performance.now() - t0);
+          else if (status === 200) notSaved++;
         },
         () => {
           // 0 = no answer within 15 s (aborted) or a connection error
@@ -108,16 +118,51 @@ async function load(
     );
   }
   await Promise.all(pending);
-  return { ok: ok.sort((a, b) => a - b), statuses, wallMs: performance.now() - start };
+  return { ok: ok.sort((a, b) => a - b), statuses, notSaved, wallMs: performance.now() - start };
 }
 
-function report(name: string, r: Awaited<ReturnType<typeof load>>) {
+function report(name: string, r: Awaited<ReturnType<typeof load>>, answer = 'answers') {
   const p50 = percentile(r.ok, 50);
   const p99 = percentile(r.ok, 99);
   console.log(
-    `${name.padEnd(34)} sent ${RATE * SECONDS} in ${(r.wallMs / 1000).toFixed(1)} s · statuses ${JSON.stringify(r.statuses)} · p50 ${p50.toFixed(1)} ms · p99 ${p99.toFixed(1)} ms`,
+    `${name.padEnd(34)} sent ${RATE * SECONDS} in ${(r.wallMs / 1000).toFixed(1)} s · statuses ${JSON.stringify(r.statuses)} · ${r.ok.length} ${answer} · p50 ${p50.toFixed(1)} ms · p99 ${p99.toFixed(1)} ms`,
   );
+  if (r.notSaved > 0) console.log(`${''.padEnd(34)} ${r.notSaved} answered 200 without the saved card`);
   return { p50, p99 };
+}
+
+/** One run of sequential requests: sorted latencies in ms. */
+async function sequentially(n: number, send: (i: number) => Promise<unknown>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await send(i);
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+/** Median and p99 of each phase over the turns recorded (own time, ms). */
+function phaseTable(label: string, timings: TurnTiming[]) {
+  const row = (name: string, values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+    return `  ${name.padEnd(11)} p50 ${percentile(sorted, 50).toFixed(2).padStart(8)} ms · p99 ${percentile(sorted, 99).toFixed(2).padStart(8)} ms · mean ${mean.toFixed(2).padStart(8)} ms`;
+  };
+  console.log(`${label} (${timings.length} turns; own time per phase, server side):`);
+  for (const phase of TURN_PHASES)
+    console.log(
+      row(
+        phase,
+        timings.map((t) => t.phases[phase as TurnPhase]),
+      ),
+    );
+  console.log(
+    row(
+      'total',
+      timings.map((t) => t.totalMs),
+    ),
+  );
 }
 
 async function main() {
@@ -272,25 +317,38 @@ async function main() {
         },
       });
     };
-    const post = async (target: string, payload: string) => {
+    let bareUrl = '';
+    const post = async (target: string, payload: string): Promise<Answer> => {
       const res = await fetch(target, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: payload,
         signal: AbortSignal.timeout(15_000),
       });
-      await res.arrayBuffer();
-      return res.status;
+      const text = await res.text();
+      // The saved check-in card (its notice), not a time-limit or error message.
+      const saved = target === bareUrl || /your check-in is saved|Your changes are saved/.test(text);
+      return { status: res.status, saved };
+    };
+    const timings: TurnTiming[] = [];
+    let timedOut = 0;
+    service.turnTimings.subscribe((t) => {
+      if (t.verb !== 'checkin.submit') return;
+      timings.push(t);
+      if (t.timedOut) timedOut++;
+    });
+    const unsaved = async (send: () => Promise<Answer>) => {
+      const answer = await send();
+      if (!answer.saved) throw new Error(`a sequential submit was not saved (status ${answer.status})`);
     };
     // Warm-up (JIT, connections, template cache).
-    const sequential: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const t0 = performance.now();
-      await post(url, body(SUBMIT_PEOPLE - 1 - i));
-      sequential.push(performance.now() - t0);
-    }
-    sequential.sort((a, b) => a - b);
-    console.log(`one submit at a time (warm-up, 20): median ${percentile(sequential, 50).toFixed(1)} ms`);
+    const warmUp = await sequentially(20, (i) =>
+      post(url, body(SUBMIT_PEOPLE - 1 - i)).catch(() => undefined),
+    );
+    console.log(`one submit at a time (warm-up, 20): median ${percentile(warmUp, 50).toFixed(1)} ms`);
+    console.log(`  of which answered at the invoke time limit (${config.INVOKE_TIMEOUT_MS} ms): ${timedOut}`);
+    timings.length = 0;
+    timedOut = 0;
 
     const bare = restify.createServer({ name: 'bare' });
     bare.use(restify.plugins.bodyParser({ mapParams: false }));
@@ -298,18 +356,41 @@ async function main() {
       res.send(200, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'ok' });
     });
     await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
-    const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/api/messages`;
+    bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/api/messages`;
     for (let i = 0; i < 20; i++) await post(bareUrl, body(i));
+
+    console.log(`\none at a time: ${SEQUENTIAL} requests each, after the warm-up`);
+    const bareSeq = await sequentially(SEQUENTIAL, (i) => post(bareUrl, body(i)));
+    const realSeq = await sequentially(SEQUENTIAL, (i) => unsaved(() => post(url, body(i))));
+    const seqLine = (name: string, t: number[]) =>
+      console.log(
+        `${name.padEnd(34)} p50 ${percentile(t, 50).toFixed(1)} ms · p99 ${percentile(t, 99).toFixed(1)} ms`,
+      );
+    seqLine('bare restify handler', bareSeq);
+    seqLine('check-in submit (full turn + DB)', realSeq);
+    console.log(
+      `ratio submit/bare, one at a time: p50 ×${(percentile(realSeq, 50) / percentile(bareSeq, 50)).toFixed(1)}, p99 ×${(percentile(realSeq, 99) / percentile(bareSeq, 99)).toFixed(1)}`,
+    );
+    phaseTable('phases, one at a time', timings);
+    timings.length = 0;
 
     console.log(`\nload: ${RATE} activities/s for ${SECONDS} s, open loop, loopback`);
     const bareR = report('bare restify handler', await load((i) => post(bareUrl, body(i))));
-    const realR = report('check-in submit (full turn + DB)', await load((i) => post(url, body(i))));
+    const realR = report(
+      'check-in submit (full turn + DB)',
+      await load((i) => post(url, body(i))),
+      'saved-card answers',
+    );
     const stored = await s.db.collection(collections.checkins.name).countDocuments();
     console.log(
       `check-ins stored: ${stored} (one per student: ${SUBMIT_PEOPLE} students, later submits are edits)`,
     );
     console.log(
-      `ratio submit/bare: p50 ×${(realR.p50 / bareR.p50).toFixed(1)}, p99 ×${(realR.p99 / bareR.p99).toFixed(1)}`,
+      `ratio submit/bare under load: p50 ×${(realR.p50 / bareR.p50).toFixed(1)}, p99 ×${(realR.p99 / bareR.p99).toFixed(1)}`,
+    );
+    phaseTable('phases under load', timings);
+    console.log(
+      `submits answered at the invoke time limit (${config.INVOKE_TIMEOUT_MS} ms) after the warm-up: ${timedOut}`,
     );
     bare.close();
   } finally {

@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { features as allFeatures } from './features/index.js';
 import type { Feature } from './features/feature.js';
 import { createHttpServer } from './http/server.js';
+import type { TurnTimings } from './http/turn-timings.js';
 import { registerMaintenanceJobs } from './jobs/maintenance.js';
 import type { Logger } from './logger.js';
 import { HttpConnectorClient, type ConnectorClient } from './proactive/connector-client.js';
@@ -27,6 +28,8 @@ export interface PlacementCompanion {
   stop(): Promise<void>;
   /** Turns on POST /api/messages: being answered, and past their time limit but still running. */
   turns(): { inflight: number; lingering: number };
+  /** Per-phase timing of every turn on POST /api/messages (the bench subscribes). */
+  turnTimings: TurnTimings;
 }
 
 export async function createPlacementCompanion(params: {
@@ -37,10 +40,14 @@ export async function createPlacementCompanion(params: {
   connector?: ConnectorClient;
   features?: Feature[];
   engines?: boolean;
+  /** Database command events on `services.database.client` (tests and benches count queries). */
+  monitorCommands?: boolean;
 }): Promise<PlacementCompanion> {
   const { config, logger, mongoUri } = params;
   const clock = params.clock ?? systemClock;
-  const database = await connectDatabase(mongoUri, config.MONGODB_DB);
+  const database = await connectDatabase(mongoUri, config.MONGODB_DB, {
+    monitorCommands: params.monitorCommands,
+  });
   await ensureIndexes(database.db);
 
   const tokens =
@@ -73,6 +80,7 @@ export async function createPlacementCompanion(params: {
       return (http.server.address() as AddressInfo).port;
     },
     turns: () => ({ inflight: http.inflight(), lingering: http.lingering() }),
+    turnTimings: http.timings,
     async stop() {
       await new Promise<void>((resolve) => http.server.close(() => resolve()));
       const deadline = Date.now() + 10_000;

@@ -4,12 +4,14 @@
  * known people: save the conversation reference, then the feature routes run.
  */
 import { Application, TurnState } from '@microsoft/teams-ai';
-import type { TurnContext } from 'botbuilder';
+import type { Storage, TurnContext } from 'botbuilder';
+import { timed } from '../http/turn-timings.js';
 import type { Services } from '../services.js';
 import { channelKey, personalKey } from '../storage/conversation-references-repository.js';
 import type { PersonDoc } from '../storage/people-repository.js';
 import { MongoTurnStateStorage } from '../storage/turn-state-storage.js';
 import type { Feature } from '../features/feature.js';
+import { InteractorCardActions } from './card-actions.js';
 import { IdentityResolver, tenantOf } from './identity.js';
 import { setTurnPerson } from './turn-person.js';
 
@@ -26,9 +28,30 @@ export interface Bot {
   handleTurn(context: TurnContext): Promise<void>;
 }
 
+/** The Teams AI Application, answering card actions to the person who pressed (card-actions.ts). */
+class PlacementApplication extends Application<TurnState> {
+  private readonly cardActions = new InteractorCardActions<TurnState>(this);
+
+  override get adaptiveCards(): InteractorCardActions<TurnState> {
+    return this.cardActions;
+  }
+}
+
+/** Turn state whose load and save are timed as phases of the turn. */
+class TimedTurnState extends TurnState {
+  override load(context: TurnContext, storage?: Storage): Promise<boolean> {
+    return timed('stateLoad', () => super.load(context, storage));
+  }
+
+  override save(context: TurnContext, storage?: Storage): Promise<void> {
+    return timed('stateSave', () => super.save(context, storage));
+  }
+}
+
 export function createBot(services: Services, features: Feature[]): Bot {
-  const app = new Application<TurnState>({
+  const app = new PlacementApplication({
     storage: new MongoTurnStateStorage(services.db),
+    turnStateFactory: () => new TimedTurnState(),
     startTypingTimer: false,
     longRunningMessages: false,
     removeRecipientMention: true,
@@ -41,12 +64,12 @@ export function createBot(services: Services, features: Feature[]): Bot {
     const recipientId = context.activity.recipient?.id;
     if (!services.botId.value && typeof recipientId === 'string') services.botId.value = recipientId;
 
-    const person = await identity.resolve(context, tenantId);
+    const person = await timed('identity', () => identity.resolve(context, tenantId));
     setTurnPerson(context, tenantId, person);
     if (!person) return answerUnknownPerson(context);
 
-    await saveConversationReference(services, context, tenantId, person);
-    const handled = await app.run(context);
+    await timed('reference', () => saveConversationReference(services, context, tenantId, person));
+    const handled = await timed('service', () => app.run(context));
     if (!handled && context.activity.type === 'message') await context.sendActivity(NOT_UNDERSTOOD_MESSAGE);
   }
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as ACData from 'adaptivecards-templating';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import { CardFactory, type Attachment } from 'botbuilder';
+import { timedSync } from '../http/turn-timings.js';
 
 export type { AdaptiveCard };
 
@@ -21,6 +22,10 @@ export class Cards {
 
   /** The expanded card JSON. */
   render(name: string, data: object): AdaptiveCard {
+    return timedSync('render', () => this.expand(name, data));
+  }
+
+  private expand(name: string, data: object): AdaptiveCard {
     let template = this.templates.get(name);
     if (!template) {
       const json = JSON.parse(readFileSync(path.join(this.dir, `${name}.json`), 'utf8'));

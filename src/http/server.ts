@@ -10,6 +10,7 @@ import type { Feature } from '../features/feature.js';
 import type { Services } from '../services.js';
 import { checkInboundActivity } from './inbound-activity.js';
 import { TurnTimeLimits } from './turn-time-limit.js';
+import { timedSync, TurnTimings } from './turn-timings.js';
 
 export interface HttpServer {
   server: Server;
@@ -17,6 +18,8 @@ export interface HttpServer {
   inflight(): number;
   /** Turns past their time limit (TURN_TIMEOUT_MS / INVOKE_TIMEOUT_MS), answered, still running. */
   lingering(): number;
+  /** Where each turn on POST /api/messages spent its time (src/http/turn-timings.ts). */
+  timings: TurnTimings;
 }
 
 export function createHttpServer(params: {
@@ -45,6 +48,9 @@ export function createHttpServer(params: {
 
   let inflight = 0;
   const timeLimits = new TurnTimeLimits(config, logger);
+  const timings = new TurnTimings((timing) => {
+    if (logger.isLevelEnabled('debug')) logger.debug({ ...timing }, 'http: turn timing');
+  });
   server.post('/api/messages', async (req, res) => {
     // Turns past their time limit no longer hold a slot, but are bounded the same way.
     if (inflight >= config.MAX_INFLIGHT_TURNS || timeLimits.lingering() >= config.MAX_INFLIGHT_TURNS) {
@@ -64,43 +70,51 @@ export function createHttpServer(params: {
     const authorization = req.headers.authorization;
     inflight++;
     try {
-      const result = await timeLimits.run(
-        check.activity,
-        (context) => bot.handleTurn(context),
-        (logic) =>
-          adapter.handle(typeof authorization === 'string' ? authorization : '', check.activity, logic),
-      );
-      if (result.timedOut) {
-        if (result.answer.retryAfter) res.header('Retry-After', result.answer.retryAfter);
-        res.send(result.answer.status, result.answer.body);
-        return;
-      }
-      const invokeResponse = result.invokeResponse;
-      // An invoke no route handles gets 501 from botbuilder; for a caller that is a request we
-      // do not support, answered with the defined 400 (nothing ran, nothing was written).
-      if (invokeResponse?.status === 501) res.send(400, { error: 'unsupported_invoke' });
-      else res.send(invokeResponse?.status ?? 200, invokeResponse?.body);
-    } catch (err) {
-      const auth = authenticationFailure(err);
-      if (auth?.status === 401) {
-        logger.warn(
-          { activityId: check.activity.id, reason: (err as Error).message },
-          'http: unauthenticated request refused',
-        );
-        if (!res.headersSent) res.send(401, { error: 'unauthorized' });
-      } else if (auth?.status === 503) {
-        logger.error({ reason: (err as Error).message }, 'http: cannot load token signing keys');
-        if (!res.headersSent) {
-          res.header('Retry-After', '5');
-          res.send(503, { error: 'unavailable' });
+      await timings.measure(check.activity, async (finish) => {
+        const send = (status: number, body?: unknown, timedOut = false) => {
+          timedSync('response', () => res.send(status, body));
+          finish(status, timedOut);
+        };
+        try {
+          const result = await timeLimits.run(
+            check.activity,
+            (context) => bot.handleTurn(context),
+            (logic) =>
+              adapter.handle(typeof authorization === 'string' ? authorization : '', check.activity, logic),
+          );
+          if (result.timedOut) {
+            if (result.answer.retryAfter) res.header('Retry-After', result.answer.retryAfter);
+            send(result.answer.status, result.answer.body, true);
+            return;
+          }
+          const invokeResponse = result.invokeResponse;
+          // An invoke no route handles gets 501 from botbuilder; for a caller that is a request we
+          // do not support, answered with the defined 400 (nothing ran, nothing was written).
+          if (invokeResponse?.status === 501) send(400, { error: 'unsupported_invoke' });
+          else send(invokeResponse?.status ?? 200, invokeResponse?.body);
+        } catch (err) {
+          const auth = authenticationFailure(err);
+          if (auth?.status === 401) {
+            logger.warn(
+              { activityId: check.activity.id, reason: (err as Error).message },
+              'http: unauthenticated request refused',
+            );
+            if (!res.headersSent) send(401, { error: 'unauthorized' });
+          } else if (auth?.status === 503) {
+            logger.error({ reason: (err as Error).message }, 'http: cannot load token signing keys');
+            if (!res.headersSent) {
+              res.header('Retry-After', '5');
+              send(503, { error: 'unavailable' });
+            }
+          } else {
+            logger.error(
+              { activityId: check.activity.id, err: (err as Error)?.message },
+              'http: activity processing failed',
+            );
+            if (!res.headersSent) send(500, { error: 'internal' });
+          }
         }
-      } else {
-        logger.error(
-          { activityId: check.activity.id, err: (err as Error)?.message },
-          'http: activity processing failed',
-        );
-        if (!res.headersSent) res.send(500, { error: 'internal' });
-      }
+      });
     } finally {
       inflight--;
     }
@@ -119,7 +133,7 @@ export function createHttpServer(params: {
     registerTestControls(server, services, services.clock);
   for (const feature of features) feature.registerHttp?.(server, services);
 
-  return { server, inflight: () => inflight, lingering: () => timeLimits.lingering() };
+  return { server, inflight: () => inflight, lingering: () => timeLimits.lingering(), timings };
 }
 
 /** Only with ENABLE_TEST_CLOCK (refused by config when an app id is set): e2e tests drive time. */

@@ -1,6 +1,7 @@
 /**
  * Conversation references: what we need to message a person (personal chat) or a channel
- * later, proactively. Saved on install and on every message from a known person.
+ * later, proactively. Saved on install and on every message from a known person (written only
+ * when it changed).
  */
 import type { ConversationReference } from 'botbuilder';
 import type { Db } from 'mongodb';
@@ -39,11 +40,25 @@ export class ConversationReferencesRepository {
     reference: Partial<ConversationReference>,
     now: Date,
   ) {
+    const _id = tenantDocId(tenantId, key);
+    const stored = stripUndefined(reference);
+    // Every turn of a known person saves its reference, and it is nearly always the one saved
+    // last time: a read by `_id` then, not a write (writes queue behind each other on the
+    // local database).
+    const current = await this.scope(tenantId).findOne({ _id });
+    if (
+      current &&
+      current.key === key &&
+      current.kind === kind &&
+      current.personId === personId &&
+      canonical(current.reference) === canonical(stored)
+    )
+      return;
     // An upsert race (two first-contact turns at once) is retried by TenantScope.
     await this.scope(tenantId).updateOne(
-      { _id: tenantDocId(tenantId, key) },
+      { _id },
       {
-        $set: { key, kind, personId, reference: stripUndefined(reference), updatedAt: now },
+        $set: { key, kind, personId, reference: stored, updatedAt: now },
         $setOnInsert: { schemaVersion: 1, createdAt: now },
       },
       { upsert: true },
@@ -57,4 +72,13 @@ export class ConversationReferencesRepository {
 
 function stripUndefined<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** JSON with object keys sorted, so two equal references compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
 }

@@ -151,7 +151,8 @@ export class PeopleRepository {
   /**
    * Every turn starts here, so the lookup goes through an identity link keyed by `_id`
    * (an index hit on every database) rather than a query on the people collection; people
-   * linked before links existed are still found by the slower field query.
+   * linked before links existed are still found by the slower field query, once: that lookup
+   * writes their link.
    */
   byAadObjectId(tenantId: string, aadObjectId: string) {
     return this.byIdentity(tenantId, 'aad', aadObjectId, { aadObjectId });
@@ -173,7 +174,19 @@ export class PeopleRepository {
       const current = kind === 'aad' ? person?.aadObjectId : person?.teamsUserId;
       if (person && current === value) return person;
     }
-    return this.scope(tenantId).findOne(field);
+    const person = await this.scope(tenantId).findOne(field);
+    // Found the slow way (linked before links existed, or the link is stale): link it now, so
+    // this person's next turns are lookups by `_id` instead of a scan of the people collection.
+    if (person) await this.link(tenantId, kind, value, person._id, new Date());
+    return person;
+  }
+
+  private async link(tenantId: string, kind: 'aad' | 'teams', value: string, personId: string, now: Date) {
+    await this.links(tenantId).updateOne(
+      { _id: tenantDocId(tenantId, kind, value) },
+      { $set: { personId, updatedAt: now }, $setOnInsert: { schemaVersion: 1, createdAt: now } },
+      { upsert: true },
+    );
   }
 
   private links(tenantId: string) {
@@ -219,13 +232,7 @@ export class PeopleRepository {
     const person = await this.scope(tenantId).findOneAndUpdate({ _id: personId }, { $set: set });
     const keys: ['aad' | 'teams', string][] = [['teams', ids.teamsUserId]];
     if (ids.aadObjectId) keys.push(['aad', ids.aadObjectId]);
-    for (const [kind, value] of keys) {
-      await this.links(tenantId).updateOne(
-        { _id: tenantDocId(tenantId, kind, value) },
-        { $set: { personId, updatedAt: now }, $setOnInsert: { schemaVersion: 1, createdAt: now } },
-        { upsert: true },
-      );
-    }
+    for (const [kind, value] of keys) await this.link(tenantId, kind, value, personId, now);
     return person;
   }
 

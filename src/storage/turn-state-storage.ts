@@ -35,11 +35,14 @@ export class MongoTurnStateStorage implements Storage {
     this.claims = new Claims(db);
   }
 
+  /**
+   * One lookup per key, each exactly `{ _id }`: every turn reads its conversation and user
+   * state, and the local database (FerretDB 1.x) scans the whole collection for `{ _id: { $in } }`.
+   */
   async read(keys: string[]): Promise<StoreItems> {
-    if (keys.length === 0) return {};
-    const docs = await this.collection.find({ _id: { $in: keys } }).toArray();
+    const docs = await Promise.all([...new Set(keys)].map((key) => this.collection.findOne({ _id: key })));
     const items: StoreItems = {};
-    for (const doc of docs) items[doc._id] = { ...JSON.parse(doc.json), eTag: doc.eTag };
+    for (const doc of docs) if (doc) items[doc._id] = { ...JSON.parse(doc.json), eTag: doc.eTag };
     return items;
   }
 

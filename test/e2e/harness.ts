@@ -28,8 +28,8 @@ export class E2E {
   baseUrl = '';
   dbName = uniqueDbName('e2e');
 
-  /** `features`: run only these (default: all), so a suite is not disturbed by others' scheduled messages. */
-  async start(env: Record<string, string> = {}, options: { features?: Feature[]; logger?: Logger } = {}): Promise<this> {
+  /** `features`: run only these (default: all), so a suite is not disturbed by others' scheduled messages; `monitorCommands`: database command events on `services.database.client`; `engines: false`: no scheduler or sender running. */
+  async start(env: Record<string, string> = {}, options: { features?: Feature[]; logger?: Logger; monitorCommands?: boolean; engines?: boolean } = {}): Promise<this> {
     await this.connector.start();
     const config = loadConfig({
       MONGODB_URI: testMongoUri(),
@@ -40,7 +40,7 @@ export class E2E {
       JOBS_POLL_MS: '50',
       ...env,
     });
-    this.service = await createPlacementCompanion({ config, logger: options.logger ?? createLogger(config.LOG_LEVEL), mongoUri: testMongoUri(), clock: this.clock, features: options.features });
+    this.service = await createPlacementCompanion({ config, logger: options.logger ?? createLogger(config.LOG_LEVEL), mongoUri: testMongoUri(), clock: this.clock, features: options.features, monitorCommands: options.monitorCommands, engines: options.engines });
     const port = await this.service.listen(0, '127.0.0.1');
     this.baseUrl = `http://127.0.0.1:${port}`;
     return this;

@@ -1,4 +1,7 @@
-/** Conversation references on the real local database: concurrent first saves of one key. */
+/**
+ * Conversation references on the real local database: concurrent first saves of one key; a save
+ * of the reference already stored writes nothing, a changed one is written.
+ */
 import assert from 'node:assert/strict';
 import { ConversationReferencesRepository } from '../../src/storage/conversation-references-repository.js';
 import type { Database } from '../../src/storage/mongo.js';
@@ -39,5 +42,51 @@ describe('ConversationReferencesRepository', () => {
         /^http:\/\/localhost\/_connector\/\d$/,
       );
     }
+  });
+
+  it('writes only when the reference changed (every turn saves it; nearly always the same)', async () => {
+    const key = 'personal:person-same';
+    const reference = (serviceUrl: string) => ({
+      serviceUrl,
+      channelId: 'msteams',
+      conversation: { id: 'a:same', conversationType: 'personal', tenantId: 't1' } as never,
+    });
+    const updatedAt = async () => (await refs.get('t1', key))!.updatedAt.toISOString();
+    await refs.save(
+      't1',
+      key,
+      'personal',
+      'person-same',
+      reference('http://one/'),
+      new Date('2025-10-01T00:00:00Z'),
+    );
+    // The same reference, its keys in another order: no write, so updatedAt stays.
+    const reordered = {
+      conversation: reference('http://one/').conversation,
+      channelId: 'msteams',
+      serviceUrl: 'http://one/',
+    };
+    await refs.save('t1', key, 'personal', 'person-same', reordered, new Date('2025-10-02T00:00:00Z'));
+    assert.equal(await updatedAt(), '2025-10-01T00:00:00.000Z');
+    await refs.save(
+      't1',
+      key,
+      'personal',
+      'person-same',
+      reference('http://two/'),
+      new Date('2025-10-03T00:00:00Z'),
+    );
+    assert.equal(await updatedAt(), '2025-10-03T00:00:00.000Z');
+    assert.equal((await refs.get('t1', key))!.reference.serviceUrl, 'http://two/');
+    // Same reference, but now someone else's key/person: written.
+    await refs.save(
+      't1',
+      key,
+      'personal',
+      'person-other',
+      reference('http://two/'),
+      new Date('2025-10-04T00:00:00Z'),
+    );
+    assert.equal((await refs.get('t1', key))!.personId, 'person-other');
   });
 });
