@@ -218,6 +218,8 @@ export const POLICY = {
   'project.feedback.view': (p, t) => projectMember(p, t) || leadsCohort(p, t.cohortId),
 
   // Peer reflection (src/features/reflections). Target: the author, peerIds (whom it is shared with).
+  /** Share one's own reflection with one's project team or cohort, or stop: its author (a student). */
+  'reflection.peer.share': studentSelf,
   /** Read a reflection a fellow student shared with their peer group, and reply to it: those peers. */
   'reflection.peer.view': (p, t) => has(p, 'student') && (t.peerIds ?? []).includes(p._id),
   'reflection.peer.reply': (p, t) => has(p, 'student') && (t.peerIds ?? []).includes(p._id),

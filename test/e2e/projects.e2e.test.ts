@@ -537,4 +537,103 @@ describe('e2e: projects (issue 17)', function () {
     const html = await (await fetch(url.replace('http://localhost:3978', e2e.baseUrl))).text();
     assert.ok(html.includes('Discharge letters in plain English') && !html.includes('Falls huddle'));
   });
+  it('editing: members change (a student already on another team is refused, nothing changes), milestones are removed', async () => {
+    const form = await exec(sam, 'project.edit', { projectId });
+    assert.ok(cardTexts(form).includes('Edit project'));
+    assert.ok(
+      JSON.stringify(form).includes([priya, ben, cara].map(id).join(',')),
+      'current members preselected',
+    );
+    const edit = (extra: Record<string, unknown>) => ({
+      projectId,
+      title: 'Falls huddle on Ward 7',
+      clinicalTeam: 'Stroke rehabilitation, Ward 7',
+      studentIds: [priya, ben, cara].map(id).join(','),
+      supervisorIds: id(sam),
+      ...extra,
+    });
+    const members = async () => (await e2e.services.projects.membersOf(TENANT, projectId))!;
+    const taken = await exec(
+      sam,
+      'project.save',
+      edit({ studentIds: [priya, ben, cara, dan].map(id).join(',') }),
+    );
+    assert.ok(
+      cardTexts(taken).some((t) => t.includes('Dan Brown is already on another project')),
+      cardTexts(taken).join(' | '),
+    );
+    const long = await exec(sam, 'project.save', edit({ clinicalTeam: 'w'.repeat(20_000) }));
+    assert.ok(cardTexts(long).includes('Must be 120 characters or fewer'));
+    assert.equal(await exec(priya, 'project.save', edit({ title: 'Renamed by a student' })), NOT_FOUND);
+    assert.deepEqual((await members()).studentIds.sort(), [priya, ben, cara].map(id).sort());
+    assert.equal(
+      (await e2e.services.projects.repo.project(TENANT, projectId))!.title,
+      'Falls huddle on Ward 7',
+    );
+
+    // Cara leaves the team (and loses access); Olu joins as a supervisor; then Cara comes back.
+    const saved = await exec(
+      sam,
+      'project.save',
+      edit({ studentIds: [priya, ben].map(id).join(','), supervisorIds: [sam, olu].map(id).join(',') }),
+    );
+    assert.ok(cardTexts(saved).includes('Changes saved.'));
+    assert.deepEqual((await members()).studentIds.sort(), [priya, ben].map(id).sort());
+    assert.deepEqual((await members()).supervisorIds.sort(), [sam, olu].map(id).sort());
+    assert.equal(await exec(cara, 'project.view', { projectId }), NOT_FOUND);
+    assert.ok(
+      cardTexts(await exec(olu, 'project.milestones', { projectId })).some((t) =>
+        t.startsWith('Milestones:'),
+      ),
+    );
+    await exec(sam, 'project.save', edit({}));
+    assert.deepEqual((await members()).studentIds.sort(), [priya, ben, cara].map(id).sort());
+    assert.deepEqual((await members()).supervisorIds, [id(sam)]);
+    assert.ok(
+      JSON.stringify(await exec(cara, 'project.view', { projectId })).includes('Falls huddle on Ward 7'),
+    );
+
+    const card = await exec(sam, 'project.milestones', { projectId });
+    const { requestId } = actionData(card, 'project.milestone.add')!;
+    const added = await exec(sam, 'project.milestone.add', {
+      projectId,
+      requestId,
+      title: 'Write-up for the ward',
+      date: '2025-03-14',
+    });
+    const milestoneId = String(
+      (await e2e.services.projects.repo.milestonesOf(TENANT, projectId)).find(
+        (m) => m.title === 'Write-up for the ward',
+      )!._id,
+    );
+    assert.ok(JSON.stringify(added).includes(milestoneId));
+    const wrong = await exec(sam, 'project.milestone.remove', {
+      projectId,
+      milestoneId: `${TENANT}|projms|other|x`,
+    });
+    assert.ok(cardTexts(wrong).some((t) => t.startsWith('That milestone is not on this project')));
+    assert.equal(await exec(ben, 'project.milestone.remove', { projectId, milestoneId }), NOT_FOUND);
+    const removed = await exec(sam, 'project.milestone.remove', { projectId, milestoneId });
+    assert.ok(cardTexts(removed).includes('Removed: Write-up for the ward.'));
+    assert.deepEqual(
+      (await e2e.services.projects.repo.milestonesOf(TENANT, projectId)).map((m) => m.title),
+      ['First huddle trial'],
+    );
+  });
+
+  it('moving the presentation: the earlier slot’s job sends nothing, the new one is scheduled', async () => {
+    const old = (await e2e.services.projects.repo.project(TENANT, projectId))!.presentation!;
+    await exec(sam, 'project.presentation.save', presentation({ date: '2025-03-14', time: '10:00' }));
+    const moved = (await e2e.services.projects.repo.project(TENANT, projectId))!.presentation!;
+    assert.equal(moved.startsAt.toISOString(), '2025-03-14T10:00:00.000Z');
+    assert.equal(
+      await e2e.services.projects.runFeedbackJob(TENANT, projectId, old.startsAt.toISOString()),
+      0,
+    );
+    const job = await e2e.services.db
+      .collection(collections.jobs.name)
+      .findOne({ _id: `projects.feedback:${projectId}:${moved.startsAt.getTime()}` as never });
+    assert.equal(job?.state, 'scheduled');
+    assert.equal(job?.runAt.toISOString(), '2025-03-14T10:45:00.000Z');
+  });
 });

@@ -952,6 +952,26 @@ const rows: Row[] = [
   },
   // ---------------------------------------------------------------- peer reflection
   {
+    action: 'reflection.peer.share',
+    target: (w) => ({ studentId: w.studentId }),
+    allow: ['student'],
+    // Everyone tries to share the student's private reflection with their cohort.
+    probe: async (w, role) => {
+      const repo = w.e2e.services.reflections.repo;
+      await repo.updateReflection(
+        TENANT,
+        w.privateReflectionId,
+        { peerShare: null, peerSharedAt: null },
+        new Date(),
+      );
+      await exec(w, role, 'reflection.peer.share', {
+        reflectionId: w.privateReflectionId,
+        peerShare: 'cohort',
+      });
+      return (await repo.reflection(TENANT, w.privateReflectionId))!.peerShare === 'cohort';
+    },
+  },
+  {
     action: 'reflection.peer.view',
     target: (w) => ({ studentId: w.teammateId, cohortId: w.cohortA, peerIds: [w.studentId] }),
     allow: ['student'],

@@ -668,7 +668,11 @@ export class ReflectionService {
   async peerShare(tenantId: string, person: PersonDoc, data: unknown): Promise<CardResult> {
     const raw = safeData(data);
     const found = await this.readable(tenantId, person, raw.reflectionId);
-    if (!found || found.as !== 'owner')
+    if (
+      !found ||
+      found.as !== 'owner' ||
+      !can(person, 'reflection.peer.share', { studentId: found.reflection.personId })
+    )
       return this.refuse(tenantId, person, 'reflection.peer.share', raw.reflectionId);
     const outcome = await this.peer.setShare(tenantId, person, found.reflection, raw);
     return this.viewCard(tenantId, person, found.reflection._id, outcome);
