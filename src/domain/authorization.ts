@@ -34,6 +34,8 @@ export interface Target {
   supervisorIds?: readonly string[];
   /** The cohort the action is about (or the student's cohort). */
   cohortId?: string | null;
+  /** The cohorts an action about several cohorts is about (a cohort-vs-cohort comparison). */
+  cohortIds?: readonly string[];
   /** The AHP host (people._id) the action is about. */
   hostId?: string;
   /** The person whose own data the action is about. */
@@ -173,8 +175,14 @@ export const POLICY = {
   'survey.run.manage': leadsTargetCohort,
   /** A run's results card and its CSV export: the lead of the run's cohort, admins. */
   'survey.results.view': leadsTargetCohort,
-  /** A cohort's confidence before/after (and, for admins, cohorts side by side): its lead, admins. */
+  /** A cohort's confidence before/after: its lead, admins. */
   'survey.insight.view': leadsTargetCohort,
+  /**
+   * Cohort-vs-cohort confidence deltas (`compare cohorts`, the dashboard's comparison): someone
+   * who leads every one of the cohorts compared (a lead of several cohorts), admins.
+   */
+  'survey.insight.compare': (p, t) =>
+    (t.cohortIds ?? []).length > 0 && (t.cohortIds ?? []).every((id) => leadsCohort(p, id)),
 
   // Announcements (src/features/announcements). Target: the announcement's cohort (and audience).
   /** `announce`: compose, preview and change a draft for a cohort: its lead, admins. */

@@ -65,6 +65,28 @@ export interface LeadOverview {
     { id: string; title: string; sentAt: string; recipients: number; acknowledged: number; rate: number }[]
   >;
 }
+export interface CohortComparison {
+  minGroupSize: number;
+  cohorts: {
+    id: string;
+    name: string;
+    shown: boolean;
+    hidden: 'no-surveys' | 'too-few' | null;
+    preResponses: number | null;
+    postResponses: number | null;
+  }[];
+  rows: {
+    measure: string;
+    label: string;
+    cells: {
+      cohortId: string;
+      pre: number | null;
+      post: number | null;
+      delta: number | null;
+      vsFirst: number | null;
+    }[];
+  }[];
+}
 export interface SupervisedStudent {
   id: string;
   name: string;

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { E2E } from '../e2e/harness.js';
 import { axeSeriousViolations, launchChromium, openPage } from './browser.js';
 import { startDashboard, TestJwks, type Seeded } from './fixture.js';
+import { TENANT } from '../e2e/harness.js';
 
 const hasChromium = existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
 
@@ -144,6 +145,45 @@ describe('dashboard in the browser (Chromium): each role, charts, accessibility,
     await page.getByRole('button', { name: 'Get my export links' }).press('Enter');
     await page.waitForSelector('a:has-text("learning journey")');
     await checkPage(page, errors);
+    await page.context().close();
+  });
+
+  it('lead of two cohorts: the comparison panel picks cohorts, says why there are no figures, axe clean', async () => {
+    await e2e.services.people.upsertByEmail(
+      TENANT,
+      {
+        email: 'two.cohorts@example.nhs.uk',
+        displayName: 'Lead of both',
+        roles: ['lead'],
+        profession: 'physiotherapy',
+        cohortId: null,
+        cohortIds: [seeded.cohortA, seeded.cohortB],
+        timeZone: null,
+      },
+      e2e.clock.now(),
+    );
+    const { page, errors } = await openPage(
+      browser,
+      url('/tabs/my-placement', 'two.cohorts@example.nhs.uk', '&view=lead'),
+    );
+    await page.waitForSelector('[data-panel="compare"] table');
+    const names = await page.locator('[data-panel="compare"] thead th').allTextContents();
+    assert.equal(names.length, 3);
+    assert.equal(names[0], 'Area');
+    assert.equal(await page.locator('[data-panel="compare"] tbody tr').count(), 9);
+    // No confidence surveys in these cohorts: every cell is a dash, and the notes say why.
+    assert.deepEqual(
+      [...new Set(await page.locator('[data-panel="compare"] tbody td').allTextContents())],
+      ['–'],
+    );
+    assert.equal(
+      await page.locator('[data-panel="compare"] li[data-shown="false"]', { hasText: 'needs both' }).count(),
+      2,
+    );
+    await checkPage(page, errors);
+    await page.locator('[data-panel="compare"] input[type="checkbox"]').first().uncheck();
+    await page.waitForSelector('[data-panel="compare"] >> text=Choose at least two cohorts to compare.');
+    assert.equal(await page.locator('[data-panel="compare"] table').count(), 0);
     await page.context().close();
   });
 

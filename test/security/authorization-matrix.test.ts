@@ -673,6 +673,18 @@ const rows: Row[] = [
       texts(await exec(w, role, 'survey.insight', {})).some((t) => t.includes('Matrix cohort A')),
   },
 
+  {
+    action: 'survey.insight.compare',
+    // Cohort A vs cohort B: only someone who leads both (here: the admin; a lead of both is
+    // checked in 'leads of several cohorts' below).
+    target: (w) => ({ cohortIds: [w.cohortA, w.cohortB] }),
+    allow: ['admin'],
+    probe: async (w, role) =>
+      texts(await exec(w, role, 'survey.compare', { cohortIds: `${w.cohortA},${w.cohortB}` })).includes(
+        'Confidence: Matrix cohort B vs Matrix cohort A',
+      ),
+  },
+
   // ---------------------------------------------------------------- announcements
   {
     action: 'announcement.compose',
@@ -1510,6 +1522,26 @@ describe('security: authorisation matrix (every action × every role)', function
     });
 
     type DashboardBody = { cohorts: { name: string }[]; message: string };
+    it('compare cohorts: the lead of A and B compares them over HTTP (chat and dashboard); the lead of A only is refused', async () => {
+      const target = { cohortIds: [world.cohortA, world.cohortB] };
+      assert.ok(can(leadOfBoth, 'survey.insight.compare', target));
+      assert.ok(!can(world.principals.leadOfCohort, 'survey.insight.compare', target));
+      assert.ok(can(world.principals.leadOfCohort, 'survey.insight.compare', { cohortIds: [world.cohortA] }));
+      const before = e2e.connector.delivered(`a:personal-${both.id}`).length;
+      await e2e.post(e2e.message(both, 'compare cohorts'));
+      const card = firstCard(e2e.connector.delivered(`a:personal-${both.id}`).slice(before).at(-1)?.activity);
+      assert.ok(cardTexts(card).includes('Confidence: Matrix cohort B vs Matrix cohort A'));
+      const ids = `${world.cohortA},${world.cohortB}`;
+      const refused = await e2e.post(
+        e2e.execute(world.users.leadOfCohort, 'survey.compare', { cohortIds: ids }),
+      );
+      assert.match(String(refused.body?.value), /^You can only compare cohorts you lead/);
+      const path = `/api/dashboard/lead/compare?cohortIds=${encodeURIComponent(ids)}`;
+      assert.equal((await dashboardAs(both, path)).status, 200);
+      assert.equal((await dashboardAs(world.users.leadOfCohort, path)).status, 403);
+      assert.equal((await dashboardAs(world.users.leadOfOtherCohort, path)).status, 403);
+    });
+
     async function dashboardAs(
       user: TestUser,
       path: string,

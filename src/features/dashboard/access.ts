@@ -53,6 +53,31 @@ export async function cohortForLead(
   return cohort;
 }
 
+/**
+ * The cohorts of a cohort-vs-cohort comparison, earliest first, when the viewer leads every
+ * one of them (or is an admin); 403 otherwise, before anything is read about them.
+ */
+export async function cohortsToCompare(
+  services: Services,
+  viewer: Viewer,
+  cohortIds: readonly string[],
+): Promise<CohortDoc[]> {
+  const { person, tenantId } = viewer;
+  if (!isLead(person)) throw new ForbiddenError('The cohort view is for placement leads.');
+  if (!can(person, 'survey.insight.compare', { cohortIds }))
+    throw new ForbiddenError('You can only compare cohorts you lead.');
+  const cohorts: CohortDoc[] = [];
+  for (const id of cohortIds) {
+    const cohort = await services.cohorts.byId(tenantId, id);
+    if (!cohort) {
+      if (isAdmin(person)) throw new NotFoundError('No such cohort.');
+      throw new ForbiddenError('You can only compare cohorts you lead.');
+    }
+    cohorts.push(cohort);
+  }
+  return cohorts.sort((a, b) => a.startDate.localeCompare(b.startDate) || a.name.localeCompare(b.name));
+}
+
 /** The student, when the viewer supervises them; 403 otherwise (also for unknown ids). */
 export async function studentForSupervisor(
   services: Services,

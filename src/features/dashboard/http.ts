@@ -13,8 +13,10 @@ import { GroupTooSmallError } from '../../domain/anonymity.js';
 import { can } from '../../domain/authorization.js';
 import { formatZodIssues } from '../../domain/validation.js';
 import type { Services } from '../../services.js';
+import { MAX_COMPARED } from '../surveys/compare-cohorts.js';
 import {
   cohortForLead,
+  cohortsToCompare,
   ForbiddenError,
   isLead,
   isStudent,
@@ -28,7 +30,7 @@ import { registerManageApi, type ApiAnswer } from './manage-api.js';
 import { exportAvailable } from './sources.js';
 import { leadTable, LEAD_TABLES, toCsv } from './tables.js';
 import { AuthError, TabAuthenticator, type Viewer } from './tab-auth.js';
-import { leadOverview, studentView, summariseCohort, supervisorView } from './views.js';
+import { cohortComparison, leadOverview, studentView, summariseCohort, supervisorView } from './views.js';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/web');
 
@@ -69,6 +71,27 @@ const tableQuery = z
     table: z.enum(LEAD_TABLES),
   })
   .strict();
+const compareQuery = z
+  .object({
+    cohortIds: z
+      .string()
+      .max(2000)
+      .transform((v) => [
+        ...new Set(
+          v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ])
+      .pipe(
+        z
+          .array(idParam)
+          .min(2, 'choose at least two cohorts to compare')
+          .max(MAX_COMPARED, `choose up to ${MAX_COMPARED} cohorts`),
+      ),
+  })
+  .strict();
 const devTokenQuery = z.object({ as: z.string().trim().email().max(200) }).strict();
 const emptyQuery = z.object({}).strict();
 
@@ -78,7 +101,7 @@ class BadRequest extends Error {
   }
 }
 
-function parse<T>(schema: z.ZodType<T>, query: unknown): T {
+function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, query: unknown): T {
   const result = schema.safeParse(query ?? {});
   if (!result.success) throw new BadRequest(formatZodIssues(result.error));
   return result.data;
@@ -274,6 +297,13 @@ export function registerDashboardHttp(server: Server, services: Services): TabAu
       services.clock.now(),
     );
     return { body: null, csv: toCsv(table), filename: `${q.table}-${slug(cohort.name)}.csv` };
+  });
+
+  // Cohort-vs-cohort confidence deltas for a lead of several cohorts (or an admin).
+  api('/api/dashboard/lead/compare', async (req, viewer) => {
+    const q = parse(compareQuery, req.query);
+    const cohorts = await cohortsToCompare(services, viewer, q.cohortIds);
+    return { body: await cohortComparison(services, viewer.tenantId, cohorts) };
   });
 
   api('/api/dashboard/supervisor', async (req, viewer) => {

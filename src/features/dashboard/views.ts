@@ -153,6 +153,55 @@ export async function leadOverviewDirect(
   };
 }
 
+export interface CohortComparisonView {
+  minGroupSize: number;
+  /** The cohorts, earliest first; the first is the reference the others are compared with. */
+  cohorts: {
+    id: string;
+    name: string;
+    shown: boolean;
+    /** Why there are no figures: no pair of confidence surveys, or too few responses (never how few). */
+    hidden: 'no-surveys' | 'too-few' | null;
+    preResponses: number | null;
+    postResponses: number | null;
+  }[];
+  rows: {
+    measure: string;
+    label: string;
+    cells: {
+      cohortId: string;
+      pre: number | null;
+      post: number | null;
+      delta: number | null;
+      vsFirst: number | null;
+    }[];
+  }[];
+}
+
+/** Cohort-vs-cohort confidence deltas (the surveys feature applies the minimum group size). */
+export async function cohortComparison(
+  services: Services,
+  tenantId: string,
+  cohorts: CohortDoc[],
+): Promise<CohortComparisonView> {
+  const comparison = await services.surveys.compareCohorts(
+    tenantId,
+    cohorts.map((c) => c._id),
+  );
+  return {
+    minGroupSize: services.surveys.minGroupSize,
+    cohorts: comparison.cohorts.map((c) => ({
+      id: c.cohortId,
+      name: c.cohortName,
+      shown: c.shown,
+      hidden: c.hidden,
+      preResponses: c.preResponses,
+      postResponses: c.postResponses,
+    })),
+    rows: comparison.rows,
+  };
+}
+
 export interface SupervisedStudent {
   id: string;
   name: string;

@@ -19,7 +19,7 @@ const ROLE_SUMMARIES: Record<Role, string> = {
     "Before each supervision I'll send you a summary of your students' check-ins: who has checked in, how they're doing and what they want to talk about. You can comment, countersign and record the supervision you held.",
   'ahp-host':
     "I'll look after your 20-minute conversations with students: publishing slots, confirming bookings, reminders, and a quick feedback question afterwards.",
-  lead: "I'll help you run your cohort: link the cohort's channel, send announcements people acknowledge, run surveys with anonymised results, and see who is keeping up with check-ins.",
+  lead: "I'll help you run your cohorts: link each cohort's channel, send announcements people acknowledge, run surveys with anonymised results, compare the cohorts you lead, and see who is keeping up with check-ins.",
   admin: 'You can import rosters and the AHP directory with the admin tool, and manage cohorts.',
 };
 

@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { can } from '../../domain/authorization.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import { assertCanViewResults, hasLeadRole, SurveyError, type ResultsFilter } from './survey-service.js';
+import { compareStart, compareSubmit } from './compare-cohorts.js';
 
 const LEAD_ONLY = 'Only a placement lead or an administrator can do that.';
 const OWN_COHORT_ONLY =
@@ -34,6 +35,12 @@ export const surveysFeature: Feature = {
       command: 'surveys',
       description: 'Students: answer open surveys. Leads: survey runs and results',
       roles: ['student', 'lead', 'admin'],
+      scopes: ['personal'],
+    });
+    services.commands.add({
+      command: 'compare cohorts',
+      description: 'Leads of several cohorts: confidence gains of your cohorts side by side',
+      roles: ['lead', 'admin'],
       scopes: ['personal'],
     });
     services.commands.add({
@@ -86,6 +93,9 @@ export const surveysFeature: Feature = {
     app.message(/^\s*run\s+(a\s+)?survey\s*$/i, async (context) => {
       await reply(context, await scheduleCard(context, services, {}, {}));
     });
+    app.message(/^\s*compare(\s+(the\s+|my\s+)?cohorts?)?\s*$/i, async (context) => {
+      await reply(context, await compareStart(services, turnTenantId(context), turnPerson(context)));
+    });
 
     app.adaptiveCards.actionExecute(
       'survey.runs',
@@ -114,6 +124,14 @@ export const surveysFeature: Feature = {
     app.adaptiveCards.actionExecute(
       'survey.insight',
       guarded((ctx) => insightCard(ctx, services)),
+    );
+    app.adaptiveCards.actionExecute(
+      'survey.compare.pick',
+      guarded((ctx) => compareStart(services, turnTenantId(ctx), turnPerson(ctx))),
+    );
+    app.adaptiveCards.actionExecute(
+      'survey.compare',
+      guarded((ctx, data) => compareSubmit(services, turnTenantId(ctx), turnPerson(ctx), data)),
     );
   },
 
@@ -446,7 +464,7 @@ const plain = (n: number | null) => (n === null ? '–' : n.toFixed(2));
 async function insightCard(context: TurnContext, services: Services): Promise<Reply> {
   const person = turnPerson(context);
   const tenantId = turnTenantId(context);
-  // Each cohort's figures only for its lead (or an admin, who also sees cohorts side by side).
+  // Each cohort's figures only for its lead (or an admin); a lead of several sees them side by side.
   const cohorts = (await services.cohorts.all(tenantId)).filter((c) =>
     can(person, 'survey.insight.view', { cohortId: c._id }),
   );
@@ -462,6 +480,8 @@ async function insightCard(context: TurnContext, services: Services): Promise<Re
     name: 'survey-insight',
     data: {
       minGroupSize: min,
+      canCompare:
+        cohorts.length > 1 && can(person, 'survey.insight.compare', { cohortIds: cohorts.map((c) => c._id) }),
       cohorts: perCohort.map((d) => ({
         name: d.cohortName,
         shown: d.shown,

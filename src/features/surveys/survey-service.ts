@@ -7,7 +7,7 @@
  * src/domain/authorization.ts):
  *   results(tenantId, surveyRunId, filter)        counts, distributions, means, free text
  *   confidenceDeltas(tenantId, cohortId)          pre/post mean per confidence area and pillar
- *   compareCohorts(tenantId, cohortIds)           the deltas side by side
+ *   compareCohorts(tenantId, cohortIds)           the deltas side by side, and each vs the first
  *   exportCsv(tenantId, surveyRunId, filter)      the results as CSV (UTF-8 with BOM)
  *
  * Privacy: nothing is shown for a group smaller than MIN_GROUP_SIZE. That applies to the run
@@ -126,11 +126,29 @@ export interface CohortDeltas {
 }
 
 export interface CohortComparison {
-  cohorts: { cohortId: string; cohortName: string; shown: boolean }[];
+  cohorts: {
+    cohortId: string;
+    cohortName: string;
+    shown: boolean;
+    /** Why a cohort is hidden: no pair of confidence surveys, or too few responses (never how few). */
+    hidden: 'no-surveys' | 'too-few' | null;
+    preResponses: number | null;
+    postResponses: number | null;
+  }[];
   rows: {
     measure: string;
     label: string;
-    cells: { cohortId: string; pre: number | null; post: number | null; delta: number | null }[];
+    cells: {
+      cohortId: string;
+      pre: number | null;
+      post: number | null;
+      delta: number | null;
+      /**
+       * This cohort's change minus the first (reference) cohort's change, e.g. cohort 2 vs
+       * cohort 1; null for the reference itself and whenever either change is hidden.
+       */
+      vsFirst: number | null;
+    }[];
   }[];
 }
 
@@ -777,20 +795,39 @@ export class SurveyService {
     };
   }
 
-  /** Cohort-vs-cohort table of the confidence deltas (e.g. cohort 1 vs cohort 2). */
+  /**
+   * Cohort-vs-cohort table of the confidence deltas (e.g. cohort 2 vs cohort 1), in the order
+   * given: the first cohort is the reference the others are compared with. Each cohort's
+   * figures obey the minimum group size on their own (a hidden cohort shows no figure, no
+   * response count and no difference); a difference is only shown between two shown changes.
+   */
   async compareCohorts(tenantId: string, cohortIds: string[]): Promise<CohortComparison> {
     const deltas: CohortDeltas[] = [];
     for (const id of cohortIds) deltas.push(await this.confidenceDeltas(tenantId, id));
     return {
-      cohorts: deltas.map((d) => ({ cohortId: d.cohortId, cohortName: d.cohortName, shown: d.shown })),
-      rows: MEASURES.map((m) => ({
-        measure: m.id,
-        label: m.label,
-        cells: deltas.map((d) => {
-          const row = d.rows.find((r) => r.measure === m.id)!;
-          return { cohortId: d.cohortId, pre: row.pre, post: row.post, delta: row.delta };
-        }),
+      cohorts: deltas.map((d) => ({
+        cohortId: d.cohortId,
+        cohortName: d.cohortName,
+        shown: d.shown,
+        hidden: d.shown ? null : !d.baselineRunId || !d.endRunId ? 'no-surveys' : 'too-few',
+        preResponses: d.preResponses,
+        postResponses: d.postResponses,
       })),
+      rows: MEASURES.map((m) => {
+        const rows = deltas.map((d) => d.rows.find((r) => r.measure === m.id)!);
+        const reference = rows[0]?.delta ?? null;
+        return {
+          measure: m.id,
+          label: m.label,
+          cells: rows.map((row, i) => ({
+            cohortId: deltas[i]!.cohortId,
+            pre: row.pre,
+            post: row.post,
+            delta: row.delta,
+            vsFirst: i > 0 && row.delta !== null && reference !== null ? round2(row.delta - reference) : null,
+          })),
+        };
+      }),
     };
   }
 

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, query, type Api, type CohortSummary, type LeadOverview } from '../api.js';
 import { BarList, ColumnChart, PairedBars } from '../charts.js';
 import { Notice, Section, formatDate } from './common.js';
+import { ComparePanel } from './compare.js';
 
 interface Filters {
   cohortId: string;
@@ -169,6 +170,7 @@ export function LeadPage(props: {
         </Notice>
       )}
       {data && <LeadPanels data={data} csv={csv} />}
+      {!props.lockedCohort && cohorts.length > 1 && <ComparePanel api={api} cohorts={cohorts} />}
     </div>
   );
 }

@@ -524,6 +524,28 @@ describe('surveys: runs, responses and privacy-safe results (real database)', fu
         comm.cells.map((c) => c.delta),
         [0.77, 1, null],
       );
+      // Each cohort against the first (cohort 2 vs cohort 1); nothing for a hidden cohort.
+      assert.deepEqual(
+        lead.cells.map((c) => c.vsFirst),
+        [null, 1.2, null],
+      );
+      assert.deepEqual(
+        comm.cells.map((c) => c.vsFirst),
+        [null, 0.23, null],
+      );
+      assert.deepEqual(
+        cmp.cohorts.map((c) => [c.hidden, c.preResponses, c.postResponses]),
+        [
+          [null, 5, 6],
+          [null, 5, 5],
+          ['too-few', null, null],
+        ],
+      );
+      const reversed = await services.surveys.compareCohorts(T, [c3, c1]);
+      assert.ok(
+        reversed.rows.every((r) => r.cells.every((c) => c.vsFirst === null)),
+        'no reference figure',
+      );
       const d3 = await services.surveys.confidenceDeltas(T, c3);
       assert.equal(d3.shown, false);
       assert.equal(d3.preResponses, null);
