@@ -636,4 +636,23 @@ describe('e2e: projects (issue 17)', function () {
     assert.equal(job?.state, 'scheduled');
     assert.equal(job?.runAt.toISOString(), '2025-03-14T10:45:00.000Z');
   });
+  it('erasing a member removes their membership, updates and ratings; the project stays for the rest of the team', async () => {
+    for (const u of [priya, sam]) {
+      await e2e.post(e2e.message(u, 'delete my data'));
+      const res = await e2e.post(e2e.execute(u, 'data.erase.confirm', {}));
+      assert.ok(
+        cardTexts(res.body.value).includes('Your data has been deleted'),
+        JSON.stringify(res.body.value),
+      );
+    }
+    const members = (await e2e.services.projects.membersOf(TENANT, projectId))!;
+    assert.deepEqual(members.studentIds.sort(), [ben, cara].map(id).sort());
+    assert.deepEqual(members.supervisorIds, []);
+    assert.equal(await count(collections.projectUpdates.name, { projectId }), 0);
+    assert.equal(await count(collections.projectFeedback.name, { raterId: id(sam) }), 0);
+    assert.equal(await count(collections.projectAttendees.name, { personId: id(sam) }), 0);
+    const card = cardTexts(await exec(ben, 'project.view', { projectId }));
+    assert.ok(card.includes('Presentation feedback: 3 ratings, average 3.7 of 5'), card.join(' | '));
+    assert.ok(!JSON.stringify(card).includes('Priya') && !JSON.stringify(card).includes('Sam Okoro'));
+  });
 });
