@@ -30,6 +30,12 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
     name: 'Sam Patel',
     email: 'sam.patel@example.nhs.uk',
   };
+  const coLead: TestUser = {
+    id: '29:ev-colead',
+    aadObjectId: 'aad-ev-colead',
+    name: 'Jo Lee',
+    email: 'jo.lee@example.nhs.uk',
+  };
   const REQUEST = '7f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b';
   let eventId: string;
 
@@ -136,6 +142,7 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
       students.push(u);
     }
     await add(lead, ['lead'], cohortId);
+    await add(coLead, ['lead'], cohortId);
     await add(otherLead, ['lead'], otherCohort);
     eventId = makeEventId(TENANT, REQUEST);
   });
@@ -265,6 +272,23 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
     assert.equal(JSON.stringify(await event()), before);
     for (const s of students)
       await e2e.connector.waitFor(() => cardsIn(s).some((t) => t.includes('This event has changed')), 20_000);
+  });
+
+  it('two leads saving the same revision at once change it once', async () => {
+    const revision = String((await event()).revision);
+    const base = { ...valid(), eventId, revision };
+    const answers = await Promise.all([
+      invoke(lead, 'event.update', { ...base, location: 'Seminar room 1' }),
+      invoke(coLead, 'event.update', { ...base, location: 'Seminar room 2' }),
+    ]);
+    const saved = answers.filter((a) => texts(a).some((t) => t.startsWith('Saved.')));
+    const refused = answers.filter((a) => texts(a).some((t) => t.startsWith('Someone changed this event')));
+    assert.equal(saved.length, 1, answers.map((a) => texts(a).join(' | ')).join('\n'));
+    assert.equal(refused.length, 1);
+    assert.equal((await event()).revision, Number(revision) + 1);
+    assert.ok(['Seminar room 1', 'Seminar room 2'].includes((await event()).location!));
+    // Five people told per saved revision: 2 revisions so far.
+    assert.equal((await outbox('event.changed')).length, 10);
   });
 
   it('sends the reminder the day before, once each, to those who did not say no', async () => {
@@ -433,5 +457,44 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
       () => cardsIn(students[1]!).some((t) => t.startsWith('Cancelled: this event will not take place')),
       20_000,
     );
+  });
+
+  it('a double click creates one event; moving it moves its reminder and its non-placement day', async () => {
+    e2e.clock.set(at('2025-02-11T10:00:00Z'));
+    const request = '1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d';
+    const input = valid({
+      requestId: request,
+      title: 'Senior AHP meeting',
+      kind: 'senior-ahp-meeting',
+      date: '2025-02-24',
+    });
+    const before = (await outbox('event.invite')).length;
+    const answers = await Promise.all([
+      invoke(lead, 'event.create', input),
+      invoke(lead, 'event.create', input),
+    ]);
+    const all = answers.map((a) => texts(a).join(' | '));
+    assert.equal(all.filter((t) => t.includes('Created. 5 students invited.')).length, 1, all.join('\n'));
+    assert.equal(all.filter((t) => t.includes('This event was already created.')).length, 1, all.join('\n'));
+    const id = makeEventId(TENANT, request);
+    assert.equal((await e2e.services.events.repo.invitationsOf(TENANT, id)).length, 5);
+    assert.equal((await outbox('event.invite')).length, before + 5);
+    const original = (await e2e.services.events.repo.eventById(TENANT, id))!;
+    assert.ok((await e2e.services.cohorts.byId(TENANT, cohortId))!.nonPlacementDates.includes('2025-02-24'));
+
+    const moved = texts(
+      await invoke(lead, 'event.update', { ...input, date: '2025-02-25', eventId: id, revision: '1' }),
+    );
+    assert.ok(
+      moved.some((t) => t.startsWith('Saved.')),
+      moved.join(' | '),
+    );
+    const now = (await e2e.services.events.repo.eventById(TENANT, id))!;
+    assert.equal(now.startsAt.toISOString(), '2025-02-25T09:30:00.000Z');
+    assert.equal((await e2e.services.scheduler.get(remindKey(original)))?.state, 'cancelled');
+    assert.equal((await e2e.services.scheduler.get(remindKey(now)))?.state, 'scheduled');
+    assert.equal((await e2e.services.scheduler.get(afterKey(original)))?.state, 'cancelled');
+    const dates = (await e2e.services.cohorts.byId(TENANT, cohortId))!.nonPlacementDates;
+    assert.ok(dates.includes('2025-02-25') && !dates.includes('2025-02-24'), dates.join(','));
   });
 });
