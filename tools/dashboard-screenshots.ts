@@ -28,6 +28,13 @@ const pages = [
     ready: 'figure[data-chart="submission-rate"]',
   },
   {
+    name: 'manage',
+    path: '/tabs/my-placement',
+    as: 'wendy.marsh@example.nhs.uk',
+    extra: '&view=manage',
+    ready: 'section[aria-labelledby="m-students"]',
+  },
+  {
     name: 'supervisor',
     path: '/tabs/my-placement',
     as: 'sam.okoro@example.nhs.uk',

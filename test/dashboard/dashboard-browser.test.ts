@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import type { E2E } from '../e2e/harness.js';
+import { TENANT, type E2E } from '../e2e/harness.js';
 import { axeSeriousViolations, launchChromium, openPage } from './browser.js';
 import { startDashboard, TestJwks, type Seeded } from './fixture.js';
-import { TENANT } from '../e2e/harness.js';
 
 const hasChromium = existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
 
@@ -195,6 +194,46 @@ describe('dashboard in the browser (Chromium): each role, charts, accessibility,
     await page.waitForSelector('label:has-text("Cohort") select');
     assert.equal(await page.locator('option').count(), 1);
     await checkPage(page, errors);
+    await page.context().close();
+  });
+
+  it('lead: the Manage page adds a non-placement day and refuses an unknown supervisor under the field; axe clean', async () => {
+    const { page, errors } = await openPage(
+      browser,
+      url('/tabs/my-placement', 'wendy.marsh@example.nhs.uk', '&view=manage'),
+    );
+    await page.waitForSelector('section[aria-labelledby="m-students"]');
+    assert.equal(await page.locator('h1').first().textContent(), 'Manage cohorts');
+    await page.fill('#f-date', '2025-02-12');
+    await page.getByRole('button', { name: 'Add day' }).click();
+    await page.waitForSelector('text=Wed 12 Feb 2025 is now a non-placement day');
+    assert.ok(
+      (await e2e.services.cohorts.byId(TENANT, seeded.cohortA))!.nonPlacementDates.includes('2025-02-12'),
+    );
+    const people = await e2e.services.db.collection('people').countDocuments({});
+    await page.fill('#f-email', 'new.student@student.example.ac.uk');
+    await page.fill('#f-displayName', 'Nova Student');
+    await page.fill('#f-profession', 'physiotherapy');
+    await page.fill('#f-supervisorEmails', 'nobody@example.nhs.uk');
+    await page.getByRole('button', { name: 'Add student' }).click();
+    await page.waitForSelector('#e-supervisorEmails');
+    assert.match(
+      (await page.locator('#e-supervisorEmails').textContent())!,
+      /nobody@example\.nhs\.uk is not on the roster/,
+    );
+    assert.equal(await page.locator('#f-supervisorEmails').getAttribute('aria-invalid'), 'true');
+    assert.match(
+      (await page.locator('[role="alert"]').textContent())!,
+      /Nothing was saved\. Please check: Supervisors' email addresses\./,
+    );
+    assert.equal(await e2e.services.db.collection('people').countDocuments({}), people);
+    // Put the calendar back for the other tests.
+    await e2e.services.cohorts.removeNonPlacementDates(TENANT, seeded.cohortA, ['2025-02-12'], new Date());
+    await checkPage(
+      page,
+      // The refused add answers 422 by design (the browser logs it too); anything else is an error.
+      errors.filter((e) => !/422/.test(e)),
+    );
     await page.context().close();
   });
 

@@ -18,6 +18,7 @@ import type { CoreServices } from '../../services.js';
 import { AhpHostsRepository } from '../../storage/ahp-hosts-repository.js';
 import type { CohortDoc, CohortSettings } from '../../storage/cohorts-repository.js';
 import { tenantDocId } from '../../storage/documents.js';
+import { isDuplicateKeyError } from '../../storage/mongo.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { checkinSettings } from '../checkins/checkin-schedule.js';
 import { RosterUpload, type UploadFile, type UploadOutcome } from './roster-upload.js';
@@ -243,7 +244,15 @@ export class LeadWorkspaceService {
           value: stored,
           notice: 'Nothing to change: the cohort is already set up like this.',
         };
-      const updated = (await this.s.cohorts.updateSettings(tenantId, stored._id, settings, now))!;
+      let updated: CohortDoc;
+      try {
+        updated = (await this.s.cohorts.updateSettings(tenantId, stored._id, settings, now))!;
+      } catch (err) {
+        // Another lead took the name a moment ago (the unique tenant + name index decides).
+        if (isDuplicateKeyError(err))
+          return invalid({ name: 'Another cohort already has this name; choose a different one' });
+        throw err;
+      }
       await this.audit(tenantId, actor, 'workspace.cohort.edit', stored._id, { fields: changed.join(',') });
       await this.s.checkins.planOne(updated, now);
       return { ok: true, value: updated, notice: `${updated.name} is saved.` };

@@ -295,6 +295,7 @@ export class WorkspaceChat {
       supervisorsText: supervisorNames.join(', ') || 'none yet',
       supervisorEmails: errors.supervisorEmails ? str(data, 'supervisorEmails') : supervisorEmails.join(', '),
       moveTo,
+      moveToFirst: str(data, 'toCohortId') || moveTo[0]?.value || '',
       err: blank(['supervisorEmails', 'toCohortId'], errors),
     });
   }
