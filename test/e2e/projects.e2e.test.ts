@@ -278,6 +278,10 @@ describe('e2e: projects (issue 17)', function () {
   });
 
   it('the check-in’s project answer becomes the week’s project update on the project card', async () => {
+    const form = JSON.stringify(firstCard(await say(priya, 'check in')));
+    assert.ok(form.includes('Progress on your project “Falls huddle on Ward 7” this week'), form.slice(0, 400));
+    const dansForm = JSON.stringify(firstCard(await say(dan, 'check in')));
+    assert.ok(dansForm.includes('Progress on your project “Discharge letters in plain English” this week'));
     const saved = await exec(priya, 'checkin.submit', checkinAnswers(2, 'Baseline audit of 40 falls done.'));
     assert.ok(
       cardTexts(saved).some((t) => t.includes('added to “Falls huddle on Ward 7”')),

@@ -130,6 +130,8 @@ export interface CheckinFormData {
   confidence: { id: string; inputId: string; label: string; value: string; error: string }[];
   /** Open actions from supervision, each with the week for its buttons. */
   actions: (CardAction & { week: number })[];
+  /** The project answer's label: names the student's project when they are on one. */
+  progressLabel: string;
 }
 
 /** Data for cards/checkin.json: the form, with typed values and errors (both may be empty). */
@@ -142,6 +144,8 @@ export function checkinFormData(params: {
   values?: Record<string, string>;
   errors?: Record<string, string>;
   actions?: CardAction[];
+  /** The student's project (services.projects), whose weekly update this answer becomes. */
+  projectTitle?: string | null;
 }): CheckinFormData {
   const values = params.values ?? {};
   const errors = params.errors ?? {};
@@ -162,6 +166,9 @@ export function checkinFormData(params: {
       error: errors[confidenceInputId(a.id)] ?? '',
     })),
     actions: (params.actions ?? []).map((a) => ({ ...a, week: params.week })),
+    progressLabel: params.projectTitle
+      ? `Progress on your project “${params.projectTitle}” this week (your project team sees it)`
+      : 'Project progress this week',
   };
 }
 

@@ -112,6 +112,22 @@ export class CheckinService {
     this.savedListeners.push(listener);
   }
 
+  private projectTitleOf:
+    ((tenantId: string, studentId: string, cohortId: string) => Promise<string | null>) | null = null;
+
+  /** The projects feature names the student's project on the form's project question. */
+  showProjectWith(
+    lookup: (tenantId: string, studentId: string, cohortId: string) => Promise<string | null>,
+  ): void {
+    this.projectTitleOf = lookup;
+  }
+
+  private projectTitle(tenantId: string, person: PersonDoc, cohort: CohortDoc): Promise<string | null> {
+    return this.projectTitleOf
+      ? this.projectTitleOf(tenantId, person._id, cohort._id)
+      : Promise.resolve(null);
+  }
+
   private zoneOf(person: Pick<PersonDoc, 'timeZone'>, cohort: CohortDoc): string {
     return person.timeZone ?? cohort.timeZone;
   }
@@ -157,7 +173,10 @@ export class CheckinService {
         ? `Your check-ins are paused for week ${week}, so there is nothing to fill in. Take care.`
         : `Week ${week} has no placement days for you, so there is no check-in.`;
     }
-    return this.formCard(cohort, sw, zone, { actions: await this.openActionsOf(tenantId, person._id) });
+    return this.formCard(cohort, sw, zone, {
+      actions: await this.openActionsOf(tenantId, person._id),
+      projectTitle: await this.projectTitle(tenantId, person, cohort),
+    });
   }
 
   private weekOpen(cohort: CohortDoc, week: number, zone: string, now: Date): boolean {
@@ -237,6 +256,7 @@ export class CheckinService {
     return this.formCard(cohort, studentWeek(cohort, settings, week, pauses, zone), zone, {
       values: answersAsValues(existing.answers),
       actions: await this.openActionsOf(tenantId, person._id),
+      projectTitle: await this.projectTitle(tenantId, person, cohort),
     });
   }
 
@@ -256,6 +276,7 @@ export class CheckinService {
         values: typedValues(data),
         errors: { _form: 'Please check the highlighted answers; nothing was saved yet.', ...parsed.errors },
         actions: await this.openActionsOf(tenantId, person._id),
+        projectTitle: await this.projectTitle(tenantId, person, cohort),
       });
     }
     const existing = await this.repo.get(tenantId, person._id, week);

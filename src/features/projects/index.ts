@@ -84,6 +84,11 @@ export const projectsFeature: Feature = {
       return project ? `Your project progress was added to “${project.title}” for your team to see.` : null;
     });
 
+    services.checkins.showProjectWith(
+      async (tenantId, studentId, cohortId) =>
+        (await projects.projectOfStudent(tenantId, studentId, cohortId))?.title ?? null,
+    );
+
     services.scheduler.define(JOB_FEEDBACK, async (job) => {
       const { projectId, startsAt } = job.payload as { projectId?: unknown; startsAt?: unknown };
       if (!job.tenantId || typeof projectId !== 'string' || typeof startsAt !== 'string') return;
