@@ -9,7 +9,7 @@
  * An answer counts as a submit only when it is the saved check-in card; time-limit answers and
  * error messages are counted apart. The Bot Connector (serviceUrl) is an unreachable loopback
  * port, so a turn that talks to it shows up. Loopback only; bounded (~2–3 min).
- * Run: npx tsx bench/checkins.ts
+ * Run: npx tsx bench/checkins.ts [sequential=100] [rate=200]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -28,9 +28,9 @@ import { tenantDocId } from '../src/storage/documents.js';
 
 const STUDENTS = 10_000;
 const SUBMIT_PEOPLE = 300;
-const RATE = 200; // activities per second
+const RATE = Number(process.argv[3] ?? 200); // activities per second
 const SECONDS = 10;
-const SEQUENTIAL = 100;
+const SEQUENTIAL = Number(process.argv[2] ?? 100);
 const TENANT = 'bench-tenant';
 
 /** One sequential submit through the service's HTTP endpoint, in ms (bounded by 60 s). */
@@ -337,9 +337,10 @@ async function main() {
       timings.push(t);
       if (t.timedOut) timedOut++;
     });
-    const unsaved = async (send: () => Promise<Answer>) => {
+    let notSavedInTurn = 0;
+    const counted = async (send: () => Promise<Answer>) => {
       const answer = await send();
-      if (!answer.saved) throw new Error(`a sequential submit was not saved (status ${answer.status})`);
+      if (!answer.saved) notSavedInTurn++;
     };
     // Warm-up (JIT, connections, template cache).
     const warmUp = await sequentially(20, (i) =>
@@ -361,13 +362,16 @@ async function main() {
 
     console.log(`\none at a time: ${SEQUENTIAL} requests each, after the warm-up`);
     const bareSeq = await sequentially(SEQUENTIAL, (i) => post(bareUrl, body(i)));
-    const realSeq = await sequentially(SEQUENTIAL, (i) => unsaved(() => post(url, body(i))));
+    const realSeq = await sequentially(SEQUENTIAL, (i) => counted(() => post(url, body(i))));
     const seqLine = (name: string, t: number[]) =>
       console.log(
         `${name.padEnd(34)} p50 ${percentile(t, 50).toFixed(1)} ms · p99 ${percentile(t, 99).toFixed(1)} ms`,
       );
     seqLine('bare restify handler', bareSeq);
     seqLine('check-in submit (full turn + DB)', realSeq);
+    console.log(
+      `${''.padEnd(34)} ${SEQUENTIAL - notSavedInTurn} of ${SEQUENTIAL} answered with the saved card; ${timedOut} at the invoke time limit`,
+    );
     console.log(
       `ratio submit/bare, one at a time: p50 ×${(percentile(realSeq, 50) / percentile(bareSeq, 50)).toFixed(1)}, p99 ×${(percentile(realSeq, 99) / percentile(bareSeq, 99)).toFixed(1)}`,
     );

@@ -2,7 +2,8 @@
  * Where one turn on POST /api/messages spends its time, phase by phase. The HTTP layer opens a
  * timing per request; code on the turn's path wraps its step in `timed(phase, ...)` without
  * passing anything around (AsyncLocalStorage). A phase's time is its own: a nested phase (the
- * card render inside the feature's work) is counted there, not in its parent too.
+ * card render inside the feature's work) is counted there, not in its parent too. A turn answered
+ * at its time limit is reported then, the phase it is stuck in holding the time so far.
  *
  * Every finished timing goes to the listeners (the bench) and to the debug log.
  */
@@ -47,44 +48,70 @@ interface Frame {
   nestedMs: number;
 }
 
+interface OpenPhase {
+  phase: TurnPhase;
+  parent: Frame;
+  own: Frame;
+  startedAt: number;
+}
+
 class OpenTiming {
   readonly startedAt = performance.now();
-  readonly phases: Record<TurnPhase, number> = Object.fromEntries(TURN_PHASES.map((p) => [p, 0])) as Record<
-    TurnPhase,
-    number
-  >;
+  readonly phases = Object.fromEntries(TURN_PHASES.map((p) => [p, 0])) as Record<TurnPhase, number>;
+  /** Phases started and not finished yet, in the order they started. */
+  readonly open: OpenPhase[] = [];
+  /** Reported: phases that end later (a turn past its time limit) change nothing. */
+  closed = false;
 }
 
 const current = new AsyncLocalStorage<Frame>();
 
-function finishPhase(frame: Frame, phase: TurnPhase, own: Frame, startedAt: number) {
-  const elapsed = performance.now() - startedAt;
-  frame.timing.phases[phase] += elapsed - own.nestedMs;
-  frame.nestedMs += elapsed;
+function startPhase(parent: Frame, phase: TurnPhase): OpenPhase {
+  const open: OpenPhase = {
+    phase,
+    parent,
+    own: { timing: parent.timing, nestedMs: 0 },
+    startedAt: performance.now(),
+  };
+  parent.timing.open.push(open);
+  return open;
+}
+
+/** Books the phase's own time so far on its timing, and its whole time on its parent. */
+function book(open: OpenPhase, now: number) {
+  const elapsed = now - open.startedAt;
+  open.parent.timing.phases[open.phase] += elapsed - open.own.nestedMs;
+  open.parent.nestedMs += elapsed;
+}
+
+function endPhase(open: OpenPhase) {
+  const timing = open.parent.timing;
+  if (timing.closed) return;
+  const at = timing.open.lastIndexOf(open);
+  if (at >= 0) timing.open.splice(at, 1);
+  book(open, performance.now());
 }
 
 /** Runs `fn` as `phase` of the current turn (just runs it outside a turn). */
 export async function timed<T>(phase: TurnPhase, fn: () => Promise<T>): Promise<T> {
   const frame = current.getStore();
   if (!frame) return fn();
-  const own: Frame = { timing: frame.timing, nestedMs: 0 };
-  const startedAt = performance.now();
+  const open = startPhase(frame, phase);
   try {
-    return await current.run(own, fn);
+    return await current.run(open.own, fn);
   } finally {
-    finishPhase(frame, phase, own, startedAt);
+    endPhase(open);
   }
 }
 
 export function timedSync<T>(phase: TurnPhase, fn: () => T): T {
   const frame = current.getStore();
   if (!frame) return fn();
-  const own: Frame = { timing: frame.timing, nestedMs: 0 };
-  const startedAt = performance.now();
+  const open = startPhase(frame, phase);
   try {
-    return current.run(own, fn);
+    return current.run(open.own, fn);
   } finally {
-    finishPhase(frame, phase, own, startedAt);
+    endPhase(open);
   }
 }
 
@@ -112,7 +139,13 @@ export class TurnTimings {
       if (done) return;
       done = true;
       const { timing } = root;
-      const totalMs = performance.now() - timing.startedAt;
+      const now = performance.now();
+      // A turn answered at its time limit is still in some phase (say, the feature waiting on
+      // a call): that phase gets the time so far, innermost first.
+      for (const open of [...timing.open].reverse()) book(open, now);
+      timing.open.length = 0;
+      timing.closed = true;
+      const totalMs = now - timing.startedAt;
       timing.phases.adapter = Math.max(0, totalMs - root.nestedMs);
       const verb = (activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
       const result: TurnTiming = {

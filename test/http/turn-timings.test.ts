@@ -1,0 +1,79 @@
+/**
+ * Turn timings: own time per phase (a nested phase is not counted in its parent too), the rest
+ * is `adapter`, and a turn reported while still inside a phase (answered at its time limit)
+ * books the time so far on that phase; nothing it does afterwards changes the report.
+ */
+import assert from 'node:assert/strict';
+import { timed, timedSync, TURN_PHASES, type TurnTiming, TurnTimings } from '../../src/http/turn-timings.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const busy = (ms: number) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+};
+
+describe('turn timings', () => {
+  it('books each phase its own time; nested phases are not counted twice; the rest is adapter', async () => {
+    const timings = new TurnTimings();
+    const seen: TurnTiming[] = [];
+    timings.subscribe((t) => seen.push(t));
+    await timings.measure(
+      { type: 'invoke', value: { action: { verb: 'checkin.submit' } } },
+      async (finish) => {
+        await sleep(20); // adapter
+        await timed('identity', () => sleep(30));
+        await timed('service', async () => {
+          await sleep(30);
+          timedSync('render', () => busy(25));
+        });
+        timedSync('response', () => busy(5));
+        finish(200);
+      },
+    );
+    assert.equal(seen.length, 1);
+    const t = seen[0]!;
+    assert.equal(t.verb, 'checkin.submit');
+    assert.equal(t.timedOut, false);
+    assert.ok(t.phases.identity >= 28 && t.phases.identity < 200, `identity ${t.phases.identity}`);
+    assert.ok(t.phases.render >= 24, `render ${t.phases.render}`);
+    assert.ok(t.phases.service >= 28, `service ${t.phases.service}`);
+    assert.ok(t.phases.adapter >= 18, `adapter ${t.phases.adapter}`);
+    // Render counted inside service as well would make the phases add up to more than the total.
+    const sum = TURN_PHASES.reduce((a, p) => a + t.phases[p], 0);
+    assert.ok(Math.abs(sum - t.totalMs) < 0.5, `sum ${sum} total ${t.totalMs}`);
+  });
+
+  it('a turn reported inside a phase (time limit) books the time so far there; later ends change nothing', async () => {
+    const timings = new TurnTimings();
+    const seen: TurnTiming[] = [];
+    timings.subscribe((t) => seen.push(t));
+    let release!: () => void;
+    const stuck = new Promise<void>((r) => (release = r));
+    let late!: Promise<void>;
+    await timings.measure({ type: 'invoke' }, async (finish) => {
+      late = timed('service', async () => {
+        await timed('stateLoad', () => sleep(10));
+        await stuck; // an outbound call that does not come back in time
+      });
+      await sleep(80);
+      finish(200, true);
+    });
+    const t = seen[0]!;
+    assert.equal(t.timedOut, true);
+    assert.ok(t.phases.service >= 65, `the stuck phase holds the time: ${JSON.stringify(t.phases)}`);
+    assert.ok(t.phases.adapter < 10, `adapter ${t.phases.adapter}`);
+    const reported = { ...t.phases };
+    release();
+    await late;
+    assert.deepEqual(seen[0]!.phases, reported);
+    assert.equal(seen.length, 1);
+  });
+
+  it('outside a turn, timed() just runs the work', async () => {
+    assert.equal(await timed('service', async () => 7), 7);
+    assert.equal(
+      timedSync('render', () => 8),
+      8,
+    );
+  });
+});
