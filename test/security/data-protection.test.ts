@@ -121,6 +121,10 @@ describe('security: data protection (export, erase, retention) over every collec
     await e2e.post(e2e.message(u, 'export my data'));
     const card = firstCard(e2e.sentTo(`a:personal-${u.id}`).at(-1));
     assert.ok(cardTexts(card).includes('Your data'));
+    // Human labels, never collection names (which also wrap mid-word on a phone).
+    const facts = cardTexts(card);
+    assert.ok(facts.includes('Conversations with the bot'), facts.join(' | '));
+    assert.ok(!facts.some((t) => /^[a-z]+(_[a-z]+)*$/.test(t) && personalCollections().some((c) => c.name === t)), facts.join(' | '));
     const url = new URL(card.actions[0].url as string);
     assert.match(url.pathname, /^\/data-export\/[A-Za-z0-9_-]{32}$/);
     const res = await fetch(`${e2e.baseUrl}${url.pathname}`);

@@ -12,6 +12,7 @@ import { can } from '../../domain/authorization.js';
 import type { Services } from '../../services.js';
 import type { Feature } from '../feature.js';
 import { DataExportLinks } from './export-links.js';
+import { personalDataFacts } from './labels.js';
 import { PersonalData } from './personal-data.js';
 import { purgeEndedCohorts } from './retention.js';
 
@@ -62,7 +63,7 @@ export const dataProtectionFeature: Feature = {
           services.cards.attachment('data-export', {
             url: new URL(`/data-export/${token}`, services.config.PUBLIC_BASE_URL).toString(),
             minutes: 15,
-            facts: Object.entries(counts).map(([title, n]) => ({ title, value: String(n) })),
+            facts: personalDataFacts(counts),
           }),
         ],
       });
@@ -75,7 +76,7 @@ export const dataProtectionFeature: Feature = {
       await context.sendActivity({
         attachments: [
           services.cards.attachment('data-erase-confirm', {
-            facts: Object.entries(counts).map(([title, n]) => ({ title, value: String(n) })),
+            facts: personalDataFacts(counts),
           }),
         ],
       });

@@ -1,0 +1,45 @@
+/**
+ * What each kind of personal data is called on the export and erase cards, in words a person
+ * uses (the collection names are for the database). Every registered collection that holds
+ * personal data needs a label here (test/security/data-protection-labels.test.ts).
+ */
+export const PERSONAL_DATA_LABELS: Record<string, string> = {
+  turn_state: 'Where our chats left off',
+  people: 'Your profile (name, email, role, cohort)',
+  identity_links: 'Your Teams sign-in link',
+  supervision_links: 'Supervisor and student links',
+  ahp_hosts: 'Your AHP host profile',
+  conversation_slots: 'Conversation times you offer',
+  conversation_bookings: '20-minute conversations',
+  conversation_host_settings: 'Days you blocked for conversations',
+  conversation_references: 'Conversations with the bot',
+  outbox: 'Messages waiting',
+  outbox_deliveries: 'Messages sent to you',
+  jobs: 'Reminders planned for you',
+  reflections: 'Reflections',
+  reflection_drafts: 'Reflection drafts',
+  reflection_feedback: 'Feedback on reflections',
+  survey_runs: 'Surveys you set up',
+  survey_responses: 'Your survey answers (named surveys)',
+  checkins: 'Weekly check-ins',
+  checkin_pauses: 'Check-in pauses',
+  supervision_sessions: 'Supervision sessions recorded',
+  announcements: 'Announcements',
+  announcement_acks: 'Announcements you acknowledged',
+  dashboard_rollups: 'Dashboard summaries naming you',
+  data_exports: 'Download links for your data',
+  audit: 'Record of actions (audit log)',
+};
+
+/** The label for a collection; a readable fallback for one added without a label. */
+export function personalDataLabel(collection: string): string {
+  const label = PERSONAL_DATA_LABELS[collection];
+  if (label) return label;
+  const words = collection.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The facts for the export / erase cards: one line per kind of data held, with its count. */
+export function personalDataFacts(counts: Record<string, number>): { title: string; value: string }[] {
+  return Object.entries(counts).map(([collection, n]) => ({ title: personalDataLabel(collection), value: String(n) }));
+}
