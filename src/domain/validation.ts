@@ -94,6 +94,17 @@ export function formatZodIssues(error: z.ZodError): Record<string, string> {
   return result;
 }
 
+/**
+ * Field errors as one sentence for a chat reply, each under the label the person saw on the
+ * card ("Date held: Choose a date; Minutes: Enter minutes from 1 to 480"), never the field key.
+ * A key without a label (a form-level error) gives just its message.
+ */
+export function fieldErrorsText(errors: Record<string, string>, labels: Record<string, string>): string {
+  return Object.entries(errors)
+    .map(([key, message]) => (labels[key] ? `${labels[key]}: ${message}` : message))
+    .join('; ');
+}
+
 export class UnsafeKeyError extends Error {
   override readonly name = 'UnsafeKeyError';
   constructor(

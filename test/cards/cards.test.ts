@@ -119,6 +119,41 @@ describe('card harness (tools/lib/card-check.ts)', () => {
     }
   });
 
+  it('reports markdown syntax in an input label (labels are plain text)', () => {
+    const { errors } = checkCard(
+      {
+        ...good,
+        body: [{ type: 'Input.Text', id: 'body', label: 'Message (**bold**, _italic_, [links](https://…))' }],
+      },
+      {},
+    );
+    assert.ok(
+      errors.some((e) => /Input\.Text "body" at \/body\/0: the label shows markdown syntax/.test(e)),
+      errors.join('\n'),
+    );
+    assert.deepEqual(
+      checkCard({ ...good, body: [{ type: 'Input.Text', id: 'b', label: 'Link (optional, https://)' }] }, {})
+        .errors,
+      [],
+    );
+  });
+
+  it('reports a drop-down with nothing chosen and no placeholder (it opens blank)', () => {
+    const choices = [{ title: 'Priya Shah', value: 'p1' }];
+    const dropDown = (extra: object) => ({
+      ...good,
+      body: [{ type: 'Input.ChoiceSet', id: 'studentId', label: 'Student', value: '', choices, ...extra }],
+    });
+    assert.ok(
+      checkCard(dropDown({}), {}).errors.some((e) =>
+        /"studentId" at \/body\/0: a drop-down with nothing chosen needs a placeholder/.test(e),
+      ),
+    );
+    assert.deepEqual(checkCard(dropDown({ placeholder: 'Choose a student' }), {}).errors, []);
+    assert.deepEqual(checkCard(dropDown({ value: 'p1' }), {}).errors, []);
+    assert.deepEqual(checkCard(dropDown({ style: 'expanded' }), {}).errors, []);
+  });
+
   it('reports an Input.Number whose value is a string (clients render it empty)', () => {
     const numberCard = {
       ...good,

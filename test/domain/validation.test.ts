@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import {
+  cardNumber,
+  fieldErrorsText,
   FORM_ERROR_KEY,
   UnsafeKeyError,
   formatZodIssues,
@@ -17,6 +19,32 @@ function issuesOf(schema: z.ZodTypeAny, value: unknown): Record<string, string> 
 }
 
 describe('validation', () => {
+  describe('fieldErrorsText', () => {
+    it('names each field by the label people saw, not its key; a form error stands alone', () => {
+      assert.equal(
+        fieldErrorsText(
+          {
+            date: 'Enter a date as YYYY-MM-DD',
+            minutes: 'Enter minutes from 1 to 480',
+            [FORM_ERROR_KEY]: 'Try again.',
+          },
+          { date: 'Date held', minutes: 'Minutes' },
+        ),
+        'Date held: Enter a date as YYYY-MM-DD; Minutes: Enter minutes from 1 to 480; Try again.',
+      );
+    });
+  });
+
+  describe('cardNumber', () => {
+    it('binds numbers to Input.Number: submitted text becomes a number, junk the fallback', () => {
+      assert.equal(cardNumber(5, 1), 5);
+      assert.equal(cardNumber('7', 1), 7);
+      assert.equal(cardNumber(' 12 ', 1), 12);
+      for (const junk of ['', 'abc', null, undefined, {}, '5; drop', Number.NaN])
+        assert.equal(cardNumber(junk, 3), 3);
+    });
+  });
+
   describe('safeText', () => {
     it('trims and accepts text up to the limit', () => {
       assert.equal(safeText(10).parse('  hello  '), 'hello');

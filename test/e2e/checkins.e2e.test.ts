@@ -176,6 +176,20 @@ describe('e2e: weekly check-ins on the placement calendar (acceptance)', functio
     await post('/test/clock', { now: '2025-10-17T12:00:00Z' });
     await e2e.post(e2e.message(lead, 'pause check-ins'));
     await e2e.services.sender.drain();
+    const bad = await e2e.post(
+      e2e.execute(lead, 'checkin.pause.add', {
+        studentId: ids.get(tom.name),
+        from: '2025-11-09',
+        to: '2025-11-03',
+        reason: 'sickness',
+      }),
+    );
+    const badTexts = cardTexts(bad.body.value);
+    assert.ok(
+      badTexts.includes('Last paused day: The last paused day is before the first'),
+      badTexts.join(' | '),
+    );
+    assert.deepEqual(await e2e.services.checkins.repo.pausesOf(TENANT, ids.get(tom.name)!), []);
     const res = await e2e.post(
       e2e.execute(lead, 'checkin.pause.add', {
         studentId: ids.get(tom.name),
@@ -331,6 +345,23 @@ describe('e2e: weekly check-ins on the placement calendar (acceptance)', functio
       e2e.execute(sam, 'checkin.countersign', { studentId: ids.get(priya.name), week: 1 }),
     );
     assert.match(signed.body.value, /Countersigned/);
+    // Bad input: each problem under the label on the card, never the field key; nothing saved.
+    const refused = await e2e.post(
+      e2e.execute(sam, 'checkin.supervision.record', {
+        studentId: ids.get(priya.name),
+        week: 1,
+        idx: '0',
+        date_0: '23/10/2025',
+        minutes_0: '900',
+        kind_0: 'individual',
+      }),
+    );
+    assert.match(
+      refused.body.value,
+      /^Supervision not recorded\. Date held: .+; Minutes: Enter minutes from 1 to 480\.$/,
+    );
+    assert.doesNotMatch(refused.body.value, /\b(date|minutes|kind):/);
+    assert.deepEqual(await e2e.services.checkins.repo.sessionsOf(TENANT, ids.get(priya.name)!), []);
     const held = await e2e.post(
       e2e.execute(sam, 'supervision.session.record', {
         requestId: 'checkins-e2e-1',

@@ -259,6 +259,13 @@ describe('e2e: every command in the Teams command menu answers', function () {
     assert.deepEqual(numberInputs(rejectedSlots.body.value), { pubCount: 4, pubWeeks: 2 });
   });
 
+  it('pause check-ins: the student drop-down opens with a placeholder, not blank', async () => {
+    const card = firstCard(await replyTo(people.lead!, 'pause check-ins'));
+    assert.deepEqual(checkExpandedCard(card), []);
+    const choice = (card.body as Record<string, unknown>[]).find((b) => b.id === 'studentId')!;
+    assert.equal(choice.placeholder, 'Choose a student');
+  });
+
   for (const list of commandLists) {
     for (const scope of list.scopes) {
       for (const { title } of list.commands) {

@@ -143,6 +143,11 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
   it('resumes a half-finished Gibbs reflection after a service restart: nothing typed is lost', async () => {
     const startCard = firstCard(await say(priya, 'reflect'));
     assert.ok(cardTexts(startCard).includes('Write a reflection'));
+    // The choice says as many steps as the flow then counts ("Step 1 of 7").
+    const modelChoices = JSON.stringify(startCard).match(/"title":"Gibbs[^"]*"/g) ?? [];
+    assert.deepEqual(modelChoices, [
+      `"title":"Gibbs' reflective cycle (7 steps): description, feelings, evaluation, analysis, conclusion, action plan, then tags"`,
+    ]);
     const { flowId } = actionData(startCard, 'reflection.start')!;
     let res = await exec(priya, 'reflection.start', {
       flowId,
@@ -507,14 +512,16 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
     assert.equal(facts['Clinical practice'], '1');
     assert.equal(facts['Leadership'], '1');
     assert.equal(facts['Research'], '0');
-    assert.equal(facts['SOP 9'], '1 · Practise as a leader');
-    assert.equal(facts['SOP 1'], undefined);
+    // Standards by their title, never a bare "SOP 9".
+    assert.equal(facts['Practise as a leader'], '1');
+    assert.equal(facts['Practise safely and effectively within their scope of practice'], undefined);
+    assert.ok(!texts.some((t) => /\bSOP\b/.test(t)), texts.join(' | '));
     assert.ok(texts.includes('Weeks without a reflection: 1, 3.'));
-    assert.ok(
-      texts.includes(
-        'No evidence yet for 11 of 15 standards: SOP 1, SOP 2, SOP 3, SOP 4, SOP 5, SOP 6, SOP 7, SOP 10, SOP 12, SOP 14, SOP 15.',
-      ),
-    );
+    assert.ok(texts.includes('No evidence yet for 11 of 15 standards:'), texts.join(' | '));
+    const gapList = texts.find((t) => t.startsWith('- '))!.split('\n');
+    assert.equal(gapList.length, 11);
+    assert.equal(gapList[0], '- Practise safely and effectively within their scope of practice');
+    assert.ok(gapList.includes('- Communicate effectively'));
     assert.ok(texts.some((t) => t.startsWith('No reflection yet for weeks 1 and 3.')));
     const counts = await e2e.services.reflections.countsFor(TENANT, ids.get('priya')!);
     assert.equal(counts.total, 1);

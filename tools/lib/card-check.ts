@@ -9,6 +9,9 @@
  *   - be at most 80 KB as UTF-8 JSON (a Teams message is capped near 100 KB including the envelope);
  *   - give every Input.* a non-empty `label` (accessibility; Teams renders it above the input);
  *   - use Universal Actions only: no Action.Submit, and every Action.Execute has a `verb`;
+ *   - keep labels plain text (Teams shows them as typed): no markdown such as **bold** or [a](b);
+ *   - give a drop-down (compact single-choice Input.ChoiceSet) with nothing chosen a
+ *     `placeholder`, so it does not open as an empty box;
  *   - give every Input.Number a number (or no) `value`, `min` and `max`: clients parse the
  *     value as a number and show an empty box for a string such as "5";
  *   - parse and validate with the `adaptivecards` library with no events at all (unknown
@@ -37,6 +40,9 @@ export interface CardCheckResult {
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Markdown that a label (plain text) would show literally: **bold**, _italic_, [text](link). */
+const MARKDOWN = /\*\*|(^|\s)_[^_\s][^_]*_(\s|$|[,.)])|\[[^\]]*\]\([^)]*\)/;
 
 /** Calls `visit` for every object in the tree with a JSON-pointer-ish path. */
 function walk(node: Json, at: string, visit: (obj: { [key: string]: Json }, at: string) => void): void {
@@ -76,6 +82,22 @@ export function checkExpandedCard(card: unknown): string[] {
     if (typeof type !== 'string') return;
     if (type.startsWith('Input.') && (typeof obj['label'] !== 'string' || !obj['label'].trim())) {
       errors.push(`${describe(obj, at)} has no label`);
+    }
+    if (type.startsWith('Input.') && typeof obj['label'] === 'string' && MARKDOWN.test(obj['label'])) {
+      errors.push(
+        `${describe(obj, at)}: the label shows markdown syntax as typed: ${JSON.stringify(obj['label'])}`,
+      );
+    }
+    if (
+      type === 'Input.ChoiceSet' &&
+      obj['isMultiSelect'] !== true &&
+      (obj['style'] === undefined || obj['style'] === 'compact') &&
+      (obj['value'] === undefined || obj['value'] === null || obj['value'] === '') &&
+      (typeof obj['placeholder'] !== 'string' || !obj['placeholder'].trim())
+    ) {
+      errors.push(
+        `${describe(obj, at)}: a drop-down with nothing chosen needs a placeholder (it opens blank)`,
+      );
     }
     if (type === 'Input.Number') {
       for (const key of ['value', 'min', 'max']) {

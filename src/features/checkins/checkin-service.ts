@@ -21,7 +21,13 @@ import {
   weekDates,
   type Pause,
 } from '../../domain/placement-calendar.js';
-import { formatZodIssues, isoDate, rejectMongoOperatorKeys, safeText } from '../../domain/validation.js';
+import {
+  fieldErrorsText,
+  formatZodIssues,
+  isoDate,
+  rejectMongoOperatorKeys,
+  safeText,
+} from '../../domain/validation.js';
 import type { EnqueueRequest } from '../../proactive/outbox.js';
 import type { CoreServices } from '../../services.js';
 import { Claims } from '../../storage/claims.js';
@@ -55,6 +61,13 @@ export const CHECKIN_JOB_TYPES: Record<CheckinJobKind, string> = {
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The labels of the inputs on checkin-pause, for error replies. */
+const PAUSE_LABELS = {
+  studentId: 'Student',
+  from: 'First paused day',
+  to: 'Last paused day',
+  reason: 'Reason',
+};
 export const PLAN_HORIZON_MS = 8 * DAY_MS;
 
 export const NOT_A_STUDENT =
@@ -637,14 +650,7 @@ export class CheckinService {
     );
     if (!parsed.success) {
       const errors = formatZodIssues(parsed.error);
-      return this.pauseCard(
-        tenantId,
-        viewer,
-        Object.entries(errors)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join('; '),
-        typed,
-      );
+      return this.pauseCard(tenantId, viewer, fieldErrorsText(errors, PAUSE_LABELS), typed);
     }
     const student = await this.s.people.byId(tenantId, parsed.data.studentId);
     const allowed =

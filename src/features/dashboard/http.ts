@@ -198,7 +198,7 @@ export function registerDashboardHttp(server: Server, services: Services): TabAu
         res.header('Content-Type', 'text/html; charset=utf-8');
         res.writeHead(503);
         res.end(
-          '<!doctype html><html lang="en"><title>Dashboard not built</title><p>The dashboard front end has not been built on this server. Run <code>npm run build:web</code> and reload.</p></html>',
+          '<!doctype html><html lang="en"><title>Dashboard not built</title><p>The dashboard is not available on this server yet. Please tell whoever runs Placement Companion for your organisation, and try again later.</p></html>',
         );
         return;
       }

@@ -267,9 +267,7 @@ export async function overviewFromRollup(
 
   const students: LeadOverview['students'] =
     studentCount === 0
-      ? empty(
-          'No students are on this cohort yet. Import the roster (npm run admin -- import-roster) to add them.',
-        )
+      ? empty('No students are on this cohort yet. Ask an administrator to import the placement roster.')
       : studentCount < min
         ? suppressed(min, studentCount)
         : ok({ byProfession: cut.filter((r) => r.count >= min) });

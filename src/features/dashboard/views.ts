@@ -118,9 +118,7 @@ export async function leadOverviewDirect(
 
   const students: Panel<{ byProfession: CountRow[] }> =
     studentCount === 0
-      ? empty(
-          'No students are on this cohort yet. Import the roster (npm run admin -- import-roster) to add them.',
-        )
+      ? empty('No students are on this cohort yet. Ask an administrator to import the placement roster.')
       : studentCount < min
         ? suppressed(min, studentCount)
         : ok({ byProfession: cut.filter((r) => r.count >= min) });

@@ -94,7 +94,7 @@ async function linkCohortCard(context: TurnContext, services: Services) {
   if (!channel) return 'Please type **link cohort** in the team channel you want to link.';
   const all = await services.cohorts.all(tenantId);
   if (all.length === 0)
-    return 'There are no cohorts yet. Import a roster first (see the README: npm run admin -- import-roster).';
+    return 'There are no cohorts yet. An administrator needs to import the placement roster first.';
   const cohorts = all.filter((c) => can(person, 'cohort.link', { cohortId: c._id }));
   if (cohorts.length === 0) return OWN_COHORT_ONLY;
   const linked = cohorts.find((c) => c.teamsChannelId === channel.channelId);

@@ -127,7 +127,7 @@ export function journeyNudge(s: Omit<JourneySummary, 'nudge'>): string {
   if (gap !== undefined) {
     const title = HCPC_SOP_2023.standards.find((x) => x.code === gap)!.title;
     parts.push(
-      `${s.standardsWithoutEvidence.length} standard${s.standardsWithoutEvidence.length > 1 ? 's have' : ' has'} no evidence yet: your next reflection could show SOP ${gap} (${title})` +
+      `${s.standardsWithoutEvidence.length} standard${s.standardsWithoutEvidence.length > 1 ? 's have' : ' has'} no evidence yet: your next reflection could show “${title}” (HCPC standard ${gap})` +
         (quietest.count === 0
           ? `, or ${quietest.label.toLowerCase()}, a pillar you have not reflected on.`
           : '.'),

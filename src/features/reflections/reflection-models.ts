@@ -25,6 +25,7 @@ export interface ReflectionStep {
 export interface ReflectionModel {
   id: ReflectionModelId;
   label: string;
+  /** What the steps are, for the choice of model (the count comes from the steps). */
   summary: string;
   steps: readonly ReflectionStep[];
 }
@@ -48,7 +49,7 @@ export const REFLECTION_MODELS: readonly ReflectionModel[] = [
   {
     id: 'gibbs',
     label: "Gibbs' reflective cycle",
-    summary: 'Six short steps: description, feelings, evaluation, analysis, conclusion, action plan.',
+    summary: 'description, feelings, evaluation, analysis, conclusion, action plan, then tags',
     steps: [
       step(
         'description',
@@ -86,7 +87,7 @@ export const REFLECTION_MODELS: readonly ReflectionModel[] = [
   {
     id: 'what-so-what',
     label: 'What? So what? Now what?',
-    summary: 'Three steps: what happened, why it matters, what you will do next.',
+    summary: 'what happened, why it matters, what you will do next, then tags',
     steps: [
       step('what', 'What?', 'What happened? What was your part in it?', 'What happened…'),
       step(
@@ -106,7 +107,7 @@ export const REFLECTION_MODELS: readonly ReflectionModel[] = [
   {
     id: 'free',
     label: 'Free form',
-    summary: 'One open text, in your own structure.',
+    summary: 'one open text in your own structure, then tags',
     steps: [
       {
         key: 'text',
@@ -130,6 +131,15 @@ export function reflectionModel(id: ReflectionModelId): ReflectionModel {
 /** Steps including the final tagging step: index `steps.length` is the tags card. */
 export function stepCount(id: ReflectionModelId): number {
   return reflectionModel(id).steps.length + 1;
+}
+
+/**
+ * The model as offered on the start card, e.g. "Gibbs' reflective cycle (7 steps): description,
+ * …, then tags". The count is the cards the student will see ("Step 2 of 7"), tags included.
+ */
+export function modelChoiceTitle(id: ReflectionModelId): string {
+  const m = reflectionModel(id);
+  return `${m.label} (${stepCount(id)} steps): ${m.summary}`;
 }
 
 /** The answer keys of a model, in order. */

@@ -28,7 +28,7 @@ import {
   toChoices,
   type ReflectionTopicId,
 } from '../../domain/catalogues.js';
-import { CURRENT_HCPC_CATALOGUE, HCPC_SOP_2023 } from '../../domain/hcpc-standards.js';
+import { CURRENT_HCPC_CATALOGUE, HCPC_SOP_2023, standardTitle } from '../../domain/hcpc-standards.js';
 import {
   addDays,
   dayKind,
@@ -62,8 +62,10 @@ import {
 import {
   FEEDBACK_MAX_LENGTH,
   formatCount,
+  modelChoiceTitle,
   REFLECTION_MODELS,
   reflectionModel,
+  stepCount,
   type ReflectionModelId,
 } from './reflection-models.js';
 import { cardId, feedbackInput, startInput, stepInput, tagsInput } from './reflection-input.js';
@@ -249,13 +251,13 @@ export class ReflectionService {
       linkId: options.linkId ?? '',
       model: options.model ?? 'gibbs',
       topic: options.topic ?? 'other',
-      modelChoices: REFLECTION_MODELS.map((m) => ({ title: `${m.label}: ${m.summary}`, value: m.id })),
+      modelChoices: REFLECTION_MODELS.map((m) => ({ title: modelChoiceTitle(m.id), value: m.id })),
       topicChoices: toChoices(REFLECTION_TOPICS),
       hasDrafts: drafts.length > 0,
       drafts: drafts.slice(0, 5).map((d) => ({
         draftId: d._id,
         title: `${d.editOf ? 'Editing: ' : ''}${reflectionModel(d.model).label}, ${labelOf(REFLECTION_TOPICS, d.tags.topic) ?? 'Other'}`,
-        progress: `Step ${Math.min(d.step + 1, reflectionModel(d.model).steps.length + 1)} of ${reflectionModel(d.model).steps.length + 1} · last saved ${formatDate(localDateOf(d.updatedAt, this.zone(person)))}`,
+        progress: `Step ${Math.min(d.step + 1, stepCount(d.model))} of ${stepCount(d.model)} · last saved ${formatDate(localDateOf(d.updatedAt, this.zone(person)))}`,
       })),
       error: options.error ?? '',
     };
@@ -339,7 +341,7 @@ export class ReflectionService {
     typed?: Record<string, unknown>,
   ): AdaptiveCard {
     const model = reflectionModel(draft.model);
-    const total = model.steps.length + 1;
+    const total = stepCount(draft.model);
     const step = Math.min(Math.max(draft.step, 0), model.steps.length);
     const common = {
       draftId: draft._id,
@@ -1322,14 +1324,16 @@ export function journeyCardData(person: PersonDoc, s: JourneySummary) {
     name: person.displayName.split(' ')[0] || person.displayName,
     totalText: `${s.total} reflection${s.total === 1 ? '' : 's'} so far${s.currentWeek ? ` · placement week ${s.currentWeek}` : ''}`,
     pillars: s.byPillar.map((p) => ({ title: p.label, value: String(p.count) })),
+    // The standard's own words, never a bare "SOP 9": students know the titles, not the numbers.
     standards: s.byStandard
       .filter((x) => x.count > 0)
-      .map((x) => ({ title: `SOP ${x.id}`, value: `${x.count} · ${x.label.replace(/^SOP \d+: /, '')}` })),
+      .map((x) => ({ title: standardTitle(x.id) ?? x.label, value: String(x.count) })),
     hasStandards: s.byStandard.some((x) => x.count > 0),
     gapsText:
       gaps.length === 0
         ? 'Every HCPC standard has at least one reflection.'
-        : `No evidence yet for ${gaps.length} of ${HCPC_SOP_2023.standards.length} standards: ${gaps.map((c) => `SOP ${c}`).join(', ')}.`,
+        : `No evidence yet for ${gaps.length} of ${HCPC_SOP_2023.standards.length} standards:`,
+    gapList: gaps.map((c) => `- ${standardTitle(c) ?? c}`).join('\n'),
     weeksText:
       s.weeksCompleted === null
         ? ''

@@ -46,8 +46,8 @@ export function LeadPage(props: {
   if (!filters.cohortId)
     return (
       <Notice title="No cohort linked">
-        You do not lead a cohort yet. Ask an administrator to attach you to a cohort in the roster (the cohort
-        column of people.csv), then reload this tab.
+        You do not lead a cohort yet. Ask an administrator to attach you to your cohort in the placement
+        roster, then reload this tab.
       </Notice>
     );
 

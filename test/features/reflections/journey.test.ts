@@ -75,7 +75,10 @@ describe('reflections: journey counts and gaps (known answers)', () => {
     // Week 5 is not over yet; week 2 and week 4 had placement days and no reflection.
     assert.deepEqual(s.weeksWithoutReflection, [2, 4]);
     assert.match(s.nudge, /weeks 2 and 4/);
-    assert.match(s.nudge, /SOP 2 \(Practise within the legal and ethical boundaries/);
+    assert.match(
+      s.nudge,
+      /could show “Practise within the legal and ethical boundaries of their profession” \(HCPC standard 2\)/,
+    );
   });
 
   it('does not count a week with no placement days (all study days) as a gap', () => {
