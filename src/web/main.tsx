@@ -4,7 +4,7 @@
  *   /tabs/cohort        channel tab content: one cohort's dashboard (leads)
  *   /tabs/config        channel tab configuration: choose the cohort
  */
-import { render } from 'preact';
+import { render, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Api, ApiError, type Me } from './api.js';
 import { connectHost, SignInError, type Host, type Theme } from './host.js';
@@ -27,6 +27,16 @@ const viewsOf = (m: Me): View[] => [...m.views, ...(m.canManage ? (['manage'] as
 
 function applyTheme(theme: Theme) {
   document.documentElement.dataset.theme = theme;
+}
+
+/** The bar at the top of every view (the cohort tab too): the product name, then the view switch. */
+function AppHeader(props: { children?: ComponentChildren }) {
+  return (
+    <header class="app-head">
+      <p class="brand">Placement Companion</p>
+      {props.children}
+    </header>
+  );
 }
 
 function App(props: { host: Host; api: Api }) {
@@ -88,9 +98,12 @@ function App(props: { host: Host; api: Api }) {
         </main>
       );
     return (
-      <main>
-        <LeadPage api={api} cohorts={me.cohorts} initialCohortId={cohortId} lockedCohort={!!cohortId} />
-      </main>
+      <>
+        <AppHeader />
+        <main>
+          <LeadPage api={api} cohorts={me.cohorts} initialCohortId={cohortId} lockedCohort={!!cohortId} />
+        </main>
+      </>
     );
   }
 
@@ -105,8 +118,7 @@ function App(props: { host: Host; api: Api }) {
     );
   return (
     <>
-      <header class="app-head">
-        <p class="brand">Placement Companion</p>
+      <AppHeader>
         {viewsOf(me).length > 1 && (
           <nav aria-label="Views">
             {viewsOf(me).map((v) => (
@@ -116,7 +128,7 @@ function App(props: { host: Host; api: Api }) {
             ))}
           </nav>
         )}
-      </header>
+      </AppHeader>
       <main>
         {view !== 'lead' && view !== 'manage' && (
           <h1>{view === 'student' ? `${me.name}: my journey` : 'My students'}</h1>

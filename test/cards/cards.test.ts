@@ -154,6 +154,33 @@ describe('card harness (tools/lib/card-check.ts)', () => {
     assert.deepEqual(checkCard(dropDown({ style: 'expanded' }), {}).errors, []);
   });
 
+  it('reports ISO dates in shown text (texts, facts, choice titles), not in input values or action data', () => {
+    const { errors } = checkCard(
+      {
+        ...good,
+        body: [
+          { type: 'TextBlock', text: 'Blocked: ${date}', wrap: true },
+          { type: 'FactSet', facts: [{ title: 'Due', value: '2025-02-11T09:00:00Z' }] },
+          {
+            type: 'Input.ChoiceSet',
+            id: 'c',
+            label: 'Cohort',
+            value: 'a',
+            choices: [{ title: 'Cohort 2 (starts 2025-02-03)', value: 'a' }],
+          },
+          { type: 'Input.Date', id: 'd', label: 'Day', value: '2025-02-11' },
+        ],
+        actions: [{ type: 'Action.Execute', title: 'Unblock', verb: 'x.y', data: { date: '2025-02-11' } }],
+      },
+      { date: '2025-11-03' },
+    );
+    const iso = errors.filter((e) => /ISO date/.test(e));
+    assert.equal(iso.length, 3, errors.join('\n'));
+    assert.match(iso.join('\n'), /TextBlock at \/body\/0: text shows an ISO date \(2025-11-03\)/);
+    assert.match(iso.join('\n'), /value shows an ISO date \(2025-02-11T09:00:00Z\)/);
+    assert.match(iso.join('\n'), /title shows an ISO date \(2025-02-03\)/);
+  });
+
   it('reports an Input.Number whose value is a string (clients render it empty)', () => {
     const numberCard = {
       ...good,

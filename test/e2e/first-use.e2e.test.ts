@@ -13,7 +13,7 @@ import { TURN_ERROR_MESSAGE } from '../../src/bot/turn-error.js';
 import type { Scope } from '../../src/bot/commands.js';
 import type { Role } from '../../src/storage/people-repository.js';
 import { REPO_ROOT } from '../../tools/lib/app-package.js';
-import { checkExpandedCard } from '../../tools/lib/card-check.js';
+import { checkExpandedCard, ISO_DATE } from '../../tools/lib/card-check.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 
 interface CommandList {
@@ -257,6 +257,50 @@ describe('e2e: every command in the Teams command menu answers', function () {
       }),
     );
     assert.deepEqual(numberInputs(rejectedSlots.body.value), { pubCount: 4, pubWeeks: 2 });
+
+    // A blocked day is shown as people write dates, in the message and the list.
+    const blocked = await e2e.post(
+      e2e.execute(people.host!, 'conv.slots.block', { blockDate: '2025-02-14' }),
+    );
+    assert.deepEqual(checkExpandedCard(blocked.body.value), []);
+    const blockedTexts = cardTexts(blocked.body.value);
+    assert.ok(
+      blockedTexts.some((t) => t.startsWith('Fri 14 Feb 2025 is blocked')),
+      blockedTexts.join(' | '),
+    );
+    assert.ok(blockedTexts.includes('Blocked: Fri 14 Feb 2025'), blockedTexts.join(' | '));
+  });
+
+  it('welcome on install: a short start; "Show all commands" (and typed help) show every command of the role', async () => {
+    const factTitles = (card: { body: Record<string, unknown>[] }) =>
+      card.body
+        .filter((b) => b.type === 'FactSet')
+        .flatMap((f) => (f.facts as { title: string }[]).map((x) => x.title));
+    const verbs = (card: { actions?: { verb?: string }[] }) => (card.actions ?? []).map((a) => a.verb);
+    for (const who of ['lead', 'host', 'student'] as const) {
+      const user = people[who]!;
+      const person = (await e2e.services.people.byEmail(TENANT, user.email!))!;
+      const all = e2e.services.commands.for(person.roles, 'personal').map((c) => c.command);
+      const install = e2e.install(user);
+      await e2e.post(install);
+      const welcome = firstCard(
+        e2e.connector.delivered().find((c) => c.activity?.replyToId === install.id)?.activity,
+      );
+      const short = factTitles(welcome);
+      assert.ok(
+        short.length < all.length,
+        `${who}: the welcome already lists everything (${short.join(', ')})`,
+      );
+      assert.deepEqual(verbs(welcome), ['help.show']);
+      const res = await e2e.post(e2e.execute(user, 'help.show', { role: person.roles[0] }));
+      const full = res.body.value;
+      assert.deepEqual(checkExpandedCard(full), []);
+      assert.deepEqual(factTitles(full), all, `${who}: every command the role can use here`);
+      assert.ok(cardTexts(full).includes('Everything you can type to me here'));
+      assert.deepEqual(verbs(full), [], 'no "Show all commands" on the full list');
+      // Typed `help` gives the whole list straight away.
+      assert.deepEqual(factTitles(firstCard(await replyTo(user, 'help'))), all);
+    }
   });
 
   it('pause check-ins: the student drop-down opens with a placeholder, not blank', async () => {
@@ -266,10 +310,35 @@ describe('e2e: every command in the Teams command menu answers', function () {
     assert.equal(choice.placeholder, 'Choose a student');
   });
 
+  /** Sends `text` as every person in `scope`; each must get a real answer that passes the card rules. */
+  async function answersEveryone(scope: Scope, text: string) {
+    for (const [who, user] of Object.entries(people)) {
+      const activity =
+        scope === 'personal' ? e2e.message(user, text) : e2e.channelMessage(user, CHANNEL, text);
+      const res = await e2e.post(activity);
+      const what = `${who}, "${text}" in ${scope}`;
+      assert.equal(res.status, 200, what);
+      // The replies to this very message (proactive messages in the same chat are not answers).
+      const replies = e2e.connector
+        .delivered()
+        .map((c) => c.activity!)
+        .filter((a) => a?.replyToId === activity.id);
+      const said = replyText(replies);
+      assert.ok(replies.length > 0, `${what}: no answer`);
+      assert.ok(!said.includes(NOT_UNDERSTOOD_MESSAGE), `${what}: "didn't catch that"`);
+      assert.ok(!said.includes(TURN_ERROR_MESSAGE), `${what}: the turn-error message`);
+      for (const reply of replies) {
+        if (typeof reply.text === 'string') assert.doesNotMatch(reply.text, ISO_DATE, `${what}: an ISO date`);
+        const card = firstCard(reply);
+        if (card) assert.deepEqual(checkExpandedCard(card), [], `${what}: the card breaks the card rules`);
+      }
+    }
+  }
+
   for (const list of commandLists) {
     for (const scope of list.scopes) {
       for (const { title } of list.commands) {
-        it(`${scope}: "${title}" is listed by help and answers every role`, async () => {
+        it(`command menu, ${scope}: "${title}" is listed by help and answers every role`, async () => {
           const registered = e2e.services.commands
             .all()
             .filter((c) => c.command === title && c.scopes.includes(scope));
@@ -277,29 +346,16 @@ describe('e2e: every command in the Teams command menu answers', function () {
             registered.length > 0,
             `"${title}" is not registered for ${scope} (help would not list it)`,
           );
-          for (const [who, user] of Object.entries(people)) {
-            const activity =
-              scope === 'personal' ? e2e.message(user, title) : e2e.channelMessage(user, CHANNEL, title);
-            const res = await e2e.post(activity);
-            assert.equal(res.status, 200, `${who}: ${title}`);
-            // The replies to this very message (proactive messages in the same chat are not answers).
-            const replies = e2e.connector
-              .delivered()
-              .map((c) => c.activity!)
-              .filter((a) => a?.replyToId === activity.id);
-            const text = replyText(replies);
-            assert.ok(replies.length > 0, `${who} got no answer to "${title}" in ${scope}`);
-            assert.ok(
-              !text.includes(NOT_UNDERSTOOD_MESSAGE),
-              `${who} got "didn't catch that" for "${title}" in ${scope}`,
-            );
-            assert.ok(
-              !text.includes(TURN_ERROR_MESSAGE),
-              `${who} got the turn-error message for "${title}" in ${scope}`,
-            );
-          }
+          await answersEveryone(scope, title);
         });
       }
     }
   }
+
+  it('every command help lists (not only the menu) answers every role in its scopes', async () => {
+    const commands = e2e.services.commands.all().filter((c) => !c.command.includes('<'));
+    assert.ok(commands.length > 15, commands.map((c) => c.command).join(', '));
+    for (const c of commands)
+      for (const scope of c.scopes.filter((x) => x !== 'groupChat')) await answersEveryone(scope, c.command);
+  });
 });

@@ -135,16 +135,21 @@ describe('e2e: journeys through Microsoft 365 Agents Playground', function () {
       assert.match(ref!.reference.serviceUrl!, /\/_connector$/);
     });
 
-    it('answers help with the welcome card, refreshes it on its Action.Execute, and says when it did not understand', async () => {
+    it('answers help with every command, shows them all from the welcome card’s Action.Execute, and says when it did not understand', async () => {
       let seen = client.messages.length;
       await client.send(personal, me.id, 'help');
       const help = await fromBot(personal, cardSaying(/Welcome, George/), seen);
       const welcomes = client.messages.filter((m) => m.fromId === bot.id && cardSaying(/Welcome, George/)(m));
       assert.equal(welcomes.length, 2, 'one welcome for the install (two install activities), one for help');
+      assert.match(texts(help.cards[0]).join(' | '), /Everything you can type to me here/);
 
-      const refreshed = await client.execute(personal, me.id, help, 'help.show');
+      // The install welcome starts short; its "Show all commands" answers with the full list.
+      const refreshed = await client.execute(personal, me.id, welcomes[0]!, 'help.show');
       assert.equal(refreshed.type, CARD);
-      assert.match(texts(refreshed.value).join(' | '), /Welcome, George/);
+      const all = texts(refreshed.value).join(' | ');
+      assert.match(all, /Welcome, George/);
+      assert.match(all, /Everything you can type to me here/);
+      assert.ok(texts(refreshed.value).length > texts(welcomes[0]!.cards[0]).length, all);
 
       seen = client.messages.length;
       await client.send(personal, me.id, 'what is this');

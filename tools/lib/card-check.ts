@@ -12,6 +12,9 @@
  *   - keep labels plain text (Teams shows them as typed): no markdown such as **bold** or [a](b);
  *   - give a drop-down (compact single-choice Input.ChoiceSet) with nothing chosen a
  *     `placeholder`, so it does not open as an empty box;
+ *   - write dates for people in UK style ("Tue 11 Feb 2025", src/domain/placement-calendar.ts),
+ *     never ISO ("2025-02-11") in any shown text: texts, titles, labels, placeholders, facts
+ *     (input values and action data may be ISO: clients and the server read them);
  *   - give every Input.Number a number (or no) `value`, `min` and `max`: clients parse the
  *     value as a number and show an empty box for a string such as "5";
  *   - parse and validate with the `adaptivecards` library with no events at all (unknown
@@ -44,6 +47,10 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 /** Markdown that a label (plain text) would show literally: **bold**, _italic_, [text](link). */
 const MARKDOWN = /\*\*|(^|\s)_[^_\s][^_]*_(\s|$|[,.)])|\[[^\]]*\]\([^)]*\)/;
 
+/** An ISO date (or date-time) such as 2025-02-11 or 2025-02-11T09:00:00Z. */
+export const ISO_DATE = /\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?\b/;
+const SHOWN_KEYS = ['text', 'title', 'label', 'placeholder', 'errorMessage', 'altText', 'fallbackText'];
+
 /** Calls `visit` for every object in the tree with a JSON-pointer-ish path. */
 function walk(node: Json, at: string, visit: (obj: { [key: string]: Json }, at: string) => void): void {
   if (Array.isArray(node)) node.forEach((child, i) => walk(child, `${at}/${i}`, visit));
@@ -55,7 +62,8 @@ function walk(node: Json, at: string, visit: (obj: { [key: string]: Json }, at: 
 
 function describe(obj: { [key: string]: Json }, at: string): string {
   const id = typeof obj['id'] === 'string' ? ` "${obj['id']}"` : '';
-  return `${String(obj['type'])}${id} at ${at || '/'}`;
+  const type = typeof obj['type'] === 'string' ? obj['type'] : 'item';
+  return `${type}${id} at ${at || '/'}`;
 }
 
 /** Applies the house rules and the adaptivecards parser to an already-expanded card. */
@@ -78,6 +86,15 @@ export function checkExpandedCard(card: unknown): string[] {
     errors.push(`unbound template expressions after expansion: ${[...new Set(unbound)].join(', ')}`);
 
   walk(root, '', (obj, at) => {
+    const shown = SHOWN_KEYS.filter((k) => typeof obj[k] === 'string');
+    if (/\/facts\/\d+$/.test(at) && typeof obj['value'] === 'string') shown.push('value');
+    for (const key of shown) {
+      const iso = ISO_DATE.exec(obj[key] as string);
+      if (iso && !/\/data(\/|$)/.test(at))
+        errors.push(
+          `${describe(obj, at)}: ${key} shows an ISO date (${iso[0]}); write it as "Tue 11 Feb 2025"`,
+        );
+    }
     const type = obj['type'];
     if (typeof type !== 'string') return;
     if (type.startsWith('Input.') && (typeof obj['label'] !== 'string' || !obj['label'].trim())) {

@@ -24,6 +24,7 @@ import {
 } from '../../domain/conversation-days.js';
 import { rankHosts, type HostCandidate, type StudentHistory } from '../../domain/conversation-matching.js';
 import {
+  formatDate,
   formatLocal,
   isIsoDate,
   isValidTimeZone,
@@ -1271,7 +1272,9 @@ export class ConversationService {
       message: errors[FORM_ERROR_KEY] ?? message,
       items,
       hasItems: items.length > 0,
-      blocked: blocked.filter((d) => d >= localDateOf(now, zone)).map((d) => ({ date: d })),
+      blocked: blocked
+        .filter((d) => d >= localDateOf(now, zone))
+        .map((d) => ({ date: d, dateText: formatDate(d) })),
       hasBlocked: blocked.length > 0,
       pubDate: text('pubDate', ''),
       pubTime: text('pubTime', '10:00'),
@@ -1422,8 +1425,8 @@ export class ConversationService {
       tenantId,
       person,
       unblock
-        ? `${date} is open for bookings again.`
-        : `${date} is blocked: students can't book you that day. Existing bookings stay; cancel them if you need to.`,
+        ? `${formatDate(date)} is open for bookings again.`
+        : `${formatDate(date)} is blocked: students can't book you that day. Existing bookings stay; cancel them if you need to.`,
     );
   }
 

@@ -6,6 +6,7 @@ import type { AdaptiveCard } from '../../bot/cards.js';
 import { scopeOf } from '../../bot/commands.js';
 import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
 import { can } from '../../domain/authorization.js';
+import { formatDate } from '../../domain/placement-calendar.js';
 import type { Services } from '../../services.js';
 import { channelKey } from '../../storage/conversation-references-repository.js';
 import type { Feature } from '../feature.js';
@@ -39,7 +40,8 @@ export const onboardingFeature: Feature = {
       await sendWelcome(context, services);
     });
 
-    app.message(/^\s*help\s*$/i, async (context) => sendWelcome(context, services));
+    // Typed `help`: everything. On install: a short start with "Show all commands".
+    app.message(/^\s*help\s*$/i, async (context) => sendWelcome(context, services, { all: true }));
     app.adaptiveCards.actionExecute('help.show', async (context) => welcomeCard(context, services));
 
     app.message(/^\s*link\s+cohort\s*$/i, async (context) => {
@@ -53,23 +55,24 @@ export const onboardingFeature: Feature = {
   },
 };
 
+/** "Show all commands": the same welcome, now with every command the person can use here. */
 function welcomeCard(context: TurnContext, services: Services) {
   const person = turnPerson(context);
   const commands = services.commands.for(
     person.roles,
     scopeOf(context.activity.conversation?.conversationType),
   );
-  return services.cards.render('welcome', welcomeCardData(person, commands));
+  return services.cards.render('welcome', welcomeCardData(person, commands, { all: true }));
 }
 
-async function sendWelcome(context: TurnContext, services: Services) {
+async function sendWelcome(context: TurnContext, services: Services, options: { all?: boolean } = {}) {
   const person = turnPerson(context);
   const commands = services.commands.for(
     person.roles,
     scopeOf(context.activity.conversation?.conversationType),
   );
   await context.sendActivity({
-    attachments: [services.cards.attachment('welcome', welcomeCardData(person, commands))],
+    attachments: [services.cards.attachment('welcome', welcomeCardData(person, commands, options))],
   });
 }
 
@@ -101,7 +104,7 @@ async function linkCohortCard(context: TurnContext, services: Services) {
   return {
     linkedName: linked?.name ?? '',
     choices: cohorts.map((c) => ({
-      title: `${c.name} (starts ${c.startDate}, ${c.weeks} weeks)`,
+      title: `${c.name} (starts ${formatDate(c.startDate)}, ${c.weeks} weeks)`,
       value: c._id,
     })),
     selected: linked?._id ?? cohorts[0]._id,

@@ -23,18 +23,38 @@ const ROLE_SUMMARIES: Record<Role, string> = {
   admin: 'You can import rosters and the AHP directory with the admin tool, and manage cohorts.',
 };
 
+/** The few commands the welcome card starts each role with; `help` / "Show all commands" lists the rest. */
+const STARTERS: Record<Role, string[]> = {
+  student: ['check in', 'reflect', 'book a conversation', 'my journey'],
+  supervisor: ['shared reflections', 'pause check-ins'],
+  'ahp-host': ['my slots', 'my bookings', 'my host profile'],
+  lead: ['manage cohorts', 'link cohort', 'cohort status', 'announce', 'run survey', 'conversations report'],
+  admin: ['manage cohorts', 'cohort status'],
+};
+export const MAX_STARTERS = 6;
+
 export function primaryRole(person: PersonDoc): Role {
   return ROLE_ORDER.find((r) => person.roles.includes(r)) ?? 'student';
 }
 
-export function welcomeCardData(person: PersonDoc, commands: CommandInfo[]) {
+/**
+ * The welcome card: a short start for the person's roles and "Show all commands" when there
+ * is more; with `all`, every command they can use here (the answer to that button).
+ */
+export function welcomeCardData(person: PersonDoc, commands: CommandInfo[], options: { all?: boolean } = {}) {
   const roles = ROLE_ORDER.filter((r) => person.roles.includes(r));
+  const starters = new Set(roles.flatMap((r) => STARTERS[r]));
+  const picked = commands.filter((c) => starters.has(c.command)).slice(0, MAX_STARTERS);
+  const start = picked.length > 0 ? picked : commands.slice(0, MAX_STARTERS);
+  const shown = options.all ? commands : start;
   return {
+    heading: options.all ? 'Everything you can type to me here' : 'Things you can type to me',
+    showAll: !options.all && shown.length < commands.length,
     name: person.displayName.split(' ')[0] || person.displayName,
     role: primaryRole(person),
     roleLabel: roles.map((r) => ROLE_LABELS[r]).join(' · '),
     summary: roles.map((r) => ROLE_SUMMARIES[r]).join('\n\n'),
-    commands: commands.map((c) => ({ command: c.command, description: c.description })),
+    commands: shown.map((c) => ({ command: c.command, description: c.description })),
     privacyNote:
       'Your reflections are private unless you choose to share them. Type "export my data" or "delete my data" at any time.',
   };

@@ -7,7 +7,7 @@ import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../../bot/cards.js';
 import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
 import { GroupTooSmallError } from '../../domain/anonymity.js';
-import { formatLocal } from '../../domain/placement-calendar.js';
+import { formatDate, formatLocal } from '../../domain/placement-calendar.js';
 import { rejectMongoOperatorKeys, UnsafeKeyError } from '../../domain/validation.js';
 import type { Services } from '../../services.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
@@ -270,7 +270,7 @@ async function scheduleCard(
       definitions: [...services.surveys.definitions.values()].map((d) => ({ title: d.title, value: d.id })),
       cohortId,
       cohorts: cohorts.map((c) => ({
-        title: `${c.name} (starts ${c.startDate}, ${c.weeks} weeks)`,
+        title: `${c.name} (starts ${formatDate(c.startDate)}, ${c.weeks} weeks)`,
         value: c._id,
       })),
       opensOn: str(values.opensOn),
