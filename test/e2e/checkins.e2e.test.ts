@@ -345,23 +345,6 @@ describe('e2e: weekly check-ins on the placement calendar (acceptance)', functio
       e2e.execute(sam, 'checkin.countersign', { studentId: ids.get(priya.name), week: 1 }),
     );
     assert.match(signed.body.value, /Countersigned/);
-    // Bad input: each problem under the label on the card, never the field key; nothing saved.
-    const refused = await e2e.post(
-      e2e.execute(sam, 'checkin.supervision.record', {
-        studentId: ids.get(priya.name),
-        week: 1,
-        idx: '0',
-        date_0: '23/10/2025',
-        minutes_0: '900',
-        kind_0: 'individual',
-      }),
-    );
-    assert.match(
-      refused.body.value,
-      /^Supervision not recorded\. Date held: .+; Minutes: Enter minutes from 1 to 480\.$/,
-    );
-    assert.doesNotMatch(refused.body.value, /\b(date|minutes|kind):/);
-    assert.deepEqual(await e2e.services.checkins.repo.sessionsOf(TENANT, ids.get(priya.name)!), []);
     const held = await e2e.post(
       e2e.execute(sam, 'supervision.session.record', {
         requestId: 'checkins-e2e-1',
