@@ -518,10 +518,10 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
     assert.ok(!texts.some((t) => /\bSOP\b/.test(t)), texts.join(' | '));
     assert.ok(texts.includes('Weeks without a reflection: 1, 3.'));
     assert.ok(texts.includes('No evidence yet for 11 of 15 standards:'), texts.join(' | '));
-    const gapList = texts.find((t) => t.startsWith('- '))!.split('\n');
+    const gapList = texts.filter((t) => t.startsWith('• '));
     assert.equal(gapList.length, 11);
-    assert.equal(gapList[0], '- Practise safely and effectively within their scope of practice');
-    assert.ok(gapList.includes('- Communicate effectively'));
+    assert.equal(gapList[0], '• Practise safely and effectively within their scope of practice');
+    assert.ok(gapList.includes('• Communicate effectively'));
     assert.ok(texts.some((t) => t.startsWith('No reflection yet for weeks 1 and 3.')));
     const counts = await e2e.services.reflections.countsFor(TENANT, ids.get('priya')!);
     assert.equal(counts.total, 1);

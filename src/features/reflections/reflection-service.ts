@@ -1333,7 +1333,7 @@ export function journeyCardData(person: PersonDoc, s: JourneySummary) {
       gaps.length === 0
         ? 'Every HCPC standard has at least one reflection.'
         : `No evidence yet for ${gaps.length} of ${HCPC_SOP_2023.standards.length} standards:`,
-    gapList: gaps.map((c) => `- ${standardTitle(c) ?? c}`).join('\n'),
+    gaps: gaps.map((c) => ({ title: standardTitle(c) ?? c })),
     weeksText:
       s.weeksCompleted === null
         ? ''
