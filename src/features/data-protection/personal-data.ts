@@ -87,7 +87,9 @@ export class PersonalData {
     const ids = await this.identifiers(tenantId, person);
     const result: Record<string, Document[]> = {};
     for (const spec of personalCollections(this.specs)) {
-      result[spec.name] = (await this.matches(tenantId, spec, ids)).map(readable);
+      result[spec.name] = (await this.matches(tenantId, spec, ids)).map((doc) =>
+        ownEntriesOnly(readable(doc), spec.personFields ?? [], ids),
+      );
     }
     return {
       format: 'placement-companion.personal-data',
@@ -217,6 +219,22 @@ function readable(doc: Document): Document {
     }
   }
   return doc;
+}
+
+/**
+ * A copy of `doc` in which every top-level person field holding a list of people (an
+ * announcement's audience, say) keeps only the exporting person's own entries: one person's
+ * export must not disclose who else was on the list.
+ */
+function ownEntriesOnly(doc: Document, fields: readonly string[], ids: string[]): Document {
+  let copy: Document | null = null;
+  for (const field of fields) {
+    const value = doc[field];
+    if (field.includes('.') || !Array.isArray(value)) continue;
+    copy ??= { ...doc };
+    copy[field] = value.filter((entry) => holdsId(entry, ids));
+  }
+  return copy ?? doc;
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
