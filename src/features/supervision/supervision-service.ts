@@ -523,7 +523,8 @@ export class SupervisionService implements CheckinFollowUps {
       },
       now,
     );
-    if (input.from === 'students') return this.myStudents(tenantId, viewer, message);
+    // From a summary or `my students` the answer is a short message and the card stays as it
+    // is (its Refresh button redraws `my students`); a student's check-in card redraws itself.
     if (input.from === 'checkin' && hasRole(viewer, 'student') && viewer._id === action.ownerId)
       return this.s.checkins.open(tenantId, viewer, input.week);
     return message;
@@ -795,7 +796,9 @@ export class SupervisionService implements CheckinFollowUps {
       `${student.displayName}: ${episode.kind === 'missed' ? 'missed check-ins' : 'low wellbeing'}`,
     );
     const requests: EnqueueRequest[] = recipients.map((lead) => ({
-      dedupeKey: `supervision.escalation|${id}|${lead._id}`,
+      // The episode id names the student: the key carries its hash, so the lead's copy holds
+      // no student id once the card's content is scrubbed on erasure.
+      dedupeKey: `supervision.escalation|${createHash('sha256').update(id).digest('hex').slice(0, 24)}|${lead._id}`,
       purpose: 'supervision.escalation',
       target: { kind: 'person', personId: lead._id },
       activity,
