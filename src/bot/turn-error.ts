@@ -11,6 +11,20 @@ export const TURN_ERROR_MESSAGE =
 export const DATABASE_DOWN_MESSAGE =
   "Sorry, I can't reach my records just now, so I couldn't do that. Please try again in a few minutes.";
 
+/**
+ * Whether a turn failed because the database cannot be reached. A duplicate key or a
+ * validation error is not "down", and neither is a refused connection to anything else (the
+ * Bot Connector, a file download): a bare ECONNREFUSED counts only from the Mongo driver.
+ */
+export function isDatabaseUnreachable(error: Error | undefined): boolean {
+  const name = error?.name ?? '';
+  const message = error?.message ?? '';
+  if (/MongoServerSelection|MongoNetwork|MongoNotConnected|MongoTopologyClosed|PoolCleared/i.test(name))
+    return true;
+  if (!name.startsWith('Mongo')) return false;
+  return /ECONNREFUSED|server selection|topology|connection \d+ to .* closed|PoolCleared/i.test(message);
+}
+
 export function createTurnErrorHandler(logger: Logger) {
   return async (context: TurnContext, error: Error): Promise<void> => {
     const activity = context.activity;
@@ -24,11 +38,7 @@ export function createTurnErrorHandler(logger: Logger) {
       },
       'turn failed',
     );
-    // Unreachable database only: a duplicate key or a validation error is not "down".
-    const databaseDown =
-      /MongoServerSelection|MongoNetwork|MongoNotConnected|MongoTopologyClosed|PoolCleared|ECONNREFUSED|server selection|topology|connection \d+ to .* closed/i.test(
-        `${error?.name} ${error?.message}`,
-      );
+    const databaseDown = isDatabaseUnreachable(error);
     const text = databaseDown ? DATABASE_DOWN_MESSAGE : TURN_ERROR_MESSAGE;
     try {
       if (activity?.type === 'invoke') {
