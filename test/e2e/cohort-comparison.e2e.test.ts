@@ -123,8 +123,13 @@ describe('e2e: leads of several cohorts compare confidence gains (chat and dashb
   async function say(u: TestUser, text: string) {
     const conversation = `a:personal-${u.id}`;
     const before = e2e.connector.delivered(conversation).length;
-    await e2e.post(e2e.message(u, text));
-    return e2e.sentTo(conversation).slice(before);
+    const activity = e2e.message(u, text);
+    await e2e.post(activity);
+    // Only the replies to this message: the engines may deliver a proactive message meanwhile.
+    return e2e
+      .sentTo(conversation)
+      .slice(before)
+      .filter((a) => a.replyToId === activity.id);
   }
 
   async function exec(u: TestUser, verb: string, data: Record<string, unknown>) {
