@@ -79,13 +79,10 @@ export const announcementsFeature: Feature = {
     ) =>
       app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
         const result = await handler(turnTenantId(context), turnPerson(context), data, context);
-        // The Teams AI library switches a verb to "replace for everyone" for good once any of
-        // its answers carries `refresh`. Acknowledge and refresh answer on the posted message
-        // that members see, so their answers never carry it (the lead's own status cards
-        // refresh through `announcement.live` instead).
-        // The Teams AI library answers a card that has `refresh` by replacing the message for
-        // everyone. In a channel that would show one person's view (a lead's status, a
-        // member's "you acknowledged") to all, so there the answer is for the clicker only.
+        // Answers go to the clicker only (src/bot/card-actions.ts), so no answer replaces the
+        // posted message for others. Member-facing answers (acknowledge, refresh) and every
+        // answer in a channel still drop `refresh`: the clicker keeps the view they were given,
+        // and the lead's own status cards refresh through `announcement.live` instead.
         if (
           typeof result === 'string' ||
           (context.activity.conversation?.conversationType === 'personal' && !MEMBER_FACING.has(verb))
