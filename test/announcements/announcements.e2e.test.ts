@@ -181,14 +181,12 @@ describe('e2e: cohort announcements', function () {
   const countAnnouncements = () => e2e.services.db.collection('announcements').countDocuments();
 
   it('offers the compose card to a lead, with the cohort time zone, and refuses others', async () => {
-    await e2e.post(e2e.message(lead, 'announce'));
-    const card = firstCard(e2e.sentTo(personalConv(lead)).at(-1));
+    const card = firstCard(await e2e.lastReply(lead, 'announce'));
     assert.match(textOf(card), /New announcement/);
     assert.match(textOf(card), /Europe\/London/);
     assert.match(textOf(card), /announcement\.preview/);
 
-    await e2e.post(e2e.message(members[0]!, 'announce'));
-    assert.match(String(e2e.sentTo(personalConv(members[0]!)).at(-1)?.text), /Only a placement lead/);
+    assert.match(String((await e2e.lastReply(members[0]!, 'announce'))?.text), /Only a placement lead/);
     const refused = await exec(otherLead, 'announcement.preview', { ...compose(), cohortId });
     assert.match(textOf(refused.value), /Choose one of your cohorts/);
     assert.equal(await countAnnouncements(), 0);
@@ -477,9 +475,9 @@ describe('e2e: cohort announcements', function () {
     );
     assert.match(JSON.stringify(posts[0]!.activity), /Careers expo/);
     assert.equal((await e2e.services.announcements.repo.byId(TENANT, cancelId))?.state, 'cancelled');
-    const list = await e2e.post(e2e.message(lead, 'announcements'));
-    assert.equal(list.status, 200);
-    const listCard = textOf(firstCard(e2e.sentTo(personalConv(lead)).at(-1)));
+    const list = await e2e.say(lead, 'announcements');
+    assert.equal(list.response.status, 200);
+    const listCard = textOf(firstCard(list.last));
     assert.match(listCard, /Careers expo/);
     assert.match(listCard, /scheduled send cancelled/);
     assert.match(listCard, /100 of 100 acknowledged/);

@@ -137,6 +137,28 @@ export class E2E {
     };
   }
 
+  /**
+   * Sends a message in the user's personal chat and returns the bot's replies to it, leaving out
+   * any proactive delivery (a check-in prompt, a reminder) the engines send into that chat meanwhile.
+   */
+  async say(user: TestUser, text: string, extra: Record<string, unknown> = {}) {
+    const activity = { ...this.message(user, text), ...extra };
+    const response = await this.post(activity);
+    const replies = this.sentTo(this.personalConversation(user).id).filter((a) => a.replyToId === activity.id);
+    return { response, replies, last: replies.at(-1) };
+  }
+
+  /** Posts any activity (a channel message, a file upload) and returns the bot's last reply to it. */
+  async lastReplyTo(activity: { id: string }) {
+    await this.post(activity);
+    return this.connector.delivered().map((c) => c.activity!).filter((a) => a.replyToId === activity.id).at(-1);
+  }
+
+  /** The bot's last reply to a message from the user in their personal chat. */
+  async lastReply(user: TestUser, text: string) {
+    return (await this.say(user, text)).last;
+  }
+
   /** Texts and card titles the bot sent into a conversation, in order. */
   sentTo(conversationId: string) {
     return this.connector.delivered(conversationId).map((c) => c.activity!);

@@ -97,16 +97,14 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
   after(() => e2e.stop());
 
   it('`manage cohorts` in the personal chat offers to set up a cohort, and help lists it', async () => {
-    await e2e.post(e2e.message(lead, 'manage cohorts'));
-    const card = firstCard(e2e.sentTo(`a:personal-${lead.id}`).at(-1));
+    const card = firstCard((await e2e.lastReply(lead, 'manage cohorts')));
     assert.match(textsOf(card), /Your cohorts/);
     assert.match(textsOf(card), /You have no cohorts yet/);
     assert.deepEqual(
       card.actions.map((a: { verb: string }) => a.verb),
       ['workspace.cohort.new'],
     );
-    await e2e.post(e2e.message(lead, 'help'));
-    assert.match(textsOf(firstCard(e2e.sentTo(`a:personal-${lead.id}`).at(-1))), /manage cohorts/);
+    assert.match(textsOf(firstCard((await e2e.lastReply(lead, 'help')))), /manage cohorts/);
   });
 
   it('refuses a last day before the first day, and 0 weeks, with the field and its label; nothing is written', async () => {
@@ -171,8 +169,7 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
     assert.equal(audit.length, 1);
     assert.equal(audit[0]!.targetId, cohortId);
     // The lead's list now shows it.
-    await e2e.post(e2e.message(lead, 'manage cohorts'));
-    assert.match(textsOf(firstCard(e2e.sentTo(`a:personal-${lead.id}`).at(-1))), /Leadership 2025 cohort 3/);
+    assert.match(textsOf(firstCard((await e2e.lastReply(lead, 'manage cohorts')))), /Leadership 2025 cohort 3/);
   });
 
   it('refuses a student whose supervisor is not on the roster; nothing is written', async () => {
@@ -259,8 +256,7 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
   });
 
   it('opens the cohort by name, a student, their pause card, and the edit form with the stored values', async () => {
-    await e2e.post(e2e.message(lead, 'manage leadership 2025 cohort 3'));
-    const page = firstCard(e2e.sentTo(`a:personal-${lead.id}`).at(-1));
+    const page = firstCard((await e2e.lastReply(lead, 'manage leadership 2025 cohort 3')));
     assert.match(textsOf(page), /Students \(3\)/);
     assert.match(JSON.stringify(page), /"value":"Mon 20 Oct 2025"|Mon 20 Oct 2025/);
     const priya = (await e2e.services.people.byEmail(TENANT, students[0]!.email!))!;

@@ -59,14 +59,12 @@ describe('e2e: onboarding over HTTP with a fake Bot Connector', function () {
   });
 
   it('lists the commands for the caller’s role on help', async () => {
-    await e2e.post(e2e.message(student, 'help'));
-    const studentCard = firstCard(e2e.sentTo(`a:personal-${student.id}`).at(-1));
+    const studentCard = firstCard(await e2e.lastReply(student, 'help'));
     const studentCommands = cardTexts(studentCard);
     assert.ok(studentCommands.includes('help'));
     assert.ok(!studentCommands.includes('link cohort'));
 
-    await e2e.post(e2e.channelMessage(lead, '19:cohort2channel@thread.tacv2', 'help'));
-    const leadCard = firstCard(e2e.connector.delivered().at(-1)!.activity);
+    const leadCard = firstCard(await e2e.lastReplyTo(e2e.channelMessage(lead, '19:cohort2channel@thread.tacv2', 'help')));
     assert.ok(cardTexts(leadCard).includes('link cohort'));
   });
 
@@ -90,8 +88,7 @@ describe('e2e: onboarding over HTTP with a fake Bot Connector', function () {
 
   it('lets a lead link a team channel to a cohort, and refuses a student', async () => {
     const channelId = '19:cohort2channel@thread.tacv2';
-    await e2e.post(e2e.channelMessage(lead, channelId, 'link cohort'));
-    const card = firstCard(e2e.connector.delivered().at(-1)!.activity);
+    const card = firstCard(await e2e.lastReplyTo(e2e.channelMessage(lead, channelId, 'link cohort')));
     assert.ok(cardTexts(card).includes('Link this channel to a cohort'));
 
     const channelConversation = { id: `${channelId};messageid=1`, conversationType: 'channel', isGroup: true };

@@ -48,11 +48,8 @@ describe('e2e: roster CSV upload from Teams (personal chat and Manage page)', fu
         content: { downloadUrl: f.url ?? `${fileBase}/${f.name}`, uniqueId: f.name, fileType: 'csv' },
       };
     });
-    const conv = `a:personal-${who.id}`;
-    const before = e2e.sentTo(conv).length;
-    const res = await e2e.post({ ...e2e.message(who, ''), attachments });
-    assert.equal(res.status, 200);
-    const reply = e2e.sentTo(conv).slice(before).at(-1);
+    const { response, last: reply } = await e2e.say(who, '', { attachments });
+    assert.equal(response.status, 200);
     return firstCard(reply) ?? String(reply?.text ?? '');
   };
   const texts = (card: unknown) => (typeof card === 'string' ? card : cardTexts(card).join(' | '));

@@ -1527,9 +1527,7 @@ describe('security: authorisation matrix (every action × every role)', function
       assert.ok(can(leadOfBoth, 'survey.insight.compare', target));
       assert.ok(!can(world.principals.leadOfCohort, 'survey.insight.compare', target));
       assert.ok(can(world.principals.leadOfCohort, 'survey.insight.compare', { cohortIds: [world.cohortA] }));
-      const before = e2e.connector.delivered(`a:personal-${both.id}`).length;
-      await e2e.post(e2e.message(both, 'compare cohorts'));
-      const card = firstCard(e2e.connector.delivered(`a:personal-${both.id}`).slice(before).at(-1)?.activity);
+      const card = firstCard(await e2e.lastReply(both, 'compare cohorts'));
       assert.ok(cardTexts(card).includes('Confidence: Matrix cohort B vs Matrix cohort A'));
       const ids = `${world.cohortA},${world.cohortB}`;
       const refused = await e2e.post(

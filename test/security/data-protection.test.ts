@@ -118,8 +118,7 @@ describe('security: data protection (export, erase, retention) over every collec
   it('export my data: a card with a one-time link to JSON holding the caller’s documents from every collection', async () => {
     const u = journeyPeople.student;
     const me = await person(u);
-    await e2e.post(e2e.message(u, 'export my data'));
-    const card = firstCard(e2e.sentTo(`a:personal-${u.id}`).at(-1));
+    const card = firstCard((await e2e.lastReply(u, 'export my data')));
     assert.ok(cardTexts(card).includes('Your data'));
     // Human labels, never collection names (which also wrap mid-word on a phone).
     const facts = cardTexts(card);
@@ -173,19 +172,19 @@ describe('security: data protection (export, erase, retention) over every collec
   });
 
   it('export and delete are refused outside the personal chat', async () => {
-    await e2e.post(
+    const reply = await e2e.lastReplyTo(
       e2e.channelMessage(journeyPeople.lead, '19:cohort2channel@thread.tacv2', 'delete my data'),
     );
-    assert.match(String(e2e.connector.delivered().at(-1)!.activity!.text), /personal chat/);
+    assert.match(String(reply?.text), /personal chat/);
   });
 
   it('delete my data asks first; "keep" deletes nothing', async () => {
     const u = journeyPeople.otherStudent;
-    await e2e.post(e2e.message(u, 'delete my data'));
+    const request = await e2e.lastReply(u, 'delete my data');
     // Counted after the request itself: that turn may save turn state and the conversation
     // reference, which are not what "keep" is about.
     const before = occurrences(await dump(e2e), await needlesOf(e2e, await person(u))).length;
-    const card = firstCard(e2e.sentTo(`a:personal-${u.id}`).at(-1));
+    const card = firstCard(request);
     assert.ok(cardTexts(card).includes('Delete all your data?'));
     assert.deepEqual(
       card.actions.map((a: { verb: string }) => a.verb),
