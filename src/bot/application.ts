@@ -4,12 +4,11 @@
  * known people: save the conversation reference, then the feature routes run.
  */
 import { Application, TurnState } from '@microsoft/teams-ai';
-import type { Storage, TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { timed } from '../http/turn-timings.js';
 import type { Services } from '../services.js';
 import { channelKey, personalKey } from '../storage/conversation-references-repository.js';
 import type { PersonDoc } from '../storage/people-repository.js';
-import { MongoTurnStateStorage } from '../storage/turn-state-storage.js';
 import type { Feature } from '../features/feature.js';
 import { InteractorCardActions } from './card-actions.js';
 import { IdentityResolver, tenantOf } from './identity.js';
@@ -37,21 +36,11 @@ class PlacementApplication extends Application<TurnState> {
   }
 }
 
-/** Turn state whose load and save are timed as phases of the turn. */
-class TimedTurnState extends TurnState {
-  override load(context: TurnContext, storage?: Storage): Promise<boolean> {
-    return timed('stateLoad', () => super.load(context, storage));
-  }
-
-  override save(context: TurnContext, storage?: Storage): Promise<void> {
-    return timed('stateSave', () => super.save(context, storage));
-  }
-}
-
 export function createBot(services: Services, features: Feature[]): Bot {
   const app = new PlacementApplication({
-    storage: new MongoTurnStateStorage(services.db),
-    turnStateFactory: () => new TimedTurnState(),
+    // No storage: no feature keeps Teams AI conversation or user state (everything lives in
+    // the feature collections), so a turn reads and writes no state documents.
+    storage: undefined,
     startTypingTimer: false,
     longRunningMessages: false,
     removeRecipientMention: true,

@@ -16,14 +16,10 @@ export const TURN_PHASES = [
   'identity',
   /** The conversation reference saved for proactive messages. */
   'reference',
-  /** Teams AI turn state read. */
-  'stateLoad',
   /** The feature's own work: its service and repositories (database reads and writes). */
   'service',
   /** Adaptive Card templates expanded. */
   'render',
-  /** Teams AI turn state written. */
-  'stateSave',
   /** The HTTP answer written. */
   'response',
 ] as const;

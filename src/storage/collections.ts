@@ -26,7 +26,8 @@ export const collections = {
   turnState: spec({
     name: 'turn_state',
     indexes: [],
-    // Conversation/user state of the Teams AI library; keyed by conversation and user ids.
+    // Conversation/user state of the Teams AI library, written by earlier builds (the bot
+    // keeps no turn state now); registered so what they stored is still exported and erased.
     personFields: ['userId', 'conversationId'],
     eraseWhenAny: true,
   }),

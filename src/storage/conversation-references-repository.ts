@@ -4,6 +4,7 @@
  * when it changed).
  */
 import type { ConversationReference } from 'botbuilder';
+import { LRUCache } from 'lru-cache';
 import type { Db } from 'mongodb';
 import { collections } from './collections.js';
 import { tenantDocId, type BaseDoc } from './documents.js';
@@ -23,6 +24,13 @@ export const personalKey = (personId: string) => `personal:${personId}`;
 export const channelKey = (channelId: string) => `channel:${channelId}`;
 
 export class ConversationReferencesRepository {
+  /**
+   * What this process last found stored or wrote, by `_id` (canonical JSON): a turn whose
+   * reference matches reads nothing. Entries expire, so a reference another instance rewrote
+   * (or an erasure removed) is compared with the database again within minutes.
+   */
+  private readonly lastSaved = new LRUCache<string, string>({ max: 50_000, ttl: 10 * 60_000 });
+
   constructor(private readonly db: Db) {}
 
   scope(tenantId: string) {
@@ -42,18 +50,19 @@ export class ConversationReferencesRepository {
   ) {
     const _id = tenantDocId(tenantId, key);
     const stored = stripUndefined(reference);
+    const wanted = canonical({ key, kind, personId, reference: stored });
     // Every turn of a known person saves its reference, and it is nearly always the one saved
-    // last time: a read by `_id` then, not a write (writes queue behind each other on the
-    // local database).
+    // last time: no database call then, or a read by `_id` when this process has not seen it.
+    if (this.lastSaved.get(_id) === wanted) return;
     const current = await this.scope(tenantId).findOne({ _id });
     if (
       current &&
-      current.key === key &&
-      current.kind === kind &&
-      current.personId === personId &&
-      canonical(current.reference) === canonical(stored)
-    )
+      canonical({ key: current.key, kind: current.kind, personId: current.personId, reference: current.reference }) ===
+        wanted
+    ) {
+      this.lastSaved.set(_id, wanted);
       return;
+    }
     // An upsert race (two first-contact turns at once) is retried by TenantScope.
     await this.scope(tenantId).updateOne(
       { _id },
@@ -63,6 +72,7 @@ export class ConversationReferencesRepository {
       },
       { upsert: true },
     );
+    this.lastSaved.set(_id, wanted);
   }
 
   async get(tenantId: string, key: string) {

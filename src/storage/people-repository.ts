@@ -1,4 +1,5 @@
 /** People of a tenant: imported by email, linked to their Teams identity on first contact. */
+import { LRUCache } from 'lru-cache';
 import type { Db } from 'mongodb';
 import { collections } from './collections.js';
 import { tenantDocId, type BaseDoc } from './documents.js';
@@ -59,6 +60,14 @@ export function membershipOf(person: Pick<PersonImport, 'roles' | 'cohortId' | '
 const attachedTo = (cohortId: string) => ({ $or: [{ cohortIds: cohortId }, { cohortId }] });
 
 export class PeopleRepository {
+  /**
+   * Teams / Entra identity → person id, as the identity links say. Only the mapping is kept,
+   * never the person: every turn still reads the person by `_id`, so roles, cohorts and an
+   * erasure take effect at once; an entry whose person is gone or now has another identity is
+   * dropped and the link read again.
+   */
+  private readonly linkedPersonIds = new LRUCache<string, string>({ max: 50_000 });
+
   constructor(private readonly db: Db) {}
 
   scope(tenantId: string) {
@@ -168,11 +177,22 @@ export class PeopleRepository {
     value: string,
     field: Partial<PersonDoc>,
   ) {
-    const link = await this.links(tenantId).findOne({ _id: tenantDocId(tenantId, kind, value) });
+    const linkId = tenantDocId(tenantId, kind, value);
+    const holds = (person: PersonDoc | null): person is PersonDoc =>
+      (kind === 'aad' ? person?.aadObjectId : person?.teamsUserId) === value;
+    const known = this.linkedPersonIds.get(linkId);
+    if (known) {
+      const person = await this.byId(tenantId, known);
+      if (holds(person)) return person;
+      this.linkedPersonIds.delete(linkId);
+    }
+    const link = await this.links(tenantId).findOne({ _id: linkId });
     if (link) {
       const person = await this.byId(tenantId, link.personId);
-      const current = kind === 'aad' ? person?.aadObjectId : person?.teamsUserId;
-      if (person && current === value) return person;
+      if (holds(person)) {
+        this.linkedPersonIds.set(linkId, person._id);
+        return person;
+      }
     }
     const person = await this.scope(tenantId).findOne(field);
     // Found the slow way (linked before links existed, or the link is stale): link it now, so
@@ -182,11 +202,13 @@ export class PeopleRepository {
   }
 
   private async link(tenantId: string, kind: 'aad' | 'teams', value: string, personId: string, now: Date) {
+    const linkId = tenantDocId(tenantId, kind, value);
     await this.links(tenantId).updateOne(
-      { _id: tenantDocId(tenantId, kind, value) },
+      { _id: linkId },
       { $set: { personId, updatedAt: now }, $setOnInsert: { schemaVersion: 1, createdAt: now } },
       { upsert: true },
     );
+    this.linkedPersonIds.set(linkId, personId);
   }
 
   private links(tenantId: string) {

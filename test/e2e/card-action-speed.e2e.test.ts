@@ -216,7 +216,7 @@ describe('e2e: a check-in submit answers promptly', function () {
     );
   });
 
-  it("a repeat submit reads by _id only (but the student's pauses) and writes just the check-in and its audit entry", async () => {
+  it("a repeat submit makes 5 reads, by _id but the student's pauses, and writes the check-in (handing it back) and its audit entry", async () => {
     const dev = students[3]!;
     await submit(dev);
     commands.length = 0;
@@ -225,10 +225,24 @@ describe('e2e: a check-in submit answers promptly', function () {
     const reads = commands.filter((c) => c.name === 'find');
     const scans = reads.filter((c) => !c.filters.every(isByIdOnly)).map((c) => c.collection);
     assert.deepEqual(scans, [collections.checkinPauses.name], JSON.stringify(reads));
+    // The person (their identity link is known in-process), the cohort, the pauses, the
+    // project membership and the open actions; no turn state, no conversation reference (the
+    // same as last time), the check-in not read before or after it is written.
+    assert.deepEqual(
+      reads.map((c) => c.collection).sort(),
+      [
+        collections.people.name,
+        collections.cohorts.name,
+        collections.checkinPauses.name,
+        collections.projectMembers.name,
+        collections.supervisionOpenActions.name,
+      ].sort(),
+      JSON.stringify(reads),
+    );
     const writes = commands
       .filter((c) => ['insert', 'update', 'delete', 'findAndModify'].includes(c.name))
       .map((c) => `${c.name} ${c.collection}`);
-    assert.deepEqual(writes, [`update ${collections.checkins.name}`, `insert ${collections.audit.name}`]);
+    assert.deepEqual(writes, [`findAndModify ${collections.checkins.name}`, `insert ${collections.audit.name}`]);
   });
 
   it('a person linked before identity links existed is looked up by field once; the link is written then', async () => {
@@ -258,7 +272,7 @@ describe('e2e: a check-in submit answers promptly', function () {
     assert.equal(timing.timedOut, false);
     assert.deepEqual(Object.keys(timing.phases).sort(), [...TURN_PHASES].sort());
     for (const phase of TURN_PHASES) assert.ok(timing.phases[phase] >= 0, `${phase} ${timing.phases[phase]}`);
-    for (const phase of ['identity', 'reference', 'stateLoad', 'service', 'render', 'response'] as const)
+    for (const phase of ['identity', 'reference', 'service', 'render', 'response'] as const)
       assert.ok(timing.phases[phase] > 0, `${phase} measured`);
     const sum = TURN_PHASES.reduce((a, p) => a + timing.phases[p], 0);
     assert.ok(Math.abs(sum - timing.totalMs) < 0.5, `phases ${sum} vs total ${timing.totalMs}`);

@@ -750,7 +750,14 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
       false,
     );
     const item = (await outbox('reflection.prompt')).find((p) => p.dedupeKey.includes('booking-42'))!;
-    const data = actionData((item.activity as any).attachments[0].content, 'reflection.start')!;
+    // The sender may have delivered it already (the outbox then drops the activity): read it there.
+    await e2e.services.sender.drain();
+    const activity = (item.activity ??
+      e2e.connector
+        .delivered(`a:personal-${priya.id}`)
+        .map((c) => c.activity)
+        .find((a) => JSON.stringify(a).includes('booking-42'))) as any;
+    const data = actionData(activity.attachments[0].content, 'reflection.start')!;
     assert.equal(data.linkId, 'booking-42');
     const res = await exec(priya, 'reflection.start', { ...data, model: 'free', topic: 'conversation' });
     const draft = await drafts().findOne({ _id: actionData(res.value, 'reflection.step')!.draftId as never });

@@ -52,7 +52,7 @@ describe('turn timings', () => {
     let late!: Promise<void>;
     await timings.measure({ type: 'invoke' }, async (finish) => {
       late = timed('service', async () => {
-        await timed('stateLoad', () => sleep(10));
+        await timed('identity', () => sleep(10));
         await stuck; // an outbound call that does not come back in time
       });
       await sleep(80);

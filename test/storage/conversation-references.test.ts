@@ -1,11 +1,12 @@
 /**
  * Conversation references on the real local database: concurrent first saves of one key; a save
- * of the reference already stored writes nothing, a changed one is written.
+ * of the reference already stored writes nothing (and, seen before in this process, reads
+ * nothing), a changed one is written.
  */
 import assert from 'node:assert/strict';
 import { ConversationReferencesRepository } from '../../src/storage/conversation-references-repository.js';
-import type { Database } from '../../src/storage/mongo.js';
-import { dropAndClose, freshDatabase } from '../helpers/db.js';
+import { connectDatabase, type Database } from '../../src/storage/mongo.js';
+import { dropAndClose, freshDatabase, testMongoUri } from '../helpers/db.js';
 
 describe('ConversationReferencesRepository', () => {
   let database: Database;
@@ -88,5 +89,31 @@ describe('ConversationReferencesRepository', () => {
       new Date('2025-10-04T00:00:00Z'),
     );
     assert.equal((await refs.get('t1', key))!.personId, 'person-other');
+  });
+
+  it('a repeat save in the same process makes no database call; another process reads once, then none', async () => {
+    const watched = await connectDatabase(testMongoUri(), database.db.databaseName, { monitorCommands: true });
+    try {
+      const commands: string[] = [];
+      watched.client.on('commandStarted', (e) => commands.push(e.commandName));
+      const key = 'personal:person-quiet';
+      const reference = { serviceUrl: 'http://one/', conversation: { id: 'a:quiet' } as never };
+      const first = new ConversationReferencesRepository(watched.db);
+      await first.save('t1', key, 'personal', 'person-quiet', reference, new Date());
+      assert.deepEqual(commands, ['find', 'update']);
+      commands.length = 0;
+      await first.save('t1', key, 'personal', 'person-quiet', { ...reference }, new Date());
+      assert.deepEqual(commands, []);
+      const second = new ConversationReferencesRepository(watched.db);
+      await second.save('t1', key, 'personal', 'person-quiet', reference, new Date());
+      await second.save('t1', key, 'personal', 'person-quiet', reference, new Date());
+      assert.deepEqual(commands, ['find']);
+      // A changed reference is still compared with the database and written.
+      commands.length = 0;
+      await first.save('t1', key, 'personal', 'person-quiet', { ...reference, serviceUrl: 'http://two/' }, new Date());
+      assert.deepEqual(commands, ['find', 'update']);
+    } finally {
+      await watched.close();
+    }
   });
 });

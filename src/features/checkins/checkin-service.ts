@@ -147,9 +147,12 @@ export class CheckinService {
 
   private async studentSetting(tenantId: string, person: PersonDoc) {
     if (!can(person, 'checkin.submit.self', { studentId: person._id }) || !person.cohortId) return null;
-    const cohort = await this.s.cohorts.byId(tenantId, person.cohortId);
+    // Both reads at once: they do not depend on each other.
+    const [cohort, pauses] = await Promise.all([
+      this.s.cohorts.byId(tenantId, person.cohortId),
+      this.repo.pausesOf(tenantId, person._id),
+    ]);
     if (!cohort) return null;
-    const pauses = await this.repo.pausesOf(tenantId, person._id);
     return { cohort, pauses, zone: this.zoneOf(person, cohort), settings: checkinSettings(cohort) };
   }
 
@@ -180,7 +183,7 @@ export class CheckinService {
     }
     const sw = studentWeek(cohort, settings, week, pauses, zone);
     const existing = await this.repo.get(tenantId, person._id, week);
-    if (existing) return this.submittedCard(tenantId, existing, pauses, zone);
+    if (existing) return this.submittedCard(tenantId, existing, pauses, zone, undefined, cohort);
     if (!sw.promptAt) {
       return sw.paused
         ? `Your check-ins are paused for week ${week}, so there is nothing to fill in. Take care.`
@@ -221,10 +224,12 @@ export class CheckinService {
     pauses: readonly Pause[],
     zone: string,
     notice?: string,
+    /** The check-in's cohort when the caller has it already (saves a read). */
+    knownCohort?: CohortDoc,
   ): Promise<AdaptiveCard> {
-    // The open actions are one read by _id, made alongside the cohort read.
+    // The open actions are one read by _id, made alongside the cohort read (if needed).
     const [cohort, actions] = await Promise.all([
-      this.s.cohorts.byId(tenantId, checkin.cohortId),
+      knownCohort?._id === checkin.cohortId ? knownCohort : this.s.cohorts.byId(tenantId, checkin.cohortId),
       this.openActionsOf(tenantId, checkin.studentId),
     ]);
     const lock = cohort ? lockInstant(cohort, checkin.week, pauses, zone) : null;
@@ -265,6 +270,7 @@ export class CheckinService {
         pauses,
         zone,
         'This check-in can no longer be edited: supervision has started.',
+        cohort,
       );
     return this.formCard(cohort, studentWeek(cohort, settings, week, pauses, zone), zone, {
       values: answersAsValues(existing.answers),
@@ -292,18 +298,22 @@ export class CheckinService {
         projectTitle: await this.projectTitle(tenantId, person, cohort),
       });
     }
-    const existing = await this.repo.get(tenantId, person._id, week);
+    // Before the week's supervision a submit always saves: only after it is there a stored
+    // check-in to look for (and keep as it is).
     const lock = lockInstant(cohort, week, pauses, zone);
-    if (existing && lock && now.getTime() >= lock.getTime()) {
+    const locked = lock !== null && now.getTime() >= lock.getTime();
+    const existing = locked ? await this.repo.get(tenantId, person._id, week) : null;
+    if (existing) {
       return this.submittedCard(
         tenantId,
         existing,
         pauses,
         zone,
         'Supervision for this week has started, so your answers can no longer be changed.',
+        cohort,
       );
     }
-    const outcome = await this.repo.save(
+    const { outcome, checkin: saved } = await this.repo.save(
       tenantId,
       {
         studentId: person._id,
@@ -325,7 +335,6 @@ export class CheckinService {
       },
       now,
     );
-    const saved = (await this.repo.get(tenantId, person._id, week))!;
     const lines: string[] = [];
     for (const listener of this.savedListeners) {
       const line = await listener(tenantId, saved);
@@ -335,7 +344,7 @@ export class CheckinService {
       outcome === 'inserted' ? 'Thank you, your check-in is saved.' : 'Your changes are saved.',
       ...lines,
     ].join(' ');
-    return this.submittedCard(tenantId, saved, pauses, zone, notice);
+    return this.submittedCard(tenantId, saved, pauses, zone, notice, cohort);
   }
 
   /** `my check-ins`: one line per week so far. */

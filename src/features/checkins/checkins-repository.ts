@@ -3,7 +3,7 @@
  * ids so a double submit lands on the same document), per-student pauses (sickness, study
  * leave). Supervision sessions and their actions live in src/features/supervision.
  */
-import type { Db } from 'mongodb';
+import type { Db, ModifyResult } from 'mongodb';
 import type { Pause } from '../../domain/placement-calendar.js';
 import { collections } from '../../storage/collections.js';
 import { tenantDocId, type BaseDoc } from '../../storage/documents.js';
@@ -110,7 +110,7 @@ export class CheckinsRepository {
       dueAt: Date | null;
     },
     now: Date,
-  ): Promise<'inserted' | 'updated'> {
+  ): Promise<{ outcome: 'inserted' | 'updated'; checkin: CheckinDoc }> {
     const _id = checkinId(tenantId, fields.studentId, fields.week);
     const update = {
       $set: {
@@ -129,15 +129,27 @@ export class CheckinsRepository {
         dueAt: fields.dueAt,
         submittedAt: now,
         late: fields.dueAt !== null && now.getTime() > fields.dueAt.getTime(),
-        comments: [],
         schemaVersion: 1,
         createdAt: now,
       },
+      // Creates `comments: []` on insert and changes nothing after. Not in $setOnInsert: FerretDB
+      // 1.x drops an empty array there in findAndModify (it keeps it in update).
+      $push: { comments: { $each: [] } },
     };
     for (let attempt = 0; ; attempt++) {
       try {
-        const result = await this.checkins(tenantId).updateOne({ _id }, update, { upsert: true });
-        return result.upsertedCount > 0 ? 'inserted' : 'updated';
+        // One call that writes and hands back the stored check-in (with its comments and
+        // countersignature), for the card the student sees next.
+        const result = (await this.checkins(tenantId).findOneAndUpdate({ _id }, update, {
+          upsert: true,
+          returnDocument: 'after',
+          includeResultMetadata: true,
+        })) as unknown as ModifyResult<CheckinDoc>;
+        if (!result.value) throw new Error(`checkins: the upsert of ${_id} returned no document`);
+        return {
+          outcome: result.lastErrorObject?.updatedExisting ? 'updated' : 'inserted',
+          checkin: result.value,
+        };
       } catch (err) {
         if (!isDuplicateKeyError(err) || attempt > 0) throw err;
       }

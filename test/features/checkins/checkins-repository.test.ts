@@ -34,9 +34,11 @@ describe('CheckinsRepository (real local database)', () => {
       dueAt: new Date('2025-10-23T13:00:00Z'),
     };
     const outcomes = await Promise.all(Array.from({ length: 5 }, () => repo.save(T, fields, now)));
-    assert.ok(outcomes.includes('inserted'));
+    assert.ok(outcomes.some((o) => o.outcome === 'inserted'));
     assert.equal(await repo.checkins(T).countDocuments({ studentId: `${T}|s1` }), 1);
     const doc = await repo.get(T, `${T}|s1`, 1);
+    // Each save hands back the stored check-in.
+    for (const { checkin } of outcomes) assert.deepEqual(checkin, doc);
     assert.equal(doc!._id, checkinId(T, `${T}|s1`, 1));
     assert.deepEqual(doc!.comments, []);
     assert.equal(doc!.late, false);
@@ -47,22 +49,21 @@ describe('CheckinsRepository (real local database)', () => {
     const id = checkinId(T, `${T}|s1`, 1);
     await repo.countersign(T, id, `${T}|sup`, new Date('2025-10-22T10:00:00Z'));
     const later = new Date('2025-10-24T10:00:00Z'); // after due
-    assert.equal(
-      await repo.save(
-        T,
-        {
-          studentId: `${T}|s1`,
-          cohortId: `${T}|c1`,
-          week: 1,
-          of: 6,
-          answers: answers(4),
-          dueAt: new Date('2025-10-23T13:00:00Z'),
-        },
-        later,
-      ),
-      'updated',
+    const edit = await repo.save(
+      T,
+      {
+        studentId: `${T}|s1`,
+        cohortId: `${T}|c1`,
+        week: 1,
+        of: 6,
+        answers: answers(4),
+        dueAt: new Date('2025-10-23T13:00:00Z'),
+      },
+      later,
     );
+    assert.equal(edit.outcome, 'updated');
     const doc = (await repo.get(T, `${T}|s1`, 1))!;
+    assert.deepEqual(edit.checkin, doc);
     assert.equal(doc.answers.wellbeing, 4);
     assert.equal(doc.late, false);
     assert.equal(doc.submittedAt.toISOString(), '2025-10-21T10:00:00.000Z');
