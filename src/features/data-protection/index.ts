@@ -4,7 +4,6 @@
  * personal chat only. The daily retention purge of ended cohorts runs on the scheduler.
  * Admin equivalents: `npm run admin -- export-person <email>` / `erase-person <email>`.
  */
-import type { TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import type { Server } from 'restify';
 import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
@@ -85,16 +84,13 @@ export const dataProtectionFeature: Feature = {
     app.adaptiveCards.actionExecute('data.erase.cancel', async () =>
       services.cards.render('notice', { title: 'Kept', message: ERASE_CANCELLED }),
     );
-    app.adaptiveCards.actionExecute('data.erase.confirm', async (context, state: TurnState) => {
+    app.adaptiveCards.actionExecute('data.erase.confirm', async (context) => {
       if (!isPersonal(context)) return PERSONAL_CHAT_ONLY;
       const person = turnPerson(context);
       const tenantId = turnTenantId(context);
       // The caller erases themselves: the card carries no person id to tamper with.
       if (!can(person, 'data.erase.self', { personId: person._id })) return ERASE_CANCELLED;
       await personalData.erase(tenantId, person, services.clock.now(), { actorId: person._id, via: 'chat' });
-      // Teams AI would write this turn's state back after the handler: drop it instead.
-      state.deleteUserState();
-      state.deleteConversationState();
       return services.cards.render('notice', {
         title: 'Your data has been deleted',
         message: ERASED_MESSAGE,
