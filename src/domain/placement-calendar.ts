@@ -66,7 +66,16 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
 export function isIsoDate(value: string): boolean {
-  return ISO_DATE.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+  if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
+  const [y, m, d] = [Number(value.slice(0, 4)), Number(value.slice(5, 7)), Number(value.slice(8, 10))];
+  if (m < 1 || m > 12 || d < 1) return false;
+  // Dates roll 2025-02-30 over to March: a real date round-trips to the same day.
+  return new Date(utcMidnight(y, m, d)).getUTCDate() === d;
+}
+
+/** Milliseconds at 00:00 UTC on a calendar date (setUTCFullYear, unlike Date.UTC, keeps years < 100). */
+function utcMidnight(year: number, month: number, day: number): number {
+  return new Date(0).setUTCFullYear(year, month - 1, day);
 }
 
 export function assertIsoDate(value: string, what = 'date'): string {
@@ -80,8 +89,14 @@ export function assertIsoDate(value: string, what = 'date'): string {
  */
 export function isValidTimeZone(zone: string): boolean {
   if (typeof zone !== 'string') return false;
-  return (zone === 'UTC' || zone.includes('/')) && IANAZone.isValidZone(zone);
+  if (validZones.has(zone)) return true;
+  // Checking builds an Intl.DateTimeFormat, the costliest step of a check-in submit: remember
+  // the zones that passed (there are only a few hundred names, so the set stays small).
+  const valid = (zone === 'UTC' || zone.includes('/')) && IANAZone.isValidZone(zone);
+  if (valid) validZones.add(zone);
+  return valid;
 }
+const validZones = new Set<string>();
 
 export function assertTimeZone(zone: string): string {
   if (!isValidTimeZone(zone))
@@ -210,8 +225,17 @@ export function isBankHoliday(isoDate: string): boolean {
 // Dates, weeks and day kinds
 // ---------------------------------------------------------------------------
 
-function dateOf(iso: string): DateTime {
-  return DateTime.fromISO(assertIsoDate(iso), { zone: 'UTC' });
+// Calendar dates are whole days with no zone, so their arithmetic is plain UTC day counting
+// (no luxon: it dominated a check-in submit's CPU time).
+const DAY_MS = 86_400_000;
+
+function dayNumberOf(iso: string): number {
+  assertIsoDate(iso);
+  return utcMidnight(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10))) / DAY_MS;
+}
+
+function isoOfDayNumber(dayNumber: number): string {
+  return new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
 }
 
 function isoOf(d: DateTime): string {
@@ -219,11 +243,12 @@ function isoOf(d: DateTime): string {
 }
 
 export function addDays(isoDate: string, days: number): string {
-  return isoOf(dateOf(isoDate).plus({ days }));
+  return isoOfDayNumber(dayNumberOf(isoDate) + days);
 }
 
 export function weekdayOf(isoDate: string): Weekday {
-  return WEEKDAYS[dateOf(isoDate).weekday - 1]!;
+  // Day 0 (1970-01-01) was a Thursday, index 3 in Mon..Sun.
+  return WEEKDAYS[(((dayNumberOf(isoDate) + 3) % 7) + 7) % 7]!;
 }
 
 /** Last calendar date of the placement (start + 7 x weeks - 1). */
@@ -240,7 +265,7 @@ export function localDateOf(instant: Date, zone: string): string {
 
 /** Week of the placement that an ISO date falls in, or null outside the placement. */
 export function placementWeekOfDate(cal: CohortCalendar, isoDate: string): WeekPosition | null {
-  const days = Math.round(dateOf(isoDate).diff(dateOf(cal.startDate), 'days').days);
+  const days = dayNumberOf(isoDate) - dayNumberOf(cal.startDate);
   if (days < 0) return null;
   const week = Math.floor(days / 7) + 1;
   return week > cal.weeks ? null : { week, of: cal.weeks };
@@ -264,8 +289,8 @@ function assertWeek(cal: CohortCalendar, week: number): void {
 /** The 7 ISO dates of a placement week (starting on the weekday the placement started). */
 export function weekDates(cal: CohortCalendar, week: number): string[] {
   assertWeek(cal, week);
-  const first = addDays(cal.startDate, (week - 1) * 7);
-  return Array.from({ length: 7 }, (_, i) => addDays(first, i));
+  const first = dayNumberOf(cal.startDate) + (week - 1) * 7;
+  return Array.from({ length: 7 }, (_, i) => isoOfDayNumber(first + i));
 }
 
 export function isPaused(isoDate: string, pauses: readonly Pause[] = []): boolean {
@@ -327,14 +352,23 @@ export function isWeekPaused(cal: CohortCalendar, week: number, pauses: readonly
  * a time that happens twice in autumn resolves to its second occurrence (01:30 GMT).
  */
 export function localInstant(isoDate: string, time: string, zone: string): Date {
+  const key = `${isoDate}|${time}|${zone}`;
+  const known = localInstants.get(key);
+  if (known !== undefined) return new Date(known);
   const [hour, minute] = parseTime(time).split(':').map(Number) as [number, number];
-  const d = dateOf(isoDate);
+  assertIsoDate(isoDate);
   const local = DateTime.fromObject(
-    { year: d.year, month: d.month, day: d.day, hour, minute },
+    { year: Number(isoDate.slice(0, 4)), month: Number(isoDate.slice(5, 7)), day: Number(isoDate.slice(8, 10)), hour, minute },
     { zone: assertTimeZone(zone) },
   );
-  return local.toJSDate();
+  const ms = local.toMillis();
+  // Pure and asked for the same few slots on every submit: remember them (bounded).
+  if (localInstants.size >= LOCAL_INSTANT_CACHE_SIZE) localInstants.clear();
+  localInstants.set(key, ms);
+  return new Date(ms);
 }
+const LOCAL_INSTANT_CACHE_SIZE = 50_000;
+const localInstants = new Map<string, number>();
 
 /** The week's supervision date, or null if the cohort has none. */
 export function supervisionDate(cal: CohortCalendar, week: number): string | null {
@@ -468,11 +502,13 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** 'Thu 30 Oct, 14:00' in the zone (fixed English names, independent of the host's ICU data). */
 export function formatLocal(instant: Date, zone: string): string {
   const d = DateTime.fromJSDate(instant, { zone: assertTimeZone(zone) });
-  return `${WEEKDAYS[d.weekday - 1]} ${d.day} ${MONTHS[d.month - 1]}, ${d.toFormat('HH:mm')}`;
+  const hhmm = `${String(d.hour).padStart(2, '0')}:${String(d.minute).padStart(2, '0')}`;
+  return `${WEEKDAYS[d.weekday - 1]} ${d.day} ${MONTHS[d.month - 1]}, ${hhmm}`;
 }
 
 /** 'Thu 30 Oct 2025' for an ISO date. */
 export function formatDate(isoDate: string): string {
-  const d = dateOf(isoDate);
-  return `${WEEKDAYS[d.weekday - 1]} ${d.day} ${MONTHS[d.month - 1]} ${d.year}`;
+  assertIsoDate(isoDate);
+  const month = Number(isoDate.slice(5, 7));
+  return `${weekdayOf(isoDate)} ${Number(isoDate.slice(8, 10))} ${MONTHS[month - 1]} ${isoDate.slice(0, 4)}`;
 }

@@ -12,6 +12,7 @@ import {
   formatDate,
   formatLocal,
   isBankHoliday,
+  isIsoDate,
   isPlacementDay,
   isValidTimeZone,
   isWeekPaused,
@@ -30,9 +31,11 @@ import {
   weekdayInstant,
   weekdayOf,
   weekStartInstant,
+  WEEKDAYS,
   type CohortCalendar,
   type Pause,
 } from '../../src/domain/placement-calendar.js';
+import { DateTime } from 'luxon';
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 const at = (s: string): Date => new Date(s);
@@ -198,6 +201,31 @@ describe('placement-calendar', () => {
       assert.equal(weekdayOf('2025-10-26'), 'Sun');
       assert.equal(endDate(autumn), '2025-11-30');
       assert.equal(formatDate('2025-10-30'), 'Thu 30 Oct 2025');
+    });
+
+    it('agrees with luxon on every date from 1999 to 2061 (plain day arithmetic, no zones)', () => {
+      let day = DateTime.fromISO('1999-01-01', { zone: 'UTC' });
+      let iso = '1999-01-01';
+      for (let i = 0; i < 62 * 366; i++) {
+        const next = day.plus({ days: 1 });
+        assert.equal(weekdayOf(iso), WEEKDAYS[day.weekday - 1], iso);
+        assert.equal(addDays(iso, 1), next.toISODate(), iso);
+        assert.equal(addDays(next.toISODate()!, -1), iso, iso);
+        assert.equal(formatDate(iso), day.toFormat('ccc d LLL yyyy', { locale: 'en-US' }), iso);
+        day = next;
+        iso = next.toISODate()!;
+      }
+      assert.equal(addDays('2025-10-20', 400), '2026-11-24');
+      assert.equal(addDays('2025-10-20', -400), '2024-09-15');
+    });
+
+    it('accepts only real calendar dates', () => {
+      for (const ok of ['2024-02-29', '2000-02-29', '2025-12-31', '0050-01-01'])
+        assert.equal(isIsoDate(ok), true, ok);
+      for (const bad of ['2025-02-29', '1900-02-29', '2025-04-31', '2025-13-01', '2025-00-10', '2025-01-00', '2025-1-01', ' 2025-01-01', '2025-01-01T00:00', ''])
+        assert.equal(isIsoDate(bad), false, bad);
+      assert.equal(weekdayOf('0050-01-01'), WEEKDAYS[DateTime.fromISO('0050-01-01', { zone: 'UTC' }).weekday - 1]);
+      assert.throws(() => addDays('2025-02-30', 1), /Invalid date "2025-02-30"/);
     });
 
     it('gives the 7 dates of a week, starting on the start weekday', () => {
@@ -375,6 +403,20 @@ describe('placement-calendar', () => {
       assert.equal(iso(localInstant('2025-03-30', '01:30', 'Europe/London')), '2025-03-30T01:30:00.000Z');
       // 01:30 happens twice on 26 Oct 2025: the second (GMT) occurrence.
       assert.equal(iso(localInstant('2025-10-26', '01:30', 'Europe/London')), '2025-10-26T01:30:00.000Z');
+    });
+
+    it('gives the same instant when asked again, as a fresh Date a caller may change', () => {
+      const first = localInstant('2025-10-23', '14:00', 'Europe/London');
+      first.setUTCFullYear(1990);
+      assert.equal(iso(localInstant('2025-10-23', '14:00', 'Europe/London')), '2025-10-23T13:00:00.000Z');
+      assert.notEqual(localInstant('2025-10-23', '14:00', 'Europe/London'), localInstant('2025-10-23', '14:00', 'Europe/London'));
+      // A refused zone stays refused when asked twice (nothing bad is remembered).
+      assert.throws(() => localInstant('2025-10-30', '14:00', 'BST'), /Unknown time zone/);
+      assert.throws(() => localInstant('2025-10-30', '14:00', 'BST'), /Unknown time zone/);
+      assert.equal(isValidTimeZone('Europe/London'), true);
+      assert.equal(isValidTimeZone('Europe/London'), true);
+      assert.equal(isValidTimeZone('Europe/Nowhere'), false);
+      assert.equal(isValidTimeZone('Europe/Nowhere'), false);
     });
 
     it('rejects bad dates, times and zones', () => {
