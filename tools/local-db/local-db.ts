@@ -83,6 +83,8 @@ export async function startLocalDb(
     quiet?: boolean;
     /** false only to measure FerretDB without our _id lookup indexes (bench/local-db-lookups.ts). */
     idIndexes?: boolean;
+    /** FerretDB's SQLite URL query (connection pragmas); default synchronous(normal), see main.go. Benches only. */
+    sqliteQuery?: string;
   } = {},
 ): Promise<LocalDb> {
   const binary = ensureLocalDbBinary();
@@ -98,6 +100,7 @@ export async function startLocalDb(
   // stdin is a pipe the database watches: when this process dies, so does the database.
   const args = ['-listen', `127.0.0.1:${port}`, '-data', dataDir, '-exit-with-parent'];
   if (options.idIndexes === false) args.push('-id-indexes=false');
+  if (options.sqliteQuery !== undefined) args.push(`-sqlite-query=${options.sqliteQuery}`);
   const child = spawn(binary, args, {
     stdio: ['pipe', options.quiet ? 'ignore' : 'inherit', 'inherit'],
   });

@@ -21,11 +21,26 @@ import (
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
+// WAL with synchronous=NORMAL: a commit no longer waits for an fsync of the log, so writers,
+// which SQLite runs one at a time, hold the write lock for far less time. The database stays
+// consistent, and a crash of this program or of the bot loses nothing; only a power cut or
+// OS crash can lose the last commits — acceptable for a local development database
+// (production uses MongoDB via MONGODB_URI).
+const defaultSQLiteQuery = "_pragma=synchronous(normal)"
+
+func queryPrefix(query string) string {
+	if query == "" {
+		return ""
+	}
+	return "?" + query
+}
+
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "loopback address:port to listen on")
 	dataDir := flag.String("data", ".data/db", "directory for the SQLite files")
 	verbose := flag.Bool("verbose", false, "log every connection")
 	idIndexes := flag.Bool("id-indexes", true, "add the _id lookup index FerretDB's queries can use (see id_index.go); false only to measure without it")
+	sqliteQuery := flag.String("sqlite-query", defaultSQLiteQuery, "query parameters for FerretDB's SQLite URL (connection pragmas)")
 	watchStdin := flag.Bool("exit-with-parent", false, "exit when standard input closes (the parent process died)")
 	flag.Parse()
 
@@ -54,7 +69,7 @@ func main() {
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
+		SQLiteURL: "file:" + abs + "/" + queryPrefix(*sqliteQuery),
 	})
 	if err != nil {
 		log.Fatalf("local-db: %v", err)
