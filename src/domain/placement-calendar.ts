@@ -258,10 +258,25 @@ export function endDate(cal: CohortCalendar): string {
 
 /** The local date of an instant in a zone. */
 export function localDateOf(instant: Date, zone: string): string {
-  const local = DateTime.fromJSDate(instant, { zone: assertTimeZone(zone) });
-  if (!local.isValid) throw new Error('Invalid instant');
-  return isoOf(local);
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new Error('Invalid instant');
+  assertTimeZone(zone);
+  // A zone's UTC offset changes only on whole minutes (since the 1900s; earlier local mean
+  // times had seconds), so the offset found for one instant holds for its whole minute.
+  if (ms < MODERN_OFFSETS_FROM) return isoOf(DateTime.fromJSDate(instant, { zone }));
+  const minute = Math.floor(ms / 60_000);
+  const key = `${zone}|${minute}`;
+  let offsetMinutes = zoneOffsets.get(key);
+  if (offsetMinutes === undefined) {
+    offsetMinutes = IANAZone.create(zone).offset(minute * 60_000);
+    if (zoneOffsets.size >= ZONE_OFFSET_CACHE_SIZE) zoneOffsets.clear();
+    zoneOffsets.set(key, offsetMinutes);
+  }
+  return new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 10);
 }
+const MODERN_OFFSETS_FROM = Date.UTC(1980, 0, 1);
+const ZONE_OFFSET_CACHE_SIZE = 10_000;
+const zoneOffsets = new Map<string, number>();
 
 /** Week of the placement that an ISO date falls in, or null outside the placement. */
 export function placementWeekOfDate(cal: CohortCalendar, isoDate: string): WeekPosition | null {
@@ -451,7 +466,10 @@ export interface Offset {
  * clock change, hours and minutes are elapsed time. Negative values go back (reminders).
  */
 export function offsetInstant(instant: Date, offset: Offset, zone: string): Date {
-  return DateTime.fromJSDate(instant, { zone: assertTimeZone(zone) })
+  assertTimeZone(zone);
+  // Hours and minutes are elapsed time: no zone rules needed (reminders and digests use these).
+  if (!offset.days) return new Date(instant.getTime() + ((offset.hours ?? 0) * 60 + (offset.minutes ?? 0)) * 60_000);
+  return DateTime.fromJSDate(instant, { zone })
     .plus({ days: offset.days ?? 0 })
     .plus({ hours: offset.hours ?? 0, minutes: offset.minutes ?? 0 })
     .toJSDate();

@@ -280,6 +280,26 @@ describe('placement-calendar', () => {
       });
     });
 
+    it('agrees with luxon on the local date of instants around the clock changes, in odd zones too', () => {
+      const zones = ['Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'UTC'];
+      for (const zone of zones) {
+        // Every 61 min 7 s over 2025 and 2026: lands at every minute of the hour, around each
+        // zone's midnights and clock changes.
+        for (let ms = Date.UTC(2025, 0, 1); ms < Date.UTC(2027, 0, 1); ms += 3_667_000) {
+          const instant = new Date(ms);
+          assert.equal(localDateOf(instant, zone), DateTime.fromJSDate(instant, { zone }).toISODate(), `${zone} ${instant.toISOString()}`);
+        }
+      }
+      // Either side of London's midnight just after the clocks go forward / back.
+      assert.equal(localDateOf(at('2025-03-30T22:59:59Z'), 'Europe/London'), '2025-03-30');
+      assert.equal(localDateOf(at('2025-03-30T23:00:00Z'), 'Europe/London'), '2025-03-31');
+      assert.equal(localDateOf(at('2025-10-26T23:59:59Z'), 'Europe/London'), '2025-10-26');
+      assert.equal(localDateOf(at('2025-10-27T00:00:00Z'), 'Europe/London'), '2025-10-27');
+      // Before 1980 the plain luxon path answers (local mean times had seconds in their offsets).
+      assert.equal(localDateOf(new Date('1847-12-01T00:00:30Z'), 'Europe/London'), '1847-11-30');
+      assert.throws(() => localDateOf(new Date('2025-01-01'), 'Mars/Olympus'), /Unknown time zone/);
+    });
+
     it('gives the local date of an instant', () => {
       assert.equal(localDateOf(at('2025-06-30T23:30:00Z'), 'Europe/London'), '2025-07-01');
       assert.equal(localDateOf(at('2025-06-30T23:30:00Z'), 'UTC'), '2025-06-30');
