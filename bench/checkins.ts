@@ -14,8 +14,9 @@
  * port, so a turn that talks to it shows up. Loopback only; bounded (~2–3 min).
  * Run: npx tsx bench/checkins.ts [sequential=100] [rate=200]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import { performance as nodePerformance } from 'node:perf_hooks';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import restify from 'restify';
@@ -35,6 +36,7 @@ const SUBMIT_PEOPLE = 300;
 const RATE = Number(process.argv[3] ?? 200); // activities per second
 const SECONDS = 10;
 const SEQUENTIAL = Number(process.argv[2] ?? 100);
+const CAPACITY_SUBMITS = 1500;
 const TENANT = 'bench-tenant';
 
 /** One sequential submit through the service's HTTP endpoint, in ms (bounded by 60 s). */
@@ -108,6 +110,45 @@ function report(name: string, r: ReturnType<typeof summarise>, answer = 'answers
   );
   if (r.notSaved > 0) console.log(`${''.padEnd(34)} ${r.notSaved} answered 200 without the saved card`);
   return { p50, p99 };
+}
+
+/**
+ * CPU use from now until `done()`: the service's event loop (busy share of wall time), the local
+ * database process and the whole machine (Linux /proc; left out where it is missing).
+ */
+function machineUsage(dbPid: number | undefined) {
+  const ticks = (file: string, fields: (f: string[]) => number) => {
+    try {
+      return fields(readFileSync(file, 'utf8').split('\n')[0]!.split(/\s+/));
+    } catch {
+      return NaN;
+    }
+  };
+  const dbTicks = () => ticks(`/proc/${dbPid}/stat`, (f) => Number(f[f.length - 52 + 13]) + Number(f[f.length - 52 + 14]));
+  const machine = () => {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { busy: f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!, total: f.reduce((a, b) => a + b, 0) };
+  };
+  const elu0 = nodePerformance.eventLoopUtilization();
+  const db0 = dbTicks();
+  const m0 = existsSync('/proc/stat') ? machine() : null;
+  const t0 = performance.now();
+  return {
+    done() {
+      const wallS = (performance.now() - t0) / 1000;
+      const elu = nodePerformance.eventLoopUtilization(elu0).utilization;
+      const dbCores = (dbTicks() - db0) / 100 / wallS; // USER_HZ is 100 on Linux
+      const parts = [`service event loop busy ${(elu * 100).toFixed(0)}%`];
+      if (Number.isFinite(dbCores)) parts.push(`local database ${(dbCores * 100).toFixed(0)}% of one core`);
+      if (m0) {
+        const m1 = machine();
+        parts.push(
+          `machine (${os.cpus().length} cores) busy ${(((m1.busy - m0.busy) / (m1.total - m0.total)) * 100).toFixed(0)}%`,
+        );
+      }
+      return parts.join(' · ');
+    },
+  };
 }
 
 /** Median and p99 of each phase over the turns recorded (own time, ms). */
@@ -334,14 +375,29 @@ async function main() {
     phaseTable('phases, one at a time', timings);
     timings.length = 0;
 
+    // Capacity: as many submits as the machine answers with 16 in flight, and where the two
+    // cores went meanwhile (the service's event loop, the local database, the machine).
+    const usage = machineUsage(db.process.pid);
+    const capacity = summarise(
+      await client.run({ url, mode: 'closed', concurrency: 16, bodies: bodies(CAPACITY_SUBMITS), expect: SAVED_CARD }),
+    );
+    const used = usage.done();
+    console.log(
+      `\ncapacity, 16 in flight: ${((capacity.ok.length / capacity.wallMs) * 1000).toFixed(0)} saved submits/s (${capacity.ok.length} of ${capacity.sent}) · p50 ${percentile(capacity.ok, 50).toFixed(1)} ms · p99 ${percentile(capacity.ok, 99).toFixed(1)} ms`,
+    );
+    console.log(`  meanwhile: ${used}`);
+    timings.length = 0;
+
     console.log(`\nload: ${RATE} activities/s for ${SECONDS} s, open loop, loopback`);
     const loadBodies = bodies(RATE * SECONDS);
     const bareR = report('bare restify handler', summarise(await client.run({ url: bareUrl, mode: 'open', rate: RATE, bodies: loadBodies })));
+    const loadUsage = machineUsage(db.process.pid);
     const realR = report(
       'check-in submit (full turn + DB)',
       summarise(await client.run({ url, mode: 'open', rate: RATE, bodies: loadBodies, expect: SAVED_CARD })),
       'saved-card answers',
     );
+    console.log(`${''.padEnd(34)} meanwhile: ${loadUsage.done()}`);
     await client.stop();
     const stored = await s.db.collection(collections.checkins.name).countDocuments();
     console.log(
