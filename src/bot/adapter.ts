@@ -19,9 +19,14 @@ import {
 import {
   AuthenticationConstants,
   AuthenticationError,
+  ConnectorFactory,
+  JwtTokenValidation,
   type AuthenticateRequestResult,
   type ClaimsIdentity,
+  type ConnectorClient,
+  type UserTokenClient,
 } from 'botframework-connector';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config.js';
 import type { TokenProvider } from '../proactive/token-provider.js';
 import { TokenProviderCredentialsFactory } from './connector-credentials.js';
@@ -60,15 +65,36 @@ export function authenticationOptions(config: Config): ConfigurationBotFramework
  * signing keys keeps its 5xx status so the caller can answer 503.
  */
 export class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
+  /**
+   * CloudAdapter asks for a new ConnectorClient and UserTokenClient on every turn, and building
+   * their HTTP pipelines was ~5% of a check-in submit's CPU. They hold nothing per turn (their
+   * credentials cache and renew tokens), so they are kept per bot app id and service URL, as
+   * botbuilder's older BotFrameworkAdapter kept its connector clients.
+   */
+  private readonly connectorClients = new LRUCache<string, Promise<ConnectorClient>>({ max: 1_000 });
+  private readonly userTokenClients = new LRUCache<string, Promise<UserTokenClient>>({ max: 100 });
+
   override async authenticateRequest(
     activity: Activity,
     authHeader: string,
   ): Promise<AuthenticateRequestResult> {
+    let result: AuthenticateRequestResult;
     try {
-      return await super.authenticateRequest(activity, authHeader);
+      result = await super.authenticateRequest(activity, authHeader);
     } catch (err) {
       throw asAuthenticationError(err);
     }
+    if (!result.connectorFactory) return result;
+    const appId = JwtTokenValidation.getAppIdFromClaims(result.claimsIdentity.claims) ?? '';
+    return {
+      ...result,
+      connectorFactory: new RememberedConnectorFactory(result.connectorFactory, this.connectorClients, appId),
+    };
+  }
+
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    const appId = JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '';
+    return remembered(this.userTokenClients, appId, () => super.createUserTokenClient(claimsIdentity));
   }
 
   override async authenticateStreamingRequest(authHeader: string, channelIdHeader: string) {
@@ -85,6 +111,32 @@ export class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkA
     } catch (err) {
       throw asAuthenticationError(err);
     }
+  }
+}
+
+/** The client made for a key, made once; a failed attempt is not kept. */
+function remembered<T>(cache: LRUCache<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let client = cache.get(key);
+  if (!client) {
+    client = make();
+    cache.set(key, client);
+    client.catch(() => cache.delete(key));
+  }
+  return client;
+}
+
+class RememberedConnectorFactory extends ConnectorFactory {
+  constructor(
+    private readonly inner: ConnectorFactory,
+    private readonly clients: LRUCache<string, Promise<ConnectorClient>>,
+    private readonly appId: string,
+  ) {
+    super();
+  }
+
+  create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    const key = JSON.stringify([this.appId, serviceUrl, audience ?? null]);
+    return remembered(this.clients, key, () => this.inner.create(serviceUrl, audience));
   }
 }
 

@@ -34,7 +34,7 @@ import {
   type Outbox,
   type OutboxItem,
 } from './outbox.js';
-import { GroupInserter, GroupUpdater } from './group-commit.js';
+import { GroupInserter, GroupUpdater } from '../storage/group-commit.js';
 import { TenantFairQueue } from './fair-queue.js';
 import type { RateLimiter } from './rate-limiter.js';
 

@@ -2,6 +2,7 @@
 import type { Db } from 'mongodb';
 import { collections } from './collections.js';
 import { tenantDocId, type BaseDoc } from './documents.js';
+import { GroupInserter } from './group-commit.js';
 import { TenantScope } from './tenant-scope.js';
 
 export interface AuditDoc extends BaseDoc {
@@ -13,8 +14,24 @@ export interface AuditDoc extends BaseDoc {
   details: Record<string, string | number | boolean | null>;
 }
 
+/**
+ * One group-committed insert stream per database: entries recorded while an insert is in flight
+ * go together in the next one (under load most turns write an audit entry). Each caller still
+ * waits until its own entry is stored.
+ */
+const inserters = new WeakMap<Db, GroupInserter<AuditDoc>>();
+
 export class AuditRepository {
-  constructor(private readonly db: Db) {}
+  private readonly inserter: GroupInserter<AuditDoc>;
+
+  constructor(private readonly db: Db) {
+    let inserter = inserters.get(db);
+    if (!inserter) {
+      inserter = new GroupInserter(() => db.collection<AuditDoc>(collections.audit.name));
+      inserters.set(db, inserter);
+    }
+    this.inserter = inserter;
+  }
 
   scope(tenantId: string) {
     return new TenantScope(this.db.collection<AuditDoc>(collections.audit.name), tenantId);
@@ -31,8 +48,9 @@ export class AuditRepository {
     },
     now: Date,
   ): Promise<void> {
-    await this.scope(tenantId).insertOne({
+    const inserted = await this.inserter.insert({
       _id: tenantDocId(tenantId),
+      tenantId,
       at: now,
       actorId: entry.actorId,
       action: entry.action,
@@ -43,6 +61,7 @@ export class AuditRepository {
       createdAt: now,
       updatedAt: now,
     });
+    if (!inserted) throw new Error('audit: entry id already taken'); // ids are random: not expected
   }
 
   list(tenantId: string, filter: { action?: string; actorId?: string } = {}) {

@@ -1,4 +1,5 @@
 /** Cohorts: the placement calendar of a group of students, and the channel linked to it. */
+import { LRUCache } from 'lru-cache';
 import type { Db } from 'mongodb';
 import type { CohortCalendar } from '../domain/placement-calendar.js';
 import { collections } from './collections.js';
@@ -30,10 +31,34 @@ export type CohortSettings = Pick<
 
 export type CreateCohortOutcome = 'inserted' | 'same-request' | 'name-taken';
 
+/**
+ * How long a cohort read by `_id` is remembered. Nearly every turn reads its cohort, and a
+ * calendar changes a few times a term: every write through a CohortsRepository in this process
+ * forgets the cohort at once, and a change made elsewhere (the admin CLI, another instance) is
+ * seen within this time.
+ */
+export const COHORT_READ_CACHE_MS = 2_000;
+
+// Shared by every repository in the process (features hold their own), keyed by database.
+const recentCohorts = new LRUCache<string, CohortDoc>({ max: 5_000, ttl: COHORT_READ_CACHE_MS });
+/** Bumped by every write: a read that overlapped a write does not remember what it read. */
+let cohortWrites = 0;
+
 export class CohortsRepository {
   constructor(private readonly db: Db) {}
 
-  scope(tenantId: string) {
+  private cacheKey(tenantId: string, id: string) {
+    return `${this.db.databaseName}|${tenantId}|${id}`;
+  }
+
+  /** Forgets a remembered cohort: after any write to it, in this process. */
+  forget(tenantId: string, id: string) {
+    cohortWrites++;
+    recentCohorts.delete(this.cacheKey(tenantId, id));
+  }
+
+  // Private: every write goes through a method here, which forgets the remembered copy.
+  private scope(tenantId: string) {
     return new TenantScope(this.db.collection<CohortDoc>(collections.cohorts.name), tenantId);
   }
 
@@ -53,11 +78,19 @@ export class CohortsRepository {
       },
       { upsert: true },
     );
+    this.forget(tenantId, doc!._id);
     return { id: doc!._id, outcome: existing ? 'updated' : 'inserted' };
   }
 
-  byId(tenantId: string, id: string) {
-    return this.scope(tenantId).findOne({ _id: id });
+  /** The cohort, remembered for COHORT_READ_CACHE_MS; each caller gets its own copy. */
+  async byId(tenantId: string, id: string): Promise<CohortDoc | null> {
+    const key = this.cacheKey(tenantId, id);
+    const known = recentCohorts.get(key);
+    if (known) return structuredClone(known);
+    const writesBefore = cohortWrites;
+    const cohort = await this.scope(tenantId).findOne({ _id: id });
+    if (cohort && cohortWrites === writesBefore) recentCohorts.set(key, structuredClone(cohort));
+    return cohort as CohortDoc | null;
   }
 
   /**
@@ -71,6 +104,7 @@ export class CohortsRepository {
     settings: CohortSettings & { nonPlacementDates: string[] },
     now: Date,
   ): Promise<CreateCohortOutcome> {
+    this.forget(tenantId, id);
     try {
       await this.scope(tenantId).insertOne({
         _id: id,
@@ -89,29 +123,35 @@ export class CohortsRepository {
 
   /** Replaces the cohort's name, calendar and check-in times (non-placement dates are kept). */
   async updateSettings(tenantId: string, cohortId: string, settings: CohortSettings, now: Date) {
-    return this.scope(tenantId).findOneAndUpdate(
+    const updated = await this.scope(tenantId).findOneAndUpdate(
       { _id: cohortId },
       { $set: { ...settings, updatedAt: now } },
       { returnDocument: 'after' },
     );
+    this.forget(tenantId, cohortId);
+    return updated;
   }
 
   /** Marks dates non-placement (study days, event days): no check-in prompts on them. Idempotent. */
   async addNonPlacementDates(tenantId: string, cohortId: string, dates: string[], now: Date) {
-    return this.scope(tenantId).findOneAndUpdate(
+    const updated = await this.scope(tenantId).findOneAndUpdate(
       { _id: cohortId },
       { $addToSet: { nonPlacementDates: { $each: dates } }, $set: { updatedAt: now } },
       { returnDocument: 'after' },
     );
+    this.forget(tenantId, cohortId);
+    return updated;
   }
 
   /** Makes dates placement days again. Idempotent. */
   async removeNonPlacementDates(tenantId: string, cohortId: string, dates: string[], now: Date) {
-    return this.scope(tenantId).findOneAndUpdate(
+    const updated = await this.scope(tenantId).findOneAndUpdate(
       { _id: cohortId },
       { $pullAll: { nonPlacementDates: dates }, $set: { updatedAt: now } },
       { returnDocument: 'after' },
     );
+    this.forget(tenantId, cohortId);
+    return updated;
   }
 
   byName(tenantId: string, name: string) {
@@ -137,7 +177,9 @@ export class CohortsRepository {
     link: { teamsChannelId: string; teamsTeamId: string | null; serviceUrl: string },
     now: Date,
   ) {
-    return this.scope(tenantId).findOneAndUpdate({ _id: cohortId }, { $set: { ...link, updatedAt: now } });
+    const updated = await this.scope(tenantId).findOneAndUpdate({ _id: cohortId }, { $set: { ...link, updatedAt: now } });
+    this.forget(tenantId, cohortId);
+    return updated;
   }
 }
 

@@ -257,7 +257,10 @@ const rows: Row[] = [
     allow: ['leadOfCohort', 'admin'],
     probe: async (w, role) => {
       const { cohorts } = w.e2e.services;
-      await cohorts.scope(TENANT).updateOne({ _id: w.cohortA }, { $set: { teamsChannelId: null } });
+      await w.e2e.services.db
+        .collection(collections.cohorts.name)
+        .updateOne({ _id: w.cohortA } as never, { $set: { teamsChannelId: null } });
+      cohorts.forget(TENANT, w.cohortA);
       const conversation = { id: `${CHANNEL};messageid=1`, conversationType: 'channel', isGroup: true };
       await w.e2e.post(
         w.e2e.execute(w.users[role], 'cohort.link', { cohortId: w.cohortA }, conversation, {
@@ -808,7 +811,10 @@ const rows: Row[] = [
             },
           },
         );
-      if (created) await cohorts.scope(TENANT).deleteOne({ _id: created._id });
+      if (created) {
+        await w.e2e.services.db.collection(collections.cohorts.name).deleteOne({ _id: created._id } as never);
+        cohorts.forget(TENANT, created._id);
+      }
       return created !== null;
     },
   },
@@ -1012,9 +1018,10 @@ const rows: Row[] = [
     target: cohortA,
     allow: leads,
     probe: async (w, role) => {
-      await w.e2e.services.cohorts
-        .scope(TENANT)
-        .updateOne({ _id: w.cohortA }, { $set: { teamsChannelId: CHANNEL } });
+      await w.e2e.services.db
+        .collection(collections.cohorts.name)
+        .updateOne({ _id: w.cohortA } as never, { $set: { teamsChannelId: CHANNEL } });
+      w.e2e.services.cohorts.forget(TENANT, w.cohortA);
       const requestId = `matrix-workshop-${role}`;
       await exec(w, role, 'reflection.workshop.post', {
         requestId,

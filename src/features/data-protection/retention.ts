@@ -9,7 +9,7 @@ import type { Db } from 'mongodb';
 import { endDate } from '../../domain/placement-calendar.js';
 import type { Logger } from '../../logger.js';
 import type { AuditRepository } from '../../storage/audit-repository.js';
-import type { CohortDoc } from '../../storage/cohorts-repository.js';
+import { CohortsRepository, type CohortDoc } from '../../storage/cohorts-repository.js';
 import { collections, type CollectionSpec } from '../../storage/collections.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import type { PersonalData } from './personal-data.js';
@@ -94,6 +94,7 @@ async function purgeCohort(
     if (deletedCount > 0) report.deleted[spec.name] = deletedCount;
   }
   await db.collection(collections.cohorts.name).deleteOne({ _id: cohort._id } as never);
+  new CohortsRepository(db).forget(tenantId, cohort._id);
   await deps.audit.record(
     tenantId,
     {

@@ -1,13 +1,13 @@
 /**
- * Group commit for the sender's per-message writes: concurrent callers' documents go to the
- * database in one insertMany / bulk update while the previous one is in flight, and each
+ * Group commit (the outbox sender's per-message writes, audit entries): concurrent callers'
+ * documents go to the database in one insertMany / bulk update while the previous one is in flight, and each
  * caller learns its own outcome (for inserts: false = its _id already existed). Every caller
  * still waits for its document to be stored, so nothing is acknowledged before it is durable;
  * the database just commits many at once (on the local database each commit, not each
  * document, is what costs).
  */
 import type { Collection, Document, Filter, OptionalUnlessRequiredId, UpdateFilter } from 'mongodb';
-import { isDuplicateKeyError, writeErrorsOf } from '../storage/mongo.js';
+import { isDuplicateKeyError, writeErrorsOf } from './mongo.js';
 
 interface Waiting<T, R> {
   doc: T;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { GroupInserter, GroupUpdater } from '../../src/proactive/group-commit.js';
+import { GroupInserter, GroupUpdater } from '../../src/storage/group-commit.js';
 import type { Database } from '../../src/storage/mongo.js';
 import { dropAndClose, freshDatabase } from '../helpers/db.js';
 
