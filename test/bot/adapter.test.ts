@@ -19,8 +19,9 @@ describe('bot adapter: Bot Connector clients are made once per service URL, not 
     const other = await turn('https://smba.example/amer/');
     assert.equal(first, second);
     assert.notEqual(first, other);
-    assert.equal(first.baseUri, 'https://smba.example/emea/');
-    assert.equal(other.baseUri, 'https://smba.example/amer/');
+    const baseUri = (client: unknown) => (client as { baseUri: string }).baseUri;
+    assert.equal(baseUri(first), 'https://smba.example/emea/');
+    assert.equal(baseUri(other), 'https://smba.example/amer/');
   });
 
   it('keeps one user-token client per bot app id', async () => {
