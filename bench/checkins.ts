@@ -95,7 +95,10 @@ const SAVED_CARD = 'your check-in is saved|Your changes are saved';
 
 /** Sorted latencies of the answers that are the expected one; the rest counted by kind. */
 function summarise(run: RunResult) {
-  const ok = run.results.filter((r) => r.status === 200 && r.matched).map((r) => r.ms).sort((a, b) => a - b);
+  const ok = run.results
+    .filter((r) => r.status === 200 && r.matched)
+    .map((r) => r.ms)
+    .sort((a, b) => a - b);
   const statuses: Record<number, number> = {};
   for (const r of run.results) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
   const notSaved = run.results.filter((r) => r.status === 200 && !r.matched).length;
@@ -124,7 +127,8 @@ function machineUsage(dbPid: number | undefined) {
       return NaN;
     }
   };
-  const dbTicks = () => ticks(`/proc/${dbPid}/stat`, (f) => Number(f[f.length - 52 + 13]) + Number(f[f.length - 52 + 14]));
+  const dbTicks = () =>
+    ticks(`/proc/${dbPid}/stat`, (f) => Number(f[f.length - 52 + 13]) + Number(f[f.length - 52 + 14]));
   const machine = () => {
     const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
     return { busy: f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!, total: f.reduce((a, b) => a + b, 0) };
@@ -339,7 +343,9 @@ async function main() {
     // Warm-up: every person's first submit. In Teams a student's first turn is the app being
     // installed in their chat, which links their Teams identity; here it is this submit, which
     // also creates their week-1 check-in. The later submits are edits, as in a real week.
-    const warmUp = summarise(await client.run({ url, mode: 'sequential', bodies: bodies(SUBMIT_PEOPLE), expect: SAVED_CARD }));
+    const warmUp = summarise(
+      await client.run({ url, mode: 'sequential', bodies: bodies(SUBMIT_PEOPLE), expect: SAVED_CARD }),
+    );
     console.log(
       `first submit of each of the ${SUBMIT_PEOPLE} people, one at a time (links their identity): p50 ${percentile(warmUp.ok, 50).toFixed(1)} ms · p99 ${percentile(warmUp.ok, 99).toFixed(1)} ms; ${warmUp.ok.length} saved`,
     );
@@ -357,8 +363,12 @@ async function main() {
     await client.run({ url: bareUrl, mode: 'sequential', bodies: bodies(20) });
 
     console.log(`\none at a time: ${SEQUENTIAL} requests each, after the warm-up`);
-    const bareSeq = summarise(await client.run({ url: bareUrl, mode: 'sequential', bodies: bodies(SEQUENTIAL) })).ok;
-    const realRun = summarise(await client.run({ url, mode: 'sequential', bodies: bodies(SEQUENTIAL), expect: SAVED_CARD }));
+    const bareSeq = summarise(
+      await client.run({ url: bareUrl, mode: 'sequential', bodies: bodies(SEQUENTIAL) }),
+    ).ok;
+    const realRun = summarise(
+      await client.run({ url, mode: 'sequential', bodies: bodies(SEQUENTIAL), expect: SAVED_CARD }),
+    );
     const realSeq = realRun.ok;
     const seqLine = (name: string, t: number[]) =>
       console.log(
@@ -379,7 +389,13 @@ async function main() {
     // cores went meanwhile (the service's event loop, the local database, the machine).
     const usage = machineUsage(db.process.pid);
     const capacity = summarise(
-      await client.run({ url, mode: 'closed', concurrency: 16, bodies: bodies(CAPACITY_SUBMITS), expect: SAVED_CARD }),
+      await client.run({
+        url,
+        mode: 'closed',
+        concurrency: 16,
+        bodies: bodies(CAPACITY_SUBMITS),
+        expect: SAVED_CARD,
+      }),
     );
     const used = usage.done();
     console.log(
@@ -390,7 +406,10 @@ async function main() {
 
     console.log(`\nload: ${RATE} activities/s for ${SECONDS} s, open loop, loopback`);
     const loadBodies = bodies(RATE * SECONDS);
-    const bareR = report('bare restify handler', summarise(await client.run({ url: bareUrl, mode: 'open', rate: RATE, bodies: loadBodies })));
+    const bareR = report(
+      'bare restify handler',
+      summarise(await client.run({ url: bareUrl, mode: 'open', rate: RATE, bodies: loadBodies })),
+    );
     const loadUsage = machineUsage(db.process.pid);
     const realR = report(
       'check-in submit (full turn + DB)',

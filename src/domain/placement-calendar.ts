@@ -11,6 +11,7 @@
  */
 import Holidays from 'date-holidays';
 import { DateTime, IANAZone } from 'luxon';
+import { LRUCache } from 'lru-cache';
 
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -67,10 +68,15 @@ const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
 export function isIsoDate(value: string): boolean {
   if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
-  const [y, m, d] = [Number(value.slice(0, 4)), Number(value.slice(5, 7)), Number(value.slice(8, 10))];
+  const [y, m, d] = datePartsOf(value);
   if (m < 1 || m > 12 || d < 1) return false;
   // Dates roll 2025-02-30 over to March: a real date round-trips to the same day.
   return new Date(utcMidnight(y, m, d)).getUTCDate() === d;
+}
+
+/** Year, month (1–12) and day of a YYYY-MM-DD string (not checked: see isIsoDate). */
+function datePartsOf(iso: string): [year: number, month: number, day: number] {
+  return [Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10))];
 }
 
 /** Milliseconds at 00:00 UTC on a calendar date (setUTCFullYear, unlike Date.UTC, keeps years < 100). */
@@ -231,7 +237,7 @@ const DAY_MS = 86_400_000;
 
 function dayNumberOf(iso: string): number {
   assertIsoDate(iso);
-  return utcMidnight(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10))) / DAY_MS;
+  return utcMidnight(...datePartsOf(iso)) / DAY_MS;
 }
 
 function isoOfDayNumber(dayNumber: number): string {
@@ -269,14 +275,12 @@ export function localDateOf(instant: Date, zone: string): string {
   let offsetMinutes = zoneOffsets.get(key);
   if (offsetMinutes === undefined) {
     offsetMinutes = IANAZone.create(zone).offset(minute * 60_000);
-    if (zoneOffsets.size >= ZONE_OFFSET_CACHE_SIZE) zoneOffsets.clear();
     zoneOffsets.set(key, offsetMinutes);
   }
   return new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 10);
 }
 const MODERN_OFFSETS_FROM = Date.UTC(1980, 0, 1);
-const ZONE_OFFSET_CACHE_SIZE = 10_000;
-const zoneOffsets = new Map<string, number>();
+const zoneOffsets = new LRUCache<string, number>({ max: 10_000 });
 
 /** Week of the placement that an ISO date falls in, or null outside the placement. */
 export function placementWeekOfDate(cal: CohortCalendar, isoDate: string): WeekPosition | null {
@@ -371,19 +375,14 @@ export function localInstant(isoDate: string, time: string, zone: string): Date 
   const known = localInstants.get(key);
   if (known !== undefined) return new Date(known);
   const [hour, minute] = parseTime(time).split(':').map(Number) as [number, number];
-  assertIsoDate(isoDate);
-  const local = DateTime.fromObject(
-    { year: Number(isoDate.slice(0, 4)), month: Number(isoDate.slice(5, 7)), day: Number(isoDate.slice(8, 10)), hour, minute },
-    { zone: assertTimeZone(zone) },
-  );
+  const [year, month, day] = datePartsOf(assertIsoDate(isoDate));
+  const local = DateTime.fromObject({ year, month, day, hour, minute }, { zone: assertTimeZone(zone) });
   const ms = local.toMillis();
   // Pure and asked for the same few slots on every submit: remember them (bounded).
-  if (localInstants.size >= LOCAL_INSTANT_CACHE_SIZE) localInstants.clear();
   localInstants.set(key, ms);
   return new Date(ms);
 }
-const LOCAL_INSTANT_CACHE_SIZE = 50_000;
-const localInstants = new Map<string, number>();
+const localInstants = new LRUCache<string, number>({ max: 50_000 });
 
 /** The week's supervision date, or null if the cohort has none. */
 export function supervisionDate(cal: CohortCalendar, week: number): string | null {
@@ -468,7 +467,8 @@ export interface Offset {
 export function offsetInstant(instant: Date, offset: Offset, zone: string): Date {
   assertTimeZone(zone);
   // Hours and minutes are elapsed time: no zone rules needed (reminders and digests use these).
-  if (!offset.days) return new Date(instant.getTime() + ((offset.hours ?? 0) * 60 + (offset.minutes ?? 0)) * 60_000);
+  if (!offset.days)
+    return new Date(instant.getTime() + ((offset.hours ?? 0) * 60 + (offset.minutes ?? 0)) * 60_000);
   return DateTime.fromJSDate(instant, { zone })
     .plus({ days: offset.days ?? 0 })
     .plus({ hours: offset.hours ?? 0, minutes: offset.minutes ?? 0 })
@@ -526,7 +526,6 @@ export function formatLocal(instant: Date, zone: string): string {
 
 /** 'Thu 30 Oct 2025' for an ISO date. */
 export function formatDate(isoDate: string): string {
-  assertIsoDate(isoDate);
-  const month = Number(isoDate.slice(5, 7));
-  return `${weekdayOf(isoDate)} ${Number(isoDate.slice(8, 10))} ${MONTHS[month - 1]} ${isoDate.slice(0, 4)}`;
+  const [year, month, day] = datePartsOf(assertIsoDate(isoDate));
+  return `${weekdayOf(isoDate)} ${day} ${MONTHS[month - 1]} ${year}`;
 }

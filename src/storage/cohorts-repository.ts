@@ -57,6 +57,13 @@ export class CohortsRepository {
     recentCohorts.delete(this.cacheKey(tenantId, id));
   }
 
+  /** Waits for a write to one cohort, then forgets its remembered copy. */
+  private async forgetAfter<T>(tenantId: string, id: string, write: Promise<T>): Promise<T> {
+    const result = await write;
+    this.forget(tenantId, id);
+    return result;
+  }
+
   // Private: every write goes through a method here, which forgets the remembered copy.
   private scope(tenantId: string) {
     return new TenantScope(this.db.collection<CohortDoc>(collections.cohorts.name), tenantId);
@@ -123,35 +130,41 @@ export class CohortsRepository {
 
   /** Replaces the cohort's name, calendar and check-in times (non-placement dates are kept). */
   async updateSettings(tenantId: string, cohortId: string, settings: CohortSettings, now: Date) {
-    const updated = await this.scope(tenantId).findOneAndUpdate(
-      { _id: cohortId },
-      { $set: { ...settings, updatedAt: now } },
-      { returnDocument: 'after' },
+    return this.forgetAfter(
+      tenantId,
+      cohortId,
+      this.scope(tenantId).findOneAndUpdate(
+        { _id: cohortId },
+        { $set: { ...settings, updatedAt: now } },
+        { returnDocument: 'after' },
+      ),
     );
-    this.forget(tenantId, cohortId);
-    return updated;
   }
 
   /** Marks dates non-placement (study days, event days): no check-in prompts on them. Idempotent. */
   async addNonPlacementDates(tenantId: string, cohortId: string, dates: string[], now: Date) {
-    const updated = await this.scope(tenantId).findOneAndUpdate(
-      { _id: cohortId },
-      { $addToSet: { nonPlacementDates: { $each: dates } }, $set: { updatedAt: now } },
-      { returnDocument: 'after' },
+    return this.forgetAfter(
+      tenantId,
+      cohortId,
+      this.scope(tenantId).findOneAndUpdate(
+        { _id: cohortId },
+        { $addToSet: { nonPlacementDates: { $each: dates } }, $set: { updatedAt: now } },
+        { returnDocument: 'after' },
+      ),
     );
-    this.forget(tenantId, cohortId);
-    return updated;
   }
 
   /** Makes dates placement days again. Idempotent. */
   async removeNonPlacementDates(tenantId: string, cohortId: string, dates: string[], now: Date) {
-    const updated = await this.scope(tenantId).findOneAndUpdate(
-      { _id: cohortId },
-      { $pullAll: { nonPlacementDates: dates }, $set: { updatedAt: now } },
-      { returnDocument: 'after' },
+    return this.forgetAfter(
+      tenantId,
+      cohortId,
+      this.scope(tenantId).findOneAndUpdate(
+        { _id: cohortId },
+        { $pullAll: { nonPlacementDates: dates }, $set: { updatedAt: now } },
+        { returnDocument: 'after' },
+      ),
     );
-    this.forget(tenantId, cohortId);
-    return updated;
   }
 
   byName(tenantId: string, name: string) {
@@ -177,9 +190,16 @@ export class CohortsRepository {
     link: { teamsChannelId: string; teamsTeamId: string | null; serviceUrl: string },
     now: Date,
   ) {
-    const updated = await this.scope(tenantId).findOneAndUpdate({ _id: cohortId }, { $set: { ...link, updatedAt: now } });
-    this.forget(tenantId, cohortId);
-    return updated;
+    return this.forgetAfter(
+      tenantId,
+      cohortId,
+      this.scope(tenantId).findOneAndUpdate({ _id: cohortId }, { $set: { ...link, updatedAt: now } }),
+    );
+  }
+
+  /** Deletes the cohort document (retention; its other data is the caller's to delete first). */
+  deleteById(tenantId: string, cohortId: string) {
+    return this.forgetAfter(tenantId, cohortId, this.scope(tenantId).deleteOne({ _id: cohortId }));
   }
 }
 

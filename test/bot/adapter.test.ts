@@ -6,7 +6,13 @@ import { loadConfig } from '../../src/config.js';
 describe('bot adapter: Bot Connector clients are made once per service URL, not per turn', () => {
   const config = loadConfig({ MONGODB_URI: 'mongodb://127.0.0.1:1/unused', LOG_LEVEL: 'silent' });
   const activity = (serviceUrl: string) =>
-    ({ type: 'message', channelId: 'msteams', serviceUrl, from: { id: '29:a' }, conversation: { id: 'c' } }) as Activity;
+    ({
+      type: 'message',
+      channelId: 'msteams',
+      serviceUrl,
+      from: { id: '29:a' },
+      conversation: { id: 'c' },
+    }) as Activity;
 
   it('hands every turn on one service URL the same connector client, and another URL its own', async () => {
     const auth = new StrictBotFrameworkAuthentication(authenticationOptions(config));

@@ -298,7 +298,9 @@ describe('dashboard rollups: the lead overview served from a per-cohort rollup',
     // Changed as another process would, then forgotten here (a write through the repository does both).
     await e2e.services.db
       .collection(collections.cohorts.name)
-      .updateOne({ _id: cohort._id } as never, { $set: { updatedAt: new Date(e2e.clock.now().getTime() + 1000) } });
+      .updateOne({ _id: cohort._id } as never, {
+        $set: { updatedAt: new Date(e2e.clock.now().getTime() + 1000) },
+      });
     e2e.services.cohorts.forget(TENANT, cohort._id);
     const changed = (await e2e.services.cohorts.byId(TENANT, seeded.cohortA))!;
     assert.equal(await r.stored(TENANT, changed), null);

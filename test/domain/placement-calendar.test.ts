@@ -222,9 +222,23 @@ describe('placement-calendar', () => {
     it('accepts only real calendar dates', () => {
       for (const ok of ['2024-02-29', '2000-02-29', '2025-12-31', '0050-01-01'])
         assert.equal(isIsoDate(ok), true, ok);
-      for (const bad of ['2025-02-29', '1900-02-29', '2025-04-31', '2025-13-01', '2025-00-10', '2025-01-00', '2025-1-01', ' 2025-01-01', '2025-01-01T00:00', ''])
+      for (const bad of [
+        '2025-02-29',
+        '1900-02-29',
+        '2025-04-31',
+        '2025-13-01',
+        '2025-00-10',
+        '2025-01-00',
+        '2025-1-01',
+        ' 2025-01-01',
+        '2025-01-01T00:00',
+        '',
+      ])
         assert.equal(isIsoDate(bad), false, bad);
-      assert.equal(weekdayOf('0050-01-01'), WEEKDAYS[DateTime.fromISO('0050-01-01', { zone: 'UTC' }).weekday - 1]);
+      assert.equal(
+        weekdayOf('0050-01-01'),
+        WEEKDAYS[DateTime.fromISO('0050-01-01', { zone: 'UTC' }).weekday - 1],
+      );
       assert.throws(() => addDays('2025-02-30', 1), /Invalid date "2025-02-30"/);
     });
 
@@ -281,13 +295,24 @@ describe('placement-calendar', () => {
     });
 
     it('agrees with luxon on the local date of instants around the clock changes, in odd zones too', () => {
-      const zones = ['Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'UTC'];
+      const zones = [
+        'Europe/London',
+        'America/New_York',
+        'Australia/Lord_Howe',
+        'Asia/Kathmandu',
+        'Pacific/Chatham',
+        'UTC',
+      ];
       for (const zone of zones) {
         // Every 61 min 7 s over 2025 and 2026: lands at every minute of the hour, around each
         // zone's midnights and clock changes.
         for (let ms = Date.UTC(2025, 0, 1); ms < Date.UTC(2027, 0, 1); ms += 3_667_000) {
           const instant = new Date(ms);
-          assert.equal(localDateOf(instant, zone), DateTime.fromJSDate(instant, { zone }).toISODate(), `${zone} ${instant.toISOString()}`);
+          assert.equal(
+            localDateOf(instant, zone),
+            DateTime.fromJSDate(instant, { zone }).toISODate(),
+            `${zone} ${instant.toISOString()}`,
+          );
         }
       }
       // Either side of London's midnight just after the clocks go forward / back.
@@ -429,7 +454,10 @@ describe('placement-calendar', () => {
       const first = localInstant('2025-10-23', '14:00', 'Europe/London');
       first.setUTCFullYear(1990);
       assert.equal(iso(localInstant('2025-10-23', '14:00', 'Europe/London')), '2025-10-23T13:00:00.000Z');
-      assert.notEqual(localInstant('2025-10-23', '14:00', 'Europe/London'), localInstant('2025-10-23', '14:00', 'Europe/London'));
+      assert.notEqual(
+        localInstant('2025-10-23', '14:00', 'Europe/London'),
+        localInstant('2025-10-23', '14:00', 'Europe/London'),
+      );
       // A refused zone stays refused when asked twice (nothing bad is remembered).
       assert.throws(() => localInstant('2025-10-30', '14:00', 'BST'), /Unknown time zone/);
       assert.throws(() => localInstant('2025-10-30', '14:00', 'BST'), /Unknown time zone/);

@@ -242,7 +242,10 @@ describe('e2e: a check-in submit answers promptly', function () {
     const writes = commands
       .filter((c) => ['insert', 'update', 'delete', 'findAndModify'].includes(c.name))
       .map((c) => `${c.name} ${c.collection}`);
-    assert.deepEqual(writes, [`findAndModify ${collections.checkins.name}`, `insert ${collections.audit.name}`]);
+    assert.deepEqual(writes, [
+      `findAndModify ${collections.checkins.name}`,
+      `insert ${collections.audit.name}`,
+    ]);
   });
 
   it('a person linked before identity links existed is looked up by field once; the link is written then', async () => {

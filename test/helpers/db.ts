@@ -1,5 +1,6 @@
 /** A fresh, uniquely named database on the run's local database server, per test suite. */
 import { randomBytes } from 'node:crypto';
+import type { CommandStartedEvent } from 'mongodb';
 import { connectDatabase, type Database } from '../../src/storage/mongo.js';
 import { ensureIndexes } from '../../src/storage/collections.js';
 
@@ -23,4 +24,17 @@ export async function dropAndClose(database: Database | undefined): Promise<void
   if (!database) return;
   await database.db.dropDatabase().catch(() => undefined);
   await database.close();
+}
+
+/**
+ * A second connection to the same database that hands every command it starts to `onCommand`:
+ * for tests that count what the code under test asks of the database.
+ */
+export async function watchedConnection(
+  database: Database,
+  onCommand: (e: CommandStartedEvent) => void,
+): Promise<Database> {
+  const watched = await connectDatabase(testMongoUri(), database.db.databaseName, { monitorCommands: true });
+  watched.client.on('commandStarted', onCommand);
+  return watched;
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { AuditRepository } from '../../src/storage/audit-repository.js';
 import { collections } from '../../src/storage/collections.js';
-import { connectDatabase, type Database } from '../../src/storage/mongo.js';
-import { dropAndClose, freshDatabase, testMongoUri } from '../helpers/db.js';
+import type { Database } from '../../src/storage/mongo.js';
+import { dropAndClose, freshDatabase, watchedConnection } from '../helpers/db.js';
 
 describe('audit repository: entries are group-committed (real local database)', () => {
   let database: Database;
@@ -10,9 +10,9 @@ describe('audit repository: entries are group-committed (real local database)', 
   const inserts: number[] = [];
   before(async () => {
     database = await freshDatabase('audit');
-    watched = await connectDatabase(testMongoUri(), database.db.databaseName, { monitorCommands: true });
-    watched.client.on('commandStarted', (e) => {
-      if (e.commandName === 'insert' && e.command.insert === collections.audit.name) inserts.push(e.command.documents.length);
+    watched = await watchedConnection(database, (e) => {
+      if (e.commandName === 'insert' && e.command.insert === collections.audit.name)
+        inserts.push(e.command.documents.length);
     });
   });
   after(async () => {
@@ -23,7 +23,11 @@ describe('audit repository: entries are group-committed (real local database)', 
 
   it('an entry is stored when record() returns', async () => {
     const audit = new AuditRepository(watched.db);
-    await audit.record('t1', { actorId: 'p1', action: 'checkin.submit', targetId: 'c1', details: { week: 1 } }, now);
+    await audit.record(
+      't1',
+      { actorId: 'p1', action: 'checkin.submit', targetId: 'c1', details: { week: 1 } },
+      now,
+    );
     const [entry] = await audit.list('t1', { action: 'checkin.submit' });
     assert.equal(entry?.actorId, 'p1');
     assert.equal(entry?.tenantId, 't1');
@@ -40,7 +44,10 @@ describe('audit repository: entries are group-committed (real local database)', 
         (i % 2 ? a : b).record(`t${i % 3}`, { actorId: `p${i}`, action: 'bulk.test' }, now),
       ),
     );
-    assert.equal(inserts.reduce((x, y) => x + y, 0), 40);
+    assert.equal(
+      inserts.reduce((x, y) => x + y, 0),
+      40,
+    );
     assert.ok(inserts.length <= 3, `40 entries in ${inserts.length} inserts: ${inserts.join(', ')}`);
     for (const t of ['t0', 't1', 't2']) {
       const listed = await a.list(t, { action: 'bulk.test' });
@@ -57,7 +64,10 @@ describe('audit repository: entries are group-committed (real local database)', 
       audit.record('t1', { actorId: 'bad', action: 'refusal.test', details: { $where: 1 } }, now),
       audit.record('t1', { actorId: 'ok-3', action: 'refusal.test' }, now),
     ]);
-    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+    );
     const stored = (await audit.list('t1', { action: 'refusal.test' })).map((e) => e.actorId).sort();
     assert.deepEqual(stored, ['ok-1', 'ok-2', 'ok-3']);
   });

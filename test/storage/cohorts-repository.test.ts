@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import type { Weekday } from '../../src/domain/placement-calendar.js';
 import { COHORT_READ_CACHE_MS, CohortsRepository } from '../../src/storage/cohorts-repository.js';
 import { collections } from '../../src/storage/collections.js';
-import { connectDatabase, type Database } from '../../src/storage/mongo.js';
-import { dropAndClose, freshDatabase, testMongoUri } from '../helpers/db.js';
+import type { Database } from '../../src/storage/mongo.js';
+import { dropAndClose, freshDatabase, watchedConnection } from '../helpers/db.js';
 
 describe('cohorts repository: non-placement dates (real local database)', () => {
   let database: Database;
@@ -47,9 +47,9 @@ describe('cohorts repository: cohorts read by _id are remembered briefly (real l
   const finds: string[] = [];
   before(async () => {
     database = await freshDatabase('cohorts_cache');
-    watched = await connectDatabase(testMongoUri(), database.db.databaseName, { monitorCommands: true });
-    watched.client.on('commandStarted', (e) => {
-      if (e.commandName === 'find' && e.command.find === collections.cohorts.name) finds.push(JSON.stringify(e.command.filter));
+    watched = await watchedConnection(database, (e) => {
+      if (e.commandName === 'find' && e.command.find === collections.cohorts.name)
+        finds.push(JSON.stringify(e.command.filter));
     });
   });
   after(async () => {
@@ -94,13 +94,27 @@ describe('cohorts repository: cohorts read by _id are remembered briefly (real l
     assert.equal((await reader.byId('t1', id))!.weeks, 6);
     await writer.upsertByName('t1', { ...cohort('Written'), weeks: 7 }, now);
     assert.equal((await reader.byId('t1', id))!.weeks, 7, 'upsertByName');
-    await writer.updateSettings('t1', id, { ...cohort('Written'), weeks: 8, checkins: { promptTime: '08:00' } }, now);
+    await writer.updateSettings(
+      't1',
+      id,
+      { ...cohort('Written'), weeks: 8, checkins: { promptTime: '08:00' } },
+      now,
+    );
     assert.equal((await reader.byId('t1', id))!.weeks, 8, 'updateSettings');
     await writer.addNonPlacementDates('t1', id, ['2025-02-12'], now);
-    assert.deepEqual((await reader.byId('t1', id))!.nonPlacementDates, ['2025-02-12'], 'addNonPlacementDates');
+    assert.deepEqual(
+      (await reader.byId('t1', id))!.nonPlacementDates,
+      ['2025-02-12'],
+      'addNonPlacementDates',
+    );
     await writer.removeNonPlacementDates('t1', id, ['2025-02-12'], now);
     assert.deepEqual((await reader.byId('t1', id))!.nonPlacementDates, [], 'removeNonPlacementDates');
-    await writer.linkChannel('t1', id, { teamsChannelId: '19:c', teamsTeamId: null, serviceUrl: 'https://s/' }, now);
+    await writer.linkChannel(
+      't1',
+      id,
+      { teamsChannelId: '19:c', teamsTeamId: null, serviceUrl: 'https://s/' },
+      now,
+    );
     assert.equal((await reader.byId('t1', id))!.teamsChannelId, '19:c', 'linkChannel');
   });
 
@@ -108,7 +122,9 @@ describe('cohorts repository: cohorts read by _id are remembered briefly (real l
     const cohorts = new CohortsRepository(watched.db);
     const { id } = await cohorts.upsertByName('t1', cohort('Elsewhere'), now);
     assert.equal((await cohorts.byId('t1', id))!.weeks, 6);
-    await database.db.collection(collections.cohorts.name).updateOne({ _id: id } as never, { $set: { weeks: 9 } });
+    await database.db
+      .collection(collections.cohorts.name)
+      .updateOne({ _id: id } as never, { $set: { weeks: 9 } });
     assert.equal((await cohorts.byId('t1', id))!.weeks, 6, 'still the remembered copy');
     await new Promise((r) => setTimeout(r, COHORT_READ_CACHE_MS + 100));
     assert.equal((await cohorts.byId('t1', id))!.weeks, 9);

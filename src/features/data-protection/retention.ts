@@ -93,8 +93,7 @@ async function purgeCohort(
     const { deletedCount } = await db.collection(spec.name).deleteMany({ tenantId, cohortId: cohort._id });
     if (deletedCount > 0) report.deleted[spec.name] = deletedCount;
   }
-  await db.collection(collections.cohorts.name).deleteOne({ _id: cohort._id } as never);
-  new CohortsRepository(db).forget(tenantId, cohort._id);
+  await new CohortsRepository(db).deleteById(tenantId, cohort._id);
   await deps.audit.record(
     tenantId,
     {
