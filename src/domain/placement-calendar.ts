@@ -305,11 +305,21 @@ function assertWeek(cal: CohortCalendar, week: number): void {
   }
 }
 
+// A check-in submit asks for the same week's dates several times (is it open, its due and
+// supervision instants, the student's placement days): remembered per start date and week.
+const weeksByStart = new LRUCache<string, readonly string[]>({ max: 10_000 });
+
 /** The 7 ISO dates of a placement week (starting on the weekday the placement started). */
 export function weekDates(cal: CohortCalendar, week: number): string[] {
   assertWeek(cal, week);
-  const first = dayNumberOf(cal.startDate) + (week - 1) * 7;
-  return Array.from({ length: 7 }, (_, i) => isoOfDayNumber(first + i));
+  const key = `${cal.startDate}|${week}`;
+  let dates = weeksByStart.get(key);
+  if (!dates) {
+    const first = dayNumberOf(cal.startDate) + (week - 1) * 7;
+    dates = Array.from({ length: 7 }, (_, i) => isoOfDayNumber(first + i));
+    weeksByStart.set(key, dates);
+  }
+  return [...dates];
 }
 
 export function isPaused(isoDate: string, pauses: readonly Pause[] = []): boolean {

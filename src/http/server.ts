@@ -48,9 +48,10 @@ export function createHttpServer(params: {
 
   let inflight = 0;
   const timeLimits = new TurnTimeLimits(config, logger);
-  const timings = new TurnTimings((timing) => {
-    if (logger.isLevelEnabled('debug')) logger.debug({ ...timing }, 'http: turn timing');
-  });
+  const timings = new TurnTimings(
+    (timing) => logger.debug({ ...timing }, 'http: turn timing'),
+    () => logger.isLevelEnabled('debug'),
+  );
   server.post('/api/messages', async (req, res) => {
     // Turns past their time limit no longer hold a slot, but are bounded the same way.
     if (inflight >= config.MAX_INFLIGHT_TURNS || timeLimits.lingering() >= config.MAX_INFLIGHT_TURNS) {

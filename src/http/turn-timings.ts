@@ -5,7 +5,11 @@
  * card render inside the feature's work) is counted there, not in its parent too. A turn answered
  * at its time limit is reported then, the phase it is stuck in holding the time so far.
  *
- * Every finished timing goes to the listeners (the bench) and to the debug log.
+ * Every finished timing goes to the listeners (the bench) and to the debug log. Turns are timed
+ * only while someone wants the result: AsyncLocalStorage switches on Node's promise hooks, which
+ * then run on every promise in the process (about a tenth of a check-in submit's CPU, measured
+ * with bench/checkins.ts), so with no listener and no debug log nothing is timed and the hooks
+ * are off.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
@@ -116,12 +120,26 @@ export type TurnTimingListener = (timing: TurnTiming) => void;
 export class TurnTimings {
   private readonly listeners = new Set<TurnTimingListener>();
 
-  constructor(private readonly debug?: (timing: TurnTiming) => void) {}
+  /** `debug` gets every timing while `debugEnabled()` says so (the logger's level, read per turn). */
+  constructor(
+    private readonly debug?: (timing: TurnTiming) => void,
+    private readonly debugEnabled: () => boolean = () => debug !== undefined,
+  ) {}
 
   /** Every finished turn's timing; returns the unsubscribe. */
   subscribe(listener: TurnTimingListener): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      if (!this.listeners.delete(listener) || this.wanted()) return;
+      // Nobody listening: Node switches its promise hooks off until a turn is timed again
+      // (the next timed turn, of this or another instance, switches them back on).
+      current.disable();
+    };
+  }
+
+  /** Whether turns are timed now: someone listens, or the debug log is on. */
+  wanted(): boolean {
+    return this.listeners.size > 0 || (this.debug !== undefined && this.debugEnabled());
   }
 
   /** Runs one request's handling with a timing open; `finish` closes it with the status sent. */
@@ -129,6 +147,7 @@ export class TurnTimings {
     activity: { type?: string; value?: unknown },
     handle: (finish: (status: number, timedOut?: boolean) => void) => Promise<void>,
   ): Promise<void> {
+    if (!this.wanted()) return handle(() => {});
     const root: Frame = { timing: new OpenTiming(), nestedMs: 0 };
     let done = false;
     const finish = (status: number, timedOut = false) => {
@@ -152,7 +171,7 @@ export class TurnTimings {
         totalMs,
         phases: { ...timing.phases },
       };
-      this.debug?.(result);
+      if (this.debugEnabled()) this.debug?.(result);
       for (const listener of this.listeners) listener(result);
     };
     await current.run(root, () => handle(finish));

@@ -1,10 +1,10 @@
 /** Cohorts: the placement calendar of a group of students, and the channel linked to it. */
-import { LRUCache } from 'lru-cache';
 import type { Db } from 'mongodb';
 import type { CohortCalendar } from '../domain/placement-calendar.js';
 import { collections } from './collections.js';
 import { tenantDocId, type BaseDoc } from './documents.js';
 import { isDuplicateKeyError } from './mongo.js';
+import { RecentReads } from './recent-reads.js';
 import { TenantScope } from './tenant-scope.js';
 
 export interface CohortDoc extends BaseDoc, CohortCalendar {
@@ -40,9 +40,7 @@ export type CreateCohortOutcome = 'inserted' | 'same-request' | 'name-taken';
 export const COHORT_READ_CACHE_MS = 2_000;
 
 // Shared by every repository in the process (features hold their own), keyed by database.
-const recentCohorts = new LRUCache<string, CohortDoc>({ max: 5_000, ttl: COHORT_READ_CACHE_MS });
-/** Bumped by every write: a read that overlapped a write does not remember what it read. */
-let cohortWrites = 0;
+const recentCohorts = new RecentReads<CohortDoc>({ max: 5_000, ttlMs: COHORT_READ_CACHE_MS });
 
 export class CohortsRepository {
   constructor(private readonly db: Db) {}
@@ -53,8 +51,7 @@ export class CohortsRepository {
 
   /** Forgets a remembered cohort: after any write to it, in this process. */
   forget(tenantId: string, id: string) {
-    cohortWrites++;
-    recentCohorts.delete(this.cacheKey(tenantId, id));
+    recentCohorts.forget(this.cacheKey(tenantId, id));
   }
 
   /** Waits for a write to one cohort, then forgets its remembered copy. */
@@ -91,13 +88,10 @@ export class CohortsRepository {
 
   /** The cohort, remembered for COHORT_READ_CACHE_MS; each caller gets its own copy. */
   async byId(tenantId: string, id: string): Promise<CohortDoc | null> {
-    const key = this.cacheKey(tenantId, id);
-    const known = recentCohorts.get(key);
-    if (known) return structuredClone(known);
-    const writesBefore = cohortWrites;
-    const cohort = await this.scope(tenantId).findOne({ _id: id });
-    if (cohort && cohortWrites === writesBefore) recentCohorts.set(key, structuredClone(cohort));
-    return cohort as CohortDoc | null;
+    const cohort = await recentCohorts.get(this.cacheKey(tenantId, id), () =>
+      this.scope(tenantId).findOne({ _id: id }),
+    );
+    return cohort && structuredClone(cohort);
   }
 
   /**

@@ -261,6 +261,24 @@ describe('placement-calendar', () => {
       assert.deepEqual(weekDates(wednesdayStart, 2).slice(0, 2), ['2025-10-29', '2025-10-30']);
     });
 
+    it('gives the same dates when asked again, as a fresh list a caller may change', () => {
+      const first = weekDates(autumn, 2);
+      first[0] = '1990-01-01';
+      first.pop();
+      assert.deepEqual(weekDates(autumn, 2), [
+        '2025-10-27',
+        '2025-10-28',
+        '2025-10-29',
+        '2025-10-30',
+        '2025-10-31',
+        '2025-11-01',
+        '2025-11-02',
+      ]);
+      const later = createCohortCalendar({ startDate: '2025-10-27', weeks: 6, leadershipDays: ['Wed'] });
+      assert.equal(weekDates(later, 1)[0], '2025-10-27', 'another start date has its own weeks');
+      assert.throws(() => weekDates(autumn, 7), /outside the placement/, 'still checked when remembered');
+    });
+
     it('rejects weeks outside the placement', () => {
       assert.throws(() => weekDates(autumn, 0), RangeError);
       assert.throws(() => weekDates(autumn, 7), /Week 7 is outside the placement \(1..6\)/);

@@ -1,9 +1,12 @@
 /**
  * Turn timings: own time per phase (a nested phase is not counted in its parent too), the rest
  * is `adapter`, and a turn reported while still inside a phase (answered at its time limit)
- * books the time so far on that phase; nothing it does afterwards changes the report.
+ * books the time so far on that phase; nothing it does afterwards changes the report. Turns are
+ * timed only while someone listens or the debug log is on (AsyncLocalStorage costs every promise).
  */
 import assert from 'node:assert/strict';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import sinon from 'sinon';
 import { timed, timedSync, TURN_PHASES, type TurnTiming, TurnTimings } from '../../src/http/turn-timings.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -75,5 +78,57 @@ describe('turn timings', () => {
       timedSync('render', () => 8),
       8,
     );
+  });
+
+  describe('only while someone wants the timings', () => {
+    afterEach(() => sinon.restore());
+    const turn = (timings: TurnTimings) =>
+      timings.measure({ type: 'message' }, async (finish) => {
+        await timed('service', () => sleep(1));
+        finish(200);
+      });
+
+    it('with no listener and the debug log off, a turn runs without AsyncLocalStorage', async () => {
+      const run = sinon.spy(AsyncLocalStorage.prototype, 'run');
+      const debug = sinon.spy();
+      const timings = new TurnTimings(debug, () => false);
+      assert.equal(timings.wanted(), false);
+      await turn(timings);
+      assert.equal(run.callCount, 0, 'no AsyncLocalStorage.run: no promise hooks for this turn');
+      assert.equal(debug.callCount, 0);
+    });
+
+    it('a listener, or the debug log switched on, gets every turn timed', async () => {
+      let debugOn = false;
+      const debug = sinon.spy();
+      const timings = new TurnTimings(debug, () => debugOn);
+      debugOn = true;
+      await turn(timings);
+      assert.equal(debug.callCount, 1, 'debug log on: timed');
+      assert.ok(debug.firstCall.args[0].phases.service > 0);
+      debugOn = false;
+      const seen: TurnTiming[] = [];
+      const unsubscribe = timings.subscribe((t) => seen.push(t));
+      await turn(timings);
+      assert.equal(seen.length, 1, 'a listener: timed');
+      assert.equal(debug.callCount, 1, 'the debug log still off');
+      unsubscribe();
+      await turn(timings);
+      assert.equal(seen.length, 1, 'unsubscribed: not timed');
+    });
+
+    it("the last listener leaving switches AsyncLocalStorage (Node's promise hooks) off", async () => {
+      const disable = sinon.spy(AsyncLocalStorage.prototype, 'disable');
+      const timings = new TurnTimings();
+      const first = timings.subscribe(() => {});
+      const second = timings.subscribe(() => {});
+      await turn(timings);
+      first();
+      assert.equal(disable.callCount, 0, 'one listener left: still timing');
+      first(); // a second call of the same unsubscribe changes nothing
+      assert.equal(disable.callCount, 0);
+      second();
+      assert.equal(disable.callCount, 1, 'nobody left: switched off');
+    });
   });
 });

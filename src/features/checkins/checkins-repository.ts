@@ -8,6 +8,7 @@ import type { Pause } from '../../domain/placement-calendar.js';
 import { collections } from '../../storage/collections.js';
 import { tenantDocId, type BaseDoc } from '../../storage/documents.js';
 import { isDuplicateKeyError } from '../../storage/mongo.js';
+import { RecentReads } from '../../storage/recent-reads.js';
 import { TenantScope } from '../../storage/tenant-scope.js';
 
 export interface CheckinAnswers {
@@ -60,6 +61,16 @@ export interface PauseDoc extends BaseDoc {
 export const checkinId = (tenantId: string, studentId: string, week: number) =>
   tenantDocId(tenantId, 'checkin', studentId, `w${week}`);
 
+/**
+ * How long a tenant's check-in pauses are remembered (src/storage/recent-reads.ts). Every
+ * check-in turn needs the student's pauses, and pauses are few and added rarely: one read of
+ * the tenant's pauses serves every student's turns for this long (on the local database a
+ * student's own query decoded every pause of every tenant anyway: it filters no field but
+ * `_id` in SQL). A pause added through this process is seen at once.
+ */
+export const PAUSE_READ_CACHE_MS = 2_000;
+const recentPauses = new RecentReads<Map<string, Pause[]>>({ max: 1_000, ttlMs: PAUSE_READ_CACHE_MS });
+
 export class CheckinsRepository {
   constructor(private readonly db: Db) {}
 
@@ -67,7 +78,8 @@ export class CheckinsRepository {
     return new TenantScope(this.db.collection<CheckinDoc>(collections.checkins.name), tenantId);
   }
 
-  pausesScope(tenantId: string) {
+  // Private: pauses are added through addPause, which forgets the remembered ones.
+  private pausesScope(tenantId: string) {
     return new TenantScope(this.db.collection<PauseDoc>(collections.checkinPauses.name), tenantId);
   }
 
@@ -193,20 +205,26 @@ export class CheckinsRepository {
     } catch (err) {
       if (isDuplicateKeyError(err)) return false;
       throw err;
+    } finally {
+      recentPauses.forget(this.pausesKey(tenantId));
     }
   }
 
+  private pausesKey(tenantId: string) {
+    return `${this.db.databaseName}|${tenantId}`;
+  }
+
+  /** The student's pauses, whatever cohort they were added in (remembered: PAUSE_READ_CACHE_MS). */
   async pausesOf(tenantId: string, studentId: string): Promise<Pause[]> {
-    const docs = await this.pausesScope(tenantId).find({ studentId }).toArray();
-    return docs.map(toPause);
+    const byStudent = await recentPauses.get(this.pausesKey(tenantId), async () =>
+      byStudentOf(await this.pausesScope(tenantId).find({}).toArray()),
+    );
+    return (byStudent?.get(studentId) ?? []).map((p) => ({ ...p }));
   }
 
   /** Pauses of every student of a cohort, by student id. */
   async pausesOfCohort(tenantId: string, cohortId: string): Promise<Map<string, Pause[]>> {
-    const docs = await this.pausesScope(tenantId).find({ cohortId }).toArray();
-    const byStudent = new Map<string, Pause[]>();
-    for (const d of docs) byStudent.set(d.studentId, [...(byStudent.get(d.studentId) ?? []), toPause(d)]);
-    return byStudent;
+    return byStudentOf(await this.pausesScope(tenantId).find({ cohortId }).toArray());
   }
 }
 
@@ -224,6 +242,11 @@ function normalise(doc: CheckinDoc): CheckinDoc {
   };
 }
 
-function toPause(d: PauseDoc): Pause {
-  return { from: d.from, to: d.to, reason: d.reason };
+function byStudentOf(docs: PauseDoc[]): Map<string, Pause[]> {
+  const byStudent = new Map<string, Pause[]>();
+  for (const d of docs) {
+    const pause: Pause = { from: d.from, to: d.to, reason: d.reason };
+    byStudent.set(d.studentId, [...(byStudent.get(d.studentId) ?? []), pause]);
+  }
+  return byStudent;
 }

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
-import { CheckinsRepository, checkinId } from '../../../src/features/checkins/checkins-repository.js';
+import {
+  CheckinsRepository,
+  checkinId,
+  PAUSE_READ_CACHE_MS,
+} from '../../../src/features/checkins/checkins-repository.js';
+import { collections } from '../../../src/storage/collections.js';
 import type { Database } from '../../../src/storage/mongo.js';
-import { dropAndClose, freshDatabase } from '../../helpers/db.js';
+import { dropAndClose, freshDatabase, watchedConnection } from '../../helpers/db.js';
 
 const T = 'tenant-a';
 const answers = (n: number) => ({
@@ -102,5 +107,76 @@ describe('CheckinsRepository (real local database)', () => {
     ]);
     assert.deepEqual([...(await repo.pausesOfCohort(T, `${T}|c1`)).keys()], [`${T}|s1`]);
     assert.deepEqual(await repo.pausesOf('tenant-b', `${T}|s1`), []);
+  });
+});
+
+describe("CheckinsRepository: a tenant's pauses are remembered briefly (real local database)", () => {
+  let database: Database;
+  let watched: Database;
+  let pauseReads = 0;
+  const pause = (student: string, from: string) => ({
+    studentId: `${T}|${student}`,
+    cohortId: `${T}|c1`,
+    from,
+    to: from,
+    reason: 'study-leave' as const,
+  });
+  before(async () => {
+    database = await freshDatabase('checkin_pauses_cache');
+    watched = await watchedConnection(database, (e) => {
+      if (e.commandName === 'find' && e.command.find === collections.checkinPauses.name) pauseReads++;
+    });
+  });
+  after(async () => {
+    await watched.close();
+    await dropAndClose(database);
+  });
+
+  it("one read answers every student's pauses; each caller gets copies", async () => {
+    const writer = new CheckinsRepository(database.db);
+    const now = new Date('2025-10-01T00:00:00Z');
+    await writer.addPause(T, pause('s1', '2025-11-03'), `${T}|lead`, now);
+    await writer.addPause(T, pause('s1', '2025-11-10'), `${T}|lead`, now);
+    await writer.addPause(T, pause('s2', '2025-11-03'), `${T}|lead`, now);
+    const reader = new CheckinsRepository(watched.db);
+    pauseReads = 0;
+    const s1 = await reader.pausesOf(T, `${T}|s1`);
+    assert.deepEqual(
+      s1.map((p) => p.from),
+      ['2025-11-03', '2025-11-10'],
+    );
+    s1[0]!.from = 'changed by a caller';
+    assert.deepEqual(
+      (await reader.pausesOf(T, `${T}|s1`)).map((p) => p.from),
+      ['2025-11-03', '2025-11-10'],
+    );
+    assert.equal((await reader.pausesOf(T, `${T}|s2`)).length, 1);
+    assert.deepEqual(await reader.pausesOf(T, `${T}|nobody`), []);
+    assert.equal(pauseReads, 1, 'one read for four students');
+    await reader.pausesOf('tenant-b', `${T}|s1`);
+    assert.equal(pauseReads, 2, 'another tenant is read on its own');
+  });
+
+  it('a pause added in this process is seen at once, whichever repository reads', async () => {
+    const reader = new CheckinsRepository(watched.db);
+    assert.equal((await reader.pausesOf(T, `${T}|s3`)).length, 0);
+    await new CheckinsRepository(database.db).addPause(T, pause('s3', '2025-11-17'), `${T}|lead`, new Date());
+    assert.deepEqual(await reader.pausesOf(T, `${T}|s3`), [
+      { from: '2025-11-17', to: '2025-11-17', reason: 'study-leave' },
+    ]);
+  });
+
+  it('a pause written by another process is seen once the remembered ones expire', async () => {
+    const reader = new CheckinsRepository(watched.db);
+    assert.equal((await reader.pausesOf(T, `${T}|s4`)).length, 0);
+    await database.db.collection(collections.checkinPauses.name).insertOne({
+      _id: `${T}|pause|elsewhere` as never,
+      tenantId: T,
+      ...pause('s4', '2025-11-24'),
+      createdBy: `${T}|lead`,
+    });
+    assert.equal((await reader.pausesOf(T, `${T}|s4`)).length, 0, 'still the remembered ones');
+    await new Promise((r) => setTimeout(r, PAUSE_READ_CACHE_MS + 100));
+    assert.equal((await reader.pausesOf(T, `${T}|s4`)).length, 1);
   });
 });
