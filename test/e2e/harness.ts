@@ -9,7 +9,7 @@ import { ControllableClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { Feature } from '../../src/features/feature.js';
-import { uniqueDbName, testMongoUri } from '../helpers/db.js';
+import { dropDatabaseNamed, uniqueDbName, testMongoUri } from '../helpers/db.js';
 import { FakeConnector } from './fake-connector.js';
 
 export const TENANT = 'tenant-e2e';
@@ -29,7 +29,10 @@ export class E2E {
   dbName = uniqueDbName('e2e');
 
   /** `features`: run only these (default: all), so a suite is not disturbed by others' scheduled messages; `monitorCommands`: database command events on `services.database.client`; `engines: false`: no scheduler or sender running. */
-  async start(env: Record<string, string> = {}, options: { features?: Feature[]; logger?: Logger; monitorCommands?: boolean; engines?: boolean } = {}): Promise<this> {
+  async start(
+    env: Record<string, string> = {},
+    options: { features?: Feature[]; logger?: Logger; monitorCommands?: boolean; engines?: boolean } = {},
+  ): Promise<this> {
     await this.connector.start();
     const config = loadConfig({
       MONGODB_URI: testMongoUri(),
@@ -40,17 +43,26 @@ export class E2E {
       JOBS_POLL_MS: '50',
       ...env,
     });
-    this.service = await createPlacementCompanion({ config, logger: options.logger ?? createLogger(config.LOG_LEVEL), mongoUri: testMongoUri(), clock: this.clock, features: options.features, monitorCommands: options.monitorCommands, engines: options.engines });
+    this.service = await createPlacementCompanion({
+      config,
+      logger: options.logger ?? createLogger(config.LOG_LEVEL),
+      mongoUri: testMongoUri(),
+      clock: this.clock,
+      features: options.features,
+      monitorCommands: options.monitorCommands,
+      engines: options.engines,
+    });
     const port = await this.service.listen(0, '127.0.0.1');
     this.baseUrl = `http://127.0.0.1:${port}`;
     return this;
   }
 
+  /** Stops the service first: its database is dropped only once nothing writes to it (see dropDatabaseNamed). */
   async stop(drop = true): Promise<void> {
-    const db = this.service?.services.db;
-    if (drop) await db?.dropDatabase().catch(() => undefined);
+    const started = this.service !== undefined;
     await this.service?.stop();
     await this.connector.stop();
+    if (drop && started) await dropDatabaseNamed(this.dbName);
   }
 
   get services() {
@@ -61,7 +73,14 @@ export class E2E {
   async addStudent(user: TestUser): Promise<TestUser> {
     await this.services.people.upsertByEmail(
       TENANT,
-      { email: user.email!, displayName: user.name, roles: ['student'], profession: 'physiotherapy', cohortId: null, timeZone: null },
+      {
+        email: user.email!,
+        displayName: user.name,
+        roles: ['student'],
+        profession: 'physiotherapy',
+        cohortId: null,
+        timeZone: null,
+      },
       new Date(),
     );
     return this.teamsUser(user);
@@ -69,7 +88,13 @@ export class E2E {
 
   /** Registers the user in the fake connector's member directory (the Teams member lookup). */
   teamsUser(user: TestUser): TestUser {
-    this.connector.addMember({ id: user.id, name: user.name, email: user.email, userPrincipalName: user.email, aadObjectId: user.aadObjectId });
+    this.connector.addMember({
+      id: user.id,
+      name: user.name,
+      email: user.email,
+      userPrincipalName: user.email,
+      aadObjectId: user.aadObjectId,
+    });
     return user;
   }
 
@@ -114,18 +139,34 @@ export class E2E {
   }
 
   channelMessage(user: TestUser, channelId: string, text: string, teamId = '19:team@thread.tacv2') {
-    const activity = this.base(user, { id: `${channelId};messageid=${Date.now()}`, conversationType: 'channel', isGroup: true });
+    const activity = this.base(user, {
+      id: `${channelId};messageid=${Date.now()}`,
+      conversationType: 'channel',
+      isGroup: true,
+    });
     return {
       ...activity,
       type: 'message',
       text: `<at>Placement Companion</at> ${text}`,
-      entities: [{ type: 'mention', mentioned: { id: '28:bot-e2e', name: 'Placement Companion' }, text: '<at>Placement Companion</at>' }],
+      entities: [
+        {
+          type: 'mention',
+          mentioned: { id: '28:bot-e2e', name: 'Placement Companion' },
+          text: '<at>Placement Companion</at>',
+        },
+      ],
       channelData: { ...activity.channelData, channel: { id: channelId }, team: { id: teamId } },
     };
   }
 
   /** An Action.Execute (Universal Actions) invoke from a card. */
-  execute(user: TestUser, verb: string, data: Record<string, unknown>, conversation?: Record<string, unknown>, channelData?: Record<string, unknown>) {
+  execute(
+    user: TestUser,
+    verb: string,
+    data: Record<string, unknown>,
+    conversation?: Record<string, unknown>,
+    channelData?: Record<string, unknown>,
+  ) {
     const activity = this.base(user, conversation ?? this.personalConversation(user));
     return {
       ...activity,
@@ -144,14 +185,20 @@ export class E2E {
   async say(user: TestUser, text: string, extra: Record<string, unknown> = {}) {
     const activity = { ...this.message(user, text), ...extra };
     const response = await this.post(activity);
-    const replies = this.sentTo(this.personalConversation(user).id).filter((a) => a.replyToId === activity.id);
+    const replies = this.sentTo(this.personalConversation(user).id).filter(
+      (a) => a.replyToId === activity.id,
+    );
     return { response, replies, last: replies.at(-1) };
   }
 
   /** Posts any activity (a channel message, a file upload) and returns the bot's last reply to it. */
   async lastReplyTo(activity: { id: string }) {
     await this.post(activity);
-    return this.connector.delivered().map((c) => c.activity!).filter((a) => a.replyToId === activity.id).at(-1);
+    return this.connector
+      .delivered()
+      .map((c) => c.activity!)
+      .filter((a) => a.replyToId === activity.id)
+      .at(-1);
   }
 
   /** The bot's last reply to a message from the user in their personal chat. */
@@ -173,7 +220,11 @@ export function cardTexts(card: unknown): string[] {
     if (node && typeof node === 'object') {
       const record = node as Record<string, unknown>;
       if (record.type === 'TextBlock' && typeof record.text === 'string') texts.push(record.text);
-      if (record.type === 'Fact' || ('title' in record && 'value' in record && typeof record.title === 'string')) texts.push(String(record.title));
+      if (
+        record.type === 'Fact' ||
+        ('title' in record && 'value' in record && typeof record.title === 'string')
+      )
+        texts.push(String(record.title));
       Object.values(record).forEach(walk);
     }
   };
@@ -182,6 +233,7 @@ export function cardTexts(card: unknown): string[] {
 }
 
 export function firstCard(activity: Record<string, unknown> | null | undefined): any {
-  const attachments = (activity?.attachments as { contentType: string; content: unknown }[] | undefined) ?? [];
+  const attachments =
+    (activity?.attachments as { contentType: string; content: unknown }[] | undefined) ?? [];
   return attachments.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
 }

@@ -11,7 +11,7 @@ import { NOT_UNDERSTOOD_MESSAGE } from '../../src/bot/application.js';
 import { ControllableClock } from '../../src/clock.js';
 import { collections } from '../../src/storage/collections.js';
 import { fixture } from '../admin/fixtures.js';
-import { testMongoUri, uniqueDbName } from '../helpers/db.js';
+import { dropDatabaseNamed, testMongoUri, uniqueDbName } from '../helpers/db.js';
 import { freePort } from '../../tools/local-db/local-db.js';
 import {
   PlaygroundUnavailableError,
@@ -69,8 +69,9 @@ describe('e2e: journeys through Microsoft 365 Agents Playground', function () {
   after(async () => {
     client?.close();
     if (pg) {
-      await pg.services.db.dropDatabase().catch(() => undefined);
+      const name = pg.services.db.databaseName;
       await pg.stop();
+      await dropDatabaseNamed(name);
     }
   });
 

@@ -20,6 +20,17 @@ export async function freshDatabase(prefix = 't'): Promise<Database> {
   return database;
 }
 
+/**
+ * Drops a database by name over a connection of its own. Call it after the service that used the
+ * database has stopped: a running service's scheduler or sender would write to it mid-drop, the
+ * local database (FerretDB on SQLite) then creates it again under the same file name while a
+ * query still maps the old file's WAL index, and the whole database server dies of SIGBUS.
+ */
+export async function dropDatabaseNamed(name: string): Promise<void> {
+  const database = await connectDatabase(testMongoUri(), name);
+  await dropAndClose(database);
+}
+
 export async function dropAndClose(database: Database | undefined): Promise<void> {
   if (!database) return;
   await database.db.dropDatabase().catch(() => undefined);

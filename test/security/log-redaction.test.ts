@@ -9,7 +9,7 @@ import { createPlacementCompanion, type PlacementCompanion } from '../../src/app
 import { ControllableClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { testMongoUri, uniqueDbName } from '../helpers/db.js';
+import { dropDatabaseNamed, testMongoUri, uniqueDbName } from '../helpers/db.js';
 import { FakeConnector } from '../e2e/fake-connector.js';
 import { E2E, TENANT } from '../e2e/harness.js';
 
@@ -113,9 +113,10 @@ describe('security: logs carry no names, emails or typed text', function () {
       });
     });
     after(async () => {
-      await service.services.db.dropDatabase().catch(() => undefined);
+      const name = service.services.db.databaseName;
       await service.stop();
       await connector.stop();
+      await dropDatabaseNamed(name);
     });
 
     const post = (activity: Record<string, unknown>) =>
