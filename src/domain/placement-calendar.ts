@@ -235,9 +235,17 @@ export function isBankHoliday(isoDate: string): boolean {
 // (no luxon: it dominated a check-in submit's CPU time).
 const DAY_MS = 86_400_000;
 
+// Every calendar question comes down to this (a check-in submit asks it many times, for the
+// same few dates): a checked date's day number is remembered. A refused date is not.
+const dayNumbers = new LRUCache<string, number>({ max: 50_000 });
+
 function dayNumberOf(iso: string): number {
+  const known = dayNumbers.get(iso);
+  if (known !== undefined) return known;
   assertIsoDate(iso);
-  return utcMidnight(...datePartsOf(iso)) / DAY_MS;
+  const dayNumber = utcMidnight(...datePartsOf(iso)) / DAY_MS;
+  dayNumbers.set(iso, dayNumber);
+  return dayNumber;
 }
 
 function isoOfDayNumber(dayNumber: number): string {

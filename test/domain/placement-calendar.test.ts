@@ -240,6 +240,13 @@ describe('placement-calendar', () => {
         WEEKDAYS[DateTime.fromISO('0050-01-01', { zone: 'UTC' }).weekday - 1],
       );
       assert.throws(() => addDays('2025-02-30', 1), /Invalid date "2025-02-30"/);
+      assert.throws(
+        () => addDays('2025-02-30', 1),
+        /Invalid date "2025-02-30"/,
+        'still refused when asked again',
+      );
+      assert.equal(addDays('2025-02-28', 1), '2025-03-01');
+      assert.equal(addDays('2025-02-28', 1), '2025-03-01', 'the same answer when remembered');
     });
 
     it('gives the 7 dates of a week, starting on the start weekday', () => {
