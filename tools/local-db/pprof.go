@@ -2,14 +2,23 @@ package main
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	_ "net/http/pprof"
 	"os"
 )
 
 // LOCAL_DB_PPROF=127.0.0.1:6060 serves Go's profiler, to see where the database spends its CPU.
+// Loopback only, like the database itself.
 func init() {
-	if addr := os.Getenv("LOCAL_DB_PPROF"); addr != "" {
-		go func() { slog.Error("local-db: pprof", "err", http.ListenAndServe(addr, nil)) }()
+	addr := os.Getenv("LOCAL_DB_PPROF")
+	if addr == "" {
+		return
 	}
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+		slog.Error("local-db: LOCAL_DB_PPROF must be a loopback address:port", "addr", addr)
+		return
+	}
+	go func() { slog.Error("local-db: pprof", "err", http.ListenAndServe(addr, nil)) }()
 }
