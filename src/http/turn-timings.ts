@@ -123,8 +123,12 @@ export class TurnTimings {
   /** `debug` gets every timing while `debugEnabled()` says so (the logger's level, read per turn). */
   constructor(
     private readonly debug?: (timing: TurnTiming) => void,
-    private readonly debugEnabled: () => boolean = () => debug !== undefined,
+    private readonly debugEnabled: () => boolean = () => true,
   ) {}
+
+  private debugOn(): boolean {
+    return this.debug !== undefined && this.debugEnabled();
+  }
 
   /** Every finished turn's timing; returns the unsubscribe. */
   subscribe(listener: TurnTimingListener): () => void {
@@ -139,7 +143,7 @@ export class TurnTimings {
 
   /** Whether turns are timed now: someone listens, or the debug log is on. */
   wanted(): boolean {
-    return this.listeners.size > 0 || (this.debug !== undefined && this.debugEnabled());
+    return this.listeners.size > 0 || this.debugOn();
   }
 
   /** Runs one request's handling with a timing open; `finish` closes it with the status sent. */
@@ -171,7 +175,7 @@ export class TurnTimings {
         totalMs,
         phases: { ...timing.phases },
       };
-      if (this.debugEnabled()) this.debug?.(result);
+      if (this.debugOn()) this.debug!(result);
       for (const listener of this.listeners) listener(result);
     };
     await current.run(root, () => handle(finish));

@@ -36,6 +36,12 @@ const defaultSQLiteQuery = "_pragma=synchronous(normal)"
 // resident. The right trade for a development database; GOGC in the environment still wins.
 const defaultGCPercent = 400
 
+// isLoopbackHost: "localhost" or a loopback IP; everything this program serves stays on the machine.
+func isLoopbackHost(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
+}
+
 func queryPrefix(query string) string {
 	if query == "" {
 		return ""
@@ -61,7 +67,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("local-db: bad -listen %q: %v", *listen, err)
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+	if !isLoopbackHost(host) {
 		log.Fatalf("local-db: refusing to listen on non-loopback address %q", host)
 	}
 	if err := os.MkdirAll(*dataDir, 0o700); err != nil {

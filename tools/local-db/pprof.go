@@ -16,7 +16,7 @@ func init() {
 		return
 	}
 	host, _, err := net.SplitHostPort(addr)
-	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+	if err != nil || !isLoopbackHost(host) {
 		slog.Error("local-db: LOCAL_DB_PPROF must be a loopback address:port", "addr", addr)
 		return
 	}

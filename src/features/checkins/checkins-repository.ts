@@ -246,7 +246,9 @@ function byStudentOf(docs: PauseDoc[]): Map<string, Pause[]> {
   const byStudent = new Map<string, Pause[]>();
   for (const d of docs) {
     const pause: Pause = { from: d.from, to: d.to, reason: d.reason };
-    byStudent.set(d.studentId, [...(byStudent.get(d.studentId) ?? []), pause]);
+    const pauses = byStudent.get(d.studentId);
+    if (pauses) pauses.push(pause);
+    else byStudent.set(d.studentId, [pause]);
   }
   return byStudent;
 }
