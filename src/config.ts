@@ -4,6 +4,7 @@
  */
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { isValidTenantId } from './domain/tenant-id.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -19,39 +20,68 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
-/** Development-only default for EXPORT_LINK_SECRET; refused when NODE_ENV=production. */
+const tenantIdText = optionalText.refine((v) => v === undefined || isValidTenantId(v), {
+  message: 'must be a tenant id (letters, digits and - only, up to 64)',
+});
+
+/** Development-only default for EXPORT_LINK_SECRET; refused with an app id or NODE_ENV=production. */
 export const DEV_EXPORT_LINK_SECRET = 'dev-only-export-link-secret-change-me';
 
-/** Development-only default for SURVEY_HMAC_SECRET; refused when NODE_ENV=production. */
+/** Development-only default for SURVEY_HMAC_SECRET; refused with an app id or NODE_ENV=production. */
 export const DEV_SURVEY_HMAC_SECRET = 'dev-only-survey-secret-change-me';
 
 export const configSchema = z.object({
   PORT: int(1, 65535).default(3978),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  /**
+   * Bind address. Default: 0.0.0.0 with an app id; loopback (127.0.0.1) without one, because
+   * then nothing authenticates inbound requests (ALLOW_UNAUTHENTICATED=true lifts that).
+   */
+  HOST: optionalText,
+  /** Local development only: serve without inbound authentication on any address. Refused with an app id. */
+  ALLOW_UNAUTHENTICATED: bool.default('false'),
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   MONGODB_URI: optionalText.refine((v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v), {
     message: 'must start with mongodb:// or mongodb+srv://',
   }),
-  MONGODB_DB: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only')
-    .default('placement_companion'),
+  /** Database name; default: the name in MONGODB_URI's path, else placement_companion. */
+  MONGODB_DB: optionalText.refine((v) => v === undefined || DB_NAME.test(v), {
+    message: 'letters, digits, _ and - only (up to 60)',
+  }),
   LOCAL_DB_PORT: int(1, 65535).default(27027),
   LOCAL_DB_DATA: z.string().default('.data/db'),
 
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
-  MicrosoftAppTenantId: optionalText,
-  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MicrosoftAppTenantId: tenantIdText,
+  /**
+   * SingleTenant (the default: app id + secret in one Entra tenant), UserAssignedMSI (app id =
+   * the managed identity's client id, no secret) or MultiTenant (registrations made before
+   * Azure stopped creating them in July 2025).
+   */
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
 
-  DEFAULT_TENANT_ID: z.string().min(1).default('local-tenant'),
+  /**
+   * Tenant for admin imports and activities that carry none. Default: MicrosoftAppTenantId with
+   * an app id, "local-tenant" without one.
+   */
+  DEFAULT_TENANT_ID: tenantIdText,
   DEFAULT_TIME_ZONE: z
     .string()
     .default('Europe/London')
     .refine((z) => IANAZone.isValidZone(z), { message: 'must be an IANA time zone such as Europe/London' }),
-  PUBLIC_BASE_URL: z.string().url().default('http://localhost:3978'),
+  /**
+   * How people reach this service (signed links, the tab's SSO audience). Required with an app
+   * id unless BOT_DOMAIN is set (then https://<BOT_DOMAIN>); http://localhost:<PORT> without one.
+   */
+  PUBLIC_BASE_URL: optionalText.refine((v) => v === undefined || /^https?:\/\/[^/\s]+/.test(v), {
+    message: 'must be an http(s) URL such as https://placement.example.nhs.uk',
+  }),
+  /** The bot's public host name (Agents Toolkit's BOT_DOMAIN), used when PUBLIC_BASE_URL is unset. */
+  BOT_DOMAIN: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9.-]+(:\d+)?$/.test(v), {
+    message: 'must be a host name without scheme or path',
+  }),
 
   SENDER_TENANT_RPS: int(1, 1000).default(50),
   SENDER_CONCURRENCY: int(1, 64).default(16),
@@ -109,6 +139,12 @@ export const configSchema = z.object({
    * https://login.microsoftonline.com/{tid}/v2.0 or v1 https://sts.windows.net/{tid}/).
    */
   TAB_SSO_AUDIENCE: optionalText,
+  /**
+   * The Entra app registration the tab's SSO token is issued for (Agents Toolkit's
+   * AAD_APP_CLIENT_ID). Default: MicrosoftAppId, except with UserAssignedMSI (a managed identity
+   * cannot expose an API, so the tab needs its own registration).
+   */
+  TAB_SSO_CLIENT_ID: optionalText,
   TAB_SSO_JWKS_URL: z
     .string()
     .regex(/^https?:\/\//, 'must be an http(s) URL')
@@ -122,9 +158,25 @@ export const configSchema = z.object({
    * fixtures) purges the cohorts that ended long enough ago at the next daily run.
    */
   RETENTION_MONTHS: int(0, 240).default(0),
+  /** Application Insights: traces and metrics are exported there when set, nowhere otherwise. */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
 });
 
-export type Config = z.infer<typeof configSchema>;
+const DB_NAME = /^[A-Za-z0-9_-]{1,60}$/;
+const DEFAULT_DB_NAME = 'placement_companion';
+const LOCAL_TENANT_ID = 'local-tenant';
+
+type RawConfig = z.infer<typeof configSchema>;
+
+/** The settings with every default worked out: what the service runs with. */
+export type Config = Omit<RawConfig, 'HOST' | 'MONGODB_DB' | 'PUBLIC_BASE_URL' | 'DEFAULT_TENANT_ID'> & {
+  HOST: string;
+  MONGODB_DB: string;
+  PUBLIC_BASE_URL: string;
+  DEFAULT_TENANT_ID: string;
+  /** Where MONGODB_DB came from, said at start-up. */
+  databaseNameFrom: 'MONGODB_DB' | 'MONGODB_URI' | 'default';
+};
 
 export class ConfigError extends Error {}
 
@@ -134,35 +186,150 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const config = result.data;
-  if (config.ENABLE_TEST_CLOCK && config.MicrosoftAppId) {
-    throw new ConfigError(
-      'Invalid configuration:\n  ENABLE_TEST_CLOCK: must not be set when MicrosoftAppId is configured',
+  const raw = result.data;
+  const problems = [...authenticationProblems(raw), ...secretProblems(raw)];
+  const database = databaseName(raw);
+  if ('problem' in database) problems.push(database.problem);
+  const publicBaseUrl = resolvePublicBaseUrl(raw);
+  if ('problem' in publicBaseUrl) problems.push(publicBaseUrl.problem);
+  const defaultTenantId =
+    raw.DEFAULT_TENANT_ID ?? (raw.MicrosoftAppId ? raw.MicrosoftAppTenantId : LOCAL_TENANT_ID);
+  if (!defaultTenantId)
+    problems.push(
+      'DEFAULT_TENANT_ID: required when MicrosoftAppId is set without MicrosoftAppTenantId (the tenant admin imports land in)',
     );
-  }
-  if (config.NODE_ENV === 'production' && config.EXPORT_LINK_SECRET === DEV_EXPORT_LINK_SECRET) {
-    throw new ConfigError(
-      'Invalid configuration:\n  EXPORT_LINK_SECRET: must be set to a secret of your own when NODE_ENV=production',
+  const host = raw.HOST ?? (raw.MicrosoftAppId || raw.ALLOW_UNAUTHENTICATED ? '0.0.0.0' : '127.0.0.1');
+  if (!raw.MicrosoftAppId && !raw.ALLOW_UNAUTHENTICATED && !isLoopback(host))
+    problems.push(
+      `HOST: without MicrosoftAppId nothing authenticates inbound requests, so the service listens on loopback only; ${host} needs ALLOW_UNAUTHENTICATED=true (local development only)`,
     );
+  if (problems.length > 0)
+    throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  return {
+    ...raw,
+    HOST: host,
+    MONGODB_DB: (database as { name: string }).name,
+    databaseNameFrom: (database as { from: Config['databaseNameFrom'] }).from,
+    PUBLIC_BASE_URL: (publicBaseUrl as { url: string }).url,
+    DEFAULT_TENANT_ID: defaultTenantId!,
+  };
+}
+
+function authenticationProblems(raw: RawConfig): string[] {
+  const problems: string[] = [];
+  if (!raw.MicrosoftAppId) {
+    if (raw.NODE_ENV === 'production')
+      problems.push(
+        'MicrosoftAppId: required when NODE_ENV=production (without it nothing authenticates inbound requests)',
+      );
+    return problems;
   }
-  if (config.DASHBOARD_DEV_LOGIN && (config.MicrosoftAppId || config.NODE_ENV === 'production')) {
-    throw new ConfigError(
-      'Invalid configuration:\n  DASHBOARD_DEV_LOGIN: must not be set when MicrosoftAppId is configured or NODE_ENV=production',
+  if (raw.ALLOW_UNAUTHENTICATED)
+    problems.push('ALLOW_UNAUTHENTICATED: must not be set when MicrosoftAppId is configured');
+  if (raw.ENABLE_TEST_CLOCK)
+    problems.push('ENABLE_TEST_CLOCK: must not be set when MicrosoftAppId is configured');
+  if (raw.DASHBOARD_DEV_LOGIN)
+    problems.push(
+      'DASHBOARD_DEV_LOGIN: must not be set when MicrosoftAppId is configured or NODE_ENV=production',
     );
-  }
-  if (config.NODE_ENV === 'production' && config.SURVEY_HMAC_SECRET === DEV_SURVEY_HMAC_SECRET) {
-    throw new ConfigError(
-      'Invalid configuration:\n  SURVEY_HMAC_SECRET: must be set to a secret of your own when NODE_ENV=production',
+  const type = raw.MicrosoftAppType;
+  if (type !== 'MultiTenant' && !raw.MicrosoftAppTenantId)
+    problems.push(`MicrosoftAppTenantId: required with MicrosoftAppType=${type} (the bot's Entra tenant id)`);
+  if (type === 'UserAssignedMSI' && raw.MicrosoftAppPassword)
+    problems.push(
+      'MicrosoftAppPassword: must be blank with MicrosoftAppType=UserAssignedMSI (the managed identity has no secret)',
     );
-  }
-  if (
-    config.MicrosoftAppId &&
-    !config.MicrosoftAppPassword &&
-    config.MicrosoftAppType !== 'UserAssignedMSI'
-  ) {
-    throw new ConfigError(
-      'Invalid configuration:\n  MicrosoftAppPassword: required when MicrosoftAppId is set',
-    );
-  }
-  return config;
+  if (type !== 'UserAssignedMSI' && !raw.MicrosoftAppPassword)
+    problems.push(`MicrosoftAppPassword: required with MicrosoftAppType=${type}`);
+  return problems;
+}
+
+/** Development link secrets are public (they are in this file): usable only where nothing is real. */
+function secretProblems(raw: RawConfig): string[] {
+  if (!raw.MicrosoftAppId && raw.NODE_ENV !== 'production') return [];
+  const why = raw.MicrosoftAppId ? 'when MicrosoftAppId is configured' : 'when NODE_ENV=production';
+  const problems: string[] = [];
+  if (raw.EXPORT_LINK_SECRET === DEV_EXPORT_LINK_SECRET)
+    problems.push(`EXPORT_LINK_SECRET: must be set to a secret of your own ${why}`);
+  if (raw.SURVEY_HMAC_SECRET === DEV_SURVEY_HMAC_SECRET)
+    problems.push(`SURVEY_HMAC_SECRET: must be set to a secret of your own ${why}`);
+  return problems;
+}
+
+/** MONGODB_DB, else the database named in the URI's path, else the default. */
+function databaseName(
+  raw: RawConfig,
+): { name: string; from: Config['databaseNameFrom'] } | { problem: string } {
+  if (raw.MONGODB_DB) return { name: raw.MONGODB_DB, from: 'MONGODB_DB' };
+  const inUri = raw.MONGODB_URI ? databaseInUri(raw.MONGODB_URI) : undefined;
+  if (inUri === undefined) return { name: DEFAULT_DB_NAME, from: 'default' };
+  if (!DB_NAME.test(inUri))
+    return {
+      problem: `MONGODB_URI: the database name in its path ("${inUri}") may use letters, digits, _ and - only; or set MONGODB_DB`,
+    };
+  return { name: inUri, from: 'MONGODB_URI' };
+}
+
+/** The database named in a connection string's path (hosts may be a comma list, so not WHATWG URL). */
+export function databaseInUri(uri: string): string | undefined {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/?#]*\/([^?#]*)/.exec(uri);
+  const name = match?.[1] ? decodeURIComponent(match[1]) : '';
+  return name === '' ? undefined : name;
+}
+
+function resolvePublicBaseUrl(raw: RawConfig): { url: string } | { problem: string } {
+  const url = raw.PUBLIC_BASE_URL ?? (raw.BOT_DOMAIN ? `https://${raw.BOT_DOMAIN}` : undefined);
+  if (!raw.MicrosoftAppId) return { url: url ?? `http://localhost:${raw.PORT}` };
+  if (!url)
+    return {
+      problem:
+        "PUBLIC_BASE_URL: required when MicrosoftAppId is set (https://<the bot's domain>), or set BOT_DOMAIN",
+    };
+  if (!url.startsWith('https://'))
+    return { problem: 'PUBLIC_BASE_URL: must be https:// when MicrosoftAppId is set' };
+  return { url: url.replace(/\/+$/, '') };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * The tab's SSO app registration: TAB_SSO_CLIENT_ID, else the bot's own app (not a managed
+ * identity's client id, which cannot expose an API). Undefined: tab SSO is not configured.
+ */
+export function tabSsoClientId(config: Config): string | undefined {
+  if (config.TAB_SSO_CLIENT_ID) return config.TAB_SSO_CLIENT_ID;
+  return config.MicrosoftAppType === 'UserAssignedMSI' ? undefined : config.MicrosoftAppId;
+}
+
+/** The effective settings without secrets, for the start-up log line. */
+export function effectiveSettings(config: Config): Record<string, unknown> {
+  return {
+    NODE_ENV: config.NODE_ENV,
+    HOST: config.HOST,
+    PORT: config.PORT,
+    inboundAuthentication: config.MicrosoftAppId ? 'on' : 'OFF (local development only)',
+    MicrosoftAppType: config.MicrosoftAppId ? config.MicrosoftAppType : undefined,
+    MicrosoftAppId: config.MicrosoftAppId,
+    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+    DEFAULT_TENANT_ID: config.DEFAULT_TENANT_ID,
+    database: config.MONGODB_URI ? redactUri(config.MONGODB_URI) : 'local (embedded)',
+    MONGODB_DB: config.MONGODB_DB,
+    databaseNameFrom: config.databaseNameFrom,
+    PUBLIC_BASE_URL: config.PUBLIC_BASE_URL,
+    tabSsoClientId: tabSsoClientId(config) ?? 'not configured',
+    telemetry: config.APPLICATIONINSIGHTS_CONNECTION_STRING ? 'Application Insights' : 'off',
+    DEFAULT_TIME_ZONE: config.DEFAULT_TIME_ZONE,
+    RETENTION_MONTHS: config.RETENTION_MONTHS,
+    SENDER_TENANT_RPS: config.SENDER_TENANT_RPS,
+    SENDER_CONCURRENCY: config.SENDER_CONCURRENCY,
+    ENABLE_TEST_CLOCK: config.ENABLE_TEST_CLOCK || undefined,
+    DASHBOARD_DEV_LOGIN: config.DASHBOARD_DEV_LOGIN || undefined,
+  };
+}
+
+/** A connection string without its user and password. */
+export function redactUri(uri: string): string {
+  return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/]*@/, '$1***@').replace(/\?.*$/, '');
 }

@@ -5,7 +5,7 @@
 import { startLocalDb, type LocalDb } from '../tools/local-db/local-db.js';
 import { createPlacementCompanion } from './app.js';
 import { ControllableClock, systemClock } from './clock.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, effectiveSettings, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 
 async function main() {
@@ -20,6 +20,12 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  logger.info({ settings: effectiveSettings(config) }, 'effective settings');
+  if (!config.MicrosoftAppId)
+    logger.warn(
+      { host: config.HOST },
+      'inbound authentication is OFF (no MicrosoftAppId): local development only, never expose this service',
+    );
 
   let localDb: LocalDb | null = null;
   let mongoUri = config.MONGODB_URI;

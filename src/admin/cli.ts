@@ -14,6 +14,7 @@ import type { Db } from 'mongodb';
 import { startLocalDb } from '../../tools/local-db/local-db.js';
 import { systemClock } from '../clock.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import { isValidTenantId } from '../domain/tenant-id.js';
 import { PersonalData } from '../features/data-protection/personal-data.js';
 import { formatRowError, RosterImportService, type RowError } from '../features/roster/roster-import.js';
 import { AhpHostsRepository } from '../storage/ahp-hosts-repository.js';
@@ -47,7 +48,7 @@ Commands:
       Show this text.
 
 Options:
-  --tenant <id>   Teams tenant id (default: DEFAULT_TENANT_ID, "local-tenant" if unset)
+  --tenant <id>   Teams tenant id (default: DEFAULT_TENANT_ID)
 
 Database: MONGODB_URI and MONGODB_DB. Without MONGODB_URI the local database on
 LOCAL_DB_PORT is used (started for the command if it is not already running).
@@ -129,8 +130,8 @@ export function parseCommandLine(argv: string[]): Parsed {
     );
   }
   const tenant = values.tenant as string | undefined;
-  if (tenant !== undefined && !/^[A-Za-z0-9._-]{1,100}$/.test(tenant)) {
-    throw new UsageError('--tenant must be letters, digits, ".", "_" or "-" (a Teams tenant id is a GUID)');
+  if (tenant !== undefined && !isValidTenantId(tenant)) {
+    throw new UsageError('--tenant must be letters, digits and "-" only, up to 64 (a Teams tenant id is a GUID)');
   }
   if (command === 'import-roster' && (!values.cohorts || !values.people)) {
     throw new UsageError('import-roster needs both --cohorts <csv> and --people <csv>');

@@ -36,7 +36,9 @@ export function authenticationOptions(config: Config): ConfigurationBotFramework
     MicrosoftAppId: config.MicrosoftAppId ?? '',
     MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
     MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
-    MicrosoftAppType: config.MicrosoftAppType,
+    // Without an app id botbuilder authenticates nothing only in its MultiTenant mode (the
+    // others assert an app id); config.ts allows that for loopback development alone.
+    MicrosoftAppType: config.MicrosoftAppId ? config.MicrosoftAppType : 'MultiTenant',
   };
   if (config.BOT_OPENID_METADATA_URL || config.BOT_TOKEN_ISSUER) {
     // Setting any of these makes botframework-connector use exactly the values given, so

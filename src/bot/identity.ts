@@ -5,6 +5,7 @@
  */
 import { TeamsInfo, type TurnContext } from 'botbuilder';
 import type { Clock } from '../clock.js';
+import { assertTenantId } from '../domain/tenant-id.js';
 import type { Logger } from '../logger.js';
 import type { PeopleRepository, PersonDoc } from '../storage/people-repository.js';
 
@@ -13,8 +14,7 @@ export function tenantOf(context: TurnContext, fallback: string): string {
   const fromConversation = activity.conversation?.tenantId;
   const fromChannelData = (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
   const tenantId = fromConversation || fromChannelData || fallback;
-  if (typeof tenantId !== 'string' || tenantId.length > 100) throw new Error('invalid tenant id on activity');
-  return tenantId;
+  return assertTenantId(tenantId, 'activity tenant id');
 }
 
 export class IdentityResolver {

@@ -13,10 +13,12 @@ import type {
   UpdateFilter,
   UpdateOptions,
 } from 'mongodb';
+import { assertTenantId, tenantSegment } from '../domain/tenant-id.js';
 import { isDuplicateKeyError } from './mongo.js';
 
+/** True when `id` was minted for `tenantId`: its whole tenant segment matches, not a prefix of it. */
 export function isTenantId(id: unknown, tenantId: string): boolean {
-  return typeof id === 'string' && id.startsWith(`${tenantId}|`);
+  return tenantSegment(id) === tenantId;
 }
 
 /**
@@ -41,7 +43,7 @@ export class TenantScope<T extends Document & { tenantId: string }> {
     readonly collection: Collection<T>,
     readonly tenantId: string,
   ) {
-    if (!tenantId) throw new Error('TenantScope: tenantId is required');
+    assertTenantId(tenantId, 'TenantScope');
   }
 
   filter(filter: Filter<T> = {}): Filter<T> {

@@ -21,6 +21,14 @@ export interface TestUser {
   email?: string;
 }
 
+/** What a service with an app id must also have (a tenant, a public https URL, secrets of its own). */
+export const PRODUCTION_LIKE_SETTINGS: Record<string, string> = {
+  MicrosoftAppTenantId: TENANT,
+  PUBLIC_BASE_URL: 'https://placement.test.example',
+  EXPORT_LINK_SECRET: 'e2e-export-link-secret-0123456789abcdef',
+  SURVEY_HMAC_SECRET: 'e2e-survey-secret-0123456789',
+};
+
 export class E2E {
   readonly connector = new FakeConnector();
   readonly clock = new ControllableClock();
@@ -34,7 +42,10 @@ export class E2E {
     options: { features?: Feature[]; logger?: Logger; monitorCommands?: boolean; engines?: boolean } = {},
   ): Promise<this> {
     await this.connector.start();
+    // An app id switches the service to production rules: these settings become required.
+    const withAppId = env.MicrosoftAppId ? PRODUCTION_LIKE_SETTINGS : {};
     const config = loadConfig({
+      ...withAppId,
       MONGODB_URI: testMongoUri(),
       MONGODB_DB: this.dbName,
       DEFAULT_TENANT_ID: TENANT,

@@ -51,7 +51,7 @@ export function loadEnv({ env, envDir = path.join(REPO_ROOT, 'env'), processEnv 
   if (!/^[A-Za-z0-9_-]+$/.test(env)) throw new Error(`Invalid environment name "${env}"`);
   const base = path.join(envDir, `.env.${env}`);
   if (!existsSync(base))
-    throw new Error(`No environment file ${base} (create it, or set ENV to one that exists)`);
+    throw new Error(`No environment file ${base} (create it, or set TEAMSFX_ENV to one that exists)`);
   const files = [base];
   const values: Record<string, string> = {};
   for (const file of [base, `${base}.user`]) {

@@ -20,7 +20,8 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import type { Config } from '../../config.js';
+import { tabSsoClientId, type Config } from '../../config.js';
+import { isValidTenantId } from '../../domain/tenant-id.js';
 import type { PeopleRepository, PersonDoc } from '../../storage/people-repository.js';
 
 export interface Viewer {
@@ -43,9 +44,10 @@ export function ssoAudiences(config: Config): string[] {
     return config.TAB_SSO_AUDIENCE.split(',')
       .map((a) => a.trim())
       .filter(Boolean);
-  if (!config.MicrosoftAppId) return [];
+  const clientId = tabSsoClientId(config);
+  if (!clientId) return [];
   const host = new URL(config.PUBLIC_BASE_URL).host;
-  return [`api://${host}/${config.MicrosoftAppId}`, config.MicrosoftAppId];
+  return [`api://${host}/${clientId}`, clientId];
 }
 
 /** The issuers accepted for a token of tenant `tid`. */
@@ -89,7 +91,7 @@ export class TabAuthenticator {
     const audiences = ssoAudiences(this.config);
     if (audiences.length === 0) throw new AuthError('Tab sign-in is not configured on this service.');
     const tid = typeof unverified.tid === 'string' ? unverified.tid : '';
-    if (!/^[A-Za-z0-9._-]{1,100}$/.test(tid)) throw new AuthError('The sign-in token names no tenant.');
+    if (!isValidTenantId(tid)) throw new AuthError('The sign-in token names no tenant.');
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.jwks, {

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { ConfigError, DEV_EXPORT_LINK_SECRET, loadConfig } from '../../../src/config.js';
 
 describe('reflections: EXPORT_LINK_SECRET configuration', () => {
-  const production = { NODE_ENV: 'production', SURVEY_HMAC_SECRET: 'a-production-survey-secret-000000' };
+  const production = {
+    NODE_ENV: 'production',
+    SURVEY_HMAC_SECRET: 'a-production-survey-secret-000000',
+    MicrosoftAppId: 'app-id',
+    MicrosoftAppPassword: 'app-secret',
+    MicrosoftAppTenantId: 'tenant-a',
+    PUBLIC_BASE_URL: 'https://placement.example.nhs.uk',
+  };
 
   it('uses a development default outside production', () => {
     assert.equal(loadConfig({}).EXPORT_LINK_SECRET, DEV_EXPORT_LINK_SECRET);

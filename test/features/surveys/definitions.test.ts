@@ -134,7 +134,14 @@ describe('config: SURVEY_HMAC_SECRET', () => {
   it('has a development default that production refuses', () => {
     assert.ok(loadConfig({}).SURVEY_HMAC_SECRET.length >= 16);
     // Other production-only settings are given so only ours is at stake.
-    const prod = { NODE_ENV: 'production', EXPORT_LINK_SECRET: 'another-real-secret-0123456789abcdef' };
+    const prod = {
+      NODE_ENV: 'production',
+      EXPORT_LINK_SECRET: 'another-real-secret-0123456789abcdef',
+      MicrosoftAppId: 'app-id',
+      MicrosoftAppPassword: 'app-secret',
+      MicrosoftAppTenantId: 'tenant-a',
+      PUBLIC_BASE_URL: 'https://placement.example.nhs.uk',
+    };
     assert.throws(
       () => loadConfig(prod),
       (err: Error) => err instanceof ConfigError && /SURVEY_HMAC_SECRET/.test(err.message),
