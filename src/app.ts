@@ -19,6 +19,7 @@ import { ClientCredentialsTokenProvider, noTokens } from './proactive/token-prov
 import { createServices, type Services } from './services.js';
 import { ensureIndexes } from './storage/collections.js';
 import { connectDatabase } from './storage/mongo.js';
+import { registerOutboxGauges } from './telemetry/outbox-telemetry.js';
 
 export interface PlacementCompanion {
   services: Services;
@@ -68,6 +69,8 @@ export async function createPlacementCompanion(params: {
   const bot = createBot(services, features);
   const http = createHttpServer({ services, adapter, bot, features });
   const engines = params.engines ?? true;
+  // Outbox backlog gauges while telemetry is on (started before this, in src/index.ts).
+  const stopGauges = registerOutboxGauges(database.db);
 
   return {
     services,
@@ -88,6 +91,7 @@ export async function createPlacementCompanion(params: {
         await new Promise((r) => setTimeout(r, 20));
       await services.scheduler.stop();
       await services.sender.stop();
+      stopGauges();
       await database.close();
     },
   };

@@ -7,6 +7,7 @@ import { createPlacementCompanion } from './app.js';
 import { ControllableClock, systemClock } from './clock.js';
 import { ConfigError, effectiveSettings, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { startTelemetry } from './telemetry/telemetry.js';
 
 async function main() {
   let config;
@@ -26,6 +27,10 @@ async function main() {
       { host: config.HOST },
       'inbound authentication is OFF (no MicrosoftAppId): local development only, never expose this service',
     );
+
+  // Before the database connects: database spans need the driver's command events.
+  // (The effective settings above say whether it is on.)
+  const telemetry = await startTelemetry({ connectionString: config.APPLICATIONINSIGHTS_CONNECTION_STRING });
 
   let localDb: LocalDb | null = null;
   let mongoUri = config.MONGODB_URI;
@@ -50,6 +55,7 @@ async function main() {
     logger.info({ signal }, 'stopping');
     try {
       await service.stop();
+      await telemetry.shutdown().catch(() => undefined);
     } finally {
       await localDb?.stop();
       process.exit(0);

@@ -6,6 +6,7 @@
  * Tested by test/security/log-redaction.test.ts, which captures real output.
  */
 import pino, { type Logger } from 'pino';
+import { traceLogFields } from './telemetry/log-context.js';
 
 const PERSONAL_KEYS = [
   'name',
@@ -54,6 +55,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       base: undefined,
+      // trace_id / span_id of the active span while telemetry is on (src/telemetry/log-context.ts).
+      mixin: traceLogFields,
       formatters: { log: (object) => maskEmails(object) },
       hooks: {
         logMethod(args, method) {

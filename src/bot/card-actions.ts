@@ -23,6 +23,7 @@ import {
   type TurnState,
 } from '@microsoft/teams-ai';
 import { INVOKE_RESPONSE_KEY, type TurnContext } from 'botbuilder';
+import { annotateCardVerb } from '../telemetry/http-spans.js';
 
 export const ACTION_INVOKE_NAME = 'adaptiveCard/action';
 const MESSAGE_RESPONSE = 'application/vnd.microsoft.activity.message';
@@ -43,6 +44,7 @@ export class InteractorCardActions<TState extends TurnState> extends AdaptiveCar
       this.application.addRoute(
         actionExecuteSelector(v),
         async (context, state) => {
+          if (typeof v === 'string') annotateCardVerb(v);
           const value = context.activity.value as { action?: { data?: TData } } | undefined;
           const result = await handler(context, state, value?.action?.data ?? ({} as TData));
           // A handler may have answered itself (e.g. with an error message).

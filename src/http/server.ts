@@ -8,6 +8,7 @@ import type { Bot } from '../bot/application.js';
 import { ControllableClock } from '../clock.js';
 import type { Feature } from '../features/feature.js';
 import type { Services } from '../services.js';
+import { annotateTurn, traceRequests } from '../telemetry/http-spans.js';
 import { checkInboundActivity } from './inbound-activity.js';
 import { TurnTimeLimits } from './turn-time-limit.js';
 import { timedSync, TurnTimings } from './turn-timings.js';
@@ -45,6 +46,8 @@ export function createHttpServer(params: {
       rejectUnknown: true,
     }),
   );
+  // A span per routed request while telemetry is on (after the body parser: see http-spans.ts).
+  traceRequests(server);
 
   let inflight = 0;
   const timeLimits = new TurnTimeLimits(config, logger);
@@ -68,6 +71,7 @@ export function createHttpServer(params: {
       res.send(400, { error: 'bad_request', message: check.reason });
       return;
     }
+    annotateTurn(req, check.activity);
     const authorization = req.headers.authorization;
     inflight++;
     try {

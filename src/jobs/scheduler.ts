@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import { Claims } from '../storage/claims.js';
 import { collections } from '../storage/collections.js';
 import { isDuplicateKeyError } from '../storage/mongo.js';
+import { traceJobRun } from '../telemetry/job-telemetry.js';
 
 export type JobState = 'scheduled' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -224,17 +225,23 @@ export class Scheduler {
     return null;
   }
 
+  private async runHandler(job: JobDoc, ctx: JobContext): Promise<void> {
+    if (job.type === RECURRING_TYPE) {
+      const r = this.recurring.get(String(job.payload.name));
+      if (r) await r.handler(ctx);
+    } else {
+      const handler = this.handlers.get(job.type);
+      if (!handler) throw new Error(`no handler for job type '${job.type}'`);
+      await handler(job, ctx);
+    }
+  }
+
   private async execute(job: JobDoc): Promise<void> {
     const ctx: JobContext = { now: this.clock.now(), scheduler: this };
     try {
-      if (job.type === RECURRING_TYPE) {
-        const r = this.recurring.get(String(job.payload.name));
-        if (r) await r.handler(ctx);
-      } else {
-        const handler = this.handlers.get(job.type);
-        if (!handler) throw new Error(`no handler for job type '${job.type}'`);
-        await handler(job, ctx);
-      }
+      // A span and the run / failure counters while telemetry is on (src/telemetry/job-telemetry.ts).
+      const name = job.type === RECURRING_TYPE ? String(job.payload.name) : job.type;
+      await traceJobRun(name, job.attempts, () => this.runHandler(job, ctx));
       await this.jobs.updateOne(
         { _id: job._id },
         { $set: { state: 'done', doneAt: this.clock.now(), leaseUntil: null, updatedAt: this.clock.now() } },

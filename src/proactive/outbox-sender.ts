@@ -36,6 +36,7 @@ import {
 } from './outbox.js';
 import { GroupInserter, GroupUpdater } from '../storage/group-commit.js';
 import { TenantFairQueue } from './fair-queue.js';
+import { recordOutboxStatus, traceOutboxAttempt } from '../telemetry/outbox-telemetry.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 export interface SenderOptions {
@@ -200,7 +201,7 @@ export class OutboxSender {
       if (this.queue.length < this.options.concurrency * 4 && !this.fetching) void this.refill();
       this.queued.delete(item._id);
       try {
-        await this.inTurn(item, () => this.process(item));
+        await this.inTurn(item, () => traceOutboxAttempt(item, () => this.process(item)));
       } catch (err) {
         // Database trouble mid-delivery: the lease expires and the item is taken again.
         this.deps.logger.warn(
@@ -350,6 +351,7 @@ export class OutboxSender {
 
     try {
       const activityId = await this.deliver(item, target);
+      recordOutboxStatus(item, 200);
       this.stats.sent++;
       const sentAt = new Date();
       await this.deliveryInserts.insert({
@@ -458,6 +460,7 @@ export class OutboxSender {
 
   private async handleError(item: OutboxItem, err: unknown, target?: ConnectorTarget): Promise<void> {
     const error = err instanceof DeliveryError ? err : new DeliveryError(0, (err as Error).message);
+    recordOutboxStatus(item, error.status);
     if (error.status === 409) return this.release(item, error.retryAfterMs ?? 2000, null);
     if (error.status === 403) {
       this.stats.unreachable++;

@@ -20,6 +20,7 @@ import { collections } from '../storage/collections.js';
 import { tenantDocId, type BaseDoc } from '../storage/documents.js';
 import { isDuplicateKeyError, writeErrorsOf } from '../storage/mongo.js';
 import { TenantScope } from '../storage/tenant-scope.js';
+import { traceFieldsForEnqueue } from '../telemetry/outbox-telemetry.js';
 
 export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed' | 'unreachable' | 'cancelled';
 export const FINAL_STATES: DeliveryState[] = ['sent', 'failed', 'unreachable', 'cancelled'];
@@ -49,6 +50,8 @@ export interface OutboxItem extends BaseDoc {
   conversationId: string | null;
   serviceUrl: string | null;
   sentAt: Date | null;
+  /** The trace that enqueued it (W3C traceparent), while telemetry is on: its sends join that trace. */
+  traceparent?: string;
 }
 
 /** Proof of a delivery: inserted once, right after the Bot Connector accepted the message. */
@@ -115,6 +118,7 @@ export class Outbox {
   /** Insert-if-absent for each request; returns how many were new. */
   async enqueue(tenantId: string, requests: EnqueueRequest[], now = new Date()): Promise<number> {
     if (requests.length === 0) return 0;
+    const trace = traceFieldsForEnqueue();
     const docs: OutboxItem[] = requests.map((r) => ({
       _id: outboxItemId(tenantId, r.dedupeKey),
       tenantId,
@@ -140,6 +144,7 @@ export class Outbox {
       schemaVersion: 1,
       createdAt: now,
       updatedAt: now,
+      ...trace,
     }));
     let inserted = 0;
     for (let i = 0; i < docs.length; i += 500) {

@@ -1,5 +1,7 @@
 /** MongoDB connection. The driver reconnects by itself; readiness is a cheap ping. */
 import { MongoClient, type Db } from 'mongodb';
+import { traceDatabaseCommands } from '../telemetry/database-spans.js';
+import { activeTelemetry } from '../telemetry/telemetry.js';
 
 export interface Database {
   client: MongoClient;
@@ -13,12 +15,15 @@ export async function connectDatabase(
   dbName: string,
   options: { monitorCommands?: boolean } = {},
 ): Promise<Database> {
+  // Database spans need the driver's command events; they stay off while telemetry is off.
+  const traced = activeTelemetry() !== null;
   const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: 3000,
     connectTimeoutMS: 3000,
     appName: 'placement-companion',
-    monitorCommands: options.monitorCommands ?? false,
+    monitorCommands: (options.monitorCommands ?? false) || traced,
   });
+  if (traced) traceDatabaseCommands(client);
   await client.connect();
   const db = client.db(dbName);
   return {
