@@ -17,6 +17,7 @@ import {
   TraceFlags,
   type Attributes,
   type BatchObservableResult,
+  type Span,
 } from '@opentelemetry/api';
 import type { Db } from 'mongodb';
 import { collections } from '../storage/collections.js';
@@ -51,6 +52,9 @@ interface SendItem {
   traceparent?: string;
 }
 
+/** Attempt spans that got an answer from the Bot Connector (recordOutboxStatus). */
+const answered = new WeakSet<Span>();
+
 const PURPOSE = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Runs one send attempt of an item as an `outbox.send` span in the trace that enqueued it. */
@@ -72,8 +76,8 @@ export async function traceOutboxAttempt<T>(item: SendItem, attempt: () => Promi
   try {
     return await context.with(trace.setSpan(ROOT_CONTEXT, span), attempt);
   } finally {
-    // The claim taken during the attempt numbers it (claims counts attempts so far).
-    span.setAttribute('outbox.attempt', item.claims);
+    // Taken by another worker, held back by the rate limiter, or no conversation: no HTTP call.
+    if (!answered.has(span)) span.setAttribute('outbox.outcome', 'not-sent');
     span.end();
   }
 }
@@ -86,13 +90,22 @@ export function statusClass(status: number): '2xx' | '429' | '5xx' | 'other' {
 }
 
 /** The Bot Connector's answer to a send attempt (0: no HTTP answer), on its span and counter. */
-export function recordOutboxStatus(item: Pick<SendItem, 'purpose' | 'op'>, status: number): void {
+export function recordOutboxStatus(item: Omit<SendItem, 'traceparent'>, status: number): void {
   const telemetry = activeTelemetry();
   if (!telemetry) return;
   const cls = statusClass(status);
   const span = trace.getSpan(context.active());
-  span?.setAttributes({ 'http.response.status_code': status, 'outbox.status_class': cls });
-  if (cls !== '2xx') span?.setStatus({ code: SpanStatusCode.ERROR });
+  if (span) {
+    answered.add(span);
+    // The claim won for this attempt numbers it (claims = attempts so far, this one included).
+    span.setAttributes({
+      'http.response.status_code': status,
+      'outbox.status_class': cls,
+      'outbox.outcome': 'answered',
+      'outbox.attempt': item.claims,
+    });
+    if (cls !== '2xx') span.setStatus({ code: SpanStatusCode.ERROR });
+  }
   const attributes: Attributes = {
     'outbox.status_class': cls,
     'outbox.purpose': PURPOSE.test(item.purpose) ? item.purpose : 'other',
