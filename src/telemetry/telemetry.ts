@@ -35,6 +35,8 @@ import {
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 export const INSTRUMENTATION_NAME = 'placement-companion';
+/** Longest wait for the last export at shutdown. */
+const SHUTDOWN_LIMIT_MS = 5000;
 
 export interface TelemetryOptions {
   /** Application Insights connection string: export traces and metrics there. */
@@ -65,7 +67,7 @@ export interface Telemetry {
   readonly enabled: boolean;
   /** Exports what is buffered now. */
   forceFlush(): Promise<void>;
-  /** Flushes and unregisters everything (call after the service stopped). */
+  /** Flushes (at most 5 s; export errors are dropped) and unregisters everything (call after the service stopped). */
   shutdown(): Promise<void>;
 }
 
@@ -136,7 +138,14 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
       stopped = true;
       active = null;
       try {
-        await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
+        // A last export that fails (ingestion unreachable) loses that telemetry, nothing else;
+        // bounded so a stop is never held up by it.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]),
+          new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_LIMIT_MS).unref())),
+        ]);
+        clearTimeout(timer);
       } finally {
         trace.disable();
         metrics.disable();
