@@ -15,7 +15,8 @@ import type { TurnTimings } from './http/turn-timings.js';
 import { registerMaintenanceJobs } from './jobs/maintenance.js';
 import type { Logger } from './logger.js';
 import { HttpConnectorClient, type ConnectorClient } from './proactive/connector-client.js';
-import { ClientCredentialsTokenProvider, noTokens } from './proactive/token-provider.js';
+import { ManagedIdentityTokenProvider } from './proactive/managed-identity-token-provider.js';
+import { tokenProviderFor } from './proactive/token-provider.js';
 import { createServices, type Services } from './services.js';
 import { ensureIndexes } from './storage/collections.js';
 import { connectDatabase } from './storage/mongo.js';
@@ -51,15 +52,11 @@ export async function createPlacementCompanion(params: {
   });
   await ensureIndexes(database.db);
 
-  const tokens =
-    config.MicrosoftAppId && config.MicrosoftAppPassword
-      ? new ClientCredentialsTokenProvider({
-          appId: config.MicrosoftAppId,
-          appPassword: config.MicrosoftAppPassword,
-          tenantId: config.MicrosoftAppTenantId,
-          endpoint: config.BOT_TOKEN_ENDPOINT,
-        })
-      : noTokens;
+  // One token source for the bot's identity, for in-turn replies and proactive sends alike.
+  const tokens = tokenProviderFor(
+    config,
+    (clientId) => new ManagedIdentityTokenProvider({ clientId }),
+  );
   const connector = params.connector ?? new HttpConnectorClient(tokens);
   const services = createServices({ config, clock, logger, database, connector });
   const features = params.features ?? allFeatures;

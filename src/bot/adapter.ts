@@ -4,8 +4,8 @@
  *
  * BOT_OPENID_METADATA_URL / BOT_TOKEN_ISSUER move where signing keys are fetched from and the
  * issuer tokens must carry (a private cloud, or the tests' local metadata document); every
- * other parameter keeps the public cloud's value. BOT_TOKEN_ENDPOINT makes in-turn replies
- * take tokens from the same endpoint as proactive sends.
+ * other parameter keeps the public cloud's value. With an app id, in-turn replies take tokens
+ * from the same TokenProvider as proactive sends, for every bot type.
  */
 import {
   type Activity,
@@ -170,10 +170,13 @@ export function createAdapter(
   overrides: Partial<ConfigurationBotFrameworkAuthenticationOptions> = {},
   tokens?: TokenProvider,
 ): PlacementAdapter {
+  // With an app id, in-turn replies take their tokens from the same provider as proactive
+  // sends (one token source per bot type, src/proactive/token-provider.ts): botbuilder's own
+  // credential factories never fetch a token.
+  if (config.MicrosoftAppId && !tokens)
+    throw new Error('createAdapter: an app id needs the token provider for outgoing calls');
   const credentials =
-    tokens && config.BOT_TOKEN_ENDPOINT && config.MicrosoftAppId
-      ? new TokenProviderCredentialsFactory(config.MicrosoftAppId, tokens)
-      : undefined;
+    config.MicrosoftAppId && tokens ? new TokenProviderCredentialsFactory(config.MicrosoftAppId, tokens) : undefined;
   const auth = new StrictBotFrameworkAuthentication(
     { ...authenticationOptions(config), ...overrides } as ConfigurationBotFrameworkAuthenticationOptions,
     credentials,

@@ -3,13 +3,18 @@
  * botbuilder's ConnectorClient, whose HTTP pipeline retries on its own) so the sender alone
  * decides about retries, Retry-After and rate limits, and sees every status code.
  */
-import type { TokenProvider } from './token-provider.js';
+import { TokenUnavailableError, type TokenProvider } from './token-provider.js';
 
 export class DeliveryError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly retryAfterMs: number | null = null,
+    /**
+     * No token could be had for the call (the token service is down): nothing reached the Bot
+     * Connector, and the message is not at fault, so this is no attempt at delivering it.
+     */
+    readonly tokenUnavailable = false,
   ) {
     super(message);
     this.name = 'DeliveryError';
@@ -95,7 +100,11 @@ export class HttpConnectorClient implements ConnectorClient {
   ): Promise<{ id?: unknown } | null> {
     const url = new URL(path, serviceUrl.endsWith('/') ? serviceUrl : `${serviceUrl}/`);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    const token = await this.tokens.token();
+    const token = await this.tokens.token().catch((err: unknown) => {
+      // Transient: the sender tries again later, however long the token service is down.
+      const retryAfterMs = err instanceof TokenUnavailableError ? err.retryAfterMs : null;
+      throw new DeliveryError(503, (err as Error).message, retryAfterMs, true);
+    });
     if (token) headers.authorization = `Bearer ${token}`;
     let response: Response;
     try {

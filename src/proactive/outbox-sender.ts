@@ -472,6 +472,12 @@ export class OutboxSender {
       for (const l of this.listeners) await l.unreachable?.(item);
       return;
     }
+    if (error.tokenUnavailable) {
+      // The token service is down: nothing was sent, and it is no attempt at this message, so
+      // it does not count towards maxAttempts. Waits as long as the token provider's cool-down.
+      this.stats.retried++;
+      return this.release(item, error.retryAfterMs ?? this.backoff(1), error.status, item.failures, error.message);
+    }
     if (error.status === 429) {
       const wait = error.retryAfterMs ?? 1000;
       if (target) this.deps.limiter.block(target.conversationId, wait);

@@ -30,6 +30,8 @@ export type Fault = { status: number; headers?: Record<string, string>; delayMs?
 
 export class FakeConnector {
   readonly calls: RecordedCall[] = [];
+  /** Every request, whatever it was for (member lookups too), with its Authorization header. */
+  readonly requests: { method: string; path: string; authorization: string | null }[] = [];
   readonly members = new Map<string, Member>();
   /** Decide a fault for a call (before it is recorded as delivered). */
   fault: (call: { method: string; path: string; conversationId: string; activity: Record<string, unknown> | null }) => Fault = () => undefined;
@@ -78,11 +80,17 @@ export class FakeConnector {
 
   reset(): void {
     this.calls.length = 0;
+    this.requests.length = 0;
     this.fault = () => undefined;
     this.latencyMs = 0;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    this.requests.push({
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      authorization: req.headers.authorization ?? null,
+    });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');

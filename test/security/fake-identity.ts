@@ -2,7 +2,10 @@
  * A local stand-in for the Bot Framework's identity services, on loopback:
  * - an OpenID metadata document and a JWKS with the public half of test RSA keys, so the
  *   adapter's real JWT validation runs against keys the test controls;
- * - a client-credentials token endpoint, so outgoing calls get a token we can recognise.
+ * - a client-credentials token endpoint, so outgoing calls get a token we can recognise:
+ *   `/oauth2/v2.0/token` hands out `issuedToken`; `/<tenant>/oauth2/v2.0/token` (Entra ID's
+ *   shape) hands out `tok-cc-<tenant>-<client_id>-<n>`, so a token says which authority
+ *   tenant and which app it was issued for. `down` makes it answer 503.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -28,6 +31,13 @@ export class FakeIdentity {
   /** Tokens handed out by the token endpoint, and the form bodies that asked for them. */
   readonly tokenRequests: URLSearchParams[] = [];
   readonly issuedToken = `fake-access-token-${randomUUID()}`;
+  /** Every token request: the tenant in its path (null for the tenant-less path), its form, the answer's status. */
+  readonly tokenCalls: { tenant: string | null; form: URLSearchParams; status: number; token: string | null }[] = [];
+  /** While true the token endpoint answers 503 (Entra ID unavailable). */
+  down = false;
+  /** Lifetime of the tokens handed out. */
+  expiresInS = 3600;
+  private issued = 0;
   metadataFetches = 0;
   private server: http.Server | null = null;
   url = '';
@@ -50,6 +60,11 @@ export class FakeIdentity {
 
   get tokenEndpoint() {
     return `${this.url}/oauth2/v2.0/token`;
+  }
+
+  /** Entra ID's shape: the authority tenant in the path (`{tenant}` is filled in by the service). */
+  get tenantTokenEndpoint() {
+    return `${this.url}/{tenant}/oauth2/v2.0/token`;
   }
 
   /** A token as the Bot Connector signs it for a Teams activity; override any claim. */
@@ -89,12 +104,21 @@ export class FakeIdentity {
     if (req.method === 'GET' && path === '/v1/.well-known/keys') {
       return send(200, { keys: this.published.map((k) => ({ ...k.publicJwk, endorsements: ['msteams'] })) });
     }
-    if (req.method === 'POST' && path === '/oauth2/v2.0/token') {
+    const tokenPath = /^(?:\/([^/]+))?\/oauth2\/v2\.0\/token$/.exec(path);
+    if (req.method === 'POST' && tokenPath) {
+      const tenant = tokenPath[1] ? decodeURIComponent(tokenPath[1]) : null;
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-      this.tokenRequests.push(form);
+      if (tenant === null) this.tokenRequests.push(form);
+      const answer = (status: number, body: Record<string, unknown>) => {
+        this.tokenCalls.push({ tenant, form, status, token: (body.access_token as string) ?? null });
+        send(status, body);
+      };
+      if (this.down) return answer(503, { error: 'temporarily_unavailable' });
       if (form.get('grant_type') !== 'client_credentials' || !form.get('client_secret'))
-        return send(400, { error: 'invalid_request' });
-      return send(200, { token_type: 'Bearer', expires_in: 3600, access_token: this.issuedToken });
+        return answer(400, { error: 'invalid_request' });
+      const token =
+        tenant === null ? this.issuedToken : `tok-cc-${tenant}-${form.get('client_id')}-${++this.issued}`;
+      return answer(200, { token_type: 'Bearer', expires_in: this.expiresInS, access_token: token });
     }
     send(404, { error: 'not found' });
   }
