@@ -53,10 +53,7 @@ export async function createPlacementCompanion(params: {
   await ensureIndexes(database.db);
 
   // One token source for the bot's identity, for in-turn replies and proactive sends alike.
-  const tokens = tokenProviderFor(
-    config,
-    (clientId) => new ManagedIdentityTokenProvider({ clientId }),
-  );
+  const tokens = tokenProviderFor(config, (clientId) => new ManagedIdentityTokenProvider({ clientId }));
   const connector = params.connector ?? new HttpConnectorClient(tokens);
   const services = createServices({ config, clock, logger, database, connector });
   const features = params.features ?? allFeatures;

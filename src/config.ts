@@ -121,7 +121,12 @@ export const configSchema = z.object({
 
   /** Lets tests move the clock through POST /test/clock. Refused when an app id is configured. */
   ENABLE_TEST_CLOCK: bool.default('false'),
-  /** Where outgoing Bot Connector calls get tokens; overridable so tests can use a local fake. */
+  /**
+   * Where outgoing Bot Connector calls get client-credentials tokens (SingleTenant, MultiTenant;
+   * default Entra ID for the type's tenant); `{tenant}` in it becomes that tenant. Tests point it
+   * at a local fake. UserAssignedMSI ignores it (the managed identity endpoint comes from Azure's
+   * IDENTITY_ENDPOINT / IDENTITY_HEADER).
+   */
   BOT_TOKEN_ENDPOINT: optionalText,
   /**
    * Where incoming JWTs' signing keys are published (OpenID metadata document) and the issuer

@@ -176,7 +176,9 @@ export function createAdapter(
   if (config.MicrosoftAppId && !tokens)
     throw new Error('createAdapter: an app id needs the token provider for outgoing calls');
   const credentials =
-    config.MicrosoftAppId && tokens ? new TokenProviderCredentialsFactory(config.MicrosoftAppId, tokens) : undefined;
+    config.MicrosoftAppId && tokens
+      ? new TokenProviderCredentialsFactory(config.MicrosoftAppId, tokens)
+      : undefined;
   const auth = new StrictBotFrameworkAuthentication(
     { ...authenticationOptions(config), ...overrides } as ConfigurationBotFrameworkAuthenticationOptions,
     credentials,

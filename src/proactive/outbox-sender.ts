@@ -476,7 +476,13 @@ export class OutboxSender {
       // The token service is down: nothing was sent, and it is no attempt at this message, so
       // it does not count towards maxAttempts. Waits as long as the token provider's cool-down.
       this.stats.retried++;
-      return this.release(item, error.retryAfterMs ?? this.backoff(1), error.status, item.failures, error.message);
+      return this.release(
+        item,
+        error.retryAfterMs ?? this.backoff(1),
+        error.status,
+        item.failures,
+        error.message,
+      );
     }
     if (error.status === 429) {
       const wait = error.retryAfterMs ?? 1000;

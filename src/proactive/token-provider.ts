@@ -77,10 +77,13 @@ export abstract class CachedTokenProvider implements TokenProvider {
     const now = this.now();
     if (this.cached && this.cached.renewAt > now) return this.cached.token;
     if (this.pending) return this.pending;
-    if (now < this.coolDownUntil) return this.stillValidOr(new TokenUnavailableError(
-      `no token from ${this.source} (failed ${this.failures}× in a row; trying again shortly)`,
-      this.coolDownUntil - now,
-    ));
+    if (now < this.coolDownUntil)
+      return this.stillValidOr(
+        new TokenUnavailableError(
+          `no token from ${this.source} (failed ${this.failures}× in a row; trying again shortly)`,
+          this.coolDownUntil - now,
+        ),
+      );
     this.pending = this.renew().finally(() => (this.pending = null));
     return this.pending;
   }
@@ -151,8 +154,8 @@ export class ClientCredentialsTokenProvider extends CachedTokenProvider {
         signal: AbortSignal.timeout(10_000),
       });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code;
-      throw new Error(`network error (${cause ?? (err as Error).name})`);
+      const code = (err as { cause?: { code?: string } }).cause?.code;
+      throw new Error(`network error (${code ?? (err as Error).name})`, { cause: err });
     }
     if (!response.ok) {
       await response.body?.cancel();
@@ -172,7 +175,11 @@ export class ClientCredentialsTokenProvider extends CachedTokenProvider {
 export function tokenProviderFor(
   config: Pick<
     Config,
-    'MicrosoftAppId' | 'MicrosoftAppPassword' | 'MicrosoftAppTenantId' | 'MicrosoftAppType' | 'BOT_TOKEN_ENDPOINT'
+    | 'MicrosoftAppId'
+    | 'MicrosoftAppPassword'
+    | 'MicrosoftAppTenantId'
+    | 'MicrosoftAppType'
+    | 'BOT_TOKEN_ENDPOINT'
   >,
   managedIdentity: (clientId: string) => TokenProvider,
 ): TokenProvider {
@@ -191,7 +198,9 @@ export function tokenProviderFor(
         appId,
         appPassword: config.MicrosoftAppPassword,
         tenantId:
-          config.MicrosoftAppType === 'SingleTenant' ? config.MicrosoftAppTenantId : MULTI_TENANT_AUTHORITY_TENANT,
+          config.MicrosoftAppType === 'SingleTenant'
+            ? config.MicrosoftAppTenantId
+            : MULTI_TENANT_AUTHORITY_TENANT,
         endpoint: config.BOT_TOKEN_ENDPOINT,
       });
   }

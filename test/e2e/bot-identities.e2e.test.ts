@@ -50,7 +50,11 @@ describe('e2e: bot identities (SingleTenant, UserAssignedMSI, MultiTenant)', fun
       BOT_TOKEN_ISSUER: identity.issuer,
     };
     if (type === 'UserAssignedMSI') return common; // no password, no token endpoint: the managed identity
-    return { ...common, MicrosoftAppPassword: `secret-${appId}`, BOT_TOKEN_ENDPOINT: identity.tenantTokenEndpoint };
+    return {
+      ...common,
+      MicrosoftAppPassword: `secret-${appId}`,
+      BOT_TOKEN_ENDPOINT: identity.tenantTokenEndpoint,
+    };
   }
 
   /** The tokens the right issuer handed out for this bot (and only those). */
@@ -129,7 +133,11 @@ describe('e2e: bot identities (SingleTenant, UserAssignedMSI, MultiTenant)', fun
           'the turn looked the member up',
         );
         for (const request of e2e.connector.requests)
-          assert.match(request.authorization ?? '(none)', tokenShape[type](appId), `${request.method} ${request.path}`);
+          assert.match(
+            request.authorization ?? '(none)',
+            tokenShape[type](appId),
+            `${request.method} ${request.path}`,
+          );
         const person = await e2e.services.people.byEmail(TENANT, student.email);
         assert.equal(person?.teamsUserId, student.id, 'the turn ran');
       });
@@ -152,7 +160,11 @@ describe('e2e: bot identities (SingleTenant, UserAssignedMSI, MultiTenant)', fun
         assert.match(sent[0].authorization ?? '(none)', tokenShape[type](appId));
         assert.ok(issuedFor(type, appId).has(sent[0].authorization!.slice('Bearer '.length)));
         for (const request of e2e.connector.requests)
-          assert.match(request.authorization ?? '(none)', tokenShape[type](appId), `${request.method} ${request.path}`);
+          assert.match(
+            request.authorization ?? '(none)',
+            tokenShape[type](appId),
+            `${request.method} ${request.path}`,
+          );
         // One token for the reply, the lookup and the send: cached, not fetched per call.
         assert.equal(issuedFor(type, appId).size, 1);
       });
@@ -196,7 +208,13 @@ describe('e2e: bot identities (SingleTenant, UserAssignedMSI, MultiTenant)', fun
           {
             serviceUrl: e2e.connector.url,
             channelId: 'msteams',
-            conversation: { id: conversationId, conversationType: 'personal', tenantId: TENANT, isGroup: false, name: '' },
+            conversation: {
+              id: conversationId,
+              conversationType: 'personal',
+              tenantId: TENANT,
+              isGroup: false,
+              name: '',
+            },
             bot: { id: '28:bot-e2e', name: '' },
             user: { id: student.id, name: '' },
           },
@@ -214,7 +232,8 @@ describe('e2e: bot identities (SingleTenant, UserAssignedMSI, MultiTenant)', fun
         ]);
         const stats = e2e.services.sender.stats;
         const deadline = Date.now() + 20_000;
-        while (stats.retried + stats.failed < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        while (stats.retried + stats.failed < 3 && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 50));
         assert.equal(stats.failed, 0, 'nothing marked failed');
         assert.ok(stats.retried >= 3, `tried ${stats.retried} times, more than SENDER_MAX_ATTEMPTS (2)`);
         const item = await e2e.services.outbox.collection().findOne({ _id: outboxItemId(TENANT, dedupeKey) });
@@ -234,7 +253,9 @@ describe('e2e: bot identities (SingleTenant, UserAssignedMSI, MultiTenant)', fun
         assert.equal(sent[0].activity?.text, `During the outage (${type})`);
         assert.match(sent[0].authorization ?? '(none)', tokenShape[type](appId));
         assert.ok(issuedFor(type, appId).has(sent[0].authorization!.slice('Bearer '.length)));
-        const after = await e2e.services.outbox.collection().findOne({ _id: outboxItemId(TENANT, dedupeKey) });
+        const after = await e2e.services.outbox
+          .collection()
+          .findOne({ _id: outboxItemId(TENANT, dedupeKey) });
         assert.equal(after?.state, 'sent');
         assert.equal(stats.failed, 0);
       });

@@ -79,7 +79,13 @@ describe('security: outgoing tokens per bot identity', function () {
 
     it('no app id: no tokens (local development)', () => {
       const tokens = tokenProviderFor(
-        { MicrosoftAppId: undefined, MicrosoftAppPassword: undefined, MicrosoftAppTenantId: undefined, MicrosoftAppType: 'SingleTenant', BOT_TOKEN_ENDPOINT: undefined },
+        {
+          MicrosoftAppId: undefined,
+          MicrosoftAppPassword: undefined,
+          MicrosoftAppTenantId: undefined,
+          MicrosoftAppType: 'SingleTenant',
+          BOT_TOKEN_ENDPOINT: undefined,
+        },
         noMsi,
       );
       assert.equal(tokens, noTokens);
@@ -132,7 +138,11 @@ describe('security: outgoing tokens per bot identity', function () {
         return true;
       });
       await assert.rejects(tokens.token(), TokenUnavailableError);
-      assert.equal(identity.tokenCalls.length - before, 1, 'the second call failed fast, during the cool-down');
+      assert.equal(
+        identity.tokenCalls.length - before,
+        1,
+        'the second call failed fast, during the cool-down',
+      );
       now += 60_000;
       identity.down = false;
       const token = await tokens.token();
@@ -163,14 +173,17 @@ describe('security: outgoing tokens per bot identity', function () {
           }),
         );
         const serviceUrl = `http://127.0.0.1:${(connector.address() as AddressInfo).port}/`;
-        await assert.rejects(client.send({ serviceUrl, conversationId: 'a:1' }, { text: 'hi' }), (err: unknown) => {
-          assert.ok(err instanceof DeliveryError);
-          assert.equal(err.transient, true);
-          assert.equal(err.tokenUnavailable, true);
-          assert.match(err.message, /network error/);
-          assert.ok((err.retryAfterMs ?? 0) > 0);
-          return true;
-        });
+        await assert.rejects(
+          client.send({ serviceUrl, conversationId: 'a:1' }, { text: 'hi' }),
+          (err: unknown) => {
+            assert.ok(err instanceof DeliveryError);
+            assert.equal(err.transient, true);
+            assert.equal(err.tokenUnavailable, true);
+            assert.match(err.message, /network error/);
+            assert.ok((err.retryAfterMs ?? 0) > 0);
+            return true;
+          },
+        );
         assert.equal(connectorCalls, 0);
       } finally {
         await new Promise<void>((r) => connector.close(() => r()));

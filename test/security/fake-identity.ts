@@ -32,7 +32,12 @@ export class FakeIdentity {
   readonly tokenRequests: URLSearchParams[] = [];
   readonly issuedToken = `fake-access-token-${randomUUID()}`;
   /** Every token request: the tenant in its path (null for the tenant-less path), its form, the answer's status. */
-  readonly tokenCalls: { tenant: string | null; form: URLSearchParams; status: number; token: string | null }[] = [];
+  readonly tokenCalls: {
+    tenant: string | null;
+    form: URLSearchParams;
+    status: number;
+    token: string | null;
+  }[] = [];
   /** While true the token endpoint answers 503 (Entra ID unavailable). */
   down = false;
   /** Lifetime of the tokens handed out. */

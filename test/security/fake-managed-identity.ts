@@ -48,7 +48,10 @@ export class FakeManagedIdentity {
 
   /** Points @azure/identity at this endpoint; returns a function that restores the environment. */
   useInEnvironment(): () => void {
-    const saved = { IDENTITY_ENDPOINT: process.env.IDENTITY_ENDPOINT, IDENTITY_HEADER: process.env.IDENTITY_HEADER };
+    const saved = {
+      IDENTITY_ENDPOINT: process.env.IDENTITY_ENDPOINT,
+      IDENTITY_HEADER: process.env.IDENTITY_HEADER,
+    };
     process.env.IDENTITY_ENDPOINT = this.url;
     process.env.IDENTITY_HEADER = this.secret;
     return () => {
