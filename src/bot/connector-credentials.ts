@@ -1,7 +1,9 @@
 /**
  * Credentials for the in-turn reply path (botbuilder's ConnectorClient, created by the
  * adapter's connector factory) that take their tokens from our TokenProvider, so replies and
- * proactive sends get tokens from the same, configurable endpoint (BOT_TOKEN_ENDPOINT).
+ * proactive sends get tokens from the same source for every bot type (client credentials for
+ * SingleTenant / MultiTenant, the managed identity for UserAssignedMSI): botbuilder's own
+ * credential factories are never used with an app id.
  */
 import { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { TokenProvider } from '../proactive/token-provider.js';
