@@ -15,7 +15,8 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 
 /** A value is missing when empty or still an unresolved Toolkit placeholder (`${{NAME}}`). */
-const missing = (v) => v === undefined || v.trim() === '' || /^\$\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}$/.test(v.trim());
+const missing = (v) =>
+  v === undefined || v.trim() === '' || /^\$\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}$/.test(v.trim());
 
 /** 64 URL-safe characters from 48 random bytes. */
 const secret = () => randomBytes(48).toString('base64url');
@@ -46,9 +47,11 @@ export function planSecrets(env) {
   }
 
   if (missing(env.SECRET_EXPORT_LINK_SECRET)) set.SECRET_EXPORT_LINK_SECRET = secret();
-  else if (env.SECRET_EXPORT_LINK_SECRET.length < 32) errors.push('SECRET_EXPORT_LINK_SECRET must be at least 32 characters');
+  else if (env.SECRET_EXPORT_LINK_SECRET.length < 32)
+    errors.push('SECRET_EXPORT_LINK_SECRET must be at least 32 characters');
   if (missing(env.SECRET_SURVEY_HMAC_SECRET)) set.SECRET_SURVEY_HMAC_SECRET = secret();
-  else if (env.SECRET_SURVEY_HMAC_SECRET.length < 16) errors.push('SECRET_SURVEY_HMAC_SECRET must be at least 16 characters');
+  else if (env.SECRET_SURVEY_HMAC_SECRET.length < 16)
+    errors.push('SECRET_SURVEY_HMAC_SECRET must be at least 16 characters');
 
   if (missing(env.SECRET_MONGO_ADMIN_PASSWORD)) {
     set.SECRET_MONGO_ADMIN_PASSWORD = kind === 'CosmosDbMongoVCore' ? adminPassword() : '';
@@ -85,7 +88,9 @@ function main() {
     process.exit(1);
   }
   for (const [name, value] of Object.entries(set)) console.log(`::set-teamsfx-env ${name}=${value}`);
-  const generated = Object.entries(set).filter(([, v]) => v !== '').map(([k]) => k);
+  const generated = Object.entries(set)
+    .filter(([, v]) => v !== '')
+    .map(([k]) => k);
   console.error(
     generated.length > 0
       ? `ensure-env-secrets: generated ${generated.join(', ')} (kept in env/.env.<env>.user and Key Vault)`
