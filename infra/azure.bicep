@@ -26,6 +26,9 @@ param botAppType string = 'UserAssignedMSI'
 @description('SingleTenant only: client id of the Entra app the bot signs in as (aadApp/create).')
 param botAadAppClientId string = ''
 
+@description('SingleTenant only: the directory (tenant) id of that app (aadApp/create). Empty: the subscription\'s tenant.')
+param botAadAppTenantId string = ''
+
 @secure()
 @description('SingleTenant only: that app\'s client secret (stored in Key Vault as bot-app-password).')
 param botAadAppClientSecret string = ''
@@ -276,7 +279,7 @@ var kvRef = {
 }
 
 var botAppId = isMsi ? identity.properties.clientId : botAadAppClientId
-var botTenantId = identity.properties.tenantId
+var botTenantId = isMsi || empty(botAadAppTenantId) ? identity.properties.tenantId : botAadAppTenantId
 
 // The settings the service reads (src/config.ts), plus the platform's own.
 var serviceSettings = {
