@@ -21,7 +21,7 @@ const readIcon = (name: string) => PNG.sync.read(readFileSync(path.join(APP_DIR,
 describe('Teams app package', () => {
   let manifest: Record<string, unknown>;
   // Expected values come from the env files, so a developer's env/.env.local.user does not break this.
-  const { BOT_ID: botId, BOT_DOMAIN: domain } = loadEnv({ env: 'local' }).values;
+  const { BOT_ID: botId, BOT_DOMAIN: domain, AAD_APP_CLIENT_ID: ssoAppId } = loadEnv({ env: 'local' }).values;
 
   before(async () => {
     ({ manifest } = await resolveManifest({ env: 'local' }));
@@ -95,7 +95,7 @@ describe('Teams app package', () => {
       assert.equal(tab!['contentUrl'], `https://${domain}/tabs/my-placement`);
       const [cfg] = manifest['configurableTabs'] as Array<Record<string, unknown>>;
       assert.equal(cfg!['configurationUrl'], `https://${domain}/tabs/config`);
-      assert.deepEqual(manifest['webApplicationInfo'], { id: botId, resource: `api://${domain}/${botId}` });
+      assert.deepEqual(manifest['webApplicationInfo'], { id: ssoAppId, resource: `api://${domain}/${ssoAppId}` });
       assert.deepEqual(manifest['validDomains'], [domain]);
       assert.equal((manifest['name'] as { short: string }).short, 'Placement Companion');
     });
@@ -164,7 +164,7 @@ describe('Teams app package', () => {
         resolveManifest({ env: 'partial', envDir: dir }),
         (err: unknown) =>
           err instanceof AppPackageError &&
-          err.problems.join(' ') === '${{BOT_DOMAIN}} ${{BOT_ID}}' &&
+          err.problems.join(' ') === '${{AAD_APP_CLIENT_ID}} ${{BOT_DOMAIN}} ${{BOT_ID}}' &&
           /Unresolved placeholders/.test(err.message),
       );
     });
