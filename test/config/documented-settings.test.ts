@@ -39,3 +39,33 @@ describe('documented settings agree with src/config.ts', () => {
     );
   });
 });
+
+describe('docs/deploy.md settings agree with src/config.ts', () => {
+  it('names only settings the service reads, and every one production needs', () => {
+    const documented = documentedVariables('docs/deploy.md', /^## Settings$/);
+    assert.deepEqual(
+      [...documented].filter((k) => !schemaKeys.has(k)),
+      [],
+      'settings in docs/deploy.md that the service does not read',
+    );
+    const neededInProduction = [
+      'NODE_ENV',
+      'MicrosoftAppType',
+      'MicrosoftAppId',
+      'MicrosoftAppTenantId',
+      'MicrosoftAppPassword',
+      'MONGODB_URI',
+      'PUBLIC_BASE_URL',
+      'TAB_SSO_CLIENT_ID',
+      'EXPORT_LINK_SECRET',
+      'SURVEY_HMAC_SECRET',
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      'RETENTION_MONTHS',
+    ];
+    assert.deepEqual(
+      neededInProduction.filter((k) => !documented.has(k)),
+      [],
+      'production settings missing from docs/deploy.md',
+    );
+  });
+});
