@@ -1,13 +1,20 @@
 /**
  * Composition root: load config, start the local database when MONGODB_URI is unset,
  * build the service, listen, and stop gracefully on SIGTERM/SIGINT.
+ *
+ * Runs from the sources (`npm start`, tsx) and from the compiled build (`npm run start:prod`,
+ * plain node on dist/src/index.js). The local database is development tooling (built with Go
+ * from tools/local-db): it is loaded only when MONGODB_URI is unset, so production never loads it.
  */
-import { startLocalDb, type LocalDb } from '../tools/local-db/local-db.js';
+import type { LocalDb } from '../tools/local-db/local-db.js';
 import { createPlacementCompanion } from './app.js';
 import { ControllableClock, systemClock } from './clock.js';
 import { ConfigError, effectiveSettings, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startTelemetry } from './telemetry/telemetry.js';
+
+/** Longest a SIGTERM drain may take (App Service and Kubernetes give 30 s before SIGKILL). */
+const SHUTDOWN_DEADLINE_MS = 25_000;
 
 async function main() {
   let config;
@@ -39,6 +46,7 @@ async function main() {
       { port: config.LOCAL_DB_PORT, data: config.LOCAL_DB_DATA },
       'MONGODB_URI not set: starting the local database',
     );
+    const { startLocalDb } = await import('../tools/local-db/local-db.js');
     localDb = await startLocalDb({ port: config.LOCAL_DB_PORT, dataDir: config.LOCAL_DB_DATA, quiet: true });
     mongoUri = localDb.uri;
   }
@@ -52,13 +60,25 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
+    logger.info({ signal }, 'stopping: no new turns; finishing turns in flight, releasing claims and leases');
+    // A drain that hangs (a Bot Connector call that never answers) must not outlive the
+    // platform's own grace period silently: exit non-zero after SHUTDOWN_DEADLINE_MS.
+    setTimeout(() => {
+      logger.error({ afterMs: SHUTDOWN_DEADLINE_MS }, 'stopping: drain did not finish in time, exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    let code = 0;
     try {
       await service.stop();
-      await telemetry.shutdown().catch(() => undefined);
+      logger.info('stopped');
+    } catch (err) {
+      code = 1;
+      logger.error({ err: (err as Error).message }, 'stopping failed');
     } finally {
-      await localDb?.stop();
-      process.exit(0);
+      // Bounded (5 s): the last export is dropped rather than holding up the exit.
+      await telemetry.shutdown().catch(() => undefined);
+      await localDb?.stop().catch(() => undefined);
+      process.exit(code);
     }
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -4,15 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as ACData from 'adaptivecards-templating';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import { CardFactory, type Attachment } from 'botbuilder';
 import { timedSync } from '../http/turn-timings.js';
+import { packageRoot } from '../package-root.js';
 
 export type { AdaptiveCard };
 
-export const cardsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'cards');
+export const cardsDir = path.join(packageRoot, 'cards');
 export const MAX_CARD_BYTES = 80 * 1024;
 
 export class Cards {

@@ -6,12 +6,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { GroupTooSmallError } from '../../domain/anonymity.js';
 import { can } from '../../domain/authorization.js';
 import { formatZodIssues } from '../../domain/validation.js';
+import { packageRoot } from '../../package-root.js';
 import type { Services } from '../../services.js';
 import { MAX_COMPARED } from '../surveys/compare-cohorts.js';
 import {
@@ -32,7 +32,8 @@ import { leadTable, LEAD_TABLES, toCsv } from './tables.js';
 import { AuthError, TabAuthenticator, type Viewer } from './tab-auth.js';
 import { cohortComparison, leadOverview, studentView, summariseCohort, supervisorView } from './views.js';
 
-export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/web');
+/** The tab's build (npm run build:web), from the sources and from the compiled service alike. */
+export const WEB_DIST = path.join(packageRoot, 'dist', 'web');
 
 const PAGES = ['/tabs/my-placement', '/tabs/cohort', '/tabs/config'];
 const CONTENT_TYPES: Record<string, string> = {
