@@ -22,11 +22,18 @@ import { ensureIndexes } from './storage/collections.js';
 import { connectDatabase } from './storage/mongo.js';
 import { registerOutboxGauges } from './telemetry/outbox-telemetry.js';
 
+/** Longest a graceful stop waits for the turns in flight. */
+const TURN_DRAIN_MS = 10_000;
+
 export interface PlacementCompanion {
   services: Services;
   /** Starts listening and the background engines; resolves with the bound port. */
   listen(port: number, host?: string): Promise<number>;
-  /** Graceful stop: no new requests, finish turns in flight and sends in hand, close the database. */
+  /**
+   * Graceful stop (SIGTERM): no new requests (503, and the listener closes), turns in flight
+   * finish (up to TURN_DRAIN_MS), the scheduler and sender stop and give back what this instance
+   * holds (job leases, outbox items claimed but not sent), then the database closes.
+   */
   stop(): Promise<void>;
   /** Turns on POST /api/messages: being answered, and past their time limit but still running. */
   turns(): { inflight: number; lingering: number };
@@ -65,6 +72,16 @@ export async function createPlacementCompanion(params: {
   const engines = params.engines ?? true;
   // Outbox backlog gauges while telemetry is on (started before this, in src/index.ts).
   const stopGauges = registerOutboxGauges(database.db);
+  // Stopping: a request that still arrives (on a kept-alive connection) is refused, and the
+  // connection closed, so load balancers and Bot Framework retry on another instance.
+  let draining = false;
+  http.server.pre((_req, res, next) => {
+    if (!draining) return next();
+    res.setHeader('Connection', 'close');
+    res.setHeader('Retry-After', '1');
+    res.send(503, { error: 'stopping' });
+    return next(false);
+  });
 
   return {
     services,
@@ -79,12 +96,19 @@ export async function createPlacementCompanion(params: {
     turns: () => ({ inflight: http.inflight(), lingering: http.lingering() }),
     turnTimings: http.timings,
     async stop() {
-      await new Promise<void>((resolve) => http.server.close(() => resolve()));
-      const deadline = Date.now() + 10_000;
-      while ((http.inflight() > 0 || http.lingering() > 0) && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 20));
-      await services.scheduler.stop();
-      await services.sender.stop();
+      draining = true;
+      const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
+      http.server.server.closeIdleConnections();
+      const deadline = Date.now() + TURN_DRAIN_MS;
+      const turnsDone = (async () => {
+        while ((http.inflight() > 0 || http.lingering() > 0) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
+      })();
+      // The engines stop while the turns finish: they claim nothing more and release what they hold.
+      await Promise.all([turnsDone, services.scheduler.stop(), services.sender.stop()]);
+      // Connections still open once the turns are done (a client holding one): closed now.
+      http.server.server.closeAllConnections();
+      await closed;
       stopGauges();
       await database.close();
     },

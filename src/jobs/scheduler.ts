@@ -74,6 +74,8 @@ export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
   private stopped = true;
+  /** Jobs this instance has claimed (it holds their lease) and not finished. */
+  private readonly held = new Set<string>();
 
   private readonly claims: Claims;
 
@@ -147,7 +149,7 @@ export class Scheduler {
     const tick = async () => {
       if (this.stopped) return;
       try {
-        this.running = this.runDue();
+        this.running = this.runDue(() => this.stopped);
         await this.running;
       } catch (err) {
         this.logger.warn({ err: (err as Error).message }, 'jobs: tick failed (will retry)');
@@ -159,23 +161,51 @@ export class Scheduler {
     this.timer = setTimeout(tick, 0);
   }
 
-  /** Stops polling and waits for the job in hand to finish. */
-  async stop(): Promise<void> {
+  /**
+   * Stops polling, claims nothing more, and waits up to `graceMs` for the job in hand to finish.
+   * A job still running after that has its lease released (back to 'scheduled', no owner), so
+   * another instance runs it at once rather than after the lease: it runs again from the start,
+   * as after a crash (jobs are written to be re-run). Its late outcome from here is then ignored.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    if (this.running) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.running.catch(() => undefined),
+        new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    for (const id of [...this.held]) await this.releaseLease(id);
   }
 
-  /** Runs every job due at the clock's now; returns how many ran. */
-  async runDue(): Promise<number> {
+  /** Runs every job due at the clock's now; returns how many ran. `stopWhen`: claim no more. */
+  async runDue(stopWhen: () => boolean = () => false): Promise<number> {
     await this.ensureRecurringSlots();
     let ran = 0;
     for (;;) {
+      if (stopWhen()) return ran;
       const job = await this.claimNext();
       if (!job) return ran;
+      if (stopWhen()) {
+        await this.releaseLease(job._id);
+        return ran;
+      }
       await this.execute(job);
       ran++;
     }
+  }
+
+  /** Gives up a lease this instance holds: the job is due again for anyone, now. */
+  private async releaseLease(id: string): Promise<void> {
+    this.held.delete(id);
+    await this.jobs.updateOne(
+      { _id: id, owner: this.owner, state: 'running' },
+      { $set: { state: 'scheduled', owner: null, leaseUntil: null, updatedAt: this.clock.now() } },
+    );
+    this.logger.info({ jobId: id }, 'jobs: lease released on stop');
   }
 
   private async ensureRecurringSlots(): Promise<void> {
@@ -216,6 +246,7 @@ export class Scheduler {
         updatedAt: now,
       };
       const { state, owner, leaseUntil, attempts } = claimed;
+      this.held.add(candidate._id);
       await this.jobs.updateOne(
         { _id: candidate._id },
         { $set: { state, owner, leaseUntil, attempts, updatedAt: now } },
@@ -242,12 +273,14 @@ export class Scheduler {
       // A span and the run / failure counters while telemetry is on (src/telemetry/job-telemetry.ts).
       const name = job.type === RECURRING_TYPE ? String(job.payload.name) : job.type;
       await traceJobRun(name, job.attempts, () => this.runHandler(job, ctx));
+      if (!this.held.delete(job._id)) return; // released on stop: another instance runs it
       await this.jobs.updateOne(
         { _id: job._id },
         { $set: { state: 'done', doneAt: this.clock.now(), leaseUntil: null, updatedAt: this.clock.now() } },
       );
     } catch (err) {
       const message = (err as Error).message;
+      if (!this.held.delete(job._id)) return; // released on stop: another instance runs it
       const final = job.attempts >= (this.options.maxAttempts ?? 5);
       this.logger.warn(
         { jobId: job._id, type: job.type, attempts: job.attempts, err: message },

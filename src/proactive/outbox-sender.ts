@@ -97,6 +97,8 @@ export class OutboxSender {
   private readonly deliveryInserts: GroupInserter<DeliveryRecord>;
   private readonly marks: GroupUpdater<OutboxItem>;
   private nothingDue = false;
+  /** Items given back by stop(): claimed, not sent. */
+  private releasedOnStop = 0;
   /** Timers that put released items back in the queue when their wait is over. */
   private readonly retryTimers = new Set<NodeJS.Timeout>();
 
@@ -130,9 +132,14 @@ export class OutboxSender {
     this.workers = Array.from({ length: this.options.concurrency }, () => this.workerLoop());
   }
 
-  /** Graceful: stop taking new items, finish the ones in flight. */
+  /**
+   * Graceful: stop taking new items, finish the sends already started (a Bot Connector call
+   * under way), and release at once every item claimed but not sent yet (back to pending, due
+   * now, next claim number free), so another instance sends it without waiting for the lease.
+   */
   async stop(): Promise<void> {
     this.running = false;
+    this.releasedOnStop = 0;
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
     this.wake();
@@ -142,6 +149,8 @@ export class OutboxSender {
     // Items fetched but never claimed stay pending in the database: nothing to undo.
     this.queue.clear();
     this.queued.clear();
+    if (this.releasedOnStop > 0)
+      this.deps.logger.info({ released: this.releasedOnStop }, 'outbox: claimed items released on stop');
   }
 
   /** Delivers everything due now and returns when nothing is left (tests, benchmarks). */
@@ -315,6 +324,8 @@ export class OutboxSender {
   }
 
   private async process(item: OutboxItem): Promise<void> {
+    // Stopping: claim nothing more (an item waiting behind its recipient's previous one).
+    if (!this.running) return;
     if (!(await this.claim(item))) return;
     // An item taken again after its claim (a stranded one) was re-read without its activity.
     if (item.activity === undefined) item.activity = await this.deps.outbox.activityOf(item._id);
@@ -340,14 +351,17 @@ export class OutboxSender {
 
     // Wait for the rate limiter while holding the claim, but never for long.
     for (;;) {
+      if (!this.running) return this.releaseOnStop(item);
       const wait = this.deps.limiter.tryAcquire(item.tenantId, target.conversationId);
       if (wait === 0) break;
-      if (wait > (this.options.maxInlineWaitMs ?? 2000) || !this.running) {
+      if (wait > (this.options.maxInlineWaitMs ?? 2000)) {
         this.stats.throttled++;
         return this.release(item, wait, null);
       }
       await sleep(wait);
     }
+    // Not sent yet: a stop that came while waiting gives the item back rather than sending it.
+    if (!this.running) return this.releaseOnStop(item);
 
     try {
       const activityId = await this.deliver(item, target);
@@ -565,6 +579,12 @@ export class OutboxSender {
     });
     this.inHand.delete(item._id);
     this.retryLater(item, delayMs);
+  }
+
+  /** Stopping with an item claimed and not sent: pending again, due now, for any instance. */
+  private async releaseOnStop(item: OutboxItem): Promise<void> {
+    this.releasedOnStop++;
+    await this.release(item, 0, item.lastStatus);
   }
 
   /** Back in the queue once its wait is over (the database says the same, for recovery). */
