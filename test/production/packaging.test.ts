@@ -90,8 +90,9 @@ describe('production packaging (Dockerfile, compose, run-time files)', () => {
     assert.equal(runtime.user, 'node');
     assert.equal(runtime.env.NODE_ENV, 'production');
     assert.deepEqual(runtime.cmd, ['node', 'dist/src/index.js']);
-    // npm run start:prod is the same command.
-    assert.equal(pkg.scripts['start:prod'], runtime.cmd!.join(' '));
+    // npm run start:prod is the same command; `exec` replaces npm's shell with node, so the
+    // SIGTERM npm forwards reaches node (a shell in between dies and leaves node running).
+    assert.equal(pkg.scripts['start:prod'], `exec ${runtime.cmd!.join(' ')}`);
     // The entry is where tsconfig.build.json emits src/index.ts.
     const tsconfig = JSON.parse(read('tsconfig.build.json').replace(/^\s*\/\/.*$/gm, '')) as {
       compilerOptions: { rootDir: string; outDir: string };
