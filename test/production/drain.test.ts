@@ -131,13 +131,16 @@ describe('graceful stop (SIGTERM drain)', function () {
 
   describe('scheduler (real local database)', () => {
     let database: Database;
-    const clock = new ControllableClock(new Date('2025-10-20T08:00:00Z'));
+    const clock = new ControllableClock();
     const make = () =>
       new Scheduler(database.db, clock, createLogger('silent'), { pollMs: 20, leaseMs: 60_000, retryDelayMs: 1000 });
 
     before(async () => (database = await freshDatabase('drainjobs')));
     after(() => dropAndClose(database));
-    beforeEach(() => database.db.collection('jobs').deleteMany({}));
+    beforeEach(async () => {
+      await database.db.collection('jobs').deleteMany({});
+      clock.set(new Date('2025-10-20T08:00:00Z'));
+    });
 
     it('a job still running after the grace period: lease released, another instance runs it at once, the late outcome is ignored', async () => {
       const a = make();
