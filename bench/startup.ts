@@ -6,6 +6,9 @@
  * connects to a running database (MONGODB_URI set); the variants alternate, `rounds` each, after
  * one uncounted warm-up start of each (it creates the indexes and warms the file cache).
  *  - time to ready: spawn → first 200 on GET /readyz (polled every 20 ms);
+ *  - CPU to ready: user + system CPU time of the process tree at that moment (utime + stime,
+ *    plus cutime + cstime of children already gone, from /proc/<pid>/stat): what start-up costs
+ *    without the waiting, so a loaded machine inflates it far less than the wall-clock time;
  *  - idle RSS: after `idle` seconds without requests, the sum of VmRSS (/proc/<pid>/status)
  *    over the started process and all its descendants (npm, sh, the tsx wrapper and the service
  *    for `npm start`), and the service process alone (the deepest node process).
@@ -64,6 +67,7 @@ const variants: Variant[] = [
 
 interface Sample {
   readyMs: number;
+  cpuMs: number;
   treeRssMb: number;
   serviceRssMb: number;
   processes: string[];
@@ -90,6 +94,20 @@ function tree(pid: number): number[] {
   const all = [pid];
   for (let i = 0; i < all.length; i++) all.push(...children(all[i]!));
   return all;
+}
+
+const CLOCK_TICK_MS = 10; // USER_HZ = 100 on Linux
+
+/** utime + stime + cutime + cstime of a process, in ms. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state): utime, stime, cutime, cstime are fields 14-17.
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * CLOCK_TICK_MS;
+  } catch {
+    return 0;
+  }
 }
 
 function rssKb(pid: number): number {
@@ -160,6 +178,7 @@ async function runOnce(variant: Variant, mongoUri: string): Promise<Sample> {
     if (ok) readyMs = performance.now() - t0;
     else await sleep(20);
   }
+  const cpuToReady = tree(child.pid!).reduce((sum, p) => sum + cpuMs(p), 0);
   await sleep(IDLE_S * 1000);
   const pids = tree(child.pid!);
   const treeRssKb = pids.reduce((sum, p) => sum + rssKb(p), 0);
@@ -167,6 +186,7 @@ async function runOnce(variant: Variant, mongoUri: string): Promise<Sample> {
   const service = [...pids].reverse().find((p) => commandOf(p).startsWith(process.execPath) || commandOf(p).startsWith('node')) ?? child.pid!;
   const sample = {
     readyMs,
+    cpuMs: cpuToReady,
     treeRssMb: treeRssKb / 1024,
     serviceRssMb: rssKb(service) / 1024,
     processes: pids.map((p) => `${commandOf(p)} (${(rssKb(p) / 1024).toFixed(0)} MB)`),
@@ -201,7 +221,7 @@ try {
       const s = await runOnce(v, mongoUri);
       samples.get(v.label)!.push(s);
       console.log(
-        `  round ${round + 1} ${v.label}: ready ${s.readyMs.toFixed(0)} ms, RSS tree ${s.treeRssMb.toFixed(0)} MB, service ${s.serviceRssMb.toFixed(0)} MB`,
+        `  round ${round + 1} ${v.label}: ready ${s.readyMs.toFixed(0)} ms (CPU ${s.cpuMs} ms), RSS tree ${s.treeRssMb.toFixed(0)} MB, service ${s.serviceRssMb.toFixed(0)} MB`,
       );
     }
   }
@@ -217,16 +237,17 @@ const [dev, ...prods] = variants.map((v) => {
   return {
     label: v.label,
     ready: median(s.map((x) => x.readyMs)),
+    cpu: median(s.map((x) => x.cpuMs)),
     tree: median(s.map((x) => x.treeRssMb)),
     service: median(s.map((x) => x.serviceRssMb)),
   };
 });
 console.log(`\nmedians of ${ROUNDS} (load at end ${load()}):`);
-console.log(`  ${'variant'.padEnd(34)} ${'ready ms'.padStart(9)} ${'RSS tree MB'.padStart(12)} ${'service MB'.padStart(11)}`);
+console.log(`  ${'variant'.padEnd(34)} ${'ready ms'.padStart(9)} ${'CPU ms'.padStart(7)} ${'RSS tree MB'.padStart(12)} ${'service MB'.padStart(11)}`);
 for (const r of [dev!, ...prods])
-  console.log(`  ${r.label.padEnd(34)} ${r.ready.toFixed(0).padStart(9)} ${r.tree.toFixed(0).padStart(12)} ${r.service.toFixed(0).padStart(11)}`);
+  console.log(`  ${r.label.padEnd(34)} ${r.ready.toFixed(0).padStart(9)} ${r.cpu.toFixed(0).padStart(7)} ${r.tree.toFixed(0).padStart(12)} ${r.service.toFixed(0).padStart(11)}`);
 for (const p of prods)
   console.log(
-    `  ratio ${p.label} / ${dev!.label}: ready ${(p.ready / dev!.ready).toFixed(2)}, RSS tree ${(p.tree / dev!.tree).toFixed(2)}, service ${(p.service / dev!.service).toFixed(2)}`,
+    `  ratio ${p.label} / ${dev!.label}: ready ${(p.ready / dev!.ready).toFixed(2)}, CPU ${(p.cpu / dev!.cpu).toFixed(2)}, RSS tree ${(p.tree / dev!.tree).toFixed(2)}, service ${(p.service / dev!.service).toFixed(2)}`,
   );
 console.log(`  goals (production): ready ≤ 3000 ms, idle RSS ≤ 150 MB`);
