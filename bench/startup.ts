@@ -104,7 +104,9 @@ function cpuMs(pid: number): number {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // fields[0] is field 3 (state): utime, stime, cutime, cstime are fields 14-17.
-    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * CLOCK_TICK_MS;
+    return (
+      (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * CLOCK_TICK_MS
+    );
   } catch {
     return 0;
   }
@@ -138,7 +140,10 @@ async function stopTree(child: ChildProcess): Promise<void> {
     }
   }
   const deadline = Date.now() + 15_000;
-  while (pids.some((p) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, 'utf8').includes(') Z')) && Date.now() < deadline)
+  while (
+    pids.some((p) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, 'utf8').includes(') Z')) &&
+    Date.now() < deadline
+  )
     await sleep(50);
   for (const pid of pids) {
     try {
@@ -149,10 +154,24 @@ async function stopTree(child: ChildProcess): Promise<void> {
   }
 }
 
+/** The variant running now: stopped (with its tree) if the bench is interrupted. */
+let current: ChildProcess | null = null;
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    if (current?.pid)
+      for (const pid of tree(current.pid).reverse())
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+    process.exit(130);
+  });
+
 async function runOnce(variant: Variant, mongoUri: string): Promise<Sample> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(variant.command, variant.args, {
+  const child = (current = spawn(variant.command, variant.args, {
     cwd: packageRoot,
     env: {
       PATH: process.env.PATH!,
@@ -164,7 +183,7 @@ async function runOnce(variant: Variant, mongoUri: string): Promise<Sample> {
       ...variant.env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  }));
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   let readyMs = -1;
@@ -183,7 +202,11 @@ async function runOnce(variant: Variant, mongoUri: string): Promise<Sample> {
   const pids = tree(child.pid!);
   const treeRssKb = pids.reduce((sum, p) => sum + rssKb(p), 0);
   // The service: the last node process of the tree (tsx runs it in a child of its own).
-  const service = [...pids].reverse().find((p) => commandOf(p).startsWith(process.execPath) || commandOf(p).startsWith('node')) ?? child.pid!;
+  const service =
+    [...pids]
+      .reverse()
+      .find((p) => commandOf(p).startsWith(process.execPath) || commandOf(p).startsWith('node')) ??
+    child.pid!;
   const sample = {
     readyMs,
     cpuMs: cpuToReady,
@@ -192,6 +215,7 @@ async function runOnce(variant: Variant, mongoUri: string): Promise<Sample> {
     processes: pids.map((p) => `${commandOf(p)} (${(rssKb(p) / 1024).toFixed(0)} MB)`),
   };
   await stopTree(child);
+  current = null;
   return sample;
 }
 
@@ -201,7 +225,11 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 console.log(
   `startup bench: ${ROUNDS} rounds, ${IDLE_S} s idle; node ${process.version}; ${os.cpus().length} CPUs; load ${load()}`,
 );
@@ -212,7 +240,9 @@ const samples = new Map<string, Sample[]>(variants.map((v) => [v.label, []]));
 try {
   for (const v of variants) {
     const warm = await runOnce(v, mongoUri);
-    console.log(`  warm-up ${v.label}: ready ${warm.readyMs.toFixed(0)} ms, RSS ${warm.treeRssMb.toFixed(0)} MB`);
+    console.log(
+      `  warm-up ${v.label}: ready ${warm.readyMs.toFixed(0)} ms, RSS ${warm.treeRssMb.toFixed(0)} MB`,
+    );
   }
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate which goes first, so drift in machine load falls on both.
@@ -231,7 +261,8 @@ try {
 }
 
 console.log(`\nprocesses (last round):`);
-for (const v of variants) console.log(`  ${v.label}:\n    ${samples.get(v.label)!.at(-1)!.processes.join('\n    ')}`);
+for (const v of variants)
+  console.log(`  ${v.label}:\n    ${samples.get(v.label)!.at(-1)!.processes.join('\n    ')}`);
 const [dev, ...prods] = variants.map((v) => {
   const s = samples.get(v.label)!;
   return {
@@ -243,9 +274,13 @@ const [dev, ...prods] = variants.map((v) => {
   };
 });
 console.log(`\nmedians of ${ROUNDS} (load at end ${load()}):`);
-console.log(`  ${'variant'.padEnd(34)} ${'ready ms'.padStart(9)} ${'CPU ms'.padStart(7)} ${'RSS tree MB'.padStart(12)} ${'service MB'.padStart(11)}`);
+console.log(
+  `  ${'variant'.padEnd(34)} ${'ready ms'.padStart(9)} ${'CPU ms'.padStart(7)} ${'RSS tree MB'.padStart(12)} ${'service MB'.padStart(11)}`,
+);
 for (const r of [dev!, ...prods])
-  console.log(`  ${r.label.padEnd(34)} ${r.ready.toFixed(0).padStart(9)} ${r.cpu.toFixed(0).padStart(7)} ${r.tree.toFixed(0).padStart(12)} ${r.service.toFixed(0).padStart(11)}`);
+  console.log(
+    `  ${r.label.padEnd(34)} ${r.ready.toFixed(0).padStart(9)} ${r.cpu.toFixed(0).padStart(7)} ${r.tree.toFixed(0).padStart(12)} ${r.service.toFixed(0).padStart(11)}`,
+  );
 for (const p of prods)
   console.log(
     `  ratio ${p.label} / ${dev!.label}: ready ${(p.ready / dev!.ready).toFixed(2)}, CPU ${(p.cpu / dev!.cpu).toFixed(2)}, RSS tree ${(p.tree / dev!.tree).toFixed(2)}, service ${(p.service / dev!.service).toFixed(2)}`,

@@ -133,7 +133,11 @@ describe('graceful stop (SIGTERM drain)', function () {
     let database: Database;
     const clock = new ControllableClock();
     const make = () =>
-      new Scheduler(database.db, clock, createLogger('silent'), { pollMs: 20, leaseMs: 60_000, retryDelayMs: 1000 });
+      new Scheduler(database.db, clock, createLogger('silent'), {
+        pollMs: 20,
+        leaseMs: 60_000,
+        retryDelayMs: 1000,
+      });
 
     before(async () => (database = await freshDatabase('drainjobs')));
     after(() => dropAndClose(database));
@@ -224,7 +228,11 @@ describe('graceful stop (SIGTERM drain)', function () {
         },
       };
       e2e = await new E2E().start({}, { features: [slow] });
-      const user = await e2e.addStudent({ id: '29:drain-user', name: 'Drain User', email: 'drain@example.nhs.uk' });
+      const user = await e2e.addStudent({
+        id: '29:drain-user',
+        name: 'Drain User',
+        email: 'drain@example.nhs.uk',
+      });
       const turn = e2e.post(e2e.message(user, 'slow'));
       await until(() => entered, 10_000, 'the turn to start');
       const service = e2e.service;
@@ -236,7 +244,11 @@ describe('graceful stop (SIGTERM drain)', function () {
 
       // A new request is refused: connection refused (listener closed) or 503.
       for (const url of [`${e2e.baseUrl}/readyz`, `${e2e.baseUrl}/api/messages`]) {
-        const outcome = await fetch(url, { method: url.endsWith('readyz') ? 'GET' : 'POST', body: url.endsWith('readyz') ? undefined : '{}', headers: { 'content-type': 'application/json' } }).then(
+        const outcome = await fetch(url, {
+          method: url.endsWith('readyz') ? 'GET' : 'POST',
+          body: url.endsWith('readyz') ? undefined : '{}',
+          headers: { 'content-type': 'application/json' },
+        }).then(
           (r) => r.status,
           (err: Error & { cause?: { code?: string } }) => err.cause?.code ?? err.message,
         );
@@ -281,7 +293,11 @@ describe('graceful stop (SIGTERM drain)', function () {
       try {
         const base = `http://127.0.0.1:${port}`;
         await until(
-          () => fetch(`${base}/readyz`).then((r) => r.status === 200, () => false),
+          () =>
+            fetch(`${base}/readyz`).then(
+              (r) => r.status === 200,
+              () => false,
+            ),
           30_000,
           `readiness (${output})`,
         );

@@ -43,7 +43,14 @@ function parseDockerfile(text: string): Stage[] {
       case 'FROM': {
         const m = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args);
         assert.ok(m, `FROM ${args}`);
-        stages.push({ name: m[2] ?? String(stages.length), base: m[1], copies: [], env: {}, user: null, cmd: null });
+        stages.push({
+          name: m[2] ?? String(stages.length),
+          base: m[1],
+          copies: [],
+          env: {},
+          user: null,
+          cmd: null,
+        });
         break;
       }
       case 'COPY': {
@@ -141,7 +148,11 @@ describe('production packaging (Dockerfile, compose, run-time files)', () => {
 
   it('runtime stage holds only the compiled output, production node_modules, cards/ and package.json', () => {
     const fromBuild = runtime.copies.filter((c) => c.from === build.name).flatMap((c) => c.sources);
-    assert.deepEqual(fromBuild.map((s) => s.replace(/^\/app\//, '')).sort(), ['dist', 'node_modules', 'package.json']);
+    assert.deepEqual(fromBuild.map((s) => s.replace(/^\/app\//, '')).sort(), [
+      'dist',
+      'node_modules',
+      'package.json',
+    ]);
     const fromContext = runtime.copies.filter((c) => c.from === null).flatMap((c) => c.sources);
     assert.deepEqual(fromContext, ['cards']);
     for (const source of fromContext) assert.ok(!ignoredByDockerignore(source));
@@ -155,7 +166,10 @@ describe('production packaging (Dockerfile, compose, run-time files)', () => {
     assert.ok(inImage(WEB_DIST), `tab build: ${WEB_DIST}`);
     // Survey definitions sit next to their module; npm run build:service copies them to dist/.
     assert.equal(path.relative(root, definitionsDir), 'src/features/surveys/definitions');
-    assert.match(pkg.scripts['build:service'], /cpSync\('src\/features\/surveys\/definitions', 'dist\/src\/features\/surveys\/definitions'/);
+    assert.match(
+      pkg.scripts['build:service'],
+      /cpSync\('src\/features\/surveys\/definitions', 'dist\/src\/features\/surveys\/definitions'/,
+    );
   });
 
   it("docker-compose's local stack (blank credentials) passes the config rules on the container's 0.0.0.0", () => {
