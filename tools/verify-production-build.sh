@@ -6,7 +6,8 @@
 #   2. `npm run start:prod` (plain node) reaches /readyz 200 against a running database, serves
 #      the tab, and drains on SIGTERM (exit 0),
 #   3. the same with the whole file system read-only (a private mount namespace, every mount
-#      remounted read-only) as the unprivileged user nobody, when this runs as root.
+#      remounted read-only) as the unprivileged user nobody, when this runs as root; and again
+#      with telemetry on (Application Insights exporter, unreachable ingestion endpoint).
 # Database: MONGODB_URI if set (a server, any database name), else the local database started
 # from this checkout (tools/local-db, needs its dev dependencies). Runs in CI (.ci/run) after
 # `npm test`; KEEP=1 keeps the temporary folder.
@@ -143,6 +144,16 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null && command -v setpriv >/dev
     done
     touch /tmp/.pc-verify-write 2>/dev/null && { echo "file system still writable" >&2; exit 3; }
     exec setpriv --reuid=65534 --regid=65534 --clear-groups node dist/src/index.js'
+  # Telemetry on (an unreachable ingestion endpoint): the exporter must not need a writable disk.
+  step "again with telemetry on (Application Insights exporter, unreachable endpoint)"
+  APPLICATIONINSIGHTS_CONNECTION_STRING='InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=http://127.0.0.1:9/' \
+    run read-only-telemetry "$(free_port)" unshare -m sh -c '
+    mount --make-rprivate /
+    for m in $(awk "\$4 ~ /^rw/ {print \$2}" /proc/mounts | grep -v "^/proc\|^/sys\|^/dev"); do
+      mount -o remount,bind,ro "$m"
+    done
+    exec setpriv --reuid=65534 --regid=65534 --clear-groups node dist/src/index.js'
+  grep -q '"telemetry":"Application Insights"' "$work/read-only-telemetry.log" || fail "telemetry was not on"
   chmod -R u+w "$app"
 else
   step "read-only check: needs root (unshare -m, setpriv): only permissions"
