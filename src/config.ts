@@ -199,7 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ('problem' in publicBaseUrl) problems.push(publicBaseUrl.problem);
   const defaultTenantId =
     raw.DEFAULT_TENANT_ID ?? (raw.MicrosoftAppId ? raw.MicrosoftAppTenantId : LOCAL_TENANT_ID);
-  if (!defaultTenantId)
+  if (!defaultTenantId && raw.MicrosoftAppType === 'MultiTenant')
     problems.push(
       'DEFAULT_TENANT_ID: required when MicrosoftAppId is set without MicrosoftAppTenantId (the tenant admin imports land in)',
     );
