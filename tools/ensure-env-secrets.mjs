@@ -34,9 +34,13 @@ const BOT_APP_TYPES = ['UserAssignedMSI', 'SingleTenant'];
  * @param {Record<string, string | undefined>} env
  * @returns {{ set: Record<string, string>, errors: string[] }}
  */
-export function planSecrets(env) {
+export function planSecrets(env, options = {}) {
   const set = {};
   const errors = [];
+  if (options.linkSecretsOnly) {
+    ensureLinkSecrets(env, set, errors);
+    return { set, errors };
+  }
   const kind = env.DATABASE_KIND;
   const appType = env.BOT_APP_TYPE;
   if (!DATABASE_KINDS.includes(kind ?? '')) {
@@ -46,12 +50,7 @@ export function planSecrets(env) {
     errors.push(`BOT_APP_TYPE must be one of ${BOT_APP_TYPES.join(', ')} (got "${appType ?? ''}")`);
   }
 
-  if (missing(env.SECRET_EXPORT_LINK_SECRET)) set.SECRET_EXPORT_LINK_SECRET = secret();
-  else if (env.SECRET_EXPORT_LINK_SECRET.length < 32)
-    errors.push('SECRET_EXPORT_LINK_SECRET must be at least 32 characters');
-  if (missing(env.SECRET_SURVEY_HMAC_SECRET)) set.SECRET_SURVEY_HMAC_SECRET = secret();
-  else if (env.SECRET_SURVEY_HMAC_SECRET.length < 16)
-    errors.push('SECRET_SURVEY_HMAC_SECRET must be at least 16 characters');
+  ensureLinkSecrets(env, set, errors);
 
   if (missing(env.SECRET_MONGO_ADMIN_PASSWORD)) {
     set.SECRET_MONGO_ADMIN_PASSWORD = kind === 'CosmosDbMongoVCore' ? adminPassword() : '';
@@ -81,8 +80,21 @@ export function planSecrets(env) {
   return { set, errors };
 }
 
+/** The two link secrets the service refuses to run without once it has an app id. */
+function ensureLinkSecrets(env, set, errors) {
+  if (missing(env.SECRET_EXPORT_LINK_SECRET)) set.SECRET_EXPORT_LINK_SECRET = secret();
+  else if (env.SECRET_EXPORT_LINK_SECRET.length < 32)
+    errors.push('SECRET_EXPORT_LINK_SECRET must be at least 32 characters');
+  if (missing(env.SECRET_SURVEY_HMAC_SECRET)) set.SECRET_SURVEY_HMAC_SECRET = secret();
+  else if (env.SECRET_SURVEY_HMAC_SECRET.length < 16)
+    errors.push('SECRET_SURVEY_HMAC_SECRET must be at least 16 characters');
+}
+
 function main() {
-  const { set, errors } = planSecrets(process.env);
+  // --link-secrets-only: local debugging (m365agents.local.yml) needs no Azure secrets.
+  const { set, errors } = planSecrets(process.env, {
+    linkSecretsOnly: process.argv.includes('--link-secrets-only'),
+  });
   if (errors.length > 0) {
     for (const e of errors) console.error(`ensure-env-secrets: ${e}`);
     process.exit(1);

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { configSchema } from '../../src/config.js';
+import { configSchema, loadConfig } from '../../src/config.js';
 import { loadEnv, REPO_ROOT } from '../../tools/lib/app-package.js';
 import { planSecrets } from '../../tools/ensure-env-secrets.mjs';
 import { matchBrace, objectKeys, parseBicep, property, stripComments, type BicepFile } from './bicep-text.js';
@@ -401,6 +401,33 @@ describe('infrastructure as code (offline checks)', () => {
       assert.ok(existsSync(path.join(REPO_ROOT, String(zip.with!['ignoreFile']))));
       const aad = doc['provision']!.find((s) => s.uses === 'aadApp/create')!;
       assert.equal(aad.with!['signInAudience'], 'AzureADMyOrg');
+    });
+
+    it('writes .localConfigs that the service starts with (an app id refuses anything less)', () => {
+      const doc = parseYaml(read(path.join(REPO_ROOT, 'm365agents.local.yml'))) as Record<string, Step[]>;
+      const file = doc['deploy']!.find((s) => s.uses === 'file/createOrUpdateEnvironmentFile')!;
+      const envs = file.with!['envs'] as Record<string, unknown>;
+      // The values the Toolkit fills in: ids, the tunnel host and the generated secrets.
+      const sample: Record<string, string> = {
+        BOT_ID: '00000000-0000-4000-8000-00000000b0b0',
+        AAD_APP_CLIENT_ID: '00000000-0000-4000-8000-00000000b0b0',
+        AAD_APP_TENANT_ID: '11111111-2222-4333-8444-555555555555',
+        SECRET_AAD_APP_CLIENT_SECRET: 'client-secret',
+        BOT_DOMAIN: 'abc123.devtunnels.ms',
+        ...planSecrets({}, { linkSecretsOnly: true }).set,
+      };
+      const resolved = Object.fromEntries(
+        Object.entries(envs).map(([k, v]) => [
+          k,
+          String(v).replace(/\$\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => {
+            assert.ok(name in sample, `no sample value for ${name}`);
+            return sample[name]!;
+          }),
+        ]),
+      );
+      const config = loadConfig(resolved);
+      assert.equal(config.MicrosoftAppType, 'SingleTenant');
+      assert.equal(config.PUBLIC_BASE_URL, 'https://abc123.devtunnels.ms');
     });
 
     it('uses in m365agents.yml only variables that env/.env.dev defines or an earlier step writes', () => {
