@@ -19,9 +19,19 @@ export interface CohortDoc extends BaseDoc, CohortCalendar {
     reminderHoursBeforeDue?: number;
     digestHoursBeforeSupervision?: number;
   };
+  /** Same-day safeguarding alerts (src/features/checkins/safeguarding-alert.ts); absent = defaults. */
+  safeguarding?: {
+    /** Also alert the cohort's lead(s), not only the supervisor(s); default false. */
+    alertLead?: boolean;
+    /** Alert at this wellbeing (1-5 scale) or below; default 2 (src/domain/safeguarding.ts). */
+    alertWellbeingAtOrBelow?: number;
+  };
 }
 
-export type CohortImport = Omit<CohortDoc, keyof BaseDoc | 'teamsTeamId' | 'serviceUrl' | 'checkins'>;
+export type CohortImport = Omit<
+  CohortDoc,
+  keyof BaseDoc | 'teamsTeamId' | 'serviceUrl' | 'checkins' | 'safeguarding'
+>;
 
 /** What a lead sets on a cohort from Teams (src/features/lead-workspace): name, calendar, check-in times. */
 export type CohortSettings = Pick<

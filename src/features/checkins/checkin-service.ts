@@ -53,6 +53,7 @@ import {
 } from './checkin-schedule.js';
 import { checkinId, CheckinsRepository, PAUSE_REASONS, type CheckinDoc } from './checkins-repository.js';
 import type { CardAction, CheckinFollowUps } from './follow-ups.js';
+import { SafeguardingAlerts } from './safeguarding-alert.js';
 
 export const CHECKIN_JOB_TYPES: Record<CheckinJobKind, string> = {
   prompt: 'checkins.prompt',
@@ -105,6 +106,8 @@ export class CheckinService {
   constructor(private readonly s: CheckinDeps) {
     this.repo = new CheckinsRepository(s.db);
     this.claims = new Claims(s.db);
+    // First, so the student's confirmation starts with who was told.
+    this.onSaved(new SafeguardingAlerts(s).onSaved);
   }
 
   /** Supervision's open actions and escalation marks on the cards (see follow-ups.ts). */
