@@ -210,7 +210,7 @@ describe('e2e: same-day safeguarding alert (issue 26, item 1)', function () {
     assert.equal(toLena.length, 1);
     const lenaTexts = cardTexts(firstCard(toLena[0])).join(' | ');
     assert.match(lenaTexts, /Ben wrote “bullied” in their week 2 check-in\./);
-    assert.match(lenaTexts, /Ben has been told that you were told, as has Ruth Patel \(supervisor\)\./);
+    assert.match(lenaTexts, /Ben has been told that you and Ruth Patel \(supervisor\) were told\./);
     assert.match(lenaTexts, /Ben's supervisor has this alert too/);
     assert.deepEqual(alertsTo(wendy), [], 'the other cohort’s lead is not told');
     // The lead may open it too.

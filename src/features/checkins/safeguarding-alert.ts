@@ -165,9 +165,10 @@ export class SafeguardingAlerts {
           (w) => w.value !== '',
         ),
         whatToDo: this.whatToDo(first, recipient, all),
-        toldText: `${first} has been told that you were told${
-          others.length ? `, as ${others.length === 1 ? 'has' : 'have'} ${nameList(others.map((r) => `${r.person.displayName} (${r.role})`))}` : ''
-        }.`,
+        toldText: `${first} has been told that ${nameList([
+          'you',
+          ...others.map((r) => `${r.person.displayName} (${r.role})`),
+        ])} were told.`,
         studentId: student._id,
         week: checkin.week,
       },
