@@ -51,9 +51,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Phrase → a whole-word pattern (spaces and hyphens inside a phrase match either). */
 const PATTERNS = DISTRESS_PHRASES.map((phrase) => ({
   phrase,
-  re: new RegExp(
-    `(^|[^a-z0-9])${escape(phrase).replace(/(\\-| )/g, '[ -]')}($|[^a-z0-9])`,
-  ),
+  re: new RegExp(`(^|[^a-z0-9])${escape(phrase).replace(/(\\-| )/g, '[ -]')}($|[^a-z0-9])`),
 }));
 
 /** The distress phrases found in `texts`, in list order, each once. */
@@ -85,4 +83,26 @@ export function safeguardingConcern(
   const lowWellbeing = answers.wellbeing <= line;
   const phrases = distressPhrasesIn(...answers.texts);
   return lowWellbeing || phrases.length > 0 ? { lowWellbeing, phrases } : null;
+}
+
+export interface SafeguardingSettings {
+  /** Also alert the cohort's lead(s), not only the supervisor(s). */
+  alertLead: boolean;
+  /** Alert at this wellbeing or below. */
+  alertWellbeingAtOrBelow: number;
+}
+
+/** A cohort's stored settings with defaults filled (a bad stored value falls back to its default). */
+export function safeguardingSettings(cohort: {
+  safeguarding?: { alertLead?: unknown; alertWellbeingAtOrBelow?: unknown };
+}): SafeguardingSettings {
+  return {
+    alertLead: cohort.safeguarding?.alertLead === true,
+    alertWellbeingAtOrBelow: alertWellbeingLine(cohort.safeguarding?.alertWellbeingAtOrBelow),
+  };
+}
+
+/** One sentence for a lead's cohort summary. */
+export function safeguardingText(s: SafeguardingSettings): string {
+  return `A check-in with wellbeing ${s.alertWellbeingAtOrBelow} or less, or words of distress, goes to the student's supervisors at once${s.alertLead ? ' and to the placement lead(s)' : ''}.`;
 }

@@ -37,7 +37,7 @@ export type CohortImport = Omit<
 export type CohortSettings = Pick<
   CohortDoc,
   'name' | 'startDate' | 'weeks' | 'clinicalDays' | 'leadershipDays' | 'supervision' | 'timeZone'
-> & { checkins: NonNullable<CohortDoc['checkins']> };
+> & { checkins: NonNullable<CohortDoc['checkins']>; safeguarding?: NonNullable<CohortDoc['safeguarding']> };
 
 export type CreateCohortOutcome = 'inserted' | 'same-request' | 'name-taken';
 

@@ -48,9 +48,9 @@ describe('e2e: same-day safeguarding alert (issue 26, item 1)', function () {
   const wendy = user('sg-wendy', 'Wendy Marsh'); // leads Spring
   const lena = user('sg-lena', 'Lena Byrne'); // leads Lead copy
   const ids = new Map<string, string>();
+  let copyId = '';
   const conv = (u: TestUser) => `a:personal-${u.id}`;
-  const alertsTo = (u: TestUser) =>
-    e2e.sentTo(conv(u)).filter((a) => ALERT.test(String(a.summary ?? '')));
+  const alertsTo = (u: TestUser) => e2e.sentTo(conv(u)).filter((a) => ALERT.test(String(a.summary ?? '')));
 
   const setClock = async (iso: string) => {
     const res = await fetch(`${e2e.baseUrl}/test/clock`, {
@@ -81,15 +81,28 @@ describe('e2e: same-day safeguarding alert (issue 26, item 1)', function () {
       timeZone: 'Europe/London',
       teamsChannelId: null,
     } as const;
-    const { id: spring } = await cohorts.upsertByName(TENANT, { ...calendar, name: 'Spring 2025' } as never, now);
-    const { id: copy } = await cohorts.upsertByName(TENANT, { ...calendar, name: 'Lead copy 2025' } as never, now);
-    await e2e.services.db
-      .collection(collections.cohorts.name)
-      .updateOne({ _id: copy as never }, { $set: { safeguarding: { alertLead: true } } });
+    const { id: spring } = await cohorts.upsertByName(
+      TENANT,
+      { ...calendar, name: 'Spring 2025' } as never,
+      now,
+    );
+    const { id: copy } = await cohorts.upsertByName(
+      TENANT,
+      { ...calendar, name: 'Lead copy 2025' } as never,
+      now,
+    );
+    copyId = copy;
     const add = async (u: TestUser, roles: ('student' | 'supervisor' | 'lead')[], cohortId: string) => {
       await people.upsertByEmail(
         TENANT,
-        { email: u.email!, displayName: u.name, roles, profession: 'physiotherapy', cohortId, timeZone: null },
+        {
+          email: u.email!,
+          displayName: u.name,
+          roles,
+          profession: 'physiotherapy',
+          cohortId,
+          timeZone: null,
+        },
         now,
       );
       ids.set(u.name, (await people.byEmail(TENANT, u.email!))!._id);
@@ -196,8 +209,36 @@ describe('e2e: same-day safeguarding alert (issue 26, item 1)', function () {
     assert.ok(cardTexts(firstCard(alerts[0])).includes('**What was hard:** Busy week, and not sleeping.'));
   });
 
-  it('words of distress alert at any wellbeing; a cohort that asks for it copies its lead, and the student is told both names', async () => {
+  it('words of distress alert at any wellbeing; a cohort whose lead turned the lead copy on copies its lead, and the student is told both names', async () => {
     await setClock('2025-02-10T12:00:00Z');
+    // Lena turns the lead copy on from her cohort's edit form (lead workspace).
+    const form = {
+      cohortId: copyId,
+      name: 'Lead copy 2025',
+      startDate: '2025-02-03',
+      weeks: '6',
+      endDate: '',
+      clinicalDays: 'Mon,Tue',
+      leadershipDays: 'Wed,Thu',
+      supervisionDay: 'Thu',
+      supervisionTime: '14:00',
+      timeZone: 'Europe/London',
+      promptTime: '09:00',
+      reminderHours: '24',
+      digestHours: '2',
+      alertWellbeing: '2',
+      alertLead: 'true',
+    };
+    const saved = await e2e.post(e2e.execute(lena, 'workspace.cohort.save', form));
+    assert.match(
+      JSON.stringify(saved.body.value),
+      /goes to the student's supervisors at once and to the placement lead\(s\)/,
+    );
+    assert.deepEqual((await e2e.services.cohorts.byId(TENANT, copyId))?.safeguarding, {
+      alertLead: true,
+      alertWellbeingAtOrBelow: 2,
+    });
+
     const reply = await submit(ben, answers(2, 4, 'I am being bullied by a staff member on the ward.'));
     assert.match(
       reply,

@@ -12,7 +12,11 @@
 import { createHash } from 'node:crypto';
 import { can } from '../../domain/authorization.js';
 import { formatLocal } from '../../domain/placement-calendar.js';
-import { alertWellbeingLine, safeguardingConcern, type SafeguardingConcern } from '../../domain/safeguarding.js';
+import {
+  safeguardingConcern,
+  safeguardingSettings,
+  type SafeguardingConcern,
+} from '../../domain/safeguarding.js';
 import type { EnqueueRequest } from '../../proactive/outbox.js';
 import type { CoreServices } from '../../services.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
@@ -55,14 +59,18 @@ export class SafeguardingAlerts {
   readonly onSaved = async (tenantId: string, checkin: CheckinDoc): Promise<string | null> => {
     const cohort = await this.s.cohorts.byId(tenantId, checkin.cohortId);
     if (!cohort) return null;
+    const settings = safeguardingSettings(cohort);
     const concern = safeguardingConcern(
-      { wellbeing: checkin.answers.wellbeing, texts: WORD_FIELDS.map((f) => checkin.answers[f.key] as string) },
-      alertWellbeingLine(cohort.safeguarding?.alertWellbeingAtOrBelow),
+      {
+        wellbeing: checkin.answers.wellbeing,
+        texts: WORD_FIELDS.map((f) => checkin.answers[f.key] as string),
+      },
+      settings.alertWellbeingAtOrBelow,
     );
     if (!concern) return null;
     const student = await this.s.people.byId(tenantId, checkin.studentId);
     if (!student) return null;
-    const recipients = await this.recipients(tenantId, cohort, student);
+    const recipients = await this.recipients(tenantId, cohort, student, settings.alertLead);
     if (recipients.length === 0)
       return 'We could not pass this on to anyone yet: you have no supervisor or placement lead set up in the bot. Please tell your supervisor or practice education lead directly today.';
     const now = this.s.clock.now();
@@ -99,13 +107,18 @@ export class SafeguardingAlerts {
   };
 
   /** The student's supervisors; the cohort's leads too when the cohort says so, or when there is no supervisor. */
-  private async recipients(tenantId: string, cohort: CohortDoc, student: PersonDoc): Promise<Recipient[]> {
+  private async recipients(
+    tenantId: string,
+    cohort: CohortDoc,
+    student: PersonDoc,
+    alertLead: boolean,
+  ): Promise<Recipient[]> {
     const supervisorIds = await this.s.supervisions.supervisorIdsOf(tenantId, student._id);
     const supervisors = supervisorIds.length ? await this.s.people.byIds(tenantId, supervisorIds) : [];
     const out: Recipient[] = supervisors
       .sort((a, b) => a.displayName.localeCompare(b.displayName))
       .map((person) => ({ person, role: 'supervisor' as const }));
-    if (!cohort.safeguarding?.alertLead && out.length > 0) return out;
+    if (!alertLead && out.length > 0) return out;
     const target = { cohortId: cohort._id };
     const leads = (await this.s.people.leadsOf(tenantId, cohort._id))
       .filter((p) => can(p, 'supervision.escalation.receive', target))

@@ -13,6 +13,7 @@
 import type { Action } from '../../domain/authorization.js';
 import { can } from '../../domain/authorization.js';
 import { endDate, formatDate, type CohortCalendar } from '../../domain/placement-calendar.js';
+import { safeguardingSettings, safeguardingText } from '../../domain/safeguarding.js';
 import { FORM_ERROR_KEY, safeText } from '../../domain/validation.js';
 import type { CoreServices } from '../../services.js';
 import { AhpHostsRepository } from '../../storage/ahp-hosts-repository.js';
@@ -178,7 +179,7 @@ export class LeadWorkspaceService {
         ? `${cohort.supervision.weekday} ${cohort.supervision.time}`
         : 'no weekly slot',
       timeZone: cohort.timeZone,
-      checkinText: `Prompt at ${settings.promptTime} on each student's first placement day of the week; reminder ${settings.reminderHoursBeforeDue} hours before it is due; supervisors' summary ${settings.digestHoursBeforeSupervision} hours before supervision.`,
+      checkinText: `Prompt at ${settings.promptTime} on each student's first placement day of the week; reminder ${settings.reminderHoursBeforeDue} hours before it is due; supervisors' summary ${settings.digestHoursBeforeSupervision} hours before supervision. ${safeguardingText(safeguardingSettings(cohort))}`,
       nonPlacement: [...cohort.nonPlacementDates].sort().map((date) => ({ date, text: formatDate(date) })),
       students: students.map((p) => ({
         id: p._id,
@@ -214,7 +215,7 @@ export class LeadWorkspaceService {
     const stored = existing?.ok ? existing.cohort : null;
     const parsed = parseCohortForm(data, stored?.nonPlacementDates ?? []);
     if (!parsed.ok) return invalid(parsed.errors);
-    const { name, calendar, checkins } = parsed.value;
+    const { name, calendar, checkins, safeguarding } = parsed.value;
     const settings: CohortSettings = {
       name,
       startDate: calendar.startDate,
@@ -224,6 +225,7 @@ export class LeadWorkspaceService {
       supervision: calendar.supervision,
       timeZone: calendar.timeZone,
       checkins,
+      safeguarding,
     };
     const sameName = await this.s.cohorts.byName(tenantId, name);
     const now = this.now();
@@ -668,6 +670,8 @@ export function cohortFormValues(c: CohortDoc): Record<string, string> {
     promptTime: s.promptTime,
     reminderHours: String(s.reminderHoursBeforeDue),
     digestHours: String(s.digestHoursBeforeSupervision),
+    alertWellbeing: String(safeguardingSettings(c).alertWellbeingAtOrBelow),
+    alertLead: String(safeguardingSettings(c).alertLead),
   };
 }
 
@@ -681,6 +685,7 @@ function changedFields(stored: CohortDoc, next: CohortSettings): string[] {
     supervision: stored.supervision,
     timeZone: stored.timeZone,
     checkins: { ...checkinSettings(stored) },
+    safeguarding: safeguardingSettings(stored),
   };
   return (Object.keys(next) as (keyof CohortSettings)[]).filter(
     (k) => JSON.stringify(current[k]) !== JSON.stringify(next[k]),

@@ -162,6 +162,8 @@ export class WorkspaceChat {
         promptTime: '09:00',
         reminderHours: '24',
         digestHours: '2',
+        alertWellbeing: '2',
+        alertLead: 'false',
       };
     }
     // Re-shown after a refused submit: what the lead typed.
@@ -174,7 +176,7 @@ export class WorkspaceChat {
       summary: errorSummary(errors),
       saveTitle: cohort ? 'Save changes' : 'Create cohort',
       requestId: str(data, 'requestId') || randomUUID(),
-      values: withNumbers(values, ['weeks', 'reminderHours', 'digestHours']),
+      values: withNumbers(values, ['weeks', 'reminderHours', 'digestHours', 'alertWellbeing']),
       err: blank(COHORT_FORM_KEYS, errors),
     });
   }

@@ -18,6 +18,7 @@ import {
   type CohortCalendar,
   type Weekday,
 } from '../../domain/placement-calendar.js';
+import { DEFAULT_ALERT_WELLBEING } from '../../domain/safeguarding.js';
 import { FORM_ERROR_KEY, rejectMongoOperatorKeys, safeText } from '../../domain/validation.js';
 
 export type FieldErrors = Record<string, string>;
@@ -138,6 +139,8 @@ export interface CohortSettingsInput {
   name: string;
   calendar: CohortCalendar;
   checkins: { promptTime: string; reminderHoursBeforeDue: number; digestHoursBeforeSupervision: number };
+  /** Same-day safeguarding alert (src/features/checkins/safeguarding-alert.ts). */
+  safeguarding: { alertLead: boolean; alertWellbeingAtOrBelow: number };
 }
 
 export const COHORT_FORM_KEYS = [
@@ -153,6 +156,8 @@ export const COHORT_FORM_KEYS = [
   'promptTime',
   'reminderHours',
   'digestHours',
+  'alertWellbeing',
+  'alertLead',
 ] as const;
 
 const nameSchema = safeText(100, { min: 1 });
@@ -250,6 +255,13 @@ export function parseCohortForm(
   if (digestHours === null && !errors.digestHours)
     errors.digestHours = 'Enter a whole number of hours from 0 to 168';
 
+  const alertWellbeing = wholeNumber(text('alertWellbeing') || String(DEFAULT_ALERT_WELLBEING), 1, 4);
+  if (alertWellbeing === null && !errors.alertWellbeing)
+    errors.alertWellbeing = 'Enter a wellbeing score from 1 to 4';
+  const alertLeadText = text('alertLead');
+  if (!['', 'true', 'false'].includes(alertLeadText) && !errors.alertLead)
+    errors.alertLead = 'Must be on or off';
+
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -269,6 +281,7 @@ export function parseCohortForm(
         reminderHoursBeforeDue: reminderHours!,
         digestHoursBeforeSupervision: digestHours!,
       },
+      safeguarding: { alertLead: alertLeadText === 'true', alertWellbeingAtOrBelow: alertWellbeing! },
     },
   };
 }
