@@ -45,6 +45,8 @@ describe('e2e: same-day safeguarding alert (issue 26, item 1)', function () {
   const ben = user('sg-ben', 'Ben Jones'); // Lead copy, supervised by Ruth
   const sam = user('sg-sam', 'Sam Okoro');
   const ruth = user('sg-ruth', 'Ruth Patel');
+  const aaron = user('sg-aaron', 'Aaron Able'); // Spring, supervised by Sam, doing fine
+  const carl = user('sg-carl', 'Carl Dunn'); // Spring, supervised by Sam, never checks in
   const wendy = user('sg-wendy', 'Wendy Marsh'); // leads Spring
   const lena = user('sg-lena', 'Lena Byrne'); // leads Lead copy
   const ids = new Map<string, string>();
@@ -109,6 +111,8 @@ describe('e2e: same-day safeguarding alert (issue 26, item 1)', function () {
     };
     await add(priya, ['student'], spring);
     await add(ana, ['student'], spring);
+    await add(aaron, ['student'], spring);
+    await add(carl, ['student'], spring);
     await add(ben, ['student'], copy);
     await add(sam, ['supervisor'], spring);
     await add(ruth, ['supervisor'], spring);
@@ -116,8 +120,10 @@ describe('e2e: same-day safeguarding alert (issue 26, item 1)', function () {
     await add(lena, ['lead'], copy);
     await supervisions.link(TENANT, ids.get(priya.name)!, ids.get(sam.name)!, now);
     await supervisions.link(TENANT, ids.get(ana.name)!, ids.get(ruth.name)!, now);
+    await supervisions.link(TENANT, ids.get(aaron.name)!, ids.get(sam.name)!, now);
+    await supervisions.link(TENANT, ids.get(carl.name)!, ids.get(sam.name)!, now);
     await supervisions.link(TENANT, ids.get(ben.name)!, ids.get(ruth.name)!, now);
-    for (const u of [priya, ana, ben, sam, ruth, wendy, lena]) {
+    for (const u of [priya, ana, aaron, carl, ben, sam, ruth, wendy, lena]) {
       e2e.teamsUser(u);
       await e2e.post(e2e.install(u));
     }
@@ -258,5 +264,35 @@ describe('e2e: same-day safeguarding alert (issue 26, item 1)', function () {
     const open = firstCard(toLena[0]).actions.find((a: { verb?: string }) => a.verb === 'checkin.view');
     const opened = await e2e.post(e2e.execute(lena, 'checkin.view', open.data));
     assert.match(JSON.stringify(opened.body.value), /I am being bullied by a staff member on the ward\./);
+  });
+
+  it("Thursday's summary lists the flagged student first, then the missed-weeks run, with every field filled in", async () => {
+    await setClock('2025-02-11T08:00:00Z');
+    await submit(aaron, {
+      ...answers(2, 4, 'Busy.'),
+      leadership: 'Watched the ward manager chair a safety huddle.',
+    });
+    // Week 2's summary goes at 12:00Z on Thu 13 Feb (two hours before supervision).
+    const runDue = async (iso: string) => {
+      await setClock(iso);
+      const res = await fetch(`${e2e.baseUrl}/test/jobs/run-due`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      });
+      assert.equal(res.status, 200);
+      await e2e.services.sender.drain(30_000);
+    };
+    await runDue('2025-02-13T11:59:00Z');
+    await runDue('2025-02-13T12:00:00Z');
+    const digest = e2e.sentTo(conv(sam)).find((a) => /^Check-in summary for week 2/.test(String(a.summary)));
+    assert.ok(digest, 'Sam has the week 2 summary');
+    const texts = cardTexts(firstCard(digest)).join(' | ');
+    const order = ['**Priya Shah**', '**Carl Dunn**', '**Aaron Able**'].map((n) => texts.indexOf(n));
+    assert.ok(order.every((i) => i >= 0) && order[0]! < order[1]! && order[1]! < order[2]!, texts);
+    assert.match(texts, /\*\*Carl Dunn\*\* · not checked in yet · missed week 1 too \(2 in a row\)/);
+    assert.match(texts, /Low wellbeing reported \(2 of 5\), with “struggling”, “can't cope”/);
+    assert.match(JSON.stringify(firstCard(digest)), /Leadership behaviours you observed/);
+    assert.match(JSON.stringify(firstCard(digest)), /Watched the ward manager chair a safety huddle\./);
   });
 });

@@ -11,6 +11,8 @@ import { z } from 'zod';
 import type { AdaptiveCard } from '../../bot/cards.js';
 import { can, type Action as PolicyAction, type Target } from '../../domain/authorization.js';
 import { CONFIDENCE_AREAS } from '../../domain/catalogues.js';
+import { byRisk, missedWeeksBefore } from '../../domain/digest-risk.js';
+import type { WeekFact } from '../../domain/escalation.js';
 import {
   formatDate,
   formatLocal,
@@ -21,6 +23,7 @@ import {
   weekDates,
   type Pause,
 } from '../../domain/placement-calendar.js';
+import { safeguardingConcern, safeguardingSettings } from '../../domain/safeguarding.js';
 import {
   fieldErrorsText,
   formatZodIssues,
@@ -36,9 +39,9 @@ import type { PersonDoc } from '../../storage/people-repository.js';
 import {
   answersAsValues,
   checkinFormData,
-  LOW_WELLBEING,
   parseCheckinSubmit,
   submittedCardData,
+  TEXT_FIELDS,
   typedValues,
 } from './checkin-form.js';
 import {
@@ -867,10 +870,18 @@ export class CheckinService {
       );
       const expected = rows.filter((r) => !r.paused).length;
       const done = rows.filter((r) => r.submitted).length;
-      const withFollowUps = rows.map(({ paused: _p, ...r }) => {
-        const notes = followUps?.students.get(r.studentId);
-        return { ...r, actions: notes?.actions ?? [], escalationText: notes?.escalationText ?? '' };
-      });
+      // Most at risk first (src/domain/digest-risk.ts); idx follows the new order.
+      const withFollowUps = rows
+        .map(({ paused: _p, risk, ...r }) => {
+          const notes = followUps?.students.get(r.studentId);
+          const escalationText = notes?.escalationText ?? '';
+          return {
+            row: { ...r, actions: notes?.actions ?? [], escalationText },
+            risk: { ...risk, escalated: escalationText !== '' },
+          };
+        })
+        .sort((a, b) => byRisk(a.risk, b.risk))
+        .map(({ row }, i) => ({ ...row, idx: String(i) }));
       requests.push({
         dedupeKey: `checkins.digest|${cohort._id}|${sup._id}|w${week}`,
         purpose: 'checkin.digest',
@@ -965,12 +976,27 @@ export class CheckinService {
     i: number,
     now: Date,
   ) {
-    const sw = studentWeek(cohort, settings, week, pauses, this.zoneOf(st, cohort));
+    const zone = this.zoneOf(st, cohort);
+    const sw = studentWeek(cohort, settings, week, pauses, zone);
     const sorted = [...history].sort((a, b) => a.week - b.week);
     const current = sorted.find((c) => c.week === week);
     const first = sorted[0];
     const paused = !sw.promptAt;
-    const statusText = current
+    // Weeks before this one that were asked of the student and missed, in a row.
+    const since = new Date(st.createdAt).getTime();
+    const pastWeeks: WeekFact[] = [];
+    for (let w = 1; w < week; w++) {
+      const past = studentWeek(cohort, settings, w, pauses, zone);
+      pastWeeks.push({
+        week: w,
+        expected: past.promptAt !== null && past.promptAt.getTime() >= since,
+        closed: !!past.dueAt && now.getTime() > past.dueAt.getTime(),
+        wellbeing: sorted.find((c) => c.week === w)?.answers.wellbeing ?? null,
+      });
+    }
+    const missedBefore = current ? [] : missedWeeksBefore(pastWeeks, week);
+    const missedRun = current || paused ? 0 : missedBefore.length + 1;
+    const baseStatus = current
       ? current.late
         ? 'submitted late'
         : 'submitted'
@@ -981,13 +1007,28 @@ export class CheckinService {
         : sw.dueAt && now.getTime() > sw.dueAt.getTime()
           ? 'not checked in (overdue)'
           : 'not checked in yet';
-    const low = !!current && current.answers.wellbeing <= LOW_WELLBEING;
+    const statusText = missedBefore.length
+      ? `${baseStatus} · missed week${missedBefore.length === 1 ? '' : 's'} ${nameList(missedBefore.map(String))} too (${missedRun} in a row)`
+      : baseStatus;
+    const concern = current
+      ? safeguardingConcern(
+          {
+            wellbeing: current.answers.wellbeing,
+            texts: TEXT_FIELDS.map((f) => current.answers[f]),
+          },
+          safeguardingSettings(cohort).alertWellbeingAtOrBelow,
+        )
+      : null;
+    const low = concern !== null;
+    const firstName = st.displayName.split(' ')[0];
+    const words = concern?.phrases.length ? concern.phrases.map((p) => `“${p}”`).join(', ') : '';
     const facts: { title: string; value: string }[] = [];
     if (current) {
       const a = current.answers;
       facts.push(
         { title: 'Wellbeing', value: `${a.wellbeing} of 5` },
         { title: 'Project progress', value: clip(a.progress) },
+        { title: 'Leadership behaviours you observed', value: clip(a.leadership) },
         { title: 'What went well', value: clip(a.wentWell) },
         { title: 'What was hard', value: clip(a.hard) },
         { title: 'For supervision', value: clip(a.topics) },
@@ -1012,11 +1053,21 @@ export class CheckinService {
       submitted: !!current,
       paused,
       low,
-      lowText: low
-        ? `Low wellbeing reported (${current!.answers.wellbeing} of 5): consider checking in with ${st.displayName.split(' ')[0]} before supervision.`
-        : '',
+      lowText: !concern
+        ? ''
+        : concern.lowWellbeing
+          ? `Low wellbeing reported (${current!.answers.wellbeing} of 5)${words ? `, with ${words}` : ''}: consider checking in with ${firstName} before supervision.`
+          : `Words of concern in this check-in (${words}): consider checking in with ${firstName} before supervision.`,
       supervisionDate: supervisionDate(cohort, week) ?? '',
       facts,
+      risk: {
+        name: st.displayName,
+        concern: low,
+        wellbeing: current?.answers.wellbeing ?? null,
+        submitted: !!current,
+        paused,
+        missedRun,
+      },
     };
   }
 }
@@ -1024,4 +1075,8 @@ export class CheckinService {
 function clip(text: string, max = 300): string {
   if (!text) return '—';
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function nameList(names: string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
