@@ -250,6 +250,7 @@ describe('e2e: same-day safeguarding alert (issue 26, item 1)', function () {
       reply,
       /Ruth Patel \(your supervisor\) and Lena Byrne \(your placement lead\) have been told today/,
     );
+    assert.match(reply, /Samaritans are there day or night on 116 123/); // signposting, at wellbeing 4 too
     await e2e.services.sender.drain(30_000);
     const toRuth = alertsTo(ruth).filter((a) => /Ben Jones/.test(String(a.summary)));
     const toLena = alertsTo(lena);

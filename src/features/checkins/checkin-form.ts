@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { CONFIDENCE_AREAS } from '../../domain/catalogues.js';
+import { distressPhrasesIn } from '../../domain/safeguarding.js';
 import {
   formatZodIssues,
   FORM_ERROR_KEY,
@@ -188,7 +189,8 @@ export function submittedCardData(params: {
     cohortId: c.cohortId,
     status: `${c.late ? 'Submitted late' : 'Submitted'}${c.countersignedBy ? ' · countersigned' : ''}`,
     notice: params.notice ?? '',
-    lowWellbeing: a.wellbeing <= LOW_WELLBEING,
+    lowWellbeing:
+      a.wellbeing <= LOW_WELLBEING || distressPhrasesIn(...TEXT_FIELDS.map((f) => a[f])).length > 0,
     signposting: SIGNPOSTING,
     editable: params.editable,
     facts: [
