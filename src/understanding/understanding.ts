@@ -44,6 +44,11 @@ export class Understanding {
     return new Understanding(classifier);
   }
 
+  /** Words of distress: the phrase list only (no model), so the kind answer is predictable. */
+  isDistress(text: string): boolean {
+    return needsSupportAnswer(text);
+  }
+
   /** `allowed`: the commands the caller may use in this conversation (role and scope). */
   async read(text: string, allowed: readonly string[]): Promise<Reading> {
     if (needsSupportAnswer(text)) return { kind: 'support', by: 'phrase' };
