@@ -57,7 +57,11 @@ export class FreeText {
         await this.answerDistressNow(context);
         return null;
       case 'hello':
-        await this.suggest(context, `Hello ${first}! What would you like to do? You can just write, for example "can I do my check in", or pick one:`, this.starters(allowed));
+        await this.suggest(
+          context,
+          `Hello ${first}! What would you like to do? You can just write, for example "can I do my check in", or pick one:`,
+          this.starters(allowed),
+        );
         return null;
       case 'thanks':
         await context.sendActivity("You're welcome. I'm here whenever you need me.");
@@ -77,7 +81,10 @@ export class FreeText {
   private async answerDistressNow(context: TurnContext) {
     const tenantId = turnTenantId(context);
     const data = await this.services.support.helpCardData(tenantId, turnPerson(context));
-    await context.sendActivity({ summary: data.title, attachments: [this.services.cards.attachment('support-help', data)] });
+    await context.sendActivity({
+      summary: data.title,
+      attachments: [this.services.cards.attachment('support-help', data)],
+    });
     await this.services.support.countShown(tenantId, this.services.clock.now());
   }
 
@@ -86,7 +93,9 @@ export class FreeText {
     const email = EMAIL.exec(text)?.[0];
     const [head] = command.split('<');
     if (email) return `${head!.trim()} ${email}`;
-    await context.sendActivity(`Please type **${command}**, with the email address in place of ${command.slice(head!.length)}.`);
+    await context.sendActivity(
+      `Please type **${command}**, with the email address in place of ${command.slice(head!.length)}.`,
+    );
     return null;
   }
 

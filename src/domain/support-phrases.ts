@@ -48,7 +48,6 @@ export const SUPPORT_PHRASES: readonly string[] = [
   'too much',
   'falling apart',
   'giving up',
-  'want to give up',
   'no point',
   "can't do this anymore",
   "can't do this any more",

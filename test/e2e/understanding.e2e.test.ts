@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- activities and cards are untyped JSON here */
 /**
  * Typed text over HTTP: exact commands work as before, natural phrasings reach the same
  * command, greetings and nonsense get buttons, and words of distress get the kind answer from
@@ -6,23 +7,50 @@
 import assert from 'node:assert/strict';
 import { AhpHostsRepository } from '../../src/storage/ahp-hosts-repository.js';
 import { collections } from '../../src/storage/collections.js';
+import { ROLE_COMMANDS } from '../../bench/role-commands.js';
+import { featureUtterances } from '../../src/features/utterances.js';
 import { DISTRESS } from '../understanding/held-out.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 
 const facts = (card: any): string[] =>
-  (card?.body ?? []).flatMap((b: any) => (b.type === 'FactSet' ? b.facts.map((f: any) => `${f.title}: ${f.value}`) : []));
+  (card?.body ?? []).flatMap((b: any) =>
+    b.type === 'FactSet' ? b.facts.map((f: any) => `${f.title}: ${f.value}`) : [],
+  );
 const texts = (reply: any) =>
-  [reply?.text ?? '', ...(firstCard(reply) ? [...cardTexts(firstCard(reply)), ...facts(firstCard(reply))] : [])].join(' | ');
+  [
+    reply?.text ?? '',
+    ...(firstCard(reply) ? [...cardTexts(firstCard(reply)), ...facts(firstCard(reply))] : []),
+  ].join(' | ');
 const buttons = (reply: any) => (reply?.suggestedActions?.actions ?? []).map((a: any) => a.value);
 const urls = (reply: any) => (firstCard(reply)?.actions ?? []).map((a: any) => a.url as string);
 
 describe('e2e: understanding people as they write', function () {
   this.timeout(120_000);
   const e2e = new E2E();
-  const student: TestUser = { id: '29:nlu-student', aadObjectId: 'aad-nlu-student', name: 'Priya Shah', email: 'priya.shah@example.nhs.uk' };
-  const supervisor: TestUser = { id: '29:nlu-sup', aadObjectId: 'aad-nlu-sup', name: 'Sam Okoro', email: 'sam.supervisor@example.nhs.uk' };
-  const lead: TestUser = { id: '29:nlu-lead', aadObjectId: 'aad-nlu-lead', name: 'Wendy Marsh', email: 'wendy.marsh@example.nhs.uk' };
-  const host: TestUser = { id: '29:nlu-host', aadObjectId: 'aad-nlu-host', name: 'Amira Fraser', email: 'amira.fraser@example.nhs.uk' };
+  const student: TestUser = {
+    id: '29:nlu-student',
+    aadObjectId: 'aad-nlu-student',
+    name: 'Priya Shah',
+    email: 'priya.shah@example.nhs.uk',
+  };
+  const supervisor: TestUser = {
+    id: '29:nlu-sup',
+    aadObjectId: 'aad-nlu-sup',
+    name: 'Sam Okoro',
+    email: 'sam.supervisor@example.nhs.uk',
+  };
+  const lead: TestUser = {
+    id: '29:nlu-lead',
+    aadObjectId: 'aad-nlu-lead',
+    name: 'Wendy Marsh',
+    email: 'wendy.marsh@example.nhs.uk',
+  };
+  const host: TestUser = {
+    id: '29:nlu-host',
+    aadObjectId: 'aad-nlu-host',
+    name: 'Amira Fraser',
+    email: 'amira.fraser@example.nhs.uk',
+  };
 
   before(async () => {
     await e2e.start({}, { engines: false });
@@ -43,8 +71,23 @@ describe('e2e: understanding people as they write', function () {
       },
       now,
     );
-    const add = (u: TestUser, roles: ('student' | 'supervisor' | 'lead' | 'ahp-host')[], profession: string) =>
-      people.upsertByEmail(TENANT, { email: u.email!, displayName: u.name, roles, profession, cohortId: roles.includes('ahp-host') ? null : cohortId, timeZone: null }, now);
+    const add = (
+      u: TestUser,
+      roles: ('student' | 'supervisor' | 'lead' | 'ahp-host')[],
+      profession: string,
+    ) =>
+      people.upsertByEmail(
+        TENANT,
+        {
+          email: u.email!,
+          displayName: u.name,
+          roles,
+          profession,
+          cohortId: roles.includes('ahp-host') ? null : cohortId,
+          timeZone: null,
+        },
+        now,
+      );
     await add(student, ['student'], 'physiotherapy');
     await add(supervisor, ['supervisor'], 'occupational therapy');
     await add(lead, ['lead', 'supervisor'], 'occupational therapy');
@@ -53,12 +96,35 @@ describe('e2e: understanding people as they write', function () {
     await supervisions.link(TENANT, (await byEmail(student))._id, (await byEmail(supervisor))._id, now);
     await new AhpHostsRepository(e2e.services.db).upsertByEmail(
       TENANT,
-      { email: host.email!, displayName: host.name, profession: 'occupational therapy', roleType: 'FTSU guardian', bio: '', location: 'online', weeklyCap: 2, personId: (await byEmail(host))._id },
+      {
+        email: host.email!,
+        displayName: host.name,
+        profession: 'occupational therapy',
+        roleType: 'FTSU guardian',
+        bio: '',
+        location: 'online',
+        weeklyCap: 2,
+        personId: (await byEmail(host))._id,
+      },
       now,
     );
     [student, supervisor, lead, host].forEach((u) => e2e.teamsUser(u));
   });
   after(() => e2e.stop());
+
+  it('every registered command has phrasings, and the measuring table matches the registry', () => {
+    const registered = e2e.services.commands.all().map((c) => c.command);
+    const missing = registered.filter((c) => !c.includes('<cohort name>') && !featureUtterances[c]);
+    assert.deepEqual(missing, []);
+    for (const role of Object.keys(ROLE_COMMANDS) as (keyof typeof ROLE_COMMANDS)[]) {
+      const live = new Set(
+        e2e.services.commands.for([role], role === 'lead' ? 'team' : 'personal').map((c) => c.command),
+      );
+      for (const c of e2e.services.commands.for([role], 'personal')) live.add(c.command);
+      live.delete('manage <cohort name>');
+      assert.deepEqual([...live].sort(), [...new Set(ROLE_COMMANDS[role])].sort(), role);
+    }
+  });
 
   it('exact command words work exactly as before, and a natural phrasing gets the same answer', async () => {
     const exact = await e2e.lastReply(student, 'my journey');
@@ -66,14 +132,20 @@ describe('e2e: understanding people as they write', function () {
     assert.ok(firstCard(exact), 'my journey answers with a card');
     assert.deepEqual(cardTexts(firstCard(natural)), cardTexts(firstCard(exact)));
     const booking = await e2e.lastReply(student, "I'd like to book a chat with the EDI lead");
-    assert.deepEqual(cardTexts(firstCard(booking)), cardTexts(firstCard(await e2e.lastReply(student, 'book a conversation'))));
+    assert.deepEqual(
+      cardTexts(firstCard(booking)),
+      cardTexts(firstCard(await e2e.lastReply(student, 'book a conversation'))),
+    );
   });
 
   it('a greeting gets a hello and buttons; text that matches nothing gets buttons, not a dead end', async () => {
-    const hello = await e2e.lastReply(student, 'hi');
+    const hello: any = await e2e.lastReply(student, 'hi');
     assert.match(hello.text, /^Hello Priya!/);
-    assert.ok(buttons(hello).includes('help') && buttons(hello).length >= 2, JSON.stringify(hello.suggestedActions));
-    const nothing = await e2e.lastReply(student, 'banana pyjamas');
+    assert.ok(
+      buttons(hello).includes('help') && buttons(hello).length >= 2,
+      JSON.stringify(hello.suggestedActions),
+    );
+    const nothing: any = await e2e.lastReply(student, 'banana pyjamas');
     assert.match(nothing.text, /didn't catch that/);
     assert.ok(buttons(nothing).length >= 2);
   });
@@ -86,7 +158,11 @@ describe('e2e: understanding people as they write', function () {
 
   it('words of distress get the kind answer from a student, a supervisor and a host, naming who can help', async () => {
     const sample = DISTRESS.filter((_, i) => i % 4 === 0);
-    for (const [who, user] of [['student', student], ['supervisor', supervisor], ['host', host]] as const) {
+    for (const [who, user] of [
+      ['student', student],
+      ['supervisor', supervisor],
+      ['host', host],
+    ] as const) {
       for (const text of sample) {
         const reply = await e2e.lastReply(user, text);
         const said = texts(reply);
@@ -101,7 +177,10 @@ describe('e2e: understanding people as they write', function () {
     assert.match(said, /Your supervisor: Sam Okoro/);
     assert.match(said, /Practice education lead: Wendy Marsh/);
     assert.match(said, /student wellbeing service/);
-    assert.ok(urls(forStudent).some((u) => u.includes(encodeURIComponent(supervisor.email!))), urls(forStudent).join());
+    assert.ok(
+      urls(forStudent).some((u: string) => u.includes(encodeURIComponent(supervisor.email!))),
+      urls(forStudent).join(),
+    );
   });
 
   it('stores nothing but a count per tenant: no text, no person', async () => {
