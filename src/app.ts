@@ -5,6 +5,8 @@
 import type { AddressInfo } from 'node:net';
 import { createAdapter } from './bot/adapter.js';
 import { createBot } from './bot/application.js';
+import { featureUtterances } from './features/utterances.js';
+import { Understanding } from './understanding/understanding.js';
 import { createTurnErrorHandler } from './bot/turn-error.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -67,7 +69,10 @@ export async function createPlacementCompanion(params: {
   const adapter = createAdapter(config, {}, tokens);
   adapter.onTurnError = createTurnErrorHandler(logger);
   registerMaintenanceJobs(services);
-  const bot = createBot(services, features);
+  // Trained once at start-up from the features' phrasing lists (in-process, no network).
+  const understanding = await Understanding.train(featureUtterances);
+  logger.info({ trainingMs: Math.round(understanding.classifier.trainingMs) }, 'intent classifier trained');
+  const bot = createBot(services, features, understanding);
   const http = createHttpServer({ services, adapter, bot, features });
   const engines = params.engines ?? true;
   // Outbox backlog gauges while telemetry is on (started before this, in src/index.ts).

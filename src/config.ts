@@ -163,6 +163,20 @@ export const configSchema = z.object({
    * fixtures) purges the cohorts that ended long enough ago at the next daily run.
    */
   RETENTION_MONTHS: int(0, 240).default(0),
+  /**
+   * The kind answer to distress (src/features/support) names who can help now. These are the
+   * deployment's defaults (one trust, one university); names found in the data win: the
+   * person's supervisors and leads, and the Freedom to Speak Up guardian from the AHP directory.
+   */
+  SUPPORT_STUDENT_WELLBEING: z
+    .string()
+    .default("Your university's student wellbeing service (on your university's student web pages)"),
+  SUPPORT_STAFF_WELLBEING: z
+    .string()
+    .default("The trust's staff health and wellbeing service, or your line manager"),
+  SUPPORT_FTSU: z
+    .string()
+    .default("The trust's Freedom to Speak Up guardian (on the trust intranet)"),
   /** Application Insights: traces and metrics are exported there when set, nowhere otherwise. */
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
 });

@@ -30,6 +30,7 @@ import { LeadWorkspaceService } from './features/lead-workspace/lead-workspace-s
 import { ProjectService } from './features/projects/project-service.js';
 import { SupervisionService } from './features/supervision/supervision-service.js';
 import { EventService } from './features/events/event-service.js';
+import { SupportService } from './features/support/support-service.js';
 
 export interface CoreServices {
   config: Config;
@@ -67,6 +68,8 @@ export interface CoreServices {
   supervision: SupervisionService;
   /** Placement events: invites, RSVPs, reminders, attendance, reflection prompts (src/features/events). */
   events: EventService;
+  /** The kind answer to distress: who can help now; counts only (src/features/support). */
+  support: SupportService;
 }
 
 export type Services = CoreServices;
@@ -185,6 +188,7 @@ export function createServices(params: {
       scheduler,
       audit: new AuditRepository(db),
     }),
+    support: new SupportService({ db, config, people, supervisions: new SupervisionLinksRepository(db) }),
   };
   const supervision = new SupervisionService({
     db,

@@ -10,7 +10,9 @@ import type { Services } from '../services.js';
 import { channelKey, personalKey } from '../storage/conversation-references-repository.js';
 import type { PersonDoc } from '../storage/people-repository.js';
 import type { Feature } from '../features/feature.js';
+import type { Understanding } from '../understanding/understanding.js';
 import { InteractorCardActions } from './card-actions.js';
+import { FreeText } from './free-text.js';
 import { IdentityResolver, tenantOf } from './identity.js';
 import { setTurnPerson } from './turn-person.js';
 
@@ -36,7 +38,7 @@ class PlacementApplication extends Application<TurnState> {
   }
 }
 
-export function createBot(services: Services, features: Feature[]): Bot {
+export function createBot(services: Services, features: Feature[], understanding: Understanding): Bot {
   const app = new PlacementApplication({
     // No storage: no feature keeps Teams AI conversation or user state (everything lives in
     // the feature collections), so a turn reads and writes no state documents.
@@ -47,6 +49,7 @@ export function createBot(services: Services, features: Feature[]): Bot {
   });
   for (const feature of features) feature.register(app, services);
   const identity = new IdentityResolver(services.people, services.clock, services.logger);
+  const freeText = new FreeText(services, understanding);
 
   async function handleTurn(context: TurnContext): Promise<void> {
     const tenantId = tenantOf(context, services.config.DEFAULT_TENANT_ID);
@@ -58,8 +61,15 @@ export function createBot(services: Services, features: Feature[]): Bot {
     if (!person) return answerUnknownPerson(context);
 
     await timed('reference', () => saveConversationReference(services, context, tenantId, person));
+    // Words of distress get the kind answer before any route: never a command, never a model.
+    if (await timed('understand', () => freeText.answerDistress(context))) return;
     const handled = await timed('service', () => app.run(context));
-    if (!handled && context.activity.type === 'message') await context.sendActivity(NOT_UNDERSTOOD_MESSAGE);
+    if (handled || context.activity.type !== 'message') return;
+    // Not an exact command: read it, then run the command it means as if typed.
+    const command = await timed('understand', () => freeText.read(context));
+    if (command === null) return;
+    context.activity.text = command;
+    if (!(await timed('service', () => app.run(context)))) await context.sendActivity(NOT_UNDERSTOOD_MESSAGE);
   }
 
   return { app, handleTurn };

@@ -22,6 +22,8 @@ export const TURN_PHASES = [
   'reference',
   /** The feature's own work: its service and repositories (database reads and writes). */
   'service',
+  /** Typed text read: distress phrases and the intent classifier (src/understanding). */
+  'understand',
   /** Adaptive Card templates expanded. */
   'render',
   /** The HTTP answer written. */

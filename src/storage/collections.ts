@@ -306,6 +306,13 @@ export const collections = {
     indexes: [],
     personFields: ['personId'],
   }),
+  supportAnswers: spec({
+    name: 'support_answers',
+    // How often the kind answer to distress was shown: one count per tenant and month, with
+    // no text and no person (src/features/support).
+    indexes: [],
+    personFields: null,
+  }),
   audit: spec({
     name: 'audit',
     indexes: [{ key: { tenantId: 1, at: -1 }, name: 'tenant_at' }],

@@ -33,6 +33,9 @@ const STARTERS: Record<Role, string[]> = {
 };
 export const MAX_STARTERS = 6;
 
+export const JUST_WRITE =
+  'You can also just write to me in your own words, like "can I do my check in?" or "book me a chat with someone from physio".';
+
 export function primaryRole(person: PersonDoc): Role {
   return ROLE_ORDER.find((r) => person.roles.includes(r)) ?? 'student';
 }
@@ -55,6 +58,7 @@ export function welcomeCardData(person: PersonDoc, commands: CommandInfo[], opti
     roleLabel: roles.map((r) => ROLE_LABELS[r]).join(' · '),
     summary: roles.map((r) => ROLE_SUMMARIES[r]).join('\n\n'),
     commands: shown.map((c) => ({ command: c.command, description: c.description })),
+    justWrite: JUST_WRITE,
     privacyNote:
       'Your reflections are private unless you choose to share them. Type "export my data" or "delete my data" at any time.',
   };

@@ -1,0 +1,61 @@
+/**
+ * Intent understanding, measured: held-out accuracy per intent (phrasings training never
+ * sees, test/understanding/held-out.ts), the time to classify one message (p50/p99), training
+ * time and the memory the trained classifier adds. Not part of the test run.
+ *   npx tsx bench/understanding.ts
+ */
+import { featureUtterances } from '../src/features/utterances.js';
+import { Understanding } from '../src/understanding/understanding.js';
+import { DISTRESS, HELD_OUT } from '../test/understanding/held-out.js';
+import { ROLE_COMMANDS } from './role-commands.js';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+gc?.();
+const heapBefore = process.memoryUsage();
+const understanding = await Understanding.train(featureUtterances);
+gc?.();
+const heapAfter = process.memoryUsage();
+
+const perIntent = new Map<string, { right: number; total: number }>();
+for (const h of HELD_OUT) {
+  const reading = await understanding.read(h.text, ROLE_COMMANDS[h.role]);
+  const got = reading.kind === 'command' ? reading.command : reading.kind;
+  const row = perIntent.get(h.intent) ?? { right: 0, total: 0 };
+  row.total += 1;
+  if (got === h.intent) row.right += 1;
+  perIntent.set(h.intent, row);
+}
+const right = [...perIntent.values()].reduce((n, r) => n + r.right, 0);
+
+// Time to read one message (phrase list + classifier + decision), over every phrasing, many rounds.
+const texts = [...HELD_OUT.map((h) => h.text), ...DISTRESS];
+for (const t of texts) await understanding.read(t, ROLE_COMMANDS.student);
+const times: number[] = [];
+for (let round = 0; round < 20; round += 1)
+  for (const t of texts) {
+    const start = performance.now();
+    await understanding.read(t, ROLE_COMMANDS.student);
+    times.push(performance.now() - start);
+  }
+times.sort((a, b) => a - b);
+const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!;
+const trainings: number[] = [];
+for (let i = 0; i < 5; i += 1)
+  trainings.push((await Understanding.train(featureUtterances)).classifier.trainingMs);
+trainings.sort((a, b) => a - b);
+
+console.log('held-out accuracy per intent:');
+for (const [intent, r] of [...perIntent].sort((a, b) => a[1].right / a[1].total - b[1].right / b[1].total))
+  console.log(`  ${intent.padEnd(32)} ${r.right}/${r.total}  ${((100 * r.right) / r.total).toFixed(0)}%`);
+console.log(
+  `held-out accuracy: ${right}/${HELD_OUT.length} = ${((100 * right) / HELD_OUT.length).toFixed(1)}%`,
+);
+console.log(
+  `classify one message (${times.length} reads): p50 ${pct(50).toFixed(3)} ms, p99 ${pct(99).toFixed(3)} ms, max ${times.at(-1)!.toFixed(2)} ms`,
+);
+console.log(
+  `training at start-up: first ${understanding.classifier.trainingMs.toFixed(0)} ms; median of 5 more ${trainings[2]!.toFixed(0)} ms`,
+);
+console.log(
+  `memory the trained classifier adds: heap ${((heapAfter.heapUsed - heapBefore.heapUsed) / 1e6).toFixed(1)} MB, rss ${((heapAfter.rss - heapBefore.rss) / 1e6).toFixed(1)} MB${gc ? '' : ' (run with --expose-gc for a steadier figure)'}`,
+);

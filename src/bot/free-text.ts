@@ -1,0 +1,120 @@
+/**
+ * What the bot does with typed text that is not an exact command (src/understanding reads it):
+ * words of distress get the kind answer (from any role, before any route, never a model);
+ * a confident reading runs the command as if typed; otherwise the two or three likeliest
+ * commands are offered as buttons. Exact command words never reach the classifier.
+ */
+import type { TurnContext } from 'botbuilder';
+import type { Services } from '../services.js';
+import { normaliseText } from '../understanding/intent-classifier.js';
+import type { Understanding } from '../understanding/understanding.js';
+import { scopeOf } from './commands.js';
+import { turnPerson, turnTenantId } from './turn-person.js';
+
+export const NOT_SURE_MESSAGE = "I'm not sure I understood. Did you mean one of these?";
+export const NOTHING_MATCHED_MESSAGE =
+  "Sorry, I didn't catch that. You can write to me in your own words, or pick one of these:";
+/** Commands that need a value typed after them; free text reaches them through a sibling. */
+const PARAMETERISED = /<[^>]+>/;
+const EMAIL = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
+
+/** The plain text of a message, or null when it carries none (a card submit, a file). */
+export function typedText(context: TurnContext): string | null {
+  if (context.activity.type !== 'message' || typeof context.activity.text !== 'string') return null;
+  const text = normaliseText(context.activity.text);
+  return text.length > 0 ? text : null;
+}
+
+export class FreeText {
+  constructor(
+    private readonly services: Services,
+    private readonly understanding: Understanding,
+  ) {}
+
+  /** The kind answer, when the text needs it. True when it was sent. */
+  async answerDistress(context: TurnContext): Promise<boolean> {
+    const text = typedText(context);
+    if (!text || !this.understanding.isDistress(text)) return false;
+    await this.answerDistressNow(context);
+    return true;
+  }
+
+  /**
+   * Reads text no route took. Returns the command to run as if typed, or null when this
+   * answered itself (greeting, thanks, suggestions).
+   */
+  async read(context: TurnContext): Promise<string | null> {
+    const text = typedText(context);
+    if (!text) return null;
+    const person = turnPerson(context);
+    const allowed = this.services.commands
+      .for(person.roles, scopeOf(context.activity.conversation?.conversationType))
+      .map((c) => c.command);
+    const reading = await this.understanding.read(text, allowed);
+    const first = person.displayName.split(' ')[0] || person.displayName;
+    switch (reading.kind) {
+      case 'support':
+        await this.answerDistressNow(context);
+        return null;
+      case 'hello':
+        await this.suggest(
+          context,
+          `Hello ${first}! What would you like to do? You can just write, for example "can I do my check in", or pick one:`,
+          this.starters(allowed),
+        );
+        return null;
+      case 'thanks':
+        await context.sendActivity("You're welcome. I'm here whenever you need me.");
+        return null;
+      case 'command':
+        if (!PARAMETERISED.test(reading.command)) return reading.command;
+        return this.withValue(context, reading.command, text);
+      case 'suggest':
+        await this.suggest(context, NOT_SURE_MESSAGE, reading.commands);
+        return null;
+      case 'unknown':
+        await this.suggest(context, NOTHING_MATCHED_MESSAGE, this.starters(allowed));
+        return null;
+    }
+  }
+
+  private async answerDistressNow(context: TurnContext) {
+    const tenantId = turnTenantId(context);
+    const data = await this.services.support.helpCardData(tenantId, turnPerson(context));
+    await context.sendActivity({
+      summary: data.title,
+      attachments: [this.services.cards.attachment('support-help', data)],
+    });
+    await this.services.support.countShown(tenantId, this.services.clock.now());
+  }
+
+  /** "export journey <student email>": the email from the text, else how to type it. */
+  private async withValue(context: TurnContext, command: string, text: string): Promise<string | null> {
+    const email = EMAIL.exec(text)?.[0];
+    const [head] = command.split('<');
+    if (email) return `${head!.trim()} ${email}`;
+    await context.sendActivity(
+      `Please type **${command}**, with the email address in place of ${command.slice(head!.length)}.`,
+    );
+    return null;
+  }
+
+  private starters(allowed: string[]) {
+    const usable = allowed.filter((c) => !PARAMETERISED.test(c));
+    return [...usable.filter((c) => c !== 'help').slice(0, 2), 'help'];
+  }
+
+  /** Text and buttons that type the command for the person (imBack); the text names them too, for channels. */
+  private async suggest(context: TurnContext, message: string, commands: string[]) {
+    const clickable = commands.filter((c) => !PARAMETERISED.test(c));
+    const listed = commands.map((c) => `**${c}**`).join(', ');
+    await context.sendActivity({
+      type: 'message',
+      text: `${message} ${listed}`,
+      suggestedActions: {
+        to: [],
+        actions: clickable.map((c) => ({ type: 'imBack', title: c, value: c })),
+      },
+    });
+  }
+}

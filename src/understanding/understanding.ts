@@ -1,0 +1,86 @@
+/**
+ * Reading what someone wrote when it is not an exact command: distress first (a phrase list,
+ * never a model), then the intent classifier, limited to what the caller may do here.
+ * Pure of Teams: the bot layer (src/bot/free-text.ts) turns a reading into a reply.
+ */
+import { needsSupportAnswer } from '../domain/support-phrases.js';
+import { chatUtterances, HELLO, SUPPORT, THANKS } from './chat-utterances.js';
+import { IntentClassifier, type RankedIntent } from './intent-classifier.js';
+import type { Utterances } from './utterances.js';
+
+export type Reading =
+  /** Words of distress, harassment, bullying or a safety concern: the kind answer. */
+  | { kind: 'support'; by: 'phrase' | 'classifier' }
+  /** One command, confidently: run it as if typed. */
+  | { kind: 'command'; command: string; score: number }
+  | { kind: 'hello' }
+  | { kind: 'thanks' }
+  /** Not sure: offer these (two or three, likeliest first). */
+  | { kind: 'suggest'; commands: string[] }
+  /** Nothing matched at all. */
+  | { kind: 'unknown' };
+
+/** The likeliest allowed intent is acted on when it has this share of the allowed intents' scores ... */
+export const CONFIDENT = 0.6;
+/** ... is this far ahead of the runner-up's share (else both are offered) ... */
+export const CLEAR_MARGIN = 0.2;
+/** ... and scores at least this much on its own (0–1) among all intents. */
+export const OWN_SCORE = 0.3;
+/** An intent scoring at least this much is worth offering as a suggestion. */
+export const SUGGEST_FLOOR = 0.05;
+/** The classifier's support intent alone (no phrase matched) gives the answer from this score. */
+export const SUPPORT_CONFIDENT = 0.7;
+export const MAX_SUGGESTIONS = 3;
+
+export class Understanding {
+  private constructor(readonly classifier: IntentClassifier) {}
+
+  /** Trains on the features' phrasing lists plus the chat intents (greetings, thanks, support). */
+  static async train(commandUtterances: Utterances): Promise<Understanding> {
+    const all = { ...commandUtterances, ...chatUtterances };
+    const classifier = await IntentClassifier.train(
+      Object.entries(all).map(([intent, utterances]) => ({ intent, utterances })),
+    );
+    return new Understanding(classifier);
+  }
+
+  /** Words of distress: the phrase list only (no model), so the kind answer is predictable. */
+  isDistress(text: string): boolean {
+    return needsSupportAnswer(text);
+  }
+
+  /** `allowed`: the commands the caller may use in this conversation (role and scope). */
+  async read(text: string, allowed: readonly string[]): Promise<Reading> {
+    if (needsSupportAnswer(text)) return { kind: 'support', by: 'phrase' };
+    const ranked = await this.classifier.classify(text);
+    return decide(ranked, allowed);
+  }
+}
+
+/**
+ * The decision on ranked intents, kept apart so the thresholds are tested on their own. Scores
+ * are compared among what the caller may do here (a student's "which students are overdue"
+ * is not a lead's cohort status), but the likeliest of those must also score on its own.
+ */
+export function decide(ranked: readonly RankedIntent[], allowed: readonly string[]): Reading {
+  const support = ranked.find((r) => r.intent === SUPPORT);
+  if (support && support.score >= SUPPORT_CONFIDENT) return { kind: 'support', by: 'classifier' };
+  const open = new Set<string>([...allowed, HELLO, THANKS]);
+  const usable = ranked.filter((r) => open.has(r.intent) && r.score > 0);
+  const total = usable.reduce((sum, r) => sum + r.score, 0);
+  const [best, next] = usable;
+  if (best && best.score >= OWN_SCORE) {
+    const share = best.score / total;
+    const margin = share - (next ? next.score / total : 0);
+    if (share >= CONFIDENT && margin >= CLEAR_MARGIN) {
+      if (best.intent === HELLO) return { kind: 'hello' };
+      if (best.intent === THANKS) return { kind: 'thanks' };
+      return { kind: 'command', command: best.intent, score: share };
+    }
+  }
+  const commands = usable
+    .filter((r) => r.score >= SUGGEST_FLOOR && r.intent !== HELLO && r.intent !== THANKS)
+    .slice(0, MAX_SUGGESTIONS)
+    .map((r) => r.intent);
+  return commands.length > 0 ? { kind: 'suggest', commands } : { kind: 'unknown' };
+}

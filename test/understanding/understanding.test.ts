@@ -1,0 +1,109 @@
+/**
+ * The intent classifier on phrasings it was never trained on, and the kind answer on every
+ * distress phrasing from every role. Trained once, in-process, as at start-up.
+ */
+import assert from 'node:assert/strict';
+import { featureUtterances } from '../../src/features/utterances.js';
+import { needsSupportAnswer } from '../../src/domain/support-phrases.js';
+import { chatUtterances } from '../../src/understanding/chat-utterances.js';
+import { decide, Understanding } from '../../src/understanding/understanding.js';
+import { ROLE_COMMANDS } from '../../bench/role-commands.js';
+import { DISTRESS, HELD_OUT } from './held-out.js';
+
+describe('understanding: what people write', function () {
+  this.timeout(60_000);
+  let understanding: Understanding;
+  before(async () => {
+    understanding = await Understanding.train(featureUtterances);
+  });
+
+  it('never trains on a held-out phrasing', () => {
+    const trained = new Set(
+      Object.values({ ...featureUtterances, ...chatUtterances }).flatMap((list) =>
+        list.map((u) => u.toLowerCase()),
+      ),
+    );
+    const leaked = HELD_OUT.filter((h) => trained.has(h.text.toLowerCase())).map((h) => h.text);
+    assert.deepEqual(leaked, []);
+  });
+
+  it('has at least 15 phrasings per command, training and held-out together', () => {
+    for (const [command, list] of Object.entries(featureUtterances)) {
+      const held = HELD_OUT.filter((h) => h.intent === command).length;
+      assert.ok(held >= 5, `${command}: ${held} held out`);
+      assert.ok(list.length + held >= 15, `${command}: ${list.length} + ${held}`);
+    }
+  });
+
+  it('runs the right command for at least 95% of held-out phrasings, within the caller role', async () => {
+    const misses: string[] = [];
+    for (const h of HELD_OUT) {
+      const reading = await understanding.read(h.text, ROLE_COMMANDS[h.role]);
+      const got = reading.kind === 'command' ? reading.command : reading.kind;
+      if (got !== h.intent) misses.push(`${h.role} "${h.text}": ${h.intent} → ${JSON.stringify(reading)}`);
+    }
+    const accuracy = 1 - misses.length / HELD_OUT.length;
+    assert.ok(accuracy >= 0.95, `${(accuracy * 100).toFixed(1)}%:\n${misses.join('\n')}`);
+  });
+
+  it('gives every distress phrasing the kind answer from every role, by the phrase list alone', async () => {
+    assert.ok(DISTRESS.length >= 30);
+    for (const text of DISTRESS) {
+      assert.ok(needsSupportAnswer(text), `phrase list misses "${text}"`);
+      for (const role of ['student', 'supervisor', 'ahp-host', 'lead'] as const) {
+        assert.deepEqual(
+          await understanding.read(text, ROLE_COMMANDS[role]),
+          { kind: 'support', by: 'phrase' },
+          `${role}: "${text}"`,
+        );
+      }
+    }
+  });
+
+  it('does not answer ordinary requests as distress', () => {
+    const ordinary = HELD_OUT.filter((h) => needsSupportAnswer(h.text)).map((h) => h.text);
+    assert.deepEqual(ordinary, []);
+    for (const text of [
+      "I'm afraid I need to cancel my booking",
+      'can I talk to the freedom to speak up guardian',
+      'I want to give up my thursday slot',
+    ])
+      assert.equal(needsSupportAnswer(text), false, text);
+  });
+
+  it('offers suggestions, not a command, when two readings are close or the likeliest is weak', () => {
+    const allowed = ['my journey', 'export my journey', 'help'];
+    assert.deepEqual(
+      decide(
+        [
+          { intent: 'my journey', score: 0.5 },
+          { intent: 'export my journey', score: 0.45 },
+        ],
+        allowed,
+      ),
+      {
+        kind: 'suggest',
+        commands: ['my journey', 'export my journey'],
+      },
+    );
+    assert.deepEqual(
+      decide(
+        [
+          { intent: 'None', score: 0.8 },
+          { intent: 'help', score: 0.2 },
+        ],
+        allowed,
+      ),
+      { kind: 'suggest', commands: ['help'] },
+    );
+    assert.deepEqual(decide([{ intent: 'None', score: 1 }], allowed), { kind: 'unknown' });
+    // A command the caller may not use is never chosen, however sure.
+    assert.equal(decide([{ intent: 'announce', score: 0.99 }], allowed).kind, 'unknown');
+    assert.equal(decide([{ intent: 'my journey', score: 0.9 }], allowed).kind, 'command');
+  });
+
+  it('sends off-topic chat nowhere', async () => {
+    for (const text of ['can you order me a pizza', 'who won the football', 'asdfgh', 'is the canteen open'])
+      assert.notEqual((await understanding.read(text, ROLE_COMMANDS.student)).kind, 'command', text);
+  });
+});
