@@ -22,7 +22,19 @@ const texts = (reply: any) =>
     ...(firstCard(reply) ? [...cardTexts(firstCard(reply)), ...facts(firstCard(reply))] : []),
   ].join(' | ');
 const buttons = (reply: any) => (reply?.suggestedActions?.actions ?? []).map((a: any) => a.value);
-const urls = (reply: any) => (firstCard(reply)?.actions ?? []).map((a: any) => a.url as string);
+/** Every Action.OpenUrl's url in the card, wherever it sits (action bar or an ActionSet in the body). */
+const urls = (reply: any): string[] => {
+  const found: string[] = [];
+  const walk = (node: any): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      if (node.type === 'Action.OpenUrl') found.push(node.url as string);
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(firstCard(reply));
+  return found;
+};
 
 describe('e2e: understanding people as they write', function () {
   this.timeout(120_000);
