@@ -29,6 +29,8 @@ export interface Me {
   views: ('student' | 'supervisor' | 'lead')[];
   cohortId: string | null;
   cohorts: CohortSummary[];
+  /** The lead's current cohort: running today, else the next to start, else the latest ended. */
+  currentCohortId: string | null;
   /** Placement leads and admins: the Manage page (cohort set-up, roster changes). */
   canManage?: boolean;
   minGroupSize: number;

@@ -101,7 +101,12 @@ function App(props: { host: Host; api: Api }) {
       <>
         <AppHeader />
         <main>
-          <LeadPage api={api} cohorts={me.cohorts} initialCohortId={cohortId} lockedCohort={!!cohortId} />
+          <LeadPage
+            api={api}
+            cohorts={me.cohorts}
+            initialCohortId={cohortId ?? me.currentCohortId}
+            lockedCohort={!!cohortId}
+          />
         </main>
       </>
     );
@@ -140,7 +145,7 @@ function App(props: { host: Host; api: Api }) {
           <LeadPage
             api={api}
             cohorts={me.cohorts}
-            initialCohortId={me.cohortId && me.cohorts.some((c) => c.id === me.cohortId) ? me.cohortId : null}
+            initialCohortId={me.currentCohortId && me.cohorts.some((c) => c.id === me.currentCohortId) ? me.currentCohortId : null}
             lockedCohort={false}
           />
         )}

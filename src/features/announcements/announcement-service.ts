@@ -17,7 +17,9 @@ import { Cards } from '../../bot/cards.js';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import { can, type Action as PolicyAction } from '../../domain/authorization.js';
+import { currentCohort, currentCohortFirst } from '../../domain/current-cohort.js';
 import { formatLocal } from '../../domain/placement-calendar.js';
+import { reminderTime } from '../../domain/working-hours.js';
 import type { Scheduler } from '../../jobs/scheduler.js';
 import type { Logger } from '../../logger.js';
 import { outboxItemId, type EnqueueRequest, type Outbox, type OutboxItem } from '../../proactive/outbox.js';
@@ -35,6 +37,7 @@ import {
   type AnnouncementContent,
   type AnnouncementDoc,
 } from './announcements-repository.js';
+import { ensureChannelReference } from './channel-link.js';
 import { parseCompose, parseEdit, rawFields } from './compose-input.js';
 
 export const PURPOSE = 'announcement';
@@ -58,6 +61,9 @@ export type CardOrText = AdaptiveCard | string;
 export interface Where {
   /** The Teams channel the request came from, or null in personal chat. */
   channelId: string | null;
+  /** The turn's Bot Connector address and the bot's account: a channel linked by roster import has no stored reference yet. */
+  serviceUrl?: string | null;
+  bot?: { id: string; name?: string } | null;
 }
 
 export interface AnnouncementDeps {
@@ -114,6 +120,15 @@ export class AnnouncementService {
     return all.filter((c) => this.may(person, action, c._id));
   }
 
+  /** When the reminder to non-acknowledgers goes: after the configured delay, moved into working time. */
+  private async reminderAt(tenantId: string, ann: AnnouncementDoc, fallback: Date): Promise<Date> {
+    const cohort = await this.cohorts.byId(tenantId, ann.cohortId);
+    return reminderTime(ann.sentAt ?? fallback, this.deps.config.ANNOUNCEMENT_REMINDER_MINUTES, {
+      calendar: cohort ?? undefined,
+      zone: this.zoneOf(cohort),
+    });
+  }
+
   private zoneOf(cohort: Pick<CohortDoc, 'timeZone'> | null): string {
     return cohort?.timeZone || this.deps.config.DEFAULT_TIME_ZONE;
   }
@@ -161,7 +176,8 @@ export class AnnouncementService {
       if (!this.may(person, 'announcement.compose', cohort._id)) return NOT_ALLOWED;
       return { cohorts: [cohort], fixed: cohort };
     }
-    return { cohorts, fixed: cohorts.length === 1 ? cohorts[0]! : null };
+    // The lead's current cohort (running, else next, else latest ended) first and chosen by default.
+    return { cohorts: currentCohortFirst(cohorts, this.now), fixed: cohorts.length === 1 ? cohorts[0]! : null };
   }
 
   private renderCompose(
@@ -172,7 +188,10 @@ export class AnnouncementService {
   ): AdaptiveCard {
     const zones = [...new Set(choice.cohorts.map((c) => this.zoneOf(c)))];
     const selected =
-      choice.cohorts.find((c) => c._id === values.cohortId) ?? choice.fixed ?? choice.cohorts[0]!;
+      choice.cohorts.find((c) => c._id === values.cohortId) ??
+      choice.fixed ??
+      currentCohort(choice.cohorts, this.now) ??
+      choice.cohorts[0]!;
     return this.cards.render('announcement-compose', {
       heading: 'New announcement',
       mode: 'new',
@@ -221,8 +240,9 @@ export class AnnouncementService {
     if (!cohort || !this.may(person, 'announcement.compose', cohort._id))
       return this.renderCompose(choice, raw, { cohortId: 'Choose one of your cohorts' }, draftId);
     const errors: Record<string, string> = {};
-    const channel = cohort.teamsChannelId ? channelKey(cohort.teamsChannelId) : null;
-    if (v.target !== 'members' && !(channel && (await this.references.get(tenantId, channel))))
+    // One source of truth for the link: the cohort's channel id (what `link cohort` shows).
+    const channel = await ensureChannelReference(this.references, tenantId, cohort, where, this.now);
+    if (v.target !== 'members' && !channel)
       errors.target =
         "This cohort's channel is not linked yet (type **link cohort** in it), so send to each member personally for now.";
     const audience = await this.audienceOf(tenantId, cohort._id, person._id);
@@ -423,9 +443,7 @@ export class AnnouncementService {
       await this.deps.scheduler.schedule({
         key: remindJobKey(ann._id),
         type: JOB_REMIND,
-        runAt: new Date(
-          (ann.sentAt ?? now).getTime() + this.deps.config.ANNOUNCEMENT_REMINDER_MINUTES * 60_000,
-        ),
+        runAt: await this.reminderAt(tenantId, ann, now),
         tenantId,
         payload: { announcementId: ann._id },
       });
@@ -573,7 +591,7 @@ export class AnnouncementService {
       if (ann.state === 'recalled' && ann.recalledAt)
         notes.push(`Recalled ${when(ann.recalledAt)}: removed everywhere it was delivered.`);
       if (ann.state === 'sent' && ann.content.ackRequired && ann.sentAt) {
-        const at = new Date(ann.sentAt.getTime() + this.deps.config.ANNOUNCEMENT_REMINDER_MINUTES * 60_000);
+        const at = await this.reminderAt(tenantId, ann, ann.sentAt);
         notes.push(
           at > this.now
             ? `Reminder to those who have not acknowledged: ${when(at)}.`

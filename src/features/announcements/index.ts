@@ -21,11 +21,14 @@ export { AnnouncementService } from './announcement-service.js';
 
 function whereOf(context: TurnContext): Where {
   const channelId = (context.activity.channelData as { channel?: { id?: unknown } } | undefined)?.channel?.id;
+  const { serviceUrl, recipient } = context.activity;
   return {
     channelId:
       context.activity.conversation?.conversationType === 'channel' && typeof channelId === 'string'
         ? channelId
         : null,
+    serviceUrl: serviceUrl ?? null,
+    bot: recipient?.id ? { id: recipient.id, name: recipient.name } : null,
   };
 }
 

@@ -40,6 +40,7 @@ import {
   safeText,
   UnsafeKeyError,
 } from '../../domain/validation.js';
+import { currentCohortFirst } from '../../domain/current-cohort.js';
 import type { JobDoc, Scheduler } from '../../jobs/scheduler.js';
 import type { Logger } from '../../logger.js';
 import type { Outbox } from '../../proactive/outbox.js';
@@ -1436,7 +1437,11 @@ export class ConversationService {
 
   async report(tenantId: string, person: PersonDoc): Promise<AdaptiveCard | string> {
     const all = await this.cohorts.all(tenantId);
-    const cohorts = all.filter((c) => can(person, 'conversation.cohort.report', { cohortId: c._id }));
+    // The lead's current cohort first (running, else next, else latest ended).
+    const cohorts = currentCohortFirst(
+      all.filter((c) => can(person, 'conversation.cohort.report', { cohortId: c._id })),
+      this.now(),
+    );
     if (cohorts.length === 0) {
       if (!person.roles.some((r) => r === 'lead' || r === 'admin'))
         return 'The conversations report is for placement leads.';

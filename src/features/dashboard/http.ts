@@ -10,6 +10,7 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { GroupTooSmallError } from '../../domain/anonymity.js';
 import { can } from '../../domain/authorization.js';
+import { currentCohort } from '../../domain/current-cohort.js';
 import { formatZodIssues } from '../../domain/validation.js';
 import { packageRoot } from '../../package-root.js';
 import type { Services } from '../../services.js';
@@ -260,6 +261,8 @@ export function registerDashboardHttp(server: Server, services: Services): TabAu
         views,
         cohortId: person.cohortId,
         cohorts: cohorts.map((c) => summariseCohort(c, now)),
+        /** The cohort view opens on it: running today, else the next to start, else the latest ended. */
+        currentCohortId: currentCohort(cohorts, now)?._id ?? null,
         canManage: services.workspace.isLead(person),
         minGroupSize: services.config.MIN_GROUP_SIZE,
       },
@@ -270,8 +273,12 @@ export function registerDashboardHttp(server: Server, services: Services): TabAu
     parse(emptyQuery, req.query);
     if (!isLead(viewer.person)) throw new ForbiddenError('The cohort view is for placement leads.');
     const now = services.clock.now();
+    const cohorts = await viewableCohorts(services, viewer);
     return {
-      body: { cohorts: (await viewableCohorts(services, viewer)).map((c) => summariseCohort(c, now)) },
+      body: {
+        cohorts: cohorts.map((c) => summariseCohort(c, now)),
+        currentCohortId: currentCohort(cohorts, now)?._id ?? null,
+      },
     };
   });
 

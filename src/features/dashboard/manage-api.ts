@@ -7,6 +7,7 @@
  */
 import type { Request } from 'restify';
 import { z } from 'zod';
+import { currentCohortFirst } from '../../domain/current-cohort.js';
 import type { Services } from '../../services.js';
 import type { Outcome } from '../lead-workspace/lead-workspace-service.js';
 import { errorSummary, LABELS, labelledErrors } from '../lead-workspace/workspace-input.js';
@@ -71,7 +72,11 @@ export function registerManageApi(
   routes.get('/api/dashboard/manage/cohorts', async (req, viewer) => {
     parse(emptyQuery, req.query);
     if (!workspace.isLead(viewer.person)) throw new ForbiddenError('The Manage page is for placement leads.');
-    const cohorts = await workspace.manageableCohorts(viewer.tenantId, viewer.person);
+    // The lead's current cohort first: the Manage page opens on it.
+    const cohorts = currentCohortFirst(
+      await workspace.manageableCohorts(viewer.tenantId, viewer.person),
+      services.clock.now(),
+    );
     return {
       body: {
         cohorts: cohorts.map((c) => ({ id: c._id, name: c.name, startDate: c.startDate, weeks: c.weeks })),

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { AdaptiveCard } from '../../bot/cards.js';
 import { can, type Action } from '../../domain/authorization.js';
 import type { ReflectionTopicId } from '../../domain/catalogues.js';
+import { currentCohort, currentCohortFirst } from '../../domain/current-cohort.js';
 import { formatDate, isValidTimeZone, localInstant, offsetInstant } from '../../domain/placement-calendar.js';
 import { FORM_ERROR_KEY } from '../../domain/validation.js';
 import type { JobDoc } from '../../jobs/scheduler.js';
@@ -156,7 +157,10 @@ export class EventService {
     errors: Record<string, string>,
     requestId: string = randomUUID(),
   ): AdaptiveCard {
-    const selected = cohorts.find((c) => c._id === (values.cohortId || event?.cohortId)) ?? cohorts[0]!;
+    const selected =
+      cohorts.find((c) => c._id === (values.cohortId || event?.cohortId)) ??
+      currentCohort(cohorts, this.now()) ??
+      cohorts[0]!;
     const zone = this.zoneOf(selected);
     const v = (key: (typeof FIELDS)[number], fallback: string) => values[key] ?? fallback;
     return this.s.cards.render('event-compose', {
@@ -166,7 +170,7 @@ export class EventService {
         errors[FORM_ERROR_KEY] ??
         (Object.keys(errors).length ? 'Please correct the fields marked below.' : ''),
       showCohortChoice: !event && cohorts.length > 1,
-      cohortChoices: cohorts.map((c) => ({ title: c.name, value: c._id })),
+      cohortChoices: currentCohortFirst(cohorts, this.now()).map((c) => ({ title: c.name, value: c._id })),
       cohortId: selected._id,
       cohortName: selected.name,
       kindChoices: EVENT_KINDS.map((k) => ({ title: k.label, value: k.id })),

@@ -7,6 +7,7 @@ import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '../../bot/cards.js';
 import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
 import { GroupTooSmallError } from '../../domain/anonymity.js';
+import { currentCohortFirst } from '../../domain/current-cohort.js';
 import { formatDate, formatLocal } from '../../domain/placement-calendar.js';
 import { rejectMongoOperatorKeys, UnsafeKeyError } from '../../domain/validation.js';
 import type { Services } from '../../services.js';
@@ -257,7 +258,9 @@ async function scheduleCard(
       ? 'There are no cohorts yet. Import a roster first.'
       : OWN_COHORT_ONLY;
   }
-  const cohortId = str(values.cohortId) || cohorts.at(-1)!._id;
+  // The lead's current cohort (running, else next, else latest ended) first and chosen by default.
+  const ordered = currentCohortFirst(cohorts, services.clock.now());
+  const cohortId = str(values.cohortId) || ordered[0]!._id;
   const maxWeeks = Math.max(...cohorts.map((c) => c.weeks));
   const fields = ['definitionId', 'cohortId', 'opensOn', 'opensWeek', 'closesOn'];
   return {
@@ -269,7 +272,7 @@ async function scheduleCard(
       definitionId: str(values.definitionId) || 'confidence-baseline',
       definitions: [...services.surveys.definitions.values()].map((d) => ({ title: d.title, value: d.id })),
       cohortId,
-      cohorts: cohorts.map((c) => ({
+      cohorts: ordered.map((c) => ({
         title: `${c.name} (starts ${formatDate(c.startDate)}, ${c.weeks} weeks)`,
         value: c._id,
       })),

@@ -10,9 +10,9 @@ export function ConfigPage(props: { api: Api; host: Host }) {
   const [chosen, setChosen] = useState('');
 
   useEffect(() => {
-    props.api.get<{ cohorts: CohortSummary[] }>('/api/dashboard/cohorts').then((r) => {
+    props.api.get<{ cohorts: CohortSummary[]; currentCohortId: string | null }>('/api/dashboard/cohorts').then((r) => {
       setCohorts(r.cohorts);
-      setChosen(r.cohorts[0]?.id ?? '');
+      setChosen(r.currentCohortId ?? r.cohorts[0]?.id ?? '');
     }, setError);
   }, []);
 
