@@ -21,6 +21,8 @@ export interface StudentHistory {
   metProfessions: Readonly<Record<string, number>>;
   /** Conversations so far per role type (keys compared case-insensitively). */
   metRoleTypes: Readonly<Record<string, number>>;
+  /** The student's own profession: never suggested as new, and ranked as if met once. */
+  ownProfession?: string;
 }
 
 export interface RankOptions {
@@ -60,8 +62,18 @@ function times(n: number): string {
   return n === 1 ? 'once' : `${n} times`;
 }
 
-function reasonFor(host: HostCandidate, professionMet: number, roleMet: number, alreadyMet: boolean): string {
+function reasonFor(
+  host: HostCandidate,
+  professionMet: number,
+  roleMet: number,
+  alreadyMet: boolean,
+  ownProfession: boolean,
+): string {
   if (alreadyMet) return `You've talked with ${host.name ?? 'this host'} before`;
+  if (ownProfession)
+    return roleMet === 0
+      ? `A role you haven't met yet: ${host.roleType} (in your own profession)`
+      : `Your own profession; you've met ${host.roleType} ${times(roleMet)}`;
   if (professionMet === 0 && roleMet === 0) {
     return `A profession and a role you haven't met yet: ${host.profession}, ${host.roleType}`;
   }
@@ -105,11 +117,13 @@ export function rankHosts<H extends HostCandidate>(
     if (remainingThisWeek <= 0) continue;
     const nextSlot = earliest(host.nextFreeSlots, options.notBefore);
     if (nextSlot === null) continue;
-    const professionMetCount = professions.get(norm(host.profession)) ?? 0;
+    const own = !!history.ownProfession && norm(history.ownProfession) === norm(host.profession);
+    // The student's own profession counts as met at least once when ranking.
+    const professionMetCount = Math.max(professions.get(norm(host.profession)) ?? 0, own ? 1 : 0);
     const roleTypeMetCount = roleTypes.get(norm(host.roleType)) ?? 0;
     candidates.push({
       host,
-      reason: reasonFor(host, professionMetCount, roleTypeMetCount, alreadyMet),
+      reason: reasonFor(host, professionMetCount, roleTypeMetCount, alreadyMet, own),
       nextSlot,
       remainingThisWeek,
       professionMetCount,

@@ -58,6 +58,7 @@ import {
   type BookingDoc,
   type SlotDoc,
 } from './conversations-repository.js';
+import { SAME_DAY_HOST, takeDayHold } from './same-day-host.js';
 import {
   BUFFER_CHOICES,
   buildIcs,
@@ -332,7 +333,8 @@ export class ConversationService {
         free: slots,
       });
     }
-    const ranked = rankHosts(candidates, history, {
+    // The student's own profession is never offered as one "you haven't met yet".
+    const ranked = rankHosts(candidates, { ...history, ownProfession: student.profession }, {
       includeMet,
       notBefore: this.now(),
       limit: HOSTS_ON_CARD,
@@ -620,6 +622,21 @@ export class ConversationService {
       return { status: 'taken', message: JUST_TAKEN };
     }
 
+    const dayHold = await takeDayHold(
+      this.repo,
+      tenantId,
+      { hostId: host._id, studentId: student._id, localDate: localDateOf(slot.startsAt, hostZone), bookingId, now },
+      replacing,
+    );
+    if (!dayHold) {
+      await this.repo.releaseHold(tenantId, slotHold, bookingId);
+      await releaseReplacing();
+      return invalid(SAME_DAY_HOST);
+    }
+    const releaseDayHold = async () => {
+      if (replacing?.dayHoldId !== dayHold) await this.repo.releaseHold(tenantId, dayHold, bookingId);
+    };
+
     let capHold: string | null = null;
     if (replacing && replacing.weekKey === weekKey) {
       capHold = replacing.capHoldId;
@@ -639,6 +656,7 @@ export class ConversationService {
       }
     }
     if (!capHold) {
+      await releaseDayHold();
       await this.repo.releaseHold(tenantId, slotHold, bookingId);
       await releaseReplacing();
       return { status: 'full', message: HOST_FULL };
@@ -659,6 +677,7 @@ export class ConversationService {
       weekKey,
       slotHoldId: slotHold,
       capHoldId: capHold,
+      dayHoldId: dayHold,
       state: 'booked',
       endedBy: null,
       endedAt: null,
@@ -678,13 +697,14 @@ export class ConversationService {
     } catch (err) {
       if (!(replacing && replacing.capHoldId === capHold))
         await this.repo.releaseHold(tenantId, capHold, bookingId);
+      await releaseDayHold();
       await this.repo.releaseHold(tenantId, slotHold, bookingId);
       await releaseReplacing();
       throw err;
     }
 
     if (replacing) {
-      await this.finish(tenantId, replacing, actor, 'rescheduled', { rescheduledTo: bookingId }, capHold);
+      await this.finish(tenantId, replacing, actor, 'rescheduled', { rescheduledTo: bookingId }, capHold, dayHold);
     }
     await this.scheduleFollowUps(tenantId, booking, student, hostPerson);
     await this.audit.record(
@@ -713,6 +733,7 @@ export class ConversationService {
     state: 'cancelled' | 'rescheduled',
     extra: Partial<BookingDoc>,
     keepCapHold: string | null = null,
+    keepDayHold: string | null = null,
   ): Promise<void> {
     const now = this.now();
     await this.repo.setBooking(tenantId, booking._id, {
@@ -725,6 +746,8 @@ export class ConversationService {
     await this.repo.releaseHold(tenantId, booking.slotHoldId, booking._id);
     if (booking.capHoldId !== keepCapHold)
       await this.repo.releaseHold(tenantId, booking.capHoldId, booking._id);
+    if (booking.dayHoldId && booking.dayHoldId !== keepDayHold)
+      await this.repo.releaseHold(tenantId, booking.dayHoldId, booking._id);
     for (const key of jobKeys(booking)) await this.deps.scheduler.cancel(key);
   }
 
@@ -947,8 +970,15 @@ export class ConversationService {
       facts: [
         { title: 'When', value: `${when} (${SLOT_MINUTES} minutes, ${zone})` },
         { title: viewerIsHost ? 'Student' : 'Host', value: other },
-        { title: 'Profession', value: booking.profession },
-        { title: 'Role', value: booking.roleType },
+        // The person named above: the host sees the student's profession, the student the host's.
+        ...(viewerIsHost
+          ? student?.profession
+            ? [{ title: 'Profession', value: student.profession }]
+            : []
+          : [
+              { title: 'Profession', value: booking.profession },
+              { title: 'Role', value: booking.roleType },
+            ]),
         { title: 'Where', value: host ? this.whereText(host) : '' },
         ...(host?.onlineLink ? [{ title: 'Online link', value: host.onlineLink }] : []),
       ],
@@ -1303,6 +1333,18 @@ export class ConversationService {
     const zone = await this.zoneOf(tenantId, person);
     const now = this.now();
     const v = parsed.value;
+    const today = localDateOf(now, zone);
+    if (v.pubDate < today)
+      return {
+        card: await this.slotsCard(
+          tenantId,
+          person,
+          '',
+          { pubDate: `That date has passed: choose today (${formatDate(today)}) or a later date. Nothing was published.` },
+          values,
+        ),
+        created: 0,
+      };
     const planned = planSlots({
       date: v.pubDate,
       time: parseTime(v.pubTime),

@@ -38,6 +38,8 @@ export interface BookingDoc extends BaseDoc {
   weekKey: string;
   slotHoldId: string;
   capHoldId: string;
+  /** The student's one conversation with this host that day (src/features/conversations/same-day-host.ts); absent on older bookings. */
+  dayHoldId?: string;
   state: BookingState;
   /** Who cancelled / rescheduled / marked the outcome. */
   endedBy: string | null;
@@ -60,7 +62,7 @@ export interface BookingDoc extends BaseDoc {
 export interface HoldDoc {
   _id: string;
   tenantId: string;
-  kind: 'slot' | 'cap' | 'final';
+  kind: 'slot' | 'cap' | 'final' | 'day';
   bookingId: string;
   hostId: string | null;
   weekKey: string | null;
