@@ -139,6 +139,12 @@ describe('e2e: the lead\'s current cohort everywhere, one channel link, reminder
     assert.equal(inputValue(card, 'cohortId'), autumn);
   });
 
+  it('`new event`: the toggle that stores `nonPlacement` is labelled "Non-placement day", not "Placement day"', async () => {
+    const json = JSON.stringify(await cardReply('new event'));
+    const toggle = /\{"type":"Input\.Toggle","id":"nonPlacement"[^}]*\}/.exec(json)?.[0] ?? '';
+    assert.match(toggle, /"label":"Non-placement day"/, toggle);
+  });
+
   it('`conversations report` shows the running cohort first', async () => {
     const texts = cardTexts(await cardReply('conversations report')).join(' | ');
     assert.ok(texts.includes('Autumn 2026') && texts.includes('Spring 2026'), texts);

@@ -25,6 +25,15 @@ describe('survey definitions (src/features/surveys/definitions/*.json)', () => {
     ]);
   });
 
+  it('a description that counts its questions counts them right ("Weekly pulse" said three and had four)', () => {
+    const words = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+    for (const def of defs.values()) {
+      const said = new RegExp(`\\b(${words.join('|')}) questions?\\b`, 'i').exec(def.description ?? '');
+      if (!said) continue;
+      assert.equal(words.indexOf(said[1]!.toLowerCase()) + 1, def.questions.length, `${def.id}: "${def.description}"`);
+    }
+  });
+
   it('the confidence templates cover the five confidence areas and four pillars with the same measures', () => {
     const expected = [
       ...CONFIDENCE_AREAS.map((a) => `confidence:${a.id}`),
