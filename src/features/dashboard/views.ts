@@ -8,6 +8,7 @@ import { endDate, placementWeekOf, dueInstantForWeek } from '../../domain/placem
 import type { Services } from '../../services.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
+import { withoutOverdueWhenFinished } from './finished-cohort.js';
 import { empty, notSetUp, ok, suppressed, type Panel } from './panels.js';
 import { rollupsFor } from './rollups.js';
 import * as sources from './sources.js';
@@ -88,7 +89,8 @@ export async function leadOverview(
   cohort: CohortDoc,
   filters: LeadFilters,
 ): Promise<LeadOverview> {
-  return rollupsFor(services).overview(tenantId, cohort, filters);
+  const overview = await rollupsFor(services).overview(tenantId, cohort, filters);
+  return withoutOverdueWhenFinished(overview, cohort, services.clock.now());
 }
 
 /**
