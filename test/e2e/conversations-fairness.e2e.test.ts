@@ -130,7 +130,7 @@ describe('e2e: 20-minute conversations are fair and say what is true', function 
     const card = JSON.stringify((await invoke(kim, 'conv.browse', { includeMet: 'false', showAll: 'true' })).value);
     assert.doesNotMatch(card, /"label":"Show hosts"/);
     assert.match(card, /"label":"Hosts you have already met"/);
-    assert.match(card, /Also list hosts I have already talked with/);
+    assert.match(card, /Also list them, then choose Refresh/);
   });
 
   it('refuses to publish slots for a past date, under the date field, and publishes nothing', async () => {
