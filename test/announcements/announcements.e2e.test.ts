@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
 import { E2E, firstCard, TENANT, type TestUser } from '../e2e/harness.js';
 import { localInstant } from '../../src/domain/placement-calendar.js';
+import { nextWorkingTime } from '../../src/domain/working-hours.js';
 import { channelKey, personalKey } from '../../src/storage/conversation-references-repository.js';
 import { onboardingFeature } from '../../src/features/onboarding/index.js';
 import { announcementsFeature } from '../../src/features/announcements/index.js';
@@ -336,7 +337,12 @@ describe('e2e: cohort announcements', function () {
   });
 
   it('reminds only reachable people who have not acknowledged, after the configured delay', async () => {
-    e2e.clock.advance(1441 * 60_000);
+    // The delay, moved into working time (09:00-17:00 Mon-Fri, placement days): see domain/working-hours.
+    const scheduled = (await e2e.services.scheduler.get(remindJobKey(annId)))!;
+    const sentAt = (await e2e.services.announcements.repo.byId(TENANT, annId))!.sentAt!;
+    assert.ok(scheduled.runAt.getTime() >= sentAt.getTime() + 1440 * 60_000);
+    assert.equal(nextWorkingTime(scheduled.runAt).getTime(), scheduled.runAt.getTime(), 'in working time');
+    e2e.clock.advance(Math.max(1441 * 60_000, scheduled.runAt.getTime() - e2e.clock.now().getTime() + 60_000));
     await runJobs(() => e2e.services.scheduler.get(remindJobKey(annId)));
     await drain();
     assert.equal(copies(personalConv(members[0]!), annId).length, 1, 'acknowledged: no reminder');
