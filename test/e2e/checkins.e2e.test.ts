@@ -342,7 +342,10 @@ describe('e2e: weekly check-ins on the placement calendar (acceptance)', functio
     const signed = await e2e.post(
       e2e.execute(sam, 'checkin.countersign', { studentId: ids.get(priya.name), week: 1 }),
     );
-    assert.match(signed.body.value, /Countersigned/);
+    assert.ok(
+      cardTexts(signed.body.value).some((t) => /Countersigned Priya Shah's week 1 check-in/.test(t)),
+      JSON.stringify(signed.body.value),
+    );
     const held = await e2e.post(
       e2e.execute(sam, 'supervision.session.record', {
         requestId: 'checkins-e2e-1',

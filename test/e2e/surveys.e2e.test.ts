@@ -12,6 +12,12 @@ describe('e2e: a lead runs an anonymous survey and reads privacy-safe results ov
     name: 'Alex Morgan',
     email: 'alex.morgan@survey.nhs.uk',
   };
+  const supervisor: TestUser = {
+    id: '29:survey-supervisor',
+    aadObjectId: 'aad-survey-supervisor',
+    name: 'Sam Okoro',
+    email: 'sam.okoro@survey.nhs.uk',
+  };
   const students: TestUser[] = Array.from({ length: 5 }, (_, i) => ({
     id: `29:survey-student-${i}`,
     aadObjectId: `aad-survey-student-${i}`,
@@ -74,7 +80,19 @@ describe('e2e: a lead runs an anonymous survey and reads privacy-safe results ov
         },
         now,
       );
-    for (const u of [lead, ...students]) {
+    await people.upsertByEmail(
+      TENANT,
+      {
+        email: supervisor.email!,
+        displayName: supervisor.name,
+        roles: ['supervisor'],
+        profession: 'physiotherapy',
+        cohortId,
+        timeZone: null,
+      },
+      now,
+    );
+    for (const u of [lead, supervisor, ...students]) {
       e2e.teamsUser(u);
       await e2e.post(e2e.install(u));
     }
@@ -150,6 +168,13 @@ describe('e2e: a lead runs an anonymous survey and reads privacy-safe results ov
     const typed = JSON.stringify(bad.body.value);
     assert.ok(typed.includes('"value":"x"'), 'keeps what was typed');
     assert.equal(await e2e.services.surveys.countFor(runId), 0);
+  });
+
+  it('a supervisor opening the survey is told what is true: students answer it (not "another cohort")', async () => {
+    const res = await e2e.post(e2e.execute(supervisor, 'survey.answer', { surveyRunId: runId }));
+    assert.equal(typeof res.body.value, 'string', JSON.stringify(res.body));
+    assert.doesNotMatch(res.body.value, /another cohort/);
+    assert.match(res.body.value, /answered by the students on placement, not by staff/);
   });
 
   it('with 4 responses the lead sees no figure or text; the reminder goes only to the one who has not answered', async () => {

@@ -57,6 +57,7 @@ import {
 import { checkinId, CheckinsRepository, PAUSE_REASONS, type CheckinDoc } from './checkins-repository.js';
 import type { CardAction, CheckinFollowUps } from './follow-ups.js';
 import { SafeguardingAlerts } from './safeguarding-alert.js';
+import { SupervisorCheckins } from './supervisor-checkins.js';
 
 export const CHECKIN_JOB_TYPES: Record<CheckinJobKind, string> = {
   prompt: 'checkins.prompt',
@@ -77,7 +78,7 @@ export const PLAN_HORIZON_MS = 8 * DAY_MS;
 export const NOT_A_STUDENT =
   'Check-ins are for students on placement. If you are one, ask your placement lead to add you to a cohort.';
 export const NOT_ALLOWED =
-  'You can only see and act on check-ins of students you supervise, or of a cohort you lead.';
+  'You can only pause check-ins of students you supervise, or of students on a cohort you lead.';
 
 export interface JobPayload {
   cohortId: string;
@@ -94,9 +95,6 @@ export type CheckinDeps = Pick<
 
 const hasRole = (p: PersonDoc, ...roles: PersonDoc['roles']) => p.roles.some((r) => roles.includes(r));
 
-/** What a supervisor / lead action is about, for the policy (src/domain/authorization.ts). */
-type StudentAction = 'checkin.view' | 'checkin.comment' | 'checkin.countersign';
-
 /** Told about every saved check-in (e.g. projects: the week's project update); may return a line for the student. */
 export type CheckinSavedListener = (tenantId: string, checkin: CheckinDoc) => Promise<string | null>;
 
@@ -105,10 +103,13 @@ export class CheckinService {
   private readonly claims: Claims;
   private readonly savedListeners: CheckinSavedListener[] = [];
   private followUps: CheckinFollowUps | null = null;
+  /** View, comment, countersign: the supervisor card (supervisor-checkins.ts). */
+  readonly supervisor: SupervisorCheckins;
 
   constructor(private readonly s: CheckinDeps) {
     this.repo = new CheckinsRepository(s.db);
     this.claims = new Claims(s.db);
+    this.supervisor = new SupervisorCheckins(s, this.repo);
     // First, so the student's confirmation starts with who was told.
     this.onSaved(new SafeguardingAlerts(s).onSaved);
   }
@@ -393,151 +394,6 @@ export class CheckinService {
   // -------------------------------------------------------------------------------------
   // Supervisors and leads
   // -------------------------------------------------------------------------------------
-
-  /** The policy target for an action about `student`: them, their supervisors, their cohort. */
-  async studentTarget(tenantId: string, student: PersonDoc): Promise<Target> {
-    return {
-      studentId: student._id,
-      supervisorIds: await this.s.supervisions.supervisorIdsOf(tenantId, student._id),
-      cohortId: student.cohortId,
-    };
-  }
-
-  /** Whether `viewer` may do `action` about `student` (the policy decides). */
-  async may(tenantId: string, viewer: PersonDoc, action: PolicyAction, student: PersonDoc): Promise<boolean> {
-    return can(viewer, action, await this.studentTarget(tenantId, student));
-  }
-
-  /** Resolves {studentId, week} from a card and checks the caller may act on it; refusals are audited. */
-  private async authorise(
-    tenantId: string,
-    viewer: PersonDoc,
-    data: unknown,
-    policy: StudentAction,
-    action: string = policy,
-  ) {
-    const d = (data ?? {}) as { studentId?: unknown; week?: unknown };
-    const week = Number(d.week);
-    const student =
-      typeof d.studentId === 'string' && d.studentId.length < 200
-        ? await this.s.people.byId(tenantId, d.studentId)
-        : null;
-    if (
-      !student ||
-      !Number.isInteger(week) ||
-      week < 1 ||
-      week > 52 ||
-      !student.roles.includes('student') ||
-      !(await this.may(tenantId, viewer, policy, student))
-    ) {
-      await this.s.audit.record(
-        tenantId,
-        {
-          actorId: viewer._id,
-          action,
-          targetId: student?._id ?? null,
-          outcome: 'refused',
-          details: { week: Number.isInteger(week) ? week : null },
-        },
-        this.now(),
-      );
-      return null;
-    }
-    return { student, week };
-  }
-
-  async view(tenantId: string, viewer: PersonDoc, data: unknown): Promise<Answer> {
-    const ok = await this.authorise(tenantId, viewer, data, 'checkin.view');
-    if (!ok) return NOT_ALLOWED;
-    const checkin = await this.repo.get(tenantId, ok.student._id, ok.week);
-    await this.s.audit.record(
-      tenantId,
-      { actorId: viewer._id, action: 'checkin.view', targetId: ok.student._id, details: { week: ok.week } },
-      this.now(),
-    );
-    if (!checkin) return `${ok.student.displayName} has not checked in for week ${ok.week}.`;
-    const authors = checkin.comments.length
-      ? await this.s.people.byIds(tenantId, [...new Set(checkin.comments.map((c) => c.authorId))])
-      : [];
-    return this.s.cards.render(
-      'checkin-submitted',
-      submittedCardData({
-        checkin,
-        editable: false,
-        notice: `${ok.student.displayName}'s check-in`,
-        commentAuthors: new Map(authors.map((a) => [a._id, a.displayName])),
-      }),
-    );
-  }
-
-  async comment(tenantId: string, viewer: PersonDoc, data: unknown): Promise<Answer> {
-    const ok = await this.authorise(tenantId, viewer, data, 'checkin.comment');
-    if (!ok) return NOT_ALLOWED;
-    const d = data as Record<string, unknown>;
-    const idx = typeof d.idx === 'string' || typeof d.idx === 'number' ? String(d.idx) : '';
-    const raw = d[`comment_${idx}`] ?? d.comment;
-    const parsed = safeText(1000, { min: 1 }).safeParse(raw);
-    if (!parsed.success)
-      return `Comment not sent: ${formatZodIssues(parsed.error)._form ?? 'write a comment of up to 1000 characters'}.`;
-    const id = checkinId(tenantId, ok.student._id, ok.week);
-    const checkin = await this.repo.byId(tenantId, id);
-    if (!checkin)
-      return `${ok.student.displayName} has not checked in for week ${ok.week} yet, so there is nothing to comment on.`;
-    const now = this.now();
-    const commentId = createHash('sha256')
-      .update(`${viewer._id}|${parsed.data}`)
-      .digest('base64url')
-      .slice(0, 16);
-    // A double click must not add the comment (or notify the student) twice.
-    if (await this.claims.take('checkin.comment', `${id}|${commentId}`)) {
-      await this.repo.addComment(
-        tenantId,
-        id,
-        { id: commentId, authorId: viewer._id, text: parsed.data, at: now },
-        now,
-      );
-      await this.s.outbox.enqueue(
-        tenantId,
-        [
-          {
-            dedupeKey: `checkins.comment|${id}|${commentId}`,
-            purpose: 'checkin.comment',
-            target: { kind: 'person', personId: ok.student._id },
-            activity: this.s.cards.activity(
-              'notice',
-              {
-                title: `New comment on your week ${ok.week} check-in`,
-                message: `${viewer.displayName}: ${parsed.data}`,
-              },
-              `${viewer.displayName} commented on your week ${ok.week} check-in`,
-            ),
-          },
-        ],
-        now,
-      );
-      await this.s.audit.record(
-        tenantId,
-        { actorId: viewer._id, action: 'checkin.comment', targetId: id, details: { week: ok.week } },
-        now,
-      );
-    }
-    return `Comment sent to ${ok.student.displayName}.`;
-  }
-
-  async countersign(tenantId: string, viewer: PersonDoc, data: unknown): Promise<Answer> {
-    const ok = await this.authorise(tenantId, viewer, data, 'checkin.countersign');
-    if (!ok) return NOT_ALLOWED;
-    const id = checkinId(tenantId, ok.student._id, ok.week);
-    if (!(await this.repo.byId(tenantId, id)))
-      return `${ok.student.displayName} has not checked in for week ${ok.week}, so there is nothing to countersign.`;
-    await this.repo.countersign(tenantId, id, viewer._id, this.now());
-    await this.s.audit.record(
-      tenantId,
-      { actorId: viewer._id, action: 'checkin.countersign', targetId: id, details: { week: ok.week } },
-      this.now(),
-    );
-    return `Countersigned ${ok.student.displayName}'s week ${ok.week} check-in.`;
-  }
 
   /** The cohorts whose status the viewer may see: the one they lead, or every cohort for an admin. */
   private async cohortsLedBy(tenantId: string, viewer: PersonDoc): Promise<CohortDoc[]> {

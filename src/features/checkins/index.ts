@@ -76,14 +76,19 @@ export const checkinsFeature: Feature = {
     app.adaptiveCards.actionExecute('checkin.edit', async (context, _s, data) =>
       checkins.edit(...who(context), data),
     );
-    app.adaptiveCards.actionExecute('checkin.view', async (context, _s, data) =>
-      checkins.view(...who(context), data),
-    );
+    // From a list (my students, the summary) the check-in arrives as a new message, so the list
+    // stays; its own refresh (no `as`) updates it in place.
+    app.adaptiveCards.actionExecute('checkin.view', async (context, _s, data) => {
+      const answer = await checkins.supervisor.view(...who(context), data);
+      if (typeof answer === 'string' || (data as { as?: unknown } | null)?.as !== 'message') return answer;
+      await reply(context, services, answer);
+      return `${String(answer.body?.[0]?.text ?? 'The check-in')} is below.`;
+    });
     app.adaptiveCards.actionExecute('checkin.comment', async (context, _s, data) =>
-      checkins.comment(...who(context), data),
+      checkins.supervisor.comment(...who(context), data),
     );
     app.adaptiveCards.actionExecute('checkin.countersign', async (context, _s, data) =>
-      checkins.countersign(...who(context), data),
+      checkins.supervisor.countersign(...who(context), data),
     );
     app.adaptiveCards.actionExecute('checkin.pause.add', async (context, _s, data) =>
       checkins.addPause(...who(context), data),

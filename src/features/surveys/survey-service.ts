@@ -194,6 +194,13 @@ export function assertCanViewResults(person: PersonDoc, cohortId: string | null)
     throw new SurveyError('Only a placement lead or an administrator can see survey results.', 'forbidden');
 }
 
+/** Why `person` may not answer a survey run, true for them (a supervisor is on no "other cohort"). */
+export function surveyRefusal(person: Pick<PersonDoc, 'roles'>): string {
+  return person.roles.includes('student')
+    ? 'This survey is for the students of another cohort.'
+    : 'Surveys are answered by the students on placement, not by staff, so there is nothing here for you to fill in.';
+}
+
 export class SurveyService {
   readonly repo: SurveyRepository;
   readonly definitions: Map<string, SurveyDefinition>;
@@ -463,7 +470,7 @@ export class SurveyService {
   private async assertCanAnswer(tenantId: string, person: PersonDoc, runId: string): Promise<SurveyRunDoc> {
     const run = await this.run(tenantId, runId);
     if (!can(person, 'survey.respond', { cohortId: run.cohortId }))
-      throw new SurveyError('This survey is for the students of another cohort.', 'forbidden');
+      throw new SurveyError(surveyRefusal(person), 'forbidden');
     const status = this.status(run);
     if (status === 'scheduled')
       throw new SurveyError(`This survey opens ${this.when(run.opensAt)}.`, 'not-open');
