@@ -125,6 +125,8 @@ export interface CheckinFormData {
   of: number;
   cohortId: string;
   dueText: string;
+  /** The line under the title, true for the moment the card is shown (late-checkins.ts). */
+  intro: string;
   banner: string;
   errors: Record<string, string>;
   values: Record<string, string>;
@@ -141,6 +143,7 @@ export function checkinFormData(params: {
   of: number;
   cohortId: string;
   dueText: string;
+  intro?: string;
   banner?: string;
   values?: Record<string, string>;
   errors?: Record<string, string>;
@@ -156,6 +159,9 @@ export function checkinFormData(params: {
     of: params.of,
     cohortId: params.cohortId,
     dueText: params.dueText,
+    intro:
+      params.intro ??
+      `Due ${params.dueText}. Your answers go to your supervisor before supervision; you can edit them until then.`,
     banner: params.banner ?? '',
     errors: Object.fromEntries(allKeys.map((k) => [k === FORM_ERROR_KEY ? 'form' : k, errors[k] ?? ''])),
     values: Object.fromEntries(['wellbeing', ...TEXT_FIELDS].map((k) => [k, values[k] ?? ''])),

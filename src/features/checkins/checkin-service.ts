@@ -58,6 +58,8 @@ import { checkinId, CheckinsRepository, PAUSE_REASONS, type CheckinDoc } from '.
 import type { CardAction, CheckinFollowUps } from './follow-ups.js';
 import { SafeguardingAlerts } from './safeguarding-alert.js';
 import { SupervisorCheckins } from './supervisor-checkins.js';
+import { MissedWeekNudges } from './missed-week-nudges.js';
+import { checkinsOpen, formIntro, LateCheckinNotices, PLACEMENT_ENDED } from './late-checkins.js';
 
 export const CHECKIN_JOB_TYPES: Record<CheckinJobKind, string> = {
   prompt: 'checkins.prompt',
@@ -105,13 +107,18 @@ export class CheckinService {
   private followUps: CheckinFollowUps | null = null;
   /** View, comment, countersign: the supervisor card (supervisor-checkins.ts). */
   readonly supervisor: SupervisorCheckins;
+  /** Nudges after a missed deadline: the hourly job and the supervisor's button. */
+  readonly nudges: MissedWeekNudges;
 
   constructor(private readonly s: CheckinDeps) {
     this.repo = new CheckinsRepository(s.db);
     this.claims = new Claims(s.db);
     this.supervisor = new SupervisorCheckins(s, this.repo);
+    this.nudges = new MissedWeekNudges(s, this.repo, this.supervisor);
+    this.supervisor.useNudges(this.nudges);
     // First, so the student's confirmation starts with who was told.
     this.onSaved(new SafeguardingAlerts(s).onSaved);
+    this.onSaved(new LateCheckinNotices(s).onSaved);
   }
 
   /** Supervision's open actions and escalation marks on the cards (see follow-ups.ts). */
@@ -191,12 +198,13 @@ export class CheckinService {
     const sw = studentWeek(cohort, settings, week, pauses, zone);
     const existing = await this.repo.get(tenantId, person._id, week);
     if (existing) return this.submittedCard(tenantId, existing, pauses, zone, undefined, cohort);
+    if (!checkinsOpen(cohort, zone, now)) return PLACEMENT_ENDED;
     if (!sw.promptAt) {
       return sw.paused
         ? `Your check-ins are paused for week ${week}, so there is nothing to fill in. Take care.`
         : `Week ${week} has no placement days for you, so there is no check-in.`;
     }
-    return this.formCard(cohort, sw, zone, {
+    return this.formCard(cohort, sw, zone, pauses, {
       actions: await this.openActionsOf(tenantId, person._id),
       projectTitle: await this.projectTitle(tenantId, person, cohort),
     });
@@ -211,6 +219,7 @@ export class CheckinService {
     cohort: CohortDoc,
     sw: StudentWeek,
     zone: string,
+    pauses: readonly Pause[],
     extra: Partial<Parameters<typeof checkinFormData>[0]> = {},
   ) {
     return this.s.cards.render(
@@ -220,6 +229,7 @@ export class CheckinService {
         of: sw.of,
         cohortId: cohort._id,
         dueText: sw.dueAt ? formatLocal(sw.dueAt, zone) : 'end of the week',
+        intro: formIntro(cohort, sw, pauses, zone, this.now()),
         ...extra,
       }),
     );
@@ -279,7 +289,7 @@ export class CheckinService {
         'This check-in can no longer be edited: supervision has started.',
         cohort,
       );
-    return this.formCard(cohort, studentWeek(cohort, settings, week, pauses, zone), zone, {
+    return this.formCard(cohort, studentWeek(cohort, settings, week, pauses, zone), zone, pauses, {
       values: answersAsValues(existing.answers),
       actions: await this.openActionsOf(tenantId, person._id),
       projectTitle: await this.projectTitle(tenantId, person, cohort),
@@ -297,10 +307,19 @@ export class CheckinService {
     if (week === null || !this.weekOpen(cohort, week, zone, now)) return 'That week has no check-in yet.';
     const sw = studentWeek(cohort, settings, week, pauses, zone);
     if (!sw.promptAt) return `Your check-ins are paused for week ${week}, so nothing was saved.`;
+    if (!checkinsOpen(cohort, zone, now) && !(await this.repo.get(tenantId, person._id, week)))
+      return PLACEMENT_ENDED;
     if (!parsed.ok) {
-      return this.formCard(cohort, sw, zone, {
+      // True for this moment: a re-submit that fails leaves the earlier answers saved.
+      const earlier = await this.repo.get(tenantId, person._id, week);
+      return this.formCard(cohort, sw, zone, pauses, {
         values: typedValues(data),
-        errors: { _form: 'Please check the highlighted answers; nothing was saved yet.', ...parsed.errors },
+        errors: {
+          _form: earlier
+            ? 'Please check the highlighted answers: these changes were not saved, and your earlier answers are still saved as they were.'
+            : 'Please check the highlighted answers; nothing was saved yet.',
+          ...parsed.errors,
+        },
         actions: await this.openActionsOf(tenantId, person._id),
         projectTitle: await this.projectTitle(tenantId, person, cohort),
       });
@@ -364,6 +383,8 @@ export class CheckinService {
     const current = placementWeekOf(cohort, now, zone);
     const lastWeek = current?.week ?? (localDateOf(now, zone) < cohort.startDate ? 0 : cohort.weeks);
     const weeks = [];
+    const catchUp: { week: number }[] = [];
+    const open = checkinsOpen(cohort, zone, now);
     for (let week = 1; week <= lastWeek; week++) {
       const c = checkins.get(week);
       const sw = studentWeek(cohort, settings, week, pauses, zone);
@@ -378,7 +399,12 @@ export class CheckinService {
           .filter(Boolean)
           .join(' · ');
       } else if (!sw.promptAt) text = sw.paused ? 'paused' : 'no placement days';
-      else if (sw.dueAt && now.getTime() > sw.dueAt.getTime()) text = 'not submitted (overdue)';
+      else if (sw.dueAt && now.getTime() > sw.dueAt.getTime()) {
+        if (open) {
+          text = 'missed · you can still check in late';
+          catchUp.push({ week });
+        } else text = 'missed';
+      }
       else text = `not yet · due ${sw.dueAt ? formatLocal(sw.dueAt, zone) : 'end of week'}`;
       weeks.push({ week, text });
     }
@@ -388,6 +414,8 @@ export class CheckinService {
       weeks,
       canCheckIn: !!currentSw?.promptAt,
       currentWeek: current?.week ?? 0,
+      // A missed week offers a way to catch up, until the placement ends.
+      catchUp: catchUp.filter((c) => c.week !== current?.week),
     });
   }
 

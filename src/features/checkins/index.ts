@@ -90,6 +90,9 @@ export const checkinsFeature: Feature = {
     app.adaptiveCards.actionExecute('checkin.countersign', async (context, _s, data) =>
       checkins.supervisor.countersign(...who(context), data),
     );
+    app.adaptiveCards.actionExecute('checkin.nudge', async (context, _s, data) =>
+      checkins.nudges.nudge(...who(context), data),
+    );
     app.adaptiveCards.actionExecute('checkin.pause.add', async (context, _s, data) =>
       checkins.addPause(...who(context), data),
     );
@@ -97,6 +100,10 @@ export const checkinsFeature: Feature = {
     const { scheduler } = services;
     scheduler.every('checkins.plan', HOUR_MS, async ({ now }) => {
       await checkins.planAll(now);
+    });
+    // Missed deadlines: one nudge per student per missed week, in the student's working hours.
+    scheduler.every('checkins.nudges', HOUR_MS, async ({ now }) => {
+      await checkins.nudges.runAll(now);
     });
     const payloadOf = (job: { payload: Record<string, unknown> }) => job.payload as unknown as JobPayload;
     scheduler.define('checkins.prompt', async (job, { now }) => {

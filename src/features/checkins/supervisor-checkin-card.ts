@@ -28,8 +28,9 @@ export interface SupervisorCardParams {
   mayCountersign: boolean;
   mayComment: boolean;
   mayRecord: boolean;
-  /** Set when the student can be nudged about this week now (a missed deadline). */
+  /** About a nudge for a missed week ('' when none applies), and whether to offer the button. */
   nudgeText: string;
+  mayNudge: boolean;
   notice?: string;
   escalationText?: string;
 }
@@ -85,7 +86,8 @@ export function supervisorCheckinData(p: SupervisorCardParams) {
     commentLabel: `Comment to ${first} (${first} is told)`,
     canCountersign: c !== null && !c.countersignedBy && p.mayCountersign,
     canRecord: p.mayRecord,
-    canNudge: p.nudgeText !== '',
+    showNudgeText: p.nudgeText !== '',
+    canNudge: p.mayNudge,
     nudgeText: p.nudgeText,
     firstName: first,
   };

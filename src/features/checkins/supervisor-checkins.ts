@@ -46,10 +46,15 @@ export function checkinRefusal(
   return "Check-ins are seen only by the student's supervisor and placement lead.";
 }
 
-/** A nudge about a missed week, for the supervisor card's Nudge button (see nudges.ts). */
+/** A nudge about a missed week, for the supervisor card's Nudge button (missed-week-nudges.ts). */
 export interface NudgeState {
-  /** '' when no nudge can be offered for that week (submitted, not due yet, paused, ended). */
-  nudgeText(tenantId: string, student: PersonDoc, cohort: CohortDoc, week: number, now: Date): Promise<string>;
+  nudgeState(
+    tenantId: string,
+    student: PersonDoc,
+    cohort: CohortDoc,
+    week: number,
+    now: Date,
+  ): Promise<{ text: string; canNudge: boolean }>;
 }
 
 const fromDigest = (data: unknown) => (data as { from?: unknown } | null)?.from === 'digest';
@@ -82,7 +87,14 @@ export class SupervisorCheckins {
   }
 
   /** Resolves {studentId, week} from a card and checks the caller may act; refusals are audited. */
-  async authorise(tenantId: string, viewer: PersonDoc, data: unknown, action: StudentAction) {
+  async authorise(
+    tenantId: string,
+    viewer: PersonDoc,
+    data: unknown,
+    action: StudentAction,
+    /** The audited action when it is not the policy's name (e.g. checkin.nudge). */
+    audited: string = action,
+  ) {
     const d = (data ?? {}) as { studentId?: unknown; week?: unknown };
     const week = Number(d.week);
     const student =
@@ -104,7 +116,7 @@ export class SupervisorCheckins {
       tenantId,
       {
         actorId: viewer._id,
-        action,
+        action: audited,
         targetId: student?._id ?? null,
         outcome: 'refused',
         details: { week: Number.isInteger(week) ? week : null },
@@ -153,10 +165,10 @@ export class SupervisorCheckins {
           safeguardingSettings(cohort).alertWellbeingAtOrBelow,
         )
       : null;
-    const nudgeText =
-      !checkin && this.nudges && can(viewer, 'checkin.view', target)
-        ? await this.nudges.nudgeText(tenantId, student, cohort, week, now)
-        : '';
+    const nudge =
+      !checkin && this.nudges && can(viewer, 'checkin.comment', target)
+        ? await this.nudges.nudgeState(tenantId, student, cohort, week, now)
+        : { text: '', canNudge: false };
     return this.s.cards.render(
       'checkin-supervisor',
       supervisorCheckinData({
@@ -173,7 +185,8 @@ export class SupervisorCheckins {
         mayComment: can(viewer, 'checkin.comment', target),
         mayCountersign: can(viewer, 'checkin.countersign', target),
         mayRecord: can(viewer, 'supervision.session.record', target),
-        nudgeText,
+        nudgeText: nudge.text,
+        mayNudge: nudge.canNudge,
         notice,
       }),
     );
