@@ -49,8 +49,14 @@ describe('e2e: one supervisor check-in card (issue 26, item 2)', function () {
     const texts = w.texts(card);
     assert.match(texts, /Priya Shah: week 2 of 6 check-in/);
     assert.match(texts, /Needs your attention/);
-    assert.match(texts, /Low wellbeing: Priya rated their wellbeing 1 of 5 and wrote “struggling”, “thinking of leaving”/);
-    assert.match(JSON.stringify(card.body), /"What was hard","value":"I am really struggling and thinking of leaving"/);
+    assert.match(
+      texts,
+      /Low wellbeing: Priya rated their wellbeing 1 of 5 and wrote “struggling”, “thinking of leaving”/,
+    );
+    assert.match(
+      JSON.stringify(card.body),
+      /"What was hard","value":"I am really struggling and thinking of leaving"/,
+    );
     assert.doesNotMatch(texts, /Thank you for being honest/, "no student's advice");
     assert.doesNotMatch(texts, /Looking after yourself/);
     assert.notEqual(card.refresh?.action?.verb, 'checkin.refresh', "not the student's refresh");
@@ -65,7 +71,11 @@ describe('e2e: one supervisor check-in card (issue 26, item 2)', function () {
     });
     assert.match(w.texts(commented), /Comment sent to Priya Shah\./);
     assert.match(w.texts(commented), /\*\*Sam Okoro\*\*: Thank you for telling me/);
-    const signed = await w.exec(sam, 'checkin.countersign', executes(commented).find((b) => b.verb === 'checkin.countersign')!.data);
+    const signed = await w.exec(
+      sam,
+      'checkin.countersign',
+      executes(commented).find((b) => b.verb === 'checkin.countersign')!.data,
+    );
     assert.match(w.texts(signed), /Countersigned Priya Shah's week 2 check-in\./);
     assert.match(w.texts(signed), /countersigned by Sam Okoro/);
     assert.ok(!executes(signed).some((b) => b.verb === 'checkin.countersign'), 'no second Countersign');
@@ -80,7 +90,11 @@ describe('e2e: one supervisor check-in card (issue 26, item 2)', function () {
 
   it('the same card opens from the same-day alert and from the summary', async () => {
     const [alert] = await w.delivered(sam, /may need support today/);
-    const fromAlert = await w.exec(sam, 'checkin.view', executes(firstCard(alert)).find((b) => b.verb === 'checkin.view')!.data);
+    const fromAlert = await w.exec(
+      sam,
+      'checkin.view',
+      executes(firstCard(alert)).find((b) => b.verb === 'checkin.view')!.data,
+    );
     assert.match(w.texts(fromAlert), /Priya Shah: week 2 of 6 check-in/);
     assert.deepEqual(
       executes(fromAlert).map((b) => b.title),
@@ -96,12 +110,21 @@ describe('e2e: one supervisor check-in card (issue 26, item 2)', function () {
     const [digest] = await w.delivered(sam, /Check-in summary for week 2/);
     const opens = executes(firstCard(digest)).filter((b) => b.verb === 'checkin.view');
     assert.equal(opens.length, 2, 'an Open check-in for each student');
-    const answer = await w.exec(sam, 'checkin.view', opens.find((b) => b.data.studentId === w.id(priya))!.data);
+    const answer = await w.exec(
+      sam,
+      'checkin.view',
+      opens.find((b) => b.data.studentId === w.id(priya))!.data,
+    );
     assert.equal(typeof answer, 'string');
     assert.match(w.texts(firstCard(w.e2e.sentTo(w.conv(sam)).at(-1))), /Priya Shah: week 2 of 6 check-in/);
     // Comment on the summary itself: a line back, the summary stays.
-    const comment = executes(firstCard(digest)).find((b) => b.verb === 'checkin.comment' && b.data.studentId === w.id(priya))!;
-    const line = await w.exec(sam, 'checkin.comment', { ...comment.data, [`comment_${comment.data.idx}`]: 'See you at 2.' });
+    const comment = executes(firstCard(digest)).find(
+      (b) => b.verb === 'checkin.comment' && b.data.studentId === w.id(priya),
+    )!;
+    const line = await w.exec(sam, 'checkin.comment', {
+      ...comment.data,
+      [`comment_${comment.data.idx}`]: 'See you at 2.',
+    });
     assert.equal(line, 'Comment sent to Priya Shah.');
   });
 

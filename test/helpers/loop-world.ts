@@ -45,7 +45,12 @@ export function executes(card: unknown): ExecuteButton[] {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== 'object') return;
     const n = node as Record<string, unknown>;
-    if (n.type === 'Action.Execute') out.push({ title: String(n.title), verb: String(n.verb), data: (n.data ?? {}) as Record<string, unknown> });
+    if (n.type === 'Action.Execute')
+      out.push({
+        title: String(n.title),
+        verb: String(n.verb),
+        data: (n.data ?? {}) as Record<string, unknown>,
+      });
     for (const [k, v] of Object.entries(n)) if (k !== 'refresh') walk(v);
   };
   walk(card);
@@ -93,7 +98,14 @@ export class LoopWorld {
     for (const [u, roles] of people) {
       await repo.upsertByEmail(
         TENANT,
-        { email: u.email!, displayName: u.name, roles, profession: 'physiotherapy', cohortId: id, timeZone: null },
+        {
+          email: u.email!,
+          displayName: u.name,
+          roles,
+          profession: 'physiotherapy',
+          cohortId: id,
+          timeZone: null,
+        },
         now,
       );
       this.ids.set(u.name, (await repo.byEmail(TENANT, u.email!))!._id);
@@ -120,6 +132,7 @@ export class LoopWorld {
   }
 
   /** An Action.Execute; returns the invoke's answer (a card or a string). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a card or a string, read by the tests
   async exec(u: TestUser, verb: string, data: Record<string, unknown>): Promise<any> {
     const res = await this.e2e.post(this.e2e.execute(u, verb, data));
     assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -127,6 +140,7 @@ export class LoopWorld {
   }
 
   /** A message in the user's personal chat; returns the last card (or text) replied. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a card or a string, read by the tests
   async say(u: TestUser, text: string): Promise<any> {
     const last = await this.e2e.lastReply(u, text);
     return firstCard(last) ?? last?.text;

@@ -6,10 +6,9 @@
  * No Teams types here: callers pass the tenant and the known person; answers are cards
  * (AdaptiveCard JSON) or short messages. Proactive messages go through the outbox only.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AdaptiveCard } from '../../bot/cards.js';
-import { can, type Action as PolicyAction, type Target } from '../../domain/authorization.js';
+import { can } from '../../domain/authorization.js';
 import { CONFIDENCE_AREAS } from '../../domain/catalogues.js';
 import { byRisk, missedWeeksBefore } from '../../domain/digest-risk.js';
 import type { WeekFact } from '../../domain/escalation.js';
@@ -404,8 +403,7 @@ export class CheckinService {
           text = 'missed · you can still check in late';
           catchUp.push({ week });
         } else text = 'missed';
-      }
-      else text = `not yet · due ${sw.dueAt ? formatLocal(sw.dueAt, zone) : 'end of week'}`;
+      } else text = `not yet · due ${sw.dueAt ? formatLocal(sw.dueAt, zone) : 'end of week'}`;
       weeks.push({ week, text });
     }
     const currentSw = current ? studentWeek(cohort, settings, current.week, pauses, zone) : null;

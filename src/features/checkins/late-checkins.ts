@@ -12,7 +12,10 @@ import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import { lockInstant, type StudentWeek } from './checkin-schedule.js';
 import { checkinId, type CheckinDoc } from './checkins-repository.js';
 
-export type LateCheckinDeps = Pick<CoreServices, 'clock' | 'cards' | 'people' | 'cohorts' | 'supervisions' | 'outbox'>;
+export type LateCheckinDeps = Pick<
+  CoreServices,
+  'clock' | 'cards' | 'people' | 'cohorts' | 'supervisions' | 'outbox'
+>;
 
 export const LATE_PURPOSE = 'checkin.late';
 
@@ -25,7 +28,13 @@ export const PLACEMENT_ENDED =
   'Your placement has ended, so check-ins are closed. Type **my check-ins** to see yours.';
 
 /** The form's line under its title, true for `now`. */
-export function formIntro(cohort: CohortDoc, sw: StudentWeek, pauses: readonly Pause[], zone: string, now: Date): string {
+export function formIntro(
+  cohort: CohortDoc,
+  sw: StudentWeek,
+  pauses: readonly Pause[],
+  zone: string,
+  now: Date,
+): string {
   const due = sw.dueAt ? formatLocal(sw.dueAt, zone) : 'the end of the week';
   const timing = checkinTiming(now, sw.dueAt, checkinsCloseAt(cohort, zone));
   const lock = lockInstant(cohort, sw.week, pauses, zone);

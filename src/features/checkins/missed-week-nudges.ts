@@ -9,7 +9,6 @@
  * or the button is pressed. A press out of hours queues the nudge for the next working 09:00.
  */
 import type { AdaptiveCard } from '../../bot/cards.js';
-import { can } from '../../domain/authorization.js';
 import { checkinsCloseAt, checkinTiming } from '../../domain/late-checkins.js';
 import {
   endDate,

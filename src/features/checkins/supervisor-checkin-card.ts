@@ -47,7 +47,9 @@ export function supervisorCheckinData(p: SupervisorCardParams) {
   const status = c
     ? [
         c.late ? `Submitted late (${p.submittedText})` : `Submitted ${p.submittedText}`,
-        c.countersignedBy ? `countersigned by ${p.countersignerName ?? 'a supervisor'}` : 'not countersigned yet',
+        c.countersignedBy
+          ? `countersigned by ${p.countersignerName ?? 'a supervisor'}`
+          : 'not countersigned yet',
       ].join(' · ')
     : p.missingText;
   const a = c?.answers;

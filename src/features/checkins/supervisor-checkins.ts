@@ -42,7 +42,8 @@ export function checkinRefusal(
   if (supervisor && lead)
     return 'You can only see and act on check-ins of students you supervise, or of students on a cohort you lead.';
   if (supervisor) return 'You can only see and act on check-ins of students you supervise.';
-  if (lead) return 'You can only see check-ins of students on a cohort you lead, and this student is not on one.';
+  if (lead)
+    return 'You can only see check-ins of students on a cohort you lead, and this student is not on one.';
   return "Check-ins are seen only by the student's supervisor and placement lead.";
 }
 
@@ -144,7 +145,13 @@ export class SupervisorCheckins {
     let missingText = '';
     if (!checkin) {
       const zone = student.timeZone ?? cohort.timeZone;
-      const sw = studentWeek(cohort, checkinSettings(cohort), week, await this.repo.pausesOf(tenantId, student._id), zone);
+      const sw = studentWeek(
+        cohort,
+        checkinSettings(cohort),
+        week,
+        await this.repo.pausesOf(tenantId, student._id),
+        zone,
+      );
       missingText = !sw.promptAt
         ? sw.paused
           ? `Check-ins are paused for week ${week}: nothing to fill in.`
@@ -155,7 +162,10 @@ export class SupervisorCheckins {
     }
     const people = checkin
       ? await this.s.people.byIds(tenantId, [
-          ...new Set([...checkin.comments.map((c) => c.authorId), ...(checkin.countersignedBy ? [checkin.countersignedBy] : [])]),
+          ...new Set([
+            ...checkin.comments.map((c) => c.authorId),
+            ...(checkin.countersignedBy ? [checkin.countersignedBy] : []),
+          ]),
         ])
       : [];
     const names = new Map(people.map((p) => [p._id, p.displayName]));
@@ -224,10 +234,18 @@ export class SupervisorCheckins {
     if (!checkin)
       return `${ok.student.displayName} has not checked in for week ${ok.week} yet, so there is nothing to comment on.`;
     const now = this.now();
-    const commentId = createHash('sha256').update(`${viewer._id}|${parsed.data}`).digest('base64url').slice(0, 16);
+    const commentId = createHash('sha256')
+      .update(`${viewer._id}|${parsed.data}`)
+      .digest('base64url')
+      .slice(0, 16);
     // A double click must not add the comment (or notify the student) twice.
     if (await this.claims.take('checkin.comment', `${id}|${commentId}`)) {
-      await this.repo.addComment(tenantId, id, { id: commentId, authorId: viewer._id, text: parsed.data, at: now }, now);
+      await this.repo.addComment(
+        tenantId,
+        id,
+        { id: commentId, authorId: viewer._id, text: parsed.data, at: now },
+        now,
+      );
       await this.s.outbox.enqueue(
         tenantId,
         [
@@ -237,7 +255,10 @@ export class SupervisorCheckins {
             target: { kind: 'person', personId: ok.student._id },
             activity: this.s.cards.activity(
               'notice',
-              { title: `New comment on your week ${ok.week} check-in`, message: `${viewer.displayName}: ${parsed.data}` },
+              {
+                title: `New comment on your week ${ok.week} check-in`,
+                message: `${viewer.displayName}: ${parsed.data}`,
+              },
               `${viewer.displayName} commented on your week ${ok.week} check-in`,
             ),
           },

@@ -76,8 +76,22 @@ export const supervisionFeature: Feature = {
       supervision.myStudents(...who(context)),
     );
 
+    // The lead's escalation card: its refresh, Mark handled, and Pause (the form below it).
+    app.adaptiveCards.actionExecute('escalation.view', async (context, _s, data) =>
+      supervision.escalationActions.view(...who(context), data),
+    );
+    app.adaptiveCards.actionExecute('escalation.handle', async (context, _s, data) =>
+      supervision.escalationActions.handle(...who(context), data),
+    );
+    app.adaptiveCards.actionExecute('escalation.pause', async (context, _s, data) => {
+      const card = await supervision.escalationActions.pauseForm(...who(context), data);
+      if (typeof card === 'string') return card;
+      await context.sendActivity(attachment(card));
+      return 'The pause form is below, with the student chosen.';
+    });
+
     services.scheduler.every('supervision.escalations', HOUR_MS, async ({ now }) => {
-      await supervision.runEscalations(now);
+      await supervision.escalations.run(now);
     });
   },
 };

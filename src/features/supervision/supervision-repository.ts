@@ -84,6 +84,9 @@ export interface EscalationDoc extends BaseDoc {
   weeks: number[];
   notified: number;
   endedAt: Date | null;
+  /** Set once, by the first lead who marks it handled (a claim settles a race). */
+  handledBy?: string | null;
+  handledAt?: Date | null;
 }
 
 export const sessionRecordId = (tenantId: string, sessionId: string, studentId: string) =>
@@ -266,6 +269,18 @@ export class SupervisionRepository {
 
   async endEpisode(tenantId: string, id: string, now: Date): Promise<void> {
     await this.escalations(tenantId).updateOne({ _id: id }, { $set: { endedAt: now, updatedAt: now } });
+  }
+
+  escalationById(tenantId: string, id: string) {
+    return this.escalations(tenantId).findOne({ _id: id });
+  }
+
+  /** Only the claim's winner calls this: the first handler stands. */
+  async markHandled(tenantId: string, id: string, by: string, now: Date): Promise<void> {
+    await this.escalations(tenantId).updateOne(
+      { _id: id },
+      { $set: { handledBy: by, handledAt: now, updatedAt: now } },
+    );
   }
 
   escalationsOfCohort(tenantId: string, cohortId: string) {

@@ -21,16 +21,12 @@ import { z } from 'zod';
 import type { AdaptiveCard } from '../../bot/cards.js';
 import { can, type Target } from '../../domain/authorization.js';
 import { labelOf, REFLECTION_TOPICS } from '../../domain/catalogues.js';
-import { currentEpisodes, type Episode, type WeekFact } from '../../domain/escalation.js';
 import {
   addDays,
-  endDate,
   formatDate,
   localDateOf,
-  placementWeekOf,
   placementWeekOfDate,
   supervisionDate,
-  weekDates,
 } from '../../domain/placement-calendar.js';
 import { FORM_ERROR_KEY, isoDate, safeText } from '../../domain/validation.js';
 import type { EnqueueRequest } from '../../proactive/outbox.js';
@@ -55,11 +51,12 @@ import {
 import {
   ACTION_UPDATES,
   actionId,
-  escalationId,
   SupervisionRepository,
   type OpenActionItem,
   type SupervisionActionDoc,
 } from './supervision-repository.js';
+import { EscalationActions, escalationLine, handlerNames } from './escalation-actions.js';
+import { Escalations } from './escalations.js';
 
 type Answer = AdaptiveCard | string;
 
@@ -98,10 +95,21 @@ const ActionUpdateInput = z.object({
 export class SupervisionService implements CheckinFollowUps {
   readonly repo: SupervisionRepository;
   private readonly claims: Claims;
+  /** The hourly escalation job (escalations.ts). */
+  readonly escalations: Escalations;
+  /** The lead's actions on an escalation card (escalation-actions.ts). */
+  readonly escalationActions: EscalationActions;
 
   constructor(private readonly s: SupervisionDeps) {
     this.repo = new SupervisionRepository(s.db);
     this.claims = new Claims(s.db);
+    this.escalations = new Escalations(s, this.repo);
+    this.escalationActions = new EscalationActions(s, this.repo);
+  }
+
+  /** The hourly job (kept for callers of the service). */
+  runEscalations(now: Date): Promise<number> {
+    return this.escalations.run(now);
   }
 
   private now() {
@@ -566,10 +574,10 @@ export class SupervisionService implements CheckinFollowUps {
         ]);
       }
     }
+    const handlers = await handlerNames(this.s, tenantId, escalations);
     for (const e of escalations) {
       if (e.endedAt) continue;
-      entry(e.studentId).escalationText =
-        `Placement lead alerted: ${episodeText({ kind: e.kind, startWeek: e.startWeek, weeks: e.weeks })}.`;
+      entry(e.studentId).escalationText = escalationLine(e, handlers, 'Europe/London');
     }
     return { students, supervisors };
   }
@@ -577,6 +585,15 @@ export class SupervisionService implements CheckinFollowUps {
   // -------------------------------------------------------------------------------------
   // `my students`
   // -------------------------------------------------------------------------------------
+
+  /** Per student, the escalation going on (and who handled it), as one line. */
+  private async openEscalationLines(tenantId: string, students: PersonDoc[], zone: string) {
+    const open = [];
+    for (const cohortId of new Set(students.map((s) => s.cohortId).filter((c): c is string => !!c)))
+      for (const e of await this.repo.escalationsOfCohort(tenantId, cohortId)) if (!e.endedAt) open.push(e);
+    const names = await handlerNames(this.s, tenantId, open);
+    return new Map(open.map((e) => [e.studentId, escalationLine(e, names, zone)]));
+  }
 
   async myStudents(tenantId: string, viewer: PersonDoc, notice = ''): Promise<Answer> {
     if (!can(viewer, 'supervision.students.view', { personId: viewer._id })) {
@@ -591,10 +608,7 @@ export class SupervisionService implements CheckinFollowUps {
       tenantId,
       students.map((s) => s._id),
     );
-    const escalations = new Map<string, string>();
-    for (const cohortId of new Set(students.map((s) => s.cohortId).filter((c): c is string => !!c)))
-      for (const e of await this.repo.escalationsOfCohort(tenantId, cohortId))
-        if (!e.endedAt) escalations.set(e.studentId, `Placement lead alerted: ${episodeText(e)}.`);
+    const escalations = await this.openEscalationLines(tenantId, students, this.zone(viewer));
     const today = localDateOf(now, this.zone(viewer));
     const rows = [];
     for (const st of students) {
@@ -654,10 +668,7 @@ export class SupervisionService implements CheckinFollowUps {
     if (studentIds.length === 0) return result;
     const people = await this.s.people.byIds(tenantId, studentIds);
     const shared = await this.s.reflections.repo.sharedBy(tenantId, studentIds);
-    const escalations = new Map<string, string>();
-    for (const cohortId of new Set(people.map((s) => s.cohortId).filter((c): c is string => !!c)))
-      for (const e of await this.repo.escalationsOfCohort(tenantId, cohortId))
-        if (!e.endedAt) escalations.set(e.studentId, `Placement lead alerted: ${episodeText(e)}.`);
+    const escalations = await this.openEscalationLines(tenantId, people, 'Europe/London');
     for (const id of studentIds) {
       const open = await this.repo.openOf(tenantId, id);
       result.set(id, {
@@ -668,164 +679,4 @@ export class SupervisionService implements CheckinFollowUps {
     }
     return result;
   }
-
-  // -------------------------------------------------------------------------------------
-  // Escalation
-  // -------------------------------------------------------------------------------------
-
-  /** The hourly job: every running cohort of every tenant. */
-  async runEscalations(now: Date): Promise<number> {
-    let sent = 0;
-    for (const cohort of await this.s.cohorts.allTenants()) {
-      const today = localDateOf(now, cohort.timeZone);
-      if (today < cohort.startDate || today > addDays(endDate(cohort), 7)) continue;
-      sent += await this.escalateCohort(cohort, now);
-    }
-    return sent;
-  }
-
-  /** Starts, extends and ends the cohort's episodes; one card per new episode to the lead(s). */
-  async escalateCohort(cohort: CohortDoc, now: Date): Promise<number> {
-    const tenantId = cohort.tenantId;
-    const students = await this.s.people.inCohort(tenantId, cohort._id, 'student');
-    if (students.length === 0) return 0;
-    const position = placementWeekOf(cohort, now);
-    const lastWeek = position ? position.week : cohort.weeks;
-    const [checkins, pauses, existing] = await Promise.all([
-      this.s.checkins.repo.ofCohort(tenantId, cohort._id, lastWeek),
-      this.s.checkins.repo.pausesOfCohort(tenantId, cohort._id),
-      this.repo.escalationsOfCohort(tenantId, cohort._id),
-    ]);
-    const wellbeing = new Map(checkins.map((c) => [`${c.studentId}|${c.week}`, c.answers.wellbeing]));
-    const open = new Map(existing.filter((e) => !e.endedAt).map((e) => [e._id, e]));
-    const recipients = await this.escalationRecipients(tenantId, cohort);
-    let sent = 0;
-    for (const st of students) {
-      const zone = st.timeZone ?? cohort.timeZone;
-      // Only weeks whose check-in was asked of the student count: someone added to the cohort
-      // in week 3 has not missed weeks 1 and 2.
-      const since = new Date(st.createdAt).getTime();
-      const facts: WeekFact[] = [];
-      for (let week = 1; week <= lastWeek; week++) {
-        const sw = this.s.checkins.studentWeekOf(cohort, st, week, pauses.get(st._id) ?? [], zone);
-        facts.push({
-          week,
-          expected: sw.promptAt !== null && sw.promptAt.getTime() >= since,
-          closed: !!sw.dueAt && now.getTime() > sw.dueAt.getTime(),
-          wellbeing: wellbeing.get(`${st._id}|${week}`) ?? null,
-        });
-      }
-      const episodes = currentEpisodes(facts);
-      const current = new Set(episodes.map((e) => escalationId(tenantId, st._id, e.kind, e.startWeek)));
-      for (const [id, e] of open)
-        if (e.studentId === st._id && !current.has(id)) await this.repo.endEpisode(tenantId, id, now);
-      for (const episode of episodes) {
-        const id = escalationId(tenantId, st._id, episode.kind, episode.startWeek);
-        const started = await this.repo.startEpisode(tenantId, {
-          _id: id,
-          studentId: st._id,
-          cohortId: cohort._id,
-          kind: episode.kind,
-          startWeek: episode.startWeek,
-          weeks: episode.weeks,
-          notified: recipients.length,
-          endedAt: null,
-          schemaVersion: 1,
-          createdAt: now,
-          updatedAt: now,
-        });
-        if (!started) {
-          const known = open.get(id);
-          if (known && known.weeks.length !== episode.weeks.length)
-            await this.repo.extendEpisode(tenantId, id, episode.weeks, now);
-          continue;
-        }
-        sent += await this.notifyLeads(tenantId, cohort, st, episode, id, recipients, now);
-      }
-    }
-    return sent;
-  }
-
-  /** The cohort's lead(s); if it has none, the tenant's admins, so nothing is silently dropped. */
-  private async escalationRecipients(tenantId: string, cohort: CohortDoc): Promise<PersonDoc[]> {
-    const target = { cohortId: cohort._id };
-    const leads = (await this.s.people.leadsOf(tenantId, cohort._id)).filter((p) =>
-      can(p, 'supervision.escalation.receive', target),
-    );
-    if (leads.length) return leads;
-    return (await this.s.people.withRole(tenantId, 'admin')).filter((p) =>
-      can(p, 'supervision.escalation.receive', target),
-    );
-  }
-
-  private async notifyLeads(
-    tenantId: string,
-    cohort: CohortDoc,
-    student: PersonDoc,
-    episode: Episode,
-    id: string,
-    recipients: PersonDoc[],
-    now: Date,
-  ): Promise<number> {
-    const supervisorIds = await this.s.supervisions.supervisorIdsOf(tenantId, student._id);
-    const supervisors = supervisorIds.length ? await this.s.people.byIds(tenantId, supervisorIds) : [];
-    const lastWeek = episode.weeks[episode.weeks.length - 1]!;
-    const activity = this.s.cards.activity(
-      'supervision-escalation',
-      {
-        title:
-          episode.kind === 'missed'
-            ? `${student.displayName} has missed ${episode.weeks.length} check-ins in a row`
-            : `${student.displayName} has reported low wellbeing ${episode.weeks.length} weeks running`,
-        message: `${firstName(student.displayName)} ${episodeText(episode)}. Their supervisor's summary marks this too. You will not get another card for this unless it stops and starts again.`,
-        facts: [
-          { title: 'Cohort', value: `${cohort.name}, week ${lastWeek} of ${cohort.weeks}` },
-          {
-            title: 'Supervisor',
-            value: supervisors.length ? nameList(supervisors.map((s) => s.displayName)) : 'none linked',
-          },
-          {
-            title: 'Since',
-            value: `week ${episode.startWeek} (${formatDate(weekDates(cohort, episode.startWeek)[0]!)})`,
-          },
-        ],
-        studentId: student._id,
-        week: lastWeek,
-        canView: episode.kind === 'wellbeing',
-      },
-      `${student.displayName}: ${episode.kind === 'missed' ? 'missed check-ins' : 'low wellbeing'}`,
-    );
-    const requests: EnqueueRequest[] = recipients.map((lead) => ({
-      // The episode id names the student: the key carries its hash, so the lead's copy holds
-      // no student id once the card's content is scrubbed on erasure.
-      dedupeKey: `supervision.escalation|${createHash('sha256').update(id).digest('hex').slice(0, 24)}|${lead._id}`,
-      purpose: 'supervision.escalation',
-      target: { kind: 'person', personId: lead._id },
-      activity,
-    }));
-    await this.s.audit.record(
-      tenantId,
-      {
-        actorId: null,
-        action: 'supervision.escalation',
-        targetId: student._id,
-        details: {
-          kind: episode.kind,
-          fromWeek: episode.startWeek,
-          weeks: episode.weeks.length,
-          recipients: recipients.length,
-        },
-      },
-      now,
-    );
-    return this.s.outbox.enqueue(tenantId, requests, now);
-  }
-}
-
-/** "has missed 2 check-ins in a row (weeks 2 and 3)". */
-export function episodeText(e: Episode): string {
-  const weeks = `week${e.weeks.length === 1 ? '' : 's'} ${nameList(e.weeks.map(String))}`;
-  return e.kind === 'missed'
-    ? `has missed ${e.weeks.length} check-ins in a row (${weeks})`
-    : `reported wellbeing of 2 or less out of 5 ${e.weeks.length} weeks running (${weeks})`;
 }

@@ -16,7 +16,13 @@ import type { Feature } from '../feature.js';
 import { randomUUID } from 'node:crypto';
 import { can } from '../../domain/authorization.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
-import { assertCanViewResults, hasLeadRole, SurveyError, surveyRefusal, type ResultsFilter } from './survey-service.js';
+import {
+  assertCanViewResults,
+  hasLeadRole,
+  SurveyError,
+  surveyRefusal,
+  type ResultsFilter,
+} from './survey-service.js';
 import { compareStart, compareSubmit } from './compare-cohorts.js';
 
 const LEAD_ONLY = 'Only a placement lead or an administrator can do that.';
@@ -342,8 +348,7 @@ async function formCard(
   const tenantId = turnTenantId(context);
   const run = await services.surveys.run(tenantId, str(data.surveyRunId));
   const status = services.surveys.status(run);
-  if (!can(person, 'survey.respond', { cohortId: run.cohortId }))
-    return surveyRefusal(person);
+  if (!can(person, 'survey.respond', { cohortId: run.cohortId })) return surveyRefusal(person);
   if (status !== 'open')
     return status === 'closed' ? 'This survey has closed.' : 'This survey is not open yet.';
   const values = typed ?? (await services.surveys.myAnswers(tenantId, person, run._id)) ?? {};
