@@ -47,7 +47,9 @@ describe('e2e: escalation cards with actions and a handled state (issue 26, item
     card = firstCard(escalation);
     assert.match(w.texts(card), /Asha Patel has missed 2 check-ins in a row/);
     assert.match(w.texts(card), /Not handled yet/);
-    const urls = (card.actions as { type: string; title: string; url?: string }[]).filter((a) => a.type === 'Action.OpenUrl');
+    const urls = (card.actions as { type: string; title: string; url?: string }[]).filter(
+      (a) => a.type === 'Action.OpenUrl',
+    );
     assert.deepEqual(
       urls.map((a) => [a.title, a.url]),
       [
@@ -64,7 +66,10 @@ describe('e2e: escalation cards with actions and a handled state (issue 26, item
   it('the supervisor is told at that moment', async () => {
     const told = await w.delivered(sam, /Escalated to the placement lead: Asha Patel/);
     assert.equal(told.length, 1);
-    assert.match(w.texts(firstCard(told[0])), /Asha has missed 2 check-ins in a row \(weeks 1 and 2\), so Wendy Marsh has been sent an escalation card today/);
+    assert.match(
+      w.texts(firstCard(told[0])),
+      /Asha has missed 2 check-ins in a row \(weeks 1 and 2\), so Wendy Marsh has been sent an escalation card today/,
+    );
     assert.deepEqual(await w.delivered(ruth, /Escalated/), []);
   });
 
@@ -80,7 +85,10 @@ describe('e2e: escalation cards with actions and a handled state (issue 26, item
   it('Mark handled: the first mark stands, the supervisor is told, and the handled state shows to both', async () => {
     await w.setClock('2025-02-13T16:00:00Z');
     const mark = executes(card).find((b) => b.verb === 'escalation.handle')!;
-    const [first, second] = await Promise.all([w.exec(wendy, mark.verb, mark.data), w.exec(wendy, mark.verb, mark.data)]);
+    const [first, second] = await Promise.all([
+      w.exec(wendy, mark.verb, mark.data),
+      w.exec(wendy, mark.verb, mark.data),
+    ]);
     for (const answer of [first, second]) {
       assert.match(w.texts(answer), /Handled by Wendy Marsh, Thu 13 Feb, 16:00/);
       assert.ok(!executes(answer).some((b) => b.verb === 'escalation.handle'), 'no second Mark handled');
@@ -89,12 +97,18 @@ describe('e2e: escalation cards with actions and a handled state (issue 26, item
     const refreshed = await w.exec(wendy, card.refresh.action.verb, card.refresh.action.data);
     assert.match(w.texts(refreshed), /Handled by Wendy Marsh/);
     const list = await w.say(sam, 'my students');
-    assert.match(w.texts(list), /Placement lead alerted: has missed 2 check-ins in a row \(weeks 1 and 2\) · Handled by Wendy Marsh, Thu 13 Feb, 16:00\./);
+    assert.match(
+      w.texts(list),
+      /Placement lead alerted: has missed 2 check-ins in a row \(weeks 1 and 2\) · Handled by Wendy Marsh, Thu 13 Feb, 16:00\./,
+    );
   });
 
   it('someone who is not the cohort’s lead cannot act on it', async () => {
     const mark = executes(card).find((b) => b.verb === 'escalation.handle')!;
     assert.match(await w.exec(ruth, mark.verb, mark.data), /for the placement lead/);
-    assert.match(await w.exec(sam, 'escalation.pause', executes(card).find((b) => b.verb === 'escalation.pause')!.data), /for the placement lead/);
+    assert.match(
+      await w.exec(sam, 'escalation.pause', executes(card).find((b) => b.verb === 'escalation.pause')!.data),
+      /for the placement lead/,
+    );
   });
 });

@@ -397,7 +397,10 @@ describe('e2e: a group supervision session with agreed actions (acceptance)', fu
     // The supervisor card arrives below the list (the list stays as it is).
     await w.exec(sam, open.verb, open.data);
     const opened = firstCard(w.e2e.sentTo(w.conv(sam)).at(-1));
-    assert.ok(cardTexts(opened).some((t) => /^Tom Reid: week \d of \d check-in$/.test(t)), cardTexts(opened).join(' | '));
+    assert.ok(
+      cardTexts(opened).some((t) => /^Tom Reid: week \d of \d check-in$/.test(t)),
+      cardTexts(opened).join(' | '),
+    );
     // A student who has not checked in opens too: the card says so and offers what can be done.
     assert.ok(buttons.some((b) => b.verb === 'checkin.view' && b.data.studentId === w.id(ana)));
   });

@@ -37,10 +37,11 @@ export const CheckinSubmit = z.object({
   week,
   wellbeing: rating(1, 5),
   progress: safeText(MAX_TEXT, { min: 1 }),
-  leadership: safeText(MAX_TEXT),
-  wentWell: safeText(MAX_TEXT),
-  hard: safeText(MAX_TEXT),
-  topics: safeText(MAX_TEXT),
+  // Optional answers: Teams leaves an empty input's key out of the submit, so absent is ''.
+  leadership: safeText(MAX_TEXT).default(''),
+  wentWell: safeText(MAX_TEXT).default(''),
+  hard: safeText(MAX_TEXT).default(''),
+  topics: safeText(MAX_TEXT).default(''),
   ...confidenceShape,
 });
 

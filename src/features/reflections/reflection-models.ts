@@ -20,6 +20,15 @@ export interface ReflectionStep {
   placeholder: string;
   /** Most characters accepted for this step (stated on the card, enforced on the server). */
   maxLength: number;
+  /** The step cannot be left blank to move on (what happened: the rest builds on it). */
+  required?: boolean;
+}
+
+/** The error for moving on from a step with this answer, or null when it may be left as it is. */
+export function stepAnswerError(step: ReflectionStep, answer: string): string | null {
+  return step.required && answer.trim() === ''
+    ? `Write what happened before you go on: the “${step.title}” step is what the rest of your reflection builds on.`
+    : null;
 }
 
 export interface ReflectionModel {
@@ -89,7 +98,10 @@ export const REFLECTION_MODELS: readonly ReflectionModel[] = [
     label: 'What? So what? Now what?',
     summary: 'what happened, why it matters, what you will do next, then tags',
     steps: [
-      step('what', 'What?', 'What happened? What was your part in it?', 'What happened…'),
+      {
+        ...step('what', 'What?', 'What happened? What was your part in it?', 'What happened…'),
+        required: true,
+      },
       step(
         'soWhat',
         'So what?',

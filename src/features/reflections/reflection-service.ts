@@ -65,6 +65,7 @@ import {
   modelChoiceTitle,
   REFLECTION_MODELS,
   reflectionModel,
+  stepAnswerError,
   stepCount,
   type ReflectionModelId,
 } from './reflection-models.js';
@@ -155,7 +156,12 @@ export class ReflectionService {
   }
 
   /** Gives the export access to check-ins and conversations, when those features exist. */
-  attachPeers(peers: { checkins?: unknown; conversations?: unknown; projects?: unknown; events?: unknown }): void {
+  attachPeers(peers: {
+    checkins?: unknown;
+    conversations?: unknown;
+    projects?: unknown;
+    events?: unknown;
+  }): void {
     this.peers = peers;
   }
 
@@ -400,6 +406,8 @@ export class ReflectionService {
     const parsed = parse(stepInput(s.maxLength), raw);
     if (!parsed.ok) return this.cardForDraft({ ...draft, step: cardStep }, parsed.errors, raw);
     const { nav, answer } = parsed.value;
+    const blank = nav === 'next' ? stepAnswerError(s, answer) : null;
+    if (blank) return this.cardForDraft({ ...draft, step: cardStep }, { answer: blank }, raw);
     const next = nav === 'back' ? Math.max(0, cardStep - 1) : nav === 'next' ? cardStep + 1 : cardStep;
     const now = this.now();
     await this.repo.saveDraftStep(tenantId, draft._id, { step: next, answers: { [s.key]: answer } }, now);
@@ -442,6 +450,12 @@ export class ReflectionService {
         { ...draft, step: 0, tags },
         { answer: 'Write something before you save your reflection.' },
       );
+    }
+    const blankStep = model.steps.findIndex((s) => stepAnswerError(s, draft.answers[s.key] ?? '') !== null);
+    if (blankStep >= 0) {
+      const s = model.steps[blankStep]!;
+      await this.repo.saveDraftStep(tenantId, draft._id, { step: blankStep, tags }, now);
+      return this.cardForDraft({ ...draft, step: blankStep, tags }, { answer: stepAnswerError(s, '')! });
     }
     const answers = Object.fromEntries(model.steps.map((s) => [s.key, draft.answers[s.key] ?? '']));
     let id: string;

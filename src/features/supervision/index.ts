@@ -72,6 +72,9 @@ export const supervisionFeature: Feature = {
     app.adaptiveCards.actionExecute('supervision.action.update', async (context, _s, data) =>
       supervision.updateAction(...who(context), data),
     );
+    app.adaptiveCards.actionExecute('supervision.action.comment', async (context, _s, data) =>
+      supervision.actionComments.comment(...who(context), data),
+    );
     app.adaptiveCards.actionExecute('supervision.students', async (context) =>
       supervision.myStudents(...who(context)),
     );

@@ -59,6 +59,8 @@ export interface SupervisionActionDoc extends BaseDoc {
   lastUpdateBy: string | null;
   lastUpdateAt: Date | null;
   closedAt: Date | null;
+  /** The owner's comments on it (from the notes card); absent on older documents. */
+  comments?: { id: string; authorId: string; text: string; at: Date }[];
 }
 
 /** An open action as the owner's check-in card shows it. */
@@ -202,6 +204,18 @@ export class SupervisionRepository {
     const doc = await this.open(tenantId).findOne({ _id: openActionsId(tenantId, ownerId) });
     return Object.values(doc?.items ?? {}).sort(
       (a, b) => a.dueDate.localeCompare(b.dueDate) || a.actionId.localeCompare(b.actionId),
+    );
+  }
+
+  /** Adds a comment once (a retry with the same id changes nothing). */
+  async addActionComment(
+    tenantId: string,
+    id: string,
+    comment: { id: string; authorId: string; text: string; at: Date },
+  ): Promise<void> {
+    await this.actions(tenantId).updateOne(
+      { _id: id, 'comments.id': { $ne: comment.id } },
+      { $push: { comments: comment }, $set: { updatedAt: comment.at } },
     );
   }
 

@@ -57,6 +57,7 @@ import {
 } from './supervision-repository.js';
 import { EscalationActions, escalationLine, handlerNames } from './escalation-actions.js';
 import { Escalations } from './escalations.js';
+import { ActionComments } from './action-comments.js';
 
 type Answer = AdaptiveCard | string;
 
@@ -85,7 +86,7 @@ const ActionUpdateInput = z.object({
   actionId: safeText(300, { min: 1 }),
   update: z.enum(ACTION_UPDATES),
   due: isoDate.optional(),
-  from: z.enum(['checkin', 'digest', 'students']).default('checkin'),
+  from: z.enum(['checkin', 'digest', 'students', 'notes']).default('checkin'),
   week: z.preprocess(
     (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
     z.number().int().min(1).max(52).optional(),
@@ -99,12 +100,15 @@ export class SupervisionService implements CheckinFollowUps {
   readonly escalations: Escalations;
   /** The lead's actions on an escalation card (escalation-actions.ts). */
   readonly escalationActions: EscalationActions;
+  /** A student's comment on an agreed action, from the notes card (action-comments.ts). */
+  readonly actionComments: ActionComments;
 
   constructor(private readonly s: SupervisionDeps) {
     this.repo = new SupervisionRepository(s.db);
     this.claims = new Claims(s.db);
     this.escalations = new Escalations(s, this.repo);
     this.escalationActions = new EscalationActions(s, this.repo);
+    this.actionComments = new ActionComments(s, this.repo);
   }
 
   /** The hourly job (kept for callers of the service). */
@@ -415,9 +419,14 @@ export class SupervisionService implements CheckinFollowUps {
               ...(others(st).length ? [{ title: 'With', value: nameList(others(st)) }] : []),
             ],
             notes: session.notes,
-            actions: mine.map((a) => ({ text: a.text, dueText: `by ${formatDate(a.dueDate)}` })),
+            actions: mine.map((a) => ({
+              actionId: a._id,
+              due: a.dueDate,
+              text: a.text,
+              dueText: `by ${formatDate(a.dueDate)}`,
+            })),
             footer: mine.length
-              ? 'Your actions will appear on your next check-in, where you can mark them done, not yet, or carry them over.'
+              ? 'Mark an action done here, or tell your supervisor how it is going; open ones also appear on your next check-in.'
               : '',
           },
           `Notes from supervision on ${formatDate(session.date)}`,
