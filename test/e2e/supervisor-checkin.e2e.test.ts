@@ -61,7 +61,7 @@ describe('e2e: one supervisor check-in card (issue 26, item 2)', function () {
     assert.doesNotMatch(texts, /Looking after yourself/);
     assert.notEqual(card.refresh?.action?.verb, 'checkin.refresh', "not the student's refresh");
     const buttons = executes(card).map((b) => b.title);
-    assert.deepEqual(buttons, ['Send comment', 'Countersign', 'Record supervision']);
+    assert.deepEqual(buttons, ['Send comment', 'Countersign', 'Record session']);
     assert.ok(!buttons.includes('Refresh'));
     assert.ok(!buttons.includes('Edit my answers'));
 
@@ -98,7 +98,7 @@ describe('e2e: one supervisor check-in card (issue 26, item 2)', function () {
     assert.match(w.texts(fromAlert), /Priya Shah: week 2 of 6 check-in/);
     assert.deepEqual(
       executes(fromAlert).map((b) => b.title),
-      ['Send comment', 'Record supervision'], // countersigned already
+      ['Send comment', 'Record session'], // countersigned already
     );
 
     await w.setClock('2025-02-13T12:00:00Z'); // Thu 12:00, the summary's instant
