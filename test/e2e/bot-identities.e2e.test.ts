@@ -253,9 +253,17 @@ describe('e2e: bot identities (SingleTenant, UserAssignedMSI, MultiTenant)', fun
         assert.equal(sent[0].activity?.text, `During the outage (${type})`);
         assert.match(sent[0].authorization ?? '(none)', tokenShape[type](appId));
         assert.ok(issuedFor(type, appId).has(sent[0].authorization!.slice('Bearer '.length)));
-        const after = await e2e.services.outbox
-          .collection()
-          .findOne({ _id: outboxItemId(TENANT, dedupeKey) });
+        // drain() returns once no delivery is due; the item's own state is written just after
+        // its last delivery, so read it until it settles (bounded).
+        let after: { state?: string } | null = null;
+        for (
+          const until = Date.now() + 5_000;
+          Date.now() < until;
+          await new Promise((r) => setTimeout(r, 50))
+        ) {
+          after = await e2e.services.outbox.collection().findOne({ _id: outboxItemId(TENANT, dedupeKey) });
+          if (after?.state !== 'pending') break;
+        }
         assert.equal(after?.state, 'sent');
         assert.equal(stats.failed, 0);
       });
