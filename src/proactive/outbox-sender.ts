@@ -1,75 +1,40 @@
 /**
- * The one sender of proactive messages. Workers take due outbox items, claim each with an
- * insert-if-absent claim document (so two instances never both send the same item), resolve
- * the conversation, wait for the rate limiter, call the Bot Connector, and record the outcome.
+ * The one sender of proactive messages. Workers take due outbox items, claim each
+ * (item-claims.ts: insert-if-absent, so two instances never both send one item), resolve the
+ * conversation, wait for the rate limiter, call the Bot Connector (target-resolver.ts), and
+ * record the outcome (delivery-ledger.ts: a delivery record, then the item marked 'sent').
  *
- * Per message, the hot path writes three small documents, each group-committed with other
- * workers' (the claim, the delivery record that proves the send, then the item marked 'sent'
- * with its activity dropped; see outbox.ts). If marking fails, the delivery record still
- * stands for the item and marking is retried while the sender is idle.
+ * Several instances (deps.leases): only the holder of a tenant's send lease
+ * (tenant-send-lease.ts) claims and sends that tenant's items, so the tenant's Teams limit is
+ * kept in one place at the full rate. A new holder takes claims older than its lease at once
+ * (the previous holder stopped sending before the lease could pass).
  *
- * Crash semantics (chosen deliberately): a graceful stop finishes in-flight sends and marks
- * them before returning, so nobody gets a second copy. After a hard kill, an item that was in
- * flight (claimed, no delivery record yet) is taken again once its claim is older than the
- * lease and sent again (resend, not report): at most SENDER_CONCURRENCY people may get a
- * second copy, nobody gets none. Delivered items the kill left unmarked are marked by the next
- * sender that meets them (their delivery record says so), never sent again. The window is
- * measured by test/announcements/announcements-crash.test.ts (a real child
- * process, SIGKILLed mid-fan-out). A worker killed between taking a claim and recording it
- * leaves a claim nobody will use: once that claim is older than the lease, the next claim
- * number is taken instead (again insert-if-absent), so such an item is not stranded.
+ * Crash semantics (chosen deliberately): a graceful stop finishes in-flight sends, records them
+ * and gives back items claimed but not sent, so nobody gets a second copy. After a hard kill,
+ * an item that was in flight (claimed, no delivery record) is sent again (resend, not report)
+ * by the next holder: at most SENDER_CONCURRENCY people get a second copy, nobody gets none
+ * (measured by test/announcements/announcements-crash.test.ts and bench/scale-out.ts).
+ * Database outage (database-gate.ts): from the first failed read or write nothing more is sent
+ * until the database answers; deliveries that were on the wire are recorded first.
  */
 import type { Logger } from '../logger.js';
-import { claimId, type Claims } from '../storage/claims.js';
-import {
-  personalKey,
-  type ConversationReferencesRepository,
-} from '../storage/conversation-references-repository.js';
+import type { Claims } from '../storage/claims.js';
+import type { ConversationReferencesRepository } from '../storage/conversation-references-repository.js';
 import type { PeopleRepository } from '../storage/people-repository.js';
 import { DeliveryError, type ConnectorClient, type ConnectorTarget } from './connector-client.js';
-import {
-  OUTBOX_CLAIM_SCOPE,
-  outboxClaimKey,
-  type DeliveryRecord,
-  type Outbox,
-  type OutboxItem,
-} from './outbox.js';
-import { GroupInserter, GroupUpdater } from '../storage/group-commit.js';
+import type { Outbox, OutboxItem } from './outbox.js';
+import { ItemClaims } from './item-claims.js';
 import { TenantFairQueue } from './fair-queue.js';
 import { recordOutboxStatus, traceOutboxAttempt } from '../telemetry/outbox-telemetry.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { DatabaseGate } from './database-gate.js';
+import { DeliveryLedger } from './delivery-ledger.js';
+import { TargetResolver } from './target-resolver.js';
+import { decideAfterFailure } from './send-failures.js';
+import type { TenantSendLeases } from './tenant-send-lease.js';
+import type { SenderEvents, SenderOptions, SenderStats } from './sender-types.js';
 
-export interface SenderOptions {
-  concurrency: number;
-  maxAttempts: number;
-  leaseMs: number;
-  pollMs: number;
-  /** Longest wait for the rate limiter while holding a claim; longer waits release the item. */
-  maxInlineWaitMs?: number;
-  backoffBaseMs?: number;
-  backoffMaxMs?: number;
-  /**
-   * Due items read per scan of the outbox (default max(500, concurrency × 50)). On the local
-   * database a scan reads the collection until it has found that many, so fewer, bigger scans
-   * keep the rate up.
-   */
-  refillBatch?: number;
-}
-
-export interface SenderEvents {
-  sent?(item: OutboxItem, activityId: string | null): void | Promise<void>;
-  unreachable?(item: OutboxItem): void | Promise<void>;
-  failed?(item: OutboxItem, error: string): void | Promise<void>;
-}
-
-export interface SenderStats {
-  sent: number;
-  retried: number;
-  throttled: number;
-  failed: number;
-  unreachable: number;
-  claimConflicts: number;
-}
+export type { SenderEvents, SenderOptions, SenderStats } from './sender-types.js';
 
 export class OutboxSender {
   readonly stats: SenderStats = {
@@ -79,6 +44,8 @@ export class OutboxSender {
     failed: 0,
     unreachable: 0,
     claimConflicts: 0,
+    abandoned: 0,
+    recordedLate: 0,
   };
   private readonly queue = new TenantFairQueue<OutboxItem>();
   private readonly queued = new Set<string>();
@@ -87,15 +54,13 @@ export class OutboxSender {
   private workers: Promise<void>[] = [];
   private fetching: Promise<void> | null = null;
   private readonly waiters = new Set<() => void>();
-  /** Items this process has claimed and not yet seen marked in the database. */
-  private readonly inHand = new Set<string>();
-  /** Delivered items whose marking failed, retried while idle. */
-  private readonly unmarked = new Set<string>();
+  /** The claims this process holds on outbox items. */
+  private readonly claims: ItemClaims;
   private readonly turns = new Map<string, Promise<void>>();
-  private marking = false;
-  private readonly claimInserts: GroupInserter<{ _id: string; at: Date }>;
-  private readonly deliveryInserts: GroupInserter<DeliveryRecord>;
-  private readonly marks: GroupUpdater<OutboxItem>;
+  private readonly ledger: DeliveryLedger;
+  private readonly targets: TargetResolver;
+  /** Shut while the database cannot record what is sent. */
+  readonly gate: DatabaseGate;
   private nothingDue = false;
   /** Items given back by stop(): claimed, not sent. */
   private releasedOnStop = 0;
@@ -112,14 +77,33 @@ export class OutboxSender {
       people: PeopleRepository;
       logger: Logger;
       botId: () => string | null;
+      /** Per-tenant send leases, when several instances share the outbox (the service). */
+      leases?: TenantSendLeases;
     },
     private readonly options: SenderOptions,
   ) {
     deps.outbox.onEnqueued((items) => this.takeNew(items));
-    // The two inserts of every delivery (claim, delivery record) are committed in groups.
-    this.claimInserts = new GroupInserter(() => deps.outbox.claimsCollection());
-    this.deliveryInserts = new GroupInserter(() => deps.outbox.deliveries());
-    this.marks = new GroupUpdater(() => deps.outbox.collection());
+    this.ledger = new DeliveryLedger(deps.outbox, deps.logger, async (item) => {
+      this.stats.recordedLate++;
+      for (const l of this.listeners) await l.sent?.(item, item.sentActivityId);
+    });
+    this.claims = new ItemClaims({ ...deps, ledger: this.ledger, leaseMs: options.leaseMs });
+    this.targets = new TargetResolver(deps);
+    this.gate = new DatabaseGate(
+      () => deps.outbox.ping(1000),
+      async () => {
+        await this.ledger.flush();
+        this.deps.logger.info('outbox: database answers again, sending resumes');
+      },
+      options.gateProbeMs ?? 500,
+    );
+  }
+
+  /** The database could not record: send nothing more until it answers. */
+  private shut(err: unknown): void {
+    if (this.gate.isOpen)
+      this.deps.logger.warn({ err: (err as Error)?.message }, 'outbox: database unavailable, sending paused');
+    this.gate.close();
   }
 
   on(events: SenderEvents): void {
@@ -129,6 +113,8 @@ export class OutboxSender {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.gate.start();
+    this.deps.leases?.start((err) => this.shut(err));
     this.workers = Array.from({ length: this.options.concurrency }, () => this.workerLoop());
   }
 
@@ -142,9 +128,14 @@ export class OutboxSender {
     this.releasedOnStop = 0;
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
+    this.gate.stop();
     this.wake();
     await Promise.all(this.workers);
     this.workers = [];
+    // Nothing is being sent any more: give the tenants' send leases back for others to take.
+    await this.deps.leases?.stop();
+    // Deliveries still unrecorded (the database is away): one last try.
+    if (this.ledger.unrecordedCount > 0) await this.ledger.flush().catch(() => undefined);
     // Delivered items not marked yet stay so: their delivery records stand for them.
     // Items fetched but never claimed stay pending in the database: nothing to undo.
     this.queue.clear();
@@ -177,6 +168,7 @@ export class OutboxSender {
       for (const item of items) {
         if (this.queue.length >= MAX_QUEUED) break;
         if (item.notBefore.getTime() > now) continue;
+        if (this.deps.leases?.isHeldElsewhere(item.tenantId)) continue;
         this.enqueueLocal({ ...item });
       }
     }
@@ -184,7 +176,7 @@ export class OutboxSender {
   }
 
   private enqueueLocal(item: OutboxItem): void {
-    if (this.queued.has(item._id) || this.inHand.has(item._id)) return;
+    if (this.queued.has(item._id) || this.claims.has(item._id)) return;
     this.queued.add(item._id);
     this.queue.push(item);
   }
@@ -197,11 +189,15 @@ export class OutboxSender {
 
   private async workerLoop(): Promise<void> {
     while (this.running) {
+      if (!this.gate.isOpen) {
+        await this.gate.whenOpen();
+        continue;
+      }
       const item = this.queue.shift((tenantId) => this.deps.limiter.tenantWait(tenantId));
       if (!item) {
         await this.refill();
         if (this.queue.length === 0 && this.running) {
-          if (this.nothingDue) await this.markSome();
+          if (this.nothingDue) await this.ledger.markSome(() => this.nothingDue && this.running);
           await this.idle();
         }
         continue;
@@ -210,18 +206,24 @@ export class OutboxSender {
       if (this.queue.length < this.options.concurrency * 4 && !this.fetching) void this.refill();
       this.queued.delete(item._id);
       try {
+        // Another instance sends for this tenant: its scans find the item.
+        if (!(await this.mayTake(item.tenantId))) continue;
         await this.inTurn(item, () => traceOutboxAttempt(item, () => this.process(item)));
       } catch (err) {
-        // Database trouble mid-delivery: the lease expires and the item is taken again.
+        // Database trouble mid-delivery (nothing was sent, or the ledger holds its record).
         this.deps.logger.warn(
           { err: (err as Error).message, itemId: item._id },
           'outbox: delivery step failed',
         );
-        // Taken again once its claim is older than the lease (see takeClaim).
-        this.inHand.delete(item._id);
-        await sleep(200);
+        this.claims.abandon(item);
+        this.shut(err);
       }
     }
+  }
+
+  /** True if this instance sends for the tenant (always, without leases). */
+  private async mayTake(tenantId: string): Promise<boolean> {
+    return this.deps.leases ? this.deps.leases.acquire(tenantId) : true;
   }
 
   /**
@@ -260,9 +262,11 @@ export class OutboxSender {
     this.fetching ??= (async () => {
       try {
         const limit = this.options.refillBatch ?? Math.max(500, this.options.concurrency * 50);
-        // Skip what this process already holds or delivered, so a refill brings new work.
-        const known = new Set([...this.unmarked, ...this.queued, ...this.inHand]);
-        const due = await this.deps.outbox.due(limit, known);
+        // Skip what this process already holds or delivered, so a refill brings new work,
+        // and the tenants other instances send for.
+        const known = new Set([...this.ledger.known(), ...this.queued, ...this.claims.ids()]);
+        const elsewhere = this.deps.leases?.heldElsewhere() ?? [];
+        const due = await this.deps.outbox.due(limit, known, new Date(), elsewhere);
         this.nothingDue = due.length === 0;
         for (const item of due) {
           if (this.queue.length >= limit) break;
@@ -270,7 +274,7 @@ export class OutboxSender {
         }
       } catch (err) {
         this.deps.logger.warn({ err: (err as Error).message }, 'outbox: cannot read due items');
-        await sleep(500);
+        this.shut(err);
       } finally {
         this.fetching = null;
       }
@@ -280,47 +284,9 @@ export class OutboxSender {
 
   /** Insert-if-absent on `<item id>#<claim number>`: exactly one worker anywhere wins it. */
   private async claim(item: OutboxItem): Promise<boolean> {
-    const won = await this.takeClaim(item);
-    if (won === null) {
-      this.stats.claimConflicts++;
-      return false;
-    }
-    // No write here: the claim itself (its insert time) is the lease. The attempt count is
-    // written with the outcome (release or finish).
-    item.claims = won + 1;
-    this.inHand.add(item._id);
-    return true;
-  }
-
-  /**
-   * The claim number won, or null. Claim n belongs to whoever inserted it first. If it is
-   * taken but the item still shows n claims and is not in flight (pending, or sending past its
-   * lease) and the claim is older than a lease, its taker died before recording it: move on
-   * to n + 1, again by insert, so exactly one taker continues.
-   */
-  private async takeClaim(item: OutboxItem): Promise<number | null> {
-    for (let n = item.claims; n < item.claims + 4; n++) {
-      const key = claimId(OUTBOX_CLAIM_SCOPE, outboxClaimKey(item._id, n));
-      if (await this.claimInserts.insert({ _id: key, at: new Date() })) return n;
-      if (n === item.claims) {
-        if (await this.deps.outbox.delivery(item._id)) {
-          // Delivered, but the mark was lost (a kill between the two writes): mark it now.
-          this.queueMark(item._id);
-          return null;
-        }
-        const current = await this.deps.outbox.collection().findOne({ _id: item._id });
-        const stranded =
-          current !== null &&
-          current.claims === item.claims &&
-          (current.state === 'pending' ||
-            (current.state === 'sending' && (current.leaseUntil?.getTime() ?? 0) < Date.now()));
-        if (!stranded) return null;
-        Object.assign(item, current);
-      }
-      const takenAt = await this.deps.claims.takenAt(OUTBOX_CLAIM_SCOPE, outboxClaimKey(item._id, n));
-      if (!takenAt || Date.now() - takenAt.getTime() < this.options.leaseMs) return null;
-    }
-    return null;
+    if (await this.claims.take(item)) return true;
+    this.stats.claimConflicts++;
+    return false;
   }
 
   private async process(item: OutboxItem): Promise<void> {
@@ -340,7 +306,7 @@ export class OutboxSender {
 
     let target: ConnectorTarget | null;
     try {
-      target = await this.resolveTarget(item);
+      target = await this.targets.resolve(item);
     } catch (err) {
       return this.handleError(item, err);
     }
@@ -360,25 +326,41 @@ export class OutboxSender {
       }
       await sleep(wait);
     }
+    // The database cannot record a send now: wait for it (holding the claim) rather than send.
+    if (!this.gate.isOpen) await this.gate.whenOpen();
     // Not sent yet: a stop that came while waiting gives the item back rather than sending it.
     if (!this.running) return this.releaseOnStop(item);
+    // The tenant's send lease lapsed while waiting (it may be another instance's now).
+    if (!this.claims.stillHolds(item)) {
+      this.stats.abandoned++;
+      return this.claims.abandon(item);
+    }
 
     try {
-      const activityId = await this.deliver(item, target);
+      const activityId = await this.targets.deliver(item, target);
       recordOutboxStatus(item, 200);
       this.stats.sent++;
       const sentAt = new Date();
-      await this.deliveryInserts.insert({
-        _id: item._id,
-        tenantId: item.tenantId,
-        purpose: item.purpose,
-        batchId: item.batchId,
-        personId: item.personId,
-        sentActivityId: activityId,
-        conversationId: target.conversationId,
-        serviceUrl: target.serviceUrl,
-        sentAt,
-      });
+      const recorded = await this.ledger.record(
+        {
+          _id: item._id,
+          tenantId: item.tenantId,
+          purpose: item.purpose,
+          batchId: item.batchId,
+          personId: item.personId,
+          sentActivityId: activityId,
+          conversationId: target.conversationId,
+          serviceUrl: target.serviceUrl,
+          sentAt,
+        },
+        Object.assign(item, { sentActivityId: activityId }),
+      );
+      if (!recorded) {
+        // Held by the ledger and written once the database answers; nothing is sent till then.
+        this.claims.done(item._id);
+        this.shut(new Error('delivery record not written'));
+        return;
+      }
       Object.assign(item, {
         state: 'sent',
         sentActivityId: activityId,
@@ -395,88 +377,20 @@ export class OutboxSender {
     }
   }
 
-  private async deliver(item: OutboxItem, target: ConnectorTarget): Promise<string | null> {
-    if (item.op === 'send') {
-      const activity = { type: 'message', ...(item.activity ?? {}) };
-      return (await this.deps.connector.send(target, activity)).id;
-    }
-    const original = item.originalItemId
-      ? await this.deps.outbox.byId(item.tenantId, item.originalItemId)
-      : null;
-    if (!original?.sentActivityId) throw new DeliveryError(404, 'the original message was never delivered');
-    if (item.op === 'update') {
-      await this.deps.connector.update(target, original.sentActivityId, {
-        type: 'message',
-        ...(item.activity ?? {}),
-      });
-    } else {
-      await this.deps.connector.delete(target, original.sentActivityId);
-    }
-    return original.sentActivityId;
-  }
-
-  private async resolveTarget(item: OutboxItem): Promise<ConnectorTarget | null> {
-    if (item.op !== 'send' && item.originalItemId) {
-      const original = await this.deps.outbox.byId(item.tenantId, item.originalItemId);
-      if (original && (original.state === 'pending' || original.state === 'sending')) {
-        // The original is still on its way: change it once it has landed.
-        throw new DeliveryError(409, 'original not delivered yet', 2000);
-      }
-      if (original?.conversationId && original.serviceUrl) {
-        return { conversationId: original.conversationId, serviceUrl: original.serviceUrl };
-      }
-      return null;
-    }
-    const key = item.target.kind === 'person' ? personalKey(item.target.personId) : item.target.key;
-    const ref = await this.deps.references.get(item.tenantId, key);
-    if (ref?.reference.conversation?.id && ref.reference.serviceUrl) {
-      return { conversationId: ref.reference.conversation.id, serviceUrl: ref.reference.serviceUrl };
-    }
-    if (item.target.kind === 'person')
-      return this.createPersonalConversation(item.tenantId, item.target.personId);
-    return null;
-  }
-
-  /** A person we know from Teams (a channel roster) but who never chatted with the bot. */
-  private async createPersonalConversation(
-    tenantId: string,
-    personId: string,
-  ): Promise<ConnectorTarget | null> {
-    const person = await this.deps.people.byId(tenantId, personId);
-    const botId = this.deps.botId();
-    if (!person?.teamsUserId || !botId) return null;
-    const anyRef = await this.deps.references
-      .scope(tenantId)
-      .findOne({ 'reference.serviceUrl': { $exists: true } }, { sort: { updatedAt: -1 } });
-    const serviceUrl = anyRef?.reference.serviceUrl;
-    if (!serviceUrl) return null;
-    const { id } = await this.deps.connector.createPersonalConversation(serviceUrl, {
-      tenantId,
-      botId,
-      userId: person.teamsUserId,
-    });
-    await this.deps.references.save(
-      tenantId,
-      personalKey(personId),
-      'personal',
-      personId,
-      {
-        serviceUrl,
-        channelId: 'msteams',
-        conversation: { id, conversationType: 'personal', tenantId, isGroup: false, name: '' },
-        bot: { id: botId, name: '' },
-        user: { id: person.teamsUserId, name: '' },
-      },
-      new Date(),
-    );
-    return { conversationId: id, serviceUrl };
-  }
-
   private async handleError(item: OutboxItem, err: unknown, target?: ConnectorTarget): Promise<void> {
     const error = err instanceof DeliveryError ? err : new DeliveryError(0, (err as Error).message);
     recordOutboxStatus(item, error.status);
-    if (error.status === 409) return this.release(item, error.retryAfterMs ?? 2000, null);
-    if (error.status === 403) {
+    const action = decideAfterFailure(error, item, this.options);
+    if (action.kind === 'release') {
+      if (action.throttled) {
+        if (target) this.deps.limiter.block(target.conversationId, action.delayMs);
+        // Teams' limit is the tenant's: pause the whole tenant, then ramp back (rate-limiter.ts).
+        this.deps.limiter.slowTenant(item.tenantId, action.delayMs);
+      }
+      if (action.counts) this.stats[action.counts]++;
+      return this.release(item, action.delayMs, action.status, action.failures, action.lastError);
+    }
+    if (action.kind === 'unreachable') {
       this.stats.unreachable++;
       if (item.personId) await this.deps.people.markUnreachable(item.tenantId, item.personId, new Date());
       await this.finish(item, 'unreachable', {
@@ -486,79 +400,19 @@ export class OutboxSender {
       for (const l of this.listeners) await l.unreachable?.(item);
       return;
     }
-    if (error.tokenUnavailable) {
-      // The token service is down: nothing was sent, and it is no attempt at this message, so
-      // it does not count towards maxAttempts. Waits as long as the token provider's cool-down.
-      this.stats.retried++;
-      return this.release(
-        item,
-        error.retryAfterMs ?? this.backoff(1),
-        error.status,
-        item.failures,
-        error.message,
-      );
-    }
-    if (error.status === 429) {
-      const wait = error.retryAfterMs ?? 1000;
-      if (target) this.deps.limiter.block(target.conversationId, wait);
-      this.stats.throttled++;
-      return this.release(item, wait, 429);
-    }
-    if (error.transient) {
-      const failures = item.failures + 1;
-      if (failures < this.options.maxAttempts) {
-        this.stats.retried++;
-        return this.release(item, this.backoff(failures), error.status, failures, error.message);
-      }
-    }
     this.stats.failed++;
     await this.finish(item, 'failed', {
-      failures: item.failures + 1,
-      lastStatus: error.status,
-      lastError: error.message,
+      failures: action.failures,
+      lastStatus: action.status,
+      lastError: action.message,
     });
-    for (const l of this.listeners) await l.failed?.(item, error.message);
+    for (const l of this.listeners) await l.failed?.(item, action.message);
   }
 
-  /** Full-jitter exponential backoff. */
-  private backoff(failures: number): number {
-    const base = this.options.backoffBaseMs ?? 500;
-    const max = this.options.backoffMaxMs ?? 60_000;
-    const ceiling = Math.min(max, base * 2 ** (failures - 1));
-    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-  }
-
-  /** Marks a delivered item 'sent' and drops its activity; on failure, retried while idle. */
+  /** Marks a delivered item 'sent' (the ledger retries a mark that fails). */
   private async markSent(id: string, now = new Date()): Promise<void> {
-    this.inHand.delete(id);
-    try {
-      await this.marks.set(id, { state: 'sent', leaseUntil: null, activity: null, updatedAt: now });
-    } catch (err) {
-      this.deps.logger.warn({ err: (err as Error).message }, 'outbox: marking sent failed');
-      this.queueMark(id);
-    }
-  }
-
-  private queueMark(id: string): void {
-    this.inHand.delete(id);
-    if (this.unmarked.size < MAX_UNMARKED) this.unmarked.add(id);
-  }
-
-  /** While idle: retry marking delivered items 'sent'. */
-  private async markSome(): Promise<void> {
-    if (this.marking || this.unmarked.size === 0) return;
-    this.marking = true;
-    try {
-      for (const id of [...this.unmarked].slice(0, MARK_PER_IDLE)) {
-        if (!this.nothingDue || !this.running) break;
-        await this.deps.outbox.markSent(id).then(
-          () => this.unmarked.delete(id),
-          (err: Error) => this.deps.logger.warn({ err: err.message }, 'outbox: marking sent failed'),
-        );
-      }
-    } finally {
-      this.marking = false;
-    }
+    this.claims.done(id);
+    await this.ledger.markSent(id, now);
   }
 
   private async release(
@@ -577,7 +431,7 @@ export class OutboxSender {
       lastStatus: status,
       lastError,
     });
-    this.inHand.delete(item._id);
+    this.claims.done(item._id);
     this.retryLater(item, delayMs);
   }
 
@@ -602,7 +456,7 @@ export class OutboxSender {
 
   private async finish(item: OutboxItem, state: OutboxItem['state'], fields: Partial<OutboxItem>) {
     await this.update(item, { state, leaseUntil: null, claims: item.claims, ...fields });
-    this.inHand.delete(item._id);
+    this.claims.done(item._id);
   }
 
   /** By _id alone: we hold the claim, and it is the local database's fast path. */
@@ -615,10 +469,7 @@ export class OutboxSender {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const MARK_PER_IDLE = 10;
 /** Items held in memory for the workers; beyond this, scans bring the rest. */
 const MAX_QUEUED = 20_000;
 /** Releases with a longer wait are left to the scans. */
 const MAX_LOCAL_RETRY_MS = 120_000;
-/** Beyond this, delivered items are left for others to mark (they find the delivery record). */
-const MAX_UNMARKED = 20_000;

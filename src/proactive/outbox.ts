@@ -194,6 +194,21 @@ export class Outbox {
     return items.map((i) => withDelivery(i, byId.get(i._id) ?? null));
   }
 
+  /** True if the database answers a ping within `timeoutMs`. */
+  async ping(timeoutMs = 1000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        this.db.command({ ping: 1 }).then((r) => r.ok === 1),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+      ]);
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** The delivery record of an item, or null (a by-_id read). */
   delivery(id: string) {
     return this.deliveries().findOne({ _id: id });
@@ -246,16 +261,23 @@ export class Outbox {
   /**
    * Up to `limit` items due now, with their activity (the scan decodes whole documents on the
    * local database anyway, and a second read per item would cost more), skipping `exclude`
-   * (items a sender holds or knows it delivered). One scan; items delivered by others are
-   * caught by their claim.
+   * (items a sender holds or knows it delivered) and the tenants in `excludeTenants`. One scan;
+   * items delivered by others are caught by their claim.
    */
-  async due(limit: number, exclude: Set<string>, now = new Date()): Promise<OutboxItem[]> {
+  async due(
+    limit: number,
+    exclude: Set<string>,
+    now = new Date(),
+    excludeTenants: string[] = [],
+  ): Promise<OutboxItem[]> {
     const due = await this.collection()
       .find({
         $or: [
           { state: 'pending', notBefore: { $lte: now } },
           { state: 'sending', leaseUntil: { $lt: now } },
         ],
+        // Tenants another instance is sending for (its send lease): left to it.
+        ...(excludeTenants.length > 0 ? { tenantId: { $nin: excludeTenants } } : {}),
       })
       .limit(limit + exclude.size)
       .toArray();

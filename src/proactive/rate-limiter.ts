@@ -1,9 +1,11 @@
 /**
  * Teams' documented limits for proactive messages, enforced in this process:
  * per conversation about 7 messages / 1 s and 60 / 30 s, per app per tenant 50 requests / s
- * (configurable). Sliding windows of real send times, plus a per-conversation block set from
- * a 429's Retry-After. Several instances each enforce their own share: set the tenant rate
- * to (limit ÷ instances) when scaling out.
+ * (configurable). Sliding windows of real send times. A 429 blocks its conversation for its
+ * Retry-After and also slows the whole tenant (AIMD): nothing for the tenant during the
+ * Retry-After, then half the rate, climbing back by a tenth of the configured rate per second.
+ * The per-tenant budget is the tenant's across instances because only the instance holding
+ * the tenant's send lease sends for it (tenant-send-lease.ts).
  */
 export interface Window {
   limit: number;
@@ -25,9 +27,9 @@ class SlidingLog {
   constructor(private readonly windows: Window[]) {}
 
   /** ms until one more event fits in every window (0 = fits now). */
-  waitFor(now: number): number {
+  waitFor(now: number, windows: Window[] = this.windows): number {
     let wait = 0;
-    for (const w of this.windows) {
+    for (const w of windows) {
       const inWindow = this.countSince(now - w.ms);
       if (inWindow >= w.limit) {
         const oldestBlocking = this.times[this.times.length - w.limit];
@@ -55,11 +57,20 @@ class SlidingLog {
   }
 }
 
+/** A tenant slowed down by a 429: its rate `rate` from `since`, climbing back from there. */
+interface Slowdown {
+  pausedUntil: number;
+  rate: number;
+  since: number;
+}
+
 export class RateLimiter {
   private readonly tenants = new Map<string, SlidingLog>();
   private readonly conversations = new Map<string, SlidingLog>();
   private readonly blockedUntil = new Map<string, number>();
+  private readonly slowdowns = new Map<string, Slowdown>();
   private lastSweep = 0;
+  readonly stats = { tenantSlowdowns: 0 };
 
   constructor(
     private readonly tenantPerSecond: number,
@@ -71,10 +82,10 @@ export class RateLimiter {
   tryAcquire(tenantId: string, conversationId: string): number {
     const now = this.clock();
     this.sweep(now);
-    const tenant = this.log(this.tenants, tenantId, this.tenantWindows());
+    const tenant = this.log(this.tenants, tenantId, this.tenantWindows(this.tenantPerSecond));
     const conversation = this.log(this.conversations, conversationId, this.conversationWindows);
     const blocked = Math.max(0, (this.blockedUntil.get(conversationId) ?? 0) - now);
-    const wait = Math.max(blocked, tenant.waitFor(now), conversation.waitFor(now));
+    const wait = Math.max(blocked, this.tenantWaitAt(tenantId, now, tenant), conversation.waitFor(now));
     if (wait > 0) return wait;
     tenant.record(now);
     conversation.record(now);
@@ -88,16 +99,64 @@ export class RateLimiter {
    * which leaves more messages on the wire at any moment (after a hard kill, those are the
    * ones sent twice).
    */
-  private tenantWindows(): Window[] {
+  private tenantWindows(perSecond: number): Window[] {
     return [
-      { limit: this.tenantPerSecond, ms: 1000 },
-      { limit: Math.max(1, Math.ceil(this.tenantPerSecond / 10)), ms: 100 },
+      { limit: perSecond, ms: 1000 },
+      { limit: Math.max(1, Math.ceil(perSecond / 10)), ms: 100 },
     ];
   }
 
   /** ms until the tenant's budget has room for one more request (takes nothing). */
   tenantWait(tenantId: string): number {
-    return this.tenants.get(tenantId)?.waitFor(this.clock()) ?? 0;
+    const now = this.clock();
+    return this.tenantWaitAt(tenantId, now, this.tenants.get(tenantId));
+  }
+
+  private tenantWaitAt(tenantId: string, now: number, log: SlidingLog | undefined): number {
+    const slowdown = this.slowdowns.get(tenantId);
+    if (slowdown && now < slowdown.pausedUntil) return slowdown.pausedUntil - now;
+    const rate = this.tenantRate(tenantId, now);
+    return log?.waitFor(now, this.tenantWindows(rate)) ?? 0;
+  }
+
+  /**
+   * The tenant's permitted requests per second now: the configured rate, or after a 429 half
+   * the rate it had, plus a tenth of the configured rate per whole second since the pause.
+   */
+  tenantRate(tenantId: string, now = this.clock()): number {
+    const slowdown = this.slowdowns.get(tenantId);
+    if (!slowdown) return this.tenantPerSecond;
+    if (now < slowdown.pausedUntil) return 0;
+    const step = Math.max(1, Math.round(this.tenantPerSecond / 10));
+    const rate = slowdown.rate + Math.floor((now - slowdown.since) / 1000) * step;
+    if (rate >= this.tenantPerSecond) {
+      this.slowdowns.delete(tenantId);
+      return this.tenantPerSecond;
+    }
+    return rate;
+  }
+
+  /**
+   * A 429 for this tenant: nothing for any of its conversations for `ms` (its Retry-After),
+   * then half the rate it had, climbing back. 429s that arrive during the pause (requests
+   * already on the wire) extend the pause but do not halve again.
+   */
+  slowTenant(tenantId: string, ms: number): void {
+    const now = this.clock();
+    const existing = this.slowdowns.get(tenantId);
+    const until = now + ms;
+    if (existing && now < existing.pausedUntil) {
+      existing.pausedUntil = Math.max(existing.pausedUntil, until);
+      existing.since = existing.pausedUntil;
+      return;
+    }
+    const current = this.tenantRate(tenantId, now);
+    this.stats.tenantSlowdowns++;
+    this.slowdowns.set(tenantId, {
+      pausedUntil: until,
+      rate: Math.max(1, Math.floor(current / 2)),
+      since: until,
+    });
   }
 
   /** Nothing is sent to this conversation before `ms` from now (a 429's Retry-After). */

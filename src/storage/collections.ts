@@ -131,6 +131,13 @@ export const collections = {
     // Hashed ids and a time: no personal data.
     personFields: null,
   }),
+  senderLeases: spec({
+    name: 'sender_leases',
+    // _id = `<tenantId>|<epoch>`: one document per taking of a tenant's send lease
+    // (src/proactive/tenant-send-lease.ts). Instance ids and times: no personal data.
+    indexes: [{ key: { tenantId: 1, epoch: -1 }, name: 'tenant_epoch' }],
+    personFields: null,
+  }),
   jobs: spec({
     name: 'jobs',
     indexes: [
