@@ -89,6 +89,11 @@ export const configSchema = z.object({
   /** How long a claimed outbox item may stay in flight before another sender takes it again. */
   SENDER_LEASE_MS: int(1000, 3_600_000).default(60_000),
   /**
+   * Per-tenant send lease: one instance sends a tenant's messages at a time, renewing every
+   * third of this; after an instance dies another takes its tenants within this (plus a scan).
+   */
+  SENDER_TENANT_LEASE_MS: int(1000, 120_000).default(10_000),
+  /**
    * Finished proactive messages (check-in prompts, reminders, digests…) are deleted this many
    * days after they finished. Announcements are kept (leads edit, recall and look back on
    * them) until their cohort's retention (RETENTION_MONTHS).

@@ -14,6 +14,7 @@ import type { ConnectorClient } from './proactive/connector-client.js';
 import { Outbox } from './proactive/outbox.js';
 import { OutboxSender } from './proactive/outbox-sender.js';
 import { RateLimiter } from './proactive/rate-limiter.js';
+import { TenantSendLeases } from './proactive/tenant-send-lease.js';
 import { AuditRepository } from './storage/audit-repository.js';
 import { Claims } from './storage/claims.js';
 import { CohortsRepository } from './storage/cohorts-repository.js';
@@ -97,6 +98,8 @@ export function createServices(params: {
       people,
       logger,
       botId: () => botId.value,
+      // One instance at a time sends for a tenant, so its Teams limit holds across instances.
+      leases: new TenantSendLeases(db, { leaseMs: config.SENDER_TENANT_LEASE_MS }),
     },
     {
       concurrency: config.SENDER_CONCURRENCY,

@@ -1,6 +1,6 @@
 /**
  * restify server: POST /api/messages (Bot Framework), GET /healthz (process up),
- * GET /readyz (database reachable), feature routes, and in test runs the clock controls.
+ * GET /readyz (database reachable, from a cached ping: readiness.ts), feature routes, and in test runs the clock controls.
  */
 import restify, { type Server } from 'restify';
 import { authenticationFailure, type PlacementAdapter } from '../bot/adapter.js';
@@ -10,6 +10,7 @@ import type { Feature } from '../features/feature.js';
 import type { Services } from '../services.js';
 import { annotateTurn, traceRequests } from '../telemetry/http-spans.js';
 import { checkInboundActivity } from './inbound-activity.js';
+import { Readiness } from './readiness.js';
 import { TurnTimeLimits } from './turn-time-limit.js';
 import { timedSync, TurnTimings } from './turn-timings.js';
 
@@ -129,8 +130,12 @@ export function createHttpServer(params: {
     res.send(200, { status: 'ok' });
   });
 
+  // Answered from a ping made every second in the background, never waiting on the database.
+  const readiness = new Readiness((timeoutMs) => services.database.ping(timeoutMs));
+  readiness.start();
+  server.server.on('close', () => readiness.stop());
   server.get('/readyz', async (_req, res) => {
-    const ok = await services.database.ping();
+    const ok = readiness.ready();
     res.send(ok ? 200 : 503, { status: ok ? 'ready' : 'database unavailable' });
   });
 
