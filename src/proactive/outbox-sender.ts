@@ -381,7 +381,10 @@ export class OutboxSender {
     const error = err instanceof DeliveryError ? err : new DeliveryError(0, (err as Error).message);
     recordOutboxStatus(item, error.status);
     // The tenant's lease passed while the call was under way: the new holder owns the item now.
-    if (!this.claims.stillHolds(item)) return this.claims.abandon(item);
+    if (!this.claims.stillHolds(item)) {
+      this.stats.abandoned++;
+      return this.claims.abandon(item);
+    }
     const action = decideAfterFailure(error, item, this.options);
     if (action.kind === 'release') {
       if (action.throttled) {

@@ -29,7 +29,13 @@ describe('outbox + sender (real local database, fake Bot Connector)', function (
   const enqueueAll = (outbox: ReturnType<typeof buildSender>['outbox'], batch: string, ids = recipients) =>
     outbox.enqueue(
       TENANT,
-      ids.map((personId) => ({ dedupeKey: `${batch}|${personId}`, purpose: 'test', batchId: batch, target: { kind: 'person' as const, personId }, activity: { text: `hello ${batch}` } })),
+      ids.map((personId) => ({
+        dedupeKey: `${batch}|${personId}`,
+        purpose: 'test',
+        batchId: batch,
+        target: { kind: 'person' as const, personId },
+        activity: { text: `hello ${batch}` },
+      })),
     );
 
   it('stores a message once however often it is enqueued', async () => {
@@ -66,9 +72,13 @@ describe('outbox + sender (real local database, fake Bot Connector)', function (
     await sender.stop();
     const delivered = connector.delivered();
     const perConversation = new Map<string, number>();
-    for (const call of delivered) perConversation.set(call.conversationId, (perConversation.get(call.conversationId) ?? 0) + 1);
+    for (const call of delivered)
+      perConversation.set(call.conversationId, (perConversation.get(call.conversationId) ?? 0) + 1);
     assert.equal(perConversation.size, 40, 'every recipient got the message');
-    assert.ok([...perConversation.values()].every((n) => n === 1), 'nobody got two');
+    assert.ok(
+      [...perConversation.values()].every((n) => n === 1),
+      'nobody got two',
+    );
     assert.deepEqual(violations, [], 'no request inside a Retry-After window');
     assert.ok(injected429 + injected503 > 0, 'faults were injected');
     const counts = await outbox.batchCounts(TENANT, 'b-faults');
@@ -97,7 +107,13 @@ describe('outbox + sender (real local database, fake Bot Connector)', function (
     await sender.drain();
     await sender.stop();
     const items = await outbox.byBatch(TENANT, 'b-502');
-    assert.deepEqual(items.map((i) => [i.state, i.failures, i.lastStatus]), [['failed', 3, 502], ['failed', 3, 502]]);
+    assert.deepEqual(
+      items.map((i) => [i.state, i.failures, i.lastStatus]),
+      [
+        ['failed', 3, 502],
+        ['failed', 3, 502],
+      ],
+    );
   });
 
   it('two senders on one outbox (two instances) deliver each message once', async () => {
@@ -112,21 +128,34 @@ describe('outbox + sender (real local database, fake Bot Connector)', function (
     const delivered = connector.delivered();
     assert.equal(delivered.length, 40);
     assert.equal(new Set(delivered.map((c) => c.conversationId)).size, 40);
-    assert.ok(a.sender.stats.sent > 0 && b.sender.stats.sent > 0, `both worked: ${a.sender.stats.sent}/${b.sender.stats.sent}`);
+    assert.ok(
+      a.sender.stats.sent > 0 && b.sender.stats.sent > 0,
+      `both worked: ${a.sender.stats.sent}/${b.sender.stats.sent}`,
+    );
   });
 
   it('keeps to the per-conversation limit of 7 per second', async () => {
     const { outbox, sender } = buildSender(database);
     await outbox.enqueue(
       TENANT,
-      Array.from({ length: 15 }, (_, i) => ({ dedupeKey: `burst|${i}`, purpose: 'test', batchId: 'burst', target: { kind: 'person' as const, personId: recipients[0] }, activity: { text: `m${i}` } })),
+      Array.from({ length: 15 }, (_, i) => ({
+        dedupeKey: `burst|${i}`,
+        purpose: 'test',
+        batchId: 'burst',
+        target: { kind: 'person' as const, personId: recipients[0] },
+        activity: { text: `m${i}` },
+      })),
     );
     sender.start();
     await sender.drain();
     await sender.stop();
-    const times = connector.delivered('a:conv-0').map((c) => c.at).sort((x, y) => x - y);
+    const times = connector
+      .delivered('a:conv-0')
+      .map((c) => c.at)
+      .sort((x, y) => x - y);
     assert.equal(times.length, 15);
-    for (let i = 7; i < times.length; i++) assert.ok(times[i] - times[i - 7] >= 1000, `8 sends within 1 s at ${i}`);
+    for (let i = 7; i < times.length; i++)
+      assert.ok(times[i] - times[i - 7] >= 1000, `8 sends within 1 s at ${i}`);
   });
 
   it('updates and deletes a delivered message in place', async () => {
@@ -135,11 +164,34 @@ describe('outbox + sender (real local database, fake Bot Connector)', function (
     sender.start();
     await sender.drain();
     const [original] = await outbox.byBatch(TENANT, 'b-edit');
-    await outbox.enqueue(TENANT, [{ dedupeKey: 'b-edit|update', purpose: 'test', op: 'update', originalItemId: original._id, target: original.target, activity: { text: 'edited' } }]);
-    await outbox.enqueue(TENANT, [{ dedupeKey: 'b-edit|delete', purpose: 'test', op: 'delete', originalItemId: original._id, target: original.target }]);
+    await outbox.enqueue(TENANT, [
+      {
+        dedupeKey: 'b-edit|update',
+        purpose: 'test',
+        op: 'update',
+        originalItemId: original._id,
+        target: original.target,
+        activity: { text: 'edited' },
+      },
+    ]);
+    await outbox.enqueue(TENANT, [
+      {
+        dedupeKey: 'b-edit|delete',
+        purpose: 'test',
+        op: 'delete',
+        originalItemId: original._id,
+        target: original.target,
+      },
+    ]);
     await sender.drain();
     await sender.stop();
-    const ops = connector.calls.filter((c) => c.conversationId === 'a:conv-0').map((c) => [c.method, c.activityId]);
-    assert.deepEqual(ops, [['POST', null], ['PUT', original.sentActivityId], ['DELETE', original.sentActivityId]]);
+    const ops = connector.calls
+      .filter((c) => c.conversationId === 'a:conv-0')
+      .map((c) => [c.method, c.activityId]);
+    assert.deepEqual(ops, [
+      ['POST', null],
+      ['PUT', original.sentActivityId],
+      ['DELETE', original.sentActivityId],
+    ]);
   });
 });

@@ -39,4 +39,52 @@ describe('RateLimiter (per tenant, per conversation)', () => {
     now = 1001;
     assert.equal(limiter.tryAcquire('t', 'c1'), 0);
   });
+
+  /** Sends per whole second of fake time, every conversation new, from `from` to `to`. */
+  function perSecond(limiter: RateLimiter, clock: { now: number }, tenant: string, to: number): number[] {
+    const counts: number[] = [];
+    let n = 0;
+    while (clock.now < to) {
+      const wait = limiter.tryAcquire(tenant, `${tenant}-conversation-${n}`);
+      if (wait === 0) {
+        const second = Math.floor(clock.now / 1000);
+        counts[second] = (counts[second] ?? 0) + 1;
+        n++;
+      } else clock.now += wait;
+    }
+    return Array.from(counts, (c) => c ?? 0);
+  }
+
+  it('a 429 pauses the whole tenant for its Retry-After, then halves its rate and climbs back (other tenants untouched)', () => {
+    const clock = { now: 0 };
+    const limiter = new RateLimiter(50, undefined, () => clock.now);
+    limiter.slowTenant('t', 1000);
+    assert.ok(limiter.tryAcquire('t', 'any-conversation') > 0, 'paused: every conversation of the tenant');
+    assert.ok(limiter.tenantWait('t') > 0);
+    assert.equal(limiter.tryAcquire('other-tenant', 'c'), 0, 'another tenant is not slowed');
+    const counts = perSecond(limiter, clock, 't', 10_000);
+    assert.equal(counts[0], 0, 'nothing during the Retry-After');
+    assert.equal(counts[1], 25, 'half the rate after it');
+    // +5/s each second: 25, 30, 35, 40, 45, then the configured 50 again.
+    assert.deepEqual(counts.slice(1, 8), [25, 30, 35, 40, 45, 50, 50]);
+    assert.equal(limiter.tenantRate('t', clock.now), 50);
+    assert.equal(limiter.stats.tenantSlowdowns, 1);
+  });
+
+  it('429s that arrive during the pause (requests already on the wire) extend it without halving again; a later one halves again', () => {
+    const clock = { now: 0 };
+    const limiter = new RateLimiter(40, undefined, () => clock.now);
+    limiter.slowTenant('t', 1000);
+    clock.now = 500;
+    limiter.slowTenant('t', 1000); // pause now until 1500
+    assert.ok(limiter.tenantWait('t') >= 1000);
+    clock.now = 1500;
+    assert.equal(limiter.tenantRate('t'), 20, 'halved once');
+    clock.now = 2500;
+    assert.equal(limiter.tenantRate('t'), 24);
+    limiter.slowTenant('t', 1000);
+    clock.now = 3500;
+    assert.equal(limiter.tenantRate('t'), 12, 'a new 429 after the pause halves the current rate');
+    assert.equal(limiter.stats.tenantSlowdowns, 2);
+  });
 });
