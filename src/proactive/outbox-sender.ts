@@ -62,6 +62,7 @@ export class OutboxSender {
   /** Shut while the database cannot record what is sent. */
   readonly gate: DatabaseGate;
   private nothingDue = false;
+  private lastScanAt = 0;
   /** Items given back by stop(): claimed, not sent. */
   private releasedOnStop = 0;
   /** Timers that put released items back in the queue when their wait is over. */
@@ -88,6 +89,9 @@ export class OutboxSender {
       for (const l of this.listeners) await l.sent?.(item, item.sentActivityId);
     });
     this.claims = new ItemClaims({ ...deps, ledger: this.ledger, leaseMs: options.leaseMs });
+    deps.leases?.onLost((tenantId, reason) =>
+      deps.logger.warn({ tenantId, reason }, 'outbox: tenant send lease lost'),
+    );
     this.targets = new TargetResolver(deps);
     this.gate = new DatabaseGate(
       () => deps.outbox.ping(1000),
@@ -259,7 +263,12 @@ export class OutboxSender {
 
   /** One scan fetches a batch of due items for all workers (cheap on every database). */
   private refill(): Promise<void> {
+    // Idle workers wake at different times: after a scan that found nothing, the next waits
+    // for pollMs (or a wake), so an idle instance scans once per poll, not once per worker.
+    if (this.nothingDue && !this.fetching && Date.now() - this.lastScanAt < this.options.pollMs)
+      return Promise.resolve();
     this.fetching ??= (async () => {
+      this.lastScanAt = Date.now();
       try {
         const limit = this.options.refillBatch ?? Math.max(500, this.options.concurrency * 50);
         // Skip what this process already holds or delivered, so a refill brings new work,

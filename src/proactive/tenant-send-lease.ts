@@ -21,6 +21,7 @@
  * So failover after a kill takes at most leaseMs + one scan of the outbox.
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Db } from 'mongodb';
 import { collections } from '../storage/collections.js';
 import { isDuplicateKeyError } from '../storage/mongo.js';
@@ -45,7 +46,7 @@ export interface TenantLeaseOptions {
   marginMs?: number;
   /** Time source (tests drive it); real time by default. */
   now?: () => number;
-  /** An instance id (default: random per process). */
+  /** An instance id (default: host, process id and a random suffix, so operators can tell). */
   owner?: string;
 }
 
@@ -67,7 +68,7 @@ export class TenantSendLeases {
   private readonly acquiring = new Map<string, Promise<boolean>>();
   private timer: NodeJS.Timeout | null = null;
   private renewing: Promise<void> | null = null;
-  private readonly lostListeners: ((tenantId: string) => void)[] = [];
+  private readonly lostListeners: ((tenantId: string, reason: string) => void)[] = [];
   private readonly now: () => number;
   readonly leaseMs: number;
   readonly renewMs: number;
@@ -82,7 +83,7 @@ export class TenantSendLeases {
     this.renewMs = options.renewMs ?? Math.max(100, Math.floor(options.leaseMs / 3));
     this.marginMs = options.marginMs ?? Math.floor(options.leaseMs / 5);
     this.now = options.now ?? (() => Date.now());
-    this.owner = options.owner ?? randomUUID();
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
 
   private get leases() {
@@ -94,7 +95,7 @@ export class TenantSendLeases {
     const held = this.held.get(tenantId);
     if (!held) return false;
     if (this.now() < held.validUntil) return true;
-    this.lose(tenantId);
+    this.lose(tenantId, 'not renewed in time');
     return false;
   }
 
@@ -120,7 +121,7 @@ export class TenantSendLeases {
   }
 
   /** Called when this instance stops holding a tenant it held (expired, or taken over). */
-  onLost(listener: (tenantId: string) => void): void {
+  onLost(listener: (tenantId: string, reason: string) => void): void {
     this.lostListeners.push(listener);
   }
 
@@ -178,35 +179,38 @@ export class TenantSendLeases {
     this.elsewhere.set(tenantId, Math.min(expiresAt + 1, this.now() + this.renewMs));
   }
 
-  private lose(tenantId: string): void {
+  private lose(tenantId: string, reason: string): void {
     if (!this.held.delete(tenantId)) return;
     this.stats.lost++;
-    for (const listener of this.lostListeners) listener(tenantId);
+    for (const listener of this.lostListeners) listener(tenantId, reason);
   }
 
   /** Renews every lease held (and notices a takeover). Throws if the database is unreachable. */
   async renewAll(): Promise<void> {
-    this.renewing ??= (async () => {
-      try {
-        let failure: unknown = null;
-        for (const tenantId of [...this.held.keys()]) {
-          await this.renew(tenantId).catch((err: unknown) => (failure ??= err));
-        }
-        if (failure) throw failure;
-      } finally {
-        this.renewing = null;
+    if (this.renewing) return this.renewing;
+    const run = async () => {
+      let failure: unknown = null;
+      for (const tenantId of [...this.held.keys()]) {
+        await this.renew(tenantId).catch((err: unknown) => (failure ??= err));
       }
-    })();
-    return this.renewing;
+      if (failure) throw failure;
+    };
+    // Cleared after it settles (a `finally` inside `run` would run before the assignment
+    // when nothing is held, and leave a settled promise here for good).
+    const renewing: Promise<void> = run().finally(() => {
+      if (this.renewing === renewing) this.renewing = null;
+    });
+    this.renewing = renewing;
+    return renewing;
   }
 
   private async renew(tenantId: string): Promise<void> {
     const held = this.held.get(tenantId);
     if (!held) return;
     const start = this.now();
-    if (start >= held.validUntil) return this.lose(tenantId);
+    if (start >= held.validUntil) return this.lose(tenantId, 'renewal too late');
     const newer = await this.leases.findOne({ _id: leaseDocId(tenantId, held.epoch + 1) });
-    if (newer) return this.lose(tenantId);
+    if (newer) return this.lose(tenantId, `taken over by ${newer.owner}`);
     await this.leases.updateOne(
       { _id: leaseDocId(tenantId, held.epoch), owner: this.owner },
       { $set: { expiresAt: new Date(start + this.leaseMs), updatedAt: new Date(start) } },
@@ -215,7 +219,8 @@ export class TenantSendLeases {
     // anyone could see the old expiry pass.
     const current = this.held.get(tenantId);
     if (current !== held) return;
-    if (this.now() >= held.validUntil) return this.lose(tenantId);
+    if (this.now() >= held.validUntil)
+      return this.lose(tenantId, `renewal took ${this.now() - start} ms, past the deadline`);
     held.validUntil = start + this.leaseMs - this.marginMs;
     this.stats.renewed++;
   }

@@ -78,6 +78,17 @@ describe('TenantSendLeases (real local database, fake clock)', function () {
     assert.ok(a.stats.renewed >= 19);
   });
 
+  it('the background renewal keeps a lease taken after it started (first ticks with nothing held)', async () => {
+    const a = new TenantSendLeases(database.db, { leaseMs: 10_000, renewMs: 20, now: () => now, owner: 'a' });
+    a.start();
+    await new Promise((r) => setTimeout(r, 100)); // a few ticks with nothing held
+    assert.ok(await a.acquire('t-background'));
+    const deadline = Date.now() + 20_000;
+    while (a.stats.renewed < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await a.stop();
+    assert.ok(a.stats.renewed >= 3, `renewed ${a.stats.renewed} times`);
+  });
+
   it('a holder whose clock is behind notices the takeover at its next renewal', async () => {
     // b's clock runs 3 s ahead of a's, more than the margin (2 s): b sees a's lease expire
     // while a still thinks it holds it. a's next renewal finds the newer epoch and lets go.
