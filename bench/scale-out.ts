@@ -335,6 +335,10 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
     for (const r of ok)
       buckets[Math.floor((r.at - first) / 1000)] = (buckets[Math.floor((r.at - first) / 1000)] ?? 0) + 1;
     line += `\n    delivered per second: ${Array.from(buckets, (b) => b ?? 0).join(' ')}`;
+    const throttledAt = connector.results
+      .filter((r) => r.status === 429)
+      .map((r) => ((r.at - first) / 1000).toFixed(1));
+    line += `\n    429s at (s): ${throttledAt.join(' ')}`;
   }
   if (killedAt !== null) {
     const after = ok.filter((r) => r.at > killedAt!).map((r) => r.at);

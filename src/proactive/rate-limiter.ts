@@ -3,7 +3,7 @@
  * per conversation about 7 messages / 1 s and 60 / 30 s, per app per tenant 50 requests / s
  * (configurable). Sliding windows of real send times. A 429 blocks its conversation for its
  * Retry-After and also slows the whole tenant (AIMD): nothing for the tenant during the
- * Retry-After, then half the rate, climbing back by a tenth of the configured rate per second.
+ * Retry-After, then half the rate, climbing back by a fifth of the configured rate per second.
  * The per-tenant budget is the tenant's across instances because only the instance holding
  * the tenant's send lease sends for it (tenant-send-lease.ts).
  */
@@ -126,13 +126,13 @@ export class RateLimiter {
 
   /**
    * The tenant's permitted requests per second now: the configured rate, or after a 429 half
-   * the rate it had, plus a tenth of the configured rate per whole second since the pause.
+   * the rate it had, plus a fifth of the configured rate per whole second since the pause.
    */
   tenantRate(tenantId: string, now = this.clock()): number {
     const slowdown = this.slowdowns.get(tenantId);
     if (!slowdown) return this.tenantPerSecond;
     if (now < slowdown.pausedUntil) return 0;
-    const step = Math.max(1, Math.round(this.tenantPerSecond / 10));
+    const step = Math.max(1, Math.round(this.tenantPerSecond / 5));
     const rate = slowdown.rate + Math.floor((now - slowdown.since) / 1000) * step;
     if (rate >= this.tenantPerSecond) {
       this.slowdowns.delete(tenantId);
