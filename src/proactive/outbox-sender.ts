@@ -92,6 +92,8 @@ export class OutboxSender {
     deps.leases?.onLost((tenantId, reason) =>
       deps.logger.warn({ tenantId, reason }, 'outbox: tenant send lease lost'),
     );
+    // A tenant taken over from a dead instance: scan for its items now.
+    deps.leases?.onAcquired(() => this.wake());
     this.targets = new TargetResolver(deps);
     this.gate = new DatabaseGate(
       () => deps.outbox.ping(1000),
@@ -265,7 +267,7 @@ export class OutboxSender {
   private refill(): Promise<void> {
     // Idle workers wake at different times: after a scan that found nothing, the next waits
     // for pollMs (or a wake), so an idle instance scans once per poll, not once per worker.
-    if (this.nothingDue && !this.fetching && Date.now() - this.lastScanAt < this.options.pollMs)
+    if (this.nothingDue && !this.fetching && Date.now() - this.lastScanAt < this.idlePollMs())
       return Promise.resolve();
     this.fetching ??= (async () => {
       this.lastScanAt = Date.now();
@@ -289,6 +291,13 @@ export class OutboxSender {
       }
     })();
     return this.fetching;
+  }
+
+  /** Between idle scans: pollMs, or a lease tick while others send (the tick sees them die). */
+  private idlePollMs(): number {
+    const leases = this.deps.leases;
+    if (!leases || leases.heldElsewhere().length === 0) return this.options.pollMs;
+    return Math.max(this.options.pollMs, leases.renewMs);
   }
 
   /** Insert-if-absent on `<item id>#<claim number>`: exactly one worker anywhere wins it. */

@@ -69,6 +69,9 @@ export class TenantSendLeases {
   private timer: NodeJS.Timeout | null = null;
   private renewing: Promise<void> | null = null;
   private readonly lostListeners: ((tenantId: string, reason: string) => void)[] = [];
+  private readonly acquiredListeners: ((tenantId: string) => void)[] = [];
+  /** Tenants another instance held when we asked: each renewal tick asks again once due. */
+  private readonly watched = new Set<string>();
   private readonly now: () => number;
   readonly leaseMs: number;
   readonly renewMs: number;
@@ -125,6 +128,11 @@ export class TenantSendLeases {
     this.lostListeners.push(listener);
   }
 
+  /** Called when the renewal tick takes over a tenant another instance held (it died). */
+  onAcquired(listener: (tenantId: string) => void): void {
+    this.acquiredListeners.push(listener);
+  }
+
   /** True if this instance holds the tenant's lease now (taking it if nobody live does). */
   acquire(tenantId: string): Promise<boolean> {
     if (this.holds(tenantId)) return Promise.resolve(true);
@@ -166,6 +174,7 @@ export class TenantSendLeases {
     }
     this.held.set(tenantId, { epoch, acquiredAt: start, validUntil: start + this.leaseMs - this.marginMs });
     this.elsewhere.delete(tenantId);
+    this.watched.delete(tenantId);
     this.stats.acquired++;
     // Old epochs are history: keep the previous one, drop the rest (best effort).
     if (epoch > 2)
@@ -175,6 +184,7 @@ export class TenantSendLeases {
 
   private refuse(tenantId: string, expiresAt: number): void {
     this.stats.refused++;
+    this.watched.add(tenantId);
     // Ask again when it expires, or after one renewal period (a graceful release comes sooner).
     this.elsewhere.set(tenantId, Math.min(expiresAt + 1, this.now() + this.renewMs));
   }
@@ -225,11 +235,24 @@ export class TenantSendLeases {
     this.stats.renewed++;
   }
 
-  /** Renews in the background every renewMs. */
+  /**
+   * Asks again for the tenants another instance held, once their holder's lease may have run
+   * out: so a dead holder's tenants are taken over by the lease tick, within the lease plus one
+   * tick, without waiting for a scan of the outbox to meet their items.
+   */
+  async takeOverLapsed(): Promise<void> {
+    for (const tenantId of [...this.watched]) {
+      if (this.isHeldElsewhere(tenantId) || this.holds(tenantId)) continue;
+      if (await this.acquire(tenantId)) for (const listener of this.acquiredListeners) listener(tenantId);
+    }
+  }
+
+  /** Renews in the background every renewMs (and takes over tenants whose holder lapsed). */
   start(onError: (err: unknown) => void = () => undefined): void {
     if (this.timer) return;
     const tick = () => {
       this.renewAll()
+        .then(() => this.takeOverLapsed())
         .catch(onError)
         .finally(() => {
           if (this.timer) this.timer = setTimeout(tick, this.renewMs).unref();
@@ -257,5 +280,6 @@ export class TenantSendLeases {
         .catch(() => undefined);
     }
     this.elsewhere.clear();
+    this.watched.clear();
   }
 }
