@@ -126,6 +126,23 @@ describe('TenantSendLeases (real local database, fake clock)', function () {
     assert.deepEqual(lost, ['t-away']);
   });
 
+  it("the renewal tick takes over a tenant whose holder died, without waiting for the tenant's items", async () => {
+    const a = instance('a');
+    const b = instance('b');
+    assert.ok(await b.acquire('t-watch'));
+    assert.equal(await a.acquire('t-watch'), false); // a now watches the tenant
+    const taken: string[] = [];
+    a.onAcquired((tenant) => taken.push(tenant));
+    now += 5000;
+    await b.renewAll(); // b alive: nothing to take
+    await a.takeOverLapsed();
+    assert.deepEqual(taken, []);
+    now += 10_001; // b died after that renewal
+    await a.takeOverLapsed();
+    assert.deepEqual(taken, ['t-watch']);
+    assert.ok(a.holds('t-watch'));
+  });
+
   it('tenants spread: an instance can hold several, and others hold the rest', async () => {
     const a = instance('a');
     const b = instance('b');
