@@ -21,6 +21,7 @@
  * scenario, everything on 127.0.0.1, every process it starts is stopped.
  *
  *   npm run build:service && npx tsx bench/scale-out.ts [scenario ...] [--recipients=1000]
+ *   BENCH_SERVICE_ROOT=/path/to/other/checkout …   runs that checkout's build (a before/after)
  *
  * Against Atlas or Cosmos DB: BENCH_MONGODB_URI=mongodb+srv://… runs the same scenarios on that
  * database (db-down is skipped: a managed database cannot be killed from here; use Atlas's
@@ -58,6 +59,8 @@ const SCENARIO_DEADLINE_MS = 120_000;
 const SETTLE_MS = 4000;
 const EXTERNAL_URI = process.env.BENCH_MONGODB_URI;
 const root = path.resolve(import.meta.dirname, '..');
+/** The service build the instances run (BENCH_SERVICE_ROOT: another checkout, e.g. the old code). */
+const serviceRoot = path.resolve(process.env.BENCH_SERVICE_ROOT ?? root);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -129,8 +132,8 @@ interface Instance {
 
 async function startInstance(mongoUri: string, dbName: string): Promise<Instance> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'dist/src/index.js')], {
-    cwd: root,
+  const child = spawn(process.execPath, [path.join(serviceRoot, 'dist/src/index.js')], {
+    cwd: serviceRoot,
     env: {
       ...process.env,
       NODE_ENV: 'development',
@@ -355,7 +358,8 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
 }
 
 async function main() {
-  if (!existsSync(path.join(root, 'dist/src/index.js'))) throw new Error('run `npm run build:service` first');
+  if (!existsSync(path.join(serviceRoot, 'dist/src/index.js')))
+    throw new Error('run `npm run build:service` first');
   const connector = new LimitedConnector();
   await connector.start();
   let env: Env;
