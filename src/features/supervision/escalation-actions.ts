@@ -96,13 +96,32 @@ export class EscalationActions {
     return doc ? this.card(tenantId, viewer, doc) : ESCALATION_REFUSED;
   }
 
+  /**
+   * The escalation as the winner of the handled claim records it. A second press a moment after
+   * the first (a double-click) loses the claim before the winner has written who handled it, so
+   * it waits briefly for that write rather than show "Not handled yet".
+   */
+  private async onceHandled<T extends { _id: string; handledBy?: string | null }>(tenantId: string, doc: T) {
+    let current = doc;
+    for (let tries = 0; tries < 20; tries++) {
+      current = ((await this.repo.escalationById(tenantId, doc._id)) as T | null) ?? current;
+      if (current.handledBy) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return current;
+  }
+
   async handle(tenantId: string, viewer: PersonDoc, data: unknown): Promise<AdaptiveCard | string> {
     const doc = await this.authorise(tenantId, viewer, data, 'supervision.escalation.handle');
     if (!doc) return ESCALATION_REFUSED;
     const now = this.s.clock.now();
     if (!(await this.claims.take('supervision.escalation.handled', doc._id))) {
-      const current = (await this.repo.escalationById(tenantId, doc._id)) ?? doc;
-      return this.card(tenantId, viewer, current, 'It was already marked handled.');
+      return this.card(
+        tenantId,
+        viewer,
+        await this.onceHandled(tenantId, doc),
+        'It was already marked handled.',
+      );
     }
     await this.repo.markHandled(tenantId, doc._id, viewer._id, now);
     await this.s.audit.record(
