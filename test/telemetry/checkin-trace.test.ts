@@ -11,6 +11,7 @@
  *   people's names, emails, Teams ids, person ids or the text they typed, nor any email.
  */
 import assert from 'node:assert/strict';
+import { SAFEGUARDING_PURPOSE } from '../../src/features/checkins/safeguarding-alert.js';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import {
   AggregationTemporality,
@@ -312,6 +313,35 @@ describe('telemetry: a check-in submit over HTTP, exported in memory', function 
     );
     assert.ok(runs.every((p) => typeof p.attributes['job.name'] === 'string'));
     assert.ok(finished().some((s) => s.name === 'job.run'));
+  });
+
+  it('a check-in that raises the safeguarding alert is one trace: turn, database and outbox spans', async () => {
+    spans.reset();
+    const res = await e2e.post(e2e.execute(priya, 'checkin.submit', { ...answers(), wellbeing: '1' }));
+    assert.equal(res.status, 200);
+    await e2e.services.sender.drain();
+    const turn = turnSpan('checkin.submit');
+    const traceId = turn.spanContext().traceId;
+    const all = inTrace(traceId);
+    assert.ok(
+      all.some((s) => s.attributes['db.collection.name'] === 'checkins'),
+      'the check-in was written',
+    );
+    assert.ok(
+      all.some(
+        (s) =>
+          s.attributes['db.collection.name'] === 'outbox' && s.attributes['db.operation.name'] === 'insert',
+      ),
+      'the alert was enqueued in this turn',
+    );
+    const sends = all.filter(
+      (s) => s.name === 'outbox.send' && s.attributes['outbox.outcome'] === 'answered',
+    );
+    assert.deepEqual(
+      sends.map((s) => [s.attributes['outbox.purpose'], s.attributes['outbox.status_class']]),
+      [[SAFEGUARDING_PURPOSE, '2xx']],
+    );
+    assert.equal(parentOf(sends[0]!), turn.spanContext().spanId, 'the send is a child of the submit');
   });
 
   it('no exported span, event, link or metric carries names, emails, Teams ids, person ids or typed text', async () => {
