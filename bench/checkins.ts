@@ -16,6 +16,7 @@
  * port, so a turn that talks to it shows up. Loopback only; bounded (~2–3 min).
  * Run: npx tsx bench/checkins.ts [sequential=100] [rate=200]
  */
+import { seedBenchCohort } from './lib/checkin-cohort.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { performance as nodePerformance } from 'node:perf_hooks';
@@ -30,7 +31,6 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { TURN_PHASES, type TurnPhase, type TurnTiming } from '../src/http/turn-timings.js';
 import { collections } from '../src/storage/collections.js';
-import { tenantDocId } from '../src/storage/documents.js';
 import { HttpClient, type RunResult } from './lib/http-client.js';
 
 const STUDENTS = 10_000;
@@ -200,39 +200,7 @@ async function main() {
   });
   try {
     let s = service.services;
-    const now = new Date('2025-10-01T00:00:00Z');
-    const { id: cohortId } = await s.cohorts.upsertByName(
-      TENANT,
-      {
-        name: 'Bench cohort',
-        startDate: '2025-10-20',
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
-        leadershipDays: ['Wed', 'Thu'],
-        nonPlacementDates: [],
-        supervision: { weekday: 'Thu', time: '14:00' },
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
-      },
-      now,
-    );
-    const people = Array.from({ length: STUDENTS }, (_, i) => ({
-      _id: tenantDocId(TENANT, `student-${i}`),
-      tenantId: TENANT,
-      email: `student${i}@example.nhs.uk`,
-      displayName: `Student ${i}`,
-      roles: ['student'],
-      profession: 'physiotherapy',
-      cohortId,
-      timeZone: null,
-      teamsUserId: `29:student-${i}`,
-      aadObjectId: `aad-student-${i}`,
-      schemaVersion: 1,
-      createdAt: now,
-      updatedAt: now,
-    }));
-    for (let i = 0; i < people.length; i += 1000)
-      await s.db.collection(collections.people.name).insertMany(people.slice(i, i + 1000) as never[]);
+    const cohortId = await seedBenchCohort(s, TENANT, STUDENTS);
     console.log(`seeded ${STUDENTS} students in one cohort`);
 
     // 1. Plan, then run the prompt job at Mon 20 Oct 09:00 BST.
@@ -273,24 +241,7 @@ async function main() {
       engines: false,
     });
     s = service.services;
-    const { id: submitCohort } = await s.cohorts.upsertByName(
-      TENANT,
-      {
-        name: 'Bench cohort',
-        startDate: '2025-10-20',
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
-        leadershipDays: ['Wed', 'Thu'],
-        nonPlacementDates: [],
-        supervision: { weekday: 'Thu', time: '14:00' },
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
-      },
-      now,
-    );
-    await s.db
-      .collection(collections.people.name)
-      .insertMany(people.slice(0, SUBMIT_PEOPLE).map((p) => ({ ...p, cohortId: submitCohort })) as never[]);
+    await seedBenchCohort(s, TENANT, SUBMIT_PEOPLE);
     console.log(`submit load database: ${SUBMIT_PEOPLE} people`);
     clock.set(new Date('2025-10-21T10:00:00Z'));
     const port = await service.listen(0, '127.0.0.1');

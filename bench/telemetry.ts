@@ -6,6 +6,7 @@
  * the process CPU per submit of each pass, and the ratios on / off.
  * Run: npx tsx bench/telemetry.ts [submits=300]
  */
+import { seedBenchCohort } from './lib/checkin-cohort.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,8 +19,6 @@ import { ControllableClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startTelemetry } from '../src/telemetry/telemetry.js';
-import { collections } from '../src/storage/collections.js';
-import { tenantDocId } from '../src/storage/documents.js';
 
 const SUBMITS = Number(process.argv[2] ?? 300);
 const STUDENTS = 50;
@@ -115,39 +114,7 @@ async function main() {
     const off = await make();
     services.push(off);
     const s = off.services;
-    const now = new Date('2025-10-01T00:00:00Z');
-    const { id: cohortId } = await s.cohorts.upsertByName(
-      TENANT,
-      {
-        name: 'Bench cohort',
-        startDate: '2025-10-20',
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
-        leadershipDays: ['Wed', 'Thu'],
-        nonPlacementDates: [],
-        supervision: { weekday: 'Thu', time: '14:00' },
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
-      },
-      now,
-    );
-    // Linked to their Teams ids already (as after their first contact), as bench/checkins.ts does.
-    const people = Array.from({ length: STUDENTS }, (_, i) => ({
-      _id: tenantDocId(TENANT, `student-${i}`),
-      tenantId: TENANT,
-      email: `student${i}@example.nhs.uk`,
-      displayName: `Student ${i}`,
-      roles: ['student'],
-      profession: 'physiotherapy',
-      cohortId,
-      timeZone: null,
-      teamsUserId: `29:student-${i}`,
-      aadObjectId: `aad-student-${i}`,
-      schemaVersion: 1,
-      createdAt: now,
-      updatedAt: now,
-    }));
-    await s.db.collection(collections.people.name).insertMany(people as never[]);
+    await seedBenchCohort(s, TENANT, STUDENTS);
     clock.set(new Date('2025-10-21T10:00:00Z'));
     const offPort = await off.listen(0, '127.0.0.1');
     await pass(offPort, STUDENTS * 2); // warm-up (the first submit of each person inserts)

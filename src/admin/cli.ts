@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import type { Db } from 'mongodb';
 import { startLocalDb } from '../../tools/local-db/local-db.js';
 import { systemClock } from '../clock.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, redactUri, type Config } from '../config.js';
 import { isValidTenantId } from '../domain/tenant-id.js';
 import { PersonalData } from '../features/data-protection/personal-data.js';
 import { formatRowError, RosterImportService, type RowError } from '../features/roster/roster-import.js';
@@ -131,7 +131,9 @@ export function parseCommandLine(argv: string[]): Parsed {
   }
   const tenant = values.tenant as string | undefined;
   if (tenant !== undefined && !isValidTenantId(tenant)) {
-    throw new UsageError('--tenant must be letters, digits and "-" only, up to 64 (a Teams tenant id is a GUID)');
+    throw new UsageError(
+      '--tenant must be letters, digits and "-" only, up to 64 (a Teams tenant id is a GUID)',
+    );
   }
   if (command === 'import-roster' && (!values.cohorts || !values.people)) {
     throw new UsageError('import-roster needs both --cohorts <csv> and --people <csv>');
@@ -329,7 +331,7 @@ interface Connection {
 async function openDatabase(config: Config): Promise<Connection> {
   if (config.MONGODB_URI) {
     const database = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB);
-    return { database, label: redact(config.MONGODB_URI), close: () => database.close() };
+    return { database, label: redactUri(config.MONGODB_URI), close: () => database.close() };
   }
   const port = config.LOCAL_DB_PORT;
   if (await isListening(port)) {
@@ -362,11 +364,6 @@ function isListening(port: number): Promise<boolean> {
     socket.once('timeout', () => (socket.destroy(), resolve(false)));
     socket.once('error', () => resolve(false));
   });
-}
-
-/** The URI without its password, for printing. */
-function redact(uri: string): string {
-  return uri.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
 process.exitCode = await main(process.argv.slice(2));
