@@ -41,7 +41,7 @@ times.sort((a, b) => a - b);
 const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!;
 const trainings: number[] = [];
 for (let i = 0; i < 5; i += 1)
-  trainings.push((await Understanding.train(featureUtterances)).classifier.trainingMs);
+  trainings.push((await (await Understanding.train(featureUtterances)).classifier()).trainingMs);
 trainings.sort((a, b) => a - b);
 
 console.log('held-out accuracy per intent:');
@@ -54,7 +54,7 @@ console.log(
   `classify one message (${times.length} reads): p50 ${pct(50).toFixed(3)} ms, p99 ${pct(99).toFixed(3)} ms, max ${times.at(-1)!.toFixed(2)} ms`,
 );
 console.log(
-  `training at start-up: first ${understanding.classifier.trainingMs.toFixed(0)} ms; median of 5 more ${trainings[2]!.toFixed(0)} ms`,
+  `training at start-up: first ${(await understanding.classifier()).trainingMs.toFixed(0)} ms; median of 5 more ${trainings[2]!.toFixed(0)} ms`,
 );
 console.log(
   `memory the trained classifier adds: heap ${((heapAfter.heapUsed - heapBefore.heapUsed) / 1e6).toFixed(1)} MB, rss ${((heapAfter.rss - heapBefore.rss) / 1e6).toFixed(1)} MB${gc ? '' : ' (run with --expose-gc for a steadier figure)'}`,

@@ -69,9 +69,10 @@ export async function createPlacementCompanion(params: {
   const adapter = createAdapter(config, {}, tokens);
   adapter.onTurnError = createTurnErrorHandler(logger);
   registerMaintenanceJobs(services);
-  // Trained once at start-up from the features' phrasing lists (in-process, no network).
-  const understanding = await Understanding.train(featureUtterances);
-  logger.info({ trainingMs: Math.round(understanding.classifier.trainingMs) }, 'intent classifier trained');
+  // Trained from the features' phrasing lists (in-process, no network) on first use.
+  const understanding = Understanding.lazy(featureUtterances, (classifier) =>
+    logger.info({ trainingMs: Math.round(classifier.trainingMs) }, 'intent classifier trained'),
+  );
   const bot = createBot(services, features, understanding);
   const http = createHttpServer({ services, adapter, bot, features });
   const engines = params.engines ?? true;

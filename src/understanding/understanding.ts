@@ -33,15 +33,40 @@ export const SUPPORT_CONFIDENT = 0.7;
 export const MAX_SUGGESTIONS = 3;
 
 export class Understanding {
-  private constructor(readonly classifier: IntentClassifier) {}
+  private trained: Promise<IntentClassifier> | null = null;
 
-  /** Trains on the features' phrasing lists plus the chat intents (greetings, thanks, support). */
+  private constructor(
+    private readonly commandUtterances: Utterances,
+    private readonly onTrained?: (classifier: IntentClassifier) => void,
+  ) {}
+
+  /**
+   * Trains on first use (the first text that is not an exact command), not at start-up:
+   * training takes 0.2–1.6 s of CPU that would otherwise delay the service's readiness.
+   */
+  static lazy(commandUtterances: Utterances, onTrained?: (c: IntentClassifier) => void): Understanding {
+    return new Understanding(commandUtterances, onTrained);
+  }
+
+  /** Trained now (tests and benches). */
   static async train(commandUtterances: Utterances): Promise<Understanding> {
-    const all = { ...commandUtterances, ...chatUtterances };
-    const classifier = await IntentClassifier.train(
-      Object.entries(all).map(([intent, utterances]) => ({ intent, utterances })),
-    );
-    return new Understanding(classifier);
+    const understanding = new Understanding(commandUtterances);
+    await understanding.classifier();
+    return understanding;
+  }
+
+  /** The classifier, trained once on the features' phrasing lists plus the chat intents. */
+  classifier(): Promise<IntentClassifier> {
+    this.trained ??= IntentClassifier.train(
+      Object.entries({ ...this.commandUtterances, ...chatUtterances }).map(([intent, utterances]) => ({
+        intent,
+        utterances,
+      })),
+    ).then((classifier) => {
+      this.onTrained?.(classifier);
+      return classifier;
+    });
+    return this.trained;
   }
 
   /** Words of distress: the phrase list only (no model), so the kind answer is predictable. */
@@ -52,7 +77,7 @@ export class Understanding {
   /** `allowed`: the commands the caller may use in this conversation (role and scope). */
   async read(text: string, allowed: readonly string[]): Promise<Reading> {
     if (needsSupportAnswer(text)) return { kind: 'support', by: 'phrase' };
-    const ranked = await this.classifier.classify(text);
+    const ranked = await (await this.classifier()).classify(text);
     return decide(ranked, allowed);
   }
 }

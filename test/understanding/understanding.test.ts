@@ -17,6 +17,18 @@ describe('understanding: what people write', function () {
     understanding = await Understanding.train(featureUtterances);
   });
 
+  it('trains on first use, once, not when the service is built', async () => {
+    let trainings = 0;
+    const lazy = Understanding.lazy(featureUtterances, () => trainings++);
+    assert.equal(trainings, 0);
+    const [a, b] = await Promise.all([lazy.read('can I do my check in', ['check in']), lazy.read('hi', [])]);
+    assert.equal(trainings, 1);
+    assert.equal(a.kind, 'command');
+    assert.equal(b.kind, 'hello');
+    await lazy.read('thanks!', []);
+    assert.equal(trainings, 1);
+  });
+
   it('never trains on a held-out phrasing', () => {
     const trained = new Set(
       Object.values({ ...featureUtterances, ...chatUtterances }).flatMap((list) =>
