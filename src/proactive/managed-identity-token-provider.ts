@@ -18,12 +18,12 @@
  * time and 5 minutes before expiry, asks one request at a time, and fails fast for a moment
  * after a failure.
  */
-import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import { BOT_FRAMEWORK_SCOPE, CachedTokenProvider, type FetchedToken } from './token-provider.js';
 
 export class ManagedIdentityTokenProvider extends CachedTokenProvider {
   protected readonly source: string;
-  private readonly credential: TokenCredential;
+  private credential: Promise<TokenCredential> | null;
 
   constructor(
     private readonly params: {
@@ -36,18 +36,28 @@ export class ManagedIdentityTokenProvider extends CachedTokenProvider {
   ) {
     super(params.now);
     this.source = `the managed identity ${params.clientId}`;
-    this.credential =
-      params.credential ??
-      new ManagedIdentityCredential({
-        clientId: params.clientId,
-        // The default is 5 retries from 800 ms (IMDS 404/410) and 3 with back-off from 1 s on
-        // 5xx: far past a turn's time limit. The outbox retries proactive sends itself.
-        retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
-      });
+    this.credential = params.credential ? Promise.resolve(params.credential) : null;
+  }
+
+  /** @azure/identity is loaded with the first token (~0.2 s of start-up otherwise, for every bot type). */
+  private defaultCredential(): Promise<TokenCredential> {
+    return import('@azure/identity').then(
+      ({ ManagedIdentityCredential }) =>
+        new ManagedIdentityCredential({
+          clientId: this.params.clientId,
+          // The default is 5 retries from 800 ms (IMDS 404/410) and 3 with back-off from 1 s on
+          // 5xx: far past a turn's time limit. The outbox retries proactive sends itself.
+          retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
+        }),
+    );
   }
 
   protected async fetchToken(): Promise<FetchedToken> {
-    const token = await this.credential.getToken(this.params.scope ?? BOT_FRAMEWORK_SCOPE);
+    this.credential ??= this.defaultCredential().catch((err: unknown) => {
+      this.credential = null;
+      throw err;
+    });
+    const token = await (await this.credential).getToken(this.params.scope ?? BOT_FRAMEWORK_SCOPE);
     if (!token?.token) throw new Error('returned no token');
     return {
       token: token.token,
