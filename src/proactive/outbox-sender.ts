@@ -67,6 +67,8 @@ export class OutboxSender {
   private releasedOnStop = 0;
   /** Timers that put released items back in the queue when their wait is over. */
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Items taken off the queue whose attempt has not finished (its span not yet ended). */
+  private attempting = 0;
 
   constructor(
     private readonly deps: {
@@ -154,8 +156,9 @@ export class OutboxSender {
   async drain(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      // An item being sent is 'sending' under a live claim, so not due: wait for the attempt too.
       const left = (await this.deps.outbox.dueUndelivered(new Date(Date.now() + 60_000))).length;
-      if (left === 0) return;
+      if (left === 0 && this.attempting === 0 && this.queue.length === 0) return;
       this.wake();
       // Each check scans the outbox on the local database: poll gently.
       await sleep(150);
@@ -211,6 +214,7 @@ export class OutboxSender {
       // Read ahead while the workers still have items in hand, so a scan never stalls them.
       if (this.queue.length < this.options.concurrency * 4 && !this.fetching) void this.refill();
       this.queued.delete(item._id);
+      this.attempting++;
       try {
         // Another instance sends for this tenant: its scans find the item.
         if (!(await this.mayTake(item.tenantId))) continue;
@@ -223,6 +227,8 @@ export class OutboxSender {
         );
         this.claims.abandon(item);
         this.shut(err);
+      } finally {
+        this.attempting--;
       }
     }
   }

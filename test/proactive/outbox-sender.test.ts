@@ -158,6 +158,30 @@ describe('outbox + sender (real local database, fake Bot Connector)', function (
       assert.ok(times[i] - times[i - 7] >= 1000, `8 sends within 1 s at ${i}`);
   });
 
+  it('drain returns only after a send already under way has finished', async () => {
+    const { outbox, sender } = buildSender(database);
+    let asked: () => void = () => undefined;
+    const inFlight = new Promise<void>((resolve) => (asked = resolve));
+    connector.fault = () => {
+      asked();
+      return undefined;
+    };
+    const sent: string[] = [];
+    // The delivery is recorded before the attempt's own work ends (listeners, the mark, its span).
+    sender.on({
+      sent: async (item) => {
+        await new Promise((r) => setTimeout(r, 300));
+        sent.push(item._id);
+      },
+    });
+    await enqueueAll(outbox, 'b-inflight', recipients.slice(0, 1));
+    sender.start();
+    await inFlight;
+    await sender.drain();
+    assert.equal(sent.length, 1, 'the send under way was waited for');
+    await sender.stop();
+  });
+
   it('updates and deletes a delivered message in place', async () => {
     const { outbox, sender } = buildSender(database);
     await enqueueAll(outbox, 'b-edit', recipients.slice(0, 1));
