@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Cards } from '../src/bot/cards.js';
+import { Cards } from '../src/cards/cards.js';
 import { createLogger } from '../src/logger.js';
 import { HttpConnectorClient } from '../src/proactive/connector-client.js';
 import { Outbox } from '../src/proactive/outbox.js';

@@ -35,7 +35,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Cards } from '../src/bot/cards.js';
+import { Cards } from '../src/cards/cards.js';
 import { Outbox } from '../src/proactive/outbox.js';
 import { collections, ensureIndexes } from '../src/storage/collections.js';
 import { personalKey } from '../src/storage/conversation-references-repository.js';

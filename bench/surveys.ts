@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config.js';
 import { loadDefinitions } from '../src/features/surveys/definitions.js';
 import type { SurveyResponseDoc, SurveyRunDoc } from '../src/features/surveys/survey-repository.js';
 import { SurveyService } from '../src/features/surveys/survey-service.js';
-import { Cards } from '../src/bot/cards.js';
+import { Cards } from '../src/cards/cards.js';
 import { createLogger } from '../src/logger.js';
 import { Outbox } from '../src/proactive/outbox.js';
 import { Scheduler } from '../src/jobs/scheduler.js';

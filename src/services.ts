@@ -7,21 +7,17 @@ import type { Db } from 'mongodb';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { Cards } from './bot/cards.js';
-import { CommandRegistry } from './bot/commands.js';
+import { Cards } from './cards/cards.js';
+import { CommandRegistry } from './feature-kit/commands.js';
 import { Scheduler } from './jobs/scheduler.js';
 import type { ConnectorClient } from './proactive/connector-client.js';
 import { Outbox } from './proactive/outbox.js';
 import { OutboxSender } from './proactive/outbox-sender.js';
 import { RateLimiter } from './proactive/rate-limiter.js';
 import { TenantSendLeases } from './proactive/tenant-send-lease.js';
-import { AuditRepository } from './storage/audit-repository.js';
 import { Claims } from './storage/claims.js';
-import { CohortsRepository } from './storage/cohorts-repository.js';
-import { ConversationReferencesRepository } from './storage/conversation-references-repository.js';
 import type { Database } from './storage/mongo.js';
-import { PeopleRepository } from './storage/people-repository.js';
-import { SupervisionLinksRepository } from './storage/supervision-links-repository.js';
+import { createRepositories, type SharedRepositories } from './storage/repositories.js';
 import { CheckinService } from './features/checkins/checkin-service.js';
 import { ReflectionService } from './features/reflections/reflection-service.js';
 import { SurveyService } from './features/surveys/survey-service.js';
@@ -41,11 +37,11 @@ export interface CoreServices {
   db: Db;
   cards: Cards;
   commands: CommandRegistry;
-  people: PeopleRepository;
-  cohorts: CohortsRepository;
-  supervisions: SupervisionLinksRepository;
-  references: ConversationReferencesRepository;
-  audit: AuditRepository;
+  people: SharedRepositories['people'];
+  cohorts: SharedRepositories['cohorts'];
+  supervisions: SharedRepositories['supervisions'];
+  references: SharedRepositories['references'];
+  audit: SharedRepositories['audit'];
   outbox: Outbox;
   sender: OutboxSender;
   scheduler: Scheduler;
@@ -84,8 +80,8 @@ export function createServices(params: {
 }): Services {
   const { config, clock, logger, database, connector } = params;
   const db = database.db;
-  const people = new PeopleRepository(db);
-  const references = new ConversationReferencesRepository(db);
+  const { people, cohorts, supervisions, references, audit } = createRepositories(db);
+  const cards = new Cards();
   const outbox = new Outbox(db);
   const botId = { value: config.MicrosoftAppId ? `28:${config.MicrosoftAppId}` : null };
   const sender = new OutboxSender(
@@ -118,13 +114,13 @@ export function createServices(params: {
     logger,
     database,
     db,
-    cards: new Cards(),
+    cards,
     commands: new CommandRegistry(),
     people,
-    cohorts: new CohortsRepository(db),
-    supervisions: new SupervisionLinksRepository(db),
+    cohorts,
+    supervisions,
     references,
-    audit: new AuditRepository(db),
+    audit,
     outbox,
     sender,
     scheduler,
@@ -132,11 +128,11 @@ export function createServices(params: {
     checkins: new CheckinService({
       db,
       clock,
-      cards: new Cards(),
+      cards,
       people,
-      cohorts: new CohortsRepository(db),
-      supervisions: new SupervisionLinksRepository(db),
-      audit: new AuditRepository(db),
+      cohorts,
+      supervisions,
+      audit,
       outbox,
       scheduler,
     }),
@@ -144,15 +140,14 @@ export function createServices(params: {
       db,
       config,
       clock,
-      cards: new Cards(),
+      cards,
       people,
-      cohorts: new CohortsRepository(db),
-      supervisions: new SupervisionLinksRepository(db),
+      cohorts,
+      supervisions,
       outbox,
       scheduler,
-      audit: new AuditRepository(db),
+      audit,
     }),
-    // Repositories are stateless views of the database, so the surveys get their own.
     surveys: new SurveyService({
       db,
       config,
@@ -161,9 +156,9 @@ export function createServices(params: {
       people,
       outbox,
       scheduler,
-      cohorts: new CohortsRepository(db),
-      cards: new Cards(),
-      audit: new AuditRepository(db),
+      cohorts,
+      cards,
+      audit,
     }),
     conversations: new ConversationService({ db, clock, config, logger, people, outbox, scheduler }),
     announcements: new AnnouncementService({ db, clock, config, logger, people, outbox, scheduler }),
@@ -171,36 +166,36 @@ export function createServices(params: {
       db,
       config,
       clock,
-      cards: new Cards(),
+      cards,
       people,
-      cohorts: new CohortsRepository(db),
-      supervisions: new SupervisionLinksRepository(db),
+      cohorts,
+      supervisions,
       outbox,
       scheduler,
-      audit: new AuditRepository(db),
+      audit,
     }),
     events: new EventService({
       db,
       config,
       clock,
       logger,
-      cards: new Cards(),
+      cards,
       people,
-      cohorts: new CohortsRepository(db),
+      cohorts,
       outbox,
       scheduler,
-      audit: new AuditRepository(db),
+      audit,
     }),
-    support: new SupportService({ db, config, people, supervisions: new SupervisionLinksRepository(db) }),
+    support: new SupportService({ db, config, people, supervisions }),
   };
   const supervision = new SupervisionService({
     db,
     clock,
-    cards: new Cards(),
+    cards,
     people,
-    cohorts: new CohortsRepository(db),
-    supervisions: new SupervisionLinksRepository(db),
-    audit: new AuditRepository(db),
+    cohorts,
+    supervisions,
+    audit,
     outbox,
     checkins: services.checkins,
     reflections: services.reflections,

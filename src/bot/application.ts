@@ -14,6 +14,7 @@ import type { Understanding } from '../understanding/understanding.js';
 import { InteractorCardActions } from './card-actions.js';
 import { FreeText } from './free-text.js';
 import { IdentityResolver, tenantOf } from './identity.js';
+import { botRoutesOn } from './routes.js';
 import { setTurnPerson } from './turn-person.js';
 
 export type AppApplication = Application<TurnState>;
@@ -47,7 +48,11 @@ export function createBot(services: Services, features: Feature[], understanding
     longRunningMessages: false,
     removeRecipientMention: true,
   });
-  for (const feature of features) feature.register(app, services);
+  const routes = botRoutesOn(app);
+  for (const feature of features) {
+    feature.register?.(routes, services);
+    feature.registerOnApp?.(app, services);
+  }
   const identity = new IdentityResolver(services.people, services.clock, services.logger);
   const freeText = new FreeText(services, understanding);
 

@@ -8,7 +8,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Services } from '../services.js';
 import { normaliseText } from '../understanding/intent-classifier.js';
 import type { Understanding } from '../understanding/understanding.js';
-import { scopeOf } from './commands.js';
+import { scopeOf } from '../feature-kit/commands.js';
 import { turnPerson, turnTenantId } from './turn-person.js';
 
 export const NOT_SURE_MESSAGE = "I'm not sure I understood. Did you mean one of these?";

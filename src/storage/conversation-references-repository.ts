@@ -3,7 +3,6 @@
  * later, proactively. Saved on install and on every message from a known person (written only
  * when it changed).
  */
-import type { ConversationReference } from 'botbuilder';
 import { LRUCache } from 'lru-cache';
 import type { Db } from 'mongodb';
 import { collections } from './collections.js';
@@ -12,12 +11,26 @@ import { TenantScope } from './tenant-scope.js';
 
 export type ConversationKind = 'personal' | 'channel' | 'groupChat';
 
+/**
+ * Where a conversation can be reached later: the fields of a Bot Framework conversation
+ * reference this project stores (declared here so storage needs no platform package).
+ */
+export interface ConversationAddress {
+  bot?: { id: string; name?: string };
+  channelId?: string;
+  serviceUrl?: string;
+  locale?: string;
+  conversation?: { id: string; conversationType?: string; isGroup?: boolean; tenantId?: string; name?: string };
+  user?: { id: string; name?: string; aadObjectId?: string };
+  activityId?: string;
+}
+
 export interface ConversationReferenceDoc extends BaseDoc {
   /** `personal:<personId>` or `channel:<channelId>` or `group:<conversationId>`. */
   key: string;
   kind: ConversationKind;
   personId: string | null;
-  reference: Partial<ConversationReference>;
+  reference: ConversationAddress;
 }
 
 export const personalKey = (personId: string) => `personal:${personId}`;
@@ -45,7 +58,7 @@ export class ConversationReferencesRepository {
     key: string,
     kind: ConversationKind,
     personId: string | null,
-    reference: Partial<ConversationReference>,
+    reference: ConversationAddress,
     now: Date,
   ) {
     const _id = tenantDocId(tenantId, key);

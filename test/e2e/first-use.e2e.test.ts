@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { NOT_UNDERSTOOD_MESSAGE } from '../../src/bot/application.js';
 import { TURN_ERROR_MESSAGE } from '../../src/bot/turn-error.js';
-import type { Scope } from '../../src/bot/commands.js';
+import type { Scope } from '../../src/feature-kit/commands.js';
 import type { Role } from '../../src/storage/people-repository.js';
 import { REPO_ROOT } from '../../tools/lib/app-package.js';
 import { checkExpandedCard, ISO_DATE } from '../../tools/lib/card-check.js';

@@ -219,7 +219,7 @@ describe('graceful stop (SIGTERM drain)', function () {
       let entered = false;
       const slow: Feature = {
         name: 'slow',
-        register(app) {
+        registerOnApp(app) {
           app.message(/^slow$/i, async (context) => {
             entered = true;
             await held.opened;

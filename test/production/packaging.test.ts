@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { cardsDir } from '../../src/bot/cards.js';
+import { cardsDir } from '../../src/cards/cards.js';
 import { loadConfig } from '../../src/config.js';
 import { WEB_DIST } from '../../src/features/dashboard/http.js';
 import { definitionsDir } from '../../src/features/surveys/definitions.js';

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { cardsDir } from '../../src/bot/cards.js';
+import { cardsDir } from '../../src/cards/cards.js';
 import { collections } from '../../src/storage/collections.js';
 import { E2E, TENANT, type TestUser } from '../e2e/harness.js';
 

@@ -61,7 +61,7 @@ const gate = new Gate();
 /** Test-only routes: each waits on the gate, then writes to the real database and replies. */
 const slowFeature: Feature = {
   name: 'test-slow-turns',
-  register(app, services) {
+  registerOnApp(app, services) {
     app.message(/^\s*slow turn\s*$/i, async (context) => {
       await gate.pass();
       const person = turnPerson(context);

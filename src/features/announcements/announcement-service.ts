@@ -12,8 +12,8 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Db } from 'mongodb';
-import type { AdaptiveCard } from '../../bot/cards.js';
-import { Cards } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
+import { Cards } from '../../cards/cards.js';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import { can, type Action as PolicyAction } from '../../domain/authorization.js';

@@ -45,7 +45,7 @@ const MEMBER_FACING = new Set(['announcement.ack', 'announcement.refresh']);
 
 export const announcementsFeature: Feature = {
   name: 'announcements',
-  register(app, services) {
+  registerOnApp(app, services) {
     const service = services.announcements;
     services.commands.add({
       command: 'announce',

@@ -7,7 +7,7 @@
  * (AdaptiveCard JSON) or short messages. Proactive messages go through the outbox only.
  */
 import { z } from 'zod';
-import type { AdaptiveCard } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
 import { can } from '../../domain/authorization.js';
 import { CONFIDENCE_AREAS } from '../../domain/catalogues.js';
 import { byRisk, missedWeeksBefore } from '../../domain/digest-risk.js';

@@ -4,7 +4,7 @@
  * actions; and the recurring planner + prompt / reminder / digest jobs on the shared scheduler.
  */
 import type { TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
 import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
 import type { Services } from '../../services.js';
 import type { Feature } from '../feature.js';
@@ -22,7 +22,7 @@ async function reply(context: TurnContext, services: Services, answer: AdaptiveC
 
 export const checkinsFeature: Feature = {
   name: 'checkins',
-  register(app, services) {
+  registerOnApp(app, services) {
     const checkins = services.checkins;
     services.commands.add({
       command: 'check in',

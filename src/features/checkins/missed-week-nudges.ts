@@ -8,7 +8,7 @@
  * key is the (student, week): an insert of a deterministic _id, however often time passes
  * or the button is pressed. A press out of hours queues the nudge for the next working 09:00.
  */
-import type { AdaptiveCard } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
 import { checkinsCloseAt, checkinTiming } from '../../domain/late-checkins.js';
 import {
   endDate,

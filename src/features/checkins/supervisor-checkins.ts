@@ -7,7 +7,7 @@
  * Refusals say what is true for the person refused (checkinRefusal) and are audited.
  */
 import { createHash } from 'node:crypto';
-import type { AdaptiveCard } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
 import { can, type Target } from '../../domain/authorization.js';
 import { formatLocal } from '../../domain/placement-calendar.js';
 import { safeguardingConcern, safeguardingSettings } from '../../domain/safeguarding.js';

@@ -10,8 +10,8 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { z } from 'zod';
-import type { AdaptiveCard } from '../../bot/cards.js';
-import { Cards } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
+import { Cards } from '../../cards/cards.js';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import { can } from '../../domain/authorization.js';

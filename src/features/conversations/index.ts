@@ -4,7 +4,7 @@
  * moving, cancelling and marking held / no-show; reminder and follow-up jobs; the .ics link.
  */
 import type { TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
 import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
 import type { Services } from '../../services.js';
 import type { Feature } from '../feature.js';
@@ -23,7 +23,7 @@ const who = (context: TurnContext) => ({ tenantId: turnTenantId(context), person
 
 export const conversationsFeature: Feature = {
   name: 'conversations',
-  register(app, services) {
+  registerOnApp(app, services) {
     const conversations = services.conversations;
     conversations.useReflections((services as unknown as { reflections?: unknown }).reflections);
 

@@ -4,8 +4,8 @@
  * the caller's own (filtered by their id), under the policy rows for booking
  * (`conversation.book`) and hosting (`conversation.host.offer`).
  */
-import type { AdaptiveCard } from '../../bot/cards.js';
-import { Cards } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
+import { Cards } from '../../cards/cards.js';
 import type { Clock } from '../../clock.js';
 import { can } from '../../domain/authorization.js';
 import { formatLocal } from '../../domain/placement-calendar.js';

@@ -28,7 +28,7 @@ const isPersonal = (context: TurnContext) =>
 
 export const dataProtectionFeature: Feature = {
   name: 'data-protection',
-  register(app, services) {
+  registerOnApp(app, services) {
     const personalData = new PersonalData(services.db, services.audit);
     const links = new DataExportLinks(services.db);
     services.commands.add({

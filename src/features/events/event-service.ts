@@ -11,7 +11,7 @@
  * from the card's request id; each edit takes the claim for its revision, a cancel its own.
  */
 import { randomUUID } from 'node:crypto';
-import type { AdaptiveCard } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
 import { can, type Action } from '../../domain/authorization.js';
 import type { ReflectionTopicId } from '../../domain/catalogues.js';
 import { currentCohort, currentCohortFirst } from '../../domain/current-cohort.js';

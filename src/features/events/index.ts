@@ -25,7 +25,7 @@ const staffRole = (roles: readonly string[]) => roles.includes('lead') || roles.
 
 export const eventsFeature: Feature = {
   name: 'events',
-  register(app, services) {
+  registerOnApp(app, services) {
     const events = services.events;
     const peers = services as unknown as { reflections?: unknown; checkins?: unknown };
     events.usePeers({ reflections: peers.reflections, checkins: peers.checkins });

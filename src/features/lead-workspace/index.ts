@@ -5,7 +5,7 @@
  * (lead-workspace-service.ts).
  */
 import type { TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
 import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
 import type { Feature } from '../feature.js';
 import { teamsFilesOf } from './teams-file.js';
@@ -21,7 +21,7 @@ async function reply(context: TurnContext, answer: AdaptiveCard | string) {
 
 export const leadWorkspaceFeature: Feature = {
   name: 'lead-workspace',
-  register(app, services) {
+  registerOnApp(app, services) {
     const chat = new WorkspaceChat(services, services.workspace);
     services.commands.add({
       command: 'manage cohorts',

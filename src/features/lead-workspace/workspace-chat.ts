@@ -4,7 +4,7 @@
  * types: callers pass the tenant, the person and the card's data; answers are cards or text.
  */
 import { randomUUID } from 'node:crypto';
-import type { AdaptiveCard } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
 import { endDate, formatDate } from '../../domain/placement-calendar.js';
 import type { Services } from '../../services.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';

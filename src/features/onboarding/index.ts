@@ -1,10 +1,8 @@
 /**
  * Onboarding: the welcome card on install, `help`, and linking a team channel to a cohort.
  */
-import type { TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../../bot/cards.js';
-import { scopeOf } from '../../bot/commands.js';
-import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
+import type { Turn } from '../../feature-kit/turn.js';
 import { can } from '../../domain/authorization.js';
 import { formatDate } from '../../domain/placement-calendar.js';
 import type { Services } from '../../services.js';
@@ -14,7 +12,7 @@ import { welcomeCardData } from './role-guide.js';
 
 export const onboardingFeature: Feature = {
   name: 'onboarding',
-  register(app, services) {
+  register(routes, services) {
     services.commands.add({
       command: 'help',
       description: 'What I can do for you',
@@ -28,72 +26,53 @@ export const onboardingFeature: Feature = {
       scopes: ['team'],
     });
 
-    app.conversationUpdate('membersAdded', async (context) => {
-      const botAdded = context.activity.membersAdded?.some((m) => m.id === context.activity.recipient?.id);
-      if (!botAdded) return;
-      if (context.activity.conversation?.conversationType === 'channel') {
-        await context.sendActivity(
+    routes.botInstalled(async (turn) => {
+      if (turn.teamsChannelId !== null) {
+        await turn.send(
           "Hello everyone, I'm Placement Companion. A placement lead can type **link cohort** here to connect this channel to a cohort for announcements.",
         );
         return;
       }
-      await sendWelcome(context, services);
+      await sendWelcome(turn, services);
     });
 
     // Typed `help`: everything. On install: a short start with "Show all commands".
-    app.message(/^\s*help\s*$/i, async (context) => sendWelcome(context, services, { all: true }));
-    app.adaptiveCards.actionExecute('help.show', async (context) => welcomeCard(context, services));
+    routes.message(/^\s*help\s*$/i, async (turn) => sendWelcome(turn, services, { all: true }));
+    routes.cardAction('help.show', async (turn) => welcomeCard(turn, services));
 
-    app.message(/^\s*link\s+cohort\s*$/i, async (context) => {
-      const result = await linkCohortCard(context, services);
-      if (typeof result === 'string') await context.sendActivity(result);
-      else await context.sendActivity({ attachments: [services.cards.attachment('link-cohort', result)] });
+    routes.message(/^\s*link\s+cohort\s*$/i, async (turn) => {
+      const result = await linkCohortCard(turn, services);
+      await turn.send(typeof result === 'string' ? result : services.cards.render('link-cohort', result));
     });
-    app.adaptiveCards.actionExecute('cohort.link', async (context, _state, data) =>
-      linkCohort(context, services, data),
-    );
+    routes.cardAction('cohort.link', async (turn, data) => linkCohort(turn, services, data));
   },
 };
 
 /** "Show all commands": the same welcome, now with every command the person can use here. */
-function welcomeCard(context: TurnContext, services: Services) {
-  const person = turnPerson(context);
-  const commands = services.commands.for(
-    person.roles,
-    scopeOf(context.activity.conversation?.conversationType),
-  );
+function welcomeCard(turn: Turn, services: Services) {
+  const person = turn.person;
+  const commands = services.commands.for(person.roles, turn.scope);
   return services.cards.render('welcome', welcomeCardData(person, commands, { all: true }));
 }
 
-async function sendWelcome(context: TurnContext, services: Services, options: { all?: boolean } = {}) {
-  const person = turnPerson(context);
-  const commands = services.commands.for(
-    person.roles,
-    scopeOf(context.activity.conversation?.conversationType),
-  );
-  await context.sendActivity({
-    attachments: [services.cards.attachment('welcome', welcomeCardData(person, commands, options))],
-  });
+async function sendWelcome(turn: Turn, services: Services, options: { all?: boolean } = {}) {
+  const person = turn.person;
+  const commands = services.commands.for(person.roles, turn.scope);
+  await turn.send(services.cards.render('welcome', welcomeCardData(person, commands, options)));
 }
 
 const LEAD_ONLY = 'Only a placement lead or an administrator can link a channel to a cohort.';
 const OWN_COHORT_ONLY = 'You can only link a channel to a cohort you lead.';
 
-function channelOf(context: TurnContext) {
-  const channelData = context.activity.channelData as
-    { channel?: { id?: unknown }; team?: { id?: unknown } } | undefined;
-  const channelId = channelData?.channel?.id;
-  const teamId = channelData?.team?.id;
-  if (context.activity.conversation?.conversationType !== 'channel' || typeof channelId !== 'string')
-    return null;
-  return { channelId, teamId: typeof teamId === 'string' ? teamId : null };
+function channelOf(turn: Turn) {
+  if (turn.teamsChannelId === null) return null;
+  return { channelId: turn.teamsChannelId, teamId: turn.teamsTeamId };
 }
 
-async function linkCohortCard(context: TurnContext, services: Services) {
-  const person = turnPerson(context);
-  const tenantId = turnTenantId(context);
+async function linkCohortCard(turn: Turn, services: Services) {
+  const { person, tenantId } = turn;
   if (!person.roles.some((r) => r === 'lead' || r === 'admin')) return LEAD_ONLY;
-  const channel = channelOf(context);
+  const channel = channelOf(turn);
   if (!channel) return 'Please type **link cohort** in the team channel you want to link.';
   const all = await services.cohorts.all(tenantId);
   if (all.length === 0)
@@ -112,13 +91,8 @@ async function linkCohortCard(context: TurnContext, services: Services) {
   };
 }
 
-async function linkCohort(
-  context: TurnContext,
-  services: Services,
-  data: unknown,
-): Promise<string | AdaptiveCard> {
-  const person = turnPerson(context);
-  const tenantId = turnTenantId(context);
+async function linkCohort(turn: Turn, services: Services, data: unknown): Promise<string | AdaptiveCard> {
+  const { person, tenantId } = turn;
   const now = services.clock.now();
   if (!person.roles.some((r) => r === 'lead' || r === 'admin')) {
     await services.audit.record(
@@ -128,7 +102,7 @@ async function linkCohort(
     );
     return LEAD_ONLY;
   }
-  const channel = channelOf(context);
+  const channel = channelOf(turn);
   if (!channel) return 'Please link a cohort from inside the team channel.';
   const cohortId = (data as { cohortId?: unknown } | null)?.cohortId;
   const cohort = typeof cohortId === 'string' ? await services.cohorts.byId(tenantId, cohortId) : null;
@@ -148,7 +122,7 @@ async function linkCohort(
     {
       teamsChannelId: channel.channelId,
       teamsTeamId: channel.teamId,
-      serviceUrl: context.activity.serviceUrl,
+      serviceUrl: turn.address.serviceUrl,
     },
     now,
   );
@@ -158,9 +132,9 @@ async function linkCohort(
     'channel',
     null,
     {
-      bot: context.activity.recipient,
-      channelId: context.activity.channelId,
-      serviceUrl: context.activity.serviceUrl,
+      bot: turn.address.bot,
+      channelId: turn.address.channelId,
+      serviceUrl: turn.address.serviceUrl,
       conversation: { id: channel.channelId, conversationType: 'channel', isGroup: true, tenantId, name: '' },
     },
     now,

@@ -1,5 +1,5 @@
 /** What the bot does for each role, in words a person would use. */
-import type { CommandInfo } from '../../bot/commands.js';
+import type { CommandInfo } from '../../feature-kit/commands.js';
 import type { PersonDoc, Role } from '../../storage/people-repository.js';
 
 const ROLE_ORDER: Role[] = ['lead', 'admin', 'supervisor', 'ahp-host', 'student'];

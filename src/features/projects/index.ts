@@ -20,7 +20,7 @@ async function reply(context: TurnContext, result: CardResult) {
 
 export const projectsFeature: Feature = {
   name: 'projects',
-  register(app, services) {
+  registerOnApp(app, services) {
     const projects = services.projects;
     services.commands.add({
       command: 'new project',

@@ -16,7 +16,7 @@
  * putting one student on two projects at once cannot both succeed.
  */
 import { randomBytes } from 'node:crypto';
-import type { AdaptiveCard } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
 import { can, type Target } from '../../domain/authorization.js';
 import {
   endDate,

@@ -32,7 +32,7 @@ const caller = (context: TurnContext) => ({ tenantId: turnTenantId(context), per
 
 export const reflectionsFeature: Feature = {
   name: 'reflections',
-  register(app, services) {
+  registerOnApp(app, services) {
     const peers = services as unknown as { checkins?: unknown; conversations?: unknown; projects?: unknown; events?: unknown };
     services.reflections.attachPeers({
       checkins: peers.checkins,

@@ -12,7 +12,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { AdaptiveCard } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
 import { can, type Target } from '../../domain/authorization.js';
 import { CURRENT_HCPC_CATALOGUE } from '../../domain/hcpc-standards.js';
 import { formatDate, localDateOf } from '../../domain/placement-calendar.js';

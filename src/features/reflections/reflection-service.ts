@@ -18,7 +18,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import type { AdaptiveCard } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
 import { can, type Target } from '../../domain/authorization.js';
 import {
   CONFIDENCE_AREAS,

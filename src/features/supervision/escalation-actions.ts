@@ -5,7 +5,7 @@
  * (`escalation.pause`: the pause form, with the student chosen). Messaging the student or the
  * supervisor are Teams chat links on the card itself (escalation-card.ts).
  */
-import type { AdaptiveCard } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
 import { can } from '../../domain/authorization.js';
 import { Claims } from '../../storage/claims.js';
 import type { PersonDoc } from '../../storage/people-repository.js';

@@ -4,7 +4,7 @@
  * and the hourly escalation job on the shared scheduler.
  */
 import type { TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
 import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
 import type { Feature } from '../feature.js';
 
@@ -31,7 +31,7 @@ function idsOf(data: unknown): string[] {
 
 export const supervisionFeature: Feature = {
   name: 'supervision',
-  register(app, services) {
+  registerOnApp(app, services) {
     const supervision = services.supervision;
     services.commands.add({
       command: 'record supervision',

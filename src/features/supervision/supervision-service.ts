@@ -18,7 +18,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { AdaptiveCard } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
 import { can, type Target } from '../../domain/authorization.js';
 import { labelOf, REFLECTION_TOPICS } from '../../domain/catalogues.js';
 import {

@@ -4,7 +4,7 @@
  * Rules and data live in SurveyService (services.surveys); this file is the Teams/HTTP edge.
  */
 import type { TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../../bot/cards.js';
+import type { AdaptiveCard } from '../../cards/cards.js';
 import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
 import { GroupTooSmallError } from '../../domain/anonymity.js';
 import { currentCohortFirst } from '../../domain/current-cohort.js';
@@ -37,7 +37,7 @@ async function managedCohorts(services: Services, tenantId: string, person: Pers
 
 export const surveysFeature: Feature = {
   name: 'surveys',
-  register(app, services) {
+  registerOnApp(app, services) {
     services.commands.add({
       command: 'surveys',
       description: 'Students: answer open surveys. Leads: survey runs and results',

@@ -5,12 +5,27 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
-import type { AdaptiveCard } from '@microsoft/teams-ai';
-import { CardFactory, type Attachment } from 'botbuilder';
 import { timedSync } from '../http/turn-timings.js';
 import { packageRoot } from '../package-root.js';
 
-export type { AdaptiveCard };
+/** An expanded Adaptive Card (the JSON Teams renders). */
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  // Card JSON is open-ended: templates decide its shape.
+  [key: string]: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+/** A card as a message attachment. */
+export interface CardAttachment {
+  contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE;
+  content: AdaptiveCard;
+}
+
+export function cardAttachment(card: AdaptiveCard): CardAttachment {
+  return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card };
+}
 
 export const cardsDir = path.join(packageRoot, 'cards');
 export const MAX_CARD_BYTES = 80 * 1024;
@@ -39,14 +54,14 @@ export class Cards {
     return card;
   }
 
-  attachment(name: string, data: object): Attachment {
-    return CardFactory.adaptiveCard(this.render(name, data));
+  attachment(name: string, data: object): CardAttachment {
+    return cardAttachment(this.render(name, data));
   }
 
   /** A message activity carrying one card, ready for the outbox. */
   activity(name: string, data: object, summary?: string): Record<string, unknown> {
     // Stored in the outbox: MongoDB-wire databases (FerretDB) refuse keys starting with '$'.
     const { $schema: _schema, ...card } = this.render(name, data) as AdaptiveCard & { $schema?: string };
-    return { type: 'message', summary, attachments: [CardFactory.adaptiveCard(card)] };
+    return { type: 'message', summary, attachments: [cardAttachment(card as AdaptiveCard)] };
   }
 }

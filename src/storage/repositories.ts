@@ -1,0 +1,29 @@
+/**
+ * The repositories every feature shares, built once per process (createServices): some keep
+ * short-lived reads in instance state (recent-reads.ts), which only helps if there is one of each.
+ * A feature's own collections have their repository in its folder, built in the wiring module.
+ */
+import type { Db } from 'mongodb';
+import { AuditRepository } from './audit-repository.js';
+import { CohortsRepository } from './cohorts-repository.js';
+import { ConversationReferencesRepository } from './conversation-references-repository.js';
+import { PeopleRepository } from './people-repository.js';
+import { SupervisionLinksRepository } from './supervision-links-repository.js';
+
+export interface SharedRepositories {
+  people: PeopleRepository;
+  cohorts: CohortsRepository;
+  supervisions: SupervisionLinksRepository;
+  references: ConversationReferencesRepository;
+  audit: AuditRepository;
+}
+
+export function createRepositories(db: Db): SharedRepositories {
+  return {
+    people: new PeopleRepository(db),
+    cohorts: new CohortsRepository(db),
+    supervisions: new SupervisionLinksRepository(db),
+    references: new ConversationReferencesRepository(db),
+    audit: new AuditRepository(db),
+  };
+}
