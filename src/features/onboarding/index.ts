@@ -27,7 +27,8 @@ export const onboardingFeature: Feature = {
     });
 
     routes.botInstalled(async (turn) => {
-      if (turn.teamsChannelId !== null) {
+      // A channel install may arrive without channelData.channel, so the scope decides, not the id.
+      if (turn.scope === 'team') {
         await turn.send(
           "Hello everyone, I'm Placement Companion. A placement lead can type **link cohort** here to connect this channel to a cohort for announcements.",
         );
