@@ -19,6 +19,7 @@ import { Claims } from './storage/claims.js';
 import type { Database } from './storage/mongo.js';
 import { createRepositories, type SharedRepositories } from './storage/repositories.js';
 import { CheckinService } from './features/checkins/checkin-service.js';
+import { CheckinsRepository } from './features/checkins/checkins-repository.js';
 import { ReflectionService } from './features/reflections/reflection-service.js';
 import { SurveyService } from './features/surveys/survey-service.js';
 import { ConversationService } from './features/conversations/conversation-service.js';
@@ -26,6 +27,9 @@ import { AnnouncementService } from './features/announcements/announcement-servi
 import { LeadWorkspaceService } from './features/lead-workspace/lead-workspace-service.js';
 import { ProjectService } from './features/projects/project-service.js';
 import { SupervisionService } from './features/supervision/supervision-service.js';
+import { SupervisionRepository } from './features/supervision/supervision-repository.js';
+import { checkinProjectUpdate, studentProjectTitles } from './wiring/checkin-project-update.js';
+import { sharedReflections } from './wiring/supervision-shared-reflections.js';
 import { EventService } from './features/events/event-service.js';
 import { SupportService } from './features/support/support-service.js';
 
@@ -83,10 +87,11 @@ export function createServices(params: {
   const { people, cohorts, supervisions, references, audit } = createRepositories(db);
   const cards = new Cards();
   const outbox = new Outbox(db);
+  const claims = new Claims(db);
   const botId = { value: config.MicrosoftAppId ? `28:${config.MicrosoftAppId}` : null };
   const sender = new OutboxSender(
     {
-      claims: new Claims(db),
+      claims,
       outbox,
       connector,
       limiter: new RateLimiter(config.SENDER_TENANT_RPS),
@@ -108,6 +113,7 @@ export function createServices(params: {
     pollMs: config.JOBS_POLL_MS,
     leaseMs: config.JOBS_LEASE_MS,
   });
+  const projectTitles = studentProjectTitles(() => services.projects);
   const services: Omit<Services, 'workspace' | 'supervision'> = {
     config,
     clock,
@@ -126,7 +132,6 @@ export function createServices(params: {
     scheduler,
     botId,
     checkins: new CheckinService({
-      db,
       clock,
       cards,
       people,
@@ -135,6 +140,12 @@ export function createServices(params: {
       audit,
       outbox,
       scheduler,
+      claims,
+      repo: new CheckinsRepository(db),
+      followUps: () => supervision,
+      // After the built-in safeguarding alert and late notice.
+      savedHooks: [checkinProjectUpdate(() => services.projects)],
+      projectTitles: () => projectTitles,
     }),
     reflections: new ReflectionService({
       db,
@@ -188,8 +199,7 @@ export function createServices(params: {
     }),
     support: new SupportService({ db, config, people, supervisions }),
   };
-  const supervision = new SupervisionService({
-    db,
+  const supervision: SupervisionService = new SupervisionService({
     clock,
     cards,
     people,
@@ -197,12 +207,12 @@ export function createServices(params: {
     supervisions,
     audit,
     outbox,
+    claims,
+    repo: new SupervisionRepository(db),
     checkins: services.checkins,
-    reflections: services.reflections,
-    projects: services.projects,
+    reflections: () => sharedReflections(services.reflections),
+    projects: () => services.projects,
   });
-  // The check-in cards show supervision's open actions and escalation marks.
-  services.checkins.useFollowUps(supervision);
   const withSupervision = { ...services, supervision };
   return { ...withSupervision, workspace: new LeadWorkspaceService(withSupervision) };
 }

@@ -182,6 +182,15 @@ export class Outbox {
     return withDelivery(item, await this.deliveries().findOne({ _id: id }));
   }
 
+  /** When the item with this dedupe key is (or was) due to go; null if there is none. One read by _id. */
+  async notBeforeOf(tenantId: string, dedupeKey: string): Promise<Date | null> {
+    const item = await this.scope(tenantId).findOne(
+      { _id: outboxItemId(tenantId, dedupeKey) },
+      { projection: { notBefore: 1 } },
+    );
+    return item ? new Date(item.notBefore) : null;
+  }
+
   async byBatch(tenantId: string, batchId: string): Promise<OutboxItem[]> {
     const items = await this.scope(tenantId).find({ batchId }).toArray();
     const ids = items.filter((i) => i.state !== 'cancelled').map((i) => i._id);

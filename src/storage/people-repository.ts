@@ -229,6 +229,23 @@ export class PeopleRepository {
       .toArray();
   }
 
+  /**
+   * A cohort's students with only the fields asked for (a lean read of a large cohort), by
+   * their cohortId (not by attachment: staff listed with the cohort are not students of it).
+   */
+  studentsOfCohort<K extends keyof PersonDoc>(
+    tenantId: string,
+    cohortId: string,
+    fields: readonly K[],
+  ): Promise<Pick<PersonDoc, '_id' | K>[]> {
+    return this.scope(tenantId)
+      .find(
+        { cohortId, roles: 'student' },
+        { projection: Object.fromEntries([['_id', 1], ...fields.map((f) => [f, 1])]) },
+      )
+      .toArray() as Promise<Pick<PersonDoc, '_id' | K>[]>;
+  }
+
   /** The cohort's leads (by membership: a lead may lead several cohorts), by name. */
   async leadsOf(tenantId: string, cohortId: string) {
     const attached = await this.inCohort(tenantId, cohortId, 'lead');

@@ -54,6 +54,13 @@ export class SupervisionLinksRepository {
     return links.map((l) => l.studentId);
   }
 
+  /** Every link of these students (one read), e.g. a cohort's supervisors for its summaries. */
+  linksOfStudents(tenantId: string, studentIds: string[]) {
+    return this.scope(tenantId)
+      .find({ studentId: { $in: studentIds } })
+      .toArray();
+  }
+
   async isSupervisorOf(tenantId: string, supervisorId: string, studentId: string): Promise<boolean> {
     return (await this.scope(tenantId).countDocuments({ supervisorId, studentId })) > 0;
   }

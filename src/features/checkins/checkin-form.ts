@@ -5,16 +5,10 @@
 import { z } from 'zod';
 import { CONFIDENCE_AREAS } from '../../domain/catalogues.js';
 import { distressPhrasesIn } from '../../domain/safeguarding.js';
-import {
-  formatZodIssues,
-  FORM_ERROR_KEY,
-  rating,
-  rejectMongoOperatorKeys,
-  safeText,
-  UnsafeKeyError,
-} from '../../domain/validation.js';
+import { FORM_ERROR_KEY, rating, safeText } from '../../domain/validation.js';
+import { parseCardInput } from '../../feature-kit/card-input.js';
 import type { CheckinAnswers, CheckinDoc } from './checkins-repository.js';
-import type { CardAction } from './follow-ups.js';
+import type { CardAction } from './ports.js';
 
 export const MAX_TEXT = 2000;
 export const LOW_WELLBEING = 2;
@@ -55,23 +49,10 @@ export function parseCheckinSubmit(data: unknown): ParsedSubmit {
     const w = week.safeParse((d as { week?: unknown } | null)?.week);
     return w.success ? w.data : null;
   };
-  try {
-    rejectMongoOperatorKeys(data);
-  } catch (err) {
-    if (!(err instanceof UnsafeKeyError)) throw err;
-    const field = err.path.split('.')[0] ?? FORM_ERROR_KEY;
-    return {
-      ok: false,
-      week: weekOf(data),
-      errors: {
-        [FORM_ERROR_KEY]: 'Some answers contained values that are not allowed.',
-        [field]: 'Not allowed',
-      },
-    };
-  }
-  const parsed = CheckinSubmit.safeParse(data ?? {});
-  if (!parsed.success) return { ok: false, week: weekOf(data), errors: formatZodIssues(parsed.error) };
-  const d = parsed.data as Record<string, unknown> & z.infer<typeof CheckinSubmit>;
+  // Unsafe keys: "Some answers contained values that are not allowed." and the field marked.
+  const parsed = parseCardInput(CheckinSubmit, data);
+  if (!parsed.ok) return { ok: false, week: weekOf(data), errors: parsed.errors };
+  const d = parsed.value as Record<string, unknown> & z.infer<typeof CheckinSubmit>;
   return {
     ok: true,
     week: d.week,

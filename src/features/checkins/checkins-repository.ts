@@ -69,9 +69,14 @@ export const checkinId = (tenantId: string, studentId: string, week: number) =>
  * `_id` in SQL). A pause added through this process is seen at once.
  */
 export const PAUSE_READ_CACHE_MS = 2_000;
-const recentPauses = new RecentReads<Map<string, Pause[]>>({ max: 1_000, ttlMs: PAUSE_READ_CACHE_MS });
 
+/** Built once per process (src/services.ts), so every check-in turn shares its remembered pauses. */
 export class CheckinsRepository {
+  private readonly recentPauses = new RecentReads<Map<string, Pause[]>>({
+    max: 1_000,
+    ttlMs: PAUSE_READ_CACHE_MS,
+  });
+
   constructor(private readonly db: Db) {}
 
   checkins(tenantId: string) {
@@ -104,6 +109,14 @@ export class CheckinsRepository {
       .find({ cohortId, week: { $lte: uptoWeek } })
       .toArray();
     return docs.map(normalise);
+  }
+
+  /** The students who have a check-in for the cohort's week. */
+  async submittedStudentIds(tenantId: string, cohortId: string, week: number): Promise<Set<string>> {
+    const docs = await this.checkins(tenantId)
+      .find({ cohortId, week }, { projection: { studentId: 1 } })
+      .toArray();
+    return new Set(docs.map((c) => c.studentId));
   }
 
   /**
@@ -206,7 +219,7 @@ export class CheckinsRepository {
       if (isDuplicateKeyError(err)) return false;
       throw err;
     } finally {
-      recentPauses.forget(this.pausesKey(tenantId));
+      this.recentPauses.forget(this.pausesKey(tenantId));
     }
   }
 
@@ -216,7 +229,7 @@ export class CheckinsRepository {
 
   /** The student's pauses, whatever cohort they were added in (remembered: PAUSE_READ_CACHE_MS). */
   async pausesOf(tenantId: string, studentId: string): Promise<Pause[]> {
-    const byStudent = await recentPauses.get(this.pausesKey(tenantId), async () =>
+    const byStudent = await this.recentPauses.get(this.pausesKey(tenantId), async () =>
       byStudentOf(await this.pausesScope(tenantId).find({}).toArray()),
     );
     return (byStudent?.get(studentId) ?? []).map((p) => ({ ...p }));

@@ -3,26 +3,14 @@
  * `pause check-ins`, `cohort status`; the check-in card's actions; supervisors' digest
  * actions; and the recurring planner + prompt / reminder / digest jobs on the shared scheduler.
  */
-import type { TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../../cards/cards.js';
-import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
-import type { Services } from '../../services.js';
 import type { Feature } from '../feature.js';
-import type { JobPayload } from './checkin-service.js';
+import type { JobPayload } from './prompt-planning.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
-async function reply(context: TurnContext, services: Services, answer: AdaptiveCard | string) {
-  if (typeof answer === 'string') await context.sendActivity(answer);
-  else
-    await context.sendActivity({
-      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: answer }],
-    });
-}
-
 export const checkinsFeature: Feature = {
   name: 'checkins',
-  registerOnApp(app, services) {
+  register(routes, services) {
     const checkins = services.checkins;
     services.commands.add({
       command: 'check in',
@@ -49,52 +37,42 @@ export const checkinsFeature: Feature = {
       scopes: ['personal', 'team'],
     });
 
-    const who = (context: TurnContext) => [turnTenantId(context), turnPerson(context)] as const;
-
-    app.message(/^\s*check[\s-]*in\s*$/i, async (context) =>
-      reply(context, services, await checkins.open(...who(context))),
+    routes.message(/^\s*check[\s-]*in\s*$/i, async (turn) =>
+      turn.send(await checkins.open(turn.tenantId, turn.person)),
     );
-    app.message(/^\s*my\s+check[\s-]*ins\s*$/i, async (context) =>
-      reply(context, services, await checkins.mine(...who(context))),
+    routes.message(/^\s*my\s+check[\s-]*ins\s*$/i, async (turn) =>
+      turn.send(await checkins.mine(turn.tenantId, turn.person)),
     );
-    app.message(/^\s*pause\s+(check[\s-]*ins|student)\s*$/i, async (context) =>
-      reply(context, services, await checkins.pauseCard(...who(context))),
+    routes.message(/^\s*pause\s+(check[\s-]*ins|student)\s*$/i, async (turn) =>
+      turn.send(await checkins.pauseCard(turn.tenantId, turn.person)),
     );
-    app.message(/^\s*cohort\s+status\s*$/i, async (context) =>
-      reply(context, services, await checkins.cohortStatus(...who(context))),
+    routes.message(/^\s*cohort\s+status\s*$/i, async (turn) =>
+      turn.send(await checkins.cohortStatus(turn.tenantId, turn.person)),
     );
 
-    app.adaptiveCards.actionExecute('checkin.submit', async (context, _s, data) =>
-      checkins.submit(...who(context), data),
-    );
-    app.adaptiveCards.actionExecute('checkin.refresh', async (context, _s, data) =>
-      checkins.refresh(...who(context), data),
-    );
-    app.adaptiveCards.actionExecute('checkin.open', async (context, _s, data) =>
-      checkins.refresh(...who(context), data),
-    );
-    app.adaptiveCards.actionExecute('checkin.edit', async (context, _s, data) =>
-      checkins.edit(...who(context), data),
-    );
+    routes.cardAction('checkin.submit', (turn, data) => checkins.submit(turn.tenantId, turn.person, data));
+    routes.cardAction('checkin.refresh', (turn, data) => checkins.refresh(turn.tenantId, turn.person, data));
+    routes.cardAction('checkin.open', (turn, data) => checkins.refresh(turn.tenantId, turn.person, data));
+    routes.cardAction('checkin.edit', (turn, data) => checkins.edit(turn.tenantId, turn.person, data));
     // From a list (my students, the summary) the check-in arrives as a new message, so the list
     // stays; its own refresh (no `as`) updates it in place.
-    app.adaptiveCards.actionExecute('checkin.view', async (context, _s, data) => {
-      const answer = await checkins.supervisor.view(...who(context), data);
+    routes.cardAction('checkin.view', async (turn, data) => {
+      const answer = await checkins.supervisor.view(turn.tenantId, turn.person, data);
       if (typeof answer === 'string' || (data as { as?: unknown } | null)?.as !== 'message') return answer;
-      await reply(context, services, answer);
+      await turn.send(answer);
       return `${String(answer.body?.[0]?.text ?? 'The check-in')} is below.`;
     });
-    app.adaptiveCards.actionExecute('checkin.comment', async (context, _s, data) =>
-      checkins.supervisor.comment(...who(context), data),
+    routes.cardAction('checkin.comment', (turn, data) =>
+      checkins.supervisor.comment(turn.tenantId, turn.person, data),
     );
-    app.adaptiveCards.actionExecute('checkin.countersign', async (context, _s, data) =>
-      checkins.supervisor.countersign(...who(context), data),
+    routes.cardAction('checkin.countersign', (turn, data) =>
+      checkins.supervisor.countersign(turn.tenantId, turn.person, data),
     );
-    app.adaptiveCards.actionExecute('checkin.nudge', async (context, _s, data) =>
-      checkins.nudges.nudge(...who(context), data),
+    routes.cardAction('checkin.nudge', (turn, data) =>
+      checkins.nudges.nudge(turn.tenantId, turn.person, data),
     );
-    app.adaptiveCards.actionExecute('checkin.pause.add', async (context, _s, data) =>
-      checkins.addPause(...who(context), data),
+    routes.cardAction('checkin.pause.add', (turn, data) =>
+      checkins.addPause(turn.tenantId, turn.person, data),
     );
 
     const { scheduler } = services;

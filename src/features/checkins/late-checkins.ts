@@ -7,13 +7,13 @@
  */
 import { checkinsCloseAt, checkinTiming, editable } from '../../domain/late-checkins.js';
 import { endDate, formatDate, formatLocal, type Pause } from '../../domain/placement-calendar.js';
-import type { CoreServices } from '../../services.js';
+import type { CheckinCore } from './checkin-deps.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import { lockInstant, type StudentWeek } from './checkin-schedule.js';
 import { checkinId, type CheckinDoc } from './checkins-repository.js';
 
 export type LateCheckinDeps = Pick<
-  CoreServices,
+  CheckinCore,
   'clock' | 'cards' | 'people' | 'cohorts' | 'supervisions' | 'outbox'
 >;
 
@@ -48,7 +48,7 @@ export function formIntro(
 export class LateCheckinNotices {
   constructor(private readonly s: LateCheckinDeps) {}
 
-  /** The check-in listener (CheckinService.onSaved): tells the supervisors; returns the student's line. */
+  /** The check-in listener (a CheckinSavedHook): tells the supervisors; returns the student's line. */
   readonly onSaved = async (tenantId: string, checkin: CheckinDoc): Promise<string | null> => {
     if (!checkin.late) return null;
     const [student, cohort, supervisorIds] = await Promise.all([

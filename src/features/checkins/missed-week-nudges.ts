@@ -18,12 +18,11 @@ import {
   placementWeekOf,
 } from '../../domain/placement-calendar.js';
 import { nextWorkingTime } from '../../domain/working-hours.js';
-import { outboxItemId, type EnqueueRequest } from '../../proactive/outbox.js';
+import type { EnqueueRequest } from '../../proactive/outbox.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { checkinSettings, studentWeek } from './checkin-schedule.js';
-import type { CheckinDeps } from './checkin-service.js';
-import type { CheckinsRepository } from './checkins-repository.js';
+import { zoneOf, type CheckinCore } from './checkin-deps.js';
 import type { NudgeState, SupervisorCheckins } from './supervisor-checkins.js';
 
 export const NUDGE_PURPOSE = 'checkin.nudge';
@@ -35,22 +34,17 @@ type Student = Pick<PersonDoc, '_id' | 'displayName' | 'timeZone' | 'createdAt'>
 
 export class MissedWeekNudges implements NudgeState {
   constructor(
-    private readonly s: CheckinDeps,
-    private readonly repo: CheckinsRepository,
+    private readonly s: CheckinCore,
     private readonly supervisor: SupervisorCheckins,
   ) {}
-
-  private zoneOf(student: Pick<PersonDoc, 'timeZone'>, cohort: CohortDoc) {
-    return student.timeZone ?? cohort.timeZone;
-  }
 
   /**
    * The week a student can be nudged about now: the latest week whose due time has passed,
    * asked of them (not paused, after they joined), with no check-in, while late check-ins are open.
    */
   private async missedWeek(tenantId: string, student: Student, cohort: CohortDoc, now: Date, week?: number) {
-    const zone = this.zoneOf(student, cohort);
-    const pauses = await this.repo.pausesOf(tenantId, student._id);
+    const zone = zoneOf(student, cohort);
+    const pauses = await this.s.repo.pausesOf(tenantId, student._id);
     const settings = checkinSettings(cohort);
     const position = placementWeekOf(cohort, now, zone);
     const last =
@@ -63,7 +57,7 @@ export class MissedWeekNudges implements NudgeState {
         continue; // not due yet: look at the week before
       }
       if (sw.promptAt.getTime() < new Date(student.createdAt).getTime()) return null;
-      if (await this.repo.get(tenantId, student._id, w)) return null;
+      if (await this.s.repo.get(tenantId, student._id, w)) return null;
       return { week: w, sw, zone };
     }
     return null;
@@ -101,20 +95,15 @@ export class MissedWeekNudges implements NudgeState {
       const today = localDateOf(now, cohort.timeZone);
       if (today < cohort.startDate || now.getTime() >= checkinsCloseAt(cohort, cohort.timeZone).getTime())
         continue;
-      const students = (await this.s.people
-        .scope(cohort.tenantId)
-        .find(
-          { cohortId: cohort._id, roles: 'student' },
-          { projection: { _id: 1, displayName: 1, timeZone: 1, createdAt: 1 } },
-        )
-        .toArray()) as Student[];
+      const students: Student[] = await this.s.people.studentsOfCohort(cohort.tenantId, cohort._id, [
+        'displayName',
+        'timeZone',
+        'createdAt',
+      ]);
       const requests: EnqueueRequest[] = [];
       for (const st of students) {
         // Working time (src/domain/working-hours.ts): 09:00–17:00 on a working placement day.
-        if (
-          nextWorkingTime(now, { zone: this.zoneOf(st, cohort), calendar: cohort }).getTime() !==
-          now.getTime()
-        )
+        if (nextWorkingTime(now, { zone: zoneOf(st, cohort), calendar: cohort }).getTime() !== now.getTime())
           continue;
         const missed = await this.missedWeek(cohort.tenantId, st, cohort, now);
         if (missed) requests.push(this.request(cohort, st, missed, now, null));
@@ -125,14 +114,8 @@ export class MissedWeekNudges implements NudgeState {
   }
 
   /** When the student was (or will be) nudged about the week, if they were. */
-  private async nudgedAt(tenantId: string, cohortId: string, studentId: string, week: number) {
-    const item = await this.s.outbox
-      .collection()
-      .findOne(
-        { _id: outboxItemId(tenantId, nudgeKey(cohortId, studentId, week)) },
-        { projection: { notBefore: 1 } },
-      );
-    return item ? new Date(item.notBefore) : null;
+  private nudgedAt(tenantId: string, cohortId: string, studentId: string, week: number) {
+    return this.s.outbox.notBeforeOf(tenantId, nudgeKey(cohortId, studentId, week));
   }
 
   /** For the supervisor card: what it says about a nudge for this week, and whether to offer one. */

@@ -18,13 +18,13 @@ import {
   type SafeguardingConcern,
 } from '../../domain/safeguarding.js';
 import type { EnqueueRequest } from '../../proactive/outbox.js';
-import type { CoreServices } from '../../services.js';
+import type { CheckinCore } from './checkin-deps.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { checkinId, type CheckinAnswers, type CheckinDoc } from './checkins-repository.js';
 
 export type SafeguardingDeps = Pick<
-  CoreServices,
+  CheckinCore,
   'clock' | 'cards' | 'people' | 'cohorts' | 'supervisions' | 'audit' | 'outbox'
 >;
 
@@ -55,7 +55,7 @@ interface Recipient {
 export class SafeguardingAlerts {
   constructor(private readonly s: SafeguardingDeps) {}
 
-  /** The check-in listener (CheckinService.onSaved): alerts when needed; returns the student's line. */
+  /** The check-in listener (a CheckinSavedHook): alerts when needed; returns the student's line. */
   readonly onSaved = async (tenantId: string, checkin: CheckinDoc): Promise<string | null> => {
     const cohort = await this.s.cohorts.byId(tenantId, checkin.cohortId);
     if (!cohort) return null;

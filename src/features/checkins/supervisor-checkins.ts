@@ -12,13 +12,12 @@ import { can, type Target } from '../../domain/authorization.js';
 import { formatLocal } from '../../domain/placement-calendar.js';
 import { safeguardingConcern, safeguardingSettings } from '../../domain/safeguarding.js';
 import { formatZodIssues, safeText } from '../../domain/validation.js';
-import { Claims } from '../../storage/claims.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { TEXT_FIELDS } from './checkin-form.js';
 import { checkinSettings, studentWeek } from './checkin-schedule.js';
-import { checkinId, type CheckinsRepository } from './checkins-repository.js';
-import type { CheckinDeps } from './checkin-service.js';
+import type { CheckinCore } from './checkin-deps.js';
+import { checkinId } from './checkins-repository.js';
 import { supervisorCheckinData } from './supervisor-checkin-card.js';
 
 export type StudentAction = 'checkin.view' | 'checkin.comment' | 'checkin.countersign';
@@ -61,19 +60,11 @@ export interface NudgeState {
 const fromDigest = (data: unknown) => (data as { from?: unknown } | null)?.from === 'digest';
 
 export class SupervisorCheckins {
-  private readonly claims: Claims;
-  private nudges: NudgeState | null = null;
-
   constructor(
-    private readonly s: CheckinDeps,
-    private readonly repo: CheckinsRepository,
-  ) {
-    this.claims = new Claims(s.db);
-  }
-
-  useNudges(nudges: NudgeState): void {
-    this.nudges = nudges;
-  }
+    private readonly s: CheckinCore,
+    /** The Nudge button's state (missed-week-nudges.ts, which uses this card in turn). */
+    private readonly nudges: () => NudgeState,
+  ) {}
 
   private now() {
     return this.s.clock.now();
@@ -140,7 +131,7 @@ export class SupervisorCheckins {
     const cohort = student.cohortId ? await this.s.cohorts.byId(tenantId, student.cohortId) : null;
     if (!cohort || week > cohort.weeks) return `${student.displayName} has no week ${week} check-in.`;
     const now = this.now();
-    const checkin = await this.repo.get(tenantId, student._id, week);
+    const checkin = await this.s.repo.get(tenantId, student._id, week);
     const viewerZone = viewer.timeZone ?? cohort.timeZone;
     let missingText = '';
     if (!checkin) {
@@ -149,7 +140,7 @@ export class SupervisorCheckins {
         cohort,
         checkinSettings(cohort),
         week,
-        await this.repo.pausesOf(tenantId, student._id),
+        await this.s.repo.pausesOf(tenantId, student._id),
         zone,
       );
       missingText = !sw.promptAt
@@ -176,8 +167,8 @@ export class SupervisorCheckins {
         )
       : null;
     const nudge =
-      !checkin && this.nudges && can(viewer, 'checkin.comment', target)
-        ? await this.nudges.nudgeState(tenantId, student, cohort, week, now)
+      !checkin && can(viewer, 'checkin.comment', target)
+        ? await this.nudges().nudgeState(tenantId, student, cohort, week, now)
         : { text: '', canNudge: false };
     return this.s.cards.render(
       'checkin-supervisor',
@@ -230,7 +221,7 @@ export class SupervisorCheckins {
         `Comment not sent: ${formatZodIssues(parsed.error)._form ?? 'write a comment of up to 1000 characters'}.`,
       );
     const id = checkinId(tenantId, ok.student._id, ok.week);
-    const checkin = await this.repo.byId(tenantId, id);
+    const checkin = await this.s.repo.byId(tenantId, id);
     if (!checkin)
       return `${ok.student.displayName} has not checked in for week ${ok.week} yet, so there is nothing to comment on.`;
     const now = this.now();
@@ -239,8 +230,8 @@ export class SupervisorCheckins {
       .digest('base64url')
       .slice(0, 16);
     // A double click must not add the comment (or notify the student) twice.
-    if (await this.claims.take('checkin.comment', `${id}|${commentId}`)) {
-      await this.repo.addComment(
+    if (await this.s.claims.take('checkin.comment', `${id}|${commentId}`)) {
+      await this.s.repo.addComment(
         tenantId,
         id,
         { id: commentId, authorId: viewer._id, text: parsed.data, at: now },
@@ -281,12 +272,12 @@ export class SupervisorCheckins {
     const ok = await this.authorise(tenantId, viewer, data, 'checkin.countersign');
     if (!ok.ok) return ok.refusal;
     const id = checkinId(tenantId, ok.student._id, ok.week);
-    if (!(await this.repo.byId(tenantId, id)))
+    if (!(await this.s.repo.byId(tenantId, id)))
       return `${ok.student.displayName} has not checked in for week ${ok.week}, so there is nothing to countersign.`;
     const now = this.now();
     // The first countersignature stands; a double click or a second supervisor changes nothing.
-    if (await this.claims.take('checkin.countersign', id)) {
-      await this.repo.countersign(tenantId, id, viewer._id, now);
+    if (await this.s.claims.take('checkin.countersign', id)) {
+      await this.s.repo.countersign(tenantId, id, viewer._id, now);
       await this.s.outbox.enqueue(
         tenantId,
         [

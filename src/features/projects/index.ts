@@ -73,22 +73,6 @@ export const projectsFeature: Feature = {
     verb('project.presentation.save', (t, p, d) => projects.savePresentation(t, p, d));
     verb('project.feedback', (t, p, d) => projects.submitFeedback(t, p, d));
 
-    // The check-in's "Project progress" answer becomes the week's update of the student's project.
-    services.checkins.onSaved(async (tenantId, checkin) => {
-      const project = await projects.recordCheckinUpdate(tenantId, {
-        studentId: checkin.studentId,
-        cohortId: checkin.cohortId,
-        week: checkin.week,
-        text: checkin.answers.progress,
-      });
-      return project ? `Your project progress was added to “${project.title}” for your team to see.` : null;
-    });
-
-    services.checkins.showProjectWith(
-      async (tenantId, studentId, cohortId) =>
-        (await projects.projectOfStudent(tenantId, studentId, cohortId))?.title ?? null,
-    );
-
     services.scheduler.define(JOB_FEEDBACK, async (job) => {
       const { projectId, startsAt } = job.payload as { projectId?: unknown; startsAt?: unknown };
       if (!job.tenantId || typeof projectId !== 'string' || typeof startsAt !== 'string') return;

@@ -7,28 +7,19 @@
 import { createHash } from 'node:crypto';
 import { can } from '../../domain/authorization.js';
 import { formatZodIssues, safeText } from '../../domain/validation.js';
-import { Claims } from '../../storage/claims.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
-import type { SupervisionRepository } from './supervision-repository.js';
-import type { SupervisionDeps } from './supervision-service.js';
+import type { SupervisionDeps } from './supervision-deps.js';
 
 export const ACTION_COMMENT_REFUSED = 'You can only comment on actions you agreed to in supervision.';
 
 export class ActionComments {
-  private readonly claims: Claims;
-
-  constructor(
-    private readonly s: SupervisionDeps,
-    private readonly repo: SupervisionRepository,
-  ) {
-    this.claims = new Claims(s.db);
-  }
+  constructor(private readonly s: SupervisionDeps) {}
 
   async comment(tenantId: string, viewer: PersonDoc, data: unknown): Promise<string> {
     const d = (data ?? {}) as { actionId?: unknown; comment?: unknown };
     const action =
       typeof d.actionId === 'string' && d.actionId.length < 300
-        ? await this.repo.actionById(tenantId, d.actionId)
+        ? await this.s.repo.actionById(tenantId, d.actionId)
         : null;
     const now = this.s.clock.now();
     // The owner only: a comment on "how it is going" is theirs to make.
@@ -57,8 +48,8 @@ export class ActionComments {
       .digest('base64url')
       .slice(0, 16);
     const supervisor = await this.s.people.byId(tenantId, action.supervisorId);
-    if (await this.claims.take('supervision.action.comment', `${action._id}|${commentId}`)) {
-      await this.repo.addActionComment(tenantId, action._id, {
+    if (await this.s.claims.take('supervision.action.comment', `${action._id}|${commentId}`)) {
+      await this.s.repo.addActionComment(tenantId, action._id, {
         id: commentId,
         authorId: viewer._id,
         text: parsed.data,

@@ -7,12 +7,11 @@
  */
 import type { AdaptiveCard } from '../../cards/cards.js';
 import { can } from '../../domain/authorization.js';
-import { Claims } from '../../storage/claims.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { escalationCardData, handledText } from './escalation-card.js';
 import { episodeText } from './escalations.js';
-import type { EscalationDoc, SupervisionRepository } from './supervision-repository.js';
-import type { SupervisionDeps } from './supervision-service.js';
+import type { EscalationDoc } from './supervision-repository.js';
+import type { SupervisionDeps } from './supervision-deps.js';
 
 export const ESCALATION_REFUSED = 'Escalation cards are for the placement lead of the student’s cohort.';
 
@@ -36,19 +35,12 @@ export async function handlerNames(
 }
 
 export class EscalationActions {
-  private readonly claims: Claims;
-
-  constructor(
-    private readonly s: SupervisionDeps,
-    private readonly repo: SupervisionRepository,
-  ) {
-    this.claims = new Claims(s.db);
-  }
+  constructor(private readonly s: SupervisionDeps) {}
 
   private async authorise(tenantId: string, viewer: PersonDoc, data: unknown, action: string) {
     const raw = (data as { escalationId?: unknown } | null)?.escalationId;
     const doc =
-      typeof raw === 'string' && raw.length < 400 ? await this.repo.escalationById(tenantId, raw) : null;
+      typeof raw === 'string' && raw.length < 400 ? await this.s.repo.escalationById(tenantId, raw) : null;
     if (doc && can(viewer, 'supervision.escalation.receive', { cohortId: doc.cohortId })) return doc;
     await this.s.audit.record(
       tenantId,
@@ -104,7 +96,7 @@ export class EscalationActions {
   private async onceHandled<T extends { _id: string; handledBy?: string | null }>(tenantId: string, doc: T) {
     let current = doc;
     for (let tries = 0; tries < 20; tries++) {
-      current = ((await this.repo.escalationById(tenantId, doc._id)) as T | null) ?? current;
+      current = ((await this.s.repo.escalationById(tenantId, doc._id)) as T | null) ?? current;
       if (current.handledBy) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -115,7 +107,7 @@ export class EscalationActions {
     const doc = await this.authorise(tenantId, viewer, data, 'supervision.escalation.handle');
     if (!doc) return ESCALATION_REFUSED;
     const now = this.s.clock.now();
-    if (!(await this.claims.take('supervision.escalation.handled', doc._id))) {
+    if (!(await this.s.claims.take('supervision.escalation.handled', doc._id))) {
       return this.card(
         tenantId,
         viewer,
@@ -123,7 +115,7 @@ export class EscalationActions {
         'It was already marked handled.',
       );
     }
-    await this.repo.markHandled(tenantId, doc._id, viewer._id, now);
+    await this.s.repo.markHandled(tenantId, doc._id, viewer._id, now);
     await this.s.audit.record(
       tenantId,
       {
@@ -156,7 +148,7 @@ export class EscalationActions {
         })),
         now,
       );
-    const updated = (await this.repo.escalationById(tenantId, doc._id)) ?? doc;
+    const updated = (await this.s.repo.escalationById(tenantId, doc._id)) ?? doc;
     return this.card(tenantId, viewer, updated, 'Marked handled; the supervisor has been told.');
   }
 

@@ -12,16 +12,8 @@ import type { EnqueueRequest } from '../../proactive/outbox.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { escalationCardData } from './escalation-card.js';
-import { escalationId, type SupervisionRepository } from './supervision-repository.js';
-import type { SupervisionDeps } from './supervision-service.js';
-
-const firstName = (name: string) => name.split(' ')[0] ?? name;
-
-/** "Asha", "Asha and Ben", "Asha, Ben and Cara". */
-export function nameList(names: string[]): string {
-  if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
+import { escalationId } from './supervision-repository.js';
+import { firstName, nameList, type SupervisionDeps } from './supervision-deps.js';
 
 /** "has missed 2 check-ins in a row (weeks 2 and 3)". */
 export function episodeText(e: Episode): string {
@@ -32,10 +24,7 @@ export function episodeText(e: Episode): string {
 }
 
 export class Escalations {
-  constructor(
-    private readonly s: SupervisionDeps,
-    private readonly repo: SupervisionRepository,
-  ) {}
+  constructor(private readonly s: SupervisionDeps) {}
 
   /** The hourly job: every running cohort of every tenant. */
   async run(now: Date): Promise<number> {
@@ -56,9 +45,9 @@ export class Escalations {
     const position = placementWeekOf(cohort, now);
     const lastWeek = position ? position.week : cohort.weeks;
     const [checkins, pauses, existing] = await Promise.all([
-      this.s.checkins.repo.ofCohort(tenantId, cohort._id, lastWeek),
-      this.s.checkins.repo.pausesOfCohort(tenantId, cohort._id),
-      this.repo.escalationsOfCohort(tenantId, cohort._id),
+      this.s.checkins.ofCohort(tenantId, cohort._id, lastWeek),
+      this.s.checkins.pausesOfCohort(tenantId, cohort._id),
+      this.s.repo.escalationsOfCohort(tenantId, cohort._id),
     ]);
     const wellbeing = new Map(checkins.map((c) => [`${c.studentId}|${c.week}`, c.answers.wellbeing]));
     const open = new Map(existing.filter((e) => !e.endedAt).map((e) => [e._id, e]));
@@ -82,10 +71,10 @@ export class Escalations {
       const episodes = currentEpisodes(facts);
       const current = new Set(episodes.map((e) => escalationId(tenantId, st._id, e.kind, e.startWeek)));
       for (const [id, e] of open)
-        if (e.studentId === st._id && !current.has(id)) await this.repo.endEpisode(tenantId, id, now);
+        if (e.studentId === st._id && !current.has(id)) await this.s.repo.endEpisode(tenantId, id, now);
       for (const episode of episodes) {
         const id = escalationId(tenantId, st._id, episode.kind, episode.startWeek);
-        const started = await this.repo.startEpisode(tenantId, {
+        const started = await this.s.repo.startEpisode(tenantId, {
           _id: id,
           studentId: st._id,
           cohortId: cohort._id,
@@ -101,7 +90,7 @@ export class Escalations {
         if (!started) {
           const known = open.get(id);
           if (known && known.weeks.length !== episode.weeks.length)
-            await this.repo.extendEpisode(tenantId, id, episode.weeks, now);
+            await this.s.repo.extendEpisode(tenantId, id, episode.weeks, now);
           continue;
         }
         sent += await this.notifyLeads(tenantId, cohort, st, episode, id, recipients, now);

@@ -4,14 +4,8 @@
  */
 import { z } from 'zod';
 import { addDays } from '../../domain/placement-calendar.js';
-import {
-  FORM_ERROR_KEY,
-  formatZodIssues,
-  isoDate,
-  rejectMongoOperatorKeys,
-  safeText,
-  UnsafeKeyError,
-} from '../../domain/validation.js';
+import { FORM_ERROR_KEY, formatZodIssues, isoDate, safeText } from '../../domain/validation.js';
+import { parseCardInput } from '../../feature-kit/card-input.js';
 import { SUPERVISION_KINDS, type SupervisionKind } from './supervision-repository.js';
 
 export const MAX_ACTIONS = 4;
@@ -91,12 +85,9 @@ export function parseSessionSubmit(
   /** The students of the project team chosen on the card (already resolved), attendees too. */
   projectStudentIds: readonly string[] = [],
 ): SessionParse {
-  try {
-    rejectMongoOperatorKeys(data);
-  } catch (err) {
-    if (!(err instanceof UnsafeKeyError)) throw err;
-    return { ok: false, errors: { [FORM_ERROR_KEY]: 'Some values are not allowed; nothing was saved.' } };
-  }
+  const unsafe = 'Some values are not allowed; nothing was saved.';
+  if (!parseCardInput(z.unknown(), data, { unsafeMessage: unsafe }).ok)
+    return { ok: false, errors: { [FORM_ERROR_KEY]: unsafe } };
   const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
   const errors: Record<string, string> = {};
   const field = <T>(key: string, schema: z.ZodType<T>, value: unknown): T | undefined => {

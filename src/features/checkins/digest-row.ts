@@ -1,0 +1,130 @@
+/**
+ * One student's row in a supervisor's weekly summary (cards/checkin-digest.json): status with
+ * missed weeks in a row, the week's answers, confidence since the first check-in, a concern
+ * line, and the facts the summary orders them by (src/domain/digest-risk.ts). No I/O.
+ */
+import { CONFIDENCE_AREAS } from '../../domain/catalogues.js';
+import { missedWeeksBefore } from '../../domain/digest-risk.js';
+import type { WeekFact } from '../../domain/escalation.js';
+import { supervisionDate, type Pause } from '../../domain/placement-calendar.js';
+import { safeguardingConcern, safeguardingSettings } from '../../domain/safeguarding.js';
+import type { CohortDoc } from '../../storage/cohorts-repository.js';
+import type { PersonDoc } from '../../storage/people-repository.js';
+import { zoneOf } from './checkin-deps.js';
+import { TEXT_FIELDS } from './checkin-form.js';
+import { studentWeek, type CheckinSettings } from './checkin-schedule.js';
+import type { CheckinDoc } from './checkins-repository.js';
+
+export function digestRow(
+  cohort: CohortDoc,
+  settings: CheckinSettings,
+  st: PersonDoc,
+  week: number,
+  pauses: Pause[],
+  history: CheckinDoc[],
+  i: number,
+  now: Date,
+) {
+  const zone = zoneOf(st, cohort);
+  const sw = studentWeek(cohort, settings, week, pauses, zone);
+  const sorted = [...history].sort((a, b) => a.week - b.week);
+  const current = sorted.find((c) => c.week === week);
+  const first = sorted[0];
+  const paused = !sw.promptAt;
+  // Weeks before this one that were asked of the student and missed, in a row.
+  const since = new Date(st.createdAt).getTime();
+  const pastWeeks: WeekFact[] = [];
+  for (let w = 1; w < week; w++) {
+    const past = studentWeek(cohort, settings, w, pauses, zone);
+    pastWeeks.push({
+      week: w,
+      expected: past.promptAt !== null && past.promptAt.getTime() >= since,
+      closed: !!past.dueAt && now.getTime() > past.dueAt.getTime(),
+      wellbeing: sorted.find((c) => c.week === w)?.answers.wellbeing ?? null,
+    });
+  }
+  const missedBefore = current ? [] : missedWeeksBefore(pastWeeks, week);
+  const missedRun = current || paused ? 0 : missedBefore.length + 1;
+  const baseStatus = current
+    ? current.late
+      ? 'submitted late'
+      : 'submitted'
+    : paused
+      ? sw.paused
+        ? 'paused this week'
+        : 'no placement days this week'
+      : sw.dueAt && now.getTime() > sw.dueAt.getTime()
+        ? 'not checked in (overdue)'
+        : 'not checked in yet';
+  const statusText = missedBefore.length
+    ? `${baseStatus} · missed week${missedBefore.length === 1 ? '' : 's'} ${nameList(missedBefore.map(String))} too (${missedRun} in a row)`
+    : baseStatus;
+  const concern = current
+    ? safeguardingConcern(
+        {
+          wellbeing: current.answers.wellbeing,
+          texts: TEXT_FIELDS.map((f) => current.answers[f]),
+        },
+        safeguardingSettings(cohort).alertWellbeingAtOrBelow,
+      )
+    : null;
+  const low = concern !== null;
+  const firstName = st.displayName.split(' ')[0];
+  const words = concern?.phrases.length ? concern.phrases.map((p) => `“${p}”`).join(', ') : '';
+  const facts: { title: string; value: string }[] = [];
+  if (current) {
+    const a = current.answers;
+    facts.push(
+      { title: 'Wellbeing', value: `${a.wellbeing} of 5` },
+      { title: 'Project progress', value: clip(a.progress) },
+      { title: 'Leadership behaviours you observed', value: clip(a.leadership) },
+      { title: 'What went well', value: clip(a.wentWell) },
+      { title: 'What was hard', value: clip(a.hard) },
+      { title: 'For supervision', value: clip(a.topics) },
+      {
+        title: first && first.week < week ? `Confidence since week ${first.week}` : 'Confidence (baseline)',
+        value: CONFIDENCE_AREAS.map((area) => {
+          const to = a.confidence[area.id];
+          const from = first?.answers.confidence[area.id];
+          if (!first || first.week === week || from === undefined) return `${area.label} ${to}`;
+          const delta = (to ?? 0) - from;
+          return `${area.label} ${from}→${to} (${delta > 0 ? '+' : ''}${delta})`;
+        }).join(', '),
+      },
+    );
+  }
+  return {
+    idx: String(i),
+    studentId: st._id,
+    week,
+    name: st.displayName,
+    statusText,
+    submitted: !!current,
+    paused,
+    low,
+    lowText: !concern
+      ? ''
+      : concern.lowWellbeing
+        ? `Low wellbeing reported (${current!.answers.wellbeing} of 5)${words ? `, with ${words}` : ''}: consider checking in with ${firstName} before supervision.`
+        : `Words of concern in this check-in (${words}): consider checking in with ${firstName} before supervision.`,
+    supervisionDate: supervisionDate(cohort, week) ?? '',
+    facts,
+    risk: {
+      name: st.displayName,
+      concern: low,
+      wellbeing: current?.answers.wellbeing ?? null,
+      submitted: !!current,
+      paused,
+      missedRun,
+    },
+  };
+}
+
+function clip(text: string, max = 300): string {
+  if (!text) return '—';
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function nameList(names: string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
