@@ -199,6 +199,7 @@ export function createServices(params: {
     }),
     support: new SupportService({ db, config, people, supervisions }),
   };
+  const reflectionsShared = sharedReflections(services.reflections);
   const supervision: SupervisionService = new SupervisionService({
     clock,
     cards,
@@ -210,7 +211,7 @@ export function createServices(params: {
     claims,
     repo: new SupervisionRepository(db),
     checkins: services.checkins,
-    reflections: () => sharedReflections(services.reflections),
+    reflections: () => reflectionsShared,
     projects: () => services.projects,
   });
   const withSupervision = { ...services, supervision };
