@@ -229,6 +229,13 @@ export class PeopleRepository {
       .toArray();
   }
 
+  /** The cohort's students (by their own cohort), id and name only. */
+  studentNamesOf(tenantId: string, cohortId: string) {
+    return this.scope(tenantId)
+      .find({ cohortId, roles: 'student' }, { projection: { _id: 1, displayName: 1 } })
+      .toArray() as Promise<Pick<PersonDoc, '_id' | 'displayName'>[]>;
+  }
+
   /** The cohort's leads (by membership: a lead may lead several cohorts), by name. */
   async leadsOf(tenantId: string, cohortId: string) {
     const attached = await this.inCohort(tenantId, cohortId, 'lead');
