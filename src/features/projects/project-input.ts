@@ -6,13 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parseTime } from '../../domain/placement-calendar.js';
-import {
-  isoDate,
-  rating,
-  rejectMongoOperatorKeys,
-  safeText,
-  UnsafeKeyError,
-} from '../../domain/validation.js';
+import { isoDate, rating, safeText } from '../../domain/validation.js';
+import { parseCardInput } from '../../feature-kit/card-input.js';
 
 export const TITLE_MAX = 120;
 export const TEAM_MAX = 120;
@@ -132,21 +127,16 @@ export const PRESENTATION_FIELDS = ['date', 'time', 'minutes', 'teamsLink', 'aud
 export const newRequestId = () => randomBytes(12).toString('base64url');
 export const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
+const anyRecord = z.record(z.unknown());
+
 /**
  * Card data as a record, or {} when it holds operator or prototype keys: a tampered submit
  * then reads as an empty one (no project id: refused and audited like any unknown id).
  */
 export function safeData(data: unknown): Record<string, unknown> {
-  if (!data || typeof data !== 'object' || Array.isArray(data)) return {};
-  try {
-    rejectMongoOperatorKeys(data);
-  } catch (err) {
-    if (err instanceof UnsafeKeyError) return {};
-    throw err;
-  }
-  return data as Record<string, unknown>;
+  const parsed = parseCardInput(anyRecord, data);
+  return parsed.ok ? parsed.value : {};
 }
-
 /** What was typed in these fields, echoed back into a card shown again with errors. */
 export function typedValues(data: Record<string, unknown>, keys: readonly string[]) {
   return Object.fromEntries(
