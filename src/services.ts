@@ -15,7 +15,6 @@ import { Outbox } from './proactive/outbox.js';
 import { OutboxSender } from './proactive/outbox-sender.js';
 import { RateLimiter } from './proactive/rate-limiter.js';
 import { TenantSendLeases } from './proactive/tenant-send-lease.js';
-import { Claims } from './storage/claims.js';
 import type { Database } from './storage/mongo.js';
 import { createRepositories, type SharedRepositories } from './storage/repositories.js';
 import { CheckinService } from './features/checkins/checkin-service.js';
@@ -84,10 +83,11 @@ export function createServices(params: {
 }): Services {
   const { config, clock, logger, database, connector } = params;
   const db = database.db;
-  const { people, cohorts, supervisions, references, audit } = createRepositories(db);
+  const repos = createRepositories(db);
+  const { people, cohorts, supervisions, references, audit } = repos;
   const cards = new Cards();
   const outbox = new Outbox(db);
-  const claims = new Claims(db);
+  const claims = repos.claims;
   const botId = { value: config.MicrosoftAppId ? `28:${config.MicrosoftAppId}` : null };
   const sender = new OutboxSender(
     {
@@ -174,7 +174,7 @@ export function createServices(params: {
     conversations: new ConversationService({ db, clock, config, logger, people, outbox, scheduler }),
     announcements: new AnnouncementService({ db, clock, config, logger, people, outbox, scheduler }),
     projects: new ProjectService({
-      db,
+      projects: repos.projects,
       config,
       clock,
       cards,
@@ -186,16 +186,19 @@ export function createServices(params: {
       audit,
     }),
     events: new EventService({
-      db,
+      events: repos.events,
+      claims: repos.claims,
       config,
       clock,
-      logger,
       cards,
       people,
       cohorts,
       outbox,
       scheduler,
       audit,
+      // Lazy: reflections and check-ins are built alongside (no order between the three).
+      reflections: () => services.reflections,
+      planner: () => services.checkins,
     }),
     support: new SupportService({ db, config, people, supervisions }),
   };

@@ -4,7 +4,10 @@
  * A feature's own collections have their repository in its folder, built in the wiring module.
  */
 import type { Db } from 'mongodb';
+import { EventsRepository } from '../features/events/events-repository.js';
+import { ProjectsRepository } from '../features/projects/projects-repository.js';
 import { AuditRepository } from './audit-repository.js';
+import { Claims } from './claims.js';
 import { CohortsRepository } from './cohorts-repository.js';
 import { ConversationReferencesRepository } from './conversation-references-repository.js';
 import { PeopleRepository } from './people-repository.js';
@@ -16,6 +19,9 @@ export interface SharedRepositories {
   supervisions: SupervisionLinksRepository;
   references: ConversationReferencesRepository;
   audit: AuditRepository;
+  claims: Claims;
+  projects: ProjectsRepository;
+  events: EventsRepository;
 }
 
 export function createRepositories(db: Db): SharedRepositories {
@@ -25,5 +31,8 @@ export function createRepositories(db: Db): SharedRepositories {
     supervisions: new SupervisionLinksRepository(db),
     references: new ConversationReferencesRepository(db),
     audit: new AuditRepository(db),
+    claims: new Claims(db),
+    projects: new ProjectsRepository(db),
+    events: new EventsRepository(db),
   };
 }

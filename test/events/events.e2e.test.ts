@@ -6,7 +6,7 @@
  * (marked non-placement) moves that week's check-in prompt to the next placement day.
  */
 import assert from 'node:assert/strict';
-import { afterKey, remindKey } from '../../src/features/events/event-service.js';
+import { afterKey, remindKey } from '../../src/features/events/reminders.js';
 import { eventId as makeEventId, type EventDoc } from '../../src/features/events/events-repository.js';
 import { collections } from '../../src/storage/collections.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from '../e2e/harness.js';

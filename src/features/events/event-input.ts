@@ -13,15 +13,23 @@ import {
   weekdayOf,
   type CohortCalendar,
 } from '../../domain/placement-calendar.js';
-import {
-  formatZodIssues,
-  FORM_ERROR_KEY,
-  isHttpsUrl,
-  isoDate,
-  rejectMongoOperatorKeys,
-  safeText,
-} from '../../domain/validation.js';
+import { FORM_ERROR_KEY, isHttpsUrl, isoDate, safeText } from '../../domain/validation.js';
+import { parseCardInput } from '../../feature-kit/card-input.js';
 import { EVENT_KINDS, type EventKind, type Rsvp } from './events-repository.js';
+
+/** The event card's inputs. */
+export const EVENT_FIELDS = [
+  'cohortId',
+  'title',
+  'kind',
+  'date',
+  'startTime',
+  'endTime',
+  'location',
+  'onlineLink',
+  'description',
+  'nonPlacement',
+] as const;
 
 export const EVENT_LIMITS = { title: 120, location: 200, link: 1000, description: 2000 } as const;
 
@@ -86,17 +94,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: Record<str
 
 const NOT_ALLOWED = 'That submission contained something not allowed. Please try again.';
 
-export function parseEvent(data: unknown): Parsed<EventValues> {
-  try {
-    rejectMongoOperatorKeys(data);
-  } catch {
-    return { ok: false, errors: { [FORM_ERROR_KEY]: NOT_ALLOWED } };
-  }
-  const result = eventSchema.safeParse(data ?? {});
-  return result.success
-    ? { ok: true, value: result.data }
-    : { ok: false, errors: formatZodIssues(result.error) };
-}
+export const parseEvent = (data: unknown): Parsed<EventValues> => parseWith(eventSchema, data);
 
 /** The checks that need the cohort and the clock: a date on the placement, a start in the future. */
 export function cohortErrors(
@@ -137,15 +135,11 @@ const attendanceInput = ref.extend({
 });
 
 function parseWith<T extends z.ZodTypeAny>(schema: T, data: unknown): Parsed<z.infer<T>> {
-  try {
-    rejectMongoOperatorKeys(data);
-  } catch {
+  const result = parseCardInput(schema, data, { unsafeMessage: NOT_ALLOWED });
+  // A key that is not allowed is one message for the whole form (no field is marked).
+  if (!result.ok && result.errors[FORM_ERROR_KEY] === NOT_ALLOWED)
     return { ok: false, errors: { [FORM_ERROR_KEY]: NOT_ALLOWED } };
-  }
-  const result = schema.safeParse(data ?? {});
-  return result.success
-    ? { ok: true, value: result.data }
-    : { ok: false, errors: formatZodIssues(result.error) };
+  return result;
 }
 
 export const parseRef = (data: unknown) => parseWith(ref, data);
@@ -158,18 +152,7 @@ export const parseAttendance = (data: unknown) => parseWith(attendanceInput, dat
 export function rawEventFields(data: unknown): Record<string, string> {
   const record = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
   const out: Record<string, string> = {};
-  for (const key of [
-    'cohortId',
-    'title',
-    'kind',
-    'date',
-    'startTime',
-    'endTime',
-    'location',
-    'onlineLink',
-    'description',
-    'nonPlacement',
-  ])
+  for (const key of EVENT_FIELDS)
     out[key] =
       typeof record[key] === 'string'
         ? (record[key] as string).slice(0, 3000)

@@ -3,24 +3,14 @@
  * milestones, presentation slot, feedback). The feedback request after a presentation is a
  * scheduler job; every message goes through the outbox.
  */
-import type { TurnContext } from 'botbuilder';
-import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
 import type { Feature } from '../feature.js';
-import { JOB_FEEDBACK, type CardResult } from './project-service.js';
+import { JOB_FEEDBACK } from './feedback-job.js';
 
 export { ProjectService } from './project-service.js';
 
-async function reply(context: TurnContext, result: CardResult) {
-  if (typeof result === 'string') await context.sendActivity(result);
-  else
-    await context.sendActivity({
-      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: result }],
-    });
-}
-
 export const projectsFeature: Feature = {
   name: 'projects',
-  registerOnApp(app, services) {
+  register(routes, services) {
     const projects = services.projects;
     services.commands.add({
       command: 'new project',
@@ -42,36 +32,29 @@ export const projectsFeature: Feature = {
       scopes: ['personal'],
     });
 
-    app.message(/^\s*new\s+project\s*$/i, async (context) =>
-      reply(context, await projects.newCard(turnTenantId(context), turnPerson(context))),
+    routes.message(/^\s*new\s+project\s*$/i, async (turn) =>
+      turn.send(await projects.newCard(turn.tenantId, turn.person)),
     );
-    app.message(/^\s*(my\s+projects?|projects)\s*$/i, async (context) =>
-      reply(context, await projects.mine(turnTenantId(context), turnPerson(context))),
+    routes.message(/^\s*(my\s+projects?|projects)\s*$/i, async (turn) =>
+      turn.send(await projects.mine(turn.tenantId, turn.person)),
     );
 
-    const verb = (
-      name: string,
-      handler: (
-        tenantId: string,
-        person: ReturnType<typeof turnPerson>,
-        data: unknown,
-      ) => Promise<CardResult>,
-    ) =>
-      app.adaptiveCards.actionExecute(name, async (context, _state, data) =>
-        handler(turnTenantId(context), turnPerson(context), data),
-      );
-    verb('project.new', (t, p, d) => projects.newCard(t, p, d));
-    verb('project.create', (t, p, d) => projects.create(t, p, d));
-    verb('project.view', (t, p, d) => projects.view(t, p, d));
-    verb('project.list', (t, p) => projects.mine(t, p));
-    verb('project.edit', (t, p, d) => projects.editCard(t, p, d));
-    verb('project.save', (t, p, d) => projects.save(t, p, d));
-    verb('project.milestones', (t, p, d) => projects.milestonesCard(t, p, d));
-    verb('project.milestone.add', (t, p, d) => projects.addMilestone(t, p, d));
-    verb('project.milestone.remove', (t, p, d) => projects.removeMilestone(t, p, d));
-    verb('project.presentation', (t, p, d) => projects.presentationCard(t, p, d));
-    verb('project.presentation.save', (t, p, d) => projects.savePresentation(t, p, d));
-    verb('project.feedback', (t, p, d) => projects.submitFeedback(t, p, d));
+    const verbs = {
+      'project.new': projects.newCard,
+      'project.create': projects.create,
+      'project.view': projects.view,
+      'project.list': (t, p) => projects.mine(t, p),
+      'project.edit': projects.editCard,
+      'project.save': projects.save,
+      'project.milestones': projects.milestonesCard,
+      'project.milestone.add': projects.addMilestone,
+      'project.milestone.remove': projects.removeMilestone,
+      'project.presentation': projects.presentationCard,
+      'project.presentation.save': projects.savePresentation,
+      'project.feedback': projects.submitFeedback,
+    } satisfies Record<string, typeof projects.newCard>;
+    for (const [verb, run] of Object.entries(verbs))
+      routes.cardAction(verb, async (turn, data) => run(turn.tenantId, turn.person, data));
 
     services.scheduler.define(JOB_FEEDBACK, async (job) => {
       const { projectId, startsAt } = job.payload as { projectId?: unknown; startsAt?: unknown };

@@ -3,9 +3,11 @@
  * student of the cohort, is the date inside the placement) are done by the service on the
  * parsed values; every failure is a message per field and nothing is written.
  */
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parseTime } from '../../domain/placement-calendar.js';
 import { isoDate, rating, safeText } from '../../domain/validation.js';
+import { parseCardInput } from '../../feature-kit/card-input.js';
 
 export const TITLE_MAX = 120;
 export const TEAM_MAX = 120;
@@ -117,3 +119,31 @@ export const feedbackInput = z.object({
   rating: rating(1, 5),
   comment: safeText(COMMENT_MAX),
 });
+
+export const FORM_FIELDS = ['title', 'clinicalTeam', 'studentIds', 'supervisorIds', 'cohortId'] as const;
+export const MILESTONE_FIELDS = ['title', 'date'] as const;
+export const PRESENTATION_FIELDS = ['date', 'time', 'minutes', 'teamsLink', 'audienceIds'] as const;
+
+export const newRequestId = () => randomBytes(12).toString('base64url');
+export const text = (v: unknown) => (typeof v === 'string' ? v : '');
+
+const anyRecord = z.record(z.unknown());
+
+/**
+ * Card data as a record, or {} when it holds operator or prototype keys: a tampered submit
+ * then reads as an empty one (no project id: refused and audited like any unknown id).
+ */
+export function safeData(data: unknown): Record<string, unknown> {
+  const parsed = parseCardInput(anyRecord, data);
+  return parsed.ok ? parsed.value : {};
+}
+/** What was typed in these fields, echoed back into a card shown again with errors. */
+export function typedValues(data: Record<string, unknown>, keys: readonly string[]) {
+  return Object.fromEntries(
+    keys.map((k) => [k, Array.isArray(data[k]) ? (data[k] as unknown[]).join(',') : text(data[k])]),
+  );
+}
+
+export function errorsFor(fields: readonly string[], errors: Record<string, string>) {
+  return Object.fromEntries(fields.map((f) => [f, errors[f] ?? '']));
+}

@@ -141,6 +141,17 @@ export class ProjectsRepository {
     await this.projects(tenantId).updateOne({ _id: id }, { $set: { presentation: slot, updatedAt: now } });
   }
 
+  async setTitleAndTeam(tenantId: string, id: string, title: string, clinicalTeam: string, now: Date) {
+    await this.projects(tenantId).updateOne({ _id: id }, { $set: { title, clinicalTeam, updatedAt: now } });
+  }
+
+  async markFeedbackRequested(tenantId: string, id: string, now: Date) {
+    await this.projects(tenantId).updateOne(
+      { _id: id },
+      { $set: { 'presentation.feedbackRequestedAt': now, updatedAt: now } },
+    );
+  }
+
   async deleteProject(tenantId: string, id: string) {
     await this.projects(tenantId).deleteOne({ _id: id });
   }
@@ -172,6 +183,10 @@ export class ProjectsRepository {
 
   insertMilestone(tenantId: string, doc: Omit<MilestoneDoc, 'tenantId'>): Promise<boolean> {
     return insertIfAbsent(() => this.milestones(tenantId).insertOne(doc));
+  }
+
+  milestone(tenantId: string, id: string) {
+    return this.milestones(tenantId).findOne({ _id: id });
   }
 
   milestonesOf(tenantId: string, projectId: string) {
@@ -216,6 +231,10 @@ export class ProjectsRepository {
   /** Insert-if-absent per rater: a second submit is refused (false), the first one stands. */
   insertFeedback(tenantId: string, doc: Omit<FeedbackDoc, 'tenantId'>): Promise<boolean> {
     return insertIfAbsent(() => this.feedback(tenantId).insertOne(doc));
+  }
+
+  feedbackById(tenantId: string, id: string) {
+    return this.feedback(tenantId).findOne({ _id: id });
   }
 
   feedbackOf(tenantId: string, projectId: string) {

@@ -1,0 +1,49 @@
+/** Telling the invited: the invite, a change, a cancellation, the day-before reminder. */
+import type { EnqueueRequest } from '../../proactive/outbox.js';
+import type { EventContext } from './event-context.js';
+import { inviteData } from './event-cards.js';
+import type { EventDoc, InvitationDoc } from './events-repository.js';
+
+export type InviteNotice = 'invite' | 'changed' | 'cancelled' | 'reminder';
+
+const BANNER: Record<InviteNotice, string> = {
+  invite: 'You are invited',
+  changed: 'This event has changed: please check the new details',
+  cancelled: 'Cancelled: this event will not take place',
+  reminder: 'Reminder: this event is tomorrow',
+};
+
+/** One invite card per invited person (the reminder skips those who said no); the number enqueued. */
+export async function notifyInvited(
+  ctx: EventContext,
+  tenantId: string,
+  event: EventDoc,
+  kind: InviteNotice,
+): Promise<number> {
+  const now = ctx.now();
+  let invitations = await ctx.repo.invitationsOf(tenantId, event._id);
+  if (kind === 'reminder') invitations = invitations.filter((i) => i.rsvp !== 'no');
+  const banner = BANNER[kind];
+  const summary = {
+    invite: `You are invited: ${event.title}`,
+    changed: `Changed: ${event.title}`,
+    cancelled: `Cancelled: ${event.title}`,
+    reminder: `Tomorrow: ${event.title}`,
+  }[kind];
+  // One message per person and step: a repeated step (a retried submit, a re-run job) sends nothing new.
+  const key = (i: InvitationDoc) =>
+    ({
+      invite: `event:${event._id}:invite:${i.personId}`,
+      changed: `event:${event._id}:rev${event.revision}:${i.personId}`,
+      cancelled: `event:${event._id}:cancelled:${i.personId}`,
+      reminder: `event:${event._id}:remind:${event.startsAt.toISOString()}:${i.personId}`,
+    })[kind];
+  const requests: EnqueueRequest[] = invitations.map((i) => ({
+    dedupeKey: key(i),
+    purpose: `event.${kind}`,
+    target: { kind: 'person', personId: i.personId },
+    activity: ctx.s.cards.activity('event-invite', inviteData(event, i, banner, now), summary),
+  }));
+  await ctx.s.outbox.enqueue(tenantId, requests, now);
+  return requests.length;
+}

@@ -1,0 +1,141 @@
+/**
+ * The final presentation: a slot inside the placement, a Teams link, and the staff invited to
+ * rate it. Booking (or moving) it schedules the feedback request for when it ends.
+ */
+import type { AdaptiveCard } from '../../cards/cards.js';
+import { endDate, formatDate, formatLocal, localInstant } from '../../domain/placement-calendar.js';
+import { parseCardInput } from '../../feature-kit/card-input.js';
+import type { PersonDoc } from '../../storage/people-repository.js';
+import { feedbackJobKey, JOB_FEEDBACK } from './feedback-job.js';
+import { NOT_FOUND, type CardResult, type ProjectContext } from './project-context.js';
+import { formErrorOf } from './project-cards.js';
+import { errorsFor, PRESENTATION_FIELDS, presentationInput, safeData, typedValues } from './project-input.js';
+import { showProject } from './project-view.js';
+import { attendeeId, type ProjectDoc } from './projects-repository.js';
+
+type FormOptions = { values?: Record<string, string>; errors?: Record<string, string> };
+
+/** Who can be invited to rate: staff (supervisors, AHP hosts, leads) of the tenant. */
+async function audienceChoices(ctx: ProjectContext, tenantId: string, cohortId: string) {
+  const { people } = ctx.s;
+  const staff = [
+    ...(await people.withRole(tenantId, 'supervisor')),
+    ...(await people.withRole(tenantId, 'ahp-host')),
+    ...(await people.leadsOf(tenantId, cohortId)),
+  ];
+  const unique = [...new Map(staff.map((p) => [p._id, p])).values()];
+  return unique.sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+export async function presentationCard(
+  ctx: ProjectContext,
+  tenantId: string,
+  person: PersonDoc,
+  data: unknown,
+  options: FormOptions = {},
+): Promise<CardResult> {
+  const found = await ctx.allowed(tenantId, person, 'project.manage', safeData(data).projectId);
+  if (!found) return NOT_FOUND;
+  return renderPresentation(ctx, tenantId, found.project, options);
+}
+
+async function renderPresentation(
+  ctx: ProjectContext,
+  tenantId: string,
+  project: ProjectDoc,
+  options: FormOptions,
+): Promise<AdaptiveCard> {
+  const cohort = await ctx.s.cohorts.byId(tenantId, project.cohortId);
+  const choices = await audienceChoices(ctx, tenantId, project.cohortId);
+  const attendees = await ctx.repo.attendeesOf(tenantId, project._id);
+  const slot = project.presentation;
+  const values = options.values ?? {};
+  const errors = options.errors ?? {};
+  return ctx.s.cards.render('project-presentation', {
+    projectId: project._id,
+    title: `Final presentation: ${project.title}`,
+    intro: `Time in ${ctx.zone(cohort)}. After it, the people you invite get a card to rate it (1 to 5) and comment; the team sees their feedback.`,
+    date: values.date ?? slot?.date ?? '',
+    time: values.time ?? slot?.time ?? '',
+    // Input.Number needs a number to show it.
+    minutes: Number(values.minutes ?? slot?.minutes ?? 30) || 30,
+    teamsLink: values.teamsLink ?? slot?.teamsLink ?? '',
+    audienceIds: values.audienceIds ?? attendees.map((a) => a.personId).join(','),
+    audienceChoices: choices.map((p) => ({ title: `${p.displayName} (${p.profession})`, value: p._id })),
+    minDate: cohort?.startDate ?? '',
+    maxDate: cohort ? endDate(cohort) : '',
+    formError: formErrorOf(errors),
+    errors: errorsFor(PRESENTATION_FIELDS, errors),
+  });
+}
+
+export async function savePresentation(
+  ctx: ProjectContext,
+  tenantId: string,
+  person: PersonDoc,
+  data: unknown,
+): Promise<CardResult> {
+  const raw = safeData(data);
+  const found = await ctx.allowed(tenantId, person, 'project.manage', raw.projectId);
+  if (!found) return NOT_FOUND;
+  const { project } = found;
+  const values = typedValues(raw, PRESENTATION_FIELDS);
+  const parsed = parseCardInput(presentationInput, raw);
+  if (!parsed.ok) return renderPresentation(ctx, tenantId, project, { values, errors: parsed.errors });
+  const input = parsed.value;
+  const cohort = await ctx.s.cohorts.byId(tenantId, project.cohortId);
+  const zone = ctx.zone(cohort);
+  const errors: Record<string, string> = {};
+  if (cohort && (input.date < cohort.startDate || input.date > endDate(cohort)))
+    errors.date = `Choose a date during the placement: ${formatDate(cohort.startDate)} to ${formatDate(endDate(cohort))}`;
+  const startsAt = localInstant(input.date, input.time, zone);
+  if (!errors.date && startsAt.getTime() <= ctx.now().getTime())
+    errors.date = 'Choose a date and time in the future';
+  const choices = await audienceChoices(ctx, tenantId, project.cohortId);
+  if (input.audienceIds.some((id) => !choices.some((p) => p._id === id)))
+    errors.audienceIds = 'Choose people from the list';
+  if (input.audienceIds.length === 0) errors.audienceIds = 'Invite at least one person to give feedback';
+  if (Object.keys(errors).length) return renderPresentation(ctx, tenantId, project, { values, errors });
+  const now = ctx.now();
+  for (const personId of input.audienceIds)
+    await ctx.repo.insertAttendee(tenantId, {
+      _id: attendeeId(tenantId, project._id, personId),
+      projectId: project._id,
+      personId,
+      schemaVersion: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+  await ctx.repo.removeAttendees(tenantId, project._id, input.audienceIds);
+  if (project.presentation)
+    await ctx.s.scheduler.cancel(feedbackJobKey(project._id, project.presentation.startsAt));
+  await ctx.repo.setPresentation(
+    tenantId,
+    project._id,
+    {
+      date: input.date,
+      time: input.time,
+      startsAt,
+      minutes: input.minutes,
+      teamsLink: input.teamsLink,
+      feedbackRequestedAt: null,
+    },
+    now,
+  );
+  await ctx.s.scheduler.schedule({
+    key: feedbackJobKey(project._id, startsAt),
+    type: JOB_FEEDBACK,
+    runAt: new Date(startsAt.getTime() + input.minutes * 60_000),
+    tenantId,
+    payload: { projectId: project._id, startsAt: startsAt.toISOString() },
+  });
+  await ctx.s.audit.record(
+    tenantId,
+    { actorId: person._id, action: 'project.presentation.set', targetId: project._id },
+    now,
+  );
+  const saved = (await ctx.repo.project(tenantId, project._id))!;
+  return showProject(ctx, tenantId, person, saved, {
+    notice: `Presentation booked for ${formatLocal(startsAt, zone)}. The ${input.audienceIds.length} people invited get a feedback card when it ends.`,
+  });
+}

@@ -1,0 +1,184 @@
+/**
+ * The projects feature's card layer: view data in, card templates (cards/project-*.json) out.
+ * The use cases read and decide; only this module knows the templates' fields.
+ */
+import type { AdaptiveCard, Cards } from '../../cards/cards.js';
+import type { Target } from '../../domain/authorization.js';
+import { formatDate, formatLocal } from '../../domain/placement-calendar.js';
+import type { CohortDoc } from '../../storage/cohorts-repository.js';
+import type { PersonDoc } from '../../storage/people-repository.js';
+import { COMMENT_MAX, errorsFor, FORM_FIELDS } from './project-input.js';
+import type { FeedbackDoc, MilestoneDoc, ProjectDoc, ProjectUpdateDoc } from './projects-repository.js';
+
+type Choice = { title: string; value: string };
+
+export function formErrorOf(errors: Record<string, string>) {
+  return (
+    errors._form ??
+    (Object.keys(errors).length ? 'Please correct the fields marked below; nothing was saved.' : '')
+  );
+}
+
+export interface ProjectFormView {
+  heading: string;
+  intro?: string;
+  chooseCohort?: boolean;
+  cohortChoices?: Choice[];
+  cohortId?: string;
+  cohortName?: string;
+  mode?: 'new' | 'edit';
+  requestId?: string;
+  projectId?: string;
+  title?: string;
+  clinicalTeam?: string;
+  studentIds?: string;
+  supervisorIds?: string;
+  studentChoices?: Choice[];
+  supervisorChoices?: Choice[];
+  errors?: Record<string, string>;
+}
+
+/** The project form: choosing a cohort, a new project, or an edit. */
+export function projectFormCard(cards: Cards, view: ProjectFormView): AdaptiveCard {
+  const errors = view.errors ?? {};
+  return cards.render('project-form', {
+    heading: view.heading,
+    intro: view.intro ?? '',
+    formError: formErrorOf(errors),
+    chooseCohort: view.chooseCohort ?? false,
+    cohortChoices: view.cohortChoices ?? [],
+    cohortId: view.cohortId ?? '',
+    cohortName: view.cohortName ?? '',
+    mode: view.mode ?? 'new',
+    requestId: view.requestId ?? '',
+    projectId: view.projectId ?? '',
+    title: view.title ?? '',
+    clinicalTeam: view.clinicalTeam ?? '',
+    studentIds: view.studentIds ?? '',
+    supervisorIds: view.supervisorIds ?? '',
+    studentChoices: view.studentChoices ?? [],
+    supervisorChoices: view.supervisorChoices ?? [],
+    errors: errorsFor(FORM_FIELDS, errors),
+  });
+}
+
+/** A notice with an "Open the project" button, sent through the outbox. */
+export function projectNoticeActivity(cards: Cards, projectId: string, title: string, message: string) {
+  return cards.activity(
+    'project-notice',
+    { title, message, actionTitle: 'Open the project', verb: 'project.view', projectId },
+    title,
+  );
+}
+
+export function feedbackFormData(
+  project: ProjectDoc,
+  when: string,
+  values: Record<string, string>,
+  errors: Record<string, string>,
+) {
+  return {
+    projectId: project._id,
+    title: `How was “${project.title}”?`,
+    intro: `The final presentation on ${when}, for ${project.clinicalTeam}. Your rating and comment go to the project team.`,
+    rating: values.rating ?? '',
+    comment: values.comment ?? '',
+    commentLabel: `Comment for the team (optional, up to ${COMMENT_MAX.toLocaleString('en-GB')} characters)`,
+    commentMax: COMMENT_MAX,
+    formError: formErrorOf(errors),
+    errors: errorsFor(['rating', 'comment'], errors),
+    done: false,
+    doneText: '',
+  };
+}
+
+export interface ProjectView {
+  project: ProjectDoc;
+  cohort: CohortDoc | null;
+  zone: string;
+  today: string;
+  target: Target;
+  milestones: MilestoneDoc[];
+  updates: ProjectUpdateDoc[];
+  feedback: FeedbackDoc[];
+  people: PersonDoc[];
+  canManage: boolean;
+  /** Whether the viewer may read the feedback (there is some, and the policy allows it). */
+  feedbackVisible: boolean;
+  notice?: string;
+  error?: string;
+}
+
+/** The project: team, milestones, the latest updates, the presentation and its feedback. */
+export function projectCard(cards: Cards, v: ProjectView): AdaptiveCard {
+  const { project, cohort, zone, feedback, people } = v;
+  const name = (id: string) => people.find((p) => p._id === id)?.displayName ?? 'Someone';
+  const recent = [...v.updates]
+    .sort((a, b) => b.week - a.week || b.updatedAt.getTime() - a.updatedAt.getTime())
+    .slice(0, 6);
+  return cards.render('project', {
+    projectId: project._id,
+    title: project.title,
+    subtitle: `For ${project.clinicalTeam}${cohort ? ` · ${cohort.name}` : ''}`,
+    students:
+      (v.target.projectStudentIds ?? [])
+        .map((id) => people.find((p) => p._id === id))
+        .filter((p): p is PersonDoc => !!p)
+        .map((p) => `${p.displayName} (${p.profession})`)
+        .join(', ') || 'None',
+    supervisors: (v.target.projectSupervisorIds ?? []).map(name).join(', ') || 'None yet',
+    milestones: v.milestones.map((m) => ({
+      date: formatDate(m.date),
+      title: m.title,
+      state: m.date < v.today ? 'past' : m.date === v.today ? 'today' : 'upcoming',
+    })),
+    hasMilestones: v.milestones.length > 0,
+    updates: recent.map((u) => ({ heading: `Week ${u.week}, ${name(u.studentId)}`, text: u.text })),
+    hasUpdates: recent.length > 0,
+    presentationText: project.presentation
+      ? `${formatLocal(project.presentation.startsAt, zone)} (${project.presentation.minutes} minutes)`
+      : 'Not booked yet',
+    teamsLink: project.presentation?.teamsLink ?? '',
+    hasPresentation: !!project.presentation,
+    feedbackHeading: feedback.length
+      ? `Presentation feedback: ${feedback.length} rating${feedback.length > 1 ? 's' : ''}, average ${(feedback.reduce((a, f) => a + f.rating, 0) / feedback.length).toFixed(1)} of 5`
+      : '',
+    feedback: v.feedbackVisible
+      ? feedback.map((f) => ({
+          from: name(f.raterId),
+          rating: `${f.rating} of 5`,
+          comment: f.comment || '(no comment)',
+        }))
+      : [],
+    hasFeedback: v.feedbackVisible && feedback.length > 0,
+    feedbackPending: !!project.presentation && feedback.length === 0,
+    canManage: v.canManage,
+    notice: v.notice ?? '',
+    error: v.error ?? '',
+  });
+}
+
+/**
+ * `projects`: the list, by title. `studentCounts[i]` is read at the i-th position after
+ * sorting (as before the split: see the report on issue #24; kept so the card is unchanged).
+ */
+export function projectListCard(
+  cards: Cards,
+  projects: ProjectDoc[],
+  cohortNames: Map<string, string>,
+  studentCounts: (number | undefined)[],
+  canCreate: boolean,
+): AdaptiveCard {
+  return cards.render('project-list', {
+    title: 'Projects',
+    intro: projects.length ? '' : 'No projects yet.',
+    items: projects
+      .sort((a, b) => a.title.localeCompare(b.title))
+      .map((p, i) => ({
+        projectId: p._id,
+        title: p.title,
+        subtitle: `${p.clinicalTeam} · ${cohortNames.get(p.cohortId) ?? ''} · ${studentCounts[i] ?? 0} students`,
+      })),
+    canCreate,
+  });
+}
