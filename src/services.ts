@@ -80,7 +80,8 @@ export function createServices(params: {
 }): Services {
   const { config, clock, logger, database, connector } = params;
   const db = database.db;
-  const { people, cohorts, supervisions, references, audit } = createRepositories(db);
+  const repositories = createRepositories(db);
+  const { people, cohorts, supervisions, references, audit } = repositories;
   const cards = new Cards();
   const outbox = new Outbox(db);
   const botId = { value: config.MicrosoftAppId ? `28:${config.MicrosoftAppId}` : null };
@@ -160,7 +161,20 @@ export function createServices(params: {
       cards,
       audit,
     }),
-    conversations: new ConversationService({ db, clock, config, logger, people, outbox, scheduler }),
+    conversations: new ConversationService({
+      clock,
+      config,
+      logger,
+      cards,
+      people,
+      cohorts,
+      audit,
+      conversations: repositories.conversations,
+      ahpHosts: repositories.ahpHosts,
+      outbox,
+      scheduler,
+      reflections: () => services.reflections,
+    }),
     announcements: new AnnouncementService({ db, clock, config, logger, people, outbox, scheduler }),
     projects: new ProjectService({
       db,

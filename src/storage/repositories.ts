@@ -4,6 +4,8 @@
  * A feature's own collections have their repository in its folder, built in the wiring module.
  */
 import type { Db } from 'mongodb';
+import { ConversationsRepository } from '../features/conversations/conversations-repository.js';
+import { AhpHostsRepository } from './ahp-hosts-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { CohortsRepository } from './cohorts-repository.js';
 import { ConversationReferencesRepository } from './conversation-references-repository.js';
@@ -16,6 +18,10 @@ export interface SharedRepositories {
   supervisions: SupervisionLinksRepository;
   references: ConversationReferencesRepository;
   audit: AuditRepository;
+  /** The AHP directory (hosts of 20-minute conversations). */
+  ahpHosts: AhpHostsRepository;
+  /** 20-minute conversations: slots, bookings, holds, blocked days. */
+  conversations: ConversationsRepository;
 }
 
 export function createRepositories(db: Db): SharedRepositories {
@@ -25,5 +31,7 @@ export function createRepositories(db: Db): SharedRepositories {
     supervisions: new SupervisionLinksRepository(db),
     references: new ConversationReferencesRepository(db),
     audit: new AuditRepository(db),
+    ahpHosts: new AhpHostsRepository(db),
+    conversations: new ConversationsRepository(db),
   };
 }
