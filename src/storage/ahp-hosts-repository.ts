@@ -79,6 +79,12 @@ export class AhpHostsRepository {
     return this.scope(tenantId).findOne({ _id: id });
   }
 
+  byIds(tenantId: string, ids: string[]) {
+    return this.scope(tenantId)
+      .find({ _id: { $in: ids } })
+      .toArray();
+  }
+
   byEmail(tenantId: string, email: string) {
     return this.scope(tenantId).findOne({ email: email.toLowerCase() });
   }

@@ -6,6 +6,8 @@
 import type { Db } from 'mongodb';
 import { EventsRepository } from '../features/events/events-repository.js';
 import { ProjectsRepository } from '../features/projects/projects-repository.js';
+import { ConversationsRepository } from '../features/conversations/conversations-repository.js';
+import { AhpHostsRepository } from './ahp-hosts-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { Claims } from './claims.js';
 import { CohortsRepository } from './cohorts-repository.js';
@@ -22,6 +24,10 @@ export interface SharedRepositories {
   claims: Claims;
   projects: ProjectsRepository;
   events: EventsRepository;
+  /** The AHP directory (hosts of 20-minute conversations). */
+  ahpHosts: AhpHostsRepository;
+  /** 20-minute conversations: slots, bookings, holds, blocked days. */
+  conversations: ConversationsRepository;
 }
 
 export function createRepositories(db: Db): SharedRepositories {
@@ -34,5 +40,7 @@ export function createRepositories(db: Db): SharedRepositories {
     claims: new Claims(db),
     projects: new ProjectsRepository(db),
     events: new EventsRepository(db),
+    ahpHosts: new AhpHostsRepository(db),
+    conversations: new ConversationsRepository(db),
   };
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { profileInput } from '../../src/features/conversations/conversation-service.js';
+import { profileInput } from '../../src/features/conversations/input.js';
 import { formatZodIssues } from '../../src/domain/validation.js';
 import { REPO_ROOT } from '../../tools/lib/app-package.js';
 

@@ -5,7 +5,7 @@
  * the host, exported and erased with the student). Driven over real HTTP.
  */
 import assert from 'node:assert/strict';
-import { QUESTION_MAX } from '../../src/features/conversations/conversation-service.js';
+import { QUESTION_MAX } from '../../src/features/conversations/input.js';
 import { slotId, type BookingDoc } from '../../src/features/conversations/conversations-repository.js';
 import { collections } from '../../src/storage/collections.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';

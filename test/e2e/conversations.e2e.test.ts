@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { collections } from '../../src/storage/collections.js';
-import { JUST_TAKEN, reminderKey, afterKey } from '../../src/features/conversations/conversation-service.js';
+import { JUST_TAKEN } from '../../src/features/conversations/booking.js';
+import { reminderKey, afterKey } from '../../src/features/conversations/follow-ups.js';
 import { slotId, type BookingDoc } from '../../src/features/conversations/conversations-repository.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 

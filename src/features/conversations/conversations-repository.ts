@@ -206,6 +206,15 @@ export class ConversationsRepository {
     return this.bookings(tenantId).find({ studentId }).sort({ startsAt: 1 }).toArray();
   }
 
+  /** The student's held conversations, oldest first (at most 500, for the journey export). */
+  heldByStudent(tenantId: string, studentId: string) {
+    return this.bookings(tenantId)
+      .find({ studentId, state: 'held' })
+      .sort({ startsAt: 1 })
+      .limit(500)
+      .toArray();
+  }
+
   byHostPerson(tenantId: string, hostPersonId: string, from: Date) {
     return this.bookings(tenantId)
       .find({ hostPersonId, startsAt: { $gte: from } })

@@ -3,29 +3,15 @@
  * `my host profile` (AHP hosts), `conversations report` (leads); card actions for booking,
  * moving, cancelling and marking held / no-show; reminder and follow-up jobs; the .ics link.
  */
-import type { TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../../cards/cards.js';
-import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
-import type { Services } from '../../services.js';
+import type { Reply, Turn } from '../../feature-kit/turn.js';
+import type { PersonDoc } from '../../storage/people-repository.js';
 import type { Feature } from '../feature.js';
-import { JOB_AFTER, JOB_REMINDER } from './conversation-service.js';
-import { myBookingsCard } from './my-bookings.js';
-
-async function reply(context: TurnContext, result: AdaptiveCard | string): Promise<void> {
-  if (typeof result === 'string') await context.sendActivity(result);
-  else
-    await context.sendActivity({
-      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: result }],
-    });
-}
-
-const who = (context: TurnContext) => ({ tenantId: turnTenantId(context), person: turnPerson(context) });
+import { JOB_AFTER, JOB_REMINDER } from './follow-ups.js';
 
 export const conversationsFeature: Feature = {
   name: 'conversations',
-  registerOnApp(app, services) {
+  register(routes, services) {
     const conversations = services.conversations;
-    conversations.useReflections((services as unknown as { reflections?: unknown }).reflections);
 
     services.commands.add({
       command: 'book a conversation',
@@ -58,44 +44,21 @@ export const conversationsFeature: Feature = {
       scopes: ['personal', 'team'],
     });
 
-    app.message(/^\s*book\s+(a\s+)?conversations?\s*$/i, async (context) => {
-      const { tenantId, person } = who(context);
-      await reply(context, await conversations.bookingCard(tenantId, person));
-    });
-    const myBookings = (tenantId: string, person: ReturnType<typeof turnPerson>) =>
-      myBookingsCard(conversations, services.people, services.clock, tenantId, person);
-    app.message(/^\s*my\s+(bookings?|conversations)\s*$/i, async (context) => {
-      const { tenantId, person } = who(context);
-      await reply(context, await myBookings(tenantId, person));
-    });
-    app.message(/^\s*my\s+slots\s*$/i, async (context) => {
-      const { tenantId, person } = who(context);
-      await reply(context, await conversations.slotsCard(tenantId, person));
-    });
-    app.message(/^\s*my\s+host\s+profile\s*$/i, async (context) => {
-      const { tenantId, person } = who(context);
-      await reply(context, await conversations.hostProfileCard(tenantId, person));
-    });
-    app.message(/^\s*conversations?\s+report\s*$/i, async (context) => {
-      const { tenantId, person } = who(context);
-      await reply(context, await conversations.report(tenantId, person));
-    });
+    const command = (pattern: RegExp, run: (tenantId: string, person: PersonDoc) => Promise<Reply>) =>
+      routes.message(pattern, async (turn: Turn) => turn.send(await run(turn.tenantId, turn.person)));
+    command(/^\s*book\s+(a\s+)?conversations?\s*$/i, (t, p) => conversations.bookingCard(t, p));
+    command(/^\s*my\s+(bookings?|conversations)\s*$/i, (t, p) => conversations.myBookings(t, p));
+    command(/^\s*my\s+slots\s*$/i, (t, p) => conversations.slotsCard(t, p));
+    command(/^\s*my\s+host\s+profile\s*$/i, (t, p) => conversations.hostProfileCard(t, p));
+    command(/^\s*conversations?\s+report\s*$/i, (t, p) => conversations.report(t, p));
 
     const execute = (
       verb: string,
-      run: (
-        tenantId: string,
-        person: ReturnType<typeof turnPerson>,
-        data: unknown,
-      ) => Promise<AdaptiveCard | string>,
-    ) =>
-      app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
-        const { tenantId, person } = who(context);
-        return run(tenantId, person, data);
-      });
+      run: (tenantId: string, person: PersonDoc, data: unknown) => Promise<Reply>,
+    ) => routes.cardAction<unknown>(verb, async (turn, data) => run(turn.tenantId, turn.person, data));
 
     execute('conv.browse', (t, p, d) => conversations.browse(t, p, d));
-    execute('conv.mybookings', (t, p) => myBookings(t, p));
+    execute('conv.mybookings', (t, p) => conversations.myBookings(t, p));
     execute('conv.book', (t, p, d) => conversations.bookFromCard(t, p, d));
     execute('conv.cancel', (t, p, d) => conversations.cancelFromCard(t, p, d));
     execute('conv.reschedule.start', (t, p, d) => conversations.rescheduleStart(t, p, d));
@@ -112,7 +75,7 @@ export const conversationsFeature: Feature = {
     services.scheduler.define(JOB_AFTER, (job) => conversations.runAfter(job));
   },
 
-  registerHttp(server, services: Services) {
+  registerHttp(server, services) {
     // The "Add to calendar" link: the booking id plus its unguessable token.
     server.get('/conversations/:bookingId/calendar.ics', async (req, res) => {
       const bookingId = String(req.params.bookingId ?? '');
