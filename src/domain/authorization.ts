@@ -11,7 +11,7 @@
  * matrix cannot drift apart. Unknown people never reach this policy (they
  * get one reply and nothing is stored), and `can(null, ...)` is always false.
  */
-import type { Role } from '../storage/people-repository.js';
+import type { Role } from './roles.js';
 
 export interface Principal {
   /** people._id */

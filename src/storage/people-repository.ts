@@ -5,8 +5,9 @@ import { collections } from './collections.js';
 import { tenantDocId, type BaseDoc } from './documents.js';
 import { TenantScope } from './tenant-scope.js';
 
-export const ROLES = ['student', 'supervisor', 'ahp-host', 'lead', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../domain/roles.js';
+
+export { ROLES, type Role } from '../domain/roles.js';
 
 export interface PersonDoc extends BaseDoc {
   email: string;
