@@ -21,6 +21,7 @@ import { createRepositories, type SharedRepositories } from './storage/repositor
 import { CheckinService } from './features/checkins/checkin-service.js';
 import { ReflectionService } from './features/reflections/reflection-service.js';
 import { SurveyService } from './features/surveys/survey-service.js';
+import { SurveyRepository } from './features/surveys/survey-repository.js';
 import { ConversationService } from './features/conversations/conversation-service.js';
 import { AnnouncementService } from './features/announcements/announcement-service.js';
 import { LeadWorkspaceService } from './features/lead-workspace/lead-workspace-service.js';
@@ -149,7 +150,7 @@ export function createServices(params: {
       audit,
     }),
     surveys: new SurveyService({
-      db,
+      repo: new SurveyRepository(db),
       config,
       clock,
       logger,
