@@ -29,6 +29,10 @@ import { ProjectService } from './features/projects/project-service.js';
 import { SupervisionService } from './features/supervision/supervision-service.js';
 import { EventService } from './features/events/event-service.js';
 import { SupportService } from './features/support/support-service.js';
+import { DashboardService } from './features/dashboard/dashboard-service.js';
+import { RollupsRepository } from './features/dashboard/rollups-repository.js';
+import { dashboardSources } from './wiring/dashboard-sources.js';
+import { manageWorkspace } from './wiring/dashboard-workspace.js';
 
 export interface CoreServices {
   config: Config;
@@ -68,6 +72,8 @@ export interface CoreServices {
   events: EventService;
   /** The kind answer to distress: who can help now; counts only (src/features/support). */
   support: SupportService;
+  /** The dashboard tabs' API and the per-cohort rollups (src/features/dashboard). */
+  dashboard: DashboardService;
 }
 
 export type Services = CoreServices;
@@ -109,7 +115,7 @@ export function createServices(params: {
     pollMs: config.JOBS_POLL_MS,
     leaseMs: config.JOBS_LEASE_MS,
   });
-  const services: Omit<Services, 'workspace' | 'supervision'> = {
+  const services: Omit<Services, 'workspace' | 'supervision' | 'dashboard'> = {
     config,
     clock,
     logger,
@@ -205,5 +211,21 @@ export function createServices(params: {
   // The check-in cards show supervision's open actions and escalation marks.
   services.checkins.useFollowUps(supervision);
   const withSupervision = { ...services, supervision };
-  return { ...withSupervision, workspace: new LeadWorkspaceService(withSupervision) };
+  const workspace = new LeadWorkspaceService(withSupervision);
+  const dashboard = new DashboardService({
+    config,
+    clock,
+    logger,
+    people,
+    cohorts,
+    supervisions,
+    audit,
+    scheduler,
+    sources: dashboardSources({ db, people, exportLinkSecret: config.EXPORT_LINK_SECRET }),
+    surveys: services.surveys,
+    followUps: supervision,
+    workspace: manageWorkspace(() => workspace),
+    rollupStore: new RollupsRepository(db),
+  });
+  return { ...withSupervision, workspace, dashboard };
 }
