@@ -117,14 +117,12 @@ export function dashboardSources(deps: {
         return rows.map((r) => r.studentId);
       },
       async *ofCohort(tenantId, cohortId) {
-        const cursor = read
-          .scoped(checkins, tenantId)
-          .find(
-            { cohortId },
-            {
-              projection: { _id: 0, studentId: 1, week: 1, 'answers.wellbeing': 1, 'answers.confidence': 1 },
-            },
-          );
+        const cursor = read.scoped(checkins, tenantId).find(
+          { cohortId },
+          {
+            projection: { _id: 0, studentId: 1, week: 1, 'answers.wellbeing': 1, 'answers.confidence': 1 },
+          },
+        );
         for await (const d of cursor) yield d as unknown as CheckinRow;
       },
       async wellbeingOf(tenantId, studentIds) {
