@@ -13,7 +13,7 @@ import type { CheckinFigures } from './ports.js';
 
 const CHECKINS = 'Check-ins';
 
-// --- Check-ins (src/features/checkins: collection `checkins`, one per student per week) ----
+// --- Check-ins (the checkins port: one check-in per student per week) ---------------------
 
 /** A check-in's wellbeing at or below this (of 5) is a flag; the check-ins feature uses the same. */
 export const LOW_WELLBEING = 2;
