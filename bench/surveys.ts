@@ -16,7 +16,11 @@ import path from 'node:path';
 import { ControllableClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { loadDefinitions } from '../src/features/surveys/definitions.js';
-import type { SurveyResponseDoc, SurveyRunDoc } from '../src/features/surveys/survey-repository.js';
+import {
+  SurveyRepository,
+  type SurveyResponseDoc,
+  type SurveyRunDoc,
+} from '../src/features/surveys/survey-repository.js';
 import { SurveyService } from '../src/features/surveys/survey-service.js';
 import { Cards } from '../src/cards/cards.js';
 import { createLogger } from '../src/logger.js';
@@ -78,7 +82,7 @@ async function main() {
     const config = loadConfig({ LOG_LEVEL: 'silent' });
     const logger = createLogger('silent');
     const surveys = new SurveyService({
-      db,
+      repo: new SurveyRepository(db),
       config,
       clock,
       logger,

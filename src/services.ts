@@ -21,6 +21,7 @@ import { CheckinService } from './features/checkins/checkin-service.js';
 import { CheckinsRepository } from './features/checkins/checkins-repository.js';
 import { ReflectionService } from './features/reflections/reflection-service.js';
 import { SurveyService } from './features/surveys/survey-service.js';
+import { SurveyRepository } from './features/surveys/survey-repository.js';
 import { ConversationService } from './features/conversations/conversation-service.js';
 import { AnnouncementService } from './features/announcements/announcement-service.js';
 import { LeadWorkspaceService } from './features/lead-workspace/lead-workspace-service.js';
@@ -31,6 +32,10 @@ import { checkinProjectUpdate, studentProjectTitles } from './wiring/checkin-pro
 import { sharedReflections } from './wiring/supervision-shared-reflections.js';
 import { EventService } from './features/events/event-service.js';
 import { SupportService } from './features/support/support-service.js';
+import { DashboardService } from './features/dashboard/dashboard-service.js';
+import { RollupsRepository } from './features/dashboard/rollups-repository.js';
+import { dashboardSources } from './wiring/dashboard-sources.js';
+import { manageWorkspace } from './wiring/dashboard-workspace.js';
 
 export interface CoreServices {
   config: Config;
@@ -70,6 +75,8 @@ export interface CoreServices {
   events: EventService;
   /** The kind answer to distress: who can help now; counts only (src/features/support). */
   support: SupportService;
+  /** The dashboard tabs' API and the per-cohort rollups (src/features/dashboard). */
+  dashboard: DashboardService;
 }
 
 export type Services = CoreServices;
@@ -114,7 +121,7 @@ export function createServices(params: {
     leaseMs: config.JOBS_LEASE_MS,
   });
   const projectTitles = studentProjectTitles(() => services.projects);
-  const services: Omit<Services, 'workspace' | 'supervision'> = {
+  const services: Omit<Services, 'workspace' | 'supervision' | 'dashboard'> = {
     config,
     clock,
     logger,
@@ -160,7 +167,7 @@ export function createServices(params: {
       audit,
     }),
     surveys: new SurveyService({
-      db,
+      repo: new SurveyRepository(db),
       config,
       clock,
       logger,
@@ -231,5 +238,21 @@ export function createServices(params: {
     projects: () => services.projects,
   });
   const withSupervision = { ...services, supervision };
-  return { ...withSupervision, workspace: new LeadWorkspaceService(withSupervision) };
+  const workspace = new LeadWorkspaceService(withSupervision);
+  const dashboard = new DashboardService({
+    config,
+    clock,
+    logger,
+    people,
+    cohorts,
+    supervisions,
+    audit,
+    scheduler,
+    sources: dashboardSources({ db, people, exportLinkSecret: config.EXPORT_LINK_SECRET }),
+    surveys: services.surveys,
+    followUps: supervision,
+    workspace: manageWorkspace(() => workspace),
+    rollupStore: new RollupsRepository(db),
+  });
+  return { ...withSupervision, workspace, dashboard };
 }

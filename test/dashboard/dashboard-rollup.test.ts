@@ -13,7 +13,7 @@ import {
   type AnnouncementDoc,
 } from '../../src/features/announcements/announcements-repository.js';
 import { overdueId, ROLLUP_EVERY_MS, rollupId, rollupsFor } from '../../src/features/dashboard/rollups.js';
-import { leadOverviewDirect, type LeadOverview } from '../../src/features/dashboard/views.js';
+import { leadOverviewDirect, type LeadOverview } from '../../src/features/dashboard/lead-overview.js';
 import { collections } from '../../src/storage/collections.js';
 import { tenantDocId } from '../../src/storage/documents.js';
 import { TENANT, type E2E } from '../e2e/harness.js';
@@ -45,7 +45,10 @@ describe('dashboard rollups: the lead overview served from a per-cohort rollup',
   };
   const direct = async (filters: { fromWeek?: number; toWeek?: number; profession?: string }) => {
     const cohort = (await e2e.services.cohorts.byId(TENANT, seeded.cohortA))!;
-    return leadOverviewDirect(e2e.services, TENANT, cohort, { cohortId: seeded.cohortA, ...filters });
+    return leadOverviewDirect(e2e.services.dashboard.deps, TENANT, cohort, {
+      cohortId: seeded.cohortA,
+      ...filters,
+    });
   };
   /** JSON as the API sends it, without the two timestamps. */
   const comparable = (o: LeadOverview) => {
@@ -296,11 +299,9 @@ describe('dashboard rollups: the lead overview served from a per-cohort rollup',
     const r = rollupsFor(e2e.services);
     assert.ok(await r.stored(TENANT, cohort));
     // Changed as another process would, then forgotten here (a write through the repository does both).
-    await e2e.services.db
-      .collection(collections.cohorts.name)
-      .updateOne({ _id: cohort._id } as never, {
-        $set: { updatedAt: new Date(e2e.clock.now().getTime() + 1000) },
-      });
+    await e2e.services.db.collection(collections.cohorts.name).updateOne({ _id: cohort._id } as never, {
+      $set: { updatedAt: new Date(e2e.clock.now().getTime() + 1000) },
+    });
     e2e.services.cohorts.forget(TENANT, cohort._id);
     const changed = (await e2e.services.cohorts.byId(TENANT, seeded.cohortA))!;
     assert.equal(await r.stored(TENANT, changed), null);

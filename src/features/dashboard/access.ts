@@ -6,6 +6,8 @@
  */
 import { can, ledCohortIds } from '../../domain/authorization.js';
 import type { Services } from '../../services.js';
+
+type Readers = Pick<Services, 'cohorts' | 'supervisions' | 'people'>;
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import type { Viewer } from './tab-auth.js';
@@ -24,7 +26,7 @@ export const isSupervisor = (p: PersonDoc) => p.roles.includes('supervisor');
 export const isStudent = (p: PersonDoc) => p.roles.includes('student');
 
 /** The cohorts this viewer may open the cohort view for, in start-date order. */
-export async function viewableCohorts(services: Services, viewer: Viewer): Promise<CohortDoc[]> {
+export async function viewableCohorts(services: Readers, viewer: Viewer): Promise<CohortDoc[]> {
   const { person, tenantId } = viewer;
   if (isAdmin(person)) return services.cohorts.all(tenantId);
   const led: CohortDoc[] = [];
@@ -36,11 +38,7 @@ export async function viewableCohorts(services: Services, viewer: Viewer): Promi
 }
 
 /** The cohort, when the viewer leads it (or is an admin); 403 otherwise. */
-export async function cohortForLead(
-  services: Services,
-  viewer: Viewer,
-  cohortId: string,
-): Promise<CohortDoc> {
+export async function cohortForLead(services: Readers, viewer: Viewer, cohortId: string): Promise<CohortDoc> {
   const { person, tenantId } = viewer;
   if (!isLead(person)) throw new ForbiddenError('The cohort view is for placement leads.');
   if (!can(person, 'cohort.dashboard.view', { cohortId }))
@@ -58,7 +56,7 @@ export async function cohortForLead(
  * one of them (or is an admin); 403 otherwise, before anything is read about them.
  */
 export async function cohortsToCompare(
-  services: Services,
+  services: Readers,
   viewer: Viewer,
   cohortIds: readonly string[],
 ): Promise<CohortDoc[]> {
@@ -80,7 +78,7 @@ export async function cohortsToCompare(
 
 /** The student, when the viewer supervises them; 403 otherwise (also for unknown ids). */
 export async function studentForSupervisor(
-  services: Services,
+  services: Readers,
   viewer: Viewer,
   studentId: string,
 ): Promise<PersonDoc> {

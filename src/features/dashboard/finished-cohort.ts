@@ -6,11 +6,15 @@
 import { cohortPhase } from '../../domain/current-cohort.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import { empty } from './panels.js';
-import type { LeadOverview } from './views.js';
+import type { LeadOverview } from '../../web/api-types.js';
 
 export const FINISHED_NOTHING_OVERDUE = 'This cohort has finished, so no check-in is overdue any more.';
 
-export function withoutOverdueWhenFinished(overview: LeadOverview, cohort: CohortDoc, now: Date): LeadOverview {
+export function withoutOverdueWhenFinished(
+  overview: LeadOverview,
+  cohort: CohortDoc,
+  now: Date,
+): LeadOverview {
   if (cohortPhase(cohort, now) !== 'ended') return overview;
   return { ...overview, overdue: empty(FINISHED_NOTHING_OVERDUE) };
 }

@@ -5,15 +5,18 @@
  */
 import type { Feature } from '../feature.js';
 import { registerDashboardHttp } from './http.js';
-import { scheduleRollups } from './rollups.js';
+import { ROLLUP_EVERY_MS, ROLLUP_JOB } from './rollups.js';
 
 export const dashboardFeature: Feature = {
   name: 'dashboard',
-  register(_app, services) {
-    // No bot routes: the dashboard lives in tabs. Its job keeps the per-cohort rollups fresh.
-    scheduleRollups(services);
+  register(_routes, services) {
+    // No bot routes: the dashboard lives in tabs. Its job keeps the per-cohort rollups fresh
+    // (one instance runs each slot).
+    services.scheduler.every(ROLLUP_JOB, ROLLUP_EVERY_MS, async ({ now }) => {
+      await services.dashboard.rollups.refreshAll(now);
+    });
   },
   registerHttp(server, services) {
-    registerDashboardHttp(server, services);
+    registerDashboardHttp(server, services.dashboard);
   },
 };

@@ -1,35 +1,28 @@
 /**
  * The dashboard's Manage page API (/api/dashboard/manage/...): the lead's workspace over
- * HTTP, the same service as the chat cards (services.workspace). Reads are GETs; every change
+ * HTTP, the same service as the chat cards (the ManageWorkspace port). Reads are GETs; every change
  * is a POST with a JSON body. Answers: 200 with the cohort as the page shows it and a notice;
  * 422 with one message per field (`fields`, keyed by input name), their human labels and a
  * summary; 403 for a cohort the caller does not lead; 404 for a student no longer there.
  */
-import type { Request } from 'restify';
 import { z } from 'zod';
 import { currentCohortFirst } from '../../domain/current-cohort.js';
-import type { Services } from '../../services.js';
-import type { Outcome } from '../lead-workspace/lead-workspace-service.js';
-import { errorSummary, LABELS, labelledErrors } from '../lead-workspace/workspace-input.js';
 import { ForbiddenError, NotFoundError } from './access.js';
+import type { ApiRoute } from './api-input.js';
+import type { DashboardDeps } from './dashboard-service.js';
+import type { ManageAction, WorkspaceOutcome } from './ports.js';
 import type { Viewer } from './tab-auth.js';
 
-export interface ApiAnswer {
-  status?: number;
-  body: unknown;
-}
-type Handler = (req: Request, viewer: Viewer) => Promise<ApiAnswer>;
-
 export interface ManageRoutes {
-  get(route: string, handler: Handler): void;
-  post(route: string, handler: Handler): void;
+  get: ApiRoute;
+  post: ApiRoute;
 }
 
 const cohortQuery = z.object({ cohortId: z.string().min(1).max(300).regex(/^[^$]/) }).strict();
 const emptyQuery = z.object({}).strict();
 
 /** The POST actions: each takes the JSON body as a card's data would be. */
-const ACTIONS = {
+const ACTIONS: Record<string, ManageAction> = {
   cohort: 'saveCohort',
   'non-placement-days': 'addNonPlacementDay',
   'non-placement-days/remove': 'removeNonPlacementDay',
@@ -39,16 +32,16 @@ const ACTIONS = {
   'students/remove': 'removeStudent',
   supervisors: 'addSupervisor',
   hosts: 'addHost',
-} as const;
+};
 
 export function registerManageApi(
   routes: ManageRoutes,
-  services: Services,
+  d: DashboardDeps,
   parse: <T>(schema: z.ZodType<T>, query: unknown) => T,
 ) {
-  const workspace = services.workspace;
+  const workspace = d.workspace;
 
-  const answer = async <T>(viewer: Viewer, outcome: Outcome<T>, cohortId: string | null) => {
+  const answer = async <T>(viewer: Viewer, outcome: WorkspaceOutcome<T>, cohortId: string | null) => {
     if (!outcome.ok) {
       if (outcome.kind !== 'invalid') {
         if (outcome.kind === 'forbidden') throw new ForbiddenError(outcome.message);
@@ -58,10 +51,10 @@ export function registerManageApi(
         status: 422,
         body: {
           error: 'invalid',
-          message: errorSummary(outcome.errors),
+          message: workspace.errorSummary(outcome.errors),
           fields: outcome.errors,
-          labels: Object.fromEntries(Object.keys(outcome.errors).map((k) => [k, LABELS[k] ?? 'A field'])),
-          lines: labelledErrors(outcome.errors),
+          labels: Object.fromEntries(Object.keys(outcome.errors).map((k) => [k, workspace.label(k)])),
+          lines: workspace.errorLines(outcome.errors),
         },
       };
     }
@@ -75,7 +68,7 @@ export function registerManageApi(
     // The lead's current cohort first: the Manage page opens on it.
     const cohorts = currentCohortFirst(
       await workspace.manageableCohorts(viewer.tenantId, viewer.person),
-      services.clock.now(),
+      d.clock.now(),
     );
     return {
       body: {
@@ -140,9 +133,7 @@ export function registerManageApi(
       const body: unknown = req.body ?? {};
       if (typeof body !== 'object' || Array.isArray(body))
         return { status: 400, body: { error: 'bad_request', message: 'Send the form as a JSON object.' } };
-      const outcome = await (
-        workspace[method] as (t: string, p: Viewer['person'], d: unknown) => Promise<Outcome<unknown>>
-      ).call(workspace, viewer.tenantId, viewer.person, body);
+      const outcome = await workspace.change(method, viewer.tenantId, viewer.person, body);
       // The page shows the cohort the change was made on (a new cohort: the one just created).
       const given = (body as Record<string, unknown>).cohortId;
       const cohortId =

@@ -1,6 +1,6 @@
 /** The lead page's tables as rows, for CSV download (the same numbers the charts show). */
 import { stringify } from 'csv-stringify/sync';
-import type { LeadOverview } from './views.js';
+import type { LeadOverview } from '../../web/api-types.js';
 
 export const LEAD_TABLES = [
   'students',

@@ -12,17 +12,16 @@ import { safeText } from '../../domain/validation.js';
 import type { Services } from '../../services.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
-import { hasLeadRole, type CohortComparison } from './survey-service.js';
+import type { ConfidenceComparison } from './ports.js';
+import { hasLeadRole, LEAD_ONLY, type SurveyReply as Reply } from './survey-policy.js';
 
+/** How many cohorts one comparison may hold (here and on the dashboard's compare view). */
 export const MAX_COMPARED = 4;
 
-export const LEAD_ONLY = 'Only a placement lead or an administrator can do that.';
 export const NOT_YOUR_COHORT =
   'You can only compare cohorts you lead, so I have not shown that comparison. If you should lead the other cohort too, ask an administrator to add you to it in the roster.';
 const NO_COHORT =
   'You are not attached to a cohort yet. Ask an administrator to add you to the cohorts you lead.';
-
-type Reply = string | { name: string; data: object };
 
 /** The cohorts this person may compare, earliest first: those they lead (every cohort for an admin). */
 export async function comparableCohorts(
@@ -118,7 +117,7 @@ function pickCard(cohorts: CohortDoc[], selected: string[], error: string): Repl
 const signed = (n: number | null) => (n === null ? '–' : `${n > 0 ? '+' : ''}${n.toFixed(2)}`);
 
 /** Card data for a comparison: the first (earliest) cohort is the reference. */
-export function comparisonCardData(comparison: CohortComparison, minGroupSize: number, canPick: boolean) {
+export function comparisonCardData(comparison: ConfidenceComparison, minGroupSize: number, canPick: boolean) {
   const [first, ...others] = comparison.cohorts;
   const names = comparison.cohorts.map((c) => c.cohortName);
   return {

@@ -1,0 +1,150 @@
+/** The supervisor view's panels: this week's check-ins, confidence trends, feedback owed, sessions. */
+import { CONFIDENCE_AREAS, labelOf, PILLARS } from '../../domain/catalogues.js';
+import { dueInstantForWeek, placementWeekOf } from '../../domain/placement-calendar.js';
+import type { CohortDoc } from '../../storage/cohorts-repository.js';
+import type { PersonDoc } from '../../storage/people-repository.js';
+import type { AwaitingFeedbackRow, ConfidenceTrend, SessionRow } from '../../web/api-types.js';
+import { LOW_WELLBEING } from './checkin-panels.js';
+import type { DashboardDeps } from './dashboard-service.js';
+import { empty, notSetUp, ok, round1, type Panel } from './panels.js';
+
+const CHECKINS = 'Check-ins';
+const REFLECTIONS = 'Reflections';
+const AREAS = CONFIDENCE_AREAS.map((a) => a.id);
+
+type WeekStatus = { checkin: 'submitted' | 'due' | 'overdue' | 'no-placement'; lowWellbeing: boolean };
+
+/** This week's check-in of each student (few: a supervisor's students). */
+export async function thisWeekStatus(
+  d: DashboardDeps,
+  tenantId: string,
+  people: PersonDoc[],
+  cohorts: Map<string, CohortDoc>,
+  now: Date,
+): Promise<Map<string, WeekStatus> & { available: boolean }> {
+  const result = new Map() as Map<string, WeekStatus> & { available: boolean };
+  const checkins = d.sources.checkins;
+  result.available = !!checkins;
+  if (!checkins || people.length === 0) return result;
+  const ids = people.map((p) => p._id);
+  const docs = await checkins.wellbeingOf(tenantId, ids);
+  const pauseDocs = await checkins.pausesOf(tenantId, ids);
+  for (const p of people) {
+    const cohort = p.cohortId ? cohorts.get(p.cohortId) : undefined;
+    const week = cohort ? placementWeekOf(cohort, now)?.week : undefined;
+    if (!cohort || !week) {
+      result.set(p._id, { checkin: 'no-placement', lowWellbeing: false });
+      continue;
+    }
+    const mine = docs.filter((c) => c.studentId === p._id);
+    const current = mine.find((c) => c.week === week);
+    const latest = mine.sort((a, b) => b.week - a.week)[0];
+    const pauses = pauseDocs.filter((x) => x.studentId === p._id).map((x) => ({ from: x.from, to: x.to }));
+    const due = dueInstantForWeek(cohort, week, pauses, p.timeZone ?? cohort.timeZone);
+    result.set(p._id, {
+      checkin: current
+        ? 'submitted'
+        : !due
+          ? 'no-placement'
+          : now.getTime() > due.getTime()
+            ? 'overdue'
+            : 'due',
+      lowWellbeing: !!latest && latest.wellbeing <= LOW_WELLBEING,
+    });
+  }
+  return result;
+}
+
+/** Each student's mean confidence (over the five areas) per week, from their check-ins. */
+export async function confidenceTrends(
+  d: DashboardDeps,
+  tenantId: string,
+  people: PersonDoc[],
+): Promise<Panel<ConfidenceTrend[]>> {
+  const checkins = d.sources.checkins;
+  if (!checkins) return notSetUp(CHECKINS);
+  const docs = await checkins.confidenceOf(
+    tenantId,
+    people.map((p) => p._id),
+  );
+  if (docs.length === 0) return empty('No check-ins yet: confidence ratings come from the weekly check-in.');
+  const trends = people
+    .map((p) => ({
+      studentId: p._id,
+      name: p.displayName,
+      points: docs
+        .filter((c) => c.studentId === p._id && c.confidence)
+        .map((c) => {
+          const values = AREAS.map((a) => c.confidence[a]).filter((v): v is number => typeof v === 'number');
+          return {
+            week: c.week,
+            mean: values.length ? round1(values.reduce((a, b) => a + b, 0) / values.length) : 0,
+          };
+        })
+        .sort((a, b) => a.week - b.week),
+    }))
+    .filter((t) => t.points.length > 0);
+  return ok(trends);
+}
+
+export async function awaitingFeedback(
+  d: DashboardDeps,
+  tenantId: string,
+  students: PersonDoc[],
+  supervisorId: string,
+): Promise<Panel<AwaitingFeedbackRow[]>> {
+  const reflections = d.sources.reflections;
+  if (!reflections) return notSetUp(REFLECTIONS);
+  const shared = await reflections.sharedBy(
+    tenantId,
+    students.map((s) => s._id),
+  );
+  if (shared.length === 0) return ok([]);
+  const answered = new Set(
+    await reflections.answeredBy(
+      tenantId,
+      shared.map((r) => r._id),
+      supervisorId,
+    ),
+  );
+  const names = new Map(students.map((s) => [s._id, s.displayName]));
+  return ok(
+    shared
+      .filter((r) => !answered.has(r._id))
+      .map((r) => ({
+        reflectionId: r._id,
+        studentId: r.personId,
+        studentName: names.get(r.personId) ?? '',
+        sharedAt: new Date(r.sharedAt ?? 0).toISOString(),
+        pillars: (r.pillars ?? []).map((p) => labelOf(PILLARS, p) ?? p),
+      }))
+      .sort((a, b) => a.sharedAt.localeCompare(b.sharedAt)),
+  );
+}
+
+export async function supervisionSessions(
+  d: DashboardDeps,
+  tenantId: string,
+  people: PersonDoc[],
+): Promise<Panel<SessionRow[]>> {
+  const records = d.sources.supervisionRecords;
+  if (!records) return notSetUp('Supervision records');
+  const docs = await records.sessionDates(
+    tenantId,
+    people.map((p) => p._id),
+  );
+  return ok(
+    people.map((p) => {
+      const mine = docs
+        .filter((s) => s.studentId === p._id)
+        .map((s) => s.date)
+        .sort();
+      return {
+        studentId: p._id,
+        studentName: p.displayName,
+        sessions: mine.length,
+        lastAt: mine.length ? `${mine[mine.length - 1]}T12:00:00Z` : null,
+      };
+    }),
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * What the surveys feature offers other features (types only). It needs nothing from other
+ * features: people, cohorts, audit, outbox, scheduler and cards are the shared services.
+ */
+import type { ComparisonHidden, ComparisonRow, SurveyMeasureRow } from '../../web/api-types.js';
+
+export interface DeltaRow extends SurveyMeasureRow {
+  preN: number | null;
+  postN: number | null;
+}
+
+/** A cohort's confidence before and after placement, from its latest pair of confidence surveys. */
+export interface CohortDeltas {
+  cohortId: string;
+  cohortName: string;
+  baselineRunId: string | null;
+  endRunId: string | null;
+  /** False when either run is missing or below the minimum group size. */
+  shown: boolean;
+  preResponses: number | null;
+  postResponses: number | null;
+  rows: DeltaRow[];
+}
+
+/** The deltas of several cohorts side by side, each against the first. */
+export interface ConfidenceComparison {
+  cohorts: {
+    cohortId: string;
+    cohortName: string;
+    shown: boolean;
+    hidden: ComparisonHidden;
+    preResponses: number | null;
+    postResponses: number | null;
+  }[];
+  rows: ComparisonRow[];
+}
+
+/** Offered: privacy-safe confidence figures (the minimum group size is applied here). */
+export interface SurveyInsights {
+  readonly minGroupSize: number;
+  /** How many cohorts one comparison may hold. */
+  readonly maxCompared: number;
+  confidenceDeltas(tenantId: string, cohortId: string): Promise<CohortDeltas>;
+  compareCohorts(tenantId: string, cohortIds: string[]): Promise<ConfidenceComparison>;
+}

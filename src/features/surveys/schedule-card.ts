@@ -1,0 +1,102 @@
+/** `run survey`: the schedule form and its submit. */
+import { randomUUID } from 'node:crypto';
+import { currentCohortFirst } from '../../domain/current-cohort.js';
+import { formatDate, formatLocal } from '../../domain/placement-calendar.js';
+import type { Turn } from '../../feature-kit/turn.js';
+import type { Services } from '../../services.js';
+import {
+  hasLeadRole,
+  LEAD_ONLY,
+  OWN_COHORT_ONLY,
+  SurveyError,
+  type SurveyReply as Reply,
+} from './survey-policy.js';
+import { managedCohorts } from './survey-runs-card.js';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+export async function scheduleCard(
+  turn: Turn,
+  services: Services,
+  values: Record<string, unknown>,
+  errors: Record<string, string>,
+): Promise<Reply> {
+  const { person, tenantId } = turn;
+  const cohorts = await managedCohorts(services, tenantId, person);
+  if (cohorts.length === 0) {
+    if (!hasLeadRole(person)) return LEAD_ONLY;
+    return (await services.cohorts.all(tenantId)).length === 0
+      ? 'There are no cohorts yet. Import a roster first.'
+      : OWN_COHORT_ONLY;
+  }
+  // The lead's current cohort (running, else next, else latest ended) first and chosen by default.
+  const ordered = currentCohortFirst(cohorts, services.clock.now());
+  const cohortId = str(values.cohortId) || ordered[0]!._id;
+  const maxWeeks = Math.max(...cohorts.map((c) => c.weeks));
+  const fields = ['definitionId', 'cohortId', 'opensOn', 'opensWeek', 'closesOn'];
+  return {
+    name: 'survey-schedule',
+    data: {
+      formError:
+        errors._form ?? (Object.keys(errors).length > 0 ? 'Please check the highlighted fields.' : ''),
+      requestId: str(values.requestId) || randomUUID(),
+      definitionId: str(values.definitionId) || 'confidence-baseline',
+      definitions: [...services.surveys.definitions.values()].map((d) => ({ title: d.title, value: d.id })),
+      cohortId,
+      cohorts: ordered.map((c) => ({
+        title: `${c.name} (starts ${formatDate(c.startDate)}, ${c.weeks} weeks)`,
+        value: c._id,
+      })),
+      opensOn: str(values.opensOn),
+      opensWeek: str(values.opensWeek) || 'date',
+      weeks: [
+        { title: 'Use the date above', value: 'date' },
+        ...Array.from({ length: maxWeeks }, (_, i) => ({ title: `Week ${i + 1}`, value: String(i + 1) })),
+      ],
+      closesOn: str(values.closesOn),
+      anonymous: str(values.anonymous) || 'true',
+      remind: str(values.remind) || 'true',
+      errors: Object.fromEntries(fields.map((f) => [f, errors[f] ?? ''])),
+    },
+  };
+}
+
+export async function schedule(
+  turn: Turn,
+  services: Services,
+  data: Record<string, unknown>,
+): Promise<Reply> {
+  const { person, tenantId } = turn;
+  const week = str(data.opensWeek);
+  const input = {
+    requestId: data.requestId,
+    definitionId: data.definitionId,
+    cohortId: data.cohortId,
+    ...(week && week !== 'date' ? { opensWeek: week } : str(data.opensOn) ? { opensOn: data.opensOn } : {}),
+    closesOn: data.closesOn,
+    anonymous: data.anonymous === true || data.anonymous === 'true',
+    remind: data.remind === true || data.remind === 'true',
+  };
+  try {
+    const { run } = await services.surveys.scheduleRun(tenantId, person, input);
+    const cohort = await services.cohorts.byId(tenantId, run.cohortId);
+    const zone = cohort?.timeZone ?? services.config.DEFAULT_TIME_ZONE;
+    return {
+      name: 'notice',
+      data: {
+        title: `${run.title} scheduled`,
+        message:
+          `For ${cohort?.name ?? 'the cohort'}: opens ${formatLocal(run.opensAt, zone)}, closes ${formatLocal(run.closesAt, zone)}` +
+          `${run.anonymous ? ', anonymous' : ', named'}` +
+          `${run.reminderAt ? `; a reminder goes to anyone who has not answered on ${formatLocal(run.reminderAt, zone)}` : ''}.`,
+      },
+    };
+  } catch (err) {
+    if (err instanceof SurveyError && err.code === 'invalid') {
+      const errors = { ...err.fields };
+      if (errors.requestId) errors._form = 'This form has expired: type **run survey** again.';
+      return scheduleCard(turn, services, data, errors);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * A run's privacy-safe results and their CSV. Nothing is shown for a group smaller than
+ * MIN_GROUP_SIZE: not for the run as a whole, not for any question (free text included), not
+ * for any filtered cut; a filter whose cut (or whose complement, which subtraction would
+ * reveal) is smaller is refused.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { isGroupLargeEnough } from '../../domain/anonymity.js';
+import { safeText } from '../../domain/validation.js';
+import { keyLabel, questionKeys, type Question, type SurveyDefinition } from './definitions.js';
+import type { ResponseCut, SurveyRunDoc, Tally } from './survey-repository.js';
+import { SmallGroupRefused, SurveyError } from './survey-policy.js';
+import type { RunStatus, SurveyService } from './survey-service.js';
+
+export interface ResultsFilter {
+  profession?: string;
+  /** Only respondents who gave `value` (a rating value or option id) to `questionId`. */
+  answer?: { questionId: string; value: string };
+}
+
+export interface QuestionResult {
+  id: string;
+  text: string;
+  type: Question['type'];
+  measure: string | null;
+  /** False when fewer than the minimum answered: then every figure below is null/empty. */
+  shown: boolean;
+  answered: number | null;
+  mean: number | null;
+  distribution: { key: string; label: string; count: number; percent: number }[];
+  texts: string[];
+}
+
+export interface SurveyResults {
+  runId: string;
+  title: string;
+  definitionId: string;
+  cohortId: string;
+  anonymous: boolean;
+  status: RunStatus;
+  opensAt: Date;
+  closesAt: Date;
+  minGroupSize: number;
+  filter: ResultsFilter;
+  /** False when the cut has fewer responses than the minimum: no figure or text at all. */
+  shown: boolean;
+  responses: number | null;
+  questions: QuestionResult[];
+}
+
+const filterSchema = z
+  .object({
+    profession: safeText(80, { min: 1 }).optional(),
+    answer: z
+      .object({ questionId: safeText(80, { min: 1 }), value: safeText(40, { min: 1 }) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const round2 = (n: number) => Math.round(n * 100) / 100;
+
+async function cutFor(
+  run: SurveyRunDoc,
+  def: SurveyDefinition,
+  filter: unknown,
+): Promise<{ cut: ResponseCut; filter: ResultsFilter }> {
+  const parsed = filterSchema.safeParse(filter ?? {});
+  if (!parsed.success) throw new SurveyError('That filter is not valid.', 'invalid');
+  const f = parsed.data;
+  const cut: ResponseCut = { runId: run._id };
+  if (f.profession) cut.profession = f.profession;
+  if (f.answer) {
+    const q = def.questions.find((x) => x.id === f.answer!.questionId);
+    if (!q) throw new SurveyError(`Unknown question id '${f.answer.questionId}'.`, 'invalid');
+    if (!questionKeys(q).includes(f.answer.value))
+      throw new SurveyError(`'${f.answer.value}' is not an answer to '${q.id}'.`, 'invalid');
+    cut.answer = { questionId: q.id, key: f.answer.value };
+  }
+  return { cut, filter: f };
+}
+
+/**
+ * Results of a run for a cut. Unfiltered and below the minimum: `shown: false` and no figure
+ * (not even the response count). A filter whose cut — or whose complement — is below the
+ * minimum is refused with GroupTooSmallError (its sizes are not revealed either).
+ */
+export async function surveyResults(
+  survey: SurveyService,
+  tenantId: string,
+  surveyRunId: string,
+  filter: ResultsFilter = {},
+): Promise<SurveyResults> {
+  const run = await survey.run(tenantId, surveyRunId);
+  const def = survey.definitionOf(run);
+  const { cut, filter: f } = await cutFor(run, def, filter);
+  const min = survey.minGroupSize;
+  const filtered = cut.profession !== undefined || cut.answer !== undefined;
+  const tally = await survey.repo.tally(tenantId, cut);
+  const n = tally.responses;
+  if (filtered) {
+    const total = await survey.repo.count(tenantId, { runId: run._id });
+    const rest = total - n;
+    if (!isGroupLargeEnough(n, min) || (rest > 0 && !isGroupLargeEnough(rest, min)))
+      throw new SmallGroupRefused(min, 'this filter');
+  }
+  const base: SurveyResults = {
+    runId: run._id,
+    title: run.title,
+    definitionId: def.id,
+    cohortId: run.cohortId,
+    anonymous: run.anonymous,
+    status: survey.status(run),
+    opensAt: run.opensAt,
+    closesAt: run.closesAt,
+    minGroupSize: min,
+    filter: f,
+    shown: false,
+    responses: null,
+    questions: [],
+  };
+  if (!isGroupLargeEnough(n, min)) return base;
+
+  const figures = tallyFigures(tally);
+  const texts = tally.texts;
+
+  const questions: QuestionResult[] = def.questions.map((q) => {
+    const answered = figures.answered(q.id);
+    const shown = isGroupLargeEnough(answered, min);
+    const numeric = q.type === 'rating' || q.type === 'recommend';
+    return {
+      id: q.id,
+      text: q.text,
+      type: q.type,
+      measure: q.type === 'rating' ? (q.measure ?? null) : null,
+      shown,
+      answered: shown ? answered : null,
+      mean: shown && numeric ? round2(figures.sum(q) / answered) : null,
+      distribution: shown
+        ? questionKeys(q).map((key) => {
+            const count = figures.count(q.id, key);
+            return { key, label: keyLabel(q, key), count, percent: Math.round((count / answered) * 100) };
+          })
+        : [],
+      texts: shown ? texts.filter((t) => t.questionId === q.id).map((t) => t.text) : [],
+    };
+  });
+  return { ...base, shown: true, responses: n, questions };
+}
+
+/**
+ * Accessors over a tally (one database pass). A mean is Σ(value × count) / answered over the
+ * grouped rows (FerretDB 1.x cannot $sum a field nested in an unwound array).
+ */
+export function tallyFigures(tally: Tally) {
+  return {
+    answered: (q: string) => tally.answered.get(q) ?? 0,
+    count: (q: string, key: string) => tally.counts.get(`${q}=${key}`) ?? 0,
+    sum: (q: Question) =>
+      questionKeys(q).reduce((acc, key) => acc + Number(key) * (tally.counts.get(`${q.id}=${key}`) ?? 0), 0),
+  };
+}
+
+/** The results as CSV: aggregates and free text only (no per-person rows). */
+export async function exportCsv(
+  survey: SurveyService,
+  tenantId: string,
+  surveyRunId: string,
+  filter: ResultsFilter = {},
+): Promise<string> {
+  const r = await surveyResults(survey, tenantId, surveyRunId, filter);
+  if (!r.shown) throw new SmallGroupRefused(r.minGroupSize, 'this survey yet');
+  const rows: (string | number)[][] = [
+    ['question_id', 'question', 'row_type', 'value', 'label', 'count', 'percent', 'mean', 'text'],
+  ];
+  for (const q of r.questions) {
+    if (!q.shown) {
+      rows.push([q.id, q.text, 'hidden', '', '', '', '', '', `fewer than ${r.minGroupSize} answers`]);
+      continue;
+    }
+    rows.push([q.id, q.text, 'answered', '', '', q.answered!, '', q.mean ?? '', '']);
+    for (const d of q.distribution)
+      rows.push([q.id, q.text, 'distribution', d.key, d.label, d.count, d.percent, '', '']);
+    for (const t of q.texts) rows.push([q.id, q.text, 'text', '', '', '', '', '', t]);
+  }
+  return '\ufeff' + stringify(rows, { record_delimiter: '\r\n' });
+}
