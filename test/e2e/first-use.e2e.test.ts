@@ -328,9 +328,20 @@ describe('e2e: every command in the Teams command menu answers', function () {
       assert.ok(!said.includes(NOT_UNDERSTOOD_MESSAGE), `${what}: "didn't catch that"`);
       assert.ok(!said.includes(TURN_ERROR_MESSAGE), `${what}: the turn-error message`);
       for (const reply of replies) {
-        if (typeof reply.text === 'string') assert.doesNotMatch(reply.text, ISO_DATE, `${what}: an ISO date`);
-        const card = firstCard(reply);
-        if (card) assert.deepEqual(checkExpandedCard(card), [], `${what}: the card breaks the card rules`);
+        const text = typeof reply.text === 'string' ? reply.text : '';
+        const attachments =
+          (reply.attachments as { contentType: string; content: unknown }[] | undefined) ?? [];
+        // An answer is words or cards: a reply with neither, or with something else attached, fails.
+        assert.ok(text.trim() !== '' || attachments.length > 0, `${what}: an empty reply`);
+        assert.doesNotMatch(text, ISO_DATE, `${what}: an ISO date`);
+        for (const { contentType, content } of attachments) {
+          assert.equal(
+            contentType,
+            'application/vnd.microsoft.card.adaptive',
+            `${what}: not an Adaptive Card`,
+          );
+          assert.deepEqual(checkExpandedCard(content), [], `${what}: the card breaks the card rules`);
+        }
       }
     }
   }
