@@ -41,7 +41,7 @@ describe('admin CLI (child process, real local database)', function () {
   let dir: string;
 
   before(async () => {
-    env.MONGODB_URI = testMongoUri();
+    env.MONGODB_URI = await testMongoUri();
     database = await connectDatabase(env.MONGODB_URI, dbName);
     dir = mkdtempSync(path.join(os.tmpdir(), 'pc-admin-cli-'));
   });

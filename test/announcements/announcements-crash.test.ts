@@ -125,7 +125,7 @@ describe('announcements: kill the service mid-fan-out of 1,000 recipients and re
   before(async () => {
     await connector.start();
     connector.latencyMs = 20; // a realistic round trip keeps several sends in flight at once
-    database = await connectDatabase(testMongoUri(), dbName);
+    database = await connectDatabase(await testMongoUri(), dbName);
     await ensureIndexes(database.db);
     outbox = new Outbox(database.db);
     const now = new Date();
@@ -185,7 +185,7 @@ describe('announcements: kill the service mid-fan-out of 1,000 recipients and re
     port = await freePort();
     service = new ServiceProcess(
       {
-        MONGODB_URI: testMongoUri(),
+        MONGODB_URI: await testMongoUri(),
         MONGODB_DB: dbName,
         LOG_LEVEL: 'silent',
         DEFAULT_TENANT_ID: TENANT,

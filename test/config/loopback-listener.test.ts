@@ -31,7 +31,7 @@ describe('without an app id the service listens on loopback only (real listener)
 
   async function serve(env: Record<string, string>): Promise<number> {
     const config = loadConfig({
-      MONGODB_URI: testMongoUri(),
+      MONGODB_URI: await testMongoUri(),
       MONGODB_DB: dbName,
       LOG_LEVEL: 'silent',
       ...env,
@@ -39,7 +39,7 @@ describe('without an app id the service listens on loopback only (real listener)
     const service = await createPlacementCompanion({
       config,
       logger: createLogger('silent'),
-      mongoUri: testMongoUri(),
+      mongoUri: await testMongoUri(),
       engines: false,
     });
     started.push(service);

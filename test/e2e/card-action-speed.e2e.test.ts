@@ -15,9 +15,11 @@ import { collections } from '../../src/storage/collections.js';
 import { tenantDocId } from '../../src/storage/documents.js';
 import { E2E, TENANT, type TestUser } from './harness.js';
 
+/**
+ * Below the Bot Connector's 6 s: an answer that waited on it would trip this time limit (logged,
+ * `timedOut`). How fast a submit is answered is bench/checkins.ts's figure, not a test's.
+ */
 const INVOKE_LIMIT_MS = 4000;
-/** "Well under the limit", with room for 2 shared, busy cores. */
-const PROMPT_MS = INVOKE_LIMIT_MS / 2;
 
 const user = (key: string, name: string): TestUser => ({
   id: `29:${key}`,
@@ -81,7 +83,6 @@ describe('e2e: a check-in submit answers promptly', function () {
   const students = ['ada', 'bea', 'cai', 'dev', 'eli'].map((k) => user(k, `Student ${k}`));
 
   async function submit(student: TestUser, overrides: Record<string, unknown> = {}) {
-    const started = performance.now();
     const response = await fetch(`${e2e.baseUrl}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -92,7 +93,6 @@ describe('e2e: a check-in submit answers promptly', function () {
     return {
       status: response.status,
       body: text ? JSON.parse(text) : null,
-      tookMs: performance.now() - started,
     };
   }
 
@@ -185,7 +185,6 @@ describe('e2e: a check-in submit answers promptly', function () {
     assert.equal(answer.status, 200);
     assert.equal(answer.body.type, 'application/vnd.microsoft.card.adaptive');
     assert.match(JSON.stringify(answer.body.value), /your check-in is saved/);
-    assert.ok(answer.tookMs < PROMPT_MS, `answered after ${answer.tookMs.toFixed(0)} ms`);
     assert.deepEqual(timeLimitLogs(), []);
     assert.equal(timings.at(-1)?.timedOut, false);
     assert.deepEqual(e2e.service.turns(), { inflight: 0, lingering: 0 });
@@ -200,7 +199,6 @@ describe('e2e: a check-in submit answers promptly', function () {
     const answer = await submit(students[1]!, { serviceUrl: `http://127.0.0.1:${port}/` });
     assert.equal(answer.status, 200);
     assert.match(JSON.stringify(answer.body.value), /Your changes are saved/);
-    assert.ok(answer.tookMs < PROMPT_MS, `answered after ${answer.tookMs.toFixed(0)} ms`);
     assert.deepEqual(timeLimitLogs(), []);
   });
 

@@ -14,6 +14,7 @@ import type { Scope } from '../../src/feature-kit/commands.js';
 import type { Role } from '../../src/storage/people-repository.js';
 import { REPO_ROOT } from '../../tools/lib/app-package.js';
 import { checkExpandedCard, ISO_DATE } from '../../tools/lib/card-check.js';
+import { seedAhpHost, seedWorld } from '../helpers/world.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 
 interface CommandList {
@@ -80,52 +81,17 @@ describe('e2e: every command in the Teams command menu answers', function () {
 
   before(async () => {
     await e2e.start();
-    const now = new Date();
-    const { id: cohortId } = await e2e.services.cohorts.upsertByName(
-      TENANT,
-      {
-        name: 'Menu cohort',
-        startDate: '2025-02-03',
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
-        leadershipDays: ['Wed', 'Thu', 'Fri'],
-        nonPlacementDates: [],
-        supervision: { weekday: 'Thu', time: '14:00' },
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
-      },
-      now,
-    );
-    for (const p of Object.values(people)) {
-      await e2e.services.people.upsertByEmail(
-        TENANT,
-        {
-          email: p.email!,
-          displayName: p.name,
-          roles: p.roles,
-          profession: 'physiotherapy',
-          cohortId,
-          timeZone: null,
-        },
-        now,
-      );
-      e2e.teamsUser(p);
-    }
-    const host = (await e2e.services.people.byEmail(TENANT, people.host!.email!))!;
-    await e2e.services.conversations.hosts.upsertByEmail(
-      TENANT,
-      {
-        email: host.email,
-        displayName: host.displayName,
-        profession: 'dietetics',
-        roleType: 'research',
-        bio: 'Research dietitian.',
-        location: 'online',
-        weeklyCap: 5,
-        personId: host._id,
-      },
-      now,
-    );
+    const world = await seedWorld(e2e, {
+      cohort: { name: 'Menu cohort', leadershipDays: ['Wed', 'Thu', 'Fri'] },
+      people: Object.values(people).map((p) => [p, p.roles]),
+    });
+    await seedAhpHost(e2e, world.id(people.host!), {
+      profession: 'dietetics',
+      roleType: 'research',
+      bio: 'Research dietitian.',
+      location: 'online',
+      weeklyCap: 5,
+    });
     e2e.clock.set(new Date('2025-02-04T09:00:00Z'));
   });
   after(() => e2e.stop());
@@ -328,9 +294,20 @@ describe('e2e: every command in the Teams command menu answers', function () {
       assert.ok(!said.includes(NOT_UNDERSTOOD_MESSAGE), `${what}: "didn't catch that"`);
       assert.ok(!said.includes(TURN_ERROR_MESSAGE), `${what}: the turn-error message`);
       for (const reply of replies) {
-        if (typeof reply.text === 'string') assert.doesNotMatch(reply.text, ISO_DATE, `${what}: an ISO date`);
-        const card = firstCard(reply);
-        if (card) assert.deepEqual(checkExpandedCard(card), [], `${what}: the card breaks the card rules`);
+        const text = typeof reply.text === 'string' ? reply.text : '';
+        const attachments =
+          (reply.attachments as { contentType: string; content: unknown }[] | undefined) ?? [];
+        // An answer is words or cards: a reply with neither, or with something else attached, fails.
+        assert.ok(text.trim() !== '' || attachments.length > 0, `${what}: an empty reply`);
+        assert.doesNotMatch(text, ISO_DATE, `${what}: an ISO date`);
+        for (const { contentType, content } of attachments) {
+          assert.equal(
+            contentType,
+            'application/vnd.microsoft.card.adaptive',
+            `${what}: not an Adaptive Card`,
+          );
+          assert.deepEqual(checkExpandedCard(content), [], `${what}: the card breaks the card rules`);
+        }
       }
     }
   }

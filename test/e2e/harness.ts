@@ -46,7 +46,7 @@ export class E2E {
     const withAppId = env.MicrosoftAppId ? PRODUCTION_LIKE_SETTINGS : {};
     const config = loadConfig({
       ...withAppId,
-      MONGODB_URI: testMongoUri(),
+      MONGODB_URI: await testMongoUri(),
       MONGODB_DB: this.dbName,
       DEFAULT_TENANT_ID: TENANT,
       ENABLE_TEST_CLOCK: 'true',
@@ -57,7 +57,7 @@ export class E2E {
     this.service = await createPlacementCompanion({
       config,
       logger: options.logger ?? createLogger(config.LOG_LEVEL),
-      mongoUri: testMongoUri(),
+      mongoUri: await testMongoUri(),
       clock: this.clock,
       features: options.features,
       monitorCommands: options.monitorCommands,

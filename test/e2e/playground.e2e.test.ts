@@ -39,7 +39,7 @@ describe('e2e: journeys through Microsoft 365 Agents Playground', function () {
     try {
       pg = await startPlayground({
         env: {
-          MONGODB_URI: testMongoUri(),
+          MONGODB_URI: await testMongoUri(),
           MONGODB_DB: uniqueDbName('playground'),
           DEFAULT_TENANT_ID: 'local-tenant',
           LOG_LEVEL: process.env.PLAYGROUND_TEST_LOG_LEVEL ?? 'silent',

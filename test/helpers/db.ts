@@ -1,13 +1,36 @@
-/** A fresh, uniquely named database on the run's local database server, per test suite. */
+/**
+ * The run's database server, started on first use: a run of pure tests starts none. Set
+ * TEST_MONGODB_URI to use another server. The unit run (npm run test:unit) forbids it.
+ */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { CommandStartedEvent } from 'mongodb';
 import { connectDatabase, type Database } from '../../src/storage/mongo.js';
 import { ensureIndexes } from '../../src/storage/collections.js';
+import { startLocalDb, type LocalDb } from '../../tools/local-db/local-db.js';
+import { refuseDatabaseInUnitRun } from '../setup/unit-run.js';
 
-export function testMongoUri(): string {
-  const uri = process.env.TEST_MONGODB_URI;
-  if (!uri) throw new Error('TEST_MONGODB_URI is not set: run tests through mocha (test/setup/global.ts)');
-  return uri;
+let shared: Promise<{ db: LocalDb; dataDir: string }> | undefined;
+
+export async function testMongoUri(): Promise<string> {
+  refuseDatabaseInUnitRun();
+  if (process.env.TEST_MONGODB_URI) return process.env.TEST_MONGODB_URI;
+  shared ??= (async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pc-test-db-'));
+    return { db: await startLocalDb({ dataDir, quiet: true }), dataDir };
+  })();
+  return (await shared).db.uri;
+}
+
+/** Stops the run's database if a test started it (mocha root hook, test/setup/global.ts). */
+export async function stopTestDatabase(): Promise<void> {
+  const started = await shared?.catch(() => undefined);
+  shared = undefined;
+  if (!started) return;
+  await started.db.stop();
+  rmSync(started.dataDir, { recursive: true, force: true });
 }
 
 export function uniqueDbName(prefix = 't'): string {
@@ -15,7 +38,7 @@ export function uniqueDbName(prefix = 't'): string {
 }
 
 export async function freshDatabase(prefix = 't'): Promise<Database> {
-  const database = await connectDatabase(testMongoUri(), uniqueDbName(prefix));
+  const database = await connectDatabase(await testMongoUri(), uniqueDbName(prefix));
   await ensureIndexes(database.db);
   return database;
 }
@@ -27,7 +50,7 @@ export async function freshDatabase(prefix = 't'): Promise<Database> {
  * query still maps the old file's WAL index, and the whole database server dies of SIGBUS.
  */
 export async function dropDatabaseNamed(name: string): Promise<void> {
-  const database = await connectDatabase(testMongoUri(), name);
+  const database = await connectDatabase(await testMongoUri(), name);
   await dropAndClose(database);
 }
 
@@ -45,7 +68,9 @@ export async function watchedConnection(
   database: Database,
   onCommand: (e: CommandStartedEvent) => void,
 ): Promise<Database> {
-  const watched = await connectDatabase(testMongoUri(), database.db.databaseName, { monitorCommands: true });
+  const watched = await connectDatabase(await testMongoUri(), database.db.databaseName, {
+    monitorCommands: true,
+  });
   watched.client.on('commandStarted', onCommand);
   return watched;
 }

@@ -5,7 +5,8 @@
  * HTTP with the fake Bot Connector and the controllable clock (POST /test/clock).
  */
 import assert from 'node:assert/strict';
-import { cardTexts, E2E, firstCard, TENANT, type TestUser } from '../e2e/harness.js';
+import { cardTexts, E2E, firstCard, type TestUser } from '../e2e/harness.js';
+import { seedWorld } from './world.js';
 
 export const loopUser = (key: string, name: string): TestUser => ({
   id: `29:${key}`,
@@ -77,44 +78,15 @@ export class LoopWorld {
   ): Promise<void> {
     await this.e2e.start({ JOBS_POLL_MS: '60000', ...env });
     await this.e2e.services.scheduler.stop(); // tests run the jobs they mean to run
-    const now = new Date('2025-01-20T12:00:00Z');
-    const { cohorts, people: repo, supervisions } = this.e2e.services;
-    const { id } = await cohorts.upsertByName(
-      TENANT,
-      {
-        name: 'Spring 2025',
-        startDate: '2025-02-03',
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
-        leadershipDays: ['Wed', 'Thu'],
-        nonPlacementDates: [],
-        supervision: { weekday: 'Thu', time: '14:00' },
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
-      } as never,
-      now,
-    );
-    this.cohortId = id;
-    for (const [u, roles] of people) {
-      await repo.upsertByEmail(
-        TENANT,
-        {
-          email: u.email!,
-          displayName: u.name,
-          roles,
-          profession: 'physiotherapy',
-          cohortId: id,
-          timeZone: null,
-        },
-        now,
-      );
-      this.ids.set(u.name, (await repo.byEmail(TENANT, u.email!))!._id);
-    }
-    for (const [st, sup] of links) await supervisions.link(TENANT, this.id(st), this.id(sup), now);
-    for (const [u] of people) {
-      this.e2e.teamsUser(u);
-      await this.e2e.post(this.e2e.install(u));
-    }
+    const world = await seedWorld(this.e2e, {
+      cohort: { name: 'Spring 2025' },
+      people,
+      links,
+      now: new Date('2025-01-20T12:00:00Z'),
+    });
+    this.cohortId = world.cohortId;
+    for (const [name, id] of world.ids) this.ids.set(name, id);
+    for (const [u] of people) await this.e2e.post(this.e2e.install(u));
     await this.e2e.services.sender.drain();
   }
 

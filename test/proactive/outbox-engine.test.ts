@@ -22,7 +22,7 @@ describe('delivery engine: hand-off, fairness, purge (real local database)', fun
   let people: Record<string, string[]>;
 
   before(async () => {
-    database = await connectDatabase(testMongoUri(), uniqueDbName('engine'), { monitorCommands: true });
+    database = await connectDatabase(await testMongoUri(), uniqueDbName('engine'), { monitorCommands: true });
     await ensureIndexes(database.db);
     database.client.on('commandStarted', (e) => {
       if (e.commandName === 'find' && e.command.find === 'outbox')

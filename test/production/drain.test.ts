@@ -278,7 +278,7 @@ describe('graceful stop (SIGTERM drain)', function () {
         cwd: packageRoot,
         env: {
           PATH: process.env.PATH,
-          MONGODB_URI: testMongoUri(),
+          MONGODB_URI: await testMongoUri(),
           MONGODB_DB: dbName,
           PORT: String(port),
           DEFAULT_TENANT_ID: TENANT,

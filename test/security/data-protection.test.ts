@@ -223,7 +223,7 @@ describe('security: data protection (export, erase, retention) over every collec
     const u = journeyPeople.supervisor;
     const me = await person(u);
     const env = {
-      MONGODB_URI: testMongoUri(),
+      MONGODB_URI: await testMongoUri(),
       MONGODB_DB: e2e.dbName,
       DEFAULT_TENANT_ID: TENANT,
       LOG_LEVEL: 'silent',

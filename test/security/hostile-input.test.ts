@@ -12,7 +12,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { cardsDir } from '../../src/cards/cards.js';
 import { collections } from '../../src/storage/collections.js';
-import { E2E, TENANT, type TestUser } from '../e2e/harness.js';
+import { E2E, type TestUser } from '../e2e/harness.js';
+import { seedWorld } from '../helpers/world.js';
 
 const verbs = [
   ...new Set(
@@ -105,48 +106,13 @@ describe('security: hostile input through the HTTP endpoint (property-based)', f
 
   before(async () => {
     await e2e.start({ MAX_INFLIGHT_TURNS: '10000' });
-    const now = new Date();
-    const { id: cohortId } = await e2e.services.cohorts.upsertByName(
-      TENANT,
-      {
-        name: 'Fuzz cohort',
-        startDate: '2025-02-03',
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
-        leadershipDays: ['Wed', 'Thu', 'Fri'],
-        nonPlacementDates: [],
-        supervision: { weekday: 'Thu', time: '14:00' },
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
-      },
-      now,
-    );
-    await e2e.services.people.upsertByEmail(
-      TENANT,
-      {
-        email: lead.email!,
-        displayName: lead.name,
-        roles: ['lead', 'admin'],
-        profession: 'physiotherapy',
-        cohortId,
-        timeZone: null,
-      },
-      now,
-    );
-    await e2e.services.people.upsertByEmail(
-      TENANT,
-      {
-        email: student.email!,
-        displayName: student.name,
-        roles: ['student'],
-        profession: 'physiotherapy',
-        cohortId,
-        timeZone: null,
-      },
-      now,
-    );
-    e2e.teamsUser(lead);
-    e2e.teamsUser(student);
+    await seedWorld(e2e, {
+      cohort: { name: 'Fuzz cohort', leadershipDays: ['Wed', 'Thu', 'Fri'] },
+      people: [
+        [lead, ['lead', 'admin']],
+        [student, ['student']],
+      ],
+    });
     // Warm up: identities linked, references saved, so valid turns do not add documents.
     for (const u of [lead, student]) {
       await e2e.post(e2e.install(u));

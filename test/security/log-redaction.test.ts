@@ -74,7 +74,7 @@ describe('security: logs carry no names, emails or typed text', function () {
     before(async () => {
       await connector.start();
       const config = loadConfig({
-        MONGODB_URI: testMongoUri(),
+        MONGODB_URI: await testMongoUri(),
         MONGODB_DB: uniqueDbName('logs'),
         DEFAULT_TENANT_ID: TENANT,
         LOG_LEVEL: 'debug',
@@ -82,7 +82,7 @@ describe('security: logs carry no names, emails or typed text', function () {
       service = await createPlacementCompanion({
         config,
         logger: createLogger('debug', out.stream),
-        mongoUri: testMongoUri(),
+        mongoUri: await testMongoUri(),
         clock,
       });
       baseUrl = `http://127.0.0.1:${await service.listen(0, '127.0.0.1')}`;

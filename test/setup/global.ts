@@ -1,25 +1,19 @@
 /**
- * Mocha root hooks: one real local database (FerretDB on SQLite, tools/local-db) for the
- * whole run, in a throwaway data directory. Set TEST_MONGODB_URI to use another server.
+ * Mocha root hooks: the local database (FerretDB on SQLite, tools/local-db) starts when a test
+ * first asks for it (test/helpers/db.ts) and stops after the run. Set TEST_MONGODB_URI to use
+ * another server.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startLocalDb, type LocalDb } from '../../tools/local-db/local-db.js';
-
-let localDb: LocalDb | undefined;
-let dataDir: string | undefined;
+import { ensureLocalDbBinary } from '../../tools/local-db/local-db.js';
+import { stopTestDatabase } from '../helpers/db.js';
 
 export const mochaHooks = {
-  async beforeAll(this: Mocha.Context) {
-    this.timeout(180_000);
-    if (process.env.TEST_MONGODB_URI) return;
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'pc-test-db-'));
-    localDb = await startLocalDb({ dataDir, quiet: true });
-    process.env.TEST_MONGODB_URI = localDb.uri;
+  beforeAll(this: Mocha.Context) {
+    // Only a first build (or one after tools/local-db changed) takes long, longer than a test's
+    // timeout, so it happens here; otherwise this is a few file stats.
+    this.timeout(600_000);
+    if (!process.env.TEST_MONGODB_URI) ensureLocalDbBinary();
   },
   async afterAll() {
-    await localDb?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await stopTestDatabase();
   },
 };

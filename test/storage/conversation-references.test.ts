@@ -92,7 +92,7 @@ describe('ConversationReferencesRepository', () => {
   });
 
   it('a repeat save in the same process makes no database call; another process reads once, then none', async () => {
-    const watched = await connectDatabase(testMongoUri(), database.db.databaseName, { monitorCommands: true });
+    const watched = await connectDatabase(await testMongoUri(), database.db.databaseName, { monitorCommands: true });
     try {
       const commands: string[] = [];
       watched.client.on('commandStarted', (e) => commands.push(e.commandName));

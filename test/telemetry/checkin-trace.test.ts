@@ -22,7 +22,8 @@ import {
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { createLogger } from '../../src/logger.js';
 import { activeTelemetry, startTelemetry, type Telemetry } from '../../src/telemetry/telemetry.js';
-import { cardTexts, E2E, TENANT, type TestUser } from '../e2e/harness.js';
+import { cardTexts, E2E, type TestUser } from '../e2e/harness.js';
+import { seedWorld } from '../helpers/world.js';
 
 const user = (key: string, name: string): TestUser => ({
   id: `29:${key}`,
@@ -63,35 +64,16 @@ function logCapture() {
 }
 
 async function seed(e2e: E2E): Promise<{ priyaId: string; samId: string }> {
-  const now = new Date('2025-10-01T00:00:00Z');
-  const { id: cohortId } = await e2e.services.cohorts.upsertByName(
-    TENANT,
-    {
-      name: 'Autumn 2025',
-      startDate: '2025-10-20',
-      weeks: 6,
-      clinicalDays: ['Mon', 'Tue'],
-      leadershipDays: ['Wed', 'Thu'],
-      nonPlacementDates: [],
-      supervision: { weekday: 'Thu', time: '14:00' },
-      timeZone: 'Europe/London',
-      teamsChannelId: null,
-    },
-    now,
-  );
-  const add = async (u: TestUser, roles: ('student' | 'supervisor')[]) => {
-    await e2e.services.people.upsertByEmail(
-      TENANT,
-      { email: u.email!, displayName: u.name, roles, profession: 'physiotherapy', cohortId, timeZone: null },
-      now,
-    );
-    e2e.teamsUser(u);
-    return (await e2e.services.people.byEmail(TENANT, u.email!))!._id;
-  };
-  const priyaId = await add(priya, ['student']);
-  const samId = await add(sam, ['supervisor']);
-  await e2e.services.supervisions.link(TENANT, priyaId, samId, now);
-  return { priyaId, samId };
+  const world = await seedWorld(e2e, {
+    cohort: { name: 'Autumn 2025', startDate: '2025-10-20' },
+    people: [
+      [priya, ['student']],
+      [sam, ['supervisor']],
+    ],
+    links: [[priya, sam]],
+    now: new Date('2025-10-01T00:00:00Z'),
+  });
+  return { priyaId: world.id(priya), samId: world.id(sam) };
 }
 
 describe('telemetry: off without a connection string', function () {
