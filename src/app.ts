@@ -4,7 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createAdapter } from './bot/adapter.js';
-import { createBot } from './bot/application.js';
+import { createBot, type PlatformRoutes } from './bot/application.js';
 import { featureUtterances } from './features/utterances.js';
 import { Understanding } from './understanding/understanding.js';
 import { createTurnErrorHandler } from './bot/turn-error.js';
@@ -50,6 +50,8 @@ export async function createPlacementCompanion(params: {
   clock?: Clock;
   connector?: ConnectorClient;
   features?: Feature[];
+  /** Raw Teams AI routes for platform-level tests (src/bot/application.ts). */
+  platformRoutes?: PlatformRoutes[];
   engines?: boolean;
   /** Database command events on `services.database.client` (tests and benches count queries). */
   monitorCommands?: boolean;
@@ -73,7 +75,7 @@ export async function createPlacementCompanion(params: {
   const understanding = Understanding.lazy(featureUtterances, (classifier) =>
     logger.info({ trainingMs: Math.round(classifier.trainingMs) }, 'intent classifier trained'),
   );
-  const bot = createBot(services, features, understanding);
+  const bot = createBot(services, features, understanding, params.platformRoutes);
   const http = createHttpServer({ services, adapter, bot, features });
   const engines = params.engines ?? true;
   // Outbox backlog gauges while telemetry is on (started before this, in src/index.ts).

@@ -25,6 +25,12 @@ export const UNKNOWN_PERSON_MESSAGE =
 export const NOT_UNDERSTOOD_MESSAGE =
   "Sorry, I didn't catch that. Type **help** to see what I can do for you.";
 
+/**
+ * Routes on the Teams AI Application itself, below the feature seam: for platform-level tests
+ * that need the raw TurnContext (e.g. sending an invokeResponse early). Features use BotRoutes.
+ */
+export type PlatformRoutes = (app: AppApplication, services: Services) => void;
+
 export interface Bot {
   app: AppApplication;
   handleTurn(context: TurnContext): Promise<void>;
@@ -39,7 +45,12 @@ class PlacementApplication extends Application<TurnState> {
   }
 }
 
-export function createBot(services: Services, features: Feature[], understanding: Understanding): Bot {
+export function createBot(
+  services: Services,
+  features: Feature[],
+  understanding: Understanding,
+  platformRoutes: readonly PlatformRoutes[] = [],
+): Bot {
   const app = new PlacementApplication({
     // No storage: no feature keeps Teams AI conversation or user state (everything lives in
     // the feature collections), so a turn reads and writes no state documents.
@@ -49,6 +60,7 @@ export function createBot(services: Services, features: Feature[], understanding
     removeRecipientMention: true,
   });
   const routes = botRoutesOn(app);
+  for (const add of platformRoutes) add(app, services);
   for (const feature of features) {
     feature.register?.(routes, services);
     feature.registerOnApp?.(app, services);

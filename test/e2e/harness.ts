@@ -8,6 +8,7 @@ import { createPlacementCompanion, type PlacementCompanion } from '../../src/app
 import { ControllableClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
+import type { PlatformRoutes } from '../../src/bot/application.js';
 import type { Feature } from '../../src/features/feature.js';
 import { dropDatabaseNamed, uniqueDbName, testMongoUri } from '../helpers/db.js';
 import { FakeConnector } from './fake-connector.js';
@@ -39,7 +40,14 @@ export class E2E {
   /** `features`: run only these (default: all), so a suite is not disturbed by others' scheduled messages; `monitorCommands`: database command events on `services.database.client`; `engines: false`: no scheduler or sender running. */
   async start(
     env: Record<string, string> = {},
-    options: { features?: Feature[]; logger?: Logger; monitorCommands?: boolean; engines?: boolean } = {},
+    options: {
+      features?: Feature[];
+      /** Raw Teams AI routes, for platform-level tests only. */
+      platformRoutes?: PlatformRoutes[];
+      logger?: Logger;
+      monitorCommands?: boolean;
+      engines?: boolean;
+    } = {},
   ): Promise<this> {
     await this.connector.start();
     // An app id switches the service to production rules: these settings become required.
@@ -60,6 +68,7 @@ export class E2E {
       mongoUri: await testMongoUri(),
       clock: this.clock,
       features: options.features,
+      platformRoutes: options.platformRoutes,
       monitorCommands: options.monitorCommands,
       engines: options.engines,
     });

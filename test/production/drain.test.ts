@@ -219,11 +219,11 @@ describe('graceful stop (SIGTERM drain)', function () {
       let entered = false;
       const slow: Feature = {
         name: 'slow',
-        registerOnApp(app) {
-          app.message(/^slow$/i, async (context) => {
+        register(routes) {
+          routes.message(/^slow$/i, async (turn) => {
             entered = true;
             await held.opened;
-            await context.sendActivity('slow turn done');
+            await turn.send('slow turn done');
           });
         },
       };

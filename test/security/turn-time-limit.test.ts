@@ -14,7 +14,7 @@ import { Writable } from 'node:stream';
 import { TURN_ERROR_MESSAGE } from '../../src/bot/turn-error.js';
 import { turnPerson, turnTenantId } from '../../src/bot/turn-person.js';
 import { configSchema } from '../../src/config.js';
-import type { Feature } from '../../src/features/feature.js';
+import type { PlatformRoutes } from '../../src/bot/application.js';
 import { features as allFeatures } from '../../src/features/index.js';
 import { TURN_TIMEOUT_MESSAGE } from '../../src/http/turn-time-limit.js';
 import { createLogger } from '../../src/logger.js';
@@ -59,39 +59,36 @@ class Gate {
 const gate = new Gate();
 
 /** Test-only routes: each waits on the gate, then writes to the real database and replies. */
-const slowFeature: Feature = {
-  name: 'test-slow-turns',
-  registerOnApp(app, services) {
-    app.message(/^\s*slow turn\s*$/i, async (context) => {
-      await gate.pass();
-      const person = turnPerson(context);
-      await services.audit.record(
-        turnTenantId(context),
-        { actorId: person._id, action: 'test.slow-turn', targetId: context.activity.id ?? null },
-        services.clock.now(),
-      );
-      await context.sendActivity('slow turn finished');
-    });
-    app.adaptiveCards.actionExecute('test.slow', async () => {
-      await gate.pass();
-      return 'slow card action finished';
-    });
-    app.adaptiveCards.actionExecute('test.answered-then-slow', async (context) => {
-      await context.sendActivity({
-        type: 'invokeResponse',
-        value: {
-          status: 200,
-          body: {
-            statusCode: 200,
-            type: 'application/vnd.microsoft.activity.message',
-            value: 'answered early',
-          },
+const slowRoutes: PlatformRoutes = (app, services) => {
+  app.message(/^\s*slow turn\s*$/i, async (context) => {
+    await gate.pass();
+    const person = turnPerson(context);
+    await services.audit.record(
+      turnTenantId(context),
+      { actorId: person._id, action: 'test.slow-turn', targetId: context.activity.id ?? null },
+      services.clock.now(),
+    );
+    await context.sendActivity('slow turn finished');
+  });
+  app.adaptiveCards.actionExecute('test.slow', async () => {
+    await gate.pass();
+    return 'slow card action finished';
+  });
+  app.adaptiveCards.actionExecute('test.answered-then-slow', async (context) => {
+    await context.sendActivity({
+      type: 'invokeResponse',
+      value: {
+        status: 200,
+        body: {
+          statusCode: 200,
+          type: 'application/vnd.microsoft.activity.message',
+          value: 'answered early',
         },
-      });
-      await gate.pass();
-      return 'late answer';
+      },
     });
-  },
+    await gate.pass();
+    return 'late answer';
+  });
 };
 
 function capture() {
@@ -168,7 +165,7 @@ describe('security: a time limit for one slow turn', function () {
           MAX_INFLIGHT_TURNS: '2',
           LOG_LEVEL: 'info',
         },
-        { features: [slowFeature, ...allFeatures], logger: createLogger('info', logs.stream) },
+        { features: allFeatures, platformRoutes: [slowRoutes], logger: createLogger('info', logs.stream) },
       );
       await e2e.addStudent(student);
       assert.equal((await e2e.post(e2e.install(student))).status, 200);
