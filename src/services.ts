@@ -15,8 +15,12 @@ import { Outbox } from './proactive/outbox.js';
 import { OutboxSender } from './proactive/outbox-sender.js';
 import { RateLimiter } from './proactive/rate-limiter.js';
 import { TenantSendLeases } from './proactive/tenant-send-lease.js';
-import { Claims } from './storage/claims.js';
 import type { Database } from './storage/mongo.js';
+import { AhpHostsRepository } from './storage/ahp-hosts-repository.js';
+import { CheckinsRepository } from './features/checkins/checkins-repository.js';
+import { ConversationsRepository } from './features/conversations/conversations-repository.js';
+import { confidenceTrendsFrom } from './wiring/confidence-trends.js';
+import { conversationsHeldFrom } from './wiring/conversations-held.js';
 import { createRepositories, type SharedRepositories } from './storage/repositories.js';
 import { CheckinService } from './features/checkins/checkin-service.js';
 import { ReflectionService } from './features/reflections/reflection-service.js';
@@ -80,13 +84,14 @@ export function createServices(params: {
 }): Services {
   const { config, clock, logger, database, connector } = params;
   const db = database.db;
-  const { people, cohorts, supervisions, references, audit } = createRepositories(db);
+  const repos = createRepositories(db);
+  const { people, cohorts, supervisions, references, audit } = repos;
   const cards = new Cards();
   const outbox = new Outbox(db);
   const botId = { value: config.MicrosoftAppId ? `28:${config.MicrosoftAppId}` : null };
   const sender = new OutboxSender(
     {
-      claims: new Claims(db),
+      claims: repos.claims,
       outbox,
       connector,
       limiter: new RateLimiter(config.SENDER_TENANT_RPS),
@@ -108,6 +113,13 @@ export function createServices(params: {
     pollMs: config.JOBS_POLL_MS,
     leaseMs: config.JOBS_LEASE_MS,
   });
+  // Reflections' export reads these features' storage through adapters (src/wiring).
+  const confidenceTrends = confidenceTrendsFrom(new CheckinsRepository(db));
+  const conversationsHeld = conversationsHeldFrom(
+    new ConversationsRepository(db),
+    new AhpHostsRepository(db),
+    config.DEFAULT_TIME_ZONE,
+  );
   const services: Omit<Services, 'workspace' | 'supervision'> = {
     config,
     clock,
@@ -137,7 +149,6 @@ export function createServices(params: {
       scheduler,
     }),
     reflections: new ReflectionService({
-      db,
       config,
       clock,
       cards,
@@ -147,6 +158,13 @@ export function createServices(params: {
       outbox,
       scheduler,
       audit,
+      repo: repos.reflections,
+      claims: repos.claims,
+      confidenceTrends: () => confidenceTrends,
+      conversationsHeld: () => conversationsHeld,
+      projectJourneys: () => services.projects,
+      eventsAttended: () => services.events,
+      projectTeams: () => services.projects,
     }),
     surveys: new SurveyService({
       db,

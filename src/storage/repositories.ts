@@ -4,7 +4,9 @@
  * A feature's own collections have their repository in its folder, built in the wiring module.
  */
 import type { Db } from 'mongodb';
+import { ReflectionsRepository } from '../features/reflections/reflections-repository.js';
 import { AuditRepository } from './audit-repository.js';
+import { Claims } from './claims.js';
 import { CohortsRepository } from './cohorts-repository.js';
 import { ConversationReferencesRepository } from './conversation-references-repository.js';
 import { PeopleRepository } from './people-repository.js';
@@ -16,6 +18,9 @@ export interface SharedRepositories {
   supervisions: SupervisionLinksRepository;
   references: ConversationReferencesRepository;
   audit: AuditRepository;
+  /** "Exactly one of us does this": insert-if-absent claims (stateless). */
+  claims: Claims;
+  reflections: ReflectionsRepository;
 }
 
 export function createRepositories(db: Db): SharedRepositories {
@@ -25,5 +30,7 @@ export function createRepositories(db: Db): SharedRepositories {
     supervisions: new SupervisionLinksRepository(db),
     references: new ConversationReferencesRepository(db),
     audit: new AuditRepository(db),
+    claims: new Claims(db),
+    reflections: new ReflectionsRepository(db),
   };
 }
