@@ -11,10 +11,9 @@ import type { PeerAudience } from './peer-audience.js';
 import type { PeerCards } from './peer-cards.js';
 import type { ReflectionAccess } from './reflection-access.js';
 import { listCardData } from './reflection-cards.js';
-import { STUDENTS_ONLY, titleOf, writesOwn, zoneOf, type ReflectionDeps } from './reflection-deps.js';
+import { hash, STUDENTS_ONLY, titleOf, writesOwn, zoneOf, type ReflectionDeps } from './reflection-deps.js';
 import { PEER_REPLY_MAX, peerReplyInput } from './reflection-input.js';
 import type { ReflectionDoc } from './reflections-repository.js';
-import { hash } from './share-with-peers.js';
 import type { ViewReflection } from './view-reflection.js';
 
 export class PeerReplies {

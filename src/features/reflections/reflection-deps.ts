@@ -2,7 +2,7 @@
  * What every reflections use case is built from (given once by src/services.ts), and the few
  * rules and messages they share.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { can } from '../../domain/authorization.js';
 import type { CoreServices } from '../../services.js';
 import type { Claims } from '../../storage/claims.js';
@@ -28,6 +28,8 @@ export const STUDENTS_ONLY =
   'Reflections are for students on placement. Type **help** to see what I can do for you.';
 
 export const newNonce = () => randomBytes(12).toString('base64url');
+/** A short stable digest, for ids and keys that should not reveal what they were made from. */
+export const hash = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 22);
 export const isStudent = (p: PersonDoc) => p.roles.includes('student');
 /** `reflect`, drafts, `my reflections`, `my journey`: the policy's 'reflection.write.self'. */
 export const writesOwn = (p: PersonDoc) => can(p, 'reflection.write.self', { studentId: p._id });

@@ -11,11 +11,10 @@ import { channelKey } from '../../storage/conversation-references-repository.js'
 import { tenantDocId } from '../../storage/documents.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { isTenantId } from '../../storage/tenant-scope.js';
-import { newNonce, type ReflectionDeps } from './reflection-deps.js';
+import { hash, newNonce, type ReflectionDeps } from './reflection-deps.js';
 import { WORKSHOP_PROMPT_MAX, workshopInput, workshopReplyInput } from './reflection-input.js';
 import { formatCount, FREE_MAX_LENGTH } from './reflection-models.js';
 import { reflectionId as makeReflectionId } from './reflections-repository.js';
-import { hash } from './share-with-peers.js';
 
 export const workshopId = (tenantId: string, requestId: string) =>
   tenantDocId(tenantId, 'rworkshop', requestId);

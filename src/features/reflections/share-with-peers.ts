@@ -3,7 +3,6 @@
  * nobody, their project team or their cohort. Peers newly sharing it are told once; a revoke
  * (or a change of group) deletes those notifications from their chats (outbox delete items).
  */
-import { createHash } from 'node:crypto';
 import { can } from '../../domain/authorization.js';
 import { formatZodIssues } from '../../domain/validation.js';
 import { cardData } from '../../feature-kit/card-input.js';
@@ -13,13 +12,12 @@ import type { PersonDoc } from '../../storage/people-repository.js';
 import { GROUP_LABEL, type PeerAudience } from './peer-audience.js';
 import type { ReflectionAccess } from './reflection-access.js';
 import { listCardData } from './reflection-cards.js';
-import { titleOf, zoneOf, type ReflectionDeps } from './reflection-deps.js';
+import { hash, titleOf, zoneOf, type ReflectionDeps } from './reflection-deps.js';
 import { peerShareInput } from './reflection-input.js';
 import { reflectionModel } from './reflection-models.js';
 import type { ReflectionDoc } from './reflections-repository.js';
 import type { ViewReflection } from './view-reflection.js';
 
-export const hash = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 22);
 export const peerBatchOf = (reflectionId: string, sharedAt: Date) =>
   `reflection.peer:${hash(reflectionId)}:${sharedAt.getTime()}`;
 
