@@ -39,7 +39,7 @@ export function zoneOf(deps: Pick<ReflectionDeps, 'config'>, person: PersonDoc |
   return person?.timeZone ?? deps.config.DEFAULT_TIME_ZONE;
 }
 
-/** "Quality improvement project, 3 Mar 2025": the reflection's topic and day in `zone`. */
+/** The reflection's title as every card shows it: its topic and the day it was written, in `zone`. */
 export function titleOf(r: ReflectionDoc, zone: string): string {
   return reflectionTitle({ ...r, week: null, feedback: [] }, zone);
 }
