@@ -155,7 +155,6 @@ export function createServices(params: {
       projectTitles: () => projectTitles,
     }),
     reflections: new ReflectionService({
-      db,
       config,
       clock,
       cards,
@@ -165,6 +164,13 @@ export function createServices(params: {
       outbox,
       scheduler,
       audit,
+      repo: repos.reflections,
+      claims: repos.claims,
+      confidenceTrends: () => services.checkins,
+      conversationsHeld: () => services.conversations,
+      projectJourneys: () => services.projects,
+      eventsAttended: () => services.events,
+      projectTeams: () => services.projects,
     }),
     surveys: new SurveyService({
       repo: new SurveyRepository(db),

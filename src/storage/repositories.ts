@@ -8,6 +8,7 @@ import { EventsRepository } from '../features/events/events-repository.js';
 import { ProjectsRepository } from '../features/projects/projects-repository.js';
 import { ConversationsRepository } from '../features/conversations/conversations-repository.js';
 import { AhpHostsRepository } from './ahp-hosts-repository.js';
+import { ReflectionsRepository } from '../features/reflections/reflections-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { Claims } from './claims.js';
 import { CohortsRepository } from './cohorts-repository.js';
@@ -28,6 +29,7 @@ export interface SharedRepositories {
   ahpHosts: AhpHostsRepository;
   /** 20-minute conversations: slots, bookings, holds, blocked days. */
   conversations: ConversationsRepository;
+  reflections: ReflectionsRepository;
 }
 
 export function createRepositories(db: Db): SharedRepositories {
@@ -42,5 +44,6 @@ export function createRepositories(db: Db): SharedRepositories {
     events: new EventsRepository(db),
     ahpHosts: new AhpHostsRepository(db),
     conversations: new ConversationsRepository(db),
+    reflections: new ReflectionsRepository(db),
   };
 }

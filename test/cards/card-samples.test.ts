@@ -13,8 +13,7 @@ import { composeSchema } from '../../src/features/announcements/compose-input.js
 import { profileInput } from '../../src/features/conversations/input.js';
 import { parseEvent } from '../../src/features/events/event-input.js';
 import { createInput, presentationInput } from '../../src/features/projects/project-input.js';
-import { workshopInput } from '../../src/features/reflections/peer-sharing.js';
-import { tagsInput } from '../../src/features/reflections/reflection-input.js';
+import { tagsInput, workshopInput } from '../../src/features/reflections/reflection-input.js';
 import { parseSessionSubmit } from '../../src/features/supervision/session-input.js';
 import { FORM_ERROR_KEY, formatZodIssues } from '../../src/domain/validation.js';
 import { REPO_ROOT } from '../../tools/lib/app-package.js';

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { CURRENT_HCPC_CATALOGUE } from '../../src/domain/hcpc-standards.js';
-import { NO_LONGER_SHARED } from '../../src/features/reflections/peer-sharing.js';
+import { NO_LONGER_SHARED } from '../../src/features/reflections/peer-cards.js';
 import { NOT_FOUND } from '../../src/features/reflections/reflection-service.js';
 import { reflectionId } from '../../src/features/reflections/reflections-repository.js';
 import { collections } from '../../src/storage/collections.js';

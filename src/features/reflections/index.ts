@@ -1,45 +1,24 @@
 /**
- * Reflections: guided reflection (Gibbs, What? So what? Now what?, free form) tagged to HCPC
- * standards and the four pillars, sharing with supervisors and their feedback, "my journey",
- * scheduled prompts, and the learning-journey export behind a short-lived signed link.
+ * Reflections: routes only. Guided reflection, sharing with supervisors and fellow students,
+ * feedback, "my journey", scheduled prompts, the reflective workshop, and the learning-journey
+ * export behind a short-lived signed link (the use cases are reflection-service.ts's modules).
  */
-import type { TurnContext } from 'botbuilder';
 import type { Server } from 'restify';
-import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
 import { ReflectionTopicId } from '../../domain/catalogues.js';
+import { cardData } from '../../feature-kit/card-input.js';
+import type { Reply, Turn } from '../../feature-kit/turn.js';
 import type { Services } from '../../services.js';
+import type { PersonDoc } from '../../storage/people-repository.js';
 import type { Feature } from '../feature.js';
-import type { CardResult, ReflectionService } from './reflection-service.js';
 
 export { ReflectionService } from './reflection-service.js';
 
 /** How often the prompt planner looks ahead (it plans today and tomorrow). */
 export const PLANNER_EVERY_MS = 60 * 60 * 1000;
 
-function service(services: Services): ReflectionService {
-  return services.reflections;
-}
-
-async function reply(context: TurnContext, services: Services, result: CardResult) {
-  if (typeof result === 'string') await context.sendActivity(result);
-  else
-    await context.sendActivity({
-      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: result }],
-    });
-}
-
-const caller = (context: TurnContext) => ({ tenantId: turnTenantId(context), person: turnPerson(context) });
-
 export const reflectionsFeature: Feature = {
   name: 'reflections',
-  registerOnApp(app, services) {
-    const peers = services as unknown as { checkins?: unknown; conversations?: unknown; projects?: unknown; events?: unknown };
-    services.reflections.attachPeers({
-      checkins: peers.checkins,
-      conversations: peers.conversations,
-      projects: peers.projects,
-      events: peers.events,
-    });
+  register(routes, services) {
     const add = (
       command: string,
       description: string,
@@ -65,86 +44,68 @@ export const reflectionsFeature: Feature = {
       scopes: ['personal', 'team'],
     });
 
-    const on = (
-      pattern: RegExp,
-      handler: (context: TurnContext, match: RegExpMatchArray) => Promise<CardResult>,
-    ) =>
-      app.message(pattern, async (context) => {
-        const text = (context.activity.text ?? '').replace(/<[^>]*>/g, ' ');
-        await reply(
-          context,
-          services,
-          await handler(context, text.match(pattern) ?? ([] as unknown as RegExpMatchArray)),
-        );
+    const r = services.reflections;
+    const on = (pattern: RegExp, handler: (turn: Turn, match: RegExpMatchArray) => Promise<Reply>) =>
+      routes.message(pattern, async (turn) => {
+        const text = turn.text.replace(/<[^>]*>/g, ' ');
+        await turn.send(await handler(turn, text.match(pattern) ?? ([] as unknown as RegExpMatchArray)));
       });
-    const r = () => service(services);
-
-    on(/^\s*reflect\s*$/i, (c) => r().startCard(caller(c).tenantId, caller(c).person));
-    on(/^\s*my\s+reflections\s*$/i, (c) => r().listCard(caller(c).tenantId, caller(c).person));
-    on(/^\s*my\s+journey\s*$/i, (c) => r().journeyCard(caller(c).tenantId, caller(c).person));
-    on(/^\s*export\s+(my\s+)?(learning\s+)?journey\s*$/i, (c) =>
-      r().exportCard(caller(c).tenantId, caller(c).person),
+    on(/^\s*reflect\s*$/i, (t) => r.write.startCard(t.tenantId, t.person));
+    on(/^\s*my\s+reflections\s*$/i, (t) => r.view.listCard(t.tenantId, t.person));
+    on(/^\s*my\s+journey\s*$/i, (t) => r.journey.journeyCard(t.tenantId, t.person));
+    on(/^\s*export\s+(my\s+)?(learning\s+)?journey\s*$/i, (t) => r.export.exportCard(t.tenantId, t.person));
+    on(/^\s*export\s+journey\s+(?:of\s+)?([^\s@]+@[^\s@]+)\s*$/i, (t, m) =>
+      r.export.exportCard(t.tenantId, t.person, { email: m[1]!.trim() }),
     );
-    on(/^\s*export\s+journey\s+(?:of\s+)?([^\s@]+@[^\s@]+)\s*$/i, (c, m) =>
-      r().exportCard(caller(c).tenantId, caller(c).person, { email: m[1]!.trim() }),
-    );
-    on(/^\s*shared\s+reflections\s*$/i, (c) => r().sharedListCard(caller(c).tenantId, caller(c).person));
-    on(/^\s*reflection\s+prompts\s*$/i, (c) => r().scheduleCard(caller(c).tenantId, caller(c).person));
-    on(/^\s*peer\s+reflections\s*$/i, (c) => r().peerListCard(caller(c).tenantId, caller(c).person));
-    on(/^\s*reflective\s+workshop\s*$/i, (c) =>
-      r().peer.workshopComposeCard(caller(c).tenantId, caller(c).person, { channelId: channelOf(c) }),
+    on(/^\s*shared\s+reflections\s*$/i, (t) => r.view.sharedListCard(t.tenantId, t.person));
+    on(/^\s*reflection\s+prompts\s*$/i, (t) => r.schedule.scheduleCard(t.tenantId, t.person));
+    on(/^\s*peer\s+reflections\s*$/i, (t) => r.peerReplies.peerListCard(t.tenantId, t.person));
+    on(/^\s*reflective\s+workshop\s*$/i, (t) =>
+      r.workshop.workshopComposeCard(t.tenantId, t.person, { channelId: t.teamsChannelId }),
     );
 
     const verb = (
       name: string,
-      handler: (
-        tenantId: string,
-        person: ReturnType<typeof turnPerson>,
-        data: unknown,
-      ) => Promise<CardResult>,
-    ) =>
-      app.adaptiveCards.actionExecute(name, async (context, _state, data) => {
-        const { tenantId, person } = caller(context);
-        return handler(tenantId, person, data);
-      });
-    verb('reflection.new', (t, p, d) => r().startCard(t, p, { topic: pickTopic(d) }));
-    verb('reflection.start', (t, p, d) => r().start(t, p, d));
-    verb('reflection.continue', (t, p, d) => r().continueDraft(t, p, d));
-    verb('reflection.discard', (t, p, d) => r().discardDraft(t, p, d));
-    verb('reflection.step', (t, p, d) => r().step(t, p, d));
-    verb('reflection.finish', (t, p, d) => r().finish(t, p, d));
-    verb('reflection.view', (t, p, d) => r().view(t, p, d));
-    verb('reflection.share', (t, p, d) => r().share(t, p, d));
-    verb('reflection.edit', (t, p, d) => r().edit(t, p, d));
-    verb('reflection.delete', (t, p, d) => r().delete(t, p, d));
-    verb('reflection.feedback', (t, p, d) => r().feedback(t, p, d));
-    verb('reflection.list', (t, p) => r().listCard(t, p));
-    verb('journey.show', (t, p) => r().journeyCard(t, p));
+      handler: (tenantId: string, person: PersonDoc, data: unknown) => Promise<Reply>,
+    ) => routes.cardAction(name, (turn, data) => handler(turn.tenantId, turn.person, data));
+    verb('reflection.new', (t, p, d) => r.write.startCard(t, p, { topic: pickTopic(d) }));
+    verb('reflection.start', (t, p, d) => r.write.start(t, p, d));
+    verb('reflection.continue', (t, p, d) => r.write.continueDraft(t, p, d));
+    verb('reflection.discard', (t, p, d) => r.write.discardDraft(t, p, d));
+    verb('reflection.step', (t, p, d) => r.write.step(t, p, d));
+    verb('reflection.finish', (t, p, d) => r.write.finish(t, p, d));
+    verb('reflection.view', (t, p, d) => r.view.view(t, p, d));
+    verb('reflection.share', (t, p, d) => r.sharing.share(t, p, d));
+    verb('reflection.edit', (t, p, d) => r.write.edit(t, p, d));
+    verb('reflection.delete', (t, p, d) => r.deleting.delete(t, p, d));
+    verb('reflection.feedback', (t, p, d) => r.feedback.feedback(t, p, d));
+    verb('reflection.list', (t, p) => r.view.listCard(t, p));
+    verb('journey.show', (t, p) => r.journey.journeyCard(t, p));
     verb('journey.export', (t, p, d) => {
       const studentId = (d as { studentId?: unknown } | null)?.studentId;
-      return r().exportCard(t, p, studentId === undefined || studentId === p._id ? {} : { studentId });
+      return r.export.exportCard(t, p, studentId === undefined || studentId === p._id ? {} : { studentId });
     });
-    verb('reflection.schedule', (t, p, d) => r().setSchedule(t, p, d));
-    verb('reflection.peer.share', (t, p, d) => r().peerShare(t, p, d));
-    verb('reflection.peer.view', (t, p, d) => r().peerView(t, p, d));
-    verb('reflection.peer.reply', (t, p, d) => r().peerReply(t, p, d));
-    verb('reflection.workshop.post', (t, p, d) => r().peer.postWorkshop(t, p, d));
-    verb('reflection.workshop.reply', (t, p, d) => r().peer.replyToWorkshop(t, p, d));
+    verb('reflection.schedule', (t, p, d) => r.schedule.setSchedule(t, p, d));
+    verb('reflection.peer.share', (t, p, d) => r.peerSharing.peerShare(t, p, d));
+    verb('reflection.peer.view', (t, p, d) => r.peerReplies.peerView(t, p, d));
+    verb('reflection.peer.reply', (t, p, d) => r.peerReplies.peerReply(t, p, d));
+    verb('reflection.workshop.post', (t, p, d) => r.workshop.postWorkshop(t, p, d));
+    verb('reflection.workshop.reply', (t, p, d) => r.workshop.replyToWorkshop(t, p, d));
 
     services.scheduler.every('reflections.plan', PLANNER_EVERY_MS, async ({ now }) => {
-      await r().planPrompts(now);
+      await r.schedule.planPrompts(now);
     });
     services.scheduler.define('reflections.prompt', async (job) => {
       const { cohortId, date } = job.payload as { cohortId?: unknown; date?: unknown };
       if (!job.tenantId || !job.personId || typeof cohortId !== 'string' || typeof date !== 'string') return;
-      await r().runPromptJob(job.tenantId, job.personId, cohortId, date);
+      await r.schedule.runPromptJob(job.tenantId, job.personId, cohortId, date);
     });
   },
 
   registerHttp(server: Server, services: Services) {
     // A wildcard, not `:token`: the router caps named parameters at 100 characters.
     server.get('/exports/*', async (req, res) => {
-      const result = await service(services).openExport(
+      const result = await services.reflections.export.openExport(
         (req.params as Record<string, unknown> | undefined)?.['*'],
       );
       const headers: Record<string, string> = {
@@ -163,13 +124,7 @@ export const reflectionsFeature: Feature = {
   },
 };
 
-/** The Teams channel a message came from, or null (personal chat). */
-function channelOf(context: TurnContext): string | null {
-  const id = (context.activity.channelData as { channel?: { id?: unknown } } | undefined)?.channel?.id;
-  return context.activity.conversation?.conversationType === 'channel' && typeof id === 'string' ? id : null;
-}
-
 function pickTopic(data: unknown): ReflectionTopicId | undefined {
-  const parsed = ReflectionTopicId.safeParse((data as { topic?: unknown } | null)?.topic);
+  const parsed = ReflectionTopicId.safeParse(cardData(data).topic);
   return parsed.success ? parsed.data : undefined;
 }

@@ -82,7 +82,7 @@ export function journeySummary(
 ): JourneySummary {
   const counts = journeyCounts(reflections);
   const standardsWithoutEvidence = counts.byStandard.filter((s) => s.count === 0).map((s) => s.id);
-  let weeksWithoutReflection: number[] = [];
+  const weeksWithoutReflection: number[] = [];
   let weeksCompleted: number | null = null;
   let currentWeek: number | null = null;
   if (calendar) {

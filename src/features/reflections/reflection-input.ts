@@ -5,8 +5,22 @@
 import { z } from 'zod';
 import { PillarId, ReflectionTopicId } from '../../domain/catalogues.js';
 import { HCPC_SOP_2023, isKnownStandard } from '../../domain/hcpc-standards.js';
-import { safeText } from '../../domain/validation.js';
-import { FEEDBACK_MAX_LENGTH, REFLECTION_MODEL_IDS } from './reflection-models.js';
+import { FORM_ERROR_KEY, safeText } from '../../domain/validation.js';
+import { parseCardInput, type CardInput } from '../../feature-kit/card-input.js';
+import { FEEDBACK_MAX_LENGTH, FREE_MAX_LENGTH, REFLECTION_MODEL_IDS } from './reflection-models.js';
+import { PEER_GROUPS } from './reflections-repository.js';
+
+const UNSAFE = 'That input is not allowed.';
+
+/**
+ * parseCardInput, with this feature's answer to operator or prototype keys: the form-level
+ * message alone (no field is marked), since the cards show every error in one line.
+ */
+export function parseInput<T extends z.ZodTypeAny>(schema: T, data: unknown): CardInput<z.infer<T>> {
+  const parsed = parseCardInput(schema, data, { unsafeMessage: UNSAFE });
+  if (parsed.ok || parsed.errors[FORM_ERROR_KEY] !== UNSAFE) return parsed;
+  return { ok: false, errors: { [FORM_ERROR_KEY]: UNSAFE } };
+}
 
 /** Ids that travel in card data: printable, bounded, no operators (objects fail `string`). */
 export const cardId = z
@@ -85,4 +99,29 @@ export const feedbackInput = z.object({
   reflectionId: cardId,
   nonce,
   feedback: safeText(FEEDBACK_MAX_LENGTH, { min: 1 }),
+});
+
+export const PEER_REPLY_MAX = 500;
+export const WORKSHOP_PROMPT_MAX = 1000;
+
+/** Peer and workshop cards ask the person to reopen the card when their nonce is bad. */
+const peerNonce = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'Please open the card again and retry');
+
+export const peerShareInput = z.object({
+  reflectionId: cardId,
+  peerShare: z.enum(['none', ...PEER_GROUPS], { errorMap: () => ({ message: 'Choose who to share with' }) }),
+});
+export const peerReplyInput = z.object({
+  reflectionId: cardId,
+  nonce: peerNonce,
+  reply: safeText(PEER_REPLY_MAX, { min: 1 }),
+});
+export const workshopInput = z.object({
+  requestId: peerNonce,
+  cohortId: cardId,
+  prompt: safeText(WORKSHOP_PROMPT_MAX, { min: 1 }),
+});
+export const workshopReplyInput = z.object({
+  workshopId: cardId,
+  reply: safeText(FREE_MAX_LENGTH, { min: 1 }),
 });

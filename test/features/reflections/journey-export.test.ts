@@ -8,7 +8,7 @@ import {
   renderJourneyHtml,
   type ExportReflection,
   type JourneyExportData,
-} from '../../../src/features/reflections/journey-export.js';
+} from '../../../src/features/reflections/journey-document.js';
 
 const cal = createCohortCalendar({
   startDate: '2025-02-03',

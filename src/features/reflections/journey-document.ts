@@ -12,7 +12,10 @@ import { PILLARS, labelOf, REFLECTION_TOPICS } from '../../domain/catalogues.js'
 import { HCPC_SOP_2023 } from '../../domain/hcpc-standards.js';
 import { formatDate, localDateOf } from '../../domain/placement-calendar.js';
 import { sortPillars, type JourneySummary } from './journey.js';
+import type { ConfidencePoint, ExportProject } from './ports.js';
 import { REFLECTION_MODELS, reflectionModel, type ReflectionModelId } from './reflection-models.js';
+
+export type { ConfidencePoint, ExportProject };
 
 export interface ExportReflection {
   createdAt: Date;
@@ -27,25 +30,6 @@ export interface ExportReflection {
   /** Whom the student shared it with: 'supervisors', 'project team', 'cohort' (empty: private). */
   sharedWith?: string[];
   feedback: { from: string; text: string; at: Date }[];
-}
-
-export interface ConfidencePoint {
-  /** 'Week 2' or a date. */
-  label: string;
-  /** Confidence by area label, e.g. { Leadership: 3 }. */
-  values: Record<string, number>;
-}
-
-/** The student's project (from services.projects.journeyOf), for their own export. */
-export interface ExportProject {
-  title: string;
-  clinicalTeam: string;
-  members: { name: string; profession: string; role: 'student' | 'supervisor' }[];
-  milestones: { date: string; title: string }[];
-  /** The student's own weekly updates (their check-in's project answer). */
-  updates: { week: number; text: string }[];
-  presentation: { when: string } | null;
-  feedback: { from: string; rating: number; comment: string }[];
 }
 
 export interface JourneyExportData {
