@@ -29,7 +29,6 @@ import { ProjectService } from './features/projects/project-service.js';
 import { SupervisionService } from './features/supervision/supervision-service.js';
 import { SupervisionRepository } from './features/supervision/supervision-repository.js';
 import { checkinProjectUpdate, studentProjectTitles } from './wiring/checkin-project-update.js';
-import { sharedReflections } from './wiring/supervision-shared-reflections.js';
 import { EventService } from './features/events/event-service.js';
 import { SupportService } from './features/support/support-service.js';
 import { DashboardService } from './features/dashboard/dashboard-service.js';
@@ -228,7 +227,6 @@ export function createServices(params: {
     }),
     support: new SupportService({ db, config, people, supervisions }),
   };
-  const reflectionsShared = sharedReflections(services.reflections);
   const supervision: SupervisionService = new SupervisionService({
     clock,
     cards,
@@ -240,7 +238,7 @@ export function createServices(params: {
     claims,
     repo: new SupervisionRepository(db),
     checkins: services.checkins,
-    reflections: () => reflectionsShared,
+    reflections: () => services.reflections,
     projects: () => services.projects,
   });
   const withSupervision = { ...services, supervision };
