@@ -80,7 +80,8 @@ export function createServices(params: {
 }): Services {
   const { config, clock, logger, database, connector } = params;
   const db = database.db;
-  const { people, cohorts, supervisions, references, audit } = createRepositories(db);
+  const repos = createRepositories(db);
+  const { people, cohorts, supervisions, references, audit } = repos;
   const cards = new Cards();
   const outbox = new Outbox(db);
   const botId = { value: config.MicrosoftAppId ? `28:${config.MicrosoftAppId}` : null };
@@ -161,7 +162,19 @@ export function createServices(params: {
       audit,
     }),
     conversations: new ConversationService({ db, clock, config, logger, people, outbox, scheduler }),
-    announcements: new AnnouncementService({ db, clock, config, logger, people, outbox, scheduler }),
+    announcements: new AnnouncementService({
+      clock,
+      config,
+      cards,
+      announcements: repos.announcements,
+      people,
+      cohorts,
+      references,
+      audit,
+      claims: repos.claims,
+      outbox,
+      scheduler,
+    }),
     projects: new ProjectService({
       db,
       config,

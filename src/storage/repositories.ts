@@ -4,7 +4,10 @@
  * A feature's own collections have their repository in its folder, built in the wiring module.
  */
 import type { Db } from 'mongodb';
+import { AnnouncementsRepository } from '../features/announcements/announcements-repository.js';
+import { AhpHostsRepository } from './ahp-hosts-repository.js';
 import { AuditRepository } from './audit-repository.js';
+import { Claims } from './claims.js';
 import { CohortsRepository } from './cohorts-repository.js';
 import { ConversationReferencesRepository } from './conversation-references-repository.js';
 import { PeopleRepository } from './people-repository.js';
@@ -16,6 +19,9 @@ export interface SharedRepositories {
   supervisions: SupervisionLinksRepository;
   references: ConversationReferencesRepository;
   audit: AuditRepository;
+  claims: Claims;
+  ahpHosts: AhpHostsRepository;
+  announcements: AnnouncementsRepository;
 }
 
 export function createRepositories(db: Db): SharedRepositories {
@@ -25,5 +31,8 @@ export function createRepositories(db: Db): SharedRepositories {
     supervisions: new SupervisionLinksRepository(db),
     references: new ConversationReferencesRepository(db),
     audit: new AuditRepository(db),
+    claims: new Claims(db),
+    ahpHosts: new AhpHostsRepository(db),
+    announcements: new AnnouncementsRepository(db),
   };
 }
