@@ -24,6 +24,8 @@ import { SurveyService } from './features/surveys/survey-service.js';
 import { ConversationService } from './features/conversations/conversation-service.js';
 import { AnnouncementService } from './features/announcements/announcement-service.js';
 import { LeadWorkspaceService } from './features/lead-workspace/lead-workspace-service.js';
+import { checkinSettings } from './features/checkins/checkin-schedule.js';
+import { RosterImportService } from './features/roster/roster-import.js';
 import { ProjectService } from './features/projects/project-service.js';
 import { SupervisionService } from './features/supervision/supervision-service.js';
 import { EventService } from './features/events/event-service.js';
@@ -199,7 +201,13 @@ export function createServices(params: {
       scheduler,
       audit,
     }),
-    support: new SupportService({ db, config, people, supervisions }),
+    support: new SupportService({
+      config,
+      people,
+      supervisions,
+      hosts: repos.ahpHosts,
+      answers: repos.supportAnswers,
+    }),
   };
   const supervision = new SupervisionService({
     db,
@@ -217,5 +225,18 @@ export function createServices(params: {
   // The check-in cards show supervision's open actions and escalation marks.
   services.checkins.useFollowUps(supervision);
   const withSupervision = { ...services, supervision };
-  return { ...withSupervision, workspace: new LeadWorkspaceService(withSupervision) };
+  const workspace = new LeadWorkspaceService({
+    clock,
+    config,
+    cards,
+    people,
+    cohorts,
+    supervisions,
+    audit,
+    hosts: repos.ahpHosts,
+    checkins: services.checkins,
+    checkinSettings,
+    roster: new RosterImportService({ people, cohorts, supervisions, directory: repos.ahpHosts, clock }),
+  });
+  return { ...withSupervision, workspace };
 }

@@ -215,6 +215,12 @@ export class PeopleRepository {
     return new TenantScope(this.db.collection<IdentityLinkDoc>(collections.identityLinks.name), tenantId);
   }
 
+  byEmails(tenantId: string, emails: string[]) {
+    return this.scope(tenantId)
+      .find({ email: { $in: emails } })
+      .toArray();
+  }
+
   byIds(tenantId: string, ids: string[]) {
     return this.scope(tenantId)
       .find({ _id: { $in: ids } })

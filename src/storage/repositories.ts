@@ -5,6 +5,7 @@
  */
 import type { Db } from 'mongodb';
 import { AnnouncementsRepository } from '../features/announcements/announcements-repository.js';
+import { SupportAnswersRepository } from '../features/support/support-repository.js';
 import { AhpHostsRepository } from './ahp-hosts-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { Claims } from './claims.js';
@@ -22,6 +23,7 @@ export interface SharedRepositories {
   claims: Claims;
   ahpHosts: AhpHostsRepository;
   announcements: AnnouncementsRepository;
+  supportAnswers: SupportAnswersRepository;
 }
 
 export function createRepositories(db: Db): SharedRepositories {
@@ -34,5 +36,6 @@ export function createRepositories(db: Db): SharedRepositories {
     claims: new Claims(db),
     ahpHosts: new AhpHostsRepository(db),
     announcements: new AnnouncementsRepository(db),
+    supportAnswers: new SupportAnswersRepository(db),
   };
 }

@@ -54,6 +54,14 @@ export class SupervisionLinksRepository {
     return links.map((l) => l.studentId);
   }
 
+  /** The links of these students (none asked: none). */
+  async linksOfStudents(tenantId: string, studentIds: string[]) {
+    if (studentIds.length === 0) return [];
+    return this.scope(tenantId)
+      .find({ studentId: { $in: studentIds } })
+      .toArray();
+  }
+
   async isSupervisorOf(tenantId: string, supervisorId: string, studentId: string): Promise<boolean> {
     return (await this.scope(tenantId).countDocuments({ supervisorId, studentId })) > 0;
   }

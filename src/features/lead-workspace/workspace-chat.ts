@@ -6,12 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AdaptiveCard } from '../../cards/cards.js';
 import { endDate, formatDate } from '../../domain/placement-calendar.js';
-import type { Services } from '../../services.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
-import type { LeadWorkspaceService, Outcome } from './lead-workspace-service.js';
+import type { LeadWorkspaceService } from './lead-workspace-service.js';
 import type { UploadOutcome } from './roster-upload.js';
 import { downloadTeamsFile, FileDownloadError, type TeamsFile } from './teams-file.js';
+import type { Outcome, WorkspaceDeps } from './workspace-context.js';
 import {
   COHORT_FORM_KEYS,
   errorSummary,
@@ -45,7 +45,7 @@ const str = (data: unknown, key: string) =>
 
 export class WorkspaceChat {
   constructor(
-    private readonly services: Services,
+    private readonly services: Pick<WorkspaceDeps, 'cards' | 'cohorts' | 'people' | 'checkins' | 'config'>,
     private readonly workspace: LeadWorkspaceService,
   ) {}
 

@@ -361,10 +361,7 @@ export class RosterImportService {
 
   private async peopleByEmail(tenantId: string, emails: string[]): Promise<Map<string, PersonDoc>> {
     if (emails.length === 0) return new Map();
-    const found = await this.deps.people
-      .scope(tenantId)
-      .find({ email: { $in: emails } })
-      .toArray();
+    const found = await this.deps.people.byEmails(tenantId, emails);
     return new Map(found.map((p) => [p.email, p]));
   }
 }
