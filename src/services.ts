@@ -30,6 +30,7 @@ import { ProjectService } from './features/projects/project-service.js';
 import { SupervisionService } from './features/supervision/supervision-service.js';
 import { EventService } from './features/events/event-service.js';
 import { SupportService } from './features/support/support-service.js';
+import { DataProtectionService } from './features/data-protection/data-protection-service.js';
 
 export interface CoreServices {
   config: Config;
@@ -69,6 +70,8 @@ export interface CoreServices {
   events: EventService;
   /** The kind answer to distress: who can help now; counts only (src/features/support). */
   support: SupportService;
+  /** A person's export and erasure, retention purges (src/features/data-protection). */
+  dataProtection: DataProtectionService;
 }
 
 export type Services = CoreServices;
@@ -207,6 +210,18 @@ export function createServices(params: {
       supervisions,
       hosts: repos.ahpHosts,
       answers: repos.supportAnswers,
+    }),
+    dataProtection: new DataProtectionService({
+      config,
+      logger,
+      cards,
+      audit,
+      people,
+      cohorts,
+      references,
+      personalRecords: repos.personalRecords,
+      dataExports: repos.dataExports,
+      claims: repos.claims,
     }),
   };
   const supervision = new SupervisionService({

@@ -300,6 +300,22 @@ export class PeopleRepository {
   }
 
   /** Sets a person's own time zone (null: the cohort's). */
+  /** Takes staff off one cohort; they stay attached to (and lead) their others. */
+  async detachFromCohort(person: PersonDoc, cohortId: string, now: Date): Promise<void> {
+    const others = (person.cohortIds ?? []).filter((id) => id !== cohortId);
+    await this.scope(person.tenantId).updateOne(
+      { _id: person._id },
+      {
+        $set: {
+          cohortId: person.cohortId === cohortId ? (others[0] ?? null) : person.cohortId,
+          cohortIds: others,
+          leadCohortIds: (person.leadCohortIds ?? []).filter((id) => id !== cohortId),
+          updatedAt: now,
+        },
+      },
+    );
+  }
+
   async setTimeZone(tenantId: string, personId: string, timeZone: string | null, now: Date) {
     await this.scope(tenantId).updateOne({ _id: personId }, { $set: { timeZone, updatedAt: now } });
   }

@@ -5,6 +5,8 @@
  */
 import type { Db } from 'mongodb';
 import { AnnouncementsRepository } from '../features/announcements/announcements-repository.js';
+import { DataExportsRepository } from '../features/data-protection/data-exports-repository.js';
+import { PersonalRecordsRepository } from '../features/data-protection/personal-records-repository.js';
 import { SupportAnswersRepository } from '../features/support/support-repository.js';
 import { AhpHostsRepository } from './ahp-hosts-repository.js';
 import { AuditRepository } from './audit-repository.js';
@@ -24,6 +26,8 @@ export interface SharedRepositories {
   ahpHosts: AhpHostsRepository;
   announcements: AnnouncementsRepository;
   supportAnswers: SupportAnswersRepository;
+  personalRecords: PersonalRecordsRepository;
+  dataExports: DataExportsRepository;
 }
 
 export function createRepositories(db: Db): SharedRepositories {
@@ -37,5 +41,7 @@ export function createRepositories(db: Db): SharedRepositories {
     ahpHosts: new AhpHostsRepository(db),
     announcements: new AnnouncementsRepository(db),
     supportAnswers: new SupportAnswersRepository(db),
+    personalRecords: new PersonalRecordsRepository(db),
+    dataExports: new DataExportsRepository(db),
   };
 }

@@ -39,7 +39,11 @@ export class ComposeAnnouncement {
     return this.render(choice, { target: choice.fixed?.teamsChannelId ? 'both' : 'members' }, {});
   }
 
-  private async cohortChoice(tenantId: string, person: PersonDoc, where: Where): Promise<string | CohortChoice> {
+  private async cohortChoice(
+    tenantId: string,
+    person: PersonDoc,
+    where: Where,
+  ): Promise<string | CohortChoice> {
     const cohorts = await this.ctx.manageableCohorts(tenantId, person, 'announcement.compose');
     if (cohorts.length === 0)
       return this.ctx.hasLeadRole(person)
@@ -85,7 +89,8 @@ export class ComposeAnnouncement {
     const input = { ...record, cohortId: submitted };
     const draftId = typeof record.draftId === 'string' ? record.draftId : '';
     const raw = rawFields(input);
-    const zone = (cohortId: string) => this.ctx.zoneOf(choice.cohorts.find((c) => c._id === cohortId) ?? null);
+    const zone = (cohortId: string) =>
+      this.ctx.zoneOf(choice.cohorts.find((c) => c._id === cohortId) ?? null);
     const parsed = parseCompose(input, zone, this.ctx.now);
     if (!parsed.ok) return this.render(choice, raw, parsed.errors, draftId);
     const v = parsed.value;
@@ -94,7 +99,13 @@ export class ComposeAnnouncement {
       return this.render(choice, raw, { cohortId: 'Choose one of your cohorts' }, draftId);
     const errors: Record<string, string> = {};
     // One source of truth for the link: the cohort's channel id (what `link cohort` shows).
-    const channel = await ensureChannelReference(this.ctx.deps.references, tenantId, cohort, where, this.ctx.now);
+    const channel = await ensureChannelReference(
+      this.ctx.deps.references,
+      tenantId,
+      cohort,
+      where,
+      this.ctx.now,
+    );
     if (v.target !== 'members' && !channel)
       errors.target =
         "This cohort's channel is not linked yet (type **link cohort** in it), so send to each member personally for now.";
@@ -149,7 +160,8 @@ export class ComposeAnnouncement {
     const ann = await this.ctx.load(tenantId, data);
     if (!ann) return NOT_FOUND;
     // Anyone else's draft, or a sent one: the status card, for those who may see it.
-    if (ann.authorId !== person._id || ann.state !== 'draft') return this.views.statusCard(tenantId, person, data);
+    if (ann.authorId !== person._id || ann.state !== 'draft')
+      return this.views.statusCard(tenantId, person, data);
     const choice = await this.cohortChoice(tenantId, person, where);
     if (typeof choice === 'string') return choice;
     const local = ann.sendAt ? localParts(ann.sendAt, ann.timeZone) : { date: '', time: '' };

@@ -6,7 +6,14 @@
 import type { EnqueueRequest } from '../../proactive/outbox.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { editCard, rawContent, type CardOrText } from './announcement-cards.js';
-import { batchOf, editBatchOf, PURPOSE, recallBatchOf, reminderBatchOf, remindJobKey } from './announcement-keys.js';
+import {
+  batchOf,
+  editBatchOf,
+  PURPOSE,
+  recallBatchOf,
+  reminderBatchOf,
+  remindJobKey,
+} from './announcement-keys.js';
 import type { AnnouncementViews } from './announcement-views.js';
 import type { AnnouncementContent, AnnouncementDoc } from './announcements-repository.js';
 import { NOT_FOUND, type AnnouncementsContext } from './announcements-context.js';
@@ -79,7 +86,9 @@ export class EditAndRecall {
       },
       now,
     );
-    return this.views.status(tenantId, person, updated, { note: `Updating ${originals.length} posted copies.` });
+    return this.views.status(tenantId, person, updated, {
+      note: `Updating ${originals.length} posted copies.`,
+    });
   }
 
   async recall(tenantId: string, person: PersonDoc, data: unknown): Promise<CardOrText> {
@@ -88,7 +97,9 @@ export class EditAndRecall {
     if (!this.ctx.may(person, 'announcement.recall', ann.cohortId))
       return this.ctx.refuse(tenantId, person, 'announcement.recall', ann._id);
     if (ann.state === 'sending')
-      return this.views.status(tenantId, person, ann, { note: 'It is still being queued; recall it in a moment.' });
+      return this.views.status(tenantId, person, ann, {
+        note: 'It is still being queued; recall it in a moment.',
+      });
     if (ann.state !== 'sent') return this.views.status(tenantId, person, ann);
     if (!(await this.deps.claims.take('announcement.recall', ann._id)))
       return this.views.status(tenantId, person, (await this.ctx.repo.byId(tenantId, ann._id)) ?? ann);

@@ -12,12 +12,18 @@ import { tenantDocId } from '../../storage/documents.js';
 import { isDuplicateKeyError } from '../../storage/mongo.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import type { CheckinSettingsOf } from './ports.js';
-import { forbidden, idOf, invalid, NOT_A_LEAD, type Outcome, type WorkspaceContext } from './workspace-context.js';
+import {
+  forbidden,
+  idOf,
+  invalid,
+  NOT_A_LEAD,
+  type Outcome,
+  type WorkspaceContext,
+} from './workspace-context.js';
 import { parseCohortForm, parseNonPlacementDate } from './workspace-input.js';
 
 export class CohortSetup {
   constructor(private readonly ctx: WorkspaceContext) {}
-
 
   /**
    * Creates (no `cohortId`; `requestId` makes a retried submit land on the same cohort) or
@@ -76,7 +82,9 @@ export class CohortSetup {
           return invalid({ name: 'Another cohort already has this name; choose a different one' });
         throw err;
       }
-      await this.ctx.audit(tenantId, actor, 'workspace.cohort.edit', stored._id, { fields: changed.join(',') });
+      await this.ctx.audit(tenantId, actor, 'workspace.cohort.edit', stored._id, {
+        fields: changed.join(','),
+      });
       await this.ctx.deps.checkins.planOne(updated, now);
       return { ok: true, value: updated, notice: `${updated.name} is saved.` };
     }
@@ -140,7 +148,12 @@ export class CohortSetup {
     if (found.cohort.nonPlacementDates.includes(date))
       return { ok: true, value: found.cohort, notice: `${formatDate(date)} is already a non-placement day.` };
     const now = this.ctx.now();
-    const updated = (await this.ctx.deps.cohorts.addNonPlacementDates(tenantId, found.cohort._id, [date], now))!;
+    const updated = (await this.ctx.deps.cohorts.addNonPlacementDates(
+      tenantId,
+      found.cohort._id,
+      [date],
+      now,
+    ))!;
     await this.ctx.audit(tenantId, actor, 'workspace.cohort.day.add', updated._id, { date });
     await this.ctx.deps.checkins.planOne(updated, now);
     return {
@@ -167,7 +180,12 @@ export class CohortSetup {
     if (!date || !found.cohort.nonPlacementDates.includes(date))
       return { ok: true, value: found.cohort, notice: 'That day is a placement day already.' };
     const now = this.ctx.now();
-    const updated = (await this.ctx.deps.cohorts.removeNonPlacementDates(tenantId, found.cohort._id, [date], now))!;
+    const updated = (await this.ctx.deps.cohorts.removeNonPlacementDates(
+      tenantId,
+      found.cohort._id,
+      [date],
+      now,
+    ))!;
     await this.ctx.audit(tenantId, actor, 'workspace.cohort.day.remove', updated._id, { date });
     await this.ctx.deps.checkins.planOne(updated, now);
     return { ok: true, value: updated, notice: `${formatDate(date)} is a placement day again.` };

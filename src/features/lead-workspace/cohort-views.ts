@@ -32,7 +32,13 @@ export class CohortViews {
   constructor(private readonly ctx: WorkspaceContext) {}
 
   async view(tenantId: string, actor: PersonDoc, cohortId: string | null): Promise<Outcome<CohortView>> {
-    const found = await this.ctx.cohortFor(tenantId, actor, cohortId, 'cohort.manage', 'workspace.cohort.view');
+    const found = await this.ctx.cohortFor(
+      tenantId,
+      actor,
+      cohortId,
+      'cohort.manage',
+      'workspace.cohort.view',
+    );
     if (!found.ok) return found;
     return { ok: true, value: await this.cohortView(tenantId, found.cohort), notice: '' };
   }

@@ -93,7 +93,8 @@ export class RosterChanges {
     }
     const unlinked = await this.ctx.deps.supervisions.unlinkAllExcept(tenantId, id, supervisorIds);
     let linked = 0;
-    for (const sid of supervisorIds) if (await this.ctx.deps.supervisions.link(tenantId, id, sid, now)) linked++;
+    for (const sid of supervisorIds)
+      if (await this.ctx.deps.supervisions.link(tenantId, id, sid, now)) linked++;
     // A retried submit lands on the same person and links, and is not audited twice.
     if (changed || unlinked + linked > 0)
       await this.ctx.audit(tenantId, actor, 'workspace.student.add', id, {
@@ -149,13 +150,14 @@ export class RosterChanges {
     };
   }
 
-
   async studentView(tenantId: string, actor: PersonDoc, data: unknown) {
     const found = await this.ctx.studentFor(tenantId, actor, data, 'workspace.student.view');
     if (!found.ok) return found;
     const supervisorIds = await this.ctx.deps.supervisions.supervisorIdsOf(tenantId, found.student._id);
     const supervisors = await this.ctx.deps.people.byIds(tenantId, supervisorIds);
-    const others = (await this.ctx.manageableCohorts(tenantId, actor)).filter((c) => c._id !== found.cohort._id);
+    const others = (await this.ctx.manageableCohorts(tenantId, actor)).filter(
+      (c) => c._id !== found.cohort._id,
+    );
     return {
       ok: true as const,
       value: {

@@ -24,7 +24,10 @@ import {
 } from '../roster/ports.js';
 import type { WorkspaceDeps } from './workspace-context.js';
 
-export type UploadDeps = Pick<WorkspaceDeps, 'clock' | 'people' | 'cohorts' | 'audit' | 'checkins' | 'roster'>;
+export type UploadDeps = Pick<
+  WorkspaceDeps,
+  'clock' | 'people' | 'cohorts' | 'audit' | 'checkins' | 'roster'
+>;
 
 export interface UploadFile {
   name: string;

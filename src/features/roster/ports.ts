@@ -11,7 +11,10 @@ export type RosterNeeds = Record<string, never>;
 
 /** What it offers: an import of the roster or the directory that writes everything or nothing. */
 export interface RosterImporter {
-  importRoster(tenantId: string, files: { cohortsCsv: CsvInput; peopleCsv: CsvInput }): Promise<RosterImportResult>;
+  importRoster(
+    tenantId: string,
+    files: { cohortsCsv: CsvInput; peopleCsv: CsvInput },
+  ): Promise<RosterImportResult>;
   importDirectory(
     tenantId: string,
     csv: CsvInput,
