@@ -2,7 +2,7 @@
 import { can } from '../../domain/authorization.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { forbidden, invalid, NOT_A_LEAD, type Outcome, type WorkspaceContext } from './workspace-context.js';
-import { parseHostForm } from './workspace-input.js';
+import { parseHostForm } from './people-form-input.js';
 
 export class AddAhpHost {
   constructor(private readonly ctx: WorkspaceContext) {}

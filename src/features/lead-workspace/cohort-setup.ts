@@ -20,7 +20,7 @@ import {
   type Outcome,
   type WorkspaceContext,
 } from './workspace-context.js';
-import { parseCohortForm, parseNonPlacementDate } from './workspace-input.js';
+import { parseCohortForm, parseNonPlacementDate } from './cohort-form-input.js';
 
 export class CohortSetup {
   constructor(private readonly ctx: WorkspaceContext) {}

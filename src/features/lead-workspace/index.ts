@@ -11,7 +11,7 @@ import { teamsFilesOf } from './teams-file.js';
 export const leadWorkspaceFeature: Feature = {
   name: 'lead-workspace',
   register(routes, services) {
-    const chat = services.workspace.chat;
+    const { chat, uploadChat } = services.workspace;
     services.commands.add({
       command: 'manage cohorts',
       description: 'Set up and change your cohorts: dates, study days, students, supervisors, AHP hosts',
@@ -29,7 +29,7 @@ export const leadWorkspaceFeature: Feature = {
     routes.message(
       (turn) => turn.scope === 'personal' && teamsFilesOf(turn.attachments).length > 0,
       async (turn) =>
-        turn.send(await chat.uploadFiles(turn.tenantId, turn.person, teamsFilesOf(turn.attachments))),
+        turn.send(await uploadChat.uploadFiles(turn.tenantId, turn.person, teamsFilesOf(turn.attachments))),
     );
     routes.message(/^\s*manage(\s+(my\s+)?cohorts?)?\s*$/i, async (turn) =>
       turn.send(await chat.cohorts(turn.tenantId, turn.person)),
@@ -62,6 +62,6 @@ export const leadWorkspaceFeature: Feature = {
     on('workspace.student.pause', (t, p, d) => chat.pause(t, p, d));
     on('workspace.host.new', (t, p, d) => chat.hostForm(t, p, d));
     on('workspace.host.add', (t, p, d) => chat.addHost(t, p, d));
-    on('workspace.upload.help', (t, p, d) => chat.uploadHelp(t, p, d));
+    on('workspace.upload.help', (t, p, d) => uploadChat.uploadHelp(t, p, d));
   },
 };

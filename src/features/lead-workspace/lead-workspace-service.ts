@@ -18,6 +18,7 @@ import { CohortSetup } from './cohort-setup.js';
 import { CohortViews, type CohortView } from './cohort-views.js';
 import { RosterChanges } from './roster-changes.js';
 import { RosterUpload, type UploadFile, type UploadOutcome } from './roster-upload.js';
+import { UploadChat } from './upload-chat.js';
 import { WorkspaceChat } from './workspace-chat.js';
 import { WorkspaceContext, type Outcome, type WorkspaceDeps } from './workspace-context.js';
 
@@ -28,6 +29,8 @@ export class LeadWorkspaceService {
   readonly hosts: AhpHostsRepository;
   /** The workspace in the lead's personal chat (cards). */
   readonly chat: WorkspaceChat;
+  /** Roster files sent in the lead's personal chat. */
+  readonly uploadChat: UploadChat;
   private readonly ctx: WorkspaceContext;
   private readonly views: CohortViews;
   private readonly setup: CohortSetup;
@@ -44,6 +47,7 @@ export class LeadWorkspaceService {
     this.hostDirectory = new AddAhpHost(this.ctx);
     this.uploads = new RosterUpload(deps);
     this.chat = new WorkspaceChat(deps, this);
+    this.uploadChat = new UploadChat(deps, this);
   }
 
   /** A roster (cohorts.csv and/or people.csv) or directory CSV from Teams: all or nothing. */

@@ -36,3 +36,6 @@ export interface CheckinPauseCard {
 export type { LeadWorkspaceService as LeadWorkspace } from './lead-workspace-service.js';
 export type { CohortView } from './cohort-views.js';
 export type { Outcome } from './workspace-context.js';
+
+/** The forms' field labels and error summaries, for the Manage page's answers. */
+export { errorSummary, LABELS, labelledErrors } from './workspace-input.js';

@@ -8,7 +8,8 @@ import { can } from '../../domain/authorization.js';
 import { FORM_ERROR_KEY } from '../../domain/validation.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { idOf, invalid, type Outcome, type WorkspaceContext } from './workspace-context.js';
-import { parsePersonForm, parseSupervisorList, type FieldErrors } from './workspace-input.js';
+import { parsePersonForm, parseSupervisorList } from './people-form-input.js';
+import type { FieldErrors } from './workspace-input.js';
 
 export class RosterChanges {
   constructor(private readonly ctx: WorkspaceContext) {}
