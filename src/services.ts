@@ -25,6 +25,8 @@ import { SurveyRepository } from './features/surveys/survey-repository.js';
 import { ConversationService } from './features/conversations/conversation-service.js';
 import { AnnouncementService } from './features/announcements/announcement-service.js';
 import { LeadWorkspaceService } from './features/lead-workspace/lead-workspace-service.js';
+import { checkinSettings } from './features/checkins/checkin-schedule.js';
+import { RosterImportService } from './features/roster/roster-import.js';
 import { ProjectService } from './features/projects/project-service.js';
 import { SupervisionService } from './features/supervision/supervision-service.js';
 import { SupervisionRepository } from './features/supervision/supervision-repository.js';
@@ -35,6 +37,7 @@ import { DashboardService } from './features/dashboard/dashboard-service.js';
 import { RollupsRepository } from './features/dashboard/rollups-repository.js';
 import { dashboardSources } from './wiring/dashboard-sources.js';
 import { manageWorkspace } from './wiring/dashboard-workspace.js';
+import { DataProtectionService } from './features/data-protection/data-protection-service.js';
 
 export interface CoreServices {
   config: Config;
@@ -76,6 +79,8 @@ export interface CoreServices {
   support: SupportService;
   /** The dashboard tabs' API and the per-cohort rollups (src/features/dashboard). */
   dashboard: DashboardService;
+  /** A person's export and erasure, retention purges (src/features/data-protection). */
+  dataProtection: DataProtectionService;
 }
 
 export type Services = CoreServices;
@@ -197,7 +202,19 @@ export function createServices(params: {
       scheduler,
       reflections: () => services.reflections,
     }),
-    announcements: new AnnouncementService({ db, clock, config, logger, people, outbox, scheduler }),
+    announcements: new AnnouncementService({
+      clock,
+      config,
+      cards,
+      announcements: repos.announcements,
+      people,
+      cohorts,
+      references,
+      audit,
+      claims: repos.claims,
+      outbox,
+      scheduler,
+    }),
     projects: new ProjectService({
       projects: repos.projects,
       config,
@@ -225,7 +242,25 @@ export function createServices(params: {
       reflections: () => services.reflections,
       planner: () => services.checkins,
     }),
-    support: new SupportService({ db, config, people, supervisions }),
+    support: new SupportService({
+      config,
+      people,
+      supervisions,
+      hosts: repos.ahpHosts,
+      answers: repos.supportAnswers,
+    }),
+    dataProtection: new DataProtectionService({
+      config,
+      logger,
+      cards,
+      audit,
+      people,
+      cohorts,
+      references,
+      personalRecords: repos.personalRecords,
+      dataExports: repos.dataExports,
+      claims: repos.claims,
+    }),
   };
   const supervision: SupervisionService = new SupervisionService({
     clock,
@@ -242,7 +277,19 @@ export function createServices(params: {
     projects: () => services.projects,
   });
   const withSupervision = { ...services, supervision };
-  const workspace = new LeadWorkspaceService(withSupervision);
+  const workspace = new LeadWorkspaceService({
+    clock,
+    config,
+    cards,
+    people,
+    cohorts,
+    supervisions,
+    audit,
+    hosts: repos.ahpHosts,
+    checkins: services.checkins,
+    checkinSettings,
+    roster: new RosterImportService({ people, cohorts, supervisions, directory: repos.ahpHosts, clock }),
+  });
   const dashboard = new DashboardService({
     config,
     clock,

@@ -16,9 +16,9 @@ import { systemClock } from '../clock.js';
 import { ConfigError, loadConfig, redactUri, type Config } from '../config.js';
 import { isValidTenantId } from '../domain/tenant-id.js';
 import { PersonalData } from '../features/data-protection/personal-data.js';
+import { createRepositories } from '../storage/repositories.js';
 import { formatRowError, RosterImportService, type RowError } from '../features/roster/roster-import.js';
 import { AhpHostsRepository } from '../storage/ahp-hosts-repository.js';
-import { AuditRepository } from '../storage/audit-repository.js';
 import { CohortsRepository } from '../storage/cohorts-repository.js';
 import { ensureIndexes } from '../storage/collections.js';
 import { connectDatabase, type Database } from '../storage/mongo.js';
@@ -268,7 +268,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function personCommand(args: Parsed, db: Db, tenantId: string, where: string): Promise<number> {
-  const personalData = new PersonalData(db, new AuditRepository(db));
+  const personalData = new PersonalData(createRepositories(db));
   const person = await personalData.findPerson(tenantId, { email: args.email });
   if (!person) {
     console.error(`Error: nobody with email ${args.email} in ${where}`);

@@ -1,6 +1,6 @@
 /** Housekeeping that every deployment needs, on the shared scheduler. */
 import type { Services } from '../services.js';
-import { PURPOSE as ANNOUNCEMENT } from '../features/announcements/announcement-service.js';
+import { ANNOUNCEMENT_PURPOSE as ANNOUNCEMENT } from '../features/announcements/ports.js';
 import { Claims } from '../storage/claims.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

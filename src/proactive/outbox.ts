@@ -203,6 +203,21 @@ export class Outbox {
     return items.map((i) => withDelivery(i, byId.get(i._id) ?? null));
   }
 
+  /** The items of these batches as stored (no delivery records merged), without their activities. */
+  itemsOfBatches(tenantId: string, batchIds: string[]): Promise<OutboxItem[]> {
+    return this.scope(tenantId)
+      .find({ batchId: { $in: batchIds } }, { projection: { activity: 0 } })
+      .toArray();
+  }
+
+  /** The people a batch could not reach (blocked or removed the app). */
+  async unreachablePersonIds(tenantId: string, batchId: string): Promise<string[]> {
+    const items = await this.scope(tenantId)
+      .find({ batchId, state: 'unreachable' }, { projection: { personId: 1 } })
+      .toArray();
+    return items.map((i) => i.personId).filter((id): id is string => !!id);
+  }
+
   /** True if the database answers a ping within `timeoutMs`. */
   async ping(timeoutMs = 1000): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;

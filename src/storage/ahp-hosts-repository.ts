@@ -98,6 +98,11 @@ export class AhpHostsRepository {
     return this.scope(tenantId).find({ active: true }).sort({ displayName: 1 }).toArray();
   }
 
+  /** Hosts students can book now, in stored order. */
+  activeInStoredOrder(tenantId: string) {
+    return this.scope(tenantId).find({ active: true }).toArray();
+  }
+
   all(tenantId: string) {
     return this.scope(tenantId).find({}).sort({ email: 1 }).toArray();
   }

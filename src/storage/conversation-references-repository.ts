@@ -88,6 +88,11 @@ export class ConversationReferencesRepository {
     this.lastSaved.set(_id, wanted);
   }
 
+  /** The person's own (personal chat) conversation references. */
+  personalOf(tenantId: string, personId: string) {
+    return this.scope(tenantId).find({ personId, kind: 'personal' }).toArray();
+  }
+
   async get(tenantId: string, key: string) {
     return this.scope(tenantId).findOne({ _id: tenantDocId(tenantId, key) });
   }

@@ -216,6 +216,12 @@ export class PeopleRepository {
     return new TenantScope(this.db.collection<IdentityLinkDoc>(collections.identityLinks.name), tenantId);
   }
 
+  byEmails(tenantId: string, emails: string[]) {
+    return this.scope(tenantId)
+      .find({ email: { $in: emails } })
+      .toArray();
+  }
+
   byIds(tenantId: string, ids: string[]) {
     return this.scope(tenantId)
       .find({ _id: { $in: ids } })
@@ -312,6 +318,22 @@ export class PeopleRepository {
   }
 
   /** Sets a person's own time zone (null: the cohort's). */
+  /** Takes staff off one cohort; they stay attached to (and lead) their others. */
+  async detachFromCohort(person: PersonDoc, cohortId: string, now: Date): Promise<void> {
+    const others = (person.cohortIds ?? []).filter((id) => id !== cohortId);
+    await this.scope(person.tenantId).updateOne(
+      { _id: person._id },
+      {
+        $set: {
+          cohortId: person.cohortId === cohortId ? (others[0] ?? null) : person.cohortId,
+          cohortIds: others,
+          leadCohortIds: (person.leadCohortIds ?? []).filter((id) => id !== cohortId),
+          updatedAt: now,
+        },
+      },
+    );
+  }
+
   async setTimeZone(tenantId: string, personId: string, timeZone: string | null, now: Date) {
     await this.scope(tenantId).updateOne({ _id: personId }, { $set: { timeZone, updatedAt: now } });
   }

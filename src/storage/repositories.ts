@@ -9,6 +9,10 @@ import { ProjectsRepository } from '../features/projects/projects-repository.js'
 import { ConversationsRepository } from '../features/conversations/conversations-repository.js';
 import { AhpHostsRepository } from './ahp-hosts-repository.js';
 import { ReflectionsRepository } from '../features/reflections/reflections-repository.js';
+import { AnnouncementsRepository } from '../features/announcements/announcements-repository.js';
+import { DataExportsRepository } from '../features/data-protection/data-exports-repository.js';
+import { PersonalRecordsRepository } from '../features/data-protection/personal-records-repository.js';
+import { SupportAnswersRepository } from '../features/support/support-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { Claims } from './claims.js';
 import { CohortsRepository } from './cohorts-repository.js';
@@ -30,6 +34,10 @@ export interface SharedRepositories {
   /** 20-minute conversations: slots, bookings, holds, blocked days. */
   conversations: ConversationsRepository;
   reflections: ReflectionsRepository;
+  announcements: AnnouncementsRepository;
+  supportAnswers: SupportAnswersRepository;
+  personalRecords: PersonalRecordsRepository;
+  dataExports: DataExportsRepository;
 }
 
 export function createRepositories(db: Db): SharedRepositories {
@@ -45,5 +53,9 @@ export function createRepositories(db: Db): SharedRepositories {
     ahpHosts: new AhpHostsRepository(db),
     conversations: new ConversationsRepository(db),
     reflections: new ReflectionsRepository(db),
+    announcements: new AnnouncementsRepository(db),
+    supportAnswers: new SupportAnswersRepository(db),
+    personalRecords: new PersonalRecordsRepository(db),
+    dataExports: new DataExportsRepository(db),
   };
 }

@@ -54,8 +54,9 @@ export class SupervisionLinksRepository {
     return links.map((l) => l.studentId);
   }
 
-  /** Every link of these students (one read), e.g. a cohort's supervisors for its summaries. */
-  linksOfStudents(tenantId: string, studentIds: string[]) {
+  /** The links of these students (none asked: none). */
+  async linksOfStudents(tenantId: string, studentIds: string[]) {
+    if (studentIds.length === 0) return [];
     return this.scope(tenantId)
       .find({ studentId: { $in: studentIds } })
       .toArray();

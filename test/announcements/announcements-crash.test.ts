@@ -19,7 +19,7 @@ import { tenantDocId } from '../../src/storage/documents.js';
 import { personalKey } from '../../src/storage/conversation-references-repository.js';
 import { CohortsRepository } from '../../src/storage/cohorts-repository.js';
 import { Outbox } from '../../src/proactive/outbox.js';
-import { batchOf } from '../../src/features/announcements/announcement-service.js';
+import { batchOf } from '../../src/features/announcements/announcement-keys.js';
 import { FakeConnector } from '../e2e/fake-connector.js';
 import { testMongoUri, uniqueDbName } from '../helpers/db.js';
 

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { collections } from '../../src/storage/collections.js';
 import { personalKey } from '../../src/storage/conversation-references-repository.js';
-import { remindJobKey } from '../../src/features/announcements/announcement-service.js';
+import { remindJobKey } from '../../src/features/announcements/announcement-keys.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 
 const CHANNEL = '19:autumn2026@thread.tacv2';

@@ -12,8 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Document } from 'mongodb';
-import { personalCollections, PersonalData } from '../../src/features/data-protection/personal-data.js';
-import { purgeEndedCohorts } from '../../src/features/data-protection/retention.js';
+import { personalCollections } from '../../src/features/data-protection/personal-data.js';
 import { collections } from '../../src/storage/collections.js';
 import type { PersonDoc } from '../../src/storage/people-repository.js';
 import { testMongoUri } from '../helpers/db.js';
@@ -56,7 +55,7 @@ function pathsOf(node: unknown, needle: string, at = ''): string[] {
 }
 
 async function needlesOf(e2e: E2E, person: PersonDoc): Promise<string[]> {
-  const ids = await new PersonalData(e2e.services.db, e2e.services.audit).identifiers(TENANT, person);
+  const ids = await e2e.services.dataProtection.personalData.identifiers(TENANT, person);
   return [...ids, person.email];
 }
 
@@ -253,7 +252,7 @@ describe('security: data protection (export, erase, retention) over every collec
   });
 
   it('retention: an ended cohort is purged RETENTION_MONTHS after its last day, by the daily job; a current one is kept', async () => {
-    const { db, audit, logger, cohorts, people, supervisions, outbox } = e2e.services;
+    const { audit, cohorts, people, supervisions, outbox } = e2e.services;
     const now = new Date('2025-02-10T12:00:00Z');
     const calendar = {
       clinicalDays: [],
@@ -326,9 +325,8 @@ describe('security: data protection (export, erase, retention) over every collec
       now,
     );
     // Last placement day 2023-02-05 (4 weeks from 2023-01-09); 24 months later is 2025-02-05.
-    const pd = new PersonalData(db, audit);
     assert.deepEqual(
-      await purgeEndedCohorts({ db, personalData: pd, audit, logger }, 24, new Date('2025-02-05T12:00:00Z')),
+      await e2e.services.dataProtection.purgeEndedCohorts(24, new Date('2025-02-05T12:00:00Z')),
       [],
     );
     assert.ok(await cohorts.byId(TENANT, oldId));

@@ -5,13 +5,8 @@
  */
 import { z } from 'zod';
 import { localInstant } from '../../domain/placement-calendar.js';
-import {
-  formatZodIssues,
-  isHttpsUrl,
-  isoDate,
-  rejectMongoOperatorKeys,
-  safeText,
-} from '../../domain/validation.js';
+import { FORM_ERROR_KEY, isHttpsUrl, isoDate, safeText } from '../../domain/validation.js';
+import { parseCardInput } from '../../feature-kit/card-input.js';
 import type { AnnouncementContent, AnnouncementTarget } from './announcements-repository.js';
 
 export const LIMITS = { title: 120, body: 4000, url: 2000 } as const;
@@ -116,17 +111,9 @@ export function parseCompose(
   zone: (cohortId: string) => string,
   now: Date,
 ): Parsed<ComposeValues> {
-  try {
-    rejectMongoOperatorKeys(data);
-  } catch {
-    return {
-      ok: false,
-      errors: { _form: 'That submission contained something not allowed. Please try again.' },
-    };
-  }
-  const result = composeSchema.safeParse(data ?? {});
-  if (!result.success) return { ok: false, errors: formatZodIssues(result.error) };
-  const v = result.data;
+  const result = parse(composeSchema, data);
+  if (!result.ok) return result;
+  const v = result.value;
   let sendAt: Date | null = null;
   if (v.when === 'later') {
     sendAt = localInstant(v.sendDate, v.sendTime, zone(v.cohortId));
@@ -154,15 +141,15 @@ export function parseCompose(
 }
 
 export function parseEdit(data: unknown): Parsed<Omit<AnnouncementContent, 'ackRequired'>> {
-  try {
-    rejectMongoOperatorKeys(data);
-  } catch {
-    return {
-      ok: false,
-      errors: { _form: 'That submission contained something not allowed. Please try again.' },
-    };
-  }
-  const result = editSchema.safeParse(data ?? {});
-  if (!result.success) return { ok: false, errors: formatZodIssues(result.error) };
-  return { ok: true, value: result.data };
+  return parse(editSchema, data);
+}
+
+const UNSAFE = 'That submission contained something not allowed. Please try again.';
+
+/** parseCardInput, with a disallowed key answered by the form message alone (no field marked). */
+function parse<T extends z.ZodTypeAny>(schema: T, data: unknown): Parsed<z.infer<T>> {
+  const result = parseCardInput(schema, data, { unsafeMessage: UNSAFE });
+  if (!result.ok && result.errors[FORM_ERROR_KEY] === UNSAFE)
+    return { ok: false, errors: { [FORM_ERROR_KEY]: UNSAFE } };
+  return result;
 }

@@ -4,40 +4,19 @@
  * refresh (Universal Actions), edit, recall, cancel. Delivery is the outbox's job; the send
  * and reminder jobs run on the shared scheduler.
  */
-import type { TurnContext } from 'botbuilder';
-import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
-import type { Services } from '../../services.js';
+import type { Reply, Turn } from '../../feature-kit/turn.js';
+import type { PersonDoc } from '../../storage/people-repository.js';
 import type { Feature } from '../feature.js';
-import {
-  AnnouncementService,
-  JOB_REMIND,
-  JOB_SEND,
-  PURPOSE,
-  type CardOrText,
-  type Where,
-} from './announcement-service.js';
+import { JOB_REMIND, JOB_SEND, PURPOSE } from './announcement-keys.js';
+import type { Where } from './compose-announcement.js';
 
-export { AnnouncementService } from './announcement-service.js';
-
-function whereOf(context: TurnContext): Where {
-  const channelId = (context.activity.channelData as { channel?: { id?: unknown } } | undefined)?.channel?.id;
-  const { serviceUrl, recipient } = context.activity;
+function whereOf(turn: Turn): Where {
+  const { serviceUrl, bot } = turn.address;
   return {
-    channelId:
-      context.activity.conversation?.conversationType === 'channel' && typeof channelId === 'string'
-        ? channelId
-        : null,
+    channelId: turn.teamsChannelId,
     serviceUrl: serviceUrl ?? null,
-    bot: recipient?.id ? { id: recipient.id, name: recipient.name } : null,
+    bot: bot?.id ? { id: bot.id, name: bot.name } : null,
   };
-}
-
-async function reply(context: TurnContext, services: Services, result: CardOrText) {
-  if (typeof result === 'string') await context.sendActivity(result);
-  else
-    await context.sendActivity({
-      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: result }],
-    });
 }
 
 /** Verbs answered on the posted announcement itself (members see it). */
@@ -45,7 +24,7 @@ const MEMBER_FACING = new Set(['announcement.ack', 'announcement.refresh']);
 
 export const announcementsFeature: Feature = {
   name: 'announcements',
-  registerOnApp(app, services) {
+  register(routes, services) {
     const service = services.announcements;
     services.commands.add({
       command: 'announce',
@@ -60,42 +39,30 @@ export const announcementsFeature: Feature = {
       scopes: ['personal', 'team'],
     });
 
-    app.message(/^\s*announce\s*$/i, async (context) =>
-      reply(
-        context,
-        services,
-        await service.composeCard(turnTenantId(context), turnPerson(context), whereOf(context)),
-      ),
+    routes.message(/^\s*announce\s*$/i, async (turn) =>
+      turn.send(await service.composeCard(turn.tenantId, turn.person, whereOf(turn))),
     );
-    app.message(/^\s*announcements\s*$/i, async (context) =>
-      reply(context, services, await service.list(turnTenantId(context), turnPerson(context))),
+    routes.message(/^\s*announcements\s*$/i, async (turn) =>
+      turn.send(await service.list(turn.tenantId, turn.person)),
     );
 
     const execute = (
       verb: string,
-      handler: (
-        tenantId: string,
-        person: ReturnType<typeof turnPerson>,
-        data: unknown,
-        context: TurnContext,
-      ) => Promise<CardOrText>,
+      handler: (tenantId: string, person: PersonDoc, data: unknown, turn: Turn) => Promise<Reply>,
     ) =>
-      app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
-        const result = await handler(turnTenantId(context), turnPerson(context), data, context);
+      routes.cardAction(verb, async (turn, data) => {
+        const result = await handler(turn.tenantId, turn.person, data, turn);
         // Answers go to the clicker only (src/bot/card-actions.ts), so no answer replaces the
         // posted message for others. Member-facing answers (acknowledge, refresh) and every
         // answer in a channel still drop `refresh`: the clicker keeps the view they were given,
         // and the lead's own status cards refresh through `announcement.live` instead.
-        if (
-          typeof result === 'string' ||
-          (context.activity.conversation?.conversationType === 'personal' && !MEMBER_FACING.has(verb))
-        )
+        if (typeof result === 'string' || (turn.scope === 'personal' && !MEMBER_FACING.has(verb)))
           return result;
         const { refresh: _refresh, ...forInteractor } = result as typeof result & { refresh?: unknown };
         return forInteractor as typeof result;
       });
-    execute('announcement.preview', (t, p, d, c) => service.preview(t, p, d, whereOf(c)));
-    execute('announcement.change', (t, p, d, c) => service.change(t, p, d, whereOf(c)));
+    execute('announcement.preview', (t, p, d, turn) => service.preview(t, p, d, whereOf(turn)));
+    execute('announcement.change', (t, p, d, turn) => service.change(t, p, d, whereOf(turn)));
     execute('announcement.send', (t, p, d) => service.send(t, p, d));
     execute('announcement.cancel', (t, p, d) => service.cancel(t, p, d));
     execute('announcement.ack', (t, p, d) => service.acknowledge(t, p, d));

@@ -4,38 +4,21 @@
  * yield a working link. A link opens once (a claim on its hash) and expires after 15 minutes.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from 'mongodb';
-import { Claims } from '../../storage/claims.js';
-import { collections } from '../../storage/collections.js';
+import type { Claims } from '../../storage/claims.js';
+import type { DataExportsRepository } from './data-exports-repository.js';
+
+export type { DataExportDoc } from './data-exports-repository.js';
 
 export const EXPORT_LINK_TTL_MS = 15 * 60 * 1000;
-
-export interface DataExportDoc {
-  _id: string;
-  tenantId: string;
-  personId: string;
-  expiresAt: Date;
-  schemaVersion: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 const idOf = (token: string) => `export|${createHash('sha256').update(token).digest('base64url')}`;
 
 export class DataExportLinks {
-  private readonly claims: Claims;
-
-  constructor(private readonly db: Db) {
-    this.claims = new Claims(db);
-  }
-
-  private get collection() {
-    return this.db.collection<DataExportDoc>(collections.dataExports.name);
-  }
+  constructor(private readonly deps: { dataExports: DataExportsRepository; claims: Claims }) {}
 
   async create(tenantId: string, personId: string, now: Date): Promise<string> {
     const token = randomBytes(24).toString('base64url');
-    await this.collection.insertOne({
+    await this.deps.dataExports.insert({
       _id: idOf(token),
       tenantId,
       personId,
@@ -51,14 +34,14 @@ export class DataExportLinks {
   async redeem(token: unknown, now: Date): Promise<{ tenantId: string; personId: string } | null> {
     if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{32}$/.test(token)) return null;
     const id = idOf(token);
-    const doc = await this.collection.findOne({ _id: id });
+    const doc = await this.deps.dataExports.byId(id);
     if (!doc || doc.expiresAt.getTime() <= now.getTime()) return null;
-    if (!(await this.claims.take('data-export', id))) return null;
-    await this.collection.deleteOne({ _id: id });
+    if (!(await this.deps.claims.take('data-export', id))) return null;
+    await this.deps.dataExports.deleteById(id);
     return { tenantId: doc.tenantId, personId: doc.personId };
   }
 
-  async purgeExpired(now: Date): Promise<number> {
-    return (await this.collection.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+  purgeExpired(now: Date): Promise<number> {
+    return this.deps.dataExports.deleteExpired(now);
   }
 }

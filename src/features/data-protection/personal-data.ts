@@ -11,11 +11,13 @@
  * record, without the supervisor). Messages to others that name the person (name, email or
  * id in card data) lose their content; those not yet sent are cancelled.
  */
-import type { Db, Document } from 'mongodb';
+import type { Document } from 'mongodb';
 import type { AuditRepository } from '../../storage/audit-repository.js';
 import { collections, type CollectionSpec } from '../../storage/collections.js';
+import type { ConversationReferencesRepository } from '../../storage/conversation-references-repository.js';
 import { isDuplicateKeyError } from '../../storage/mongo.js';
-import type { PersonDoc } from '../../storage/people-repository.js';
+import type { PeopleRepository, PersonDoc } from '../../storage/people-repository.js';
+import type { PersonalRecordsRepository } from './personal-records-repository.js';
 
 export interface PersonalDataExport {
   format: 'placement-companion.personal-data';
@@ -40,17 +42,22 @@ export function personalCollections(specs: CollectionSpec[] = Object.values(coll
   return specs.filter((s) => s.personFields !== null && s.personFields.length > 0);
 }
 
+export interface PersonalDataDeps {
+  personalRecords: PersonalRecordsRepository;
+  people: PeopleRepository;
+  references: ConversationReferencesRepository;
+  audit: AuditRepository;
+}
+
 export class PersonalData {
   constructor(
-    private readonly db: Db,
-    private readonly audit: AuditRepository,
+    private readonly deps: PersonalDataDeps,
     private readonly specs: CollectionSpec[] = Object.values(collections),
   ) {}
 
   async findPerson(tenantId: string, query: { id?: string; email?: string }): Promise<PersonDoc | null> {
-    const people = this.db.collection<PersonDoc>(collections.people.name);
-    if (query.id) return people.findOne({ _id: query.id, tenantId });
-    if (query.email) return people.findOne({ tenantId, email: query.email.trim().toLowerCase() });
+    if (query.id) return this.deps.people.byId(tenantId, query.id);
+    if (query.email) return this.deps.people.byEmail(tenantId, query.email.trim());
     return null;
   }
 
@@ -59,11 +66,7 @@ export class PersonalData {
     const ids = new Set<string>([person._id]);
     if (person.teamsUserId) ids.add(person.teamsUserId);
     if (person.aadObjectId) ids.add(person.aadObjectId);
-    const refs = await this.db
-      .collection(collections.conversationReferences.name)
-      .find({ tenantId, personId: person._id, kind: 'personal' })
-      .toArray();
-    for (const ref of refs) {
+    for (const ref of await this.deps.references.personalOf(tenantId, person._id)) {
       const conversationId = (ref.reference as { conversation?: { id?: unknown } } | undefined)?.conversation
         ?.id;
       if (typeof conversationId === 'string') ids.add(conversationId);
@@ -71,16 +74,8 @@ export class PersonalData {
     return [...ids];
   }
 
-  private async matches(tenantId: string, spec: CollectionSpec, ids: string[]): Promise<Document[]> {
-    const fields = spec.personFields ?? [];
-    // Exact ids, and ids embedded as a `|` segment of a natural key (tenant|<person>|w3).
-    const embedded = new RegExp(`(^|\\|)(${ids.map(escapeRegex).join('|')})(\\||$)`);
-    const docs = await this.db
-      .collection(spec.name)
-      .find({ $or: fields.flatMap((f) => [{ [f]: { $in: ids } }, { [f]: { $regex: embedded } }]) })
-      .toArray();
-    // Tenant-scoped collections carry tenantId; turn state and some jobs do not.
-    return docs.filter((d) => typeof d.tenantId !== 'string' || d.tenantId === tenantId);
+  private matches(tenantId: string, spec: CollectionSpec, ids: string[]): Promise<Document[]> {
+    return this.deps.personalRecords.matching(tenantId, spec, ids);
   }
 
   async export(tenantId: string, person: PersonDoc, now: Date): Promise<PersonalDataExport> {
@@ -131,7 +126,6 @@ export class PersonalData {
     );
     for (const spec of ordered) {
       const fields = spec.personFields!;
-      const collection = this.db.collection(spec.name);
       const docs = await this.matches(tenantId, spec, ids);
       const toDelete: unknown[] = [];
       let pseudonymised = 0;
@@ -148,7 +142,7 @@ export class PersonalData {
         }
         if (Object.keys(set).length === 0) continue;
         try {
-          await collection.updateOne({ _id: doc._id }, { $set: set });
+          await this.deps.personalRecords.setFields(spec, doc._id, set);
           pseudonymised++;
         } catch (err) {
           // A unique index that would now hold two nulls: the reference cannot stay, so the document goes.
@@ -157,13 +151,12 @@ export class PersonalData {
         }
       }
       if (toDelete.length > 0) {
-        const { deletedCount } = await collection.deleteMany({ _id: { $in: toDelete } } as Document);
-        report.deleted[spec.name] = deletedCount;
+        report.deleted[spec.name] = await this.deps.personalRecords.deleteIds(spec, toDelete);
       }
       if (pseudonymised > 0) report.pseudonymised[spec.name] = pseudonymised;
     }
     report.scrubbedMessages = await this.scrubMessages(tenantId, person, ids);
-    await this.audit.record(
+    await this.deps.audit.record(
       tenantId,
       {
         actorId: actor.actorId === person._id ? null : actor.actorId,
@@ -188,21 +181,12 @@ export class PersonalData {
     const needles = [person.email, person.displayName, ...ids].filter(
       (s) => typeof s === 'string' && s.length >= 3,
     );
-    const outbox = this.db.collection(collections.outbox.name);
-    const items = await outbox
-      .find({
-        tenantId,
-        state: { $in: ['pending', 'sent', 'failed', 'unreachable', 'cancelled'] },
-        activity: { $ne: null },
-      })
-      .project({ _id: 1, activity: 1, state: 1 })
-      .toArray();
+    const items = await this.deps.personalRecords.outboxItemsWithActivity(tenantId);
     let scrubbed = 0;
     for (const item of items) {
       const text = JSON.stringify(item.activity);
       if (!needles.some((n) => text.includes(n))) continue;
-      const set = item.state === 'pending' ? { activity: null, state: 'cancelled' } : { activity: null };
-      await outbox.updateOne({ _id: item._id, state: item.state }, { $set: set });
+      await this.deps.personalRecords.scrubOutboxItem(item);
       scrubbed++;
     }
     return scrubbed;
@@ -236,8 +220,6 @@ function ownEntriesOnly(doc: Document, fields: readonly string[], ids: string[])
   }
   return copy ?? doc;
 }
-
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The value is one of the ids, or holds one as a `|`-separated segment. */
 function holdsId(value: unknown, ids: string[]): boolean {

@@ -5,14 +5,23 @@
  * deleted, and the cohort itself goes. RETENTION_MONTHS=0 keeps everything. Runs daily.
  */
 import { DateTime } from 'luxon';
-import type { Db } from 'mongodb';
 import { endDate } from '../../domain/placement-calendar.js';
 import type { Logger } from '../../logger.js';
 import type { AuditRepository } from '../../storage/audit-repository.js';
-import { CohortsRepository, type CohortDoc } from '../../storage/cohorts-repository.js';
+import type { CohortDoc, CohortsRepository } from '../../storage/cohorts-repository.js';
 import { collections, type CollectionSpec } from '../../storage/collections.js';
-import type { PersonDoc } from '../../storage/people-repository.js';
+import type { PeopleRepository } from '../../storage/people-repository.js';
 import type { PersonalData } from './personal-data.js';
+import type { PersonalRecordsRepository } from './personal-records-repository.js';
+
+export interface RetentionDeps {
+  personalData: PersonalData;
+  personalRecords: PersonalRecordsRepository;
+  people: PeopleRepository;
+  cohorts: CohortsRepository;
+  audit: AuditRepository;
+  logger: Logger;
+}
 
 export interface PurgeReport {
   cohortId: string;
@@ -32,14 +41,14 @@ export function purgeableFrom(
 }
 
 export async function purgeEndedCohorts(
-  deps: { db: Db; personalData: PersonalData; audit: AuditRepository; logger: Logger },
+  deps: RetentionDeps,
   months: number,
   now: Date,
   specs: CollectionSpec[] = Object.values(collections),
 ): Promise<PurgeReport[]> {
   if (months <= 0) return [];
   const today = DateTime.fromJSDate(now, { zone: 'UTC' }).toISODate()!;
-  const cohorts = await deps.db.collection<CohortDoc>(collections.cohorts.name).find({}).toArray();
+  const cohorts = await deps.cohorts.allTenants();
   const reports: PurgeReport[] = [];
   for (const cohort of cohorts) {
     if (purgeableFrom(cohort, months) > today) continue;
@@ -49,12 +58,12 @@ export async function purgeEndedCohorts(
 }
 
 async function purgeCohort(
-  deps: { db: Db; personalData: PersonalData; audit: AuditRepository; logger: Logger },
+  deps: RetentionDeps,
   cohort: CohortDoc,
   now: Date,
   specs: CollectionSpec[],
 ): Promise<PurgeReport> {
-  const { db, personalData } = deps;
+  const { personalData } = deps;
   const tenantId = cohort.tenantId;
   const report: PurgeReport = {
     cohortId: cohort._id,
@@ -63,37 +72,23 @@ async function purgeCohort(
     staffDetached: 0,
     deleted: {},
   };
-  const people = db.collection<PersonDoc>(collections.people.name);
-  const members = await people
-    .find({ tenantId, $or: [{ cohortId: cohort._id }, { cohortIds: cohort._id }] })
-    .toArray();
+  const members = await deps.people.inCohort(tenantId, cohort._id);
   for (const person of members) {
     if (person.roles.every((r) => r === 'student')) {
       await personalData.erase(tenantId, person, now, { actorId: null, via: 'retention' });
       report.studentsErased++;
     } else {
       // Staff stay attached to (and lead) their other cohorts.
-      const others = (person.cohortIds ?? []).filter((id) => id !== cohort._id);
-      await people.updateOne(
-        { _id: person._id },
-        {
-          $set: {
-            cohortId: person.cohortId === cohort._id ? (others[0] ?? null) : person.cohortId,
-            cohortIds: others,
-            leadCohortIds: (person.leadCohortIds ?? []).filter((id) => id !== cohort._id),
-            updatedAt: now,
-          },
-        },
-      );
+      await deps.people.detachFromCohort(person, cohort._id, now);
       report.staffDetached++;
     }
   }
   for (const spec of specs) {
     if (spec.name === collections.people.name || spec.name === collections.cohorts.name) continue;
-    const { deletedCount } = await db.collection(spec.name).deleteMany({ tenantId, cohortId: cohort._id });
+    const deletedCount = await deps.personalRecords.deleteCohortDocuments(spec, tenantId, cohort._id);
     if (deletedCount > 0) report.deleted[spec.name] = deletedCount;
   }
-  await new CohortsRepository(db).deleteById(tenantId, cohort._id);
+  await deps.cohorts.deleteById(tenantId, cohort._id);
   await deps.audit.record(
     tenantId,
     {

@@ -1,28 +1,17 @@
 /**
  * The placement lead's workspace in Teams: `manage cohorts` / `manage <cohort>` in the personal
  * chat (create and edit cohorts, non-placement days, students, supervisors, AHP hosts, CSV
- * upload), and the dashboard's Manage page (http.ts). One service underneath
- * (lead-workspace-service.ts).
+ * upload). The dashboard's Manage page uses the same service (services.workspace).
  */
-import type { TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../../cards/cards.js';
-import { turnPerson, turnTenantId } from '../../bot/turn-person.js';
+import type { Reply } from '../../feature-kit/turn.js';
+import type { PersonDoc } from '../../storage/people-repository.js';
 import type { Feature } from '../feature.js';
 import { teamsFilesOf } from './teams-file.js';
-import { WorkspaceChat } from './workspace-chat.js';
-
-async function reply(context: TurnContext, answer: AdaptiveCard | string) {
-  if (typeof answer === 'string') await context.sendActivity(answer);
-  else
-    await context.sendActivity({
-      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: answer }],
-    });
-}
 
 export const leadWorkspaceFeature: Feature = {
   name: 'lead-workspace',
-  registerOnApp(app, services) {
-    const chat = new WorkspaceChat(services, services.workspace);
+  register(routes, services) {
+    const { chat, uploadChat } = services.workspace;
     services.commands.add({
       command: 'manage cohorts',
       description: 'Set up and change your cohorts: dates, study days, students, supervisors, AHP hosts',
@@ -35,32 +24,23 @@ export const leadWorkspaceFeature: Feature = {
       roles: ['lead', 'admin'],
       scopes: ['personal'],
     });
-    const who = (context: TurnContext) => [turnTenantId(context), turnPerson(context)] as const;
 
     // A file sent in the personal chat: a roster / directory CSV upload.
-    app.message(
-      async (context) =>
-        context.activity.conversation?.conversationType === 'personal' &&
-        teamsFilesOf(context.activity.attachments).length > 0,
-      async (context) =>
-        reply(context, await chat.uploadFiles(...who(context), teamsFilesOf(context.activity.attachments))),
+    routes.message(
+      (turn) => turn.scope === 'personal' && teamsFilesOf(turn.attachments).length > 0,
+      async (turn) =>
+        turn.send(await uploadChat.uploadFiles(turn.tenantId, turn.person, teamsFilesOf(turn.attachments))),
     );
-    app.message(/^\s*manage(\s+(my\s+)?cohorts?)?\s*$/i, async (context) =>
-      reply(context, await chat.cohorts(...who(context))),
+    routes.message(/^\s*manage(\s+(my\s+)?cohorts?)?\s*$/i, async (turn) =>
+      turn.send(await chat.cohorts(turn.tenantId, turn.person)),
     );
-    app.message(/^\s*manage\s+(?!(my\s+)?cohorts?\s*$)(.+)$/i, async (context) => {
-      const name = /^\s*manage\s+(.+)$/i.exec(context.activity.text ?? '')?.[1] ?? '';
-      await reply(context, await chat.cohortByName(...who(context), name));
+    routes.message(/^\s*manage\s+(?!(my\s+)?cohorts?\s*$)(.+)$/i, async (turn) => {
+      const name = /^\s*manage\s+(.+)$/i.exec(turn.text)?.[1] ?? '';
+      await turn.send(await chat.cohortByName(turn.tenantId, turn.person, name));
     });
 
-    const on = (
-      verb: string,
-      run: (
-        tenantId: string,
-        person: ReturnType<typeof turnPerson>,
-        data: unknown,
-      ) => Promise<AdaptiveCard | string>,
-    ) => app.adaptiveCards.actionExecute(verb, async (context, _state, data) => run(...who(context), data));
+    const on = (verb: string, run: (tenantId: string, person: PersonDoc, data: unknown) => Promise<Reply>) =>
+      routes.cardAction(verb, async (turn, data) => run(turn.tenantId, turn.person, data));
 
     on('workspace.cohorts', (t, p) => chat.cohorts(t, p));
     on('workspace.cohort.open', (t, p, d) =>
@@ -82,6 +62,6 @@ export const leadWorkspaceFeature: Feature = {
     on('workspace.student.pause', (t, p, d) => chat.pause(t, p, d));
     on('workspace.host.new', (t, p, d) => chat.hostForm(t, p, d));
     on('workspace.host.add', (t, p, d) => chat.addHost(t, p, d));
-    on('workspace.upload.help', (t, p, d) => chat.uploadHelp(t, p, d));
+    on('workspace.upload.help', (t, p, d) => uploadChat.uploadHelp(t, p, d));
   },
 };

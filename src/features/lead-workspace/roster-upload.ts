@@ -11,16 +11,22 @@
  * as "row N, column C: reason" and nothing is written.
  */
 import { can } from '../../domain/authorization.js';
-import type { CoreServices } from '../../services.js';
-import { AhpHostsRepository } from '../../storage/ahp-hosts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
-import { readCsvTable, type RowError } from '../roster/csv-table.js';
-import { formatRowError, RosterImportService, type UpsertCounts } from '../roster/roster-import.js';
-import { COHORT_COLUMNS, DIRECTORY_COLUMNS, PEOPLE_COLUMNS, splitList } from '../roster/roster-rows.js';
+import {
+  COHORT_COLUMNS,
+  DIRECTORY_COLUMNS,
+  formatRowError,
+  PEOPLE_COLUMNS,
+  readCsvTable,
+  splitList,
+  type RowError,
+  type UpsertCounts,
+} from '../roster/ports.js';
+import type { WorkspaceDeps } from './workspace-context.js';
 
 export type UploadDeps = Pick<
-  CoreServices,
-  'db' | 'clock' | 'people' | 'cohorts' | 'supervisions' | 'audit' | 'checkins'
+  WorkspaceDeps,
+  'clock' | 'people' | 'cohorts' | 'audit' | 'checkins' | 'roster'
 >;
 
 export interface UploadFile {
@@ -60,18 +66,10 @@ const counted = (what: string, c: UpsertCounts) =>
   `${what}: ${c.inserted} new, ${c.updated} changed, ${c.unchanged} unchanged`;
 
 export class RosterUpload {
-  private readonly importer: RosterImportService;
-  private readonly hosts: AhpHostsRepository;
+  constructor(private readonly s: UploadDeps) {}
 
-  constructor(private readonly s: UploadDeps) {
-    this.hosts = new AhpHostsRepository(s.db);
-    this.importer = new RosterImportService({
-      people: s.people,
-      cohorts: s.cohorts,
-      supervisions: s.supervisions,
-      directory: this.hosts,
-      clock: s.clock,
-    });
+  private get importer() {
+    return this.s.roster;
   }
 
   async upload(tenantId: string, actor: PersonDoc, files: UploadFile[]): Promise<UploadOutcome> {

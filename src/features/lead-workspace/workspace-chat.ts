@@ -6,20 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AdaptiveCard } from '../../cards/cards.js';
 import { endDate, formatDate } from '../../domain/placement-calendar.js';
-import type { Services } from '../../services.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
-import type { LeadWorkspaceService, Outcome } from './lead-workspace-service.js';
-import type { UploadOutcome } from './roster-upload.js';
-import { downloadTeamsFile, FileDownloadError, type TeamsFile } from './teams-file.js';
-import {
-  COHORT_FORM_KEYS,
-  errorSummary,
-  HOST_FORM_KEYS,
-  PERSON_FORM_KEYS,
-  rawValues,
-  type FieldErrors,
-} from './workspace-input.js';
+import type { LeadWorkspaceService } from './lead-workspace-service.js';
+import type { Outcome, WorkspaceDeps } from './workspace-context.js';
+import { COHORT_FORM_KEYS } from './cohort-form-input.js';
+import { HOST_FORM_KEYS, PERSON_FORM_KEYS } from './people-form-input.js';
+import { errorSummary, rawValues, type FieldErrors } from './workspace-input.js';
 
 type Answer = AdaptiveCard | string;
 
@@ -38,14 +31,14 @@ function withNumbers(values: Record<string, string>, keys: string[]): Record<str
   return out;
 }
 
-const str = (data: unknown, key: string) =>
+export const str = (data: unknown, key: string) =>
   data && typeof data === 'object' && typeof (data as Record<string, unknown>)[key] === 'string'
     ? ((data as Record<string, unknown>)[key] as string)
     : '';
 
 export class WorkspaceChat {
   constructor(
-    private readonly services: Services,
+    private readonly services: Pick<WorkspaceDeps, 'cards' | 'cohorts' | 'people' | 'checkins' | 'config'>,
     private readonly workspace: LeadWorkspaceService,
   ) {}
 
@@ -366,79 +359,7 @@ export class WorkspaceChat {
     if (cohortId) return this.cohort(tenantId, actor, cohortId, { notice: outcome.notice });
     return this.cohorts(tenantId, actor, outcome.notice);
   }
-
-  // ---------------------------------------------------------------------------- CSV upload
-
-  /** "Upload a CSV file": how to send a roster file in this chat. */
-  async uploadHelp(tenantId: string, actor: PersonDoc, data: unknown): Promise<Answer> {
-    if (!this.workspace.isLead(actor)) return NOT_A_LEAD_TEXT;
-    return this.uploadCard(str(data, 'cohortId'), {
-      title: 'Upload a roster file',
-      ok: false,
-      message: 'Add or change many people at once with the same files your administrator uses.',
-      errors: [],
-      showSteps: true,
-    });
-  }
-
-  /** Files sent in the personal chat: downloaded from Teams, then imported all or nothing. */
-  async uploadFiles(tenantId: string, actor: PersonDoc, files: TeamsFile[]): Promise<Answer> {
-    if (!this.workspace.isLead(actor))
-      return 'Thanks for the file. Only placement leads can upload roster files, so I have not read it.';
-    const texts = [];
-    for (const f of files) {
-      try {
-        texts.push({
-          name: f.name,
-          text: await downloadTeamsFile(f, { allowLoopback: !this.services.config.MicrosoftAppId }),
-        });
-      } catch (err) {
-        if (!(err instanceof FileDownloadError)) throw err;
-        return this.uploadCard('', {
-          title: 'Upload a roster file',
-          ok: false,
-          message: err.message,
-          errors: [],
-          showSteps: true,
-        });
-      }
-    }
-    const outcome: UploadOutcome = await this.workspace.upload(tenantId, actor, texts);
-    if (!outcome.ok && outcome.kind === 'forbidden') return outcome.message;
-    if (outcome.ok)
-      return this.uploadCard('', {
-        title: 'Roster uploaded',
-        ok: true,
-        message: outcome.summary,
-        errors: [],
-        showSteps: false,
-      });
-    return this.uploadCard('', {
-      title: 'Nothing was uploaded',
-      ok: false,
-      message: `${texts.map((t) => t.name).join(' and ')} ${outcome.errors.length === 1 ? 'has 1 problem' : `has ${outcome.errors.length} problems`}.`,
-      errors: outcome.errors,
-      showSteps: false,
-    });
-  }
-
-  private uploadCard(
-    cohortId: string,
-    d: { title: string; ok: boolean; message: string; errors: string[]; showSteps: boolean },
-  ): AdaptiveCard {
-    return this.cards.render('workspace-upload', {
-      ...d,
-      errors: d.errors.slice(0, SHOWN_ERRORS),
-      moreText: d.errors.length > SHOWN_ERRORS ? `and ${d.errors.length - SHOWN_ERRORS} more.` : '',
-      backTitle: cohortId ? 'Back to the cohort' : 'My cohorts',
-      backVerb: cohortId ? 'workspace.cohort.open' : 'workspace.cohorts',
-      cohortId,
-    });
-  }
 }
 
-/** Row problems shown on the upload card; the rest are counted. */
-const SHOWN_ERRORS = 20;
-
-const NOT_A_LEAD_TEXT =
+export const NOT_A_LEAD_TEXT =
   'Managing cohorts is for placement leads. If you run a placement, ask an administrator to give you the lead role.';

@@ -9,17 +9,10 @@
  */
 import type { Clock } from '../../clock.js';
 import type { AhpHostsRepository } from '../../storage/ahp-hosts-repository.js';
-import type { CohortDoc, CohortsRepository } from '../../storage/cohorts-repository.js';
+import type { CohortsRepository } from '../../storage/cohorts-repository.js';
 import type { PeopleRepository, PersonDoc, Role } from '../../storage/people-repository.js';
 import type { SupervisionLinksRepository } from '../../storage/supervision-links-repository.js';
-import {
-  readCsvTable,
-  writeCsv,
-  type CsvFileKind,
-  type CsvInput,
-  type CsvRow,
-  type RowError,
-} from './csv-table.js';
+import { readCsvTable, type CsvInput, type RowError } from './csv-table.js';
 import {
   COHORT_COLUMNS,
   cohortColumnSchemas,
@@ -32,11 +25,16 @@ import {
   personColumnSchemas,
   personRowProblems,
   personRowSchema,
-  type CohortRow,
-  type ColumnProblem,
-  type HostRow,
 } from './roster-rows.js';
-import type { z } from 'zod';
+import { exportDirectory, exportRoster } from './roster-export.js';
+import {
+  rejectDuplicates,
+  sortErrors,
+  toCohortImport,
+  toHostImport,
+  validateRows,
+  zeroCounts,
+} from './row-checks.js';
 
 export { formatRowError, type CsvInput, type RowError } from './csv-table.js';
 
@@ -72,39 +70,6 @@ export interface RosterImportDeps {
   supervisions: SupervisionLinksRepository;
   directory: AhpHostsRepository;
   clock: Clock;
-}
-
-const COHORT_EXPORT_COLUMNS = [
-  'cohort',
-  'start_date',
-  'weeks',
-  'clinical_days',
-  'leadership_days',
-  'non_placement_dates',
-  'supervision',
-  'time_zone',
-  'teams_channel_id',
-] as const;
-const PEOPLE_EXPORT_COLUMNS = [
-  'email',
-  'display_name',
-  'roles',
-  'profession',
-  'cohort',
-  'supervisor_email',
-  'time_zone',
-] as const;
-const DIRECTORY_EXPORT_COLUMNS = DIRECTORY_COLUMNS.required;
-
-interface Valid<T> {
-  row: number;
-  data: T;
-}
-
-/** Every row with the columns that parsed, so cross-row checks also cover rows with other errors. */
-interface Partly<T> {
-  row: number;
-  fields: Partial<T>;
 }
 
 export class RosterImportService {
@@ -296,177 +261,19 @@ export class RosterImportService {
   }
 
   /** The stored roster as cohorts.csv and people.csv: importing them again changes nothing. */
-  async exportRoster(tenantId: string): Promise<{ cohortsCsv: string; peopleCsv: string }> {
-    const { people, cohorts, supervisions } = this.deps;
-    const allCohorts = await cohorts.all(tenantId);
-    const allPeople = await people.all(tenantId);
-    const links = await supervisions.all(tenantId);
-
-    const cohortsCsv = writeCsv(
-      COHORT_EXPORT_COLUMNS,
-      allCohorts.map((c) => ({
-        cohort: c.name,
-        start_date: c.startDate,
-        weeks: c.weeks,
-        clinical_days: c.clinicalDays.join(';'),
-        leadership_days: c.leadershipDays.join(';'),
-        non_placement_dates: c.nonPlacementDates.join(';'),
-        supervision: c.supervision ? `${c.supervision.weekday} ${c.supervision.time}` : '',
-        time_zone: c.timeZone,
-        teams_channel_id: c.teamsChannelId ?? '',
-      })),
-    );
-
-    const cohortNames = new Map(allCohorts.map((c) => [c._id, c.name]));
-    const emails = new Map(allPeople.map((p) => [p._id, p.email]));
-    const supervisorsOf = new Map<string, string[]>();
-    for (const link of links) {
-      const email = emails.get(link.supervisorId);
-      if (email) supervisorsOf.set(link.studentId, [...(supervisorsOf.get(link.studentId) ?? []), email]);
-    }
-    const peopleCsv = writeCsv(
-      PEOPLE_EXPORT_COLUMNS,
-      allPeople.map((p) => ({
-        email: p.email,
-        display_name: p.displayName,
-        roles: p.roles.join(';'),
-        profession: p.profession,
-        cohort: (p.cohortIds ?? (p.cohortId ? [p.cohortId] : []))
-          .map((id) => cohortNames.get(id))
-          .filter((name): name is string => !!name)
-          .join(';'),
-        supervisor_email: (supervisorsOf.get(p._id) ?? []).sort().join(';'),
-        time_zone: p.timeZone ?? '',
-      })),
-    );
-    return { cohortsCsv, peopleCsv };
+  /** The stored roster as cohorts.csv and people.csv: importing them again changes nothing. */
+  exportRoster(tenantId: string): Promise<{ cohortsCsv: string; peopleCsv: string }> {
+    return exportRoster(this.deps, tenantId);
   }
 
   /** The active AHP hosts as ahp-directory.csv. */
-  async exportDirectory(tenantId: string): Promise<string> {
-    const hosts = (await this.deps.directory.all(tenantId)).filter((h) => h.active);
-    return writeCsv(
-      DIRECTORY_EXPORT_COLUMNS,
-      hosts.map((h) => ({
-        email: h.email,
-        display_name: h.displayName,
-        profession: h.profession,
-        role_type: h.roleType,
-        bio: h.bio,
-        location: h.location,
-        weekly_cap: h.weeklyCap,
-      })),
-    );
+  exportDirectory(tenantId: string): Promise<string> {
+    return exportDirectory(this.deps, tenantId);
   }
 
   private async peopleByEmail(tenantId: string, emails: string[]): Promise<Map<string, PersonDoc>> {
     if (emails.length === 0) return new Map();
-    const found = await this.deps.people
-      .scope(tenantId)
-      .find({ email: { $in: emails } })
-      .toArray();
+    const found = await this.deps.people.byEmails(tenantId, emails);
     return new Map(found.map((p) => [p.email, p]));
   }
-}
-
-function validateRows<S extends z.ZodTypeAny>(
-  rows: CsvRow[],
-  schema: S,
-  columns: Record<string, z.ZodTypeAny>,
-  rowProblems: (fields: Partial<z.output<S>>) => ColumnProblem[],
-  file: CsvFileKind,
-  errors: RowError[],
-): { valid: Valid<z.output<S>>[]; all: Partly<z.output<S>>[] } {
-  const valid: Valid<z.output<S>>[] = [];
-  const all: Partly<z.output<S>>[] = [];
-  for (const { row, values } of rows) {
-    const result = schema.safeParse(values);
-    const problems: ColumnProblem[] = [];
-    let fields: Partial<z.output<S>>;
-    if (result.success) {
-      fields = result.data;
-    } else {
-      const salvaged: Record<string, unknown> = {};
-      for (const [column, columnSchema] of Object.entries(columns)) {
-        const parsed = columnSchema.safeParse(values[column] ?? '');
-        if (parsed.success) salvaged[column] = parsed.data;
-      }
-      fields = salvaged as Partial<z.output<S>>;
-      for (const issue of result.error.issues) {
-        problems.push({ column: String(issue.path[0]), message: sentenceCase(issue.message) });
-      }
-    }
-    problems.push(...rowProblems(fields));
-    const reported = new Set<string>();
-    for (const { column, message } of problems) {
-      const key = `${column}\u0000${message}`;
-      if (reported.has(key)) continue;
-      reported.add(key);
-      errors.push({ file, row, column, message });
-    }
-    if (problems.length === 0) valid.push({ row, data: result.data });
-    all.push({ row, fields });
-  }
-  return { valid, all };
-}
-
-/** 'Required' -> 'required', as messages follow "column C: "; leaves 'FTSU ...' alone. */
-function sentenceCase(message: string): string {
-  return /^[A-Z][a-z]/.test(message) ? message[0]!.toLowerCase() + message.slice(1) : message;
-}
-
-/** Reports every later row that repeats a key, pointing at the first. */
-function rejectDuplicates<T>(
-  rows: Partly<T>[],
-  key: (fields: Partial<T>) => string | undefined,
-  file: CsvFileKind,
-  column: string,
-  what: string,
-  errors: RowError[],
-) {
-  const first = new Map<string, number>();
-  for (const { row, fields } of rows) {
-    const k = key(fields);
-    if (k === undefined) continue;
-    const earlier = first.get(k);
-    if (earlier === undefined) first.set(k, row);
-    else errors.push({ file, row, column, message: `duplicate ${what} "${k}" (first on row ${earlier})` });
-  }
-}
-
-function sortErrors(errors: RowError[]): RowError[] {
-  const order: CsvFileKind[] = ['cohorts', 'people', 'directory'];
-  return [...errors].sort((a, b) => order.indexOf(a.file) - order.indexOf(b.file) || a.row - b.row);
-}
-
-function zeroCounts(): UpsertCounts {
-  return { inserted: 0, updated: 0, unchanged: 0 };
-}
-
-function toCohortImport(row: CohortRow, stored: CohortDoc | undefined) {
-  return {
-    name: row.cohort,
-    startDate: row.start_date,
-    weeks: row.weeks,
-    clinicalDays: row.clinical_days,
-    leadershipDays: row.leadership_days,
-    nonPlacementDates: row.non_placement_dates,
-    supervision: row.supervision,
-    timeZone: row.time_zone,
-    // Blank means "not linked in the file": keep a channel linked from Teams since.
-    teamsChannelId: row.teams_channel_id ?? stored?.teamsChannelId ?? null,
-  };
-}
-
-function toHostImport(row: HostRow, personId: string) {
-  return {
-    email: row.email,
-    displayName: row.display_name,
-    profession: row.profession,
-    roleType: row.role_type,
-    bio: row.bio,
-    location: row.location,
-    weeklyCap: row.weekly_cap,
-    personId,
-  };
 }

@@ -5,14 +5,12 @@
  * It stores nothing about the person or what they wrote: only a count per tenant and month,
  * which a tenant sees only once it reaches the minimum group size.
  */
-import type { Db } from 'mongodb';
 import type { Config } from '../../config.js';
 import { isGroupLargeEnough } from '../../domain/anonymity.js';
-import { AhpHostsRepository } from '../../storage/ahp-hosts-repository.js';
-import { collections } from '../../storage/collections.js';
-import { tenantDocId } from '../../storage/documents.js';
+import type { AhpHostsRepository } from '../../storage/ahp-hosts-repository.js';
 import type { PeopleRepository, PersonDoc } from '../../storage/people-repository.js';
 import type { SupervisionLinksRepository } from '../../storage/supervision-links-repository.js';
+import type { SupportAnswersRepository } from './support-repository.js';
 
 export const URGENT_HELP =
   'If you might be in danger or could harm yourself, call 999 or go to A&E now. For urgent mental health help call NHS 111 and choose option 2. Samaritans are there day and night, free, on 116 123.';
@@ -20,21 +18,12 @@ export const URGENT_HELP =
 export const SUPPORT_PRIVACY =
   "I haven't saved what you wrote and I haven't told anyone. If you want someone to know, message them with the buttons below.";
 
-interface SupportCountDoc {
-  _id: string;
-  tenantId: string;
-  month: string;
-  count: number;
-  schemaVersion: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
 export interface SupportDeps {
-  db: Db;
   config: Pick<Config, 'SUPPORT_STUDENT_WELLBEING' | 'SUPPORT_STAFF_WELLBEING' | 'SUPPORT_FTSU'>;
   people: PeopleRepository;
   supervisions: SupervisionLinksRepository;
+  hosts: AhpHostsRepository;
+  answers: SupportAnswersRepository;
 }
 
 interface Contact {
@@ -50,15 +39,7 @@ const FTSU = /\b(ftsu|freedom to speak up)\b/i;
 const MAX_BUTTONS = 4;
 
 export class SupportService {
-  private readonly hosts: AhpHostsRepository;
-
-  constructor(private readonly deps: SupportDeps) {
-    this.hosts = new AhpHostsRepository(deps.db);
-  }
-
-  private counts() {
-    return this.deps.db.collection<SupportCountDoc>(collections.supportAnswers.name);
-  }
+  constructor(private readonly deps: SupportDeps) {}
 
   /** The card data for the kind answer (cards/support-help.json). */
   async helpCardData(tenantId: string, person: PersonDoc) {
@@ -105,22 +86,13 @@ export class SupportService {
   }
 
   /** Counts one answer shown: tenant and month only, no person, no text. */
-  async countShown(tenantId: string, now: Date): Promise<void> {
-    const month = now.toISOString().slice(0, 7);
-    await this.counts().updateOne(
-      { _id: tenantDocId(tenantId, 'support-answer', month), tenantId },
-      {
-        $inc: { count: 1 },
-        $set: { updatedAt: now },
-        $setOnInsert: { month, schemaVersion: 1, createdAt: now },
-      },
-      { upsert: true },
-    );
+  countShown(tenantId: string, now: Date): Promise<void> {
+    return this.deps.answers.countShown(tenantId, now);
   }
 
   /** How often the answer was shown, per month; a month under the minimum group size shows no number. */
   async shownPerMonth(tenantId: string): Promise<{ month: string; count: number | null }[]> {
-    const docs = await this.counts().find({ tenantId }).sort({ month: 1 }).toArray();
+    const docs = await this.deps.answers.perMonth(tenantId);
     return docs.map((d) => ({ month: d.month, count: isGroupLargeEnough(d.count) ? d.count : null }));
   }
 
@@ -138,7 +110,7 @@ export class SupportService {
   }
 
   private async guardians(tenantId: string): Promise<Contact[]> {
-    const hosts = await this.hosts.scope(tenantId).find({ active: true }).toArray();
+    const hosts = await this.deps.hosts.activeInStoredOrder(tenantId);
     return hosts.filter((h) => FTSU.test(h.roleType));
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { PersonalData } from '../../../src/features/data-protection/personal-data.js';
-import { AuditRepository } from '../../../src/storage/audit-repository.js';
+import { createRepositories } from '../../../src/storage/repositories.js';
 import { collections } from '../../../src/storage/collections.js';
 import { PeopleRepository } from '../../../src/storage/people-repository.js';
 import type { Database } from '../../../src/storage/mongo.js';
@@ -46,11 +46,7 @@ describe('personal data export: shared documents', () => {
       content: { title: 'Study day moved' },
     });
 
-    const exported = await new PersonalData(database.db, new AuditRepository(database.db)).export(
-      TENANT,
-      me,
-      now,
-    );
+    const exported = await new PersonalData(createRepositories(database.db)).export(TENANT, me, now);
 
     const announcements = exported.collections[collections.announcements.name]!;
     assert.equal(announcements.length, 1);
