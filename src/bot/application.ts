@@ -63,7 +63,6 @@ export function createBot(
   for (const add of platformRoutes) add(app, services);
   for (const feature of features) {
     feature.register?.(routes, services);
-    feature.registerOnApp?.(app, services);
   }
   const identity = new IdentityResolver(services.people, services.clock, services.logger);
   const freeText = new FreeText(services, understanding);

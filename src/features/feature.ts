@@ -1,6 +1,5 @@
 /** What a feature folder exports to the bot wiring. */
 import type { Server } from 'restify';
-import type { AppApplication } from '../bot/application.js';
 import type { BotRoutes } from '../feature-kit/turn.js';
 import type { Services } from '../services.js';
 
@@ -8,11 +7,6 @@ export interface Feature {
   name: string;
   /** Commands for `help`, message routes, card verbs and job handlers. */
   register?(routes: BotRoutes, services: Services): void;
-  /**
-   * The same on the Teams AI Application itself, for features not yet moved behind the
-   * platform seam (src/feature-kit/turn.ts). Being retired.
-   */
-  registerOnApp?(app: AppApplication, services: Services): void;
   /** Optional HTTP routes (signed links, tab pages, dashboard API). */
   registerHttp?(server: Server, services: Services): void;
 }
