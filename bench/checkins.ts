@@ -393,7 +393,7 @@ async function main() {
     console.log(`${''.padEnd(34)} meanwhile: ${timedUsage.done()}`);
     stopTiming();
     await client.stop();
-    const stored = await s.db.collection(collections.checkins.name).countDocuments();
+    const stored = await s.database.db.collection(collections.checkins.name).countDocuments();
     console.log(
       `check-ins stored: ${stored} (one per student: ${SUBMIT_PEOPLE} students, later submits are edits)`,
     );

@@ -119,14 +119,16 @@ try {
         updatedAt: now,
       });
     }
-    await s.db.collection(collections.people.name).insertMany(batch as never[], { ordered: false });
+    await s.database.db.collection(collections.people.name).insertMany(batch as never[], { ordered: false });
   }
   let checkins = 0;
   let batch: Record<string, unknown>[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
     checkins += batch.length;
-    await s.db.collection(collections.checkins.name).insertMany(batch as never[], { ordered: false });
+    await s.database.db
+      .collection(collections.checkins.name)
+      .insertMany(batch as never[], { ordered: false });
     batch = [];
   };
   for (let week = 1; week <= WEEKS; week++) {
@@ -180,7 +182,7 @@ try {
   let start = performance.now();
   const ran = await rollupsFor(s).refreshAll(now);
   const jobMs = performance.now() - start;
-  const rollup = await s.db
+  const rollup = await s.database.db
     .collection(collections.dashboardRollups.name)
     .findOne({ _id: rollupId(T, cohortId) } as never);
   if (!rollup) throw new Error(`the ${ROLLUP_JOB} job stored no rollup`);

@@ -3,7 +3,6 @@
  * (scheduler and outbox sender), cards, and each feature's service. Built once in app.ts.
  * Features use each other only through the services listed here.
  */
-import type { Db } from 'mongodb';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -18,10 +17,8 @@ import { TenantSendLeases } from './proactive/tenant-send-lease.js';
 import type { Database } from './storage/mongo.js';
 import { createRepositories, type SharedRepositories } from './storage/repositories.js';
 import { CheckinService } from './features/checkins/checkin-service.js';
-import { CheckinsRepository } from './features/checkins/checkins-repository.js';
 import { ReflectionService } from './features/reflections/reflection-service.js';
 import { SurveyService } from './features/surveys/survey-service.js';
-import { SurveyRepository } from './features/surveys/survey-repository.js';
 import { ConversationService } from './features/conversations/conversation-service.js';
 import { AnnouncementService } from './features/announcements/announcement-service.js';
 import { LeadWorkspaceService } from './features/lead-workspace/lead-workspace-service.js';
@@ -29,12 +26,10 @@ import { checkinSettings } from './features/checkins/checkin-schedule.js';
 import { RosterImportService } from './features/roster/roster-import.js';
 import { ProjectService } from './features/projects/project-service.js';
 import { SupervisionService } from './features/supervision/supervision-service.js';
-import { SupervisionRepository } from './features/supervision/supervision-repository.js';
 import { checkinProjectUpdate, studentProjectTitles } from './wiring/checkin-project-update.js';
 import { EventService } from './features/events/event-service.js';
 import { SupportService } from './features/support/support-service.js';
 import { DashboardService } from './features/dashboard/dashboard-service.js';
-import { RollupsRepository } from './features/dashboard/rollups-repository.js';
 import { dashboardSources } from './wiring/dashboard-sources.js';
 import { manageWorkspace } from './wiring/dashboard-workspace.js';
 import { DataProtectionService } from './features/data-protection/data-protection-service.js';
@@ -43,8 +38,8 @@ export interface CoreServices {
   config: Config;
   clock: Clock;
   logger: Logger;
+  /** For readiness and shutdown (src/http, src/index.ts); features use repositories. */
   database: Database;
-  db: Db;
   cards: Cards;
   commands: CommandRegistry;
   people: SharedRepositories['people'];
@@ -52,6 +47,8 @@ export interface CoreServices {
   supervisions: SharedRepositories['supervisions'];
   references: SharedRepositories['references'];
   audit: SharedRepositories['audit'];
+  /** "Exactly one of us does this": insert-if-absent claims, shared by every engine. */
+  claims: SharedRepositories['claims'];
   outbox: Outbox;
   sender: OutboxSender;
   scheduler: Scheduler;
@@ -130,7 +127,6 @@ export function createServices(params: {
     clock,
     logger,
     database,
-    db,
     cards,
     commands: new CommandRegistry(),
     people,
@@ -138,6 +134,7 @@ export function createServices(params: {
     supervisions,
     references,
     audit,
+    claims,
     outbox,
     sender,
     scheduler,
@@ -152,7 +149,7 @@ export function createServices(params: {
       outbox,
       scheduler,
       claims,
-      repo: new CheckinsRepository(db),
+      repo: repos.checkins,
       followUps: () => supervision,
       // After the built-in safeguarding alert and late notice.
       savedHooks: [checkinProjectUpdate(() => services.projects)],
@@ -177,7 +174,7 @@ export function createServices(params: {
       projectTeams: () => services.projects,
     }),
     surveys: new SurveyService({
-      repo: new SurveyRepository(db),
+      repo: repos.surveys,
       config,
       clock,
       logger,
@@ -271,7 +268,7 @@ export function createServices(params: {
     audit,
     outbox,
     claims,
-    repo: new SupervisionRepository(db),
+    repo: repos.supervision,
     checkins: services.checkins,
     reflections: () => services.reflections,
     projects: () => services.projects,
@@ -303,7 +300,7 @@ export function createServices(params: {
     surveys: services.surveys,
     followUps: supervision,
     workspace: manageWorkspace(() => workspace),
-    rollupStore: new RollupsRepository(db),
+    rollupStore: repos.rollups,
   });
   return { ...withSupervision, workspace, dashboard };
 }

@@ -120,7 +120,7 @@ export async function seedRosterIfEmpty(
     people: services.people,
     cohorts: services.cohorts,
     supervisions: services.supervisions,
-    directory: new AhpHostsRepository(services.db),
+    directory: new AhpHostsRepository(services.database.db),
     clock: services.clock,
   });
   const roster = await importer.importRoster(tenantId, {

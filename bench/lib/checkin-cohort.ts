@@ -44,6 +44,8 @@ export async function seedBenchCohort(
     updatedAt: now,
   }));
   for (let i = 0; i < people.length; i += 1000)
-    await services.db.collection(collections.people.name).insertMany(people.slice(i, i + 1000) as never[]);
+    await services.database.db
+      .collection(collections.people.name)
+      .insertMany(people.slice(i, i + 1000) as never[]);
   return cohortId;
 }

@@ -1,12 +1,11 @@
 /** Housekeeping that every deployment needs, on the shared scheduler. */
 import type { Services } from '../services.js';
 import { ANNOUNCEMENT_PURPOSE as ANNOUNCEMENT } from '../features/announcements/ports.js';
-import { Claims } from '../storage/claims.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function registerMaintenanceJobs(services: Services): void {
-  const claims = new Claims(services.db);
+  const { claims } = services;
   // Claims only settle races that last seconds; a week-old claim can no longer be contested.
   services.scheduler.every('claims.purge', DAY_MS, async () => {
     const removed = await claims.purgeOlderThan(new Date(Date.now() - 7 * DAY_MS));

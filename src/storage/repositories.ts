@@ -1,9 +1,14 @@
 /**
  * The repositories every feature shares, built once per process (createServices): some keep
  * short-lived reads in instance state (recent-reads.ts), which only helps if there is one of each.
- * A feature's own collections have their repository in its folder, built in the wiring module.
+ * A feature's own repository lives in its folder; it is built here too, once, and handed to
+ * that feature by the wiring module (src/services.ts).
  */
 import type { Db } from 'mongodb';
+import { CheckinsRepository } from '../features/checkins/checkins-repository.js';
+import { RollupsRepository } from '../features/dashboard/rollups-repository.js';
+import { SupervisionRepository } from '../features/supervision/supervision-repository.js';
+import { SurveyRepository } from '../features/surveys/survey-repository.js';
 import { EventsRepository } from '../features/events/events-repository.js';
 import { ProjectsRepository } from '../features/projects/projects-repository.js';
 import { ConversationsRepository } from '../features/conversations/conversations-repository.js';
@@ -38,6 +43,10 @@ export interface SharedRepositories {
   supportAnswers: SupportAnswersRepository;
   personalRecords: PersonalRecordsRepository;
   dataExports: DataExportsRepository;
+  checkins: CheckinsRepository;
+  supervision: SupervisionRepository;
+  surveys: SurveyRepository;
+  rollups: RollupsRepository;
 }
 
 export function createRepositories(db: Db): SharedRepositories {
@@ -57,5 +66,9 @@ export function createRepositories(db: Db): SharedRepositories {
     supportAnswers: new SupportAnswersRepository(db),
     personalRecords: new PersonalRecordsRepository(db),
     dataExports: new DataExportsRepository(db),
+    checkins: new CheckinsRepository(db),
+    supervision: new SupervisionRepository(db),
+    surveys: new SurveyRepository(db),
+    rollups: new RollupsRepository(db),
   };
 }

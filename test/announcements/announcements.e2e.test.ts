@@ -181,7 +181,7 @@ describe('e2e: cohort announcements', function () {
       await new Promise((r) => setTimeout(r, 100));
     }
   };
-  const countAnnouncements = () => e2e.services.db.collection('announcements').countDocuments();
+  const countAnnouncements = () => e2e.services.database.db.collection('announcements').countDocuments();
 
   it('offers the compose card to a lead, with the cohort time zone, and refuses others', async () => {
     const card = firstCard(await e2e.lastReply(lead, 'announce'));
@@ -260,7 +260,9 @@ describe('e2e: cohort announcements', function () {
       e2e.clock.advance(10_000);
     }
     const [unreachableAt] = await e2e.services.audit.list(TENANT, { action: 'announcement.unreachable' });
-    const reportItem = (await e2e.services.outbox.scope(TENANT).find({ purpose: 'announcement.report' }).toArray())[0];
+    const reportItem = (
+      await e2e.services.outbox.scope(TENANT).find({ purpose: 'announcement.report' }).toArray()
+    )[0];
     assert.equal(
       reportItem?.notBefore.getTime(),
       unreachableAt!.at.getTime() + 3_000,
@@ -355,7 +357,9 @@ describe('e2e: cohort announcements', function () {
     const sentAt = (await e2e.services.announcements.repo.byId(TENANT, annId))!.sentAt!;
     assert.ok(scheduled.runAt.getTime() >= sentAt.getTime() + 1440 * 60_000);
     assert.equal(nextWorkingTime(scheduled.runAt).getTime(), scheduled.runAt.getTime(), 'in working time');
-    e2e.clock.advance(Math.max(1441 * 60_000, scheduled.runAt.getTime() - e2e.clock.now().getTime() + 60_000));
+    e2e.clock.advance(
+      Math.max(1441 * 60_000, scheduled.runAt.getTime() - e2e.clock.now().getTime() + 60_000),
+    );
     await runJobs(() => e2e.services.scheduler.get(remindJobKey(annId)));
     await drain();
     assert.equal(copies(personalConv(members[0]!), annId).length, 1, 'acknowledged: no reminder');

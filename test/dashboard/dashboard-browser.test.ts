@@ -213,7 +213,7 @@ describe('dashboard in the browser (Chromium): each role, charts, accessibility,
     assert.ok(
       (await e2e.services.cohorts.byId(TENANT, seeded.cohortA))!.nonPlacementDates.includes('2025-02-12'),
     );
-    const people = await e2e.services.db.collection('people').countDocuments({});
+    const people = await e2e.services.database.db.collection('people').countDocuments({});
     await page.fill('#f-email', 'new.student@student.example.ac.uk');
     await page.fill('#f-displayName', 'Nova Student');
     await page.fill('#f-profession', 'physiotherapy');
@@ -229,7 +229,7 @@ describe('dashboard in the browser (Chromium): each role, charts, accessibility,
       (await page.locator('[role="alert"]').textContent())!,
       /Nothing was saved\. Please check: Supervisors' email addresses\./,
     );
-    assert.equal(await e2e.services.db.collection('people').countDocuments({}), people);
+    assert.equal(await e2e.services.database.db.collection('people').countDocuments({}), people);
     // Put the calendar back for the other tests.
     await e2e.services.cohorts.removeNonPlacementDates(TENANT, seeded.cohortA, ['2025-02-12'], new Date());
     await checkPage(

@@ -56,11 +56,11 @@ describe('dashboard rollups: the lead overview served from a per-cohort rollup',
     return rest;
   };
   const rollupDoc = () =>
-    e2e.services.db
+    e2e.services.database.db
       .collection(collections.dashboardRollups.name)
       .findOne({ _id: rollupId(TENANT, seeded.cohortA) } as never);
   const overdueDoc = (week: number) =>
-    e2e.services.db
+    e2e.services.database.db
       .collection(collections.dashboardRollups.name)
       .findOne({ _id: overdueId(TENANT, seeded.cohortA, week) } as never);
 
@@ -71,7 +71,7 @@ describe('dashboard rollups: the lead overview served from a per-cohort rollup',
    * without acknowledgement are not counted.
    */
   async function seedAnnouncements() {
-    const repo = new AnnouncementsRepository(e2e.services.db);
+    const repo = new AnnouncementsRepository(e2e.services.database.db);
     const ids = seeded.ids;
     const base = (key: string, audience: string[], sentAt: Date, extra: Partial<AnnouncementDoc> = {}) => ({
       _id: tenantDocId(TENANT, 'ann', key),
@@ -215,7 +215,7 @@ describe('dashboard rollups: the lead overview served from a per-cohort rollup',
       ['George Ives'],
     );
     const cohort = (await e2e.services.cohorts.byId(TENANT, seeded.cohortA))!;
-    await new CheckinsRepository(e2e.services.db).save(
+    await new CheckinsRepository(e2e.services.database.db).save(
       TENANT,
       {
         studentId: seeded.ids.s7!,
@@ -271,7 +271,7 @@ describe('dashboard rollups: the lead overview served from a per-cohort rollup',
 
   it('an overdue list that no longer matches its rollup (erased) is recomputed, not served stale', async () => {
     // George overdue in week 2 again: remove his late check-in and refresh.
-    await e2e.services.db
+    await e2e.services.database.db
       .collection(collections.checkins.name)
       .deleteOne({ _id: tenantDocId(TENANT, 'checkin', seeded.ids.s7!, 'w2') } as never);
     const cohort = (await e2e.services.cohorts.byId(TENANT, seeded.cohortA))!;
@@ -281,7 +281,7 @@ describe('dashboard rollups: the lead overview served from a per-cohort rollup',
       ['George Ives'],
     );
     // An erasure deletes the week's list (its person field): the next read recomputes.
-    await e2e.services.db
+    await e2e.services.database.db
       .collection(collections.dashboardRollups.name)
       .deleteOne({ _id: overdueId(TENANT, seeded.cohortA, 2) } as never);
     e2e.clock.set(new Date(e2e.clock.now().getTime() + 1000));
@@ -299,9 +299,11 @@ describe('dashboard rollups: the lead overview served from a per-cohort rollup',
     const r = rollupsFor(e2e.services);
     assert.ok(await r.stored(TENANT, cohort));
     // Changed as another process would, then forgotten here (a write through the repository does both).
-    await e2e.services.db.collection(collections.cohorts.name).updateOne({ _id: cohort._id } as never, {
-      $set: { updatedAt: new Date(e2e.clock.now().getTime() + 1000) },
-    });
+    await e2e.services.database.db
+      .collection(collections.cohorts.name)
+      .updateOne({ _id: cohort._id } as never, {
+        $set: { updatedAt: new Date(e2e.clock.now().getTime() + 1000) },
+      });
     e2e.services.cohorts.forget(TENANT, cohort._id);
     const changed = (await e2e.services.cohorts.byId(TENANT, seeded.cohortA))!;
     assert.equal(await r.stored(TENANT, changed), null);

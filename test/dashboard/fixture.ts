@@ -337,7 +337,7 @@ export const CHECKIN_WEEKS: Record<number, string[]> = {
 };
 
 async function seedActivity(e2e: E2E, cohortId: string, ids: Record<string, string>) {
-  const db = e2e.services.db;
+  const db = e2e.services.database.db;
   const checkins = new CheckinsRepository(db);
   const cohort = (await e2e.services.cohorts.byId(TENANT, cohortId))!;
   for (const [weekText, keys] of Object.entries(CHECKIN_WEEKS)) {

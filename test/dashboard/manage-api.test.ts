@@ -30,7 +30,7 @@ describe('dashboard: Manage page API (lead workspace over HTTP)', function () {
     const out: Record<string, number> = {};
     for (const spec of Object.values(collections))
       if (spec.name !== collections.turnState.name)
-        out[spec.name] = await e2e.services.db.collection(spec.name).countDocuments({});
+        out[spec.name] = await e2e.services.database.db.collection(spec.name).countDocuments({});
     return out;
   };
   const calendar = {

@@ -137,7 +137,7 @@ describe('e2e: a check-in submit answers promptly', function () {
     }
     // Eli was linked to Teams before identity links existed: ids on the person, no link.
     const eli = students[4]!;
-    await e2e.services.db.collection(collections.people.name).insertOne({
+    await e2e.services.database.db.collection(collections.people.name).insertOne({
       _id: tenantDocId(TENANT, 'eli') as never,
       tenantId: TENANT,
       email: eli.email,
@@ -256,7 +256,7 @@ describe('e2e: a check-in submit answers promptly', function () {
     const first = await submit(eli);
     assert.match(JSON.stringify(first.body.value), /your check-in is saved/);
     assert.equal(peopleByField().length, 1, 'the first turn finds Eli by AAD object id');
-    const link = await e2e.services.db
+    const link = await e2e.services.database.db
       .collection(collections.identityLinks.name)
       .findOne({ _id: tenantDocId(TENANT, 'aad', eli.aadObjectId!) as never });
     assert.equal(link?.personId, tenantDocId(TENANT, 'eli'));

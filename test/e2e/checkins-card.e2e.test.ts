@@ -69,7 +69,7 @@ describe('e2e: the check-in card', function () {
   this.timeout(60_000);
   const e2e = new E2E();
   const priya = user('priya', 'Priya Shah');
-  const count = () => e2e.services.db.collection(collections.checkins.name).countDocuments();
+  const count = () => e2e.services.database.db.collection(collections.checkins.name).countDocuments();
 
   before(async () => {
     await e2e.start();
@@ -79,7 +79,7 @@ describe('e2e: the check-in card', function () {
   after(() => e2e.stop());
 
   it('`check in` shows week 1 of 6 with the due time in London', async () => {
-    const card = firstCard((await e2e.lastReply(priya, 'check in')));
+    const card = firstCard(await e2e.lastReply(priya, 'check in'));
     const texts = cardTexts(card).join(' | ');
     assert.match(texts, /Week 1 of 6: supervision check-in/);
     assert.match(texts, /Due Thu 23 Oct, 14:00/);
@@ -165,7 +165,7 @@ describe('e2e: the check-in card', function () {
   it('refuses a future week and lists `my check-ins`', async () => {
     const future = await e2e.post(e2e.execute(priya, 'checkin.submit', valid(3)));
     assert.match(future.body.value, /no check-in yet/);
-    const card = firstCard((await e2e.lastReply(priya, 'my check-ins')));
+    const card = firstCard(await e2e.lastReply(priya, 'my check-ins'));
     assert.deepEqual(card.body.find((b: { type: string }) => b.type === 'FactSet').facts, [
       { title: 'Week 1', value: 'submitted · wellbeing 4 of 5' },
     ]);

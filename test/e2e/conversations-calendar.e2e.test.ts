@@ -31,7 +31,8 @@ describe('e2e: conversation slots follow the placement calendar, and the student
   };
   const QUESTION = 'What does a typical week look like in your role, and how did you get there?';
 
-  const bookings = () => e2e.services.db.collection<BookingDoc>(collections.conversationBookings.name);
+  const bookings = () =>
+    e2e.services.database.db.collection<BookingDoc>(collections.conversationBookings.name);
   const invoke = async (u: TestUser, verb: string, data: Record<string, unknown>): Promise<Body> => {
     const res = await e2e.post(e2e.execute(u, verb, data));
     assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -78,8 +79,8 @@ describe('e2e: conversation slots follow the placement calendar, and the student
   /** Every stored document, in every collection, whose JSON contains `needle`. */
   const storedWith = async (needle: string): Promise<string[]> => {
     const hits: string[] = [];
-    for (const { name } of await e2e.services.db.listCollections().toArray()) {
-      for (const doc of await e2e.services.db.collection(name).find({}).toArray())
+    for (const { name } of await e2e.services.database.db.listCollections().toArray()) {
+      for (const doc of await e2e.services.database.db.collection(name).find({}).toArray())
         if (JSON.stringify(doc).includes(needle)) hits.push(`${name} ${String(doc._id)}`);
     }
     return hits;
@@ -234,9 +235,9 @@ describe('e2e: conversation slots follow the placement calendar, and the student
   it('refuses a question over the limit with a clear message and writes nothing', async () => {
     const before = {
       bookings: await bookings().countDocuments(),
-      holds: await e2e.services.db.collection(collections.conversationHolds.name).countDocuments(),
-      outbox: await e2e.services.db.collection(collections.outbox.name).countDocuments(),
-      jobs: await e2e.services.db.collection(collections.jobs.name).countDocuments(),
+      holds: await e2e.services.database.db.collection(collections.conversationHolds.name).countDocuments(),
+      outbox: await e2e.services.database.db.collection(collections.outbox.name).countDocuments(),
+      jobs: await e2e.services.database.db.collection(collections.jobs.name).countDocuments(),
     };
     const long = 'Why '.repeat(80); // 320 characters
     const body = await invoke(
@@ -257,9 +258,9 @@ describe('e2e: conversation slots follow the placement calendar, and the student
     assert.deepEqual(
       {
         bookings: await bookings().countDocuments(),
-        holds: await e2e.services.db.collection(collections.conversationHolds.name).countDocuments(),
-        outbox: await e2e.services.db.collection(collections.outbox.name).countDocuments(),
-        jobs: await e2e.services.db.collection(collections.jobs.name).countDocuments(),
+        holds: await e2e.services.database.db.collection(collections.conversationHolds.name).countDocuments(),
+        outbox: await e2e.services.database.db.collection(collections.outbox.name).countDocuments(),
+        jobs: await e2e.services.database.db.collection(collections.jobs.name).countDocuments(),
       },
       before,
     );

@@ -20,7 +20,8 @@ describe('e2e: 20-minute conversations over HTTP', function () {
     email: 'alex.morgan@example.nhs.uk',
   };
 
-  const bookings = () => e2e.services.db.collection<BookingDoc>(collections.conversationBookings.name);
+  const bookings = () =>
+    e2e.services.database.db.collection<BookingDoc>(collections.conversationBookings.name);
   const personOf = async (u: TestUser) => (await e2e.services.people.byEmail(TENANT, u.email!))!;
   const invoke = async (u: TestUser, verb: string, data: Record<string, unknown>) => {
     const res = await e2e.post(e2e.execute(u, verb, data));
@@ -36,7 +37,7 @@ describe('e2e: 20-minute conversations over HTTP', function () {
     ...extra,
   });
   const outboxItem = (dedupeKey: string) =>
-    e2e.services.db.collection(collections.outbox.name).findOne({ dedupeKey });
+    e2e.services.database.db.collection(collections.outbox.name).findOne({ dedupeKey });
   const waitForCard = (u: TestUser, prefix: string) =>
     e2e.connector.waitFor(() => cardsIn(u).some((c) => c.startsWith(prefix)), 20_000);
   const cardsIn = (u: TestUser) =>
@@ -269,7 +270,7 @@ describe('e2e: 20-minute conversations over HTTP', function () {
     // No slot holds leak from the 17 who lost on the cap: the other slots are still free.
     const { free } = await e2e.services.conversations.freeSlots(TENANT);
     assert.equal(free.get(hosts['diet']!.hostId)?.length ?? 0, 0, 'week full: nothing offered');
-    const holds = await e2e.services.db
+    const holds = await e2e.services.database.db
       .collection(collections.conversationHolds.name)
       .countDocuments({ hostId: hosts['diet']!.hostId, kind: 'slot' });
     assert.equal(holds, 3);
@@ -556,7 +557,7 @@ describe('e2e: 20-minute conversations over HTTP', function () {
     // The reflections service sends its own "reflect now" card linked to the booking.
     const outbox = await e2e.services.outbox.byId(
       TENANT,
-      (await e2e.services.db
+      (await e2e.services.database.db
         .collection(collections.outbox.name)
         .findOne({ dedupeKey: `conv:reflect:${reminded._id}` }))!._id as unknown as string,
     );
@@ -594,7 +595,7 @@ describe('e2e: 20-minute conversations over HTTP', function () {
       ).includes('Note saved'),
     );
     assert.equal((await bookings().findOne({ _id: reminded._id }))?.note, 'Ask about FTSU training.');
-    const report = cardTexts(firstCard((await e2e.lastReply(lead, 'conversations report'))));
+    const report = cardTexts(firstCard(await e2e.lastReply(lead, 'conversations report')));
     assert.ok(report.includes('Leadership 2025 cohort 3'));
     assert.ok(report.includes('physiotherapy (2), occupational therapy (1)'), report.join(' | '));
     assert.ok(report.includes('clinical specialist (1), FTSU guardian (1), research (1)'));
@@ -609,7 +610,10 @@ describe('e2e: 20-minute conversations over HTTP', function () {
     );
     assert.equal(title, `Students who have not booked any (${60 - booked.size} of 60)`);
     // Students cannot see it.
-    assert.match(String((await e2e.lastReply(students[1]!, 'conversations report'))?.text), /for placement leads/);
+    assert.match(
+      String((await e2e.lastReply(students[1]!, 'conversations report'))?.text),
+      /for placement leads/,
+    );
   });
 
   it('lets a host edit their profile, validating every field', async () => {

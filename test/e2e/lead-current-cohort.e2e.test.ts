@@ -40,7 +40,7 @@ function inputValue(card: unknown, id: string): unknown {
   return found;
 }
 
-describe('e2e: the lead\'s current cohort everywhere, one channel link, reminders in working time', function () {
+describe("e2e: the lead's current cohort everywhere, one channel link, reminders in working time", function () {
   this.timeout(180_000);
   const e2e = new E2E();
   const lead = user('lead', 'Wendy Marsh');
@@ -56,7 +56,13 @@ describe('e2e: the lead\'s current cohort everywhere, one channel link, reminder
     });
     assert.equal(res.status, 200);
   };
-  const act = async (who: TestUser, verb: string, data: Record<string, unknown>, conversation?: Record<string, unknown>, channelData?: Record<string, unknown>) => {
+  const act = async (
+    who: TestUser,
+    verb: string,
+    data: Record<string, unknown>,
+    conversation?: Record<string, unknown>,
+    channelData?: Record<string, unknown>,
+  ) => {
     const res = await e2e.post(e2e.execute(who, verb, data, conversation, channelData));
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res.body.value;
@@ -64,7 +70,11 @@ describe('e2e: the lead\'s current cohort everywhere, one channel link, reminder
   const cardReply = async (text: string) => firstCard(await e2e.lastReply(lead, text));
 
   before(async () => {
-    await e2e.start({ JOBS_POLL_MS: '60000', ANNOUNCEMENT_REMINDER_MINUTES: '1440', DASHBOARD_DEV_LOGIN: 'true' });
+    await e2e.start({
+      JOBS_POLL_MS: '60000',
+      ANNOUNCEMENT_REMINDER_MINUTES: '1440',
+      DASHBOARD_DEV_LOGIN: 'true',
+    });
     await e2e.services.scheduler.stop(); // nothing runs by itself: the test reads the scheduled jobs
     const { cohorts, people, references } = e2e.services;
     const now = new Date('2026-10-01T09:00:00Z');
@@ -77,24 +87,55 @@ describe('e2e: the lead\'s current cohort everywhere, one channel link, reminder
     };
     ({ id: spring } = await cohorts.upsertByName(
       TENANT,
-      { ...base, clinicalDays: [...base.clinicalDays], leadershipDays: [...base.leadershipDays], name: 'Spring 2026', startDate: '2026-05-04', weeks: 6, teamsChannelId: null },
+      {
+        ...base,
+        clinicalDays: [...base.clinicalDays],
+        leadershipDays: [...base.leadershipDays],
+        name: 'Spring 2026',
+        startDate: '2026-05-04',
+        weeks: 6,
+        teamsChannelId: null,
+      },
       now,
     ));
     // Not started yet: the survey picker used to open on the latest-starting cohort.
     await cohorts.upsertByName(
       TENANT,
-      { ...base, clinicalDays: [...base.clinicalDays], leadershipDays: [...base.leadershipDays], name: 'Winter 2027', startDate: '2027-01-11', weeks: 6, teamsChannelId: null },
+      {
+        ...base,
+        clinicalDays: [...base.clinicalDays],
+        leadershipDays: [...base.leadershipDays],
+        name: 'Winter 2027',
+        startDate: '2027-01-11',
+        weeks: 6,
+        teamsChannelId: null,
+      },
       now,
     );
     // As the roster import stores it: `teams_channel_id` set, no conversation reference yet.
     ({ id: autumn } = await cohorts.upsertByName(
       TENANT,
-      { ...base, clinicalDays: [...base.clinicalDays], leadershipDays: [...base.leadershipDays], name: 'Autumn 2026', startDate: '2026-10-05', weeks: 6, teamsChannelId: CHANNEL },
+      {
+        ...base,
+        clinicalDays: [...base.clinicalDays],
+        leadershipDays: [...base.leadershipDays],
+        name: 'Autumn 2026',
+        startDate: '2026-10-05',
+        weeks: 6,
+        teamsChannelId: CHANNEL,
+      },
       now,
     ));
     await people.upsertByEmail(
       TENANT,
-      { email: lead.email!, displayName: lead.name, roles: ['lead'], profession: 'occupational therapy', cohortId: spring, timeZone: null },
+      {
+        email: lead.email!,
+        displayName: lead.name,
+        roles: ['lead'],
+        profession: 'occupational therapy',
+        cohortId: spring,
+        timeZone: null,
+      },
       now,
     );
     const wendy = (await people.byEmail(TENANT, lead.email!))!;
@@ -105,7 +146,14 @@ describe('e2e: the lead\'s current cohort everywhere, one channel link, reminder
     for (const s of students) {
       await people.upsertByEmail(
         TENANT,
-        { email: s.email!, displayName: s.name, roles: ['student'], profession: 'physiotherapy', cohortId: autumn, timeZone: null },
+        {
+          email: s.email!,
+          displayName: s.name,
+          roles: ['student'],
+          profession: 'physiotherapy',
+          cohortId: autumn,
+          timeZone: null,
+        },
         now,
       );
       const p = (await people.byEmail(TENANT, s.email!))!;
@@ -115,7 +163,10 @@ describe('e2e: the lead\'s current cohort everywhere, one channel link, reminder
         personalKey(p._id),
         'personal',
         p._id,
-        { serviceUrl: e2e.connector.url, conversation: { id: `a:personal-${s.id}`, conversationType: 'personal', isGroup: false, name: '' } },
+        {
+          serviceUrl: e2e.connector.url,
+          conversation: { id: `a:personal-${s.id}`, conversationType: 'personal', isGroup: false, name: '' },
+        },
         now,
       );
     }
@@ -199,7 +250,8 @@ describe('e2e: the lead\'s current cohort everywhere, one channel link, reminder
       sendDate: '',
       sendTime: '',
     });
-    const annId = /"announcementId":"([^"]+)"/.exec(JSON.stringify(preview))?.[1] ??
+    const annId =
+      /"announcementId":"([^"]+)"/.exec(JSON.stringify(preview))?.[1] ??
       /"draftId":"([^"]+)"/.exec(JSON.stringify(preview))?.[1];
     assert.ok(annId, JSON.stringify(preview));
     await act(lead, 'announcement.send', { announcementId: annId });
@@ -208,6 +260,6 @@ describe('e2e: the lead\'s current cohort everywhere, one channel link, reminder
     assert.equal(job?.runAt.toISOString(), '2026-10-26T09:00:00.000Z');
     const status = JSON.stringify(await act(lead, 'announcement.status', { announcementId: annId }));
     assert.match(status, /Reminder to those who have not acknowledged: Mon 26 Oct/);
-    assert.ok(await e2e.services.db.collection(collections.jobs.name).countDocuments({}) > 0);
+    assert.ok((await e2e.services.database.db.collection(collections.jobs.name).countDocuments({})) > 0);
   });
 });

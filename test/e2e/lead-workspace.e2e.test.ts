@@ -49,7 +49,7 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
     const out: Record<string, number> = {};
     for (const spec of Object.values(collections)) {
       if (spec.name === collections.turnState.name) continue;
-      out[spec.name] = await e2e.services.db.collection(spec.name).countDocuments({});
+      out[spec.name] = await e2e.services.database.db.collection(spec.name).countDocuments({});
     }
     return out;
   };
@@ -97,14 +97,14 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
   after(() => e2e.stop());
 
   it('`manage cohorts` in the personal chat offers to set up a cohort, and help lists it', async () => {
-    const card = firstCard((await e2e.lastReply(lead, 'manage cohorts')));
+    const card = firstCard(await e2e.lastReply(lead, 'manage cohorts'));
     assert.match(textsOf(card), /Your cohorts/);
     assert.match(textsOf(card), /You have no cohorts yet/);
     assert.deepEqual(
       card.actions.map((a: { verb: string }) => a.verb),
       ['workspace.cohort.new'],
     );
-    assert.match(textsOf(firstCard((await e2e.lastReply(lead, 'help')))), /manage cohorts/);
+    assert.match(textsOf(firstCard(await e2e.lastReply(lead, 'help'))), /manage cohorts/);
   });
 
   it('refuses a last day before the first day, and 0 weeks, with the field and its label; nothing is written', async () => {
@@ -169,7 +169,7 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
     assert.equal(audit.length, 1);
     assert.equal(audit[0]!.targetId, cohortId);
     // The lead's list now shows it.
-    assert.match(textsOf(firstCard((await e2e.lastReply(lead, 'manage cohorts')))), /Leadership 2025 cohort 3/);
+    assert.match(textsOf(firstCard(await e2e.lastReply(lead, 'manage cohorts'))), /Leadership 2025 cohort 3/);
   });
 
   it('refuses a student whose supervisor is not on the roster; nothing is written', async () => {
@@ -219,7 +219,7 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
       await e2e.post(e2e.install(s));
     }
     // The planner put the week 1 prompt on Mon 20 Oct 09:00 London (08:00Z).
-    const jobs = await e2e.services.db
+    const jobs = await e2e.services.database.db
       .collection('jobs')
       .find({ type: 'checkins.prompt', 'payload.cohortId': cohortId })
       .toArray();
@@ -256,7 +256,7 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
   });
 
   it('opens the cohort by name, a student, their pause card, and the edit form with the stored values', async () => {
-    const page = firstCard((await e2e.lastReply(lead, 'manage leadership 2025 cohort 3')));
+    const page = firstCard(await e2e.lastReply(lead, 'manage leadership 2025 cohort 3'));
     assert.match(textsOf(page), /Students \(3\)/);
     assert.match(JSON.stringify(page), /"value":"Mon 20 Oct 2025"|Mon 20 Oct 2025/);
     const priya = (await e2e.services.people.byEmail(TENANT, students[0]!.email!))!;

@@ -22,7 +22,7 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
   const sam = loopUser('mw-sam', 'Sam Okoro');
 
   const nudgeItems = async (u: typeof ana) =>
-    w.e2e.services.db
+    w.e2e.services.database.db
       .collection(collections.outbox.name)
       .find({ purpose: 'checkin.nudge', personId: w.id(u) })
       .toArray();

@@ -6,9 +6,24 @@ import { cardTexts, E2E, firstCard, TENANT } from './harness.js';
 describe('e2e: onboarding over HTTP with a fake Bot Connector', function () {
   this.timeout(60_000);
   const e2e = new E2E();
-  const student = { id: '29:student-1', aadObjectId: 'aad-student-1', name: 'Priya Shah', email: 'priya.shah@example.nhs.uk' };
-  const lead = { id: '29:lead-1', aadObjectId: 'aad-lead-1', name: 'Alex Morgan', email: 'alex.morgan@example.nhs.uk' };
-  const stranger = { id: '29:stranger', aadObjectId: 'aad-stranger', name: 'Someone Else', email: 'someone@elsewhere.org' };
+  const student = {
+    id: '29:student-1',
+    aadObjectId: 'aad-student-1',
+    name: 'Priya Shah',
+    email: 'priya.shah@example.nhs.uk',
+  };
+  const lead = {
+    id: '29:lead-1',
+    aadObjectId: 'aad-lead-1',
+    name: 'Alex Morgan',
+    email: 'alex.morgan@example.nhs.uk',
+  };
+  const stranger = {
+    id: '29:stranger',
+    aadObjectId: 'aad-stranger',
+    name: 'Someone Else',
+    email: 'someone@elsewhere.org',
+  };
   let cohortId: string;
 
   before(async () => {
@@ -30,8 +45,30 @@ describe('e2e: onboarding over HTTP with a fake Bot Connector', function () {
       },
       now,
     ));
-    await people.upsertByEmail(TENANT, { email: student.email, displayName: student.name, roles: ['student'], profession: 'physiotherapy', cohortId, timeZone: null }, now);
-    await people.upsertByEmail(TENANT, { email: lead.email, displayName: lead.name, roles: ['lead', 'admin'], profession: 'occupational therapy', cohortId: null, timeZone: null }, now);
+    await people.upsertByEmail(
+      TENANT,
+      {
+        email: student.email,
+        displayName: student.name,
+        roles: ['student'],
+        profession: 'physiotherapy',
+        cohortId,
+        timeZone: null,
+      },
+      now,
+    );
+    await people.upsertByEmail(
+      TENANT,
+      {
+        email: lead.email,
+        displayName: lead.name,
+        roles: ['lead', 'admin'],
+        profession: 'occupational therapy',
+        cohortId: null,
+        timeZone: null,
+      },
+      now,
+    );
     [student, lead, stranger].forEach((u) => e2e.teamsUser(u));
   });
   after(() => e2e.stop());
@@ -45,7 +82,9 @@ describe('e2e: onboarding over HTTP with a fake Bot Connector', function () {
   it('welcomes a rostered student on personal install, links their Teams identity and saves the conversation reference', async () => {
     const res = await e2e.post(e2e.install(student));
     assert.equal(res.status, 200);
-    await e2e.connector.waitFor((calls) => calls.some((c) => c.conversationId === `a:personal-${student.id}`));
+    await e2e.connector.waitFor((calls) =>
+      calls.some((c) => c.conversationId === `a:personal-${student.id}`),
+    );
     const card = firstCard(e2e.sentTo(`a:personal-${student.id}`)[0]);
     const texts = cardTexts(card);
     assert.ok(texts.includes('Welcome, Priya'), texts.join(' | '));
@@ -64,14 +103,18 @@ describe('e2e: onboarding over HTTP with a fake Bot Connector', function () {
     assert.ok(studentCommands.includes('help'));
     assert.ok(!studentCommands.includes('link cohort'));
 
-    const leadCard = firstCard(await e2e.lastReplyTo(e2e.channelMessage(lead, '19:cohort2channel@thread.tacv2', 'help')));
+    const leadCard = firstCard(
+      await e2e.lastReplyTo(e2e.channelMessage(lead, '19:cohort2channel@thread.tacv2', 'help')),
+    );
     assert.ok(cardTexts(leadCard).includes('link cohort'));
   });
 
   it('tells an unknown person to ask their placement lead and stores nothing about them', async () => {
-    const db = e2e.services.db;
+    const db = e2e.services.database.db;
     const before = await Promise.all(
-      [collections.people, collections.conversationReferences, collections.turnState].map((c) => db.collection(c.name).countDocuments()),
+      [collections.people, collections.conversationReferences, collections.turnState].map((c) =>
+        db.collection(c.name).countDocuments(),
+      ),
     );
     await e2e.post(e2e.install(stranger));
     await e2e.post(e2e.message(stranger, 'hello'));
@@ -79,10 +122,14 @@ describe('e2e: onboarding over HTTP with a fake Bot Connector', function () {
     assert.equal(replies.length, 2);
     assert.equal(replies[1].text, UNKNOWN_PERSON_MESSAGE);
     const after = await Promise.all(
-      [collections.people, collections.conversationReferences, collections.turnState].map((c) => db.collection(c.name).countDocuments()),
+      [collections.people, collections.conversationReferences, collections.turnState].map((c) =>
+        db.collection(c.name).countDocuments(),
+      ),
     );
     assert.deepEqual(after, before);
-    const anyMention = await db.collection(collections.turnState.name).countDocuments({ _id: { $regex: 'stranger' } as never });
+    const anyMention = await db
+      .collection(collections.turnState.name)
+      .countDocuments({ _id: { $regex: 'stranger' } as never });
     assert.equal(anyMention, 0);
   });
 
@@ -91,16 +138,24 @@ describe('e2e: onboarding over HTTP with a fake Bot Connector', function () {
     const card = firstCard(await e2e.lastReplyTo(e2e.channelMessage(lead, channelId, 'link cohort')));
     assert.ok(cardTexts(card).includes('Link this channel to a cohort'));
 
-    const channelConversation = { id: `${channelId};messageid=1`, conversationType: 'channel', isGroup: true };
+    const channelConversation = {
+      id: `${channelId};messageid=1`,
+      conversationType: 'channel',
+      isGroup: true,
+    };
     const channelData = { channel: { id: channelId }, team: { id: '19:team@thread.tacv2' } };
-    const refused = await e2e.post(e2e.execute(student, 'cohort.link', { cohortId }, channelConversation, channelData));
+    const refused = await e2e.post(
+      e2e.execute(student, 'cohort.link', { cohortId }, channelConversation, channelData),
+    );
     assert.equal(refused.status, 200);
     assert.match(refused.body.value, /Only a placement lead/);
     assert.equal((await e2e.services.cohorts.byId(TENANT, cohortId))?.teamsChannelId, null);
     const refusals = await e2e.services.audit.list(TENANT, { action: 'cohort.link' });
     assert.equal(refusals[0].outcome, 'refused');
 
-    const res = await e2e.post(e2e.execute(lead, 'cohort.link', { cohortId }, channelConversation, channelData));
+    const res = await e2e.post(
+      e2e.execute(lead, 'cohort.link', { cohortId }, channelConversation, channelData),
+    );
     assert.equal(res.status, 200);
     assert.equal(res.body.type, 'application/vnd.microsoft.card.adaptive');
     assert.ok(cardTexts(res.body.value).includes('Channel linked'));
@@ -114,20 +169,36 @@ describe('e2e: onboarding over HTTP with a fake Bot Connector', function () {
   it('rejects a tampered cohort id without linking anything', async () => {
     const channelId = '19:other@thread.tacv2';
     const res = await e2e.post(
-      e2e.execute(lead, 'cohort.link', { cohortId: { $gt: '' } }, { id: channelId, conversationType: 'channel' }, { channel: { id: channelId } }),
+      e2e.execute(
+        lead,
+        'cohort.link',
+        { cohortId: { $gt: '' } },
+        { id: channelId, conversationType: 'channel' },
+        { channel: { id: channelId } },
+      ),
     );
     // MongoDB operator keys in a card submit are refused at the HTTP gate (src/http/inbound-activity.ts).
     assert.equal(res.status, 400);
     assert.equal(await e2e.services.cohorts.byChannel(TENANT, channelId), null);
     const unknown = await e2e.post(
-      e2e.execute(lead, 'cohort.link', { cohortId: 'not-a-cohort' }, { id: channelId, conversationType: 'channel' }, { channel: { id: channelId } }),
+      e2e.execute(
+        lead,
+        'cohort.link',
+        { cohortId: 'not-a-cohort' },
+        { id: channelId, conversationType: 'channel' },
+        { channel: { id: channelId } },
+      ),
     );
     assert.match(unknown.body.value, /could not find that cohort/);
     assert.equal(await e2e.services.cohorts.byChannel(TENANT, channelId), null);
   });
 
   it('answers a non-activity body with 400', async () => {
-    const res = await fetch(`${e2e.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1,2]' });
+    const res = await fetch(`${e2e.baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[1,2]',
+    });
     assert.equal(res.status, 400);
   });
 });

@@ -73,7 +73,7 @@ describe('e2e: peer reflection and the reflective workshop (issue 17)', function
   const json = (v: unknown) => JSON.stringify(v);
   const texts = (v: unknown) => (v && typeof v === 'object' ? cardTexts(v) : [String(v)]);
   const count = (name: string, filter: Record<string, unknown> = {}) =>
-    e2e.services.db.collection(name).countDocuments({ tenantId: TENANT, ...filter });
+    e2e.services.database.db.collection(name).countDocuments({ tenantId: TENANT, ...filter });
   const reflection = () => e2e.services.reflections.repo.reflection(TENANT, sharedId);
   /** What the person can see of Priya's reflection: by opening it, in `peer reflections`. */
   async function sees(u: TestUser): Promise<boolean> {
@@ -398,7 +398,7 @@ describe('e2e: peer reflection and the reflective workshop (issue 17)', function
     assert.ok(cardTexts(again).some((t) => t.startsWith('You already replied to this prompt')));
     assert.match(String(await replyAs(zoe, 'Not my cohort.')), /Only students of this cohort/);
     assert.match(String(await replyAs(wendy, 'Lead reply.')), /Only students of this cohort/);
-    const stored = await e2e.services.db
+    const stored = await e2e.services.database.db
       .collection(collections.reflections.name)
       .find({ tenantId: TENANT, topic: 'workshop' })
       .toArray();

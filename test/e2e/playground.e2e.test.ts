@@ -69,7 +69,7 @@ describe('e2e: journeys through Microsoft 365 Agents Playground', function () {
   after(async () => {
     client?.close();
     if (pg) {
-      const name = pg.services.db.databaseName;
+      const name = pg.services.database.db.databaseName;
       await pg.stop();
       await dropDatabaseNamed(name);
     }
@@ -156,7 +156,10 @@ describe('e2e: journeys through Microsoft 365 Agents Playground', function () {
       await client.send(personal, me.id, 'what is this');
       const reply = await fromBot(personal, (m) => typeof m.text === 'string', seen);
       // Not a command: the likeliest commands as buttons, never a dead end.
-      assert.ok(reply.text!.startsWith(NOT_SURE_MESSAGE) || reply.text!.startsWith(NOTHING_MATCHED_MESSAGE), reply.text);
+      assert.ok(
+        reply.text!.startsWith(NOT_SURE_MESSAGE) || reply.text!.startsWith(NOTHING_MATCHED_MESSAGE),
+        reply.text,
+      );
     });
 
     it('greets a team channel on install and answers an @mention there', async () => {
@@ -173,7 +176,7 @@ describe('e2e: journeys through Microsoft 365 Agents Playground', function () {
   });
 
   describe('check-in', () => {
-    const count = () => pg.services.db.collection(collections.checkins.name).countDocuments();
+    const count = () => pg.services.database.db.collection(collections.checkins.name).countDocuments();
     let prompt: StreamMessage;
     /** The form: the prompt card refreshed in place by its "open" action. */
     let form: Record<string, unknown>;

@@ -84,7 +84,7 @@ describe('e2e: projects (issue 17)', function () {
     return replies[0]!;
   };
   const count = (name: string, filter: Record<string, unknown> = {}) =>
-    e2e.services.db.collection(name).countDocuments({ tenantId: TENANT, ...filter });
+    e2e.services.database.db.collection(name).countDocuments({ tenantId: TENANT, ...filter });
   const texts = (value: unknown) => (value && typeof value === 'object' ? cardTexts(value) : [String(value)]);
 
   before(async () => {
@@ -279,7 +279,10 @@ describe('e2e: projects (issue 17)', function () {
 
   it('the check-in’s project answer becomes the week’s project update on the project card', async () => {
     const form = JSON.stringify(firstCard(await say(priya, 'check in')));
-    assert.ok(form.includes('Progress on your project “Falls huddle on Ward 7” this week'), form.slice(0, 400));
+    assert.ok(
+      form.includes('Progress on your project “Falls huddle on Ward 7” this week'),
+      form.slice(0, 400),
+    );
     const dansForm = JSON.stringify(firstCard(await say(dan, 'check in')));
     assert.ok(dansForm.includes('Progress on your project “Discharge letters in plain English” this week'));
     const saved = await exec(priya, 'checkin.submit', checkinAnswers(2, 'Baseline audit of 40 falls done.'));
@@ -400,7 +403,7 @@ describe('e2e: projects (issue 17)', function () {
     assert.equal((await e2e.services.projects.repo.project(TENANT, projectId))!.presentation, null);
     assert.equal(await count(collections.projectAttendees.name), 0);
     assert.equal(
-      await e2e.services.db
+      await e2e.services.database.db
         .collection(collections.jobs.name)
         .countDocuments({ type: 'projects.feedback-request' }),
       0,
@@ -634,7 +637,7 @@ describe('e2e: projects (issue 17)', function () {
       await e2e.services.projects.runFeedbackJob(TENANT, projectId, old.startsAt.toISOString()),
       0,
     );
-    const job = await e2e.services.db
+    const job = await e2e.services.database.db
       .collection(collections.jobs.name)
       .findOne({ _id: `projects.feedback:${projectId}:${moved.startsAt.getTime()}` as never });
     assert.equal(job?.state, 'scheduled');

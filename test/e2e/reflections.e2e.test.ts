@@ -86,9 +86,9 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
     assert.equal(replies.length, 1, `one reply to "${text}"`);
     return replies[0]!;
   };
-  const reflections = () => e2e.services.db.collection(collections.reflections.name);
-  const drafts = () => e2e.services.db.collection(collections.reflectionDrafts.name);
-  const feedback = () => e2e.services.db.collection(collections.reflectionFeedback.name);
+  const reflections = () => e2e.services.database.db.collection(collections.reflections.name);
+  const drafts = () => e2e.services.database.db.collection(collections.reflectionDrafts.name);
+  const feedback = () => e2e.services.database.db.collection(collections.reflectionFeedback.name);
   const outbox = (purpose: string) => e2e.services.outbox.collection().find({ purpose }).toArray();
 
   before(async () => {
@@ -531,7 +531,7 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
   it('exports the journey behind a signed link that opens once, for that person only, and expires', async () => {
     e2e.clock.set(new Date('2025-02-26T12:00:00Z'));
     // What the check-ins and conversations features store (their collections, read if present).
-    await e2e.services.db.collection('checkins').insertMany([
+    await e2e.services.database.db.collection('checkins').insertMany([
       {
         _id: `${TENANT}|ck|2` as never,
         tenantId: TENANT,
@@ -554,7 +554,7 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
         answers: { confidence: { leadership: 1 } },
       },
     ]);
-    await e2e.services.db.collection('conversation_bookings').insertMany([
+    await e2e.services.database.db.collection('conversation_bookings').insertMany([
       {
         _id: `${TENANT}|bk|1` as never,
         tenantId: TENANT,
@@ -696,7 +696,7 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
       cardTexts(ok.value).includes('Leadership 2025 cohort 2: a prompt at 17:30 on each clinical day.'),
     );
 
-    const jobs = e2e.services.db.collection(collections.jobs.name);
+    const jobs = e2e.services.database.db.collection(collections.jobs.name);
     const planned = await jobs.find({ type: 'reflections.prompt' }).sort({ _id: 1 }).toArray();
     // Mon 3 and Tue 4 Mar are clinical days: two per student.
     assert.deepEqual(

@@ -34,7 +34,7 @@ describe('e2e: roster CSV upload from Teams (personal chat and Manage page)', fu
     const out: Record<string, number> = {};
     for (const spec of Object.values(collections))
       if (spec.name !== collections.turnState.name)
-        out[spec.name] = await e2e.services.db.collection(spec.name).countDocuments({});
+        out[spec.name] = await e2e.services.database.db.collection(spec.name).countDocuments({});
     return out;
   };
   /** Sends files in the personal chat as Teams does; the bot's reply card (or text). */

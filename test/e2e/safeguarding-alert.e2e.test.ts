@@ -146,7 +146,7 @@ describe('e2e: same-day safeguarding alert (issue 26, item 1)', function () {
     await e2e.services.sender.drain(30_000);
     const alerts = alertsTo(sam);
     assert.equal(alerts.length, 1, 'one alert in the supervisor’s chat');
-    const item = await e2e.services.db
+    const item = await e2e.services.database.db
       .collection(collections.outbox.name)
       .findOne({ purpose: 'checkin.safeguarding', personId: ids.get(sam.name) });
     assert.ok(item, 'the alert went through the outbox');
@@ -191,7 +191,7 @@ describe('e2e: same-day safeguarding alert (issue 26, item 1)', function () {
     await e2e.services.sender.drain(30_000);
     assert.equal(alertsTo(sam).length, 1);
     assert.equal(
-      await e2e.services.db
+      await e2e.services.database.db
         .collection(collections.outbox.name)
         .countDocuments({ purpose: 'checkin.safeguarding' }),
       1,

@@ -153,7 +153,7 @@ class World {
   }
 
   async count(collection: string) {
-    return this.e2e.services.db.collection(collection).countDocuments({});
+    return this.e2e.services.database.db.collection(collection).countDocuments({});
   }
 }
 
@@ -285,7 +285,7 @@ describe('e2e: a group supervision session with agreed actions (acceptance)', fu
       /Recorded group supervision with Priya Shah, Tom Reid and Ana Costa on Thu 6 Feb 2025 \(60 minutes\)/,
     );
     await w.exec(sam, 'supervision.session.record', data); // a double click
-    const sessions = await w.e2e.services.db
+    const sessions = await w.e2e.services.database.db
       .collection(collections.supervisionSessions.name)
       .find({})
       .toArray();
@@ -473,7 +473,7 @@ describe('e2e: a session for a project team picks the project’s members', func
       cardTexts(done).join(' '),
       /Recorded project supervision with Priya Shah and Ben Jones on Thu 6 Feb 2025/,
     );
-    const records = await w.e2e.services.db
+    const records = await w.e2e.services.database.db
       .collection(collections.supervisionSessions.name)
       .find({})
       .toArray();

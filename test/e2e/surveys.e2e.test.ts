@@ -216,7 +216,10 @@ describe('e2e: a lead runs an anonymous survey and reads privacy-safe results ov
       e2e.execute(students[0]!, 'survey.submit', { surveyRunId: runId, ...answers(1, 'Changed my mind') }),
     );
     assert.ok(cardTexts(changed.body.value).includes('Your answers are updated'));
-    const raw = await e2e.services.db.collection(collections.surveyResponses.name).find({ runId }).toArray();
+    const raw = await e2e.services.database.db
+      .collection(collections.surveyResponses.name)
+      .find({ runId })
+      .toArray();
     assert.equal(raw.length, 5);
     const stored = JSON.stringify(raw);
     for (const s of students)

@@ -106,7 +106,7 @@ describe('e2e: understanding people as they write', function () {
     await add(host, ['ahp-host'], 'occupational therapy');
     const byEmail = async (u: TestUser) => (await people.byEmail(TENANT, u.email!))!;
     await supervisions.link(TENANT, (await byEmail(student))._id, (await byEmail(supervisor))._id, now);
-    await new AhpHostsRepository(e2e.services.db).upsertByEmail(
+    await new AhpHostsRepository(e2e.services.database.db).upsertByEmail(
       TENANT,
       {
         email: host.email!,
@@ -196,7 +196,10 @@ describe('e2e: understanding people as they write', function () {
   });
 
   it('stores nothing but a count per tenant: no text, no person', async () => {
-    const docs = await e2e.services.db.collection(collections.supportAnswers.name).find({}).toArray();
+    const docs = await e2e.services.database.db
+      .collection(collections.supportAnswers.name)
+      .find({})
+      .toArray();
     assert.equal(docs.length, 1);
     const { _id, tenantId, month, count, schemaVersion, createdAt, updatedAt, ...rest } = docs[0]!;
     assert.deepEqual(rest, {});

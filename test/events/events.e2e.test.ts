@@ -39,7 +39,7 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
   const REQUEST = '7f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b';
   let eventId: string;
 
-  const db = () => e2e.services.db;
+  const db = () => e2e.services.database.db;
   const counts = async () => ({
     events: await db().collection(collections.events.name).countDocuments(),
     invitations: await db().collection(collections.eventInvitations.name).countDocuments(),

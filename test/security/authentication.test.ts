@@ -70,12 +70,15 @@ describe('security: inbound JWT validation and outbound tokens', function () {
   const stored = () =>
     Promise.all(
       [collections.people, collections.conversationReferences, collections.turnState].map((c) =>
-        e2e.services.db
+        e2e.services.database.db
           .collection(c.name)
           .countDocuments({ teamsUserId: { $exists: true } } as never)
           .then(
             async (n) =>
-              n + (c === collections.people ? 0 : await e2e.services.db.collection(c.name).countDocuments()),
+              n +
+              (c === collections.people
+                ? 0
+                : await e2e.services.database.db.collection(c.name).countDocuments()),
           ),
       ),
     );

@@ -257,7 +257,7 @@ const rows: Row[] = [
     allow: ['leadOfCohort', 'admin'],
     probe: async (w, role) => {
       const { cohorts } = w.e2e.services;
-      await w.e2e.services.db
+      await w.e2e.services.database.db
         .collection(collections.cohorts.name)
         .updateOne({ _id: w.cohortA } as never, { $set: { teamsChannelId: null } });
       cohorts.forget(TENANT, w.cohortA);
@@ -591,7 +591,7 @@ const rows: Row[] = [
         pubBuffer: '0',
         pubWeeks: '1',
       });
-      const slots = w.e2e.services.db.collection(collections.conversationSlots.name);
+      const slots = w.e2e.services.database.db.collection(collections.conversationSlots.name);
       return (
         (await slots.countDocuments({ tenantId: TENANT, hostPersonId: pid(w, role) })) > 0 &&
         (await slots.countDocuments({
@@ -696,7 +696,7 @@ const rows: Row[] = [
     // The preview stores a draft by its author for the chosen cohort.
     probe: async (w, role) => {
       await exec(w, role, 'announcement.preview', announcementInput(w, 'now'));
-      const drafts = w.e2e.services.db.collection(collections.announcements.name);
+      const drafts = w.e2e.services.database.db.collection(collections.announcements.name);
       return (
         (await drafts.countDocuments({
           tenantId: TENANT,
@@ -812,7 +812,9 @@ const rows: Row[] = [
           },
         );
       if (created) {
-        await w.e2e.services.db.collection(collections.cohorts.name).deleteOne({ _id: created._id } as never);
+        await w.e2e.services.database.db
+          .collection(collections.cohorts.name)
+          .deleteOne({ _id: created._id } as never);
         cohorts.forget(TENANT, created._id);
       }
       return created !== null;
@@ -1018,7 +1020,7 @@ const rows: Row[] = [
     target: cohortA,
     allow: leads,
     probe: async (w, role) => {
-      await w.e2e.services.db
+      await w.e2e.services.database.db
         .collection(collections.cohorts.name)
         .updateOne({ _id: w.cohortA } as never, { $set: { teamsChannelId: CHANNEL } });
       w.e2e.services.cohorts.forget(TENANT, w.cohortA);

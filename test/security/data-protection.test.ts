@@ -23,7 +23,7 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const registered = new Map(Object.values(collections).map((c) => [c.name, c]));
 
 async function dump(e2e: E2E): Promise<Map<string, Document[]>> {
-  const db = e2e.services.db;
+  const db = e2e.services.database.db;
   const names = (await db.listCollections().toArray())
     .map((c) => c.name)
     .filter((n) => !n.startsWith('system.'));
@@ -117,12 +117,15 @@ describe('security: data protection (export, erase, retention) over every collec
   it('export my data: a card with a one-time link to JSON holding the caller’s documents from every collection', async () => {
     const u = journeyPeople.student;
     const me = await person(u);
-    const card = firstCard((await e2e.lastReply(u, 'export my data')));
+    const card = firstCard(await e2e.lastReply(u, 'export my data'));
     assert.ok(cardTexts(card).includes('Your data'));
     // Human labels, never collection names (which also wrap mid-word on a phone).
     const facts = cardTexts(card);
     assert.ok(facts.includes('Conversations with the bot'), facts.join(' | '));
-    assert.ok(!facts.some((t) => /^[a-z]+(_[a-z]+)*$/.test(t) && personalCollections().some((c) => c.name === t)), facts.join(' | '));
+    assert.ok(
+      !facts.some((t) => /^[a-z]+(_[a-z]+)*$/.test(t) && personalCollections().some((c) => c.name === t)),
+      facts.join(' | '),
+    );
     const url = new URL(card.actions[0].url as string);
     assert.match(url.pathname, /^\/data-export\/[A-Za-z0-9_-]{32}$/);
     const res = await fetch(`${e2e.baseUrl}${url.pathname}`);

@@ -126,7 +126,7 @@ describe('security: hostile input through the HTTP endpoint (property-based)', f
     counts = async () =>
       Object.fromEntries(
         await Promise.all(
-          names.map(async (n) => [n, await e2e.services.db.collection(n).countDocuments()] as const),
+          names.map(async (n) => [n, await e2e.services.database.db.collection(n).countDocuments()] as const),
         ),
       );
     baseline = await counts();
@@ -239,7 +239,7 @@ describe('security: hostile input through the HTTP endpoint (property-based)', f
     // Refused attempts are audited (ids and outcome only); nothing else may appear, except
     // actions whose verb takes no input at all (an export link for one's own journey).
     const INPUT_FREE = ['journey.export'];
-    const audits = await e2e.services.db.collection(collections.audit.name).find({}).toArray();
+    const audits = await e2e.services.database.db.collection(collections.audit.name).find({}).toArray();
     const notRefused = audits.filter((a) => a.outcome !== 'refused' && !INPUT_FREE.includes(a.action));
     assert.deepEqual(
       notRefused.map((a) => `${a.action} ${a.outcome}`),

@@ -40,7 +40,8 @@ export const journeyPeople: JourneyPeople = {
 };
 
 export async function importFixtures(e2e: E2E): Promise<void> {
-  const { people, cohorts, supervisions, db, clock } = e2e.services;
+  const { people, cohorts, supervisions, clock } = e2e.services;
+  const { db } = e2e.services.database;
   const service = new RosterImportService({
     people,
     cohorts,

@@ -113,7 +113,7 @@ describe('security: logs carry no names, emails or typed text', function () {
       });
     });
     after(async () => {
-      const name = service.services.db.databaseName;
+      const name = service.services.database.db.databaseName;
       await service.stop();
       await connector.stop();
       await dropDatabaseNamed(name);

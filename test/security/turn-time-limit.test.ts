@@ -155,7 +155,9 @@ describe('security: a time limit for one slow turn', function () {
     }
 
     const auditCount = () =>
-      e2e.services.db.collection(collections.audit.name).countDocuments({ action: 'test.slow-turn' });
+      e2e.services.database.db
+        .collection(collections.audit.name)
+        .countDocuments({ action: 'test.slow-turn' });
 
     before(async () => {
       await e2e.start(
@@ -356,7 +358,7 @@ describe('security: a time limit for one slow turn', function () {
       await until(() => e2e.service.turns().lingering === 0, 'the late request to end');
       assert.deepEqual(e2e.connector.delivered(), [], 'no reply');
       assert.equal(
-        await e2e.services.db.collection(collections.conversationReferences.name).countDocuments(),
+        await e2e.services.database.db.collection(collections.conversationReferences.name).countDocuments(),
         0,
         'the turn did not run (no conversation reference saved)',
       );
