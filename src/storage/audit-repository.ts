@@ -14,23 +14,16 @@ export interface AuditDoc extends BaseDoc {
   details: Record<string, string | number | boolean | null>;
 }
 
-/**
- * One group-committed insert stream per database: entries recorded while an insert is in flight
- * go together in the next one (under load most turns write an audit entry). Each caller still
- * waits until its own entry is stored.
- */
-const inserters = new WeakMap<Db, GroupInserter<AuditDoc>>();
-
 export class AuditRepository {
+  /**
+   * One group-committed insert stream (the repository is built once per process): entries
+   * recorded while an insert is in flight go together in the next one (under load most turns
+   * write an audit entry). Each caller still waits until its own entry is stored.
+   */
   private readonly inserter: GroupInserter<AuditDoc>;
 
   constructor(private readonly db: Db) {
-    let inserter = inserters.get(db);
-    if (!inserter) {
-      inserter = new GroupInserter(() => db.collection<AuditDoc>(collections.audit.name));
-      inserters.set(db, inserter);
-    }
-    this.inserter = inserter;
+    this.inserter = new GroupInserter(() => db.collection<AuditDoc>(collections.audit.name));
   }
 
   scope(tenantId: string) {

@@ -49,10 +49,10 @@ export type CreateCohortOutcome = 'inserted' | 'same-request' | 'name-taken';
  */
 export const COHORT_READ_CACHE_MS = 2_000;
 
-// Shared by every repository in the process (features hold their own), keyed by database.
-const recentCohorts = new RecentReads<CohortDoc>({ max: 5_000, ttlMs: COHORT_READ_CACHE_MS });
-
 export class CohortsRepository {
+  // Built once per process (createRepositories), so every feature's reads and writes share it.
+  private readonly recent = new RecentReads<CohortDoc>({ max: 5_000, ttlMs: COHORT_READ_CACHE_MS });
+
   constructor(private readonly db: Db) {}
 
   private cacheKey(tenantId: string, id: string) {
@@ -61,7 +61,7 @@ export class CohortsRepository {
 
   /** Forgets a remembered cohort: after any write to it, in this process. */
   forget(tenantId: string, id: string) {
-    recentCohorts.forget(this.cacheKey(tenantId, id));
+    this.recent.forget(this.cacheKey(tenantId, id));
   }
 
   /** Waits for a write to one cohort, then forgets its remembered copy. */
@@ -98,7 +98,7 @@ export class CohortsRepository {
 
   /** The cohort, remembered for COHORT_READ_CACHE_MS; each caller gets its own copy. */
   async byId(tenantId: string, id: string): Promise<CohortDoc | null> {
-    const cohort = await recentCohorts.get(this.cacheKey(tenantId, id), () =>
+    const cohort = await this.recent.get(this.cacheKey(tenantId, id), () =>
       this.scope(tenantId).findOne({ _id: id }),
     );
     return cohort && structuredClone(cohort);

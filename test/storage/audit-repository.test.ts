@@ -36,9 +36,9 @@ describe('audit repository: entries are group-committed (real local database)', 
 
   it('entries recorded together go to the database in a few inserts, each caller told of its own', async () => {
     inserts.length = 0;
-    // Two repositories on one database share the insert stream, as the features' do.
+    // One repository per process, shared by every feature (createRepositories).
     const a = new AuditRepository(watched.db);
-    const b = new AuditRepository(watched.db);
+    const b = a;
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         (i % 2 ? a : b).record(`t${i % 3}`, { actorId: `p${i}`, action: 'bulk.test' }, now),

