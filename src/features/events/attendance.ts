@@ -20,10 +20,8 @@ export async function attendanceCard(
   data: unknown,
 ): Promise<CardResult> {
   const ref = parseRef(data);
-  if (!ref.ok) return NOT_FOUND;
-  const event = await ctx.repo.eventById(tenantId, ref.value.eventId);
-  if (!event) return NOT_FOUND;
-  if (!ctx.may(person, 'event.attendance.record', event.cohortId)) return NOT_ALLOWED;
+  const event = await ctx.permittedEvent(tenantId, person, ref, 'event.attendance.record');
+  if (typeof event === 'string') return event;
   return renderAttendance(ctx, tenantId, event, '');
 }
 

@@ -4,7 +4,7 @@
  */
 import { localInstant } from '../../domain/placement-calendar.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
-import { NOT_ALLOWED, NOT_FOUND, type CardResult, type EventContext } from './event-context.js';
+import { NOT_FOUND, type CardResult, type EventContext } from './event-context.js';
 import { parseEditRef, parseRef, rawEventFields } from './event-input.js';
 import { eventStatusCard } from './event-status.js';
 import type { EventDoc } from './events-repository.js';
@@ -20,10 +20,8 @@ export async function editEventCard(
   data: unknown,
 ): Promise<CardResult> {
   const ref = parseRef(data);
-  if (!ref.ok) return NOT_FOUND;
-  const event = await ctx.repo.eventById(tenantId, ref.value.eventId);
-  if (!event) return NOT_FOUND;
-  if (!ctx.may(person, 'event.manage', event.cohortId)) return NOT_ALLOWED;
+  const event = await ctx.permittedEvent(tenantId, person, ref, 'event.manage');
+  if (typeof event === 'string') return event;
   if (event.state === 'cancelled') return eventStatusCard(ctx, tenantId, event, 'This event was cancelled.');
   const cohort = await ctx.s.cohorts.byId(tenantId, event.cohortId);
   if (!cohort) return NOT_FOUND;
@@ -38,9 +36,8 @@ export async function updateEvent(
 ): Promise<CardResult> {
   const ref = parseEditRef(data);
   if (!ref.ok) return NOT_FOUND;
-  const event = await ctx.repo.eventById(tenantId, ref.value.eventId);
-  if (!event) return NOT_FOUND;
-  if (!ctx.may(person, 'event.manage', event.cohortId)) return NOT_ALLOWED;
+  const event = await ctx.permittedEvent(tenantId, person, ref, 'event.manage');
+  if (typeof event === 'string') return event;
   if (event.state === 'cancelled') return eventStatusCard(ctx, tenantId, event, 'This event was cancelled.');
   const cohort = await ctx.s.cohorts.byId(tenantId, event.cohortId);
   if (!cohort) return NOT_FOUND;
@@ -115,10 +112,8 @@ export async function cancelEvent(
   data: unknown,
 ): Promise<CardResult> {
   const ref = parseRef(data);
-  if (!ref.ok) return NOT_FOUND;
-  const event = await ctx.repo.eventById(tenantId, ref.value.eventId);
-  if (!event) return NOT_FOUND;
-  if (!ctx.may(person, 'event.manage', event.cohortId)) return NOT_ALLOWED;
+  const event = await ctx.permittedEvent(tenantId, person, ref, 'event.manage');
+  if (typeof event === 'string') return event;
   if (event.state === 'cancelled' || !(await ctx.s.claims.take('event.cancel', event._id)))
     return eventStatusCard(ctx, tenantId, { ...event, state: 'cancelled' }, 'This event is cancelled.');
   const now = ctx.now();

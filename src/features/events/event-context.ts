@@ -6,7 +6,7 @@ import type { CoreServices } from '../../services.js';
 import type { Claims } from '../../storage/claims.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
-import type { EventsRepository } from './events-repository.js';
+import type { EventDoc, EventsRepository } from './events-repository.js';
 import type { CohortPlanner, EventReflectionPrompt } from './ports.js';
 
 export type CardResult = AdaptiveCard | string;
@@ -47,6 +47,22 @@ export class EventContext {
 
   may(person: PersonDoc, action: Action, cohortId: string) {
     return can(person, action, { cohortId });
+  }
+
+  /**
+   * The event a card action names, when the person may do `action` on it; otherwise the
+   * answer to give (not found, or not allowed).
+   */
+  async permittedEvent(
+    tenantId: string,
+    person: PersonDoc,
+    ref: { ok: true; value: { eventId: string } } | { ok: false },
+    action: Action,
+  ): Promise<EventDoc | string> {
+    if (!ref.ok) return NOT_FOUND;
+    const event = await this.repo.eventById(tenantId, ref.value.eventId);
+    if (!event) return NOT_FOUND;
+    return this.may(person, action, event.cohortId) ? event : NOT_ALLOWED;
   }
 
   /** The cohorts the person may run events for (all of them for an admin). */

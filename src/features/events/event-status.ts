@@ -2,7 +2,7 @@
 import type { AdaptiveCard } from '../../cards/cards.js';
 import { can } from '../../domain/authorization.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
-import { NOT_ALLOWED, NOT_FOUND, type CardResult, type EventContext } from './event-context.js';
+import { type CardResult, type EventContext } from './event-context.js';
 import { eventListCard, listTitle, RSVP_LABEL, rsvpSummary, statusCard, whenText } from './event-cards.js';
 import { parseRef } from './event-input.js';
 import type { EventDoc } from './events-repository.js';
@@ -33,10 +33,8 @@ export async function status(
   data: unknown,
 ): Promise<CardResult> {
   const ref = parseRef(data);
-  if (!ref.ok) return NOT_FOUND;
-  const event = await ctx.repo.eventById(tenantId, ref.value.eventId);
-  if (!event) return NOT_FOUND;
-  if (!ctx.may(person, 'event.rsvps.view', event.cohortId)) return NOT_ALLOWED;
+  const event = await ctx.permittedEvent(tenantId, person, ref, 'event.rsvps.view');
+  if (typeof event === 'string') return event;
   return eventStatusCard(ctx, tenantId, event, '');
 }
 
