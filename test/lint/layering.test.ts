@@ -51,6 +51,15 @@ describe('layering rules (dependency-cruiser, .dependency-cruiser.cjs)', functio
     ]);
   });
 
+  it('finds no violation in the project itself (src)', () => {
+    const run = spawnSync(process.execPath, [RUNNER, 'src', '--config', CONFIG, '--no-cache'], {
+      cwd: REPO,
+      encoding: 'utf8',
+      maxBuffer: 32 * 1024 * 1024,
+    });
+    assert.equal(run.status, 0, `${run.stdout}${run.stderr}`);
+  });
+
   it('runs in `npm run lint` with that config', () => {
     const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
