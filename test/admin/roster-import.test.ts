@@ -16,6 +16,7 @@ import { PeopleRepository } from '../../src/storage/people-repository.js';
 import { SupervisionLinksRepository } from '../../src/storage/supervision-links-repository.js';
 import { dropAndClose, freshDatabase } from '../helpers/db.js';
 import { fixture } from './fixtures.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const TENANT = 'tenant-a';
 
@@ -104,6 +105,7 @@ describe('RosterImportService (real local database)', () => {
     assert.ok(cohort2);
     assert.deepEqual(
       {
+        ...DEFAULT_COHORT,
         startDate: cohort2.startDate,
         weeks: cohort2.weeks,
         clinicalDays: cohort2.clinicalDays,
@@ -114,13 +116,9 @@ describe('RosterImportService (real local database)', () => {
         teamsChannelId: cohort2.teamsChannelId,
       },
       {
-        startDate: '2025-02-03',
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
+        ...DEFAULT_COHORT,
         leadershipDays: ['Wed', 'Thu', 'Fri'],
         nonPlacementDates: ['2025-02-21'],
-        supervision: { weekday: 'Thu', time: '14:00' },
-        timeZone: 'Europe/London',
         teamsChannelId: '19:cohort2channel@thread.tacv2',
       },
     );

@@ -22,6 +22,7 @@ import { Outbox } from '../../src/proactive/outbox.js';
 import { batchOf } from '../../src/features/announcements/announcement-keys.js';
 import { FakeConnector } from '../e2e/fake-connector.js';
 import { testMongoUri, uniqueDbName } from '../helpers/db.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const TENANT = 'tenant-crash';
 const RECIPIENTS = 1000;
@@ -134,14 +135,10 @@ describe('announcements: kill the service mid-fan-out of 1,000 recipients and re
       {
         name: 'Crash cohort',
         // Finished, so no other feature has anything to send these people.
+        ...DEFAULT_COHORT,
         startDate: DateTime.now().minus({ weeks: 12 }).toISODate()!,
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
         leadershipDays: ['Wed', 'Thu', 'Fri'],
-        nonPlacementDates: [],
         supervision: null,
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
       },
       now,
     );

@@ -11,6 +11,7 @@ import { channelKey, personalKey } from '../../src/storage/conversation-referenc
 import { onboardingFeature } from '../../src/features/onboarding/index.js';
 import { announcementsFeature } from '../../src/features/announcements/index.js';
 import { batchOf, remindJobKey, sendJobKey } from '../../src/features/announcements/announcement-keys.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const CHANNEL = '19:cohort2channel@thread.tacv2';
 const MEMBERS = 100;
@@ -77,13 +78,9 @@ describe('e2e: cohort announcements', function () {
       {
         name: 'Leadership 2025 cohort 2',
         // A cohort that has finished: no other feature has anything to send it.
+        ...DEFAULT_COHORT,
         startDate: DateTime.now().minus({ weeks: 10 }).toISODate()!,
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
         leadershipDays: ['Wed', 'Thu', 'Fri'],
-        nonPlacementDates: [],
-        supervision: { weekday: 'Thu', time: '14:00' },
-        timeZone: 'Europe/London',
         teamsChannelId: CHANNEL,
       },
       now,
@@ -92,14 +89,12 @@ describe('e2e: cohort announcements', function () {
       TENANT,
       {
         name: 'Leadership 2024 cohort 1',
+        ...DEFAULT_COHORT,
         startDate: DateTime.now().minus({ weeks: 9 }).toISODate()!,
         weeks: 5,
         clinicalDays: [],
         leadershipDays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'],
-        nonPlacementDates: [],
         supervision: null,
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
       },
       now,
     );

@@ -14,6 +14,7 @@ import { createLogger } from '../../src/logger.js';
 import { collections } from '../../src/storage/collections.js';
 import { tenantDocId } from '../../src/storage/documents.js';
 import { E2E, TENANT, type TestUser } from './harness.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 /**
  * Below the Bot Connector's 6 s: an answer that waited on it would trip this time limit (logged,
@@ -109,14 +110,8 @@ describe('e2e: a check-in submit answers promptly', function () {
       TENANT,
       {
         name: 'Autumn 2025',
+        ...DEFAULT_COHORT,
         startDate: '2025-10-20',
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
-        leadershipDays: ['Wed', 'Thu'],
-        nonPlacementDates: [],
-        supervision: { weekday: 'Thu', time: '14:00' },
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
       },
       now,
     );

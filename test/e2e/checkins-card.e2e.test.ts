@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { collections } from '../../src/storage/collections.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const user = (key: string, name: string): TestUser => ({
   id: `29:${key}`,
@@ -36,14 +37,8 @@ async function seed(e2e: E2E, students: TestUser[]) {
     TENANT,
     {
       name: 'Autumn 2025',
+      ...DEFAULT_COHORT,
       startDate: '2025-10-20',
-      weeks: 6,
-      clinicalDays: ['Mon', 'Tue'],
-      leadershipDays: ['Wed', 'Thu'],
-      nonPlacementDates: [],
-      supervision: { weekday: 'Thu', time: '14:00' },
-      timeZone: 'Europe/London',
-      teamsChannelId: null,
     },
     now,
   );

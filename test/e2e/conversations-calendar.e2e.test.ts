@@ -9,6 +9,7 @@ import { QUESTION_MAX } from '../../src/features/conversations/input.js';
 import { slotId, type BookingDoc } from '../../src/features/conversations/conversations-repository.js';
 import { collections } from '../../src/storage/collections.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const at = (iso: string) => new Date(iso);
 type Body = { type: string; value: unknown };
@@ -143,14 +144,11 @@ describe('e2e: conversation slots follow the placement calendar, and the student
       TENANT,
       {
         name: 'Leadership 2025 cohort 4',
+        ...DEFAULT_COHORT,
         startDate: '2025-10-13',
         weeks: 4,
-        clinicalDays: ['Mon', 'Tue'],
         leadershipDays: ['Wed', 'Thu', 'Fri'],
         nonPlacementDates: ['2025-10-30'],
-        supervision: { weekday: 'Thu', time: '14:00' },
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
       },
       now,
     );

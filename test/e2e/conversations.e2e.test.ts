@@ -4,6 +4,7 @@ import { JUST_TAKEN } from '../../src/features/conversations/booking.js';
 import { reminderKey, afterKey } from '../../src/features/conversations/follow-ups.js';
 import { slotId, type BookingDoc } from '../../src/features/conversations/conversations-repository.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -92,14 +93,9 @@ describe('e2e: 20-minute conversations over HTTP', function () {
       TENANT,
       {
         name: 'Leadership 2025 cohort 3',
+        ...DEFAULT_COHORT,
         startDate: '2025-10-13',
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
         leadershipDays: ['Wed', 'Thu', 'Fri'],
-        nonPlacementDates: [],
-        supervision: { weekday: 'Thu', time: '14:00' },
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
       },
       now,
     ));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { collections } from '../../src/storage/collections.js';
 import { UNKNOWN_PERSON_MESSAGE } from '../../src/bot/application.js';
 import { cardTexts, E2E, firstCard, TENANT } from './harness.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 describe('e2e: onboarding over HTTP with a fake Bot Connector', function () {
   this.timeout(60_000);
@@ -34,14 +35,9 @@ describe('e2e: onboarding over HTTP with a fake Bot Connector', function () {
       TENANT,
       {
         name: 'Leadership 2025 cohort 2',
-        startDate: '2025-02-03',
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
+        ...DEFAULT_COHORT,
         leadershipDays: ['Wed', 'Thu', 'Fri'],
         nonPlacementDates: ['2025-02-21'],
-        supervision: { weekday: 'Thu', time: '14:00' },
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
       },
       now,
     ));

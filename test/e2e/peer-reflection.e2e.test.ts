@@ -14,6 +14,7 @@ import { reflectionId } from '../../src/features/reflections/reflections-reposit
 import { collections } from '../../src/storage/collections.js';
 import { channelKey } from '../../src/storage/conversation-references-repository.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const CHANNEL = '19:peer-cohort2@thread.tacv2';
 const user = (key: string, name: string): TestUser => ({
@@ -90,14 +91,9 @@ describe('e2e: peer reflection and the reflective workshop (issue 17)', function
     await e2e.start();
     const { people, cohorts, supervisions, references } = e2e.services;
     const calendar = {
-      startDate: '2025-02-03',
-      weeks: 6,
+      ...DEFAULT_COHORT,
       clinicalDays: ['Mon', 'Tue'] as const,
       leadershipDays: ['Wed', 'Thu', 'Fri'] as const,
-      nonPlacementDates: [],
-      supervision: { weekday: 'Thu', time: '14:00' },
-      timeZone: 'Europe/London',
-      teamsChannelId: null,
     };
     ({ id: cohortId } = await cohorts.upsertByName(
       TENANT,

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { collections } from '../../src/storage/collections.js';
 import { NOT_FOUND } from '../../src/features/projects/project-service.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const user = (key: string, name: string): TestUser => ({
   id: `29:p-${key}`,
@@ -95,14 +96,8 @@ describe('e2e: projects (issue 17)', function () {
       TENANT,
       {
         name: 'Leadership 2025 cohort 2',
-        startDate: '2025-02-03',
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
+        ...DEFAULT_COHORT,
         leadershipDays: ['Wed', 'Thu', 'Fri'],
-        nonPlacementDates: [],
-        supervision: { weekday: 'Thu', time: '14:00' },
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
       },
       start,
     ));

@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict';
 import { collections } from '../../src/storage/collections.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const user = (key: string, name: string): TestUser => ({
   id: `29:${key}`,
@@ -74,14 +75,7 @@ describe('e2e: same-day safeguarding alert (issue 26, item 1)', function () {
     const now = new Date('2025-01-20T12:00:00Z');
     const { cohorts, people, supervisions } = e2e.services;
     const calendar = {
-      startDate: '2025-02-03',
-      weeks: 6,
-      clinicalDays: ['Mon', 'Tue'],
-      leadershipDays: ['Wed', 'Thu'],
-      nonPlacementDates: [],
-      supervision: { weekday: 'Thu', time: '14:00' },
-      timeZone: 'Europe/London',
-      teamsChannelId: null,
+      ...DEFAULT_COHORT,
     } as const;
     const { id: spring } = await cohorts.upsertByName(
       TENANT,

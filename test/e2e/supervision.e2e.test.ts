@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { collections } from '../../src/storage/collections.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const user = (key: string, name: string): TestUser => ({
   id: `29:${key}`,
@@ -64,14 +65,7 @@ class World {
     const now = new Date('2025-01-20T12:00:00Z');
     const { cohorts } = this.e2e.services;
     const calendar = {
-      startDate: '2025-02-03',
-      weeks: 6,
-      clinicalDays: ['Mon', 'Tue'],
-      leadershipDays: ['Wed', 'Thu'],
-      nonPlacementDates: [],
-      supervision: { weekday: 'Thu', time: '14:00' },
-      timeZone: 'Europe/London',
-      teamsChannelId: null,
+      ...DEFAULT_COHORT,
     } as const;
     ({ id: this.cohortId } = await cohorts.upsertByName(
       TENANT,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { collections } from '../../src/storage/collections.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 describe('e2e: a lead runs an anonymous survey and reads privacy-safe results over HTTP', function () {
   this.timeout(90_000);
@@ -44,14 +45,8 @@ describe('e2e: a lead runs an anonymous survey and reads privacy-safe results ov
       TENANT,
       {
         name: 'Leadership 2025 cohort 2',
-        startDate: '2025-02-03',
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
+        ...DEFAULT_COHORT,
         leadershipDays: ['Wed', 'Thu', 'Fri'],
-        nonPlacementDates: [],
-        supervision: { weekday: 'Thu', time: '14:00' },
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
       },
       now,
     ));

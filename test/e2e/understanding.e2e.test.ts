@@ -11,6 +11,7 @@ import { ROLE_COMMANDS } from '../../bench/role-commands.js';
 import { featureUtterances } from '../../src/features/utterances.js';
 import { DISTRESS } from '../understanding/held-out.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const facts = (card: any): string[] =>
   (card?.body ?? []).flatMap((b: any) =>
@@ -72,14 +73,8 @@ describe('e2e: understanding people as they write', function () {
       TENANT,
       {
         name: 'Leadership 2025 cohort 2',
-        startDate: '2025-02-03',
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
+        ...DEFAULT_COHORT,
         leadershipDays: ['Wed', 'Thu', 'Fri'],
-        nonPlacementDates: [],
-        supervision: { weekday: 'Thu', time: '14:00' },
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
       },
       now,
     );

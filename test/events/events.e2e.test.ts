@@ -10,6 +10,7 @@ import { afterKey, remindKey } from '../../src/features/events/reminders.js';
 import { eventId as makeEventId, type EventDoc } from '../../src/features/events/events-repository.js';
 import { collections } from '../../src/storage/collections.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from '../e2e/harness.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -93,14 +94,10 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
     const now = e2e.clock.now();
     const { people, cohorts } = e2e.services;
     const calendar = {
-      startDate: '2025-02-03',
-      weeks: 6,
+      ...DEFAULT_COHORT,
       clinicalDays: ['Mon', 'Tue'] as ('Mon' | 'Tue')[],
       leadershipDays: ['Wed', 'Thu', 'Fri'] as ('Wed' | 'Thu' | 'Fri')[],
-      nonPlacementDates: [],
       supervision: { weekday: 'Thu' as const, time: '14:00' },
-      timeZone: 'Europe/London',
-      teamsChannelId: null,
     };
     ({ id: cohortId } = await cohorts.upsertByName(
       TENANT,

@@ -4,6 +4,7 @@ import { COHORT_READ_CACHE_MS, CohortsRepository } from '../../src/storage/cohor
 import { collections } from '../../src/storage/collections.js';
 import type { Database } from '../../src/storage/mongo.js';
 import { dropAndClose, freshDatabase, watchedConnection } from '../helpers/db.js';
+import { DEFAULT_COHORT } from '../helpers/world.js';
 
 describe('cohorts repository: non-placement dates (real local database)', () => {
   let database: Database;
@@ -17,14 +18,10 @@ describe('cohorts repository: non-placement dates (real local database)', () => 
       't1',
       {
         name: 'Cohort',
-        startDate: '2025-02-03',
-        weeks: 6,
-        clinicalDays: ['Mon', 'Tue'],
+        ...DEFAULT_COHORT,
         leadershipDays: ['Wed', 'Thu', 'Fri'],
         nonPlacementDates: ['2025-02-05'],
         supervision: null,
-        timeZone: 'Europe/London',
-        teamsChannelId: null,
       },
       now,
     );
@@ -60,14 +57,10 @@ describe('cohorts repository: cohorts read by _id are remembered briefly (real l
   const now = new Date('2025-02-03T09:00:00Z');
   const cohort = (name: string) => ({
     name,
-    startDate: '2025-02-03',
-    weeks: 6,
+    ...DEFAULT_COHORT,
     clinicalDays: ['Mon', 'Tue'] as Weekday[],
     leadershipDays: ['Wed', 'Thu'] as Weekday[],
-    nonPlacementDates: [],
     supervision: null,
-    timeZone: 'Europe/London',
-    teamsChannelId: null,
   });
 
   it('answers a second read from memory, as a copy the caller may change', async () => {
