@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { TENANT, type E2E } from '../e2e/harness.js';
 import { axeSeriousViolations, launchChromium, openPage } from './browser.js';
-import { startDashboard, TestJwks, type Seeded } from './fixture.js';
+import { escalationId, SupervisionRepository } from '../../src/features/supervision/supervision-repository.js';
+import { NOW, startDashboard, TestJwks, type Seeded } from './fixture.js';
 
 const hasChromium = existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
 
@@ -128,6 +129,45 @@ describe('dashboard in the browser (Chromium): each role, charts, accessibility,
       ['Amira Ahmed'],
     );
     assert.equal(await page.locator('[data-panel="supervision-sessions"] tbody tr').count(), 3);
+    await checkPage(page, errors);
+    await page.context().close();
+  });
+
+  it('supervisor: the My students table fits the panel at 1280 px; a long alert is shortened, its full text a click away', async () => {
+    // Ben's lead was alerted (and handled it): the longest line the table shows.
+    await new SupervisionRepository(e2e.services.database.db).startEpisode(TENANT, {
+      _id: escalationId(TENANT, seeded.ids.s2!, 'wellbeing', 1),
+      studentId: seeded.ids.s2!,
+      cohortId: seeded.cohortA,
+      kind: 'wellbeing',
+      startWeek: 1,
+      weeks: [1, 2, 3],
+      notified: 1,
+      endedAt: null,
+      handledBy: seeded.ids.leadA!,
+      handledAt: NOW,
+      createdAt: NOW,
+      updatedAt: NOW,
+    });
+    const { page, errors } = await openPage(browser, url('/tabs/my-placement', 'sam.okoro@example.nhs.uk'));
+    await page.waitForSelector('[data-panel="my-students"] tbody tr');
+    const fit = await page.evaluate(() => {
+      const panel = document.querySelector<HTMLElement>('[data-panel="my-students"]')!;
+      return { scroll: panel.scrollWidth, client: panel.clientWidth, viewport: window.innerWidth };
+    });
+    assert.equal(fit.viewport, 1280);
+    assert.ok(fit.scroll <= fit.client, `the table overflows its panel: ${JSON.stringify(fit)}`);
+    // Every row stays a few lines tall: no cell wraps into a column of words.
+    const heights = await page
+      .locator('[data-panel="my-students"] tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getBoundingClientRect().height));
+    for (const h of heights) assert.ok(h <= 100, `a row is ${h}px tall`);
+    const alert = page.locator('[data-panel="my-students"] details.alert');
+    assert.equal(await alert.count(), 1);
+    const summary = (await alert.locator('summary').textContent())!;
+    assert.ok(summary.length <= 60, summary);
+    await alert.locator('summary').press('Enter');
+    assert.match((await alert.textContent())!, /weeks running \(weeks 1, 2 and 3\) · handled by Wendy Marsh/);
     await checkPage(page, errors);
     await page.context().close();
   });

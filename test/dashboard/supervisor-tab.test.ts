@@ -1,0 +1,87 @@
+/**
+ * Issue 26 (supervisor tab and lead dashboard):
+ * - the supervisor tab showed Wellbeing "OK" for a student with no check-in for weeks, and for a
+ *   finished cohort; it must say what is true;
+ * - "Updated 8 hours ago" with no way to refresh: the lead can recompute the cohort's numbers
+ *   (their own cohorts only; audited like the CSV download).
+ */
+import assert from 'node:assert/strict';
+import { TENANT, type E2E } from '../e2e/harness.js';
+import { NOW, startDashboard, TestJwks, type Seeded } from './fixture.js';
+
+describe('dashboard: the supervisor tab tells the truth; the lead can refresh', function () {
+  this.timeout(120_000);
+  const jwks = new TestJwks();
+  let e2e: E2E;
+  let seeded: Seeded;
+
+  before(async () => {
+    await jwks.start();
+    ({ e2e, seeded } = await startDashboard(jwks));
+  });
+  after(async () => {
+    await e2e?.stop();
+    await jwks.stop();
+  });
+  afterEach(() => e2e.clock.set(NOW));
+
+  const call = async (method: 'GET' | 'POST', path: string, key: string) => {
+    const token = await jwks.sign({ oid: seeded.oids[key]! });
+    const res = await fetch(`${e2e.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(method === 'POST' ? { body: '{}' } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  type Row = { name: string; checkin: string; wellbeing: string; missedWeeks: number; lowWellbeing: boolean };
+  const students = async (key: string): Promise<Map<string, Row>> => {
+    const res = await call('GET', '/api/dashboard/supervisor', key);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return new Map((res.body.students as Row[]).map((s) => [s.name, s]));
+  };
+
+  it('a student with no check-in for weeks is not "OK": the tab says how many weeks were missed', async () => {
+    // Week 3: Chloe checked in for weeks 1 and 2 (week 3 is not due yet), so she is fine.
+    const now = await students('sup1');
+    assert.equal(now.get('Chloe Okafor')!.wellbeing, 'ok');
+    assert.equal(now.get('Ben Hughes')!.wellbeing, 'low');
+    // Thursday of week 6: weeks 3, 4 and 5 have passed without a check-in from Chloe.
+    e2e.clock.set(new Date('2025-03-13T12:00:00Z'));
+    const later = await students('sup1');
+    const chloe = later.get('Chloe Okafor')!;
+    assert.equal(chloe.wellbeing, 'missed', JSON.stringify(chloe));
+    assert.equal(chloe.missedWeeks, 3);
+    // George (Ruth's) checked in for week 1 only.
+    const george = (await students('sup2')).get('George Ives')!;
+    assert.equal(george.wellbeing, 'missed');
+    assert.equal(george.missedWeeks, 4);
+  });
+
+  it('a finished cohort has no current status: not "OK", not "no placement this week"', async () => {
+    e2e.clock.set(new Date('2025-07-01T12:00:00Z'));
+    for (const s of (await students('sup1')).values()) {
+      assert.equal(s.checkin, 'finished', JSON.stringify(s));
+      assert.equal(s.wellbeing, 'finished', JSON.stringify(s));
+      assert.equal(s.lowWellbeing, false);
+    }
+  });
+
+  it('the lead refreshes the cohort numbers: recomputed now, audited; others are refused', async () => {
+    const path = `/api/dashboard/lead/refresh?cohortId=${encodeURIComponent(seeded.cohortA)}`;
+    const overview = `/api/dashboard/lead/overview?cohortId=${encodeURIComponent(seeded.cohortA)}`;
+    assert.equal((await call('GET', overview, 'leadA')).body.generatedAt, NOW.toISOString());
+    const later = new Date(NOW.getTime() + 8 * 3_600_000);
+    e2e.clock.set(later);
+    const refreshed = await call('POST', path, 'leadA');
+    assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+    assert.equal(refreshed.body.generatedAt, later.toISOString());
+    assert.equal((await call('GET', overview, 'leadA')).body.generatedAt, later.toISOString());
+    const audit = await e2e.services.audit.list(TENANT, { action: 'dashboard.refresh' });
+    assert.equal(audit.length, 1);
+    assert.equal(audit[0]!.targetId, seeded.cohortA);
+    assert.equal(audit[0]!.actorId, seeded.ids.leadA);
+    // The lead of another cohort, a supervisor and a student may not.
+    for (const key of ['leadB', 'sup1', 's1']) assert.equal((await call('POST', path, key)).status, 403, key);
+  });
+});
