@@ -188,8 +188,17 @@ export interface SupervisedStudent {
   profession: string;
   cohortName: string | null;
   week: number | null;
-  checkin: 'submitted' | 'due' | 'overdue' | 'no-placement' | 'unknown';
+  checkin: 'submitted' | 'due' | 'overdue' | 'no-placement' | 'not-started' | 'finished' | 'unknown';
+  /** The latest wellbeing rating is low (only while the placement runs). */
   lowWellbeing: boolean;
+  /**
+   * What can truly be said of wellbeing now: the latest rating ('ok' / 'low') when it is from
+   * the last week due or later; 'missed' when weeks have passed without a check-in since;
+   * 'none' when nothing was due yet; no current status before or after the placement.
+   */
+  wellbeing: SupervisedWellbeing;
+  /** Weeks whose check-in fell due and was not submitted since the latest check-in. */
+  missedWeeks: number;
   /** Actions the student agreed at supervision and has not done. */
   openActions: { text: string; dueDate: string; notYet: boolean }[];
   /** Reflections the student shared with their supervisors. */
@@ -197,6 +206,8 @@ export interface SupervisedStudent {
   /** Set while the placement lead has been alerted (missed check-ins, low wellbeing). */
   escalation: string | null;
 }
+
+export type SupervisedWellbeing = 'ok' | 'low' | 'missed' | 'none' | 'not-started' | 'finished' | 'unknown';
 
 export interface SupervisorView {
   students: SupervisedStudent[];

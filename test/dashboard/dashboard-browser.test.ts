@@ -167,7 +167,7 @@ describe('dashboard in the browser (Chromium): each role, charts, accessibility,
     const summary = (await alert.locator('summary').textContent())!;
     assert.ok(summary.length <= 60, summary);
     await alert.locator('summary').press('Enter');
-    assert.match((await alert.textContent())!, /weeks running \(weeks 1, 2 and 3\) · handled by Wendy Marsh/);
+    assert.match((await alert.textContent())!, /weeks running \(weeks 1, 2 and 3\) · Handled by Wendy Marsh/);
     await checkPage(page, errors);
     await page.context().close();
   });

@@ -1,9 +1,15 @@
 /** The supervisor view's panels: this week's check-ins, confidence trends, feedback owed, sessions. */
 import { CONFIDENCE_AREAS, labelOf, PILLARS } from '../../domain/catalogues.js';
+import { cohortPhase } from '../../domain/current-cohort.js';
 import { dueInstantForWeek, placementWeekOf } from '../../domain/placement-calendar.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
-import type { AwaitingFeedbackRow, ConfidenceTrend, SessionRow } from '../../web/api-types.js';
+import type {
+  AwaitingFeedbackRow,
+  ConfidenceTrend,
+  SessionRow,
+  SupervisedStudent,
+} from '../../web/api-types.js';
 import { LOW_WELLBEING } from './checkin-panels.js';
 import type { DashboardDeps } from './dashboard-service.js';
 import { empty, notSetUp, ok, round1, type Panel } from './panels.js';
@@ -12,7 +18,7 @@ const CHECKINS = 'Check-ins';
 const REFLECTIONS = 'Reflections';
 const AREAS = CONFIDENCE_AREAS.map((a) => a.id);
 
-type WeekStatus = { checkin: 'submitted' | 'due' | 'overdue' | 'no-placement'; lowWellbeing: boolean };
+type WeekStatus = Pick<SupervisedStudent, 'checkin' | 'lowWellbeing' | 'wellbeing' | 'missedWeeks'>;
 
 /** This week's check-in of each student (few: a supervisor's students). */
 export async function thisWeekStatus(
@@ -31,16 +37,33 @@ export async function thisWeekStatus(
   const pauseDocs = await checkins.pausesOf(tenantId, ids);
   for (const p of people) {
     const cohort = p.cohortId ? cohorts.get(p.cohortId) : undefined;
-    const week = cohort ? placementWeekOf(cohort, now)?.week : undefined;
-    if (!cohort || !week) {
-      result.set(p._id, { checkin: 'no-placement', lowWellbeing: false });
+    const phase = cohort ? cohortPhase(cohort, now) : null;
+    if (!cohort || phase !== 'running') {
+      // Before or after the placement there is no current status to show.
+      const state = phase === 'ended' ? 'finished' : phase === 'upcoming' ? 'not-started' : 'no-placement';
+      result.set(p._id, {
+        checkin: state,
+        lowWellbeing: false,
+        wellbeing: state === 'no-placement' ? 'unknown' : state,
+        missedWeeks: 0,
+      });
       continue;
     }
+    const week = placementWeekOf(cohort, now)?.week ?? 0;
     const mine = docs.filter((c) => c.studentId === p._id);
     const current = mine.find((c) => c.week === week);
     const latest = mine.sort((a, b) => b.week - a.week)[0];
     const pauses = pauseDocs.filter((x) => x.studentId === p._id).map((x) => ({ from: x.from, to: x.to }));
-    const due = dueInstantForWeek(cohort, week, pauses, p.timeZone ?? cohort.timeZone);
+    const zone = p.timeZone ?? cohort.timeZone;
+    const dueOf = (w: number) => dueInstantForWeek(cohort, w, pauses, zone);
+    const due = week ? dueOf(week) : null;
+    // The weeks since the latest check-in whose check-in fell due and never came.
+    let missedWeeks = 0;
+    for (let w = (latest?.week ?? 0) + 1; w <= cohort.weeks; w++) {
+      const at = dueOf(w);
+      if (at && at.getTime() < now.getTime()) missedWeeks++;
+    }
+    const lowWellbeing = !!latest && latest.wellbeing <= LOW_WELLBEING;
     result.set(p._id, {
       checkin: current
         ? 'submitted'
@@ -49,7 +72,9 @@ export async function thisWeekStatus(
           : now.getTime() > due.getTime()
             ? 'overdue'
             : 'due',
-      lowWellbeing: !!latest && latest.wellbeing <= LOW_WELLBEING,
+      lowWellbeing,
+      wellbeing: missedWeeks > 0 ? 'missed' : latest ? (lowWellbeing ? 'low' : 'ok') : 'none',
+      missedWeeks,
     });
   }
   return result;

@@ -44,6 +44,8 @@ export async function supervisorView(
       week: cohort ? (placementWeekOf(cohort, now)?.week ?? null) : null,
       checkin: s?.checkin ?? 'unknown',
       lowWellbeing: s?.lowWellbeing ?? false,
+      wellbeing: s?.wellbeing ?? 'unknown',
+      missedWeeks: s?.missedWeeks ?? 0,
       openActions: followUps.get(p._id)?.openActions ?? [],
       sharedReflections: followUps.get(p._id)?.sharedReflections ?? 0,
       escalation: followUps.get(p._id)?.escalation ?? null,

@@ -7,12 +7,14 @@ export function Section<T>(props: {
   title: string;
   panel: Panel<T>;
   onCsv?: () => void;
+  /** Spans the whole row of the grid (a wide table). */
+  wide?: boolean;
   children: (data: T) => ComponentChildren;
 }) {
   const { panel } = props;
   return (
     <section
-      class="panel"
+      class={props.wide ? 'panel panel-wide' : 'panel'}
       aria-labelledby={`${props.id}-title`}
       data-panel={props.id}
       data-state={panel.state}

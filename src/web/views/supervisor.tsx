@@ -8,8 +8,51 @@ const STATUS: Record<string, string> = {
   due: 'Due',
   overdue: 'Overdue',
   'no-placement': 'No placement this week',
+  'not-started': 'Placement not started',
+  finished: 'Placement finished',
   unknown: 'Not known',
 };
+
+/** What can truly be said of a student's wellbeing now (never "OK" without a recent check-in). */
+function Wellbeing(props: { s: SupervisedStudent }) {
+  const { s } = props;
+  const weeks = `${s.missedWeeks} week${s.missedWeeks === 1 ? '' : 's'}`;
+  switch (s.wellbeing) {
+    case 'ok':
+      return <>OK</>;
+    case 'low':
+      return <strong class="flag">Low: follow up</strong>;
+    case 'missed':
+      return (
+        <strong class="flag">
+          No check-in for {weeks}
+          {s.lowWellbeing ? '; last rating low' : ''}
+        </strong>
+      );
+    case 'none':
+      return <>No check-in yet</>;
+    case 'not-started':
+      return <>Not started yet</>;
+    case 'finished':
+      return <>No current status: placement finished</>;
+    default:
+      return <>Not known</>;
+  }
+}
+
+/** A long alert line, shortened; the whole line opens under it. */
+function Alert(props: { text: string }) {
+  const max = 40;
+  if (props.text.length <= max) return <strong class="flag">{props.text}</strong>;
+  const cut = props.text.slice(0, max);
+  const short = `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 20)).replace(/[\s:,·]+$/, '')}…`;
+  return (
+    <details class="alert">
+      <summary class="flag">{short}</summary>
+      {props.text}
+    </details>
+  );
+}
 
 export function SupervisorPage(props: { api: Api }) {
   const [data, setData] = useState<SupervisorView | null>(null);
@@ -31,9 +74,9 @@ export function SupervisorPage(props: { api: Api }) {
     );
   return (
     <div class="grid">
-      <Section id="my-students" title="My students: this week's check-in" panel={data.checkins}>
+      <Section id="my-students" title="My students: this week's check-in" panel={data.checkins} wide>
         {(rows) => (
-          <table class="list">
+          <table class="list students">
             <caption class="sr-only">Your students and this week's check-in status</caption>
             <thead>
               <tr>
@@ -49,7 +92,7 @@ export function SupervisorPage(props: { api: Api }) {
             </thead>
             <tbody>
               {rows.map((s) => (
-                <tr class={s.lowWellbeing ? 'row-warn' : ''}>
+                <tr class={s.lowWellbeing || s.wellbeing === 'missed' ? 'row-warn' : ''}>
                   <td>{s.name}</td>
                   <td>{s.profession}</td>
                   <td>{s.week ?? '–'}</td>
@@ -57,13 +100,8 @@ export function SupervisorPage(props: { api: Api }) {
                     <span class={`status status-${s.checkin}`}>{STATUS[s.checkin]}</span>
                   </td>
                   <td>
-                    {s.lowWellbeing ? <strong class="flag">Low: follow up</strong> : 'OK'}
-                    {s.escalation && (
-                      <>
-                        <br />
-                        <strong class="flag">{s.escalation}</strong>
-                      </>
-                    )}
+                    <Wellbeing s={s} />
+                    {s.escalation && <Alert text={s.escalation} />}
                   </td>
                   <td>
                     {s.openActions.length === 0 ? (
