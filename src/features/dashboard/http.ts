@@ -114,7 +114,7 @@ export function registerDashboardHttp(server: Server, dashboard: DashboardServic
   });
 
   // --- API ------------------------------------------------------------------------------------
-  registerLeadApi(api, dashboard);
+  registerLeadApi(api, apiPost, dashboard);
   registerJourneyApi(api, d);
   // The Manage page: the lead's workspace (cohort set-up, roster changes) over HTTP.
   registerManageApi({ get: api, post: apiPost }, d, parse);

@@ -14,7 +14,7 @@ import type { DashboardService } from './dashboard-service.js';
 import { cohortComparison, leadOverview, summariseCohort } from './lead-overview.js';
 import { leadTable, toCsv } from './tables.js';
 
-export function registerLeadApi(api: ApiRoute, dashboard: DashboardService): void {
+export function registerLeadApi(api: ApiRoute, apiPost: ApiRoute, dashboard: DashboardService): void {
   const d = dashboard.deps;
   api('/api/dashboard/me', async (req, viewer) => {
     parse(emptyQuery, req.query);
@@ -56,6 +56,20 @@ export function registerLeadApi(api: ApiRoute, dashboard: DashboardService): voi
   api('/api/dashboard/lead/overview', async (req, viewer) => {
     const q = parse(leadQuery, req.query);
     const cohort = await cohortForLead(d, viewer, q.cohortId);
+    return { body: await leadOverview(dashboard, viewer.tenantId, cohort, q) };
+  });
+
+  // "Refresh" on the cohort view: recompute this cohort's numbers now instead of waiting for the
+  // next scheduled run; answers the overview as the page asked for it. Audited, as the CSV is.
+  apiPost('/api/dashboard/lead/refresh', async (req, viewer) => {
+    const q = parse(leadQuery, req.query);
+    const cohort = await cohortForLead(d, viewer, q.cohortId);
+    await dashboard.rollups.refresh(viewer.tenantId, cohort);
+    await d.audit.record(
+      viewer.tenantId,
+      { actorId: viewer.person._id, action: 'dashboard.refresh', targetId: cohort._id, outcome: 'ok' },
+      d.clock.now(),
+    );
     return { body: await leadOverview(dashboard, viewer.tenantId, cohort, q) };
   });
 

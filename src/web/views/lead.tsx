@@ -28,6 +28,7 @@ export function LeadPage(props: {
   const [data, setData] = useState<LeadOverview | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(false);
+  const [refreshing, setRefreshing] = useState(false);
 
   useEffect(() => {
     if (!filters.cohortId) return;
@@ -59,6 +60,15 @@ export function LeadPage(props: {
       .download(`/api/dashboard/lead/table.csv?${query({ ...filters, table })}`, `${table}.csv`)
       .catch((e: ApiError) => setError(e));
 
+  const refresh = () => {
+    setRefreshing(true);
+    api
+      .post<LeadOverview>(`/api/dashboard/lead/refresh?${query({ ...filters })}`, {})
+      .then((d) => (setData(d), setError(null)))
+      .catch((e: ApiError) => setError(e))
+      .finally(() => setRefreshing(false));
+  };
+
   return (
     <div>
       <header class="page-head">
@@ -72,7 +82,12 @@ export function LeadPage(props: {
                 ? 'finished'
                 : `week ${cohort.currentWeek} of ${cohort.weeks}`}
             {data ? ` · ${data.studentCount} students` : ''}
-            {data ? ` · ${updatedText(data.generatedAt, data.servedAt)}` : ''}
+            {data ? ` · ${updatedText(data.generatedAt, data.servedAt)} ` : ''}
+            {data && (
+              <button type="button" class="link" onClick={refresh} disabled={refreshing}>
+                {refreshing ? 'Refreshing…' : 'Refresh now'}
+              </button>
+            )}
           </p>
         )}
       </header>
