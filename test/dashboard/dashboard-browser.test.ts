@@ -3,7 +3,10 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { TENANT, type E2E } from '../e2e/harness.js';
 import { axeSeriousViolations, launchChromium, openPage } from './browser.js';
-import { escalationId, SupervisionRepository } from '../../src/features/supervision/supervision-repository.js';
+import {
+  escalationId,
+  SupervisionRepository,
+} from '../../src/features/supervision/supervision-repository.js';
 import { NOW, startDashboard, TestJwks, type Seeded } from './fixture.js';
 
 const hasChromium = existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
