@@ -50,10 +50,7 @@ describe('e2e: survey timing (warnings on the schedule card, reminders in workin
     e2e.clock.set(new Date('2025-01-27T10:00:00Z'));
     ({ cohortId } = await seedWorld(e2e, {
       cohort: { name: 'Timing cohort' },
-      people: [
-        [lead, ['lead']],
-        ...students.map((s): [TestUser, ['student']] => [s, ['student']]),
-      ],
+      people: [[lead, ['lead']], ...students.map((s): [TestUser, ['student']] => [s, ['student']])],
       now: e2e.clock.now(),
     }));
     for (const u of [lead, ...students]) await e2e.post(e2e.install(u));
@@ -72,7 +69,11 @@ describe('e2e: survey timing (warnings on the schedule card, reminders in workin
     const texts = cardTexts(card).join(' | ');
     assert.match(texts, /start of placement/i, texts);
     assert.match(texts, /week 2/, texts);
-    assert.equal((await runsOf('confidence-baseline')).length, 0, 'nothing scheduled before the lead confirms');
+    assert.equal(
+      (await runsOf('confidence-baseline')).length,
+      0,
+      'nothing scheduled before the lead confirms',
+    );
     const action = card.actions.find((a: { verb: string }) => a.verb === 'survey.schedule');
     assert.equal(action.title, 'Schedule anyway');
     assert.equal(action.data.requestId, requestId);
@@ -92,9 +93,19 @@ describe('e2e: survey timing (warnings on the schedule card, reminders in workin
 
   it('a confirmation of one warning does not pass another (the lead changed the week to 3)', async () => {
     const requestId = await newRequestId();
-    const first = await submit({ requestId, definitionId: 'confidence-baseline', opensWeek: '2', closesOn: '2025-02-28' });
+    const first = await submit({
+      requestId,
+      definitionId: 'confidence-baseline',
+      opensWeek: '2',
+      closesOn: '2025-02-28',
+    });
     const data = first.body.value.actions[0].data;
-    const changed = await submit({ ...data, definitionId: 'confidence-baseline', opensWeek: '3', closesOn: '2025-02-28' });
+    const changed = await submit({
+      ...data,
+      definitionId: 'confidence-baseline',
+      opensWeek: '3',
+      closesOn: '2025-02-28',
+    });
     assert.match(cardTexts(changed.body.value).join(' | '), /week 3/);
     assert.equal((await runsOf('confidence-baseline')).length, 1, 'still only the first test run');
   });
@@ -153,12 +164,10 @@ describe('e2e: survey timing (warnings on the schedule card, reminders in workin
       }),
     );
     const reminders = (s: TestUser) =>
-      e2e
-        .sentTo(`a:personal-${s.id}`)
-        .filter((a) => {
-          const texts = cardTexts(firstCard(a));
-          return texts.includes('Reminder: this survey closes soon.') && texts.includes('Weekly pulse');
-        }).length;
+      e2e.sentTo(`a:personal-${s.id}`).filter((a) => {
+        const texts = cardTexts(firstCard(a));
+        return texts.includes('Reminder: this survey closes soon.') && texts.includes('Weekly pulse');
+      }).length;
     e2e.clock.set(new Date('2025-02-13T08:59:00Z'));
     await runDue();
     assert.equal(reminders(students[1]!), 0, 'not before working time');
