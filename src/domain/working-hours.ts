@@ -63,3 +63,24 @@ export function nextWorkingTime(instant: Date, options: WorkingTimeOptions = {})
 export function reminderTime(from: Date, minutes: number, options: WorkingTimeOptions = {}): Date {
   return nextWorkingTime(new Date(from.getTime() + minutes * 60_000), options);
 }
+
+/**
+ * A reminder ahead of `deadline`, in working time: the start of working time on the last working
+ * day before the deadline's day (the survey reminder), else on the deadline's day if that starts
+ * before the deadline; null when neither is after `after` (the opening, or now).
+ */
+export function reminderBefore(deadline: Date, after: Date, options: WorkingTimeOptions = {}): Date | null {
+  const zone = options.zone ?? options.calendar?.timeZone ?? DEFAULT_TIME_ZONE;
+  const hours = options.hours ?? WORKING_HOURS;
+  const day = localDateOf(deadline, zone);
+  const first = localDateOf(after, zone);
+  let date = addDays(day, -1);
+  for (let i = 0; i < 400 && date >= first; i++, date = addDays(date, -1)) {
+    if (!isWorkingDate(date, options)) continue;
+    const at = localInstant(date, hours.start, zone);
+    if (at > after) return at;
+    break;
+  }
+  const sameDay = localInstant(day, hours.start, zone);
+  return isWorkingDate(day, options) && sameDay > after && sameDay < deadline ? sameDay : null;
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createCohortCalendar } from '../../src/domain/placement-calendar.js';
-import { isWorkingDate, nextWorkingTime } from '../../src/domain/working-hours.js';
+import { isWorkingDate, nextWorkingTime, reminderBefore } from '../../src/domain/working-hours.js';
 
 const iso = (d: Date) => d.toISOString();
 
@@ -47,8 +47,34 @@ describe('domain/working-hours: reminders and nudges in working time (Europe/Lon
     });
     assert.equal(isWorkingDate('2026-10-09', { calendar: cal }), false); // a Friday, not a placement day
     // Thu 8 Oct 18:00 BST -> Fri is not a placement day, Mon 12 Oct is a study day -> Tue 13 Oct 09:00 BST.
-    assert.equal(iso(nextWorkingTime(new Date('2026-10-08T17:00:00Z'), { calendar: cal })), '2026-10-13T08:00:00.000Z');
+    assert.equal(
+      iso(nextWorkingTime(new Date('2026-10-08T17:00:00Z'), { calendar: cal })),
+      '2026-10-13T08:00:00.000Z',
+    );
     // After the placement (ended Sun 15 Nov): any weekday.
-    assert.equal(iso(nextWorkingTime(new Date('2026-11-19T18:00:00Z'), { calendar: cal })), '2026-11-20T09:00:00.000Z');
+    assert.equal(
+      iso(nextWorkingTime(new Date('2026-11-19T18:00:00Z'), { calendar: cal })),
+      '2026-11-20T09:00:00.000Z',
+    );
+  });
+
+  it('reminderBefore: 09:00 on the last placement day before the deadline day, else that morning, else none', () => {
+    const cal = createCohortCalendar({
+      startDate: '2026-10-05',
+      weeks: 6,
+      clinicalDays: ['Mon', 'Tue'],
+      leadershipDays: ['Wed', 'Thu'],
+      nonPlacementDates: [],
+      supervision: null,
+      timeZone: 'Europe/London',
+    });
+    const at = (deadline: string, after: string) =>
+      reminderBefore(new Date(deadline), new Date(after), { calendar: cal })?.toISOString() ?? null;
+    // Closes Mon 19 Oct 17:00 BST: not Sun 18th 17:00, nor Friday (no placement day): Thu 15th 09:00 BST.
+    assert.equal(at('2026-10-19T16:00:00Z', '2026-10-12T08:00:00Z'), '2026-10-15T08:00:00.000Z');
+    // Opens Mon 12th 09:00, closes Tue 13th 17:00: Monday 09:00 is the opening itself, so Tuesday 09:00.
+    assert.equal(at('2026-10-13T16:00:00Z', '2026-10-12T08:00:00Z'), '2026-10-13T08:00:00.000Z');
+    // Opens and closes on Fri 16th (no placement day): no reminder.
+    assert.equal(at('2026-10-16T16:00:00Z', '2026-10-16T08:00:00Z'), null);
   });
 });

@@ -20,6 +20,8 @@ export async function scheduleCard(
   services: Services,
   values: Record<string, unknown>,
   errors: Record<string, string>,
+  /** A timing warning to show, with "Schedule anyway" acknowledging it (see timingWarning). */
+  warning: { key: string; message: string } | null = null,
 ): Promise<Reply> {
   const { person, tenantId } = turn;
   const cohorts = await managedCohorts(services, tenantId, person);
@@ -40,6 +42,9 @@ export async function scheduleCard(
       formError:
         errors._form ?? (Object.keys(errors).length > 0 ? 'Please check the highlighted fields.' : ''),
       requestId: str(values.requestId) || randomUUID(),
+      warning: warning?.message ?? '',
+      acknowledged: warning?.key ?? '',
+      submitTitle: warning ? 'Schedule anyway' : 'Schedule survey',
       definitionId: str(values.definitionId) || 'confidence-baseline',
       definitions: [...services.surveys.definitions.values()].map((d) => ({ title: d.title, value: d.id })),
       cohortId,
@@ -76,6 +81,7 @@ export async function schedule(
     closesOn: data.closesOn,
     anonymous: data.anonymous === true || data.anonymous === 'true',
     remind: data.remind === true || data.remind === 'true',
+    ...(str(data.acknowledged) ? { acknowledged: data.acknowledged } : {}),
   };
   try {
     const { run } = await services.surveys.scheduleRun(tenantId, person, input);
@@ -92,6 +98,8 @@ export async function schedule(
       },
     };
   } catch (err) {
+    if (err instanceof SurveyError && err.code === 'needs-confirmation')
+      return scheduleCard(turn, services, data, {}, { key: err.fields._warning ?? '', message: err.message });
     if (err instanceof SurveyError && err.code === 'invalid') {
       const errors = { ...err.fields };
       if (errors.requestId) errors._form = 'This form has expired: type **run survey** again.';

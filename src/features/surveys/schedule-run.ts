@@ -5,14 +5,20 @@
 import { z } from 'zod';
 import { can } from '../../domain/authorization.js';
 import {
+  endDate,
+  localDateOf,
   localInstant,
-  offsetInstant,
   placementDaysInWeek,
+  placementWeekOfDate,
+  weekDates,
   weekStartInstant,
+  type CohortCalendar,
 } from '../../domain/placement-calendar.js';
 import { isoDate, safeText } from '../../domain/validation.js';
+import { reminderBefore } from '../../domain/working-hours.js';
 import { tenantDocId } from '../../storage/documents.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
+import type { SurveyDefinition } from './definitions.js';
 import type { SurveyRunDoc } from './survey-repository.js';
 import { hasLeadRole, SurveyError } from './survey-policy.js';
 import type { SurveyService } from './survey-service.js';
@@ -27,6 +33,11 @@ const scheduleSchema = z
     closesOn: isoDate,
     anonymous: z.boolean(),
     remind: z.boolean(),
+    /** The timing warning the lead chose to keep ("Schedule anyway"), by its key. */
+    acknowledged: z
+      .string()
+      .regex(/^[a-z0-9:-]{1,40}$/)
+      .optional(),
   })
   .strict()
   .refine((v) => (v.opensOn === undefined) !== (v.opensWeek === undefined), {
@@ -38,11 +49,56 @@ export type ScheduleInput = z.input<typeof scheduleSchema>;
 const OPEN_TIME = '09:00';
 const CLOSE_TIME = '17:00';
 
+/** A survey opening at an odd moment for its purpose: the lead is told, and may keep it. */
+export interface TimingWarning {
+  /** Names this warning (kind and week): a confirmation of one does not pass another. */
+  key: string;
+  message: string;
+}
+
+const KEEP = 'Check the dates, or choose **Schedule anyway** to keep them.';
+
+/**
+ * Warns when a start-of-placement survey (the confidence baseline) opens after week 1, or an
+ * end-of-placement one (confidence at the end, the evaluation) before the last week. Pure.
+ */
+export function timingWarning(
+  def: Pick<SurveyDefinition, 'purpose'>,
+  cal: CohortCalendar,
+  opensOn: string,
+): TimingWarning | null {
+  const position = placementWeekOfDate(cal, opensOn);
+  const when = position
+    ? `in week ${position.week} of ${cal.weeks}`
+    : opensOn > endDate(cal)
+      ? 'after the placement has ended'
+      : 'before the placement starts';
+  const at = position ? `week-${position.week}` : opensOn > endDate(cal) ? 'after' : 'before';
+  if (def.purpose === 'confidence-baseline') {
+    if (position?.week === 1 || (!position && opensOn < cal.startDate)) return null;
+    return {
+      key: `start:${at}`,
+      message: `This survey is for the start of placement, but it would open ${when}. ${KEEP}`,
+    };
+  }
+  if (def.purpose === 'confidence-end' || def.purpose === 'evaluation') {
+    if (opensOn >= weekDates(cal, cal.weeks)[0]!) return null;
+    return {
+      key: `end:${at}`,
+      message:
+        `This survey is for the end of placement, but it would open ${when}, ` +
+        `before the last week (week ${cal.weeks}). ${KEEP}`,
+    };
+  }
+  return null;
+}
+
 /**
  * Schedules a run (lead/admin only). Idempotent on `requestId`: a retried or double-clicked
  * submit returns the run it created the first time. Opens at 09:00 local on the date (or on
  * the first day of the placement week), closes at 17:00 local on the close date; the reminder
- * to non-responders goes one day before close.
+ * to non-responders goes at 09:00 on the last working placement day before the close day. A
+ * timing warning (timingWarning) stops it until the lead acknowledges that warning.
  */
 export async function scheduleRun(
   survey: SurveyService,
@@ -106,8 +162,13 @@ export async function scheduleRun(
     throw new SurveyError('Please check the highlighted fields.', 'invalid', {
       closesOn: 'The close date has already passed',
     });
-  const reminder = offsetInstant(closesAt, { days: -1 }, zone);
-  const reminderAt = v.remind && reminder > opensAt && reminder > now ? reminder : null;
+  const warning = timingWarning(def, cohort, localDateOf(opensAt, zone));
+  if (warning && v.acknowledged !== warning.key)
+    throw new SurveyError(warning.message, 'needs-confirmation', { _warning: warning.key });
+  // The reminder goes in working time on a placement day: the last one before the close day.
+  const reminderAt = v.remind
+    ? reminderBefore(closesAt, opensAt > now ? opensAt : now, { zone, calendar: cohort })
+    : null;
 
   const run: SurveyRunDoc = {
     _id: tenantDocId(tenantId, 'srun', v.requestId),

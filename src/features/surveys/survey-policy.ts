@@ -10,7 +10,7 @@ export class SurveyError extends Error {
   override readonly name = 'SurveyError';
   constructor(
     message: string,
-    readonly code: 'not-found' | 'forbidden' | 'closed' | 'not-open' | 'invalid',
+    readonly code: 'not-found' | 'forbidden' | 'closed' | 'not-open' | 'invalid' | 'needs-confirmation',
     readonly fields: Record<string, string> = {},
   ) {
     super(message);

@@ -30,8 +30,27 @@ describe('survey definitions (src/features/surveys/definitions/*.json)', () => {
     for (const def of defs.values()) {
       const said = new RegExp(`\\b(${words.join('|')}) questions?\\b`, 'i').exec(def.description ?? '');
       if (!said) continue;
-      assert.equal(words.indexOf(said[1]!.toLowerCase()) + 1, def.questions.length, `${def.id}: "${def.description}"`);
+      assert.equal(
+        words.indexOf(said[1]!.toLowerCase()) + 1,
+        def.questions.length,
+        `${def.id}: "${def.description}"`,
+      );
     }
+  });
+
+  it('a description that counts its ratings counts the rating questions right', () => {
+    const words = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+    let checked = 0;
+    for (const def of defs.values()) {
+      const said = new RegExp(`\\b(${words.join('|')})(?: \\w+)? ratings?\\b`, 'i').exec(
+        def.description ?? '',
+      );
+      if (!said) continue;
+      checked++;
+      const ratings = def.questions.filter((q) => q.type === 'rating').length;
+      assert.equal(words.indexOf(said[1]!.toLowerCase()) + 1, ratings, `${def.id}: "${def.description}"`);
+    }
+    assert.ok(checked >= 2, 'the confidence templates count their ratings');
   });
 
   it('the confidence templates cover the five confidence areas and four pillars with the same measures', () => {

@@ -345,7 +345,7 @@ describe('surveys: runs, responses and privacy-safe results (real database)', fu
     clock.set(new Date('2025-01-06T10:00:00Z'));
     const input = {
       requestId: 'same-request-123',
-      definitionId: 'confidence-baseline',
+      definitionId: 'weekly-pulse',
       cohortId: c,
       opensWeek: 2,
       closesOn: '2025-02-14',
@@ -359,7 +359,8 @@ describe('surveys: runs, responses and privacy-safe results (real database)', fu
     assert.equal(again.run._id, first.run._id);
     assert.equal(first.run.opensAt.toISOString(), '2025-02-10T09:00:00.000Z'); // week 2, Mon 09:00 GMT
     assert.equal(first.run.closesAt.toISOString(), '2025-02-14T17:00:00.000Z');
-    assert.equal(first.run.reminderAt!.toISOString(), '2025-02-13T17:00:00.000Z');
+    // The last placement day before the close day, at the start of working time.
+    assert.equal(first.run.reminderAt!.toISOString(), '2025-02-13T09:00:00.000Z');
     assert.equal(
       (await services.scheduler.get(`survey.open:${first.run._id}`))!.runAt.toISOString(),
       '2025-02-10T09:00:00.000Z',
@@ -382,6 +383,14 @@ describe('surveys: runs, responses and privacy-safe results (real database)', fu
       services.surveys.scheduleRun(T, lead, { ...input, requestId: 'other-request-3', definitionId: 'nope' }),
       (e: SurveyError) => e.fields.definitionId === 'Unknown survey',
     );
+    // A start-of-placement survey in week 2 waits for the lead to keep that warning.
+    const baseline = { ...input, requestId: 'other-request-5', definitionId: 'confidence-baseline' };
+    await assert.rejects(
+      services.surveys.scheduleRun(T, lead, baseline),
+      (e: SurveyError) => e.code === 'needs-confirmation' && e.fields._warning === 'start:week-2',
+    );
+    const kept = await services.surveys.scheduleRun(T, lead, { ...baseline, acknowledged: 'start:week-2' });
+    assert.equal(kept.created, true);
     const [student] = await students(c, 1);
     await assert.rejects(
       services.surveys.scheduleRun(T, student!, { ...input, requestId: 'other-request-4' }),
