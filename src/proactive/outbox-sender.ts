@@ -165,7 +165,9 @@ export class OutboxSender {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       // An item being sent is 'sending' under a live claim, so not due: wait for the attempt too.
-      const left = (await this.deps.outbox.dueUndelivered(this.now())).length;
+      // Due within a minute while the clock runs; a stopped clock must be moved for more to come due.
+      const horizon = this.now().getTime() + (this.deps.clock?.stopped ? 0 : 60_000);
+      const left = (await this.deps.outbox.dueUndelivered(new Date(horizon))).length;
       const retrying = this.retryTimers.firingWithin(60_000);
       if (left + retrying === 0 && this.attempting === 0 && this.queue.length === 0) return;
       this.wake();
