@@ -94,7 +94,7 @@ export function createServices(params: {
   const repos = createRepositories(db);
   const { people, cohorts, supervisions, references, audit } = repos;
   const cards = new Cards();
-  const outbox = new Outbox(db);
+  const outbox = new Outbox(db, clock);
   const claims = repos.claims;
   const botId = { value: config.MicrosoftAppId ? `28:${config.MicrosoftAppId}` : null };
   const sender = new OutboxSender(
