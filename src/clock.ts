@@ -1,6 +1,8 @@
 /** Time source. Services and jobs read time only from a Clock so tests can drive it. */
 export interface Clock {
   now(): Date;
+  /** True while time does not pass (a test clock that was set): nothing comes due by waiting. */
+  readonly stopped?: boolean;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -12,6 +14,10 @@ export class ControllableClock implements Clock {
 
   now(): Date {
     return new Date(this.frozenAt ?? Date.now() + this.offsetMs);
+  }
+
+  get stopped(): boolean {
+    return this.frozenAt !== null;
   }
 
   /** Freezes the clock at the given instant. */

@@ -94,7 +94,7 @@ export function createServices(params: {
   const repos = createRepositories(db);
   const { people, cohorts, supervisions, references, audit } = repos;
   const cards = new Cards();
-  const outbox = new Outbox(db);
+  const outbox = new Outbox(db, clock);
   const claims = repos.claims;
   const botId = { value: config.MicrosoftAppId ? `28:${config.MicrosoftAppId}` : null };
   const sender = new OutboxSender(
@@ -109,6 +109,8 @@ export function createServices(params: {
       botId: () => botId.value,
       // One instance at a time sends for a tenant, so its Teams limit holds across instances.
       leases: new TenantSendLeases(db, { leaseMs: config.SENDER_TENANT_LEASE_MS }),
+      // Due times are read against the service's clock, as the scheduler's are.
+      clock,
     },
     {
       concurrency: config.SENDER_CONCURRENCY,

@@ -7,6 +7,7 @@ import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { cardAttachment, type AdaptiveCard } from '../cards/cards.js';
 import { scopeOf } from '../feature-kit/commands.js';
+import { withoutUnsafeKeys } from '../feature-kit/card-input.js';
 import type { BotRoutes, MessageSelector, Reply, Turn } from '../feature-kit/turn.js';
 import type { InteractorCardActions } from './card-actions.js';
 import { turnPerson, turnTenantId } from './turn-person.js';
@@ -109,7 +110,8 @@ export function botRoutesOn(app: TeamsApplication): BotRoutes {
     },
     cardAction(verb, handler) {
       app.adaptiveCards.actionExecute(verb, async (context, _state, data) =>
-        handler(turnOf(context), data as never),
+        // Operator keys in card data are answered by the card (parseCardInput), never stored.
+        handler(turnOf(context), withoutUnsafeKeys(data) as never),
       );
     },
     botInstalled(handler) {

@@ -1,7 +1,8 @@
 /**
  * The gate in front of the adapter: an inbound body must look like a Bot Framework activity
  * (typed fields where the bot reads them), be shallow enough to walk safely, carry no
- * prototype-pollution keys anywhere and no MongoDB operator keys in `value` (card submits).
+ * prototype-pollution keys anywhere and no MongoDB operator keys in `value` (outside an
+ * Action.Execute's data, which its card answers: see valueOutsideCardData).
  * Anything else is answered 400 before authentication, a turn, or any database access.
  */
 import type { Activity } from 'botbuilder';
@@ -84,13 +85,26 @@ export function checkInboundActivity(body: unknown): InboundCheck {
     };
   }
   try {
-    rejectMongoOperatorKeys((body as { value?: unknown }).value);
+    rejectMongoOperatorKeys(valueOutsideCardData(body as Activity));
   } catch (err) {
     if (err instanceof UnsafeKeyError)
       return { ok: false, reason: 'Activity value contains a key that is not allowed.' };
     throw err;
   }
   return { ok: true, activity: body as Activity };
+}
+
+/**
+ * The activity's value, less the data of an Action.Execute: that data reaches the card action
+ * with any operator keys taken out (feature-kit withoutUnsafeKeys), and the card answers with
+ * its own message ("Some answers contained values that are not allowed."), not a bare 400.
+ */
+function valueOutsideCardData(activity: Activity): unknown {
+  const value = activity.value as { action?: unknown } | undefined;
+  const action = value?.action;
+  if (activity.type !== 'invoke' || activity.name !== 'adaptiveCard/action') return value;
+  if (action === null || typeof action !== 'object' || Array.isArray(action)) return value;
+  return { ...value, action: { ...action, data: undefined } };
 }
 
 /** Depth, size and forbidden keys, walked without recursion. */

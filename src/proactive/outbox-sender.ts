@@ -17,6 +17,7 @@
  * Database outage (database-gate.ts): from the first failed read or write nothing more is sent
  * until the database answers; deliveries that were on the wire are recorded first.
  */
+import { systemClock, type Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Claims } from '../storage/claims.js';
 import type { ConversationReferencesRepository } from '../storage/conversation-references-repository.js';
@@ -30,6 +31,8 @@ import type { RateLimiter } from './rate-limiter.js';
 import { DatabaseGate } from './database-gate.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { TargetResolver } from './target-resolver.js';
+import { RecipientTurns } from './recipient-turns.js';
+import { RetryTimers } from './retry-timers.js';
 import { decideAfterFailure } from './send-failures.js';
 import type { TenantSendLeases } from './tenant-send-lease.js';
 import type { SenderEvents, SenderOptions, SenderStats } from './sender-types.js';
@@ -56,7 +59,8 @@ export class OutboxSender {
   private readonly waiters = new Set<() => void>();
   /** The claims this process holds on outbox items. */
   private readonly claims: ItemClaims;
-  private readonly turns = new Map<string, Promise<void>>();
+  /** One item at a time per recipient (recipient-turns.ts). */
+  private readonly turns = new RecipientTurns();
   private readonly ledger: DeliveryLedger;
   private readonly targets: TargetResolver;
   /** Shut while the database cannot record what is sent. */
@@ -66,7 +70,7 @@ export class OutboxSender {
   /** Items given back by stop(): claimed, not sent. */
   private releasedOnStop = 0;
   /** Timers that put released items back in the queue when their wait is over. */
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly retryTimers = new RetryTimers();
   /** Items taken off the queue whose attempt has not finished (its span not yet ended). */
   private attempting = 0;
 
@@ -82,6 +86,8 @@ export class OutboxSender {
       botId: () => string | null;
       /** Per-tenant send leases, when several instances share the outbox (the service). */
       leases?: TenantSendLeases;
+      /** What "due" means (notBefore) and when things happened; tests drive it (default: real time). */
+      clock?: Clock;
     },
     private readonly options: SenderOptions,
   ) {
@@ -134,7 +140,6 @@ export class OutboxSender {
   async stop(): Promise<void> {
     this.running = false;
     this.releasedOnStop = 0;
-    for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
     this.gate.stop();
     this.wake();
@@ -152,13 +157,19 @@ export class OutboxSender {
       this.deps.logger.info({ released: this.releasedOnStop }, 'outbox: claimed items released on stop');
   }
 
-  /** Delivers everything due now and returns when nothing is left (tests, benchmarks). */
+  /** The clock's time: notBefore is read against it, so a test clock decides what is due. */
+  private readonly now = (): Date => (this.deps.clock ?? systemClock).now();
+
+  /** Delivers what is due by the clock (and retries within a minute); returns when nothing is left (tests). */
   async drain(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       // An item being sent is 'sending' under a live claim, so not due: wait for the attempt too.
-      const left = (await this.deps.outbox.dueUndelivered(new Date(Date.now() + 60_000))).length;
-      if (left === 0 && this.attempting === 0 && this.queue.length === 0) return;
+      // Due within a minute while the clock runs; a stopped clock must be moved for more to come due.
+      const horizon = this.now().getTime() + (this.deps.clock?.stopped ? 0 : 60_000);
+      const left = (await this.deps.outbox.dueUndelivered(new Date(horizon))).length;
+      const retrying = this.retryTimers.firingWithin(60_000);
+      if (left + retrying === 0 && this.attempting === 0 && this.queue.length === 0) return;
       this.wake();
       // Each check scans the outbox on the local database: poll gently.
       await sleep(150);
@@ -173,7 +184,7 @@ export class OutboxSender {
    */
   private takeNew(items: OutboxItem[]): void {
     if (this.running) {
-      const now = Date.now();
+      const now = this.now().getTime();
       for (const item of items) {
         if (this.queue.length >= MAX_QUEUED) break;
         if (item.notBefore.getTime() > now) continue;
@@ -218,7 +229,7 @@ export class OutboxSender {
       try {
         // Another instance sends for this tenant: its scans find the item.
         if (!(await this.mayTake(item.tenantId))) continue;
-        await this.inTurn(item, () => traceOutboxAttempt(item, () => this.process(item)));
+        await this.turns.run(item, () => traceOutboxAttempt(item, () => this.process(item)));
       } catch (err) {
         // Database trouble mid-delivery (nothing was sent, or the ledger holds its record).
         this.deps.logger.warn(
@@ -236,23 +247,6 @@ export class OutboxSender {
   /** True if this instance sends for the tenant (always, without leases). */
   private async mayTake(tenantId: string): Promise<boolean> {
     return this.deps.leases ? this.deps.leases.acquire(tenantId) : true;
-  }
-
-  /**
-   * Items for one recipient run one at a time, in the order they were taken from the queue,
-   * so an edit and a recall (or two edits) reach Teams in the order they were made.
-   */
-  private async inTurn(item: OutboxItem, work: () => Promise<void>): Promise<void> {
-    const key = item.target.kind === 'person' ? `p:${item.target.personId}` : `c:${item.target.key}`;
-    const previous = this.turns.get(key);
-    const mine = (previous ?? Promise.resolve()).then(work, work);
-    const settled = mine.catch(() => undefined);
-    this.turns.set(key, settled);
-    try {
-      await mine;
-    } finally {
-      if (this.turns.get(key) === settled) this.turns.delete(key);
-    }
   }
 
   private idle(): Promise<void> {
@@ -283,7 +277,7 @@ export class OutboxSender {
         // and the tenants other instances send for.
         const known = new Set([...this.ledger.known(), ...this.queued, ...this.claims.ids()]);
         const elsewhere = this.deps.leases?.heldElsewhere() ?? [];
-        const due = await this.deps.outbox.due(limit, known, new Date(), elsewhere);
+        const due = await this.deps.outbox.due(limit, known, this.now(), elsewhere);
         this.nothingDue = due.length === 0;
         for (const item of due) {
           if (this.queue.length >= limit) break;
@@ -364,7 +358,7 @@ export class OutboxSender {
       const activityId = await this.targets.deliver(item, target);
       recordOutboxStatus(item, 200);
       this.stats.sent++;
-      const sentAt = new Date();
+      const sentAt = this.now();
       const recorded = await this.ledger.record(
         {
           _id: item._id,
@@ -421,7 +415,7 @@ export class OutboxSender {
     }
     if (action.kind === 'unreachable') {
       this.stats.unreachable++;
-      if (item.personId) await this.deps.people.markUnreachable(item.tenantId, item.personId, new Date());
+      if (item.personId) await this.deps.people.markUnreachable(item.tenantId, item.personId, this.now());
       await this.finish(item, 'unreachable', {
         lastStatus: 403,
         lastError: 'the person blocked or removed the bot',
@@ -439,7 +433,7 @@ export class OutboxSender {
   }
 
   /** Marks a delivered item 'sent' (the ledger retries a mark that fails). */
-  private async markSent(id: string, now = new Date()): Promise<void> {
+  private async markSent(id: string, now = this.now()): Promise<void> {
     this.claims.done(id);
     await this.ledger.markSent(id, now);
   }
@@ -454,7 +448,7 @@ export class OutboxSender {
     await this.update(item, {
       state: 'pending',
       claims: item.claims,
-      notBefore: new Date(Date.now() + delayMs),
+      notBefore: new Date(this.now().getTime() + delayMs),
       leaseUntil: null,
       failures,
       lastStatus: status,
@@ -472,15 +466,12 @@ export class OutboxSender {
 
   /** Back in the queue once its wait is over (the database says the same, for recovery). */
   private retryLater(item: OutboxItem, delayMs: number): void {
-    if (!this.running || delayMs > MAX_LOCAL_RETRY_MS) return;
-    const timer = setTimeout(() => {
-      this.retryTimers.delete(timer);
+    if (!this.running) return;
+    this.retryTimers.schedule(delayMs, () => {
       if (!this.running || this.queue.length >= MAX_QUEUED) return;
       this.enqueueLocal(item);
       this.wake();
-    }, delayMs + 1);
-    timer.unref();
-    this.retryTimers.add(timer);
+    });
   }
 
   private async finish(item: OutboxItem, state: OutboxItem['state'], fields: Partial<OutboxItem>) {
@@ -493,12 +484,10 @@ export class OutboxSender {
     Object.assign(item, fields);
     await this.deps.outbox
       .collection()
-      .updateOne({ _id: item._id }, { $set: { ...fields, updatedAt: new Date() } });
+      .updateOne({ _id: item._id }, { $set: { ...fields, updatedAt: this.now() } });
   }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Items held in memory for the workers; beyond this, scans bring the rest. */
 const MAX_QUEUED = 20_000;
-/** Releases with a longer wait are left to the scans. */
-const MAX_LOCAL_RETRY_MS = 120_000;

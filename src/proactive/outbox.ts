@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from 'mongodb';
+import { systemClock, type Clock } from '../clock.js';
 import { Claims } from '../storage/claims.js';
 import { collections } from '../storage/collections.js';
 import { tenantDocId, type BaseDoc } from '../storage/documents.js';
@@ -95,7 +96,11 @@ export class Outbox {
   private readonly listeners = new Set<(inserted: OutboxItem[]) => void>();
   private readonly claims: Claims;
 
-  constructor(private readonly db: Db) {
+  /** `clock`: when an item is enqueued and due by default, and what "due now" means (tests drive it). */
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock = systemClock,
+  ) {
     this.claims = new Claims(db);
   }
 
@@ -116,7 +121,7 @@ export class Outbox {
   }
 
   /** Insert-if-absent for each request; returns how many were new. */
-  async enqueue(tenantId: string, requests: EnqueueRequest[], now = new Date()): Promise<number> {
+  async enqueue(tenantId: string, requests: EnqueueRequest[], now = this.clock.now()): Promise<number> {
     if (requests.length === 0) return 0;
     const trace = traceFieldsForEnqueue();
     const docs: OutboxItem[] = requests.map((r) => ({
@@ -250,7 +255,7 @@ export class Outbox {
   }
 
   /** Marks a delivered item 'sent' (its delivery record already exists). */
-  async markSent(id: string, now = new Date()): Promise<void> {
+  async markSent(id: string, now = this.clock.now()): Promise<void> {
     await this.collection().updateOne(
       { _id: id },
       { $set: { state: 'sent', leaseUntil: null, activity: null, updatedAt: now } },
@@ -261,7 +266,7 @@ export class Outbox {
    * Items due now that have not been delivered, without their activity (two scans: the due
    * items, and the delivery records since the oldest of them).
    */
-  async dueUndelivered(now = new Date()): Promise<OutboxItem[]> {
+  async dueUndelivered(now = this.clock.now()): Promise<OutboxItem[]> {
     const due = await this.collection()
       .find(
         {
@@ -291,7 +296,7 @@ export class Outbox {
   async due(
     limit: number,
     exclude: Set<string>,
-    now = new Date(),
+    now = this.clock.now(),
     excludeTenants: string[] = [],
   ): Promise<OutboxItem[]> {
     const due = await this.collection()
@@ -359,7 +364,7 @@ export class Outbox {
    * takes for its next attempt (insert-if-absent), so a cancel and a send never both win:
    * true means it will not be sent; false means it was sent, is in flight, or is final.
    */
-  async cancelIfPending(tenantId: string, id: string, now = new Date()): Promise<boolean> {
+  async cancelIfPending(tenantId: string, id: string, now = this.clock.now()): Promise<boolean> {
     const item = await this.byId(tenantId, id);
     if (!item || item.state !== 'pending') return false;
     if (!(await this.claims.take(OUTBOX_CLAIM_SCOPE, outboxClaimKey(id, item.claims)))) return false;

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { cardData, parseCardInput, UNSAFE_INPUT_MESSAGE } from '../../src/feature-kit/card-input.js';
+import {
+  cardData,
+  parseCardInput,
+  UNSAFE_INPUT_MESSAGE,
+  withoutUnsafeKeys,
+} from '../../src/feature-kit/card-input.js';
 
 describe('parseCardInput: untrusted card data', () => {
   const schema = z.object({ title: z.string().min(1, 'Enter a title'), minutes: z.coerce.number().int() });
@@ -39,5 +44,18 @@ describe('parseCardInput: untrusted card data', () => {
     assert.deepEqual(cardData([1]), {});
     assert.deepEqual(cardData(null), {});
     assert.deepEqual(cardData({ a: 1 }), { a: 1 });
+  });
+
+  it('withoutUnsafeKeys: safe data unchanged; otherwise a copy without the keys that parseCardInput still refuses', () => {
+    const safe = { title: 'Falls huddle', minutes: 20 };
+    assert.equal(withoutUnsafeKeys(safe), safe);
+    const data = { title: { $gt: '' }, minutes: 1, list: [{ $ne: null, a: 1 }], $where: '1' };
+    const copy = withoutUnsafeKeys(data);
+    assert.deepEqual(copy, { title: {}, minutes: 1, list: [{ a: 1 }] });
+    assert.deepEqual(cardData(copy), { title: {}, minutes: 1, list: [{ a: 1 }] });
+    assert.deepEqual(parseCardInput(schema, copy), {
+      ok: false,
+      errors: { _form: UNSAFE_INPUT_MESSAGE, title: 'Not allowed' },
+    });
   });
 });

@@ -226,9 +226,25 @@ describe('security: hostile input through the HTTP endpoint (property-based)', f
       ),
       { numRuns: 500, endOnFailure: true },
     );
-    // Mongo operators in card data never reach a handler: the gate answers 400.
-    for (const value of [{ $gt: '' }, { $where: '1' }, { nested: [{ $ne: null }] }])
-      assert.equal(await postRaw(JSON.stringify(e2e.execute(lead, 'cohort.link', { cohortId: value }))), 400);
+    // Mongo operators in an Action.Execute's data never reach a handler or the database: the
+    // handler gets the data without them, and the card answers with its own message (issue 26).
+    for (const value of [{ $gt: '' }, { $where: '1' }, { nested: [{ $ne: null }] }]) {
+      assert.equal(await postRaw(JSON.stringify(e2e.execute(lead, 'cohort.link', { cohortId: value }))), 200);
+      const res = await e2e.post(e2e.execute(student, 'checkin.submit', { week: 1, wellbeing: value }));
+      assert.equal(res.status, 200, 'answered by the card (test/e2e/card-operator-keys.e2e.test.ts)');
+      assert.ok(res.body.value, 'an answer the card can show');
+    }
+    // Anywhere else in the activity's value, the gate still answers 400.
+    const execute = e2e.execute(lead, 'cohort.link', {});
+    for (const value of [
+      { ...execute.value, $where: '1' },
+      { ...execute.value, action: { ...execute.value.action, verb: { $gt: '' } } },
+    ])
+      assert.equal(await postRaw(JSON.stringify({ ...execute, value })), 400);
+    assert.equal(
+      await postRaw(JSON.stringify({ ...e2e.message(student, 'help'), value: { data: { $gt: '' } } })),
+      400,
+    );
     assert.equal(
       await postRaw(
         JSON.stringify({ ...e2e.message(student, 'help'), channelData: JSON.parse('{"__proto__":{"x":1}}') }),
