@@ -10,7 +10,15 @@ import { isTenantId } from '../../storage/tenant-scope.js';
 import { CREATE_NOT_ALLOWED, type CardResult, type ProjectContext } from './project-context.js';
 import { projectFormCard } from './project-cards.js';
 import { formCard } from './project-form.js';
-import { createInput, FORM_FIELDS, newRequestId, safeData, text, typedValues } from './project-input.js';
+import {
+  createInput,
+  formData,
+  FORM_FIELDS,
+  newRequestId,
+  safeData,
+  text,
+  typedValues,
+} from './project-input.js';
 import {
   addSupervisor,
   alreadyOnProject,
@@ -47,7 +55,7 @@ export async function createProject(
   person: PersonDoc,
   data: unknown,
 ): Promise<CardResult> {
-  const raw = safeData(data);
+  const { raw, unsafe } = formData(data);
   const cohortIdRaw = text(raw.cohortId);
   const cohort = isTenantId(cohortIdRaw, tenantId) ? await ctx.s.cohorts.byId(tenantId, cohortIdRaw) : null;
   if (!cohort || !can(person, 'project.create', { cohortId: cohort._id })) {
@@ -55,7 +63,7 @@ export async function createProject(
     return CREATE_NOT_ALLOWED;
   }
   const values = typedValues(raw, FORM_FIELDS);
-  const parsed = parseCardInput(createInput, raw);
+  const parsed = unsafe ? ({ ok: false, errors: unsafe } as const) : parseCardInput(createInput, raw);
   const requestId =
     typeof raw.requestId === 'string' && /^[A-Za-z0-9_-]{6,64}$/.test(raw.requestId)
       ? raw.requestId

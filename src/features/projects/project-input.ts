@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parseTime } from '../../domain/placement-calendar.js';
 import { isoDate, rating, safeText } from '../../domain/validation.js';
-import { parseCardInput } from '../../feature-kit/card-input.js';
+import { cardData, parseCardInput } from '../../feature-kit/card-input.js';
 
 export const TITLE_MAX = 120;
 export const TEAM_MAX = 120;
@@ -136,6 +136,20 @@ const anyRecord = z.record(z.unknown());
 export function safeData(data: unknown): Record<string, unknown> {
   const parsed = parseCardInput(anyRecord, data);
   return parsed.ok ? parsed.value : {};
+}
+
+/**
+ * The new-project form's data: its plain fields (strings only are ever read from it), and the
+ * form's own errors when it held operator or prototype keys, so the lead sees the form again
+ * with that message instead of a refusal that is not true for them.
+ */
+export function formData(data: unknown): {
+  raw: Record<string, unknown>;
+  unsafe: Record<string, string> | null;
+} {
+  const parsed = parseCardInput(anyRecord, data);
+  if (parsed.ok) return { raw: parsed.value, unsafe: null };
+  return { raw: cardData(data), unsafe: parsed.errors };
 }
 /** What was typed in these fields, echoed back into a card shown again with errors. */
 export function typedValues(data: Record<string, unknown>, keys: readonly string[]) {
