@@ -8,7 +8,7 @@ import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import type { ConfidenceRow, OverdueRow, WeekCount, WeekRate } from '../../web/api-types.js';
 import type { DashboardDeps } from './dashboard-service.js';
-import { empty, notSetUp, ok, round1, suppressed, type Group, type Panel } from './panels.js';
+import { confidencePanel, empty, notSetUp, ok, round1, type Group, type Panel } from './panels.js';
 import type { CheckinFigures } from './ports.js';
 
 const CHECKINS = 'Check-ins';
@@ -163,23 +163,7 @@ export async function checkinPanels(
     if (!c) return { n: 0, means: AREAS.map(() => null as number | null) };
     return { n: c.n, means: c.sums.map((sum) => (c.n >= min ? round1(sum / c.n) : null)) };
   };
-  const pre = meanOf(withData[0]);
-  const post = withData.length > 1 ? meanOf(withData[withData.length - 1]) : meanOf(undefined);
-  const confidence: Panel<ConfidenceRow[]> =
-    withData.length === 0
-      ? empty('No check-ins in these weeks yet.')
-      : pre.n < min && post.n < min
-        ? suppressed(min, Math.max(pre.n, post.n))
-        : ok(
-            CONFIDENCE_AREAS.map((a, i) => ({
-              area: a.id,
-              label: a.label,
-              pre: pre.means[i]!,
-              post: post.means[i]!,
-              preN: pre.n,
-              postN: post.n,
-            })),
-          );
+  const confidence = confidencePanel(withData, meanOf, min);
 
   // Overdue: who has not checked in for the latest week of the range whose due time has passed.
   const dueWeek = [...started]

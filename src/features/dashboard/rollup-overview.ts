@@ -7,20 +7,13 @@ import { GroupTooSmallError } from '../../domain/anonymity.js';
 import { CONFIDENCE_AREAS } from '../../domain/catalogues.js';
 import { dueInstantForWeek } from '../../domain/placement-calendar.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
-import type {
-  ConfidenceRow,
-  CountRow,
-  LeadOverview,
-  OverdueRow,
-  WeekCount,
-  WeekRate,
-} from '../../web/api-types.js';
+import type { CountRow, LeadOverview, OverdueRow, WeekCount, WeekRate } from '../../web/api-types.js';
 import { announcementPanel } from './announcement-panel.js';
 import type { CheckinPanels } from './checkin-panels.js';
 import { surveyResults, type ConversationsPanel } from './cohort-panels.js';
 import type { DashboardDeps } from './dashboard-service.js';
 import { summariseCohort, weekRange, type LeadFilters } from './lead-overview.js';
-import { empty, notSetUp, ok, suppressed, type Group, type Panel } from './panels.js';
+import { confidencePanel, empty, notSetUp, ok, suppressed, type Group, type Panel } from './panels.js';
 import type { RosterNames } from './roster-names.js';
 import type { OverdueDoc, RollupBucket, RollupDoc } from './rollups-repository.js';
 
@@ -150,23 +143,7 @@ async function checkinPanelsFromRollup(
       means: AREAS.map((a) => (b.confN >= min ? Math.round(((b.conf[a] ?? 0) / b.confN) * 10) / 10 : null)),
     };
   };
-  const pre = meanOf(withData[0]);
-  const post = withData.length > 1 ? meanOf(withData[withData.length - 1]) : meanOf(undefined);
-  const confidence: Panel<ConfidenceRow[]> =
-    withData.length === 0
-      ? empty('No check-ins in these weeks yet.')
-      : pre.n < min && post.n < min
-        ? suppressed(min, Math.max(pre.n, post.n))
-        : ok(
-            CONFIDENCE_AREAS.map((a, i) => ({
-              area: a.id,
-              label: a.label,
-              pre: pre.means[i]!,
-              post: post.means[i]!,
-              preN: pre.n,
-              postN: post.n,
-            })),
-          );
+  const confidence = confidencePanel(withData, meanOf, min);
 
   const dueWeek = [...started].reverse().find((w) => {
     const first = at(w).firstDue;
