@@ -301,6 +301,7 @@ export function createServices(params: {
     sources: dashboardSources({ db, people, exportLinkSecret: config.EXPORT_LINK_SECRET }),
     surveys: services.surveys,
     followUps: supervision,
+    checkinToChat: services.checkins.toChat,
     workspace: manageWorkspace(() => workspace),
     rollupStore: repos.rollups,
   });

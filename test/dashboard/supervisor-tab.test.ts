@@ -6,7 +6,8 @@
  *   (their own cohorts only; audited like the CSV download).
  */
 import assert from 'node:assert/strict';
-import { TENANT, type E2E } from '../e2e/harness.js';
+import { cardTexts, firstCard, TENANT, type E2E } from '../e2e/harness.js';
+import { executes } from '../helpers/loop-world.js';
 import { NOW, startDashboard, TestJwks, type Seeded } from './fixture.js';
 
 describe('dashboard: the supervisor tab tells the truth; the lead can refresh', function () {
@@ -83,5 +84,97 @@ describe('dashboard: the supervisor tab tells the truth; the lead can refresh', 
     assert.equal(audit[0]!.actorId, seeded.ids.leadA);
     // The lead of another cohort, a supervisor and a student may not.
     for (const key of ['leadB', 'sup1', 's1']) assert.equal((await call('POST', path, key)).status, 403, key);
+  });
+});
+
+/**
+ * Issue 26, item 2: "Open check-in" on the supervisor tab's My students table sends the one
+ * supervisor check-in card (Comment, Countersign, Record session, the low-wellbeing flag; never
+ * the student's advice or Refresh) to the supervisor's chat with the bot; refused truly to
+ * anyone who may not see the check-in.
+ */
+describe('dashboard: Open check-in from the supervisor tab', function () {
+  this.timeout(120_000);
+  const jwks = new TestJwks();
+  let e2e: E2E;
+  let seeded: Seeded;
+  const sam = {
+    id: '29:sup1',
+    aadObjectId: 'aad-sup1',
+    name: 'Sam Okoro',
+    email: 'sam.okoro@example.nhs.uk',
+  };
+
+  before(async () => {
+    await jwks.start();
+    ({ e2e, seeded } = await startDashboard(jwks));
+    await e2e.post(e2e.install(sam));
+    await e2e.services.sender.drain();
+  });
+  after(async () => {
+    await e2e?.stop();
+    await jwks.stop();
+  });
+
+  const open = async (key: string, studentKey: string, body: unknown) => {
+    const token = await jwks.sign({ oid: seeded.oids[key]! });
+    const res = await fetch(
+      `${e2e.baseUrl}/api/dashboard/supervisor/students/${encodeURIComponent(seeded.ids[studentKey]!)}/open-checkin`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+    );
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  it('sends the supervisor card for that week to the supervisor’s chat', async () => {
+    const tab = await (async () => {
+      const token = await jwks.sign({ oid: seeded.oids.sup1! });
+      const res = await fetch(`${e2e.baseUrl}/api/dashboard/supervisor`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return (await res.json()) as any;
+    })();
+    const ben = tab.students.find((s: { name: string }) => s.name === 'Ben Hughes');
+    assert.equal(ben.week, 3);
+    const before = e2e.sentTo('a:personal-29:sup1').length;
+    const res = await open('sup1', 's2', { week: ben.week });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(
+      res.body.message,
+      'Sent to your chat with Placement Companion: Ben Hughes: week 3 of 6 check-in. Comment, countersign or record the session from there.',
+    );
+    await e2e.services.sender.drain(30_000);
+    const sent = e2e.sentTo('a:personal-29:sup1').slice(before);
+    assert.equal(sent.length, 1);
+    const card = firstCard(sent[0]);
+    const texts = cardTexts(card).join(' | ');
+    assert.match(texts, /Ben Hughes: week 3 of 6 check-in/);
+    assert.match(texts, /Low wellbeing: Ben rated their wellbeing 2 of 5/);
+    assert.doesNotMatch(texts, /Thank you for being honest/);
+    assert.doesNotMatch(texts, /Looking after yourself/);
+    assert.notEqual(card.refresh?.action?.verb, 'checkin.refresh');
+    assert.deepEqual(
+      executes(card).map((b) => b.title),
+      ['Send comment', 'Countersign', 'Record session'],
+    );
+    const audit = await e2e.services.audit.list(TENANT, { action: 'checkin.view' });
+    assert.ok(audit.some((a) => a.targetId === seeded.ids.s2 && a.actorId === seeded.ids.sup1));
+  });
+
+  it('refuses with a true message: another supervisor’s student, a student, a bad week', async () => {
+    const other = await open('sup1', 's4', { week: 2 });
+    assert.equal(other.status, 403);
+    assert.equal(other.body.message, 'You can only see and act on check-ins of students you supervise.');
+    const student = await open('s1', 's2', { week: 2 });
+    assert.equal(student.status, 403);
+    assert.equal(
+      student.body.message,
+      "Check-ins are seen only by the student's supervisor and placement lead.",
+    );
+    assert.equal((await open('sup1', 's2', { week: 0 })).status, 400);
+    assert.equal((await open('sup1', 's2', { week: 2, $where: 'x' })).status, 400);
   });
 });

@@ -25,7 +25,8 @@ describe('e2e: the supervision loop, closed (issue 26 acceptance)', function () 
   const tom = loopUser('sl-tom', 'Tom Reid');
   const sam = loopUser('sl-sam', 'Sam Okoro');
   const wendy = loopUser('sl-wendy', 'Wendy Marsh');
-  const alertsTo = (u: TestUser) => w.e2e.sentTo(w.conv(u)).filter((a) => ALERT.test(String(a.summary ?? '')));
+  const alertsTo = (u: TestUser) =>
+    w.e2e.sentTo(w.conv(u)).filter((a) => ALERT.test(String(a.summary ?? '')));
 
   /** Moves the clock (10 s at a time, due jobs run, outbox drained) until `u` has `count` alerts; returns the ms it took. */
   const alertArrives = async (u: TestUser, count: number, from: string) => {
@@ -106,7 +107,10 @@ describe('e2e: the supervision loop, closed (issue 26 acceptance)', function () 
     assert.equal((await w.delivered(priya, /commented on your week 2/)).length, 1);
     assert.equal((await w.delivered(priya, /countersigned your week 2/)).length, 1);
     const history = JSON.stringify(await w.say(priya, 'my check-ins'));
-    assert.match(history, /"title":"Week 2","value":"submitted · wellbeing 1 of 5 · countersigned · 1 comment"/);
+    assert.match(
+      history,
+      /"title":"Week 2","value":"submitted · wellbeing 1 of 5 · countersigned · 1 comment"/,
+    );
     const mine = w.texts(await w.exec(priya, 'checkin.refresh', { week: 2 }));
     assert.match(mine, /\*\*Sam Okoro\*\*: Thank you for telling me/);
     assert.match(mine, /Submitted · countersigned/);

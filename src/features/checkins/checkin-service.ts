@@ -15,6 +15,7 @@ import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import type { CheckinDeps } from './checkin-deps.js';
 import type { StudentWeek } from './checkin-schedule.js';
+import { CheckinToChat } from './checkin-to-chat.js';
 import type { CheckinsRepository } from './checkins-repository.js';
 import { CohortStatus } from './cohort-status.js';
 import { confidenceTrend } from './confidence-trend.js';
@@ -50,6 +51,8 @@ export class CheckinService
   readonly supervisor: SupervisorCheckins;
   /** Nudges after a missed deadline: the hourly job and the supervisor's button. */
   readonly nudges: MissedWeekNudges;
+  /** The supervisor tab's "Open check-in": the supervisor card sent to the viewer's chat. */
+  readonly toChat: CheckinToChat;
   readonly planning: PromptPlanning;
   readonly digest: SupervisorDigest;
   readonly pauses: PauseCheckins;
@@ -61,6 +64,7 @@ export class CheckinService
     this.repo = s.repo;
     this.supervisor = new SupervisorCheckins(s, () => this.nudges);
     this.nudges = new MissedWeekNudges(s, this.supervisor);
+    this.toChat = new CheckinToChat(s, this.supervisor);
     this.planning = new PromptPlanning(s);
     this.digest = new SupervisorDigest(s, s.followUps);
     this.pauses = new PauseCheckins(s, this.planning);

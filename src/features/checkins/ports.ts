@@ -123,3 +123,17 @@ export interface ConfidencePoint {
 export interface ConfidenceTrend {
   confidenceTrend(tenantId: string, studentId: string): Promise<ConfidencePoint[]>;
 }
+
+export type CheckinToChatOutcome = { ok: true; message: string } | { ok: false; message: string };
+
+/**
+ * Offers (dashboard): "Open check-in" on the supervisor's tab sends the supervisor check-in
+ * card into the viewer's chat with the bot; refused (with a true message) as `checkin.view` is.
+ */
+export interface SupervisorCheckinToChat {
+  send(
+    tenantId: string,
+    viewer: PersonDoc,
+    ask: { studentId: string; week: number },
+  ): Promise<CheckinToChatOutcome>;
+}

@@ -63,6 +63,8 @@ export const compareQuery = (max: number) =>
     .strict();
 export const devTokenQuery = z.object({ as: z.string().trim().email().max(200) }).strict();
 export const emptyQuery = z.object({}).strict();
+/** "Open check-in" on the supervisor's tab: which week of the student's check-ins. */
+export const openCheckinBody = z.object({ week: weekParam }).strict();
 
 export class BadRequest extends Error {
   constructor(readonly fields: Record<string, string>) {

@@ -3,7 +3,13 @@
  * rollups built on them.
  */
 import type { Services } from '../../services.js';
-import type { DashboardSources, ManageWorkspace, StudentFollowUps, SurveyInsights } from './ports.js';
+import type {
+  DashboardSources,
+  ManageWorkspace,
+  StudentFollowUps,
+  SupervisorCheckinToChat,
+  SurveyInsights,
+} from './ports.js';
 import { DashboardRollups } from './rollups.js';
 import type { RollupsRepository } from './rollups-repository.js';
 
@@ -15,6 +21,8 @@ export interface DashboardDeps extends Pick<
   /** Survey figures; null while the surveys feature is not on this service. */
   surveys: SurveyInsights | null;
   followUps: StudentFollowUps;
+  /** "Open check-in" on the supervisor's tab: the check-in card sent to their chat with the bot. */
+  checkinToChat: SupervisorCheckinToChat;
   workspace: ManageWorkspace;
   rollupStore: RollupsRepository;
 }

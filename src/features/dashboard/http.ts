@@ -115,7 +115,7 @@ export function registerDashboardHttp(server: Server, dashboard: DashboardServic
 
   // --- API ------------------------------------------------------------------------------------
   registerLeadApi(api, apiPost, dashboard);
-  registerJourneyApi(api, d);
+  registerJourneyApi(api, apiPost, d);
   // The Manage page: the lead's workspace (cohort set-up, roster changes) over HTTP.
   registerManageApi({ get: api, post: apiPost }, d, parse);
 

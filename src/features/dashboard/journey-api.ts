@@ -1,15 +1,15 @@
 /**
- * The supervisor's and the student's API: their views, and one-use links to the learning-journey
- * export (a supervisor: only what the student shared).
+ * The supervisor's and the student's API: their views, one-use links to the learning-journey
+ * export (a supervisor: only what the student shared), and the supervisor's "Open check-in".
  */
 import { can } from '../../domain/authorization.js';
 import { ForbiddenError, isStudent, isSupervisor, NotFoundError, studentForSupervisor } from './access.js';
-import { emptyQuery, idParam, parse, type ApiRoute } from './api-input.js';
+import { emptyQuery, idParam, openCheckinBody, parse, type ApiRoute } from './api-input.js';
 import type { DashboardDeps } from './dashboard-service.js';
 import { studentView } from './student-view.js';
 import { supervisorView } from './supervisor-view.js';
 
-export function registerJourneyApi(api: ApiRoute, d: DashboardDeps): void {
+export function registerJourneyApi(api: ApiRoute, apiPost: ApiRoute, d: DashboardDeps): void {
   api('/api/dashboard/supervisor', async (req, viewer) => {
     parse(emptyQuery, req.query);
     if (!isSupervisor(viewer.person)) throw new ForbiddenError('This view is for supervisors.');
@@ -22,6 +22,17 @@ export function registerJourneyApi(api: ApiRoute, d: DashboardDeps): void {
     const student = await studentForSupervisor(d, viewer, studentId);
     const view = await studentView(d, { tenantId: viewer.tenantId, person: student });
     return { body: { ...view, exportAvailable: false } };
+  });
+
+  // "Open check-in" on the supervisor's My students table: the supervisor check-in card, sent
+  // to their chat with the bot (a tab cannot show a card). Refused as the card's button is.
+  apiPost('/api/dashboard/supervisor/students/:studentId/open-checkin', async (req, viewer) => {
+    parse(emptyQuery, req.query);
+    const studentId = parse(idParam, req.params.studentId);
+    const { week } = parse(openCheckinBody, req.body ?? {});
+    const sent = await d.checkinToChat.send(viewer.tenantId, viewer.person, { studentId, week });
+    if (!sent.ok) throw new ForbiddenError(sent.message);
+    return { body: { message: sent.message } };
   });
 
   // "Export journey" on the supervisor's My students table: only what the student shared.

@@ -6,9 +6,10 @@
  */
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
+import type { SupervisorCheckinToChat } from '../checkins/ports.js';
 import type { SurveyInsights } from '../surveys/ports.js';
 
-export type { SurveyInsights };
+export type { SupervisorCheckinToChat, SurveyInsights };
 
 /** Which check-ins of a cohort to count: a week range, optionally only some students. */
 export interface CheckinCut {

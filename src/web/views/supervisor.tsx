@@ -98,6 +98,7 @@ export function SupervisorPage(props: { api: Api }) {
                   <td>{s.week ?? '–'}</td>
                   <td>
                     <span class={`status status-${s.checkin}`}>{STATUS[s.checkin]}</span>
+                    {s.week !== null && <OpenCheckin api={props.api} student={s} week={s.week} />}
                   </td>
                   <td>
                     <Wellbeing s={s} />
@@ -197,6 +198,40 @@ export function SupervisorPage(props: { api: Api }) {
           </table>
         )}
       </Section>
+    </div>
+  );
+}
+
+/**
+ * "Open check-in": the week's supervisor check-in card (Comment, Countersign, Record session)
+ * arrives in the supervisor's chat with the bot; a tab cannot show the card itself.
+ */
+function OpenCheckin(props: { api: Api; student: SupervisedStudent; week: number }) {
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  return (
+    <div>
+      <button
+        type="button"
+        aria-label={`Open check-in: ${props.student.name}, week ${props.week}`}
+        onClick={() =>
+          props.api
+            .post<{ message: string }>(
+              `/api/dashboard/supervisor/students/${encodeURIComponent(props.student.id)}/open-checkin`,
+              { week: props.week },
+            )
+            .then(
+              (r) => setMessage({ ok: true, text: r.message }),
+              (e: Error) => setMessage({ ok: false, text: e.message }),
+            )
+        }
+      >
+        Open check-in
+      </button>
+      {message && (
+        <span class="notice" role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </span>
+      )}
     </div>
   );
 }
