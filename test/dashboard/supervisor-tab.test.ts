@@ -126,6 +126,7 @@ describe('dashboard: Open check-in from the supervisor tab', function () {
         body: JSON.stringify(body),
       },
     );
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read by the test
     return { status: res.status, body: (await res.json()) as any };
   };
 
@@ -135,6 +136,7 @@ describe('dashboard: Open check-in from the supervisor tab', function () {
       const res = await fetch(`${e2e.baseUrl}/api/dashboard/supervisor`, {
         headers: { authorization: `Bearer ${token}` },
       });
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read by the test
       return (await res.json()) as any;
     })();
     const ben = tab.students.find((s: { name: string }) => s.name === 'Ben Hughes');

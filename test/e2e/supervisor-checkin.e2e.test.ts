@@ -16,6 +16,17 @@ describe('e2e: one supervisor check-in card (issue 26, item 2)', function () {
   const sam = loopUser('sc-sam', 'Sam Okoro');
   const wendy = loopUser('sc-wendy', 'Wendy Marsh');
 
+  /** The supervisor card, wherever opened: the low-wellbeing flag, no student advice, no student Refresh. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a card, read by the test
+  const assertSupervisorCard = (card: any) => {
+    const texts = w.texts(card);
+    assert.match(texts, /Needs your attention/);
+    assert.match(texts, /Low wellbeing: Priya rated their wellbeing 1 of 5/);
+    assert.doesNotMatch(texts, /Thank you for being honest|Looking after yourself/);
+    assert.equal(card.refresh?.action?.verb, 'checkin.view');
+    assert.ok(!executes(card).some((b) => ['checkin.refresh', 'checkin.edit'].includes(b.verb)));
+  };
+
   before(async () => {
     await w.start(
       [
@@ -96,6 +107,7 @@ describe('e2e: one supervisor check-in card (issue 26, item 2)', function () {
       executes(firstCard(alert)).find((b) => b.verb === 'checkin.view')!.data,
     );
     assert.match(w.texts(fromAlert), /Priya Shah: week 2 of 6 check-in/);
+    assertSupervisorCard(fromAlert);
     assert.deepEqual(
       executes(fromAlert).map((b) => b.title),
       ['Send comment', 'Record session'], // countersigned already
@@ -116,7 +128,13 @@ describe('e2e: one supervisor check-in card (issue 26, item 2)', function () {
       opens.find((b) => b.data.studentId === w.id(priya))!.data,
     );
     assert.equal(typeof answer, 'string');
-    assert.match(w.texts(firstCard(w.e2e.sentTo(w.conv(sam)).at(-1))), /Priya Shah: week 2 of 6 check-in/);
+    const fromDigest = firstCard(w.e2e.sentTo(w.conv(sam)).at(-1));
+    assert.match(w.texts(fromDigest), /Priya Shah: week 2 of 6 check-in/);
+    assertSupervisorCard(fromDigest);
+    assert.deepEqual(
+      executes(fromDigest).map((b) => b.title),
+      ['Send comment', 'Record session'],
+    );
     // Comment on the summary itself: a line back, the summary stays.
     const comment = executes(firstCard(digest)).find(
       (b) => b.verb === 'checkin.comment' && b.data.studentId === w.id(priya),
