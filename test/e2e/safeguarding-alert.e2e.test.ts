@@ -285,9 +285,34 @@ describe('e2e: same-day safeguarding alert (issue 26, item 1)', function () {
     const texts = cardTexts(firstCard(digest)).join(' | ');
     const order = ['**Priya Shah**', '**Carl Dunn**', '**Aaron Able**'].map((n) => texts.indexOf(n));
     assert.ok(order.every((i) => i >= 0) && order[0]! < order[1]! && order[1]! < order[2]!, texts);
-    assert.match(texts, /\*\*Carl Dunn\*\* · not checked in yet · missed week 1 too \(2 in a row\)/);
+    assert.match(
+      texts,
+      /\*\*Carl Dunn\*\* · 2nd week without a check-in: missed week 1, and none yet for week 2/,
+    );
+    assert.doesNotMatch(texts, /\*\*Carl Dunn\*\* · not checked in yet/);
     assert.match(texts, /Low wellbeing reported \(2 of 5\), with “struggling”, “can't cope”/);
-    assert.match(JSON.stringify(firstCard(digest)), /Leadership behaviours you observed/);
-    assert.match(JSON.stringify(firstCard(digest)), /Watched the ward manager chair a safety huddle\./);
+    // Every field Aaron filled in, each under its own label.
+    const json = JSON.stringify(firstCard(digest));
+    for (const [title, value] of [
+      ['Wellbeing', '4 of 5'],
+      ['Project progress', 'Week 2: falls audit on track.'],
+      ['Leadership behaviours you observed', 'Watched the ward manager chair a safety huddle.'],
+      ['What went well', 'Led the huddle.'],
+      ['What was hard', 'Busy.'],
+      ['Confidence (baseline)', 'Leadership 3, Time management 3'],
+    ])
+      assert.ok(json.includes(`{"title":"${title}","value":"${value}`), `${title}: ${value}\n in: ${json}`);
+
+    // A week later Carl has still not checked in: the third week in a row, said as such.
+    await runDue('2025-02-20T11:59:00Z');
+    await runDue('2025-02-20T12:00:00Z');
+    const week3 = e2e.sentTo(conv(sam)).find((a) => /^Check-in summary for week 3/.test(String(a.summary)));
+    assert.ok(week3, 'Sam has the week 3 summary');
+    const texts3 = cardTexts(firstCard(week3)).join(' | ');
+    assert.match(
+      texts3,
+      /\*\*Carl Dunn\*\* · 3rd week without a check-in: missed weeks 1 and 2, and none yet for week 3/,
+    );
+    assert.doesNotMatch(texts3, /\*\*Carl Dunn\*\* · not checked in yet/);
   });
 });

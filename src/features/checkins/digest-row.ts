@@ -1,6 +1,6 @@
 /**
- * One student's row in a supervisor's weekly summary (cards/checkin-digest.json): status with
- * missed weeks in a row, the week's answers, confidence since the first check-in, a concern
+ * One student's row in a supervisor's weekly summary (cards/checkin-digest.json): status, or the
+ * run of missed weeks ("3rd week without a check-in"), the week's answers, confidence since the first check-in, a concern
  * line, and the facts the summary orders them by (src/domain/digest-risk.ts). No I/O.
  */
 import { CONFIDENCE_AREAS } from '../../domain/catalogues.js';
@@ -45,6 +45,7 @@ export function digestRow(
   }
   const missedBefore = current ? [] : missedWeeksBefore(pastWeeks, week);
   const missedRun = current || paused ? 0 : missedBefore.length + 1;
+  const overdue = !!sw.dueAt && now.getTime() > sw.dueAt.getTime();
   const baseStatus = current
     ? current.late
       ? 'submitted late'
@@ -53,12 +54,20 @@ export function digestRow(
       ? sw.paused
         ? 'paused this week'
         : 'no placement days this week'
-      : sw.dueAt && now.getTime() > sw.dueAt.getTime()
+      : overdue
         ? 'not checked in (overdue)'
         : 'not checked in yet';
-  const statusText = missedBefore.length
-    ? `${baseStatus} · missed week${missedBefore.length === 1 ? '' : 's'} ${nameList(missedBefore.map(String))} too (${missedRun} in a row)`
-    : baseStatus;
+  // A run of missed weeks is said as the run: "3rd week without a check-in", not "not yet".
+  const weeksText = (weeks: number[]) =>
+    `week${weeks.length === 1 ? '' : 's'} ${nameList(weeks.map(String))}`;
+  const statusText =
+    missedRun >= 2
+      ? `${ordinal(missedRun)} week without a check-in: ${
+          overdue
+            ? `missed ${weeksText([...missedBefore, week])}`
+            : `missed ${weeksText(missedBefore)}, and none yet for week ${week}`
+        }`
+      : baseStatus;
   const concern = current
     ? safeguardingConcern(
         {
@@ -123,6 +132,14 @@ export function digestRow(
 function clip(text: string, max = 300): string {
   if (!text) return '—';
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th, 21st. */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix =
+    tens >= 11 && tens <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  return `${n}${suffix}`;
 }
 
 function nameList(names: string[]): string {
