@@ -270,7 +270,10 @@ describe('e2e: weekly check-ins on the placement calendar (acceptance)', functio
         const texts = cardTexts(firstCard(digest)).join(' | ');
         assert.match(texts, /Low wellbeing reported \(2 of 5\)/);
         assert.match(texts, /Priya Shah\*\* · submitted/);
-        assert.match(texts, /Tom Reid\*\* · 2nd week without a check-in: missed week 1, and none yet for week 2/);
+        assert.match(
+          texts,
+          /Tom Reid\*\* · 2nd week without a check-in: missed week 1, and none yet for week 2/,
+        );
       }
       if (instant === '2025-11-06T12:00:00Z') {
         const digest = e2e.connector
