@@ -80,6 +80,21 @@ describe('e2e: escalation cards with actions and a handled state (issue 26, item
     const form = firstCard(w.e2e.sentTo(w.conv(wendy)).at(-1));
     const picker = JSON.stringify(form).match(/"id":"studentId"[^}]*"value":"([^"]*)"/);
     assert.equal(picker?.[1], w.id(asha), JSON.stringify(form));
+    // The form's own button pauses Asha (week 3: sickness).
+    const add = executes(form).find((b) => b.verb === 'checkin.pause.add')!;
+    assert.ok(add, 'the form has its Pause button');
+    await w.exec(wendy, add.verb, {
+      ...add.data,
+      studentId: w.id(asha),
+      from: '2025-02-17',
+      to: '2025-02-23',
+      reason: 'sickness',
+    });
+    const pauses = await w.e2e.services.checkins.repo.pausesOf('tenant-e2e', w.id(asha));
+    assert.deepEqual(
+      pauses.map((p) => [p.from, p.to, p.reason]),
+      [['2025-02-17', '2025-02-23', 'sickness']],
+    );
   });
 
   it('Mark handled: the first mark stands, the supervisor is told, and the handled state shows to both', async () => {
@@ -110,5 +125,11 @@ describe('e2e: escalation cards with actions and a handled state (issue 26, item
       await w.exec(sam, 'escalation.pause', executes(card).find((b) => b.verb === 'escalation.pause')!.data),
       /for the placement lead/,
     );
+    // Nor open it: the card's refresh answers the supervisor and a student with the refusal.
+    for (const u of [sam, asha])
+      assert.match(
+        await w.exec(u, card.refresh.action.verb, card.refresh.action.data),
+        /for the placement lead/,
+      );
   });
 });

@@ -17,6 +17,8 @@ import { CURRENT_HCPC_CATALOGUE } from '../../src/domain/hcpc-standards.js';
 import { eventId as eventDocId } from '../../src/features/events/events-repository.js';
 import { FILE_DOWNLOAD_INFO } from '../../src/features/lead-workspace/teams-file.js';
 import { draftId, reflectionId } from '../../src/features/reflections/reflections-repository.js';
+import { ESCALATION_REFUSED } from '../../src/features/supervision/escalation-actions.js';
+import { escalationId } from '../../src/features/supervision/supervision-repository.js';
 import { collections } from '../../src/storage/collections.js';
 import { tenantDocId } from '../../src/storage/documents.js';
 import type { PersonDoc, Role } from '../../src/storage/people-repository.js';
@@ -63,6 +65,8 @@ interface World {
   spareStudentId: string;
   /** An action the student agreed in a session their supervisor recorded. */
   actionId: string;
+  /** An escalation episode about the student (missed check-ins), sent to cohort A's lead. */
+  escalationId: string;
   /** The student's teammate on the matrix project, and their reflection shared with the project team. */
   teammateId: string;
   peerReflectionId: string;
@@ -436,9 +440,19 @@ const rows: Row[] = [
   {
     action: 'supervision.escalation.receive',
     target: cohortA,
-    // Reached by the escalation job, not a person's request: test/e2e/supervision.e2e.test.ts
-    // shows the card goes to exactly the cohort's lead.
+    // The card is sent by the escalation job (test/e2e/supervision.e2e.test.ts: to exactly the
+    // cohort's lead); its buttons (escalation.view, .pause, .handle) check this action. Everyone
+    // presses Pause check-ins (it changes nothing) and the card's refresh.
     allow: leads,
+    probe: async (w, role) => {
+      const data = { escalationId: w.escalationId };
+      const view = await exec(w, role, 'escalation.view', data);
+      const pause = await exec(w, role, 'escalation.pause', data);
+      const paused = pause === 'The pause form is below, with the student chosen.';
+      assert.equal(isCard(view), paused, `${role}: view and pause agree`);
+      if (!paused && role !== 'unknown') assert.equal(pause, ESCALATION_REFUSED);
+      return isCard(view);
+    },
   },
 
   // ---------------------------------------------------------------- reflections
@@ -1287,6 +1301,7 @@ describe('security: authorisation matrix (every action × every role)', function
       presentationAudience: [],
       spareStudentId: '',
       actionId: '',
+      escalationId: '',
       teammateId: '',
       peerReflectionId: '',
       workshopId: '',
@@ -1379,6 +1394,23 @@ describe('security: authorisation matrix (every action × every role)', function
     const actions = await e2e.services.supervision.repo.ofCohort(TENANT, cohortA);
     assert.equal(actions.length, 1);
     world.actionId = actions[0]!._id;
+    // An escalation episode about the student (as the escalation job starts one).
+    world.escalationId = escalationId(TENANT, student._id, 'missed', 1);
+    assert.ok(
+      await e2e.services.supervision.repo.startEpisode(TENANT, {
+        _id: world.escalationId,
+        studentId: student._id,
+        cohortId: cohortA,
+        kind: 'missed',
+        startWeek: 1,
+        weeks: [1, 2],
+        notified: 1,
+        endedAt: null,
+        schemaVersion: 1,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
 
     // The student's teammate on the matrix project shares a reflection with the project team;
     // a workshop prompt is posted to cohort A.
