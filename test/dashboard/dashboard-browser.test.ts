@@ -7,6 +7,7 @@ import {
   escalationId,
   SupervisionRepository,
 } from '../../src/features/supervision/supervision-repository.js';
+import { collections } from '../../src/storage/collections.js';
 import { NOW, startDashboard, TestJwks, type Seeded } from './fixture.js';
 
 const hasChromium = existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
@@ -172,6 +173,29 @@ describe('dashboard in the browser (Chromium): each role, charts, accessibility,
     assert.ok(summary.length <= 60, summary);
     await alert.locator('summary').press('Enter');
     assert.match((await alert.textContent())!, /weeks running \(weeks 1, 2 and 3\) · Handled by Wendy Marsh/);
+    await checkPage(page, errors);
+    await page.context().close();
+  });
+
+  it('supervisor: Open check-in sends the supervisor card to the chat and says so', async () => {
+    const { page, errors } = await openPage(browser, url('/tabs/my-placement', 'sam.okoro@example.nhs.uk'));
+    await page.waitForSelector('[data-panel="my-students"] tbody tr');
+    const before = await e2e.services.database.db
+      .collection(collections.outbox.name)
+      .countDocuments({ purpose: 'checkin.to-chat' });
+    await page.getByRole('button', { name: 'Open check-in: Ben Hughes, week 3' }).click();
+    const status = page.locator('[data-panel="my-students"] [role="status"]');
+    await status.waitFor();
+    assert.equal(
+      await status.textContent(),
+      'Sent to your chat with Placement Companion: Ben Hughes: week 3 of 6 check-in. Comment, countersign or record the session from there.',
+    );
+    assert.equal(
+      await e2e.services.database.db
+        .collection(collections.outbox.name)
+        .countDocuments({ purpose: 'checkin.to-chat' }),
+      before + 1,
+    );
     await checkPage(page, errors);
     await page.context().close();
   });
