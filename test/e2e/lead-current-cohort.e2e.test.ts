@@ -220,6 +220,21 @@ describe("e2e: the lead's current cohort everywhere, one channel link, reminders
     assert.deepEqual(await dates(), ['2026-10-27']);
   });
 
+  it('`reflection prompts` opens on the running cohort', async () => {
+    const card = await cardReply('reflection prompts');
+    assert.equal(inputValue(card, 'cohortId'), autumn);
+  });
+
+  it('`reflective workshop` opens on the running cohort', async () => {
+    const card = await cardReply('reflective workshop');
+    assert.equal(inputValue(card, 'cohortId'), autumn);
+  });
+
+  it('`new project` opens on the running cohort', async () => {
+    const card = await cardReply('new project');
+    assert.equal(inputValue(card, 'cohortId'), autumn);
+  });
+
   it('`conversations report` shows the running cohort first', async () => {
     const texts = cardTexts(await cardReply('conversations report')).join(' | ');
     assert.ok(texts.includes('Autumn 2026') && texts.includes('Spring 2026'), texts);

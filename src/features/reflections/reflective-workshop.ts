@@ -4,6 +4,7 @@
  */
 import type { AdaptiveCard } from '../../cards/cards.js';
 import { can } from '../../domain/authorization.js';
+import { currentCohort } from '../../domain/current-cohort.js';
 import { CURRENT_HCPC_CATALOGUE } from '../../domain/hcpc-standards.js';
 import { formatZodIssues } from '../../domain/validation.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
@@ -55,7 +56,7 @@ export class ReflectiveWorkshop {
         title: c.teamsChannelId ? c.name : `${c.name} (no channel linked yet)`,
         value: c._id,
       })),
-      cohortId: values.cohortId ?? cohorts[0]!._id,
+      cohortId: values.cohortId ?? currentCohort(cohorts, this.deps.clock.now())?._id ?? cohorts[0]!._id,
       prompt: values.prompt ?? '',
       promptLabel: `Prompt for the workshop (up to ${formatCount(WORKSHOP_PROMPT_MAX)} characters)`,
       promptMax: WORKSHOP_PROMPT_MAX,
