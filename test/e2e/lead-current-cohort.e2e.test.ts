@@ -235,6 +235,12 @@ describe("e2e: the lead's current cohort everywhere, one channel link, reminders
     assert.equal(inputValue(card, 'cohortId'), autumn);
   });
 
+  it('`link cohort` in a channel not linked yet opens on the running cohort', async () => {
+    const inChannel = e2e.channelMessage(lead, '19:new-team-channel@thread.tacv2', 'link cohort');
+    const card = firstCard(await e2e.lastReplyTo(inChannel));
+    assert.equal(inputValue(card, 'cohortId'), autumn);
+  });
+
   it('`conversations report` shows the running cohort first', async () => {
     const texts = cardTexts(await cardReply('conversations report')).join(' | ');
     assert.ok(texts.includes('Autumn 2026') && texts.includes('Spring 2026'), texts);
