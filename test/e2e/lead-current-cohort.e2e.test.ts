@@ -230,6 +230,20 @@ describe("e2e: the lead's current cohort everywhere, one channel link, reminders
     assert.equal(inputValue(card, 'cohortId'), autumn);
   });
 
+  it('a reflective workshop for a cohort linked in the roster reaches its channel (no "link cohort" turn needed)', async () => {
+    const posted = JSON.stringify(
+      await act(lead, 'reflection.workshop.post', {
+        requestId: 'workshop-roster-linked',
+        cohortId: autumn,
+        prompt: 'What did you notice about how decisions were made this week?',
+      }),
+    );
+    assert.match(posted, /Workshop prompt posted/, posted);
+    await e2e.connector.waitFor(() =>
+      e2e.sentTo(CHANNEL).some((a) => JSON.stringify(a).includes('how decisions were made this week')),
+    );
+  });
+
   it('`new project` opens on the running cohort', async () => {
     const card = await cardReply('new project');
     assert.equal(inputValue(card, 'cohortId'), autumn);
