@@ -404,7 +404,7 @@ function WellbeingWho(props: { api: Api; path: string }) {
   return (
     <div class="who">
       <button type="button" class="link" aria-expanded={open} onClick={() => setOpen(!open)}>
-        {open ? 'Hide who' : 'Show who rated their wellbeing low'}
+        {open ? 'Hide the names' : 'Show who rated their wellbeing low'}
       </button>
       {open && error && <p class="notice notice-error">{error.message}</p>}
       {open && !error && !data && <p class="sub">Loading…</p>}
@@ -430,9 +430,7 @@ function WellbeingWho(props: { api: Api; path: string }) {
               ))}
             </tbody>
           </table>
-          <p class="sub">
-            Their supervisors are told when a student rates their wellbeing low; talk to the supervisor first.
-          </p>
+          <p class="sub">A student's supervisors are told on the day they rate their wellbeing low.</p>
         </>
       )}
     </div>
