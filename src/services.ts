@@ -164,6 +164,7 @@ export function createServices(params: {
       people,
       cohorts,
       supervisions,
+      references,
       outbox,
       scheduler,
       audit,

@@ -96,6 +96,37 @@ export class ConversationReferencesRepository {
   async get(tenantId: string, key: string) {
     return this.scope(tenantId).findOne({ _id: tenantDocId(tenantId, key) });
   }
+
+  /**
+   * The key of a channel a proactive post can reach, or null. A cohort's channel link has one
+   * source of truth (`cohort.teamsChannelId`, from `link cohort` or the roster's
+   * `teams_channel_id`); a link from a roster import has no stored reference yet, so one is
+   * made from the cohort's (or the current turn's) Bot Connector address.
+   */
+  async ensureChannel(
+    tenantId: string,
+    channelId: string,
+    address: { serviceUrl?: string | null; bot?: { id: string; name?: string } | null },
+    now: Date,
+  ): Promise<string | null> {
+    const key = channelKey(channelId);
+    if (await this.get(tenantId, key)) return key;
+    if (!address.serviceUrl) return null;
+    await this.save(
+      tenantId,
+      key,
+      'channel',
+      null,
+      {
+        ...(address.bot ? { bot: { id: address.bot.id, name: address.bot.name ?? '' } } : {}),
+        channelId: 'msteams',
+        serviceUrl: address.serviceUrl,
+        conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId, name: '' },
+      },
+      now,
+    );
+    return key;
+  }
 }
 
 function stripUndefined<T>(value: T): T {

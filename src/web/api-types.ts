@@ -65,6 +65,21 @@ export interface OverdueRow {
   week: number;
 }
 
+/** One student behind the lead's low-wellbeing flags: the weeks they rated wellbeing low. */
+export interface WellbeingFlagRow {
+  studentId: string;
+  name: string;
+  /** Their supervisors' names, the people to contact first. */
+  supervisors: string[];
+  weeks: { week: number; wellbeing: number }[];
+}
+
+/** GET /api/dashboard/lead/wellbeing: who is behind the flags (leads of the cohort only). */
+export interface WellbeingFlags {
+  range: { fromWeek: number; toWeek: number };
+  students: WellbeingFlagRow[];
+}
+
 export interface ConfidenceRow {
   area: string;
   label: string;

@@ -205,6 +205,24 @@ describe('RosterImportService (real local database)', () => {
     for (const [name, docs] of Object.entries(await snapshot())) assert.equal(docs.length, 0, name);
   });
 
+  it('refuses a non-placement date outside the placement, naming it and the placement dates; writes nothing', async () => {
+    const cohortsCsv = [
+      'cohort,start_date,weeks,clinical_days,leadership_days,non_placement_dates,supervision,time_zone',
+      'A,2025-01-06,4,Mon;Tue,Wed,2025-01-08;2025-03-03,Thu 14:00,Europe/London',
+      'B,2025-01-06,4,Mon;Tue,Wed,2025-01-05;2025-02-02,Thu 14:00,Europe/London',
+    ].join('\n');
+    const before = await snapshot();
+    const result = await service.importRoster(TENANT, {
+      cohortsCsv,
+      peopleCsv: 'email,display_name,roles,profession,cohort,supervisor_email\n',
+    });
+    assert.deepEqual(failed(result), [
+      'cohorts row 2, column non_placement_dates: 2025-03-03 is outside the placement (2025-01-06 to 2025-02-02)',
+      'cohorts row 3, column non_placement_dates: 2025-01-05 is outside the placement (2025-01-06 to 2025-02-02)',
+    ]);
+    assert.deepEqual(await snapshot(), before);
+  });
+
   it('checks weeks, weekday lists, supervision slots, weekly caps and required values', async () => {
     const cohortsCsv = [
       'cohort,start_date,weeks,clinical_days,leadership_days,non_placement_dates,supervision,time_zone',

@@ -67,6 +67,13 @@ describe('dashboard in the browser (Chromium): each role, charts, accessibility,
         assert.match((await page.locator(`[data-panel="${panel}"] .notice`).textContent())!, /^No /);
     }
     assert.equal(await page.locator('text=not set up yet').count(), 0);
+    // The low-wellbeing flags lead to who: the students and their supervisors.
+    await page.getByRole('button', { name: 'Show who rated their wellbeing low' }).click();
+    await page.waitForSelector('[data-panel="wellbeing"] .who tbody tr');
+    assert.deepEqual(await page.locator('[data-panel="wellbeing"] .who tbody tr').allInnerTexts(), [
+      'Ben Hughes\tW1 (2), W2 (2), W3 (2)\tSam Okoro',
+      'Daniel Brown\tW2 (1)\tRuth Patel',
+    ]);
     await checkPage(page, errors);
     await page.context().close();
   });

@@ -85,6 +85,49 @@ describe('dashboard: the supervisor tab tells the truth; the lead can refresh', 
     // The lead of another cohort, a supervisor and a student may not.
     for (const key of ['leadB', 'sup1', 's1']) assert.equal((await call('POST', path, key)).status, 403, key);
   });
+
+  it('low-wellbeing flags lead somewhere: the lead of the cohort sees who, with their supervisors (audited); nobody else', async () => {
+    const path = `/api/dashboard/lead/wellbeing?cohortId=${encodeURIComponent(seeded.cohortA)}`;
+    const res = await call('GET', path, 'leadA');
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    // Weeks 1-3: Ben rated 2 every week, Daniel 1 in week 2 (the overview counts 1, 2, 1).
+    assert.deepEqual(res.body, {
+      range: { fromWeek: 1, toWeek: 3 },
+      students: [
+        {
+          studentId: seeded.ids.s2,
+          name: 'Ben Hughes',
+          supervisors: ['Sam Okoro'],
+          weeks: [
+            { week: 1, wellbeing: 2 },
+            { week: 2, wellbeing: 2 },
+            { week: 3, wellbeing: 2 },
+          ],
+        },
+        {
+          studentId: seeded.ids.s4,
+          name: 'Daniel Brown',
+          supervisors: ['Ruth Patel'],
+          weeks: [{ week: 2, wellbeing: 1 }],
+        },
+      ],
+    });
+    const overview = await call('GET', `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}`, 'leadA');
+    assert.deepEqual(
+      overview.body.wellbeing.data.map((r: { count: number }) => r.count),
+      [1, 2, 1],
+    );
+    // The same week range as the overview.
+    const week3 = await call('GET', `${path}&fromWeek=3&toWeek=3`, 'leadA');
+    assert.deepEqual(
+      week3.body.students.map((s: { name: string }) => s.name),
+      ['Ben Hughes'],
+    );
+    const audit = await e2e.services.audit.list(TENANT, { action: 'dashboard.wellbeing' });
+    assert.equal(audit.length, 2);
+    assert.equal(audit[0]!.actorId, seeded.ids.leadA);
+    for (const key of ['leadB', 'sup1', 's2']) assert.equal((await call('GET', path, key)).status, 403, key);
+  });
 });
 
 /**

@@ -196,6 +196,65 @@ describe("e2e: the lead's current cohort everywhere, one channel link, reminders
     assert.match(toggle, /"label":"Non-placement day"/, toggle);
   });
 
+  it('`new event`: the toggle off stores a placement day, on stores a non-placement day (label matches what is stored)', async () => {
+    const event = (title: string, date: string, nonPlacement: string) => ({
+      requestId: `toggle-${nonPlacement}`,
+      cohortId: autumn,
+      title,
+      kind: 'other',
+      date,
+      startTime: '10:00',
+      endTime: '11:00',
+      location: 'Room 4',
+      onlineLink: '',
+      description: '',
+      nonPlacement,
+    });
+    const dates = async () => (await e2e.services.cohorts.byId(TENANT, autumn))!.nonPlacementDates;
+    const off = JSON.stringify(await act(lead, 'event.create', event('Team huddle', '2026-10-26', 'false')));
+    assert.match(off, /Created/, off);
+    assert.doesNotMatch(off, /non-placement day/i, off);
+    assert.deepEqual(await dates(), []);
+    const on = JSON.stringify(await act(lead, 'event.create', event('Study day', '2026-10-27', 'true')));
+    assert.match(on, /Created/, on);
+    assert.deepEqual(await dates(), ['2026-10-27']);
+  });
+
+  it('`reflection prompts` opens on the running cohort', async () => {
+    const card = await cardReply('reflection prompts');
+    assert.equal(inputValue(card, 'cohortId'), autumn);
+  });
+
+  it('`reflective workshop` opens on the running cohort', async () => {
+    const card = await cardReply('reflective workshop');
+    assert.equal(inputValue(card, 'cohortId'), autumn);
+  });
+
+  it('a reflective workshop for a cohort linked in the roster reaches its channel (no "link cohort" turn needed)', async () => {
+    const posted = JSON.stringify(
+      await act(lead, 'reflection.workshop.post', {
+        requestId: 'workshop-roster-linked',
+        cohortId: autumn,
+        prompt: 'What did you notice about how decisions were made this week?',
+      }),
+    );
+    assert.match(posted, /Workshop prompt posted/, posted);
+    await e2e.connector.waitFor(() =>
+      e2e.sentTo(CHANNEL).some((a) => JSON.stringify(a).includes('how decisions were made this week')),
+    );
+  });
+
+  it('`new project` opens on the running cohort', async () => {
+    const card = await cardReply('new project');
+    assert.equal(inputValue(card, 'cohortId'), autumn);
+  });
+
+  it('`link cohort` in a channel not linked yet opens on the running cohort', async () => {
+    const inChannel = e2e.channelMessage(lead, '19:new-team-channel@thread.tacv2', 'link cohort');
+    const card = firstCard(await e2e.lastReplyTo(inChannel));
+    assert.equal(inputValue(card, 'cohortId'), autumn);
+  });
+
   it('`conversations report` shows the running cohort first', async () => {
     const texts = cardTexts(await cardReply('conversations report')).join(' | ');
     assert.ok(texts.includes('Autumn 2026') && texts.includes('Spring 2026'), texts);

@@ -248,6 +248,21 @@ describe('e2e: a group supervision session with agreed actions (acceptance)', fu
     assert.ok(f.includes('The session date cannot be in the future'), f.join(' | '));
     assert.ok(f.includes('Enter minutes from 1 to 480'));
     assert.ok(f.includes('Choose yourself or a student who attended'));
+    // An action due before the session it was agreed in is a field error, with what was typed kept.
+    const early = await w.exec(sam, 'supervision.session.record', {
+      requestId,
+      attendees: w.id(priya),
+      date: '2025-02-06',
+      minutes: '45',
+      kind: 'individual',
+      notes: 'Talked about the audit.',
+      action1Text: 'Draft the stakeholder map',
+      action1Owner: w.id(priya),
+      action1Due: '2025-02-05',
+    });
+    const e = cardTexts(early);
+    assert.ok(e.includes('The due date is before the session'), e.join(' | '));
+    assert.match(JSON.stringify(early), /"value":"Draft the stakeholder map"/);
     assert.deepEqual(
       {
         sessions: await w.count(collections.supervisionSessions.name),

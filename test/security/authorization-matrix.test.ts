@@ -308,9 +308,14 @@ const rows: Row[] = [
     action: 'cohort.dashboard.view',
     target: (w) => ({ cohortId: w.cohortA }),
     allow: ['leadOfCohort', 'admin'],
-    probe: async (w, role) =>
-      (await dashboard(w, role, `/api/dashboard/lead/overview?cohortId=${encodeURIComponent(w.cohortA)}`)) ===
-      200,
+    // The overview and who is behind its low-wellbeing flags: one rule for both.
+    probe: async (w, role) => {
+      const q = `?cohortId=${encodeURIComponent(w.cohortA)}`;
+      const overview = (await dashboard(w, role, `/api/dashboard/lead/overview${q}`)) === 200;
+      const who = (await dashboard(w, role, `/api/dashboard/lead/wellbeing${q}`)) === 200;
+      assert.equal(who, overview, `${role}: /lead/wellbeing and /lead/overview disagree`);
+      return overview;
+    },
   },
   {
     action: 'student.dashboard.supervise',

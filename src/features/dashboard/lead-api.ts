@@ -13,6 +13,7 @@ import { compareQuery, emptyQuery, leadQuery, parse, tableQuery, type ApiRoute }
 import type { DashboardService } from './dashboard-service.js';
 import { cohortComparison, leadOverview, summariseCohort } from './lead-overview.js';
 import { leadTable, toCsv } from './tables.js';
+import { wellbeingFlags } from './wellbeing-flags.js';
 
 export function registerLeadApi(api: ApiRoute, apiPost: ApiRoute, dashboard: DashboardService): void {
   const d = dashboard.deps;
@@ -71,6 +72,25 @@ export function registerLeadApi(api: ApiRoute, apiPost: ApiRoute, dashboard: Das
       d.clock.now(),
     );
     return { body: await leadOverview(dashboard, viewer.tenantId, cohort, q) };
+  });
+
+  // Who is behind the low-wellbeing flags: named, so audited as the CSV download is.
+  api('/api/dashboard/lead/wellbeing', async (req, viewer) => {
+    const q = parse(leadQuery, req.query);
+    const cohort = await cohortForLead(d, viewer, q.cohortId);
+    const flags = await wellbeingFlags(d, viewer.tenantId, cohort, q);
+    await d.audit.record(
+      viewer.tenantId,
+      {
+        actorId: viewer.person._id,
+        action: 'dashboard.wellbeing',
+        targetId: cohort._id,
+        outcome: 'ok',
+        details: { students: flags.students.length },
+      },
+      d.clock.now(),
+    );
+    return { body: flags };
   });
 
   api('/api/dashboard/lead/table.csv', async (req, viewer) => {

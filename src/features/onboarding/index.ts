@@ -4,6 +4,7 @@
 import type { AdaptiveCard } from '../../cards/cards.js';
 import type { Turn } from '../../feature-kit/turn.js';
 import { can } from '../../domain/authorization.js';
+import { currentCohort } from '../../domain/current-cohort.js';
 import { formatDate } from '../../domain/placement-calendar.js';
 import type { Services } from '../../services.js';
 import { channelKey } from '../../storage/conversation-references-repository.js';
@@ -87,7 +88,8 @@ async function linkCohortCard(turn: Turn, services: Services) {
       title: `${c.name} (starts ${formatDate(c.startDate)}, ${c.weeks} weeks)`,
       value: c._id,
     })),
-    selected: linked?._id ?? cohorts[0]._id,
+    // The channel's cohort, else the lead's current one (running, else next, else latest ended).
+    selected: linked?._id ?? (currentCohort(cohorts, services.clock.now()) ?? cohorts[0])._id,
     error: '',
   };
 }

@@ -4,6 +4,7 @@
  * the card's request id, so a repeated submit finds the project already saved.
  */
 import { can } from '../../domain/authorization.js';
+import { currentCohort, currentCohortFirst } from '../../domain/current-cohort.js';
 import { parseCardInput } from '../../feature-kit/card-input.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { isTenantId } from '../../storage/tenant-scope.js';
@@ -44,7 +45,9 @@ export async function newProjectCard(
     return projectFormCard(ctx.s.cards, {
       heading: 'New project',
       chooseCohort: true,
-      cohortChoices: cohorts.map((c) => ({ title: c.name, value: c._id })),
+      // The lead's current cohort first and chosen (running, else next, else latest ended).
+      cohortChoices: currentCohortFirst(cohorts, ctx.now()).map((c) => ({ title: c.name, value: c._id })),
+      cohortId: currentCohort(cohorts, ctx.now())?._id ?? '',
     });
   return formCard(ctx, tenantId, person, cohort, { mode: 'new', requestId: newRequestId() });
 }

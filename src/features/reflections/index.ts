@@ -89,7 +89,9 @@ export const reflectionsFeature: Feature = {
     verb('reflection.peer.share', (t, p, d) => r.peerSharing.peerShare(t, p, d));
     verb('reflection.peer.view', (t, p, d) => r.peerReplies.peerView(t, p, d));
     verb('reflection.peer.reply', (t, p, d) => r.peerReplies.peerReply(t, p, d));
-    verb('reflection.workshop.post', (t, p, d) => r.workshop.postWorkshop(t, p, d));
+    routes.cardAction('reflection.workshop.post', (turn, data) =>
+      r.workshop.postWorkshop(turn.tenantId, turn.person, data, turn.address),
+    );
     verb('reflection.workshop.reply', (t, p, d) => r.workshop.replyToWorkshop(t, p, d));
 
     services.scheduler.every('reflections.plan', PLANNER_EVERY_MS, async ({ now }) => {

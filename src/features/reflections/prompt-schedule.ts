@@ -4,6 +4,7 @@
  * matching day; the job sends the prompt.
  */
 import { can } from '../../domain/authorization.js';
+import { currentCohort } from '../../domain/current-cohort.js';
 import { addDays, dayKind, localDateOf, localInstant, parseTime } from '../../domain/placement-calendar.js';
 import { cardData } from '../../feature-kit/card-input.js';
 import type { Reply } from '../../feature-kit/turn.js';
@@ -44,7 +45,11 @@ export class PromptSchedule {
       if (!person.roles.some((r) => r === 'lead' || r === 'admin')) return LEAD_ONLY;
       return all.length === 0 ? 'There are no cohorts yet. Import a roster first.' : OWN_COHORT_ONLY;
     }
-    const cohortId = cohorts.find((c) => c._id === selectedCohortId)?._id ?? cohorts[0]!._id;
+    // Opens on the lead's current cohort (running, else next, else latest ended) unless one was chosen.
+    const cohortId =
+      cohorts.find((c) => c._id === selectedCohortId)?._id ??
+      currentCohort(cohorts, this.deps.clock.now())?._id ??
+      cohorts[0]!._id;
     const current = await this.deps.repo.schedule(tenantId, cohortId);
     const schedules = await Promise.all(cohorts.map((c) => this.deps.repo.schedule(tenantId, c._id)));
     return this.deps.cards.render('reflection-schedule', {

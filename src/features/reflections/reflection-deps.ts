@@ -13,7 +13,16 @@ import type { ReflectionDoc, ReflectionsRepository } from './reflections-reposit
 
 export type ReflectionDeps = Pick<
   CoreServices,
-  'config' | 'clock' | 'cards' | 'people' | 'cohorts' | 'supervisions' | 'outbox' | 'scheduler' | 'audit'
+  | 'config'
+  | 'clock'
+  | 'cards'
+  | 'people'
+  | 'cohorts'
+  | 'supervisions'
+  | 'references'
+  | 'outbox'
+  | 'scheduler'
+  | 'audit'
 > &
   ReflectionNeeds & {
     repo: ReflectionsRepository;

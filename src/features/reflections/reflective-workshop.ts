@@ -4,10 +4,10 @@
  */
 import type { AdaptiveCard } from '../../cards/cards.js';
 import { can } from '../../domain/authorization.js';
+import { currentCohort } from '../../domain/current-cohort.js';
 import { CURRENT_HCPC_CATALOGUE } from '../../domain/hcpc-standards.js';
 import { formatZodIssues } from '../../domain/validation.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
-import { channelKey } from '../../storage/conversation-references-repository.js';
 import { tenantDocId } from '../../storage/documents.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { isTenantId } from '../../storage/tenant-scope.js';
@@ -21,7 +21,10 @@ export const workshopId = (tenantId: string, requestId: string) =>
 
 export class ReflectiveWorkshop {
   constructor(
-    private readonly deps: Pick<ReflectionDeps, 'clock' | 'cards' | 'cohorts' | 'outbox' | 'audit' | 'repo'>,
+    private readonly deps: Pick<
+      ReflectionDeps,
+      'clock' | 'cards' | 'cohorts' | 'references' | 'outbox' | 'audit' | 'repo'
+    >,
   ) {}
 
   private async workshopCohorts(tenantId: string, lead: PersonDoc): Promise<CohortDoc[]> {
@@ -55,7 +58,7 @@ export class ReflectiveWorkshop {
         title: c.teamsChannelId ? c.name : `${c.name} (no channel linked yet)`,
         value: c._id,
       })),
-      cohortId: values.cohortId ?? cohorts[0]!._id,
+      cohortId: values.cohortId ?? currentCohort(cohorts, this.deps.clock.now())?._id ?? cohorts[0]!._id,
       prompt: values.prompt ?? '',
       promptLabel: `Prompt for the workshop (up to ${formatCount(WORKSHOP_PROMPT_MAX)} characters)`,
       promptMax: WORKSHOP_PROMPT_MAX,
@@ -68,7 +71,13 @@ export class ReflectiveWorkshop {
   }
 
   /** Posts the prompt to the cohort's channel through the outbox (once per request). */
-  async postWorkshop(tenantId: string, lead: PersonDoc, data: unknown): Promise<AdaptiveCard | string> {
+  async postWorkshop(
+    tenantId: string,
+    lead: PersonDoc,
+    data: unknown,
+    /** The turn's Bot Connector address: reaches a channel linked in the roster but never spoken in. */
+    address: { serviceUrl?: string | null; bot?: { id: string; name?: string } | null } = {},
+  ): Promise<AdaptiveCard | string> {
     const raw = (data ?? {}) as Record<string, unknown>;
     const values = {
       cohortId: typeof raw.cohortId === 'string' ? raw.cohortId : '',
@@ -88,7 +97,17 @@ export class ReflectiveWorkshop {
     const parsed = workshopInput.safeParse(raw);
     if (!parsed.success)
       return this.workshopComposeCard(tenantId, lead, { values, errors: formatZodIssues(parsed.error) });
-    if (!cohort.teamsChannelId)
+    const now = this.deps.clock.now();
+    // One truth for "linked": the cohort's channel id, from `link cohort` or the roster.
+    const channel = cohort.teamsChannelId
+      ? await this.deps.references.ensureChannel(
+          tenantId,
+          cohort.teamsChannelId,
+          { serviceUrl: cohort.serviceUrl || address.serviceUrl, bot: address.bot },
+          now,
+        )
+      : null;
+    if (!channel)
       return this.workshopComposeCard(tenantId, lead, {
         values,
         errors: {
@@ -96,7 +115,6 @@ export class ReflectiveWorkshop {
         },
       });
     const id = workshopId(tenantId, parsed.data.requestId);
-    const now = this.deps.clock.now();
     const inserted = await this.deps.repo.insertWorkshop(tenantId, {
       _id: id,
       cohortId: cohort._id,
@@ -112,7 +130,7 @@ export class ReflectiveWorkshop {
           {
             dedupeKey: `reflection.workshop|${id}`,
             purpose: 'reflection.workshop',
-            target: { kind: 'conversation', key: channelKey(cohort.teamsChannelId) },
+            target: { kind: 'conversation', key: channel },
             activity: this.deps.cards.activity(
               'reflection-workshop',
               workshopCardData(id, parsed.data.prompt, {}),

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  addDays,
   DEFAULT_TIME_ZONE,
   isIsoDate,
   isValidTimeZone,
@@ -114,6 +115,17 @@ export interface ColumnProblem {
 /** Checks across columns of one cohort row, on whichever columns parsed. */
 export function cohortRowProblems(row: Partial<CohortRow>): ColumnProblem[] {
   const problems: ColumnProblem[] = [];
+  const { start_date: start, weeks, non_placement_dates: dates } = row;
+  if (start && weeks && dates) {
+    // A date off the placement would be stored but never used: say so rather than keep it silently.
+    const last = addDays(start, weeks * 7 - 1);
+    const outside = dates.filter((d) => d < start || d > last);
+    if (outside.length > 0)
+      problems.push({
+        column: 'non_placement_dates',
+        message: `${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} outside the placement (${start} to ${last})`,
+      });
+  }
   const { clinical_days: clinical, leadership_days: leadership } = row;
   if (!clinical || !leadership) return problems;
   const both = clinical.filter((d) => leadership.includes(d));

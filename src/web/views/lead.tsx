@@ -1,5 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, query, type Api, type CohortSummary, type LeadOverview } from '../api.js';
+import {
+  ApiError,
+  query,
+  type Api,
+  type CohortSummary,
+  type LeadOverview,
+  type WellbeingFlags,
+} from '../api.js';
 import { BarList, ColumnChart, PairedBars } from '../charts.js';
 import { Notice, Section, formatDate } from './common.js';
 import { ComparePanel } from './compare.js';
@@ -184,7 +191,14 @@ export function LeadPage(props: {
           )}
         </Notice>
       )}
-      {data && <LeadPanels data={data} csv={csv} />}
+      {data && (
+        <LeadPanels
+          data={data}
+          csv={csv}
+          api={api}
+          wellbeingPath={`/api/dashboard/lead/wellbeing?${query({ ...filters })}`}
+        />
+      )}
       {!props.lockedCohort && cohorts.length > 1 && <ComparePanel api={api} cohorts={cohorts} />}
     </div>
   );
@@ -200,7 +214,18 @@ export function updatedText(generatedAt: string, servedAt: string): string {
   return `Updated ${formatDate(generatedAt.slice(0, 10))}`;
 }
 
-function LeadPanels({ data, csv }: { data: LeadOverview; csv: (t: string) => () => void }) {
+function LeadPanels({
+  data,
+  csv,
+  api,
+  wellbeingPath,
+}: {
+  data: LeadOverview;
+  csv: (t: string) => () => void;
+  api: Api;
+  /** Who is behind the low-wellbeing flags, for the same filters. */
+  wellbeingPath: string;
+}) {
   return (
     <div class="grid">
       <Section id="students" title="Students by profession" panel={data.students} onCsv={csv('students')}>
@@ -274,12 +299,15 @@ function LeadPanels({ data, csv }: { data: LeadOverview; csv: (t: string) => () 
       </Section>
       <Section id="wellbeing" title="Low wellbeing flags" panel={data.wellbeing} onCsv={csv('wellbeing')}>
         {(rows) => (
-          <ColumnChart
-            id="wellbeing"
-            caption="Check-ins flagging low wellbeing, by week"
-            unit="count"
-            data={rows.map((r) => ({ label: `W${r.week}`, value: r.count, warn: r.count > 0 }))}
-          />
+          <>
+            <ColumnChart
+              id="wellbeing"
+              caption="Check-ins flagging low wellbeing, by week"
+              unit="count"
+              data={rows.map((r) => ({ label: `W${r.week}`, value: r.count, warn: r.count > 0 }))}
+            />
+            {rows.some((r) => r.count > 0) && <WellbeingWho api={api} path={wellbeingPath} />}
+          </>
         )}
       </Section>
       <Section
@@ -347,6 +375,64 @@ function LeadPanels({ data, csv }: { data: LeadOverview; csv: (t: string) => () 
           />
         )}
       </Section>
+    </div>
+  );
+}
+
+/**
+ * "Who are these?" under the low-wellbeing chart: the students behind the flags and their
+ * supervisors, loaded only when the lead asks (the server checks they lead the cohort).
+ */
+function WellbeingWho(props: { api: Api; path: string }) {
+  const [open, setOpen] = useState(false);
+  const [data, setData] = useState<WellbeingFlags | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  useEffect(() => {
+    setData(null);
+    if (!open) return;
+    let live = true;
+    props.api
+      .get<WellbeingFlags>(props.path)
+      .then((d) => live && (setData(d), setError(null)))
+      .catch((e: ApiError) => live && setError(e));
+    return () => {
+      live = false;
+    };
+  }, [open, props.path]);
+
+  return (
+    <div class="who">
+      <button type="button" class="link" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {open ? 'Hide the names' : 'Show who rated their wellbeing low'}
+      </button>
+      {open && error && <p class="notice notice-error">{error.message}</p>}
+      {open && !error && !data && <p class="sub">Loading…</p>}
+      {open && data && data.students.length === 0 && <p class="sub">Nobody in these weeks.</p>}
+      {open && data && data.students.length > 0 && (
+        <>
+          <table class="list">
+            <caption class="sr-only">Students who rated their wellbeing 2 or less out of 5</caption>
+            <thead>
+              <tr>
+                <th scope="col">Student</th>
+                <th scope="col">Weeks (rating out of 5)</th>
+                <th scope="col">Supervisor</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.students.map((s) => (
+                <tr>
+                  <td>{s.name}</td>
+                  <td>{s.weeks.map((w) => `W${w.week} (${w.wellbeing})`).join(', ')}</td>
+                  <td>{s.supervisors.join(', ') || 'none linked'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p class="sub">A student's supervisors are told on the day they rate their wellbeing low.</p>
+        </>
+      )}
     </div>
   );
 }
