@@ -179,9 +179,7 @@ export const configSchema = z.object({
   SUPPORT_STAFF_WELLBEING: z
     .string()
     .default("The trust's staff health and wellbeing service, or your line manager"),
-  SUPPORT_FTSU: z
-    .string()
-    .default("The trust's Freedom to Speak Up guardian (on the trust intranet)"),
+  SUPPORT_FTSU: z.string().default("The trust's Freedom to Speak Up guardian (on the trust intranet)"),
   /** Application Insights: traces and metrics are exported there when set, nowhere otherwise. */
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
   /**
@@ -193,7 +191,10 @@ export const configSchema = z.object({
   COACH_ENABLED: bool.default('false'),
   /** https://<resource>.openai.azure.com (http only to a loopback address, for local testing). */
   AZURE_OPENAI_ENDPOINT: optionalText.refine(
-    (v) => v === undefined || /^https:\/\/[^/\s]+/.test(v) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(v),
+    (v) =>
+      v === undefined ||
+      /^https:\/\/[^/\s]+/.test(v) ||
+      /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(v),
     { message: 'must be https://<resource>.openai.azure.com (http only to 127.0.0.1 or localhost)' },
   ),
   /** The deployment's name (not the model's). */
@@ -311,7 +312,9 @@ function coachProblems(raw: RawConfig): string[] {
   if (!raw.COACH_ENABLED) return [];
   const problems: string[] = [];
   if (!raw.AZURE_OPENAI_ENDPOINT)
-    problems.push('AZURE_OPENAI_ENDPOINT: required with COACH_ENABLED=true (https://<resource>.openai.azure.com)');
+    problems.push(
+      'AZURE_OPENAI_ENDPOINT: required with COACH_ENABLED=true (https://<resource>.openai.azure.com)',
+    );
   if (!raw.AZURE_OPENAI_DEPLOYMENT)
     problems.push('AZURE_OPENAI_DEPLOYMENT: required with COACH_ENABLED=true (the deployment name)');
   if (raw.AZURE_OPENAI_API_KEY && raw.AZURE_OPENAI_CLIENT_ID)

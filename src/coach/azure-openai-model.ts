@@ -66,6 +66,8 @@ export class AzureOpenAIModel implements ChatModel {
     const call = completion.choices[0]?.message?.tool_calls?.find((c) => c.function.name === tool.name);
     if (!call) return null;
     const args: unknown = JSON.parse(call.function.arguments);
-    return args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : null;
+    return args && typeof args === 'object' && !Array.isArray(args)
+      ? (args as Record<string, unknown>)
+      : null;
   }
 }

@@ -101,22 +101,31 @@ export interface CoachFeedback {
 export const QUESTION_MAX_LENGTH = 300;
 
 /** The model's answer kept to what it was allowed to say; null when it said nothing usable. */
-export function parseFeedback(args: Record<string, unknown> | null, draft: DraftForFeedback): CoachFeedback | null {
+export function parseFeedback(
+  args: Record<string, unknown> | null,
+  draft: DraftForFeedback,
+): CoachFeedback | null {
   if (!args) return null;
   const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   const thin = new Set(list(args.thinSteps));
   const codes = new Set(list(args.standards));
-  const question = typeof args.question === 'string' ? args.question.trim().slice(0, QUESTION_MAX_LENGTH) : '';
+  const question =
+    typeof args.question === 'string' ? args.question.trim().slice(0, QUESTION_MAX_LENGTH) : '';
   const feedback = {
     thinSteps: draft.steps.map((s) => s.title).filter((t) => thin.has(t)),
     standards: HCPC_SOP_2023.standards.map((s) => s.code as string).filter((c) => codes.has(c)),
     question,
   };
-  return feedback.question || feedback.thinSteps.length > 0 || feedback.standards.length > 0 ? feedback : null;
+  return feedback.question || feedback.thinSteps.length > 0 || feedback.standards.length > 0
+    ? feedback
+    : null;
 }
 
 /** The command the model chose, if it is one of the choices. */
-export function parseRoute(args: Record<string, unknown> | null, choices: readonly CommandChoice[]): string | null {
+export function parseRoute(
+  args: Record<string, unknown> | null,
+  choices: readonly CommandChoice[],
+): string | null {
   const command = args?.command;
   return typeof command === 'string' && choices.some((c) => c.command === command) ? command : null;
 }

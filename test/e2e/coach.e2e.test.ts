@@ -9,10 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { COACH_AUDIT_ACTION } from '../../src/coach/coach.js';
-import {
-  COACH_OFF,
-  COACH_UNAVAILABLE,
-} from '../../src/features/reflections/coach-reflection.js';
+import { COACH_OFF, COACH_UNAVAILABLE } from '../../src/features/reflections/coach-reflection.js';
 import { FEEDBACK_SYSTEM_PROMPT, ROUTE_SYSTEM_PROMPT } from '../../src/coach/prompts.js';
 import { NOTHING_MATCHED_MESSAGE } from '../../src/bot/free-text.js';
 import { DISTRESS } from '../understanding/held-out.js';
@@ -86,7 +83,12 @@ async function draftAtTags(e2e: E2E, answers: string[]) {
   let card = await exec('reflection.start', { flowId, linkId: '', model: 'gibbs', topic: 'other' });
   const draftId = actionData(card, 'reflection.step')!.draftId as string;
   for (let step = 0; step < 6; step++)
-    card = await exec('reflection.step', { draftId, step: String(step), nav: 'next', answer: answers[step] ?? '' });
+    card = await exec('reflection.step', {
+      draftId,
+      step: String(step),
+      nav: 'next',
+      answer: answers[step] ?? '',
+    });
   assert.ok(cardTexts(card).includes('Step 7 of 7: Tag your reflection'), cardTexts(card).join(' | '));
   return { draftId, card, exec };
 }
@@ -230,7 +232,12 @@ describe('e2e: the coach on the trust’s own model (fake OpenAI-compatible serv
         question: 'What made the handover feel rushed, and what would help you feel ready next time?',
       }),
     };
-    const coached = await exec('reflection.coach', { draftId, standards: '7', pillars: 'clinical', topic: 'other' });
+    const coached = await exec('reflection.coach', {
+      draftId,
+      standards: '7',
+      pillars: 'clinical',
+      topic: 'other',
+    });
     const texts = cardTexts(coached).join(' | ');
     assert.match(texts, /The coach's thoughts on your draft/);
     assert.match(texts, /Analysis, Action plan/);
@@ -250,8 +257,14 @@ describe('e2e: the coach on the trust’s own model (fake OpenAI-compatible serv
       assert.ok(!sent.includes(personal), `"${personal}" is not sent`);
 
     const accepted = await exec('reflection.coach.accept', actionData(coached, 'reflection.coach.accept')!);
-    assert.ok(cardTexts(accepted).includes('Added SOP 8, SOP 11. Check the tags, then save when you\'re ready.'));
-    assert.equal(inputValue(accepted, 'standards'), '7,8,11', 'the student’s own choice is kept and the coach’s added');
+    assert.ok(
+      cardTexts(accepted).includes("Added SOP 8, SOP 11. Check the tags, then save when you're ready."),
+    );
+    assert.equal(
+      inputValue(accepted, 'standards'),
+      '7,8,11',
+      'the student’s own choice is kept and the coach’s added',
+    );
     assert.equal(inputValue(accepted, 'pillars'), 'clinical');
 
     const ignored = await exec('reflection.continue', actionData(coached, 'reflection.continue')!);
@@ -266,7 +279,12 @@ describe('e2e: the coach on the trust’s own model (fake OpenAI-compatible serv
   it('the reflection coach slow: the card answers within the invoke limit, draft untouched', async () => {
     const { draftId, exec } = await draftAtTags(e2e, GIBBS_ANSWERS);
     fake.behaviour = { kind: 'hang' };
-    const card = await exec('reflection.coach', { draftId, standards: '7', pillars: 'clinical', topic: 'other' });
+    const card = await exec('reflection.coach', {
+      draftId,
+      standards: '7',
+      pillars: 'clinical',
+      topic: 'other',
+    });
     assert.ok(cardTexts(card).includes(COACH_UNAVAILABLE), cardTexts(card).join(' | '));
     assert.equal(inputValue(card, 'standards'), '7');
     assert.equal(fake.requests.length, 1);

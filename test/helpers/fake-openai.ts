@@ -94,9 +94,7 @@ export class FakeOpenAI {
         object: 'chat.completion',
         created: 0,
         model: 'fake',
-        choices: [
-          { index: 0, message, finish_reason: b.kind === 'tool' ? 'tool_calls' : 'stop' },
-        ],
+        choices: [{ index: 0, message, finish_reason: b.kind === 'tool' ? 'tool_calls' : 'stop' }],
         usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
       }),
     );

@@ -9,6 +9,7 @@ export default [
   'test/cards/card-samples.test.ts',
   'test/cards/cards.test.ts',
   'test/config/closed-by-default.test.ts',
+  'test/coach/prompts.test.ts',
   'test/config/documented-settings.test.ts',
   'test/feature-kit/card-input.test.ts',
   'test/features/checkins/checkin-schedule.test.ts',

@@ -18,7 +18,8 @@ import type { WriteReflection } from './write-reflection.js';
 export const COACH_OFF = 'The coach is not switched on for your organisation. Your draft is saved as it was.';
 export const COACH_UNAVAILABLE =
   "The coach couldn't answer just now. Your draft is safe: you can save it as it is, or ask again later.";
-export const COACH_NOTHING_YET = 'Write something in your reflection first, then the coach can comment on it.';
+export const COACH_NOTHING_YET =
+  'Write something in your reflection first, then the coach can comment on it.';
 
 export class CoachReflection {
   constructor(
@@ -53,7 +54,9 @@ export class CoachReflection {
       draftId: draft._id,
       modelLabel: model.label,
       thinText:
-        feedback.thinSteps.length > 0 ? feedback.thinSteps.join(', ') : 'None: every step has something in it.',
+        feedback.thinSteps.length > 0
+          ? feedback.thinSteps.join(', ')
+          : 'None: every step has something in it.',
       standardsText:
         feedback.standards.length > 0
           ? feedback.standards.map(standardLabel).join(' · ')
