@@ -7,6 +7,7 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { Services } from '../services.js';
+import { withEntities } from '../understanding/entities.js';
 import { normaliseText } from '../understanding/intent-classifier.js';
 import type { Understanding } from '../understanding/understanding.js';
 import { scopeOf } from '../feature-kit/commands.js';
@@ -65,7 +66,7 @@ export class FreeText {
           .filter((c) => !PARAMETERISED.test(c.command))
           .map((c) => ({ command: c.command, description: c.description })),
       );
-      if (chosen) return chosen;
+      if (chosen) return withEntities(chosen, text);
     }
     const first = person.displayName.split(' ')[0] || person.displayName;
     switch (reading.kind) {
@@ -83,7 +84,7 @@ export class FreeText {
         await context.sendActivity("You're welcome. I'm here whenever you need me.");
         return null;
       case 'command':
-        if (!PARAMETERISED.test(reading.command)) return reading.command;
+        if (!PARAMETERISED.test(reading.command)) return withEntities(reading.command, text);
         return this.withValue(context, reading.command, text);
       case 'suggest':
         await this.suggest(context, NOT_SURE_MESSAGE, reading.commands);

@@ -138,11 +138,11 @@ describe('e2e: understanding people as they write', function () {
     const natural = await e2e.lastReply(student, 'where am I with the HCPC standards');
     assert.ok(firstCard(exact), 'my journey answers with a card');
     assert.deepEqual(cardTexts(firstCard(natural)), cardTexts(firstCard(exact)));
+    // The same booking card, pre-filtered for the role asked for (test/e2e/understanding-entities).
     const booking = await e2e.lastReply(student, "I'd like to book a chat with the EDI lead");
-    assert.deepEqual(
-      cardTexts(firstCard(booking)),
-      cardTexts(firstCard(await e2e.lastReply(student, 'book a conversation'))),
-    );
+    const exactBooking = cardTexts(firstCard(await e2e.lastReply(student, 'book a conversation')));
+    assert.equal(cardTexts(firstCard(booking))[0], exactBooking[0]);
+    assert.ok(cardTexts(firstCard(booking)).some((t) => t.includes('“edi lead”')));
   });
 
   it('a greeting gets a hello and buttons; text that matches nothing gets buttons, not a dead end', async () => {

@@ -26,6 +26,7 @@ export default [
   'test/proactive/rate-limiter.test.ts',
   'test/security/data-protection-labels.test.ts',
   'test/storage/recent-reads.test.ts',
+  'test/understanding/entities.test.ts',
   'test/understanding/understanding.test.ts',
   'test/ux/user-facing-text.test.ts',
 ];
