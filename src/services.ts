@@ -302,6 +302,7 @@ export function createServices(params: {
     checkins: services.checkins,
     checkinSettings,
     roster: new RosterImportService({ people, cohorts, supervisions, directory: repos.ahpHosts, clock }),
+    supportCounts: services.support,
   });
   const dashboard = new DashboardService({
     config,

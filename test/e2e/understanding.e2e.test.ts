@@ -204,4 +204,35 @@ describe('e2e: understanding people as they write', function () {
     const rows = await e2e.services.support.shownPerMonth(TENANT);
     assert.equal(rows[0]!.count, count);
   });
+
+  it("a lead sees how often the answer was shown, per month, on 'manage cohorts' (counts only, none under the minimum group size)", async () => {
+    const [row] = await e2e.services.support.shownPerMonth(TENANT);
+    const [year, month] = row!.month.split('-').map(Number);
+    const label = new Date(Date.UTC(year!, month! - 1, 1)).toLocaleDateString('en-GB', {
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
+    const said = cardTexts(firstCard(await e2e.lastReply(lead, 'manage cohorts'))).join(' | ');
+    assert.match(said, /The support answer/, said);
+    assert.ok(said.includes(`${label}: shown ${row!.count} times`), said);
+    // A month under the minimum group size shows no number.
+    await e2e.services.database.db
+      .collection(collections.supportAnswers.name)
+      .insertOne({
+        _id: `${TENANT}|support-answer|2020-01` as any,
+        tenantId: TENANT,
+        month: '2020-01',
+        count: 3,
+        schemaVersion: 1,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      });
+    const again = cardTexts(firstCard(await e2e.lastReply(lead, 'manage cohorts'))).join(' | ');
+    assert.ok(!again.includes('Jan 2020'), 'only the last three months with answers');
+    const small = await e2e.services.support.shownPerMonth(TENANT);
+    assert.equal(small.find((r) => r.month === '2020-01')!.count, null);
+    const student = cardTexts(firstCard(await e2e.lastReply(supervisor, 'manage cohorts'))).join(' | ');
+    assert.ok(!student.includes('The support answer'), 'not for people who are not leads');
+  });
 });

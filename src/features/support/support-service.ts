@@ -19,7 +19,10 @@ export const SUPPORT_PRIVACY =
   "I haven't saved what you wrote and I haven't told anyone. If you want someone to know, message them with the buttons below.";
 
 export interface SupportDeps {
-  config: Pick<Config, 'SUPPORT_STUDENT_WELLBEING' | 'SUPPORT_STAFF_WELLBEING' | 'SUPPORT_FTSU'>;
+  config: Pick<
+    Config,
+    'SUPPORT_STUDENT_WELLBEING' | 'SUPPORT_STAFF_WELLBEING' | 'SUPPORT_FTSU' | 'MIN_GROUP_SIZE'
+  >;
   people: PeopleRepository;
   supervisions: SupervisionLinksRepository;
   hosts: AhpHostsRepository;
@@ -93,7 +96,10 @@ export class SupportService {
   /** How often the answer was shown, per month; a month under the minimum group size shows no number. */
   async shownPerMonth(tenantId: string): Promise<{ month: string; count: number | null }[]> {
     const docs = await this.deps.answers.perMonth(tenantId);
-    return docs.map((d) => ({ month: d.month, count: isGroupLargeEnough(d.count) ? d.count : null }));
+    return docs.map((d) => ({
+      month: d.month,
+      count: isGroupLargeEnough(d.count, this.deps.config.MIN_GROUP_SIZE) ? d.count : null,
+    }));
   }
 
   private async supervisorsOf(tenantId: string, person: PersonDoc): Promise<Contact[]> {
