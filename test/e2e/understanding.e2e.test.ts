@@ -188,6 +188,26 @@ describe('e2e: understanding people as they write', function () {
       urls(forStudent).some((u: string) => u.includes(encodeURIComponent(supervisor.email!))),
       urls(forStudent).join(),
     );
+    // The buttons say what they do: message the supervisor, contact the lead, raise a concern.
+    const titled = (card: any): string[] => {
+      const found: string[] = [];
+      const walk = (node: any): void => {
+        if (Array.isArray(node)) node.forEach(walk);
+        else if (node && typeof node === 'object') {
+          if (node.type === 'Action.OpenUrl') found.push(`${node.title} → ${node.url}`);
+          Object.values(node).forEach(walk);
+        }
+      };
+      walk(card);
+      return found;
+    };
+    const chat = (u: TestUser) =>
+      `https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(u.email!)}`;
+    assert.deepEqual(titled(firstCard(forStudent)), [
+      `Message Sam Okoro → ${chat(supervisor)}`,
+      `Contact the lead: Wendy Marsh → ${chat(lead)}`,
+      `Raise a concern: Amira Fraser → ${chat(host)}`,
+    ]);
   });
 
   it('stores nothing but a count per tenant: no text, no person', async () => {
@@ -217,17 +237,15 @@ describe('e2e: understanding people as they write', function () {
     assert.match(said, /The support answer/, said);
     assert.ok(said.includes(`${label}: shown ${row!.count} times`), said);
     // A month under the minimum group size shows no number.
-    await e2e.services.database.db
-      .collection(collections.supportAnswers.name)
-      .insertOne({
-        _id: `${TENANT}|support-answer|2020-01` as any,
-        tenantId: TENANT,
-        month: '2020-01',
-        count: 3,
-        schemaVersion: 1,
-        createdAt: new Date(),
-        updatedAt: new Date(),
-      });
+    await e2e.services.database.db.collection(collections.supportAnswers.name).insertOne({
+      _id: `${TENANT}|support-answer|2020-01` as any,
+      tenantId: TENANT,
+      month: '2020-01',
+      count: 3,
+      schemaVersion: 1,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
     const again = cardTexts(firstCard(await e2e.lastReply(lead, 'manage cohorts'))).join(' | ');
     assert.ok(!again.includes('Jan 2020'), 'only the last three months with answers');
     const small = await e2e.services.support.shownPerMonth(TENANT);

@@ -71,12 +71,20 @@ export class SupportService {
       title: 'Wellbeing',
       value: student ? this.deps.config.SUPPORT_STUDENT_WELLBEING : this.deps.config.SUPPORT_STAFF_WELLBEING,
     });
-    const contacts = [...supervisors, ...leads, ...guardians]
+    // Each button opens a Teams chat with that person, and says why: the supervisor, the lead,
+    // or the Freedom to Speak Up guardian to raise a concern with.
+    const labelled = [
+      ...supervisors.map((c) => ({ c, title: `Message ${c.displayName}` })),
+      ...leads.map((c) => ({ c, title: `Contact the lead: ${c.displayName}` })),
+      ...guardians.map((c) => ({ c, title: `Raise a concern: ${c.displayName}` })),
+    ];
+    const contacts = labelled
       .filter(
-        (c, i, all) => c.email && c.email !== person.email && all.findIndex((o) => o.email === c.email) === i,
+        ({ c }, i, all) =>
+          c.email && c.email !== person.email && all.findIndex((o) => o.c.email === c.email) === i,
       )
       .slice(0, MAX_BUTTONS)
-      .map((c) => ({ title: `Message ${c.displayName}`, url: chatLink(c.email) }));
+      .map(({ c, title }) => ({ title, url: chatLink(c.email) }));
     return {
       title: "I'm sorry things are hard right now",
       message:
