@@ -32,6 +32,13 @@ const supervisor: TestUser = {
   email: 'sam.coach@example.nhs.uk',
 };
 
+const host: TestUser = {
+  id: '29:coach-host',
+  aadObjectId: 'aad-coach-host',
+  name: 'Amira Fraser',
+  email: 'amira.coach@example.nhs.uk',
+};
+
 const buttons = (reply: any): string[] => (reply?.suggestedActions?.actions ?? []).map((a: any) => a.value);
 
 /** The data of the first Action.Execute with this verb in a card, or undefined. */
@@ -69,6 +76,19 @@ async function startService(e2e: E2E, fake: FakeOpenAI, env: Record<string, stri
     now,
   );
   e2e.teamsUser(supervisor);
+  await e2e.services.people.upsertByEmail(
+    TENANT,
+    {
+      email: host.email!,
+      displayName: host.name,
+      roles: ['ahp-host'],
+      profession: 'occupational therapy',
+      cohortId: null,
+      timeZone: null,
+    },
+    now,
+  );
+  e2e.teamsUser(host);
 }
 
 /** A Gibbs draft written up to its tagging step; the tagging card. */
@@ -190,12 +210,13 @@ describe('e2e: the coach on the trust’s own model (fake OpenAI-compatible serv
     assert.equal((after.error ?? 0) - (before.error ?? 0), 2, 'the failing and the down calls, as errors');
   });
 
-  it('the distress answer never calls the model, from a student or a supervisor, even when the model would route it', async () => {
+  it('the distress answer never calls the model, from a student, a supervisor or a host, even when the model would route it', async () => {
     fake.behaviour = { kind: 'tool', args: () => ({ command: 'check in' }) };
     const before = (await coachAudits()).length;
     for (const [who, user] of [
       ['student', student],
       ['supervisor', supervisor],
+      ['host', host],
     ] as const) {
       for (const text of DISTRESS) {
         const reply = await e2e.lastReply(user, text);
