@@ -83,6 +83,12 @@ param surveyHmacSecret string
 
 @minValue(0)
 @maxValue(240)
+@description('Optional coach (docs/coach.md): the trust\'s Azure OpenAI endpoint, https://<resource>.openai.azure.com. Empty: the coach is off and nothing is sent.')
+param coachOpenAiEndpoint string = ''
+
+@description('Optional coach: the Azure OpenAI deployment name. Grant the web app\'s managed identity "Cognitive Services OpenAI User" on that resource.')
+param coachOpenAiDeployment string = ''
+
 @description('RETENTION_MONTHS: months after a cohort\'s last placement day before its data is purged (0 keeps it).')
 param retentionMonths int = 24
 
@@ -305,11 +311,19 @@ var platformSettings = {
   WEBSITE_RUN_FROM_PACKAGE: '1'
 }
 var passwordSetting = isMsi ? {} : { MicrosoftAppPassword: kvRef.botAppPassword }
+// The optional coach, on the trust's own Azure OpenAI deployment through the web app's managed
+// identity (no key): only when an endpoint is given; otherwise COACH_ENABLED stays false.
+var coachSettings = empty(coachOpenAiEndpoint) ? {} : {
+  COACH_ENABLED: 'true'
+  AZURE_OPENAI_ENDPOINT: coachOpenAiEndpoint
+  AZURE_OPENAI_DEPLOYMENT: coachOpenAiDeployment
+  AZURE_OPENAI_CLIENT_ID: identity.properties.clientId
+}
 
 resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
   parent: webApp
   name: 'appsettings'
-  properties: union(serviceSettings, passwordSetting, platformSettings)
+  properties: union(serviceSettings, passwordSetting, coachSettings, platformSettings)
   // Key Vault references resolve when the settings are applied: the secrets and the identity's
   // right to read them must exist first.
   dependsOn: [

@@ -179,11 +179,38 @@ export const configSchema = z.object({
   SUPPORT_STAFF_WELLBEING: z
     .string()
     .default("The trust's staff health and wellbeing service, or your line manager"),
-  SUPPORT_FTSU: z
-    .string()
-    .default("The trust's Freedom to Speak Up guardian (on the trust intranet)"),
+  SUPPORT_FTSU: z.string().default("The trust's Freedom to Speak Up guardian (on the trust intranet)"),
   /** Application Insights: traces and metrics are exported there when set, nowhere otherwise. */
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
+  /**
+   * The optional coach on the trust's own Azure OpenAI deployment (docs/coach.md): off unless
+   * COACH_ENABLED, and then nothing else is sent anywhere. It reads typed text the intent model
+   * cannot place (choosing one of the bot's own commands) and, when a student asks on a draft,
+   * gives formative feedback on that reflection.
+   */
+  COACH_ENABLED: bool.default('false'),
+  /** https://<resource>.openai.azure.com (http only to a loopback address, for local testing). */
+  AZURE_OPENAI_ENDPOINT: optionalText.refine(
+    (v) =>
+      v === undefined ||
+      /^https:\/\/[^/\s]+/.test(v) ||
+      /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(v),
+    { message: 'must be https://<resource>.openai.azure.com (http only to 127.0.0.1 or localhost)' },
+  ),
+  /** The deployment's name (not the model's). */
+  AZURE_OPENAI_DEPLOYMENT: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9._-]{1,64}$/.test(v), {
+    message: 'must be a deployment name (letters, digits, . _ and -, up to 64)',
+  }),
+  AZURE_OPENAI_API_VERSION: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'must be an API version such as 2024-10-21')
+    .default('2024-10-21'),
+  /** A key for the deployment; unset = the service's managed identity (Cognitive Services OpenAI User). */
+  AZURE_OPENAI_API_KEY: optionalText,
+  /** A user-assigned managed identity's client id for the deployment; unset = the system-assigned one. */
+  AZURE_OPENAI_CLIENT_ID: optionalText,
+  /** How long one model call may take before the bot answers without it (milliseconds). */
+  COACH_TIMEOUT_MS: int(100, 3000).default(3000),
 });
 
 const DB_NAME = /^[A-Za-z0-9_-]{1,60}$/;
@@ -211,7 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const raw = result.data;
-  const problems = [...authenticationProblems(raw), ...secretProblems(raw)];
+  const problems = [...authenticationProblems(raw), ...secretProblems(raw), ...coachProblems(raw)];
   const database = databaseName(raw);
   if ('problem' in database) problems.push(database.problem);
   const publicBaseUrl = resolvePublicBaseUrl(raw);
@@ -280,6 +307,27 @@ function secretProblems(raw: RawConfig): string[] {
   return problems;
 }
 
+/** The coach needs a deployment to talk to; a key and a managed identity are exclusive. */
+function coachProblems(raw: RawConfig): string[] {
+  if (!raw.COACH_ENABLED) return [];
+  const problems: string[] = [];
+  if (!raw.AZURE_OPENAI_ENDPOINT)
+    problems.push(
+      'AZURE_OPENAI_ENDPOINT: required with COACH_ENABLED=true (https://<resource>.openai.azure.com)',
+    );
+  if (!raw.AZURE_OPENAI_DEPLOYMENT)
+    problems.push('AZURE_OPENAI_DEPLOYMENT: required with COACH_ENABLED=true (the deployment name)');
+  if (raw.AZURE_OPENAI_API_KEY && raw.AZURE_OPENAI_CLIENT_ID)
+    problems.push(
+      'AZURE_OPENAI_CLIENT_ID: leave blank with AZURE_OPENAI_API_KEY (a key or a managed identity, not both)',
+    );
+  if (raw.COACH_TIMEOUT_MS > raw.INVOKE_TIMEOUT_MS - 500)
+    problems.push(
+      `COACH_TIMEOUT_MS: must leave the card answer time, at most INVOKE_TIMEOUT_MS - 500 (${raw.INVOKE_TIMEOUT_MS - 500})`,
+    );
+  return problems;
+}
+
 /** MONGODB_DB, else the database named in the URI's path, else the default. */
 function databaseName(
   raw: RawConfig,
@@ -344,6 +392,9 @@ export function effectiveSettings(config: Config): Record<string, unknown> {
     PUBLIC_BASE_URL: config.PUBLIC_BASE_URL,
     tabSsoClientId: tabSsoClientId(config) ?? 'not configured',
     telemetry: config.APPLICATIONINSIGHTS_CONNECTION_STRING ? 'Application Insights' : 'off',
+    coach: config.COACH_ENABLED
+      ? `on: ${config.AZURE_OPENAI_ENDPOINT} / ${config.AZURE_OPENAI_DEPLOYMENT} (${config.AZURE_OPENAI_API_KEY ? 'key' : 'managed identity'})`
+      : 'off',
     DEFAULT_TIME_ZONE: config.DEFAULT_TIME_ZONE,
     RETENTION_MONTHS: config.RETENTION_MONTHS,
     SENDER_TENANT_RPS: config.SENDER_TENANT_RPS,

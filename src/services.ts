@@ -33,6 +33,8 @@ import { DashboardService } from './features/dashboard/dashboard-service.js';
 import { dashboardSources } from './wiring/dashboard-sources.js';
 import { manageWorkspace } from './wiring/dashboard-workspace.js';
 import { DataProtectionService } from './features/data-protection/data-protection-service.js';
+import { AzureOpenAIModel } from './coach/azure-openai-model.js';
+import { Coach } from './coach/coach.js';
 
 export interface CoreServices {
   config: Config;
@@ -54,6 +56,8 @@ export interface CoreServices {
   scheduler: Scheduler;
   /** The bot's own id once known (app id, or the recipient id of the first activity). */
   botId: { value: string | null };
+  /** The optional coach on the trust's own model; off unless COACH_ENABLED (src/coach). */
+  coach: Coach;
   /** Weekly supervision check-ins, pauses, digests (src/features/checkins). */
   checkins: CheckinService;
   /** Reflections, my journey and the journey export (src/features/reflections). */
@@ -124,6 +128,14 @@ export function createServices(params: {
     leaseMs: config.JOBS_LEASE_MS,
   });
   const projectTitles = studentProjectTitles(() => services.projects);
+  // Nothing is built that could send anything unless the coach is switched on.
+  const coach = new Coach({
+    config,
+    model: config.COACH_ENABLED ? new AzureOpenAIModel(config) : null,
+    audit,
+    clock,
+    logger,
+  });
   const services: Omit<Services, 'workspace' | 'supervision' | 'dashboard'> = {
     config,
     clock,
@@ -141,6 +153,7 @@ export function createServices(params: {
     sender,
     scheduler,
     botId,
+    coach,
     checkins: new CheckinService({
       clock,
       cards,
@@ -175,6 +188,7 @@ export function createServices(params: {
       projectJourneys: () => services.projects,
       eventsAttended: () => services.events,
       projectTeams: () => services.projects,
+      coach,
     }),
     surveys: new SurveyService({
       repo: repos.surveys,
@@ -289,6 +303,7 @@ export function createServices(params: {
     checkins: services.checkins,
     checkinSettings,
     roster: new RosterImportService({ people, cohorts, supervisions, directory: repos.ahpHosts, clock }),
+    supportCounts: services.support,
   });
   const dashboard = new DashboardService({
     config,

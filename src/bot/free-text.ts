@@ -2,10 +2,12 @@
  * What the bot does with typed text that is not an exact command (src/understanding reads it):
  * words of distress get the kind answer (from any role, before any route, never a model);
  * a confident reading runs the command as if typed; otherwise the two or three likeliest
- * commands are offered as buttons. Exact command words never reach the classifier.
+ * commands are offered as buttons, unless the optional coach (src/coach, off by default) picks
+ * one of them. Exact command words never reach the classifier, and distress never the coach.
  */
 import type { TurnContext } from 'botbuilder';
 import type { Services } from '../services.js';
+import { withEntities } from '../understanding/entities.js';
 import { normaliseText } from '../understanding/intent-classifier.js';
 import type { Understanding } from '../understanding/understanding.js';
 import { scopeOf } from '../feature-kit/commands.js';
@@ -47,10 +49,25 @@ export class FreeText {
     const text = typedText(context);
     if (!text) return null;
     const person = turnPerson(context);
-    const allowed = this.services.commands
-      .for(person.roles, scopeOf(context.activity.conversation?.conversationType))
-      .map((c) => c.command);
+    const available = this.services.commands.for(
+      person.roles,
+      scopeOf(context.activity.conversation?.conversationType),
+    );
+    const allowed = available.map((c) => c.command);
     const reading = await this.understanding.read(text, allowed);
+    if (reading.kind === 'suggest' || reading.kind === 'unknown') {
+      // The optional coach (off by default) may place what the intent model could not, choosing
+      // only among this person's own commands; when it cannot, or is slow, the suggestions stand.
+      const chosen = await this.services.coach.chooseCommand(
+        turnTenantId(context),
+        person._id,
+        text,
+        available
+          .filter((c) => !PARAMETERISED.test(c.command))
+          .map((c) => ({ command: c.command, description: c.description })),
+      );
+      if (chosen) return withEntities(chosen, text);
+    }
     const first = person.displayName.split(' ')[0] || person.displayName;
     switch (reading.kind) {
       case 'support':
@@ -67,7 +84,7 @@ export class FreeText {
         await context.sendActivity("You're welcome. I'm here whenever you need me.");
         return null;
       case 'command':
-        if (!PARAMETERISED.test(reading.command)) return reading.command;
+        if (!PARAMETERISED.test(reading.command)) return withEntities(reading.command, text);
         return this.withValue(context, reading.command, text);
       case 'suggest':
         await this.suggest(context, NOT_SURE_MESSAGE, reading.commands);

@@ -138,11 +138,11 @@ describe('e2e: understanding people as they write', function () {
     const natural = await e2e.lastReply(student, 'where am I with the HCPC standards');
     assert.ok(firstCard(exact), 'my journey answers with a card');
     assert.deepEqual(cardTexts(firstCard(natural)), cardTexts(firstCard(exact)));
+    // The same booking card, pre-filtered for the role asked for (test/e2e/understanding-entities).
     const booking = await e2e.lastReply(student, "I'd like to book a chat with the EDI lead");
-    assert.deepEqual(
-      cardTexts(firstCard(booking)),
-      cardTexts(firstCard(await e2e.lastReply(student, 'book a conversation'))),
-    );
+    const exactBooking = cardTexts(firstCard(await e2e.lastReply(student, 'book a conversation')));
+    assert.equal(cardTexts(firstCard(booking))[0], exactBooking[0]);
+    assert.ok(cardTexts(firstCard(booking)).some((t) => t.includes('“edi lead”')));
   });
 
   it('a greeting gets a hello and buttons; text that matches nothing gets buttons, not a dead end', async () => {
@@ -188,6 +188,26 @@ describe('e2e: understanding people as they write', function () {
       urls(forStudent).some((u: string) => u.includes(encodeURIComponent(supervisor.email!))),
       urls(forStudent).join(),
     );
+    // The buttons say what they do: message the supervisor, contact the lead, raise a concern.
+    const titled = (card: any): string[] => {
+      const found: string[] = [];
+      const walk = (node: any): void => {
+        if (Array.isArray(node)) node.forEach(walk);
+        else if (node && typeof node === 'object') {
+          if (node.type === 'Action.OpenUrl') found.push(`${node.title} → ${node.url}`);
+          Object.values(node).forEach(walk);
+        }
+      };
+      walk(card);
+      return found;
+    };
+    const chat = (u: TestUser) =>
+      `https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(u.email!)}`;
+    assert.deepEqual(titled(firstCard(forStudent)), [
+      `Message Sam Okoro → ${chat(supervisor)}`,
+      `Contact the lead: Wendy Marsh → ${chat(lead)}`,
+      `Raise a concern: Amira Fraser → ${chat(host)}`,
+    ]);
   });
 
   it('stores nothing but a count per tenant: no text, no person', async () => {
@@ -203,5 +223,34 @@ describe('e2e: understanding people as they write', function () {
     assert.ok(_id && month && schemaVersion && createdAt && updatedAt);
     const rows = await e2e.services.support.shownPerMonth(TENANT);
     assert.equal(rows[0]!.count, count);
+  });
+
+  it("a lead sees how often the answer was shown, per month, on 'manage cohorts' (counts only, none under the minimum group size)", async () => {
+    const [row] = await e2e.services.support.shownPerMonth(TENANT);
+    const [year, month] = row!.month.split('-').map(Number);
+    const label = new Date(Date.UTC(year!, month! - 1, 1)).toLocaleDateString('en-GB', {
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
+    const said = cardTexts(firstCard(await e2e.lastReply(lead, 'manage cohorts'))).join(' | ');
+    assert.match(said, /The support answer/, said);
+    assert.ok(said.includes(`${label}: shown ${row!.count} times`), said);
+    // A month under the minimum group size shows no number.
+    await e2e.services.database.db.collection(collections.supportAnswers.name).insertOne({
+      _id: `${TENANT}|support-answer|2020-01` as any,
+      tenantId: TENANT,
+      month: '2020-01',
+      count: 3,
+      schemaVersion: 1,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
+    const again = cardTexts(firstCard(await e2e.lastReply(lead, 'manage cohorts'))).join(' | ');
+    assert.ok(!again.includes('Jan 2020'), 'only the last three months with answers');
+    const small = await e2e.services.support.shownPerMonth(TENANT);
+    assert.equal(small.find((r) => r.month === '2020-01')!.count, null);
+    const student = cardTexts(firstCard(await e2e.lastReply(supervisor, 'manage cohorts'))).join(' | ');
+    assert.ok(!student.includes('The support answer'), 'not for people who are not leads');
   });
 });

@@ -9,6 +9,7 @@ export default [
   'test/cards/card-samples.test.ts',
   'test/cards/cards.test.ts',
   'test/config/closed-by-default.test.ts',
+  'test/coach/prompts.test.ts',
   'test/config/documented-settings.test.ts',
   'test/feature-kit/card-input.test.ts',
   'test/features/checkins/checkin-schedule.test.ts',
@@ -25,6 +26,7 @@ export default [
   'test/proactive/rate-limiter.test.ts',
   'test/security/data-protection-labels.test.ts',
   'test/storage/recent-reads.test.ts',
+  'test/understanding/entities.test.ts',
   'test/understanding/understanding.test.ts',
   'test/ux/user-facing-text.test.ts',
 ];

@@ -40,6 +40,12 @@ export const checkinsFeature: Feature = {
     routes.message(/^\s*check[\s-]*in\s*$/i, async (turn) =>
       turn.send(await checkins.open(turn.tenantId, turn.person)),
     );
+    // "last week's check-in", "my check in from week 2" (src/understanding/entities.ts): that week.
+    routes.message(/^\s*check[\s-]*in\s+(last\s+week|week\s+\d{1,2})\s*$/i, async (turn) => {
+      const [, which = ''] = /^\s*check[\s-]*in\s+(.+?)\s*$/i.exec(turn.text) ?? [];
+      const week = /^last/i.test(which) ? 'last' : Number(which.replace(/\D/g, ''));
+      await turn.send(await checkins.open(turn.tenantId, turn.person, week));
+    });
     routes.message(/^\s*my\s+check[\s-]*ins\s*$/i, async (turn) =>
       turn.send(await checkins.mine(turn.tenantId, turn.person)),
     );

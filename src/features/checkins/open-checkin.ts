@@ -23,7 +23,13 @@ export class OpenCheckin {
     const { cohort, pauses, zone, settings } = setting;
     const now = this.s.clock.now();
     let week: number;
-    if (requestedWeek !== undefined) {
+    if (requestedWeek === 'last') {
+      // The week before this one; after the placement, its last week.
+      const current = placementWeekOf(cohort, now, zone);
+      const last = current ? current.week - 1 : localDateOf(now, zone) > cohort.startDate ? cohort.weeks : 0;
+      if (last < 1) return 'There was no check-in last week: your placement had not started.';
+      week = last;
+    } else if (requestedWeek !== undefined) {
       const w = Number(requestedWeek);
       if (!Number.isInteger(w) || !weekOpen(cohort, w, zone, now)) return 'That week has no check-in yet.';
       week = w;

@@ -9,6 +9,7 @@ import {
   slotDayLabel,
   type SlotDayContext,
 } from '../../domain/conversation-days.js';
+import { hostFitsWish, hostWishText, type HostWish } from '../../domain/host-wish.js';
 import { formatLocal } from '../../domain/placement-calendar.js';
 import type { AhpHostDoc } from '../../storage/ahp-hosts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
@@ -28,6 +29,8 @@ export interface BookingView {
   questionError?: string;
   message?: string;
   tone?: 'good' | 'attention';
+  /** Who the student asked for in their own words: only the hosts who fit, when any do. */
+  wish?: HostWish | null;
 }
 
 export function whereText(host: AhpHostDoc): string {
@@ -48,13 +51,21 @@ export async function bookingCard(
   const { zone, calendar } = days;
   const includeMet = options.includeMet ?? false;
   const showAll = options.showAll === true || calendar === null;
-  const { ranked, hidden } = await suggestions(
+  const { ranked: all, hidden } = await suggestions(
     deps,
     tenantId,
     student,
     includeMet,
     showAll ? undefined : days,
   );
+  const wish = options.wish ?? null;
+  const fitting = wish ? all.filter((r) => hostFitsWish(r.host, wish)) : all;
+  const ranked = fitting.length > 0 ? fitting : all;
+  const wishMessage = !wish
+    ? ''
+    : fitting.length > 0
+      ? `Hosts for “${hostWishText(wish)}”, as you asked. Type **book a conversation** to see everyone.`
+      : `No host for “${hostWishText(wish)}” has a free time just now, so here is everyone who has.`;
   const upcoming = (await deps.conversations.byStudent(tenantId, student._id)).filter(
     (b) => b.state === 'booked' && b.endsAt.getTime() > deps.clock.now().getTime(),
   );
@@ -78,7 +89,7 @@ export async function bookingCard(
       : 'No new host has a free slot in the next four weeks. Tick "Include people I\'ve met" to see everyone.';
   return deps.cards.render('conversation-book', {
     title: 'Book a 20-minute conversation',
-    message: options.message ?? '',
+    message: options.message ?? wishMessage,
     messageColor: options.tone === 'good' ? 'Good' : options.tone === 'attention' ? 'Attention' : 'Default',
     zoneNote: `Times are shown in ${zone}. Hosts are suggested so you meet professions and roles you haven't met yet.`,
     dayNote,

@@ -9,6 +9,7 @@
  */
 import type { AdaptiveCard } from '../../cards/cards.js';
 import type { JobDoc } from '../../jobs/scheduler.js';
+import type { HostWish } from '../../domain/host-wish.js';
 import type { AhpHostDoc } from '../../storage/ahp-hosts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { freeSlots } from './availability.js';
@@ -44,8 +45,9 @@ export class ConversationService implements HeldConversations {
   }
 
   // --- students ------------------------------------------------------------------------
-  bookingCard(tenantId: string, student: PersonDoc): Answer {
-    return bookingCard(this.deps, tenantId, student);
+  /** `book a conversation`; with a wish ("physiotherapy", "EDI lead"), the hosts who fit it. */
+  bookingCard(tenantId: string, student: PersonDoc, wish: HostWish | null = null): Answer {
+    return bookingCard(this.deps, tenantId, student, { wish });
   }
   browse(tenantId: string, student: PersonDoc, data: unknown): Answer {
     return browse(this.deps, tenantId, student, data);

@@ -3,6 +3,7 @@
  * `my host profile` (AHP hosts), `conversations report` (leads); card actions for booking,
  * moving, cancelling and marking held / no-show; reminder and follow-up jobs; the .ics link.
  */
+import { hostWishIn } from '../../domain/host-wish.js';
 import type { Reply, Turn } from '../../feature-kit/turn.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import type { Feature } from '../feature.js';
@@ -47,6 +48,11 @@ export const conversationsFeature: Feature = {
     const command = (pattern: RegExp, run: (tenantId: string, person: PersonDoc) => Promise<Reply>) =>
       routes.message(pattern, async (turn: Turn) => turn.send(await run(turn.tenantId, turn.person)));
     command(/^\s*book\s+(a\s+)?conversations?\s*$/i, (t, p) => conversations.bookingCard(t, p));
+    // "book me a chat with someone from physio" (src/understanding/entities.ts): those hosts first.
+    routes.message(/^\s*book\s+(a\s+)?(conversations?|chat)\s+with\s+\S.*$/i, async (turn) => {
+      const wish = hostWishIn(turn.text.replace(/^\s*book\s+(a\s+)?(conversations?|chat)\s+/i, ''));
+      await turn.send(await conversations.bookingCard(turn.tenantId, turn.person, wish));
+    });
     command(/^\s*my\s+(bookings?|conversations)\s*$/i, (t, p) => conversations.myBookings(t, p));
     command(/^\s*my\s+slots\s*$/i, (t, p) => conversations.slotsCard(t, p));
     command(/^\s*my\s+host\s+profile\s*$/i, (t, p) => conversations.hostProfileCard(t, p));

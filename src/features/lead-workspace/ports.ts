@@ -32,6 +32,11 @@ export interface CheckinPauseCard {
   ): Promise<AdaptiveCard | string>;
 }
 
+/** How often the kind answer to distress was shown in the tenant (support): counts only. */
+export interface SupportAnswerCounts {
+  shownPerMonth(tenantId: string): Promise<{ month: string; count: number | null }[]>;
+}
+
 /** What the workspace offers: the same use cases behind the chat cards and the Manage page. */
 export type { LeadWorkspaceService as LeadWorkspace } from './lead-workspace-service.js';
 export type { CohortView } from './cohort-views.js';

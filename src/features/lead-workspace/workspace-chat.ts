@@ -38,7 +38,10 @@ export const str = (data: unknown, key: string) =>
 
 export class WorkspaceChat {
   constructor(
-    private readonly services: Pick<WorkspaceDeps, 'cards' | 'cohorts' | 'people' | 'checkins' | 'config'>,
+    private readonly services: Pick<
+      WorkspaceDeps,
+      'cards' | 'cohorts' | 'people' | 'checkins' | 'config' | 'clock' | 'supportCounts'
+    >,
     private readonly workspace: LeadWorkspaceService,
   ) {}
 
@@ -66,7 +69,32 @@ export class WorkspaceChat {
           : 'No students yet',
       });
     }
-    return this.cards.render('workspace-cohorts', { notice, cohorts: rows });
+    return this.cards.render('workspace-cohorts', {
+      notice,
+      cohorts: rows,
+      supportText: await this.supportAnswersText(tenantId),
+    });
+  }
+
+  /**
+   * How often the kind answer to distress was shown in the organisation over the last three
+   * calendar months: counts only, and under the minimum group size no number at all.
+   */
+  private async supportAnswersText(tenantId: string): Promise<string> {
+    const rows = await this.services.supportCounts.shownPerMonth(tenantId);
+    const now = this.services.clock.now();
+    const min = this.services.config.MIN_GROUP_SIZE;
+    const months = [0, 1, 2].map(
+      (back) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)),
+    );
+    return months
+      .map((m) => {
+        const key = m.toISOString().slice(0, 7);
+        const count = rows.find((r) => r.month === key)?.count ?? null;
+        const label = m.toLocaleDateString('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+        return `${label}: ${count === null ? `fewer than ${min}` : `shown ${count} times`}`;
+      })
+      .join(' · ');
   }
 
   /** `manage <cohort name>`: that cohort's page, if the lead manages it. */

@@ -14,13 +14,18 @@ import type { AuditRepository } from '../../storage/audit-repository.js';
 import type { CohortDoc, CohortsRepository } from '../../storage/cohorts-repository.js';
 import type { PeopleRepository, PersonDoc } from '../../storage/people-repository.js';
 import type { SupervisionLinksRepository } from '../../storage/supervision-links-repository.js';
-import type { CheckinPauseCard, CheckinPlanner, CheckinSettingsOf, RosterImporter } from './ports.js';
+import type {
+  CheckinPauseCard,
+  CheckinPlanner,
+  CheckinSettingsOf,
+  RosterImporter,
+  SupportAnswerCounts,
+} from './ports.js';
 import type { FieldErrors } from './workspace-input.js';
 
 /** What the lead's workspace is built with (src/services.ts): only what it uses. */
 export interface WorkspaceDeps {
   clock: Clock;
-  config: Pick<Config, 'MicrosoftAppId'>;
   cards: Cards;
   people: PeopleRepository;
   cohorts: CohortsRepository;
@@ -31,6 +36,9 @@ export interface WorkspaceDeps {
   checkins: CheckinPlanner & CheckinPauseCard;
   checkinSettings: CheckinSettingsOf;
   roster: RosterImporter;
+  /** How often the support answer was shown in the tenant, for the lead's cohort list. */
+  supportCounts: SupportAnswerCounts;
+  config: Pick<Config, 'MicrosoftAppId' | 'MIN_GROUP_SIZE'>;
 }
 
 export type Outcome<T> =

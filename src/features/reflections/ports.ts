@@ -58,6 +58,29 @@ export interface ProjectTeams {
   membersOf(tenantId: string, projectId: string): Promise<{ studentIds: string[] } | null>;
 }
 
+/** Formative feedback on a draft from the optional coach (src/coach): what the card shows. */
+export interface CoachFeedback {
+  /** Titles of the draft's steps that are missing or could say more. */
+  thinSteps: string[];
+  /** HCPC standard codes the draft gives evidence for. */
+  standards: string[];
+  /** One question to deepen it. */
+  question: string;
+}
+
+/**
+ * The optional reflection coach on the trust's own model. `enabled` false: the card offers no
+ * coach and nothing is sent. Null: the coach could not answer (the draft is untouched).
+ */
+export interface ReflectionCoach {
+  readonly enabled: boolean;
+  reflectionFeedback(
+    tenantId: string,
+    personId: string,
+    draft: { modelLabel: string; steps: { title: string; answer: string }[] },
+  ): Promise<CoachFeedback | null>;
+}
+
 /** Everything reflections needs from other features; lazy, so the wiring can settle cycles. */
 export interface ReflectionNeeds {
   confidenceTrends: () => ConfidenceTrends;
@@ -65,6 +88,7 @@ export interface ReflectionNeeds {
   projectJourneys: () => ProjectJourneys;
   eventsAttended: () => EventsAttended;
   projectTeams: () => ProjectTeams;
+  coach: ReflectionCoach;
 }
 
 // ---------------------------------------------------------------------------- offers

@@ -64,6 +64,8 @@ export function draftCard(
   draft: DraftDoc,
   error: Record<string, string> = {},
   typed?: Record<string, unknown>,
+  /** The tagging step: offer the optional coach (only when it is on); a line above the tags. */
+  tagging: { coach?: boolean; notice?: string } = {},
 ): AdaptiveCard {
   const model = reflectionModel(draft.model);
   const total = stepCount(draft.model);
@@ -105,6 +107,8 @@ export function draftCard(
     pillars: str(typed?.pillars, draft.tags.pillars.join(',')),
     topic: str(typed?.topic, draft.tags.topic),
     catalogue: HCPC_SOP_2023.version,
+    coach: tagging.coach === true,
+    notice: tagging.notice ?? '',
     standardsError: error.standards ?? '',
     pillarsError: error.pillars ?? '',
     topicError: error.topic ?? '',

@@ -125,3 +125,14 @@ export const workshopReplyInput = z.object({
   workshopId: cardId,
   reply: safeText(FREE_MAX_LENGTH, { min: 1 }),
 });
+
+/**
+ * Asking the coach from the tagging step, or taking its standards: the draft, and whatever tags
+ * are chosen so far (kept as they are, unknown values dropped; the tags are checked on save).
+ */
+export const coachInput = z.object({
+  draftId: cardId,
+  standards: multiChoice,
+  pillars: multiChoice,
+  topic: z.string().max(50).optional(),
+});

@@ -5,6 +5,7 @@
  * prompts, the reflective workshop and the signed-link journey export. Each use case is its
  * own module; this class only puts them together and answers other features (ports.ts).
  */
+import { CoachReflection } from './coach-reflection.js';
 import { DeleteReflection } from './delete-reflection.js';
 import { ExportJourney } from './export-journey.js';
 import { GiveFeedback } from './give-feedback.js';
@@ -37,6 +38,7 @@ export class ReflectionService
 {
   readonly repo: ReflectionsRepository;
   readonly write: WriteReflection;
+  readonly coaching: CoachReflection;
   readonly view: ViewReflection;
   readonly sharing: ShareReflection;
   readonly deleting: DeleteReflection;
@@ -56,6 +58,7 @@ export class ReflectionService
     const peerCards = new PeerCards(deps, audience);
     this.view = new ViewReflection(deps, access, audience, peerCards);
     this.write = new WriteReflection(deps, access, this.view);
+    this.coaching = new CoachReflection(deps, this.write);
     this.sharing = new ShareReflection(deps, access, this.view);
     this.deleting = new DeleteReflection(deps, access, this.view);
     this.feedback = new GiveFeedback(deps, access, this.view);

@@ -31,7 +31,7 @@ import type { ViewReflection } from './view-reflection.js';
 
 export class WriteReflection {
   constructor(
-    private readonly deps: Pick<ReflectionDeps, 'config' | 'clock' | 'cards' | 'audit' | 'repo'>,
+    private readonly deps: Pick<ReflectionDeps, 'config' | 'clock' | 'cards' | 'audit' | 'repo' | 'coach'>,
     private readonly access: ReflectionAccess,
     private readonly view: ViewReflection,
   ) {}
@@ -88,11 +88,13 @@ export class WriteReflection {
     return this.draftCard(draft);
   }
 
-  private draftCard(draft: DraftDoc, error?: Record<string, string>, typed?: Record<string, unknown>) {
-    return draftCard(this.deps.cards, draft, error, typed);
+  /** The draft's current card; the tagging step offers the coach when it is on. */
+  draftCard(draft: DraftDoc, error?: Record<string, string>, typed?: Record<string, unknown>, notice = '') {
+    return draftCard(this.deps.cards, draft, error, typed, { coach: this.deps.coach.enabled, notice });
   }
 
-  private async ownDraft(tenantId: string, person: PersonDoc, id: unknown): Promise<DraftDoc | null> {
+  /** The person's own draft by its card id, or null. */
+  async ownDraft(tenantId: string, person: PersonDoc, id: unknown): Promise<DraftDoc | null> {
     if (!cardId.safeParse(id).success) return null;
     if (!isTenantId(id, tenantId) || !(id as string).startsWith(`${tenantId}|${person._id}|rdraft|`))
       return null;

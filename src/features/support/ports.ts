@@ -14,3 +14,8 @@ export interface SupportAnswer {
   helpCardData(tenantId: string, person: PersonDoc): Promise<object>;
   countShown(tenantId: string, now: Date): Promise<void>;
 }
+
+/** How often the answer was shown, per month ('2026-12'); null under the minimum group size. */
+export interface SupportAnswerCounts {
+  shownPerMonth(tenantId: string): Promise<{ month: string; count: number | null }[]>;
+}

@@ -19,7 +19,10 @@ export const SUPPORT_PRIVACY =
   "I haven't saved what you wrote and I haven't told anyone. If you want someone to know, message them with the buttons below.";
 
 export interface SupportDeps {
-  config: Pick<Config, 'SUPPORT_STUDENT_WELLBEING' | 'SUPPORT_STAFF_WELLBEING' | 'SUPPORT_FTSU'>;
+  config: Pick<
+    Config,
+    'SUPPORT_STUDENT_WELLBEING' | 'SUPPORT_STAFF_WELLBEING' | 'SUPPORT_FTSU' | 'MIN_GROUP_SIZE'
+  >;
   people: PeopleRepository;
   supervisions: SupervisionLinksRepository;
   hosts: AhpHostsRepository;
@@ -68,12 +71,20 @@ export class SupportService {
       title: 'Wellbeing',
       value: student ? this.deps.config.SUPPORT_STUDENT_WELLBEING : this.deps.config.SUPPORT_STAFF_WELLBEING,
     });
-    const contacts = [...supervisors, ...leads, ...guardians]
+    // Each button opens a Teams chat with that person, and says why: the supervisor, the lead,
+    // or the Freedom to Speak Up guardian to raise a concern with.
+    const labelled = [
+      ...supervisors.map((c) => ({ c, title: `Message ${c.displayName}` })),
+      ...leads.map((c) => ({ c, title: `Contact the lead: ${c.displayName}` })),
+      ...guardians.map((c) => ({ c, title: `Raise a concern: ${c.displayName}` })),
+    ];
+    const contacts = labelled
       .filter(
-        (c, i, all) => c.email && c.email !== person.email && all.findIndex((o) => o.email === c.email) === i,
+        ({ c }, i, all) =>
+          c.email && c.email !== person.email && all.findIndex((o) => o.c.email === c.email) === i,
       )
       .slice(0, MAX_BUTTONS)
-      .map((c) => ({ title: `Message ${c.displayName}`, url: chatLink(c.email) }));
+      .map(({ c, title }) => ({ title, url: chatLink(c.email) }));
     return {
       title: "I'm sorry things are hard right now",
       message:
@@ -93,7 +104,10 @@ export class SupportService {
   /** How often the answer was shown, per month; a month under the minimum group size shows no number. */
   async shownPerMonth(tenantId: string): Promise<{ month: string; count: number | null }[]> {
     const docs = await this.deps.answers.perMonth(tenantId);
-    return docs.map((d) => ({ month: d.month, count: isGroupLargeEnough(d.count) ? d.count : null }));
+    return docs.map((d) => ({
+      month: d.month,
+      count: isGroupLargeEnough(d.count, this.deps.config.MIN_GROUP_SIZE) ? d.count : null,
+    }));
   }
 
   private async supervisorsOf(tenantId: string, person: PersonDoc): Promise<Contact[]> {

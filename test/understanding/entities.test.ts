@@ -1,0 +1,43 @@
+/** Entities in what people write: who they want to meet, and which week (pure). */
+import assert from 'node:assert/strict';
+import { hostFitsWish, hostWishIn } from '../../src/domain/host-wish.js';
+import { weekIn, withEntities } from '../../src/understanding/entities.js';
+
+describe('understanding: entities', () => {
+  it('finds a profession however it is written, and a role after "with"', () => {
+    const cases: [string, string | null][] = [
+      ['book me a chat with someone from physio', 'physiotherapy'],
+      ['can I talk to an OT', 'occupational therapy'],
+      ['I want to meet a speech and language therapist', 'speech and language therapy'],
+      ['chat with a dietician please', 'dietetics'],
+      ["I'd like to book a chat with the EDI lead", 'edi lead'],
+      ['book a conversation with a FTSU guardian next week', 'ftsu guardian'],
+      ['book a conversation', null],
+      ['book a chat with someone', null],
+    ];
+    for (const [text, expected] of cases) assert.equal(hostWishIn(text)?.name ?? null, expected, text);
+  });
+
+  it('a host fits by profession, or by a role type that names the wish', () => {
+    const physio = { profession: 'Physiotherapy', roleType: 'clinical specialist' };
+    const edi = { profession: 'osteopathy', roleType: 'EDI lead' };
+    assert.ok(hostFitsWish(physio, hostWishIn('a physio')!));
+    assert.ok(!hostFitsWish(edi, hostWishIn('a physio')!));
+    assert.ok(hostFitsWish(edi, hostWishIn('with the EDI lead')!));
+    assert.ok(!hostFitsWish(physio, hostWishIn('with the EDI lead')!));
+  });
+
+  it('finds a week, and carries entities into the command they belong to', () => {
+    assert.equal(weekIn("last week's check-in"), 'last week');
+    assert.equal(weekIn('show my check in from week 2'), 'week 2');
+    assert.equal(weekIn('my check in for week three'), 'week 3');
+    assert.equal(weekIn('can I do my check in'), null);
+    assert.equal(withEntities('my check-ins', "last week's check-in"), 'check in last week');
+    assert.equal(withEntities('my check-ins', 'show me my previous check-ins'), 'my check-ins');
+    assert.equal(
+      withEntities('book a conversation', 'book me a chat with someone from physio'),
+      'book a conversation with physiotherapy',
+    );
+    assert.equal(withEntities('my journey', 'physio journey last week'), 'my journey');
+  });
+});
