@@ -114,6 +114,8 @@ export const POLICY = {
   'checkin.comment': supervisesOrLeads,
   /** Countersign it: the student's supervisors only (a signature is the supervisor's own). */
   'checkin.countersign': (p, t) => supervises(p, t),
+  /** Nudge the student about a missed week (once a week): the student's supervisors only. */
+  'checkin.nudge': (p, t) => supervises(p, t),
   /** Pause a student's check-ins (sickness, study leave): their supervisors, the cohort's lead, admins. */
   'checkin.pause': supervisesOrLeads,
   /** `cohort status` for a cohort: its lead, admins. */

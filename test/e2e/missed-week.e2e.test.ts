@@ -20,6 +20,7 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
   const carl = loopUser('mw-carl', 'Carl Dunn');
   const priya = loopUser('mw-priya', 'Priya Shah');
   const sam = loopUser('mw-sam', 'Sam Okoro');
+  const lee = loopUser('mw-lee', 'Lee Hart');
 
   const nudgeItems = async (u: typeof ana) =>
     w.e2e.services.database.db
@@ -40,6 +41,7 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
         [carl, ['student']],
         [priya, ['student']],
         [sam, ['supervisor']],
+        [lee, ['lead']],
       ],
       [
         [ana, sam],
@@ -84,6 +86,20 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
       /was due Thu 13 Feb, 14:00\. You can still send it until your placement ends \(Sun 16 Mar 2025\); it will be marked late/,
     );
     assert.equal((await w.delivered(ana, /check-in is missing/)).length, 1);
+  });
+
+  it("only the student's own supervisor can nudge: the cohort's lead sees the missed week, no Nudge button, and a press is refused", async () => {
+    await w.setClock('2025-02-20T19:30:00Z'); // Thu evening, week 3 due at 14:00; Carl missed it
+    const card = await w.exec(lee, 'checkin.view', { studentId: w.id(carl), week: 3 });
+    assert.match(w.texts(card), /Not checked in: it was due Thu 20 Feb, 14:00/);
+    assert.ok(!executes(card).some((b) => b.verb === 'checkin.nudge'), 'no Nudge button for the lead');
+    assert.doesNotMatch(w.texts(card), /Nudge Carl/);
+    const refused = await w.exec(lee, 'checkin.nudge', { studentId: w.id(carl), week: 3 });
+    assert.equal(
+      refused,
+      "Only the student's own supervisor can nudge them about a missed check-in. You can still read it and comment.",
+    );
+    assert.equal((await nudgeItems(carl)).filter((i) => /\|w3$/.test(String(i.dedupeKey))).length, 0);
   });
 
   it("the supervisor's Nudge button follows the same rule: out of hours it waits for 09:00; pressed again, nothing more", async () => {

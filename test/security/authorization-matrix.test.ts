@@ -359,6 +359,17 @@ const rows: Row[] = [
     },
   },
   {
+    action: 'checkin.nudge',
+    target: studentTarget,
+    allow: ['supervisorOfStudent'],
+    // Week 1 is checked in, so an allowed press answers with the card ("nothing to nudge");
+    // anyone else gets the refusal as text and nothing is queued.
+    probe: async (w, role) => {
+      const answer = await exec(w, role, 'checkin.nudge', { studentId: w.studentId, week: 1 });
+      return isCard(answer) && texts(answer).some((t) => t.includes('There is nothing to nudge'));
+    },
+  },
+  {
     action: 'checkin.pause',
     target: studentTarget,
     allow: supervisorOrLeads,
