@@ -345,6 +345,9 @@ async function seedActivity(e2e: E2E, cohortId: string, ids: Record<string, stri
     for (const key of keys) {
       const i = Number(key.slice(1));
       const wellbeing = key === 's2' ? 2 : key === 's4' && week === 2 ? 1 : 4;
+      const dueAt = dueInstantForWeek(cohort, week);
+      // Sent on time: the day before it was due (or NOW, if earlier), so none is marked late.
+      const sentAt = dueAt ? new Date(Math.min(NOW.getTime(), dueAt.getTime() - 86_400_000)) : NOW;
       await checkins.save(
         TENANT,
         {
@@ -352,7 +355,7 @@ async function seedActivity(e2e: E2E, cohortId: string, ids: Record<string, stri
           cohortId,
           week,
           of: 6,
-          dueAt: dueInstantForWeek(cohort, week),
+          dueAt,
           answers: {
             wellbeing,
             progress: 'QI project baseline audit done',
@@ -365,7 +368,7 @@ async function seedActivity(e2e: E2E, cohortId: string, ids: Record<string, stri
             ),
           },
         },
-        NOW,
+        sentAt,
       );
     }
   }

@@ -157,6 +157,25 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
     assert.equal((await w.delivered(sam, /Ana Costa checked in late for week 2/)).length, 1);
   });
 
+  it("the next summary tells the supervisor which earlier week came in late since the last one", async () => {
+    // Week 4's summary (Thu 27 Feb 12:00, 2 h before supervision): Ana sent week 2 on Mon 24 Feb.
+    await w.setClock('2025-02-27T12:00:00Z');
+    const { checkins } = w.e2e.services;
+    await checkins.runDigest(
+      TENANT,
+      { cohortId: w.cohortId, week: 4, at: '2025-02-27T12:00:00.000Z' },
+      new Date('2025-02-27T12:00:00Z'),
+    );
+    const [digest] = await w.delivered(sam, /Check-in summary for week 4/);
+    assert.ok(digest, 'the week 4 summary arrived');
+    const texts = cardTexts(firstCard(digest));
+    const ana = texts.find((t) => t.startsWith('**Ana Costa**'));
+    assert.match(String(ana), /week 2 sent late \(Mon 24 Feb, 10:00\)/, texts.join(' | '));
+    // Priya's week 2 was on time and nobody else caught up: no "late" on their rows.
+    for (const name of ['Priya Shah', 'Tom Reid', 'Carl Dunn'])
+      assert.doesNotMatch(String(texts.find((t) => t.startsWith(`**${name}**`))), /late/, name);
+  });
+
   it('before the deadline the form keeps saying it can be edited until supervision', async () => {
     await w.setClock('2025-02-24T10:00:00Z');
     const form = await w.exec(ana, 'checkin.open', { week: 4 });

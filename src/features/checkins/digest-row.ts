@@ -6,7 +6,7 @@
 import { CONFIDENCE_AREAS } from '../../domain/catalogues.js';
 import { missedWeeksBefore } from '../../domain/digest-risk.js';
 import type { WeekFact } from '../../domain/escalation.js';
-import { supervisionDate, type Pause } from '../../domain/placement-calendar.js';
+import { formatLocal, supervisionDate, type Pause } from '../../domain/placement-calendar.js';
 import { safeguardingConcern, safeguardingSettings } from '../../domain/safeguarding.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
@@ -24,6 +24,8 @@ export function digestRow(
   history: CheckinDoc[],
   i: number,
   now: Date,
+  /** Earlier weeks sent late after this instant are named (the previous summary; null: any). */
+  late: { since: Date | null; zone: string } = { since: null, zone: cohort.timeZone },
 ) {
   const zone = zoneOf(st, cohort);
   const sw = studentWeek(cohort, settings, week, pauses, zone);
@@ -56,9 +58,21 @@ export function digestRow(
       : sw.dueAt && now.getTime() > sw.dueAt.getTime()
         ? 'not checked in (overdue)'
         : 'not checked in yet';
-  const statusText = missedBefore.length
-    ? `${baseStatus} · missed week${missedBefore.length === 1 ? '' : 's'} ${nameList(missedBefore.map(String))} too (${missedRun} in a row)`
-    : baseStatus;
+  // Earlier weeks caught up late since the last summary: the supervisor has not seen them in one.
+  const caughtUp = sorted
+    .filter(
+      (c) =>
+        c.week < week &&
+        c.late &&
+        (!late.since || new Date(c.submittedAt).getTime() > late.since.getTime()),
+    )
+    .map((c) => `week ${c.week} sent late (${formatLocal(new Date(c.submittedAt), late.zone)})`);
+  const statusText = [
+    missedBefore.length
+      ? `${baseStatus} · missed week${missedBefore.length === 1 ? '' : 's'} ${nameList(missedBefore.map(String))} too (${missedRun} in a row)`
+      : baseStatus,
+    ...caughtUp,
+  ].join(' · ');
   const concern = current
     ? safeguardingConcern(
         {
