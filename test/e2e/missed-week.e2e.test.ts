@@ -191,5 +191,12 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
     assert.match(answer, /placement has ended, so check-ins are closed/);
     assert.equal(await w.e2e.services.checkins.repo.get(TENANT, w.id(carl), 2), null);
     assert.equal(await jobAt('2025-03-17T10:00:00Z'), 0);
+    // The form for a missed week (a Teams refresh of an old card) says so too; no catch-up offered.
+    assert.match(await w.exec(carl, 'checkin.refresh', { week: 2 }), /placement has ended/);
+    const mine = await w.say(carl, 'my check-ins');
+    assert.match(w.texts(mine), /placement ended/);
+    assert.doesNotMatch(JSON.stringify(mine), /check in late|Catch up/);
+    // Ana's late week 2 stays marked late for her.
+    assert.match(JSON.stringify(await w.say(ana, 'my check-ins')), /submitted late/);
   });
 });
