@@ -433,6 +433,20 @@ const rows: Row[] = [
     },
   },
   {
+    action: 'supervision.action.comment',
+    // A comment on how an agreed action is going is its owner's (their supervisor is told).
+    target: (w) => ({ ...studentTarget(w), personId: w.studentId }),
+    allow: ['student'],
+    probe: async (w, role) => {
+      await exec(w, role, 'supervision.action.comment', {
+        actionId: w.actionId,
+        comment: `A comment from ${role}`,
+      });
+      const action = await w.e2e.services.supervision.repo.actionById(TENANT, w.actionId);
+      return (action!.comments ?? []).some((c) => c.authorId === pid(w, role));
+    },
+  },
+  {
     action: 'supervision.students.view',
     target: (w, role) => ({ personId: w.principals[role]?._id }),
     allow: ['supervisorOfStudent', 'otherSupervisor'],
