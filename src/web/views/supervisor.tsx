@@ -49,7 +49,7 @@ function CheckinStatus(props: { s: SupervisedStudent }) {
     <>
       <span class={`status status-${s.checkin}`}>{lateNow ? 'Submitted late' : STATUS[s.checkin]}</span>
       {earlier.length > 0 && (
-        <div class="muted">
+        <div class="late-weeks">
           Sent late: week{earlier.length === 1 ? '' : 's'} {earlier.join(', ')}
         </div>
       )}
