@@ -157,7 +157,7 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
     assert.equal((await w.delivered(sam, /Ana Costa checked in late for week 2/)).length, 1);
   });
 
-  it("the next summary tells the supervisor which earlier week came in late since the last one", async () => {
+  it('the next summary tells the supervisor which earlier week came in late since the last one', async () => {
     // Week 4's summary (Thu 27 Feb 12:00, 2 h before supervision): Ana sent week 2 on Mon 24 Feb.
     await w.setClock('2025-02-27T12:00:00Z');
     const { checkins } = w.e2e.services;

@@ -62,9 +62,7 @@ export function digestRow(
   const caughtUp = sorted
     .filter(
       (c) =>
-        c.week < week &&
-        c.late &&
-        (!late.since || new Date(c.submittedAt).getTime() > late.since.getTime()),
+        c.week < week && c.late && (!late.since || new Date(c.submittedAt).getTime() > late.since.getTime()),
     )
     .map((c) => `week ${c.week} sent late (${formatLocal(new Date(c.submittedAt), late.zone)})`);
   const statusText = [

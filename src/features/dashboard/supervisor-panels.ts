@@ -18,7 +18,10 @@ const CHECKINS = 'Check-ins';
 const REFLECTIONS = 'Reflections';
 const AREAS = CONFIDENCE_AREAS.map((a) => a.id);
 
-type WeekStatus = Pick<SupervisedStudent, 'checkin' | 'lowWellbeing' | 'wellbeing' | 'missedWeeks' | 'lateWeeks'>;
+type WeekStatus = Pick<
+  SupervisedStudent,
+  'checkin' | 'lowWellbeing' | 'wellbeing' | 'missedWeeks' | 'lateWeeks'
+>;
 
 /** This week's check-in of each student (few: a supervisor's students). */
 export async function thisWeekStatus(
