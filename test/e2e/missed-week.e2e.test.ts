@@ -116,7 +116,13 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
     const again = await w.exec(sam, 'checkin.nudge', button.data); // an old copy of the card
     assert.match(w.texts(again), /Tom has already been nudged about week 3: one nudge a week\./);
     assert.equal(await jobAt('2025-02-21T10:00:00Z'), 0, 'Fri: not a placement day');
-    assert.equal(await jobAt('2025-02-24T10:00:00Z'), 3, 'Ana, Carl and Priya; Tom already has his');
+    // In working time (Mon 09:30, before the job's next run) a press sends it now, and says so.
+    await w.setClock('2025-02-24T09:30:00Z');
+    const carlNow = await w.exec(sam, 'checkin.nudge', { studentId: w.id(carl), week: 3 });
+    assert.match(w.texts(carlNow), /Carl has been nudged about week 3\./);
+    assert.match(w.texts(carlNow), /Carl was nudged about week 3 \(Mon 24 Feb, 09:30\): one nudge a week\./);
+    assert.equal(await jobAt('2025-02-24T10:00:00Z'), 2, 'Ana and Priya; Tom and Carl already have theirs');
+    assert.equal((await w.delivered(carl, /week 3 check-in is missing/)).length, 1);
     const toms = (await nudgeItems(tom)).filter((i) => /\|w3$/.test(String(i.dedupeKey)));
     assert.equal(toms.length, 1);
     assert.equal(new Date(toms[0]!.notBefore).toISOString(), '2025-02-24T09:00:00.000Z');
