@@ -114,6 +114,8 @@ export const POLICY = {
   'checkin.comment': supervisesOrLeads,
   /** Countersign it: the student's supervisors only (a signature is the supervisor's own). */
   'checkin.countersign': (p, t) => supervises(p, t),
+  /** Nudge the student about a missed week (once a week): the student's supervisors only. */
+  'checkin.nudge': (p, t) => supervises(p, t),
   /** Pause a student's check-ins (sickness, study leave): their supervisors, the cohort's lead, admins. */
   'checkin.pause': supervisesOrLeads,
   /** `cohort status` for a cohort: its lead, admins. */
@@ -133,6 +135,8 @@ export const POLICY = {
       (t.projectSupervisorIds ?? []).includes(p._id)),
   /** Done / Not yet / Carry over on an agreed action: its owner, or a supervisor of the student it is about. */
   'supervision.action.update': (p, t) => isSelf(p, t.personId) || supervises(p, t),
+  /** Comment on an agreed action from the notes card (the supervisor is told): its owner only. */
+  'supervision.action.comment': (p, t) => isSelf(p, t.personId),
   /** `my students` (each supervisee's week, actions, shared reflections): supervisors, for their own students. */
   'supervision.students.view': (p, t) => has(p, 'supervisor') && isSelf(p, t.personId),
   /** Receive the escalation card (missed check-ins, low wellbeing): the cohort's lead (admins when it has none). */

@@ -214,6 +214,8 @@ export interface SupervisedStudent {
   wellbeing: SupervisedWellbeing;
   /** Weeks whose check-in fell due and was not submitted since the latest check-in. */
   missedWeeks: number;
+  /** Weeks whose check-in arrived after it was due (sent late, during the placement), in order. */
+  lateWeeks: number[];
   /** Actions the student agreed at supervision and has not done. */
   openActions: { text: string; dueDate: string; notYet: boolean }[];
   /** Reflections the student shared with their supervisors. */

@@ -128,12 +128,13 @@ export function dashboardSources(deps: {
       async wellbeingOf(tenantId, studentIds) {
         const rows = await read.aggregate<{ studentId: string; week: number }>(checkins, tenantId, [
           { $match: { studentId: { $in: studentIds } } },
-          { $project: { _id: 0, studentId: 1, week: 1, 'answers.wellbeing': 1 } },
+          { $project: { _id: 0, studentId: 1, week: 1, late: 1, 'answers.wellbeing': 1 } },
         ]);
         return rows.map((r) => ({
           studentId: r.studentId,
           week: r.week,
           wellbeing: Number((r as unknown as { answers?: { wellbeing?: number } }).answers?.wellbeing),
+          late: (r as unknown as { late?: unknown }).late === true,
         }));
       },
       async confidenceOf(tenantId, studentIds) {

@@ -328,6 +328,7 @@ export async function startDashboard(jwks: TestJwks): Promise<{ e2e: E2E; seeded
  * features' own repositories. Weeks 1-2 are due by NOW, week 3 is not:
  * - week 1: all 7 students; week 2: 6 (George Ives is overdue); week 3: 5 (not Chloe, George);
  * - wellbeing 2 (a flag) for Ben in every week, 1 for Daniel in week 2;
+ * - all sent the day before they were due, except s1's week 2: the day after (late);
  * - confidence rises by one point a week from 2 (student index shifts it a little).
  */
 export const CHECKIN_WEEKS: Record<number, string[]> = {
@@ -345,6 +346,12 @@ async function seedActivity(e2e: E2E, cohortId: string, ids: Record<string, stri
     for (const key of keys) {
       const i = Number(key.slice(1));
       const wellbeing = key === 's2' ? 2 : key === 's4' && week === 2 ? 1 : 4;
+      const dueAt = dueInstantForWeek(cohort, week);
+      // Sent the day before it was due (or NOW, if earlier); s1's week 2 the day after (late).
+      const lateOne = key === 's1' && week === 2;
+      const sentAt = dueAt
+        ? new Date(Math.min(NOW.getTime(), dueAt.getTime() + (lateOne ? 1 : -1) * 86_400_000))
+        : NOW;
       await checkins.save(
         TENANT,
         {
@@ -352,7 +359,7 @@ async function seedActivity(e2e: E2E, cohortId: string, ids: Record<string, stri
           cohortId,
           week,
           of: 6,
-          dueAt: dueInstantForWeek(cohort, week),
+          dueAt,
           answers: {
             wellbeing,
             progress: 'QI project baseline audit done',
@@ -365,7 +372,7 @@ async function seedActivity(e2e: E2E, cohortId: string, ids: Record<string, stri
             ),
           },
         },
-        NOW,
+        sentAt,
       );
     }
   }

@@ -35,7 +35,14 @@ describe('dashboard: the supervisor tab tells the truth; the lead can refresh', 
     });
     return { status: res.status, body: (await res.json()) as any };
   };
-  type Row = { name: string; checkin: string; wellbeing: string; missedWeeks: number; lowWellbeing: boolean };
+  type Row = {
+    name: string;
+    checkin: string;
+    wellbeing: string;
+    missedWeeks: number;
+    lowWellbeing: boolean;
+    lateWeeks: number[];
+  };
   const students = async (key: string): Promise<Map<string, Row>> => {
     const res = await call('GET', '/api/dashboard/supervisor', key);
     assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -127,6 +134,35 @@ describe('dashboard: the supervisor tab tells the truth; the lead can refresh', 
     assert.equal(audit.length, 2);
     assert.equal(audit[0]!.actorId, seeded.ids.leadA);
     for (const key of ['leadB', 'sup1', 's2']) assert.equal((await call('GET', path, key)).status, 403, key);
+  });
+
+  // Last: its submits refresh the cohort's numbers.
+  it('a late check-in is shown late on the tab: a caught-up week, and this week sent after its due time', async () => {
+    const answers = (week: number) => ({
+      week,
+      wellbeing: '4',
+      progress: 'Caught up.',
+      conf_leadership: '3',
+      'conf_time-management': '3',
+      'conf_interprofessional-collaboration': '3',
+      'conf_professional-behaviours': '3',
+      conf_communication: '3',
+    });
+    const person = async (key: string) => (await e2e.services.people.byId(TENANT, seeded.ids[key]!))!;
+    // Thu of week 3, 12:00: George sends week 2 (due Thu 13 Feb, 14:00) a week late.
+    await e2e.services.checkins.submit(TENANT, await person('s7'), answers(2));
+    const george = (await students('sup2')).get('George Ives')!;
+    assert.deepEqual(george.lateWeeks, [2], JSON.stringify(george));
+    assert.equal(george.checkin, 'due');
+    // 15:00, after week 3 was due at 14:00: Chloe's week 3 is late, and this week's status says so.
+    e2e.clock.set(new Date('2025-02-20T15:00:00Z'));
+    await e2e.services.checkins.submit(TENANT, await person('s3'), answers(3));
+    const now = await students('sup1');
+    const chloe = now.get('Chloe Okafor')!;
+    assert.equal(chloe.checkin, 'submitted');
+    assert.deepEqual(chloe.lateWeeks, [3], JSON.stringify(chloe));
+    assert.deepEqual(now.get('Ben Hughes')!.lateWeeks, []);
+    assert.deepEqual(now.get('Amira Ahmed')!.lateWeeks, [2], 'the fixture sent her week 2 a day late');
   });
 });
 

@@ -10,7 +10,8 @@
  *     to Tue), and student Tom paused (sickness) for the whole of week 3;
  *   B "Winter 2025": Mon 2025-12-15, 2 weeks, Mon–Fri, supervision Thu 14:00; in week 2
  *     Christmas Day and Boxing Day (bank holidays) remove the Thu supervision slot, so there is
- *     no digest that week and the due time is Wed 24 Dec 17:00, reminder 24 h before.
+ *     no digest that week and the due time is Wed 24 Dec 17:00, reminder 24 h before, moved
+ *     into working time (Wed 09:00).
  * Defaults: prompt 09:00 local on the first placement day, reminder 24 h before due, digest 2 h
  * before supervision. Every expected instant is written out in UTC: 09:00 BST = 08:00Z before
  * 26 Oct, 09:00 GMT = 09:00Z after.
@@ -236,9 +237,10 @@ describe('e2e: weekly check-ins on the placement calendar (acceptance)', functio
       ['2025-12-17T14:00:00Z', ['reminder w1 -> Ben']],
       ['2025-12-18T12:00:00Z', ['digest w1 -> Ruth']],
       // cohort B week 2: Thu 25 / Fri 26 Dec are bank holidays: no supervision slot, so no
-      // digest; due Wed 24 Dec 17:00 (end of the last placement day), reminder 24 h before.
+      // digest; due Wed 24 Dec 17:00 (end of the last placement day). 24 h before is Tue 17:00,
+      // the end of working time, so the reminder waits for Wed 09:00 (issue 26: quiet hours).
       ['2025-12-22T09:00:00Z', ['prompt w2 -> Ben']],
-      ['2025-12-23T17:00:00Z', ['reminder w2 -> Ben']],
+      ['2025-12-24T09:00:00Z', ['reminder w2 -> Ben']],
     ];
     assert.deepEqual(await step('2025-10-19T12:00:00Z'), []);
     for (const [instant, who] of expected) {

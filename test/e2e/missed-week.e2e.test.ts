@@ -20,6 +20,7 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
   const carl = loopUser('mw-carl', 'Carl Dunn');
   const priya = loopUser('mw-priya', 'Priya Shah');
   const sam = loopUser('mw-sam', 'Sam Okoro');
+  const lee = loopUser('mw-lee', 'Lee Hart');
 
   const nudgeItems = async (u: typeof ana) =>
     w.e2e.services.database.db
@@ -40,6 +41,7 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
         [carl, ['student']],
         [priya, ['student']],
         [sam, ['supervisor']],
+        [lee, ['lead']],
       ],
       [
         [ana, sam],
@@ -86,6 +88,20 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
     assert.equal((await w.delivered(ana, /check-in is missing/)).length, 1);
   });
 
+  it("only the student's own supervisor can nudge: the cohort's lead sees the missed week, no Nudge button, and a press is refused", async () => {
+    await w.setClock('2025-02-20T19:30:00Z'); // Thu evening, week 3 due at 14:00; Carl missed it
+    const card = await w.exec(lee, 'checkin.view', { studentId: w.id(carl), week: 3 });
+    assert.match(w.texts(card), /Not checked in: it was due Thu 20 Feb, 14:00/);
+    assert.ok(!executes(card).some((b) => b.verb === 'checkin.nudge'), 'no Nudge button for the lead');
+    assert.doesNotMatch(w.texts(card), /Nudge Carl/);
+    const refused = await w.exec(lee, 'checkin.nudge', { studentId: w.id(carl), week: 3 });
+    assert.equal(
+      refused,
+      "Only the student's own supervisor can nudge them about a missed check-in. You can still read it and comment.",
+    );
+    assert.equal((await nudgeItems(carl)).filter((i) => /\|w3$/.test(String(i.dedupeKey))).length, 0);
+  });
+
   it("the supervisor's Nudge button follows the same rule: out of hours it waits for 09:00; pressed again, nothing more", async () => {
     // Week 3 (due Thu 20 Feb 14:00): Tom misses it; Sam opens Tom's week 3 on Thu evening.
     await w.setClock('2025-02-20T19:30:00Z');
@@ -100,7 +116,13 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
     const again = await w.exec(sam, 'checkin.nudge', button.data); // an old copy of the card
     assert.match(w.texts(again), /Tom has already been nudged about week 3: one nudge a week\./);
     assert.equal(await jobAt('2025-02-21T10:00:00Z'), 0, 'Fri: not a placement day');
-    assert.equal(await jobAt('2025-02-24T10:00:00Z'), 3, 'Ana, Carl and Priya; Tom already has his');
+    // In working time (Mon 09:30, before the job's next run) a press sends it now, and says so.
+    await w.setClock('2025-02-24T09:30:00Z');
+    const carlNow = await w.exec(sam, 'checkin.nudge', { studentId: w.id(carl), week: 3 });
+    assert.match(w.texts(carlNow), /Carl has been nudged about week 3\./);
+    assert.match(w.texts(carlNow), /Carl was nudged about week 3 \(Mon 24 Feb, 09:30\): one nudge a week\./);
+    assert.equal(await jobAt('2025-02-24T10:00:00Z'), 2, 'Ana and Priya; Tom and Carl already have theirs');
+    assert.equal((await w.delivered(carl, /week 3 check-in is missing/)).length, 1);
     const toms = (await nudgeItems(tom)).filter((i) => /\|w3$/.test(String(i.dedupeKey)));
     assert.equal(toms.length, 1);
     assert.equal(new Date(toms[0]!.notBefore).toISOString(), '2025-02-24T09:00:00.000Z');
@@ -141,6 +163,25 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
     assert.equal((await w.delivered(sam, /Ana Costa checked in late for week 2/)).length, 1);
   });
 
+  it('the next summary tells the supervisor which earlier week came in late since the last one', async () => {
+    // Week 4's summary (Thu 27 Feb 12:00, 2 h before supervision): Ana sent week 2 on Mon 24 Feb.
+    await w.setClock('2025-02-27T12:00:00Z');
+    const { checkins } = w.e2e.services;
+    await checkins.runDigest(
+      TENANT,
+      { cohortId: w.cohortId, week: 4, at: '2025-02-27T12:00:00.000Z' },
+      new Date('2025-02-27T12:00:00Z'),
+    );
+    const [digest] = await w.delivered(sam, /Check-in summary for week 4/);
+    assert.ok(digest, 'the week 4 summary arrived');
+    const texts = cardTexts(firstCard(digest));
+    const ana = texts.find((t) => t.startsWith('**Ana Costa**'));
+    assert.match(String(ana), /week 2 sent late \(Mon 24 Feb, 10:00\)/, texts.join(' | '));
+    // Priya's week 2 was on time and nobody else caught up: no "late" on their rows.
+    for (const name of ['Priya Shah', 'Tom Reid', 'Carl Dunn'])
+      assert.doesNotMatch(String(texts.find((t) => t.startsWith(`**${name}**`))), /late/, name);
+  });
+
   it('before the deadline the form keeps saying it can be edited until supervision', async () => {
     await w.setClock('2025-02-24T10:00:00Z');
     const form = await w.exec(ana, 'checkin.open', { week: 4 });
@@ -156,5 +197,12 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
     assert.match(answer, /placement has ended, so check-ins are closed/);
     assert.equal(await w.e2e.services.checkins.repo.get(TENANT, w.id(carl), 2), null);
     assert.equal(await jobAt('2025-03-17T10:00:00Z'), 0);
+    // The form for a missed week (a Teams refresh of an old card) says so too; no catch-up offered.
+    assert.match(await w.exec(carl, 'checkin.refresh', { week: 2 }), /placement has ended/);
+    const mine = await w.say(carl, 'my check-ins');
+    assert.match(w.texts(mine), /placement ended/);
+    assert.doesNotMatch(JSON.stringify(mine), /check in late|Catch up/);
+    // Ana's late week 2 stays marked late for her.
+    assert.match(JSON.stringify(await w.say(ana, 'my check-ins')), /submitted late/);
   });
 });

@@ -106,6 +106,10 @@ describe('e2e: the student’s side of the supervision loop (issue 26, student d
       open.map((a) => a.text),
       ['Book the ward manager'],
     );
+    // The supervisor sees it: my students lists only the action still open.
+    const students = w.texts(await w.say(sam, 'my students'));
+    assert.match(students, /Book the ward manager/);
+    assert.doesNotMatch(students, /Collect the falls baseline/);
 
     const data = { ...send[1]!.data, comment: 'Emailed her; she is on leave until Thursday.' };
     assert.equal(await w.exec(priya, send[1]!.verb, data), 'Comment sent to Sam Okoro.');

@@ -58,6 +58,40 @@ describe('e2e: the test clock drives the outbox sender (issue 26, tooling)', fun
     assert.equal((await w.delivered(tom, /check-in is missing/)).length, 1);
   });
 
+  it('the hourly job and the Nudge button, driven by the test clock over evenings and a weekend: one nudge each, Monday 09:00', async () => {
+    // Week 3 is due Thu 20 Feb 14:00; neither Ana nor Tom checks in. From Thu 17:30 the clock
+    // moves two hours at a time to Tue 25 Feb 15:30, the scheduler runs what is due and the sender
+    // sends; on Saturday Sam presses Nudge for Tom. (Two-hour steps: each lands in a new hourly slot.)
+    const week3 = /week 3 check-in is missing/;
+    const firstSeen = new Map<string, string>();
+    const step = async (iso: string) => {
+      await w.setClock(iso);
+      await w.e2e.services.scheduler.runDue();
+      for (const u of [ana, tom])
+        if (!firstSeen.has(u.name) && (await w.delivered(u, week3)).length > 0) firstSeen.set(u.name, iso);
+    };
+    let t = new Date('2025-02-20T17:30:00Z').getTime();
+    const saturday = new Date('2025-02-22T11:30:00Z').getTime();
+    for (; t <= new Date('2025-02-25T15:30:00Z').getTime(); t += 2 * 3_600_000) {
+      await step(new Date(t).toISOString());
+      if (t === saturday) {
+        const card = await w.exec(sam, 'checkin.view', { studentId: w.id(tom), week: 3 });
+        const button = executes(card).find((b) => b.verb === 'checkin.nudge');
+        assert.ok(button, 'a Nudge button on Saturday: Tom has not been nudged yet');
+        const pressed = await w.exec(sam, 'checkin.nudge', button.data);
+        assert.match(w.texts(pressed), /Tom will be nudged at Mon 24 Feb, 09:00, in working hours\./);
+        assert.match(
+          w.texts(await w.exec(sam, 'checkin.nudge', button.data)),
+          /Tom has already been nudged about week 3: one nudge a week\./,
+        );
+      }
+    }
+    assert.equal(firstSeen.get('Ana Costa'), '2025-02-24T09:30:00.000Z', 'the first run in working time');
+    assert.equal(firstSeen.get('Tom Reid'), '2025-02-24T09:30:00.000Z', 'queued for 09:00, sent by then');
+    assert.equal((await w.delivered(ana, week3)).length, 1);
+    assert.equal((await w.delivered(tom, week3)).length, 1);
+  });
+
   it('a scenario set in the future of the real date is delivered as its clock passes', async () => {
     // Moving the clock years ahead: what is due by the service's clock goes, not by the real date.
     await w.setClock('2040-02-14T10:00:00Z');

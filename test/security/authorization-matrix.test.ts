@@ -368,6 +368,17 @@ const rows: Row[] = [
     },
   },
   {
+    action: 'checkin.nudge',
+    target: studentTarget,
+    allow: ['supervisorOfStudent'],
+    // Week 1 is checked in, so an allowed press answers with the card ("nothing to nudge");
+    // anyone else gets the refusal as text and nothing is queued.
+    probe: async (w, role) => {
+      const answer = await exec(w, role, 'checkin.nudge', { studentId: w.studentId, week: 1 });
+      return isCard(answer) && texts(answer).some((t) => t.includes('There is nothing to nudge'));
+    },
+  },
+  {
     action: 'checkin.pause',
     target: studentTarget,
     allow: supervisorOrLeads,
@@ -428,6 +439,20 @@ const rows: Row[] = [
       });
       const action = await w.e2e.services.supervision.repo.actionById(TENANT, w.actionId);
       return action!.lastUpdateBy === pid(w, role);
+    },
+  },
+  {
+    action: 'supervision.action.comment',
+    // A comment on how an agreed action is going is its owner's (their supervisor is told).
+    target: (w) => ({ ...studentTarget(w), personId: w.studentId }),
+    allow: ['student'],
+    probe: async (w, role) => {
+      await exec(w, role, 'supervision.action.comment', {
+        actionId: w.actionId,
+        comment: `A comment from ${role}`,
+      });
+      const action = await w.e2e.services.supervision.repo.actionById(TENANT, w.actionId);
+      return (action!.comments ?? []).some((c) => c.authorId === pid(w, role));
     },
   },
   {

@@ -18,12 +18,13 @@ import {
   type CohortCalendar,
   type Pause,
 } from '../../domain/placement-calendar.js';
+import { nextWorkingTime } from '../../domain/working-hours.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 
 export interface CheckinSettings {
   /** Local time on the student's first placement day of the week; default 09:00. */
   promptTime: string;
-  /** Reminder to non-responders, hours before the due time; default 24. */
+  /** Reminder to non-responders, hours before the due time (then into working time); default 24. */
   reminderHoursBeforeDue: number;
   /** Supervisor digest, hours before the supervision slot; default 2. */
   digestHoursBeforeSupervision: number;
@@ -80,7 +81,10 @@ export function studentWeek(
   let reminderAt: Date | null = null;
   if (promptAt && dueAt) {
     const r = offsetInstant(dueAt, { hours: -settings.reminderHoursBeforeDue }, zone);
-    if (r.getTime() > promptAt.getTime()) reminderAt = r;
+    // Quiet hours (src/domain/working-hours.ts): an instant outside working time on a placement
+    // day moves to the next one; none if that is not before the due time.
+    const at = r.getTime() > promptAt.getTime() ? nextWorkingTime(r, { zone, calendar: cal, pauses }) : null;
+    if (at && at.getTime() < dueAt.getTime()) reminderAt = at;
   }
   const paused =
     promptAt === null && firstPlacementDayInstant(cal, week, settings.promptTime, [], zone) !== null;

@@ -6,7 +6,7 @@
 import { CONFIDENCE_AREAS } from '../../domain/catalogues.js';
 import { missedWeeksBefore } from '../../domain/digest-risk.js';
 import type { WeekFact } from '../../domain/escalation.js';
-import { supervisionDate, type Pause } from '../../domain/placement-calendar.js';
+import { formatLocal, supervisionDate, type Pause } from '../../domain/placement-calendar.js';
 import { safeguardingConcern, safeguardingSettings } from '../../domain/safeguarding.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
@@ -24,6 +24,8 @@ export function digestRow(
   history: CheckinDoc[],
   i: number,
   now: Date,
+  /** Earlier weeks sent late after this instant are named (the previous summary; null: any). */
+  late: { since: Date | null; zone: string } = { since: null, zone: cohort.timeZone },
 ) {
   const zone = zoneOf(st, cohort);
   const sw = studentWeek(cohort, settings, week, pauses, zone);
@@ -60,7 +62,7 @@ export function digestRow(
   // A run of missed weeks is said as the run: "3rd week without a check-in", not "not yet".
   const weeksText = (weeks: number[]) =>
     `week${weeks.length === 1 ? '' : 's'} ${nameList(weeks.map(String))}`;
-  const statusText =
+  const runText =
     missedRun >= 2
       ? `${ordinal(missedRun)} week without a check-in: ${
           overdue
@@ -68,6 +70,14 @@ export function digestRow(
             : `missed ${weeksText(missedBefore)}, and none yet for week ${week}`
         }`
       : baseStatus;
+  // Earlier weeks caught up late since the last summary: the supervisor has not seen them in one.
+  const caughtUp = sorted
+    .filter(
+      (c) =>
+        c.week < week && c.late && (!late.since || new Date(c.submittedAt).getTime() > late.since.getTime()),
+    )
+    .map((c) => `week ${c.week} sent late (${formatLocal(new Date(c.submittedAt), late.zone)})`);
+  const statusText = [runText, ...caughtUp].join(' · ');
   const concern = current
     ? safeguardingConcern(
         {

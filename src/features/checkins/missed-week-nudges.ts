@@ -137,7 +137,7 @@ export class MissedWeekNudges implements NudgeState {
 
   /** The supervisor card's Nudge button (`checkin.nudge`). */
   async nudge(tenantId: string, viewer: PersonDoc, data: unknown): Promise<AdaptiveCard | string> {
-    const ok = await this.supervisor.authorise(tenantId, viewer, data, 'checkin.comment', 'checkin.nudge');
+    const ok = await this.supervisor.authorise(tenantId, viewer, data, 'checkin.nudge');
     if (!ok.ok) return ok.refusal;
     const cohort = ok.student.cohortId ? await this.s.cohorts.byId(tenantId, ok.student.cohortId) : null;
     const now = this.s.clock.now();

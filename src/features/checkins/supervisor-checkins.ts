@@ -20,7 +20,7 @@ import type { CheckinCore } from './checkin-deps.js';
 import { checkinId } from './checkins-repository.js';
 import { supervisorCheckinData } from './supervisor-checkin-card.js';
 
-export type StudentAction = 'checkin.view' | 'checkin.comment' | 'checkin.countersign';
+export type StudentAction = 'checkin.view' | 'checkin.comment' | 'checkin.countersign' | 'checkin.nudge';
 
 const hasRole = (p: PersonDoc, ...roles: PersonDoc['roles']) => p.roles.some((r) => roles.includes(r));
 
@@ -36,6 +36,8 @@ export function checkinRefusal(
 ): string {
   if (action === 'checkin.countersign' && maySee)
     return "Only the student's own supervisor can countersign a check-in: a countersignature is theirs. You can still read it and comment.";
+  if (action === 'checkin.nudge' && maySee)
+    return "Only the student's own supervisor can nudge them about a missed check-in. You can still read it and comment.";
   const supervisor = hasRole(viewer as PersonDoc, 'supervisor');
   const lead = hasRole(viewer as PersonDoc, 'lead', 'admin');
   if (supervisor && lead)
@@ -167,7 +169,7 @@ export class SupervisorCheckins {
         )
       : null;
     const nudge =
-      !checkin && can(viewer, 'checkin.comment', target)
+      !checkin && can(viewer, 'checkin.nudge', target)
         ? await this.nudges().nudgeState(tenantId, student, cohort, week, now)
         : { text: '', canNudge: false };
     return this.s.cards.render(

@@ -37,6 +37,7 @@ export class SupervisorDigest {
     const supervisors = await this.s.people.byIds(tenantId, [...studentsOf.keys()]);
     const slot = supervisionInstant(cohort, week)!;
     const followUps = await this.followUps().digest(tenantId, cohort._id, now);
+    const previous = week > 1 ? digestInstant(cohort, settings, week - 1) : null;
     const requests: EnqueueRequest[] = [];
     for (const sup of supervisors) {
       const mine = (studentsOf.get(sup._id) ?? [])
@@ -44,7 +45,10 @@ export class SupervisorDigest {
         .filter(Boolean)
         .sort((a, b) => a.displayName.localeCompare(b.displayName));
       const rows = mine.map((st, i) =>
-        digestRow(cohort, settings, st, week, pauses.get(st._id) ?? [], byStudent.get(st._id) ?? [], i, now),
+        digestRow(cohort, settings, st, week, pauses.get(st._id) ?? [], byStudent.get(st._id) ?? [], i, now, {
+          since: previous,
+          zone: sup.timeZone ?? cohort.timeZone,
+        }),
       );
       const expected = rows.filter((r) => !r.paused).length;
       const done = rows.filter((r) => r.submitted).length;

@@ -50,11 +50,11 @@ export interface CheckinFigures {
   ): Promise<string[]>;
   /** Every check-in of the cohort, streamed (studentId, week, wellbeing and confidence only). */
   ofCohort(tenantId: string, cohortId: string): AsyncIterable<CheckinRow>;
-  /** These students' check-ins: week and wellbeing. */
+  /** These students' check-ins: week, wellbeing and whether it arrived after its due time. */
   wellbeingOf(
     tenantId: string,
     studentIds: string[],
-  ): Promise<{ studentId: string; week: number; wellbeing: number }[]>;
+  ): Promise<{ studentId: string; week: number; wellbeing: number; late: boolean }[]>;
   /** These students' check-ins: week and confidence ratings, by week. */
   confidenceOf(
     tenantId: string,

@@ -18,7 +18,10 @@ const CHECKINS = 'Check-ins';
 const REFLECTIONS = 'Reflections';
 const AREAS = CONFIDENCE_AREAS.map((a) => a.id);
 
-type WeekStatus = Pick<SupervisedStudent, 'checkin' | 'lowWellbeing' | 'wellbeing' | 'missedWeeks'>;
+type WeekStatus = Pick<
+  SupervisedStudent,
+  'checkin' | 'lowWellbeing' | 'wellbeing' | 'missedWeeks' | 'lateWeeks'
+>;
 
 /** This week's check-in of each student (few: a supervisor's students). */
 export async function thisWeekStatus(
@@ -46,6 +49,7 @@ export async function thisWeekStatus(
         lowWellbeing: false,
         wellbeing: state === 'no-placement' ? 'unknown' : state,
         missedWeeks: 0,
+        lateWeeks: [],
       });
       continue;
     }
@@ -75,6 +79,11 @@ export async function thisWeekStatus(
       lowWellbeing,
       wellbeing: missedWeeks > 0 ? 'missed' : latest ? (lowWellbeing ? 'low' : 'ok') : 'none',
       missedWeeks,
+      // Weeks sent after their due time (late check-ins are open until the placement ends).
+      lateWeeks: mine
+        .filter((c) => c.late)
+        .map((c) => c.week)
+        .sort((a, b) => a - b),
     });
   }
   return result;

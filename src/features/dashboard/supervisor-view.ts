@@ -46,6 +46,7 @@ export async function supervisorView(
       lowWellbeing: s?.lowWellbeing ?? false,
       wellbeing: s?.wellbeing ?? 'unknown',
       missedWeeks: s?.missedWeeks ?? 0,
+      lateWeeks: s?.lateWeeks ?? [],
       openActions: followUps.get(p._id)?.openActions ?? [],
       sharedReflections: followUps.get(p._id)?.sharedReflections ?? 0,
       escalation: followUps.get(p._id)?.escalation ?? null,

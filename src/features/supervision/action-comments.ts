@@ -23,11 +23,7 @@ export class ActionComments {
         : null;
     const now = this.s.clock.now();
     // The owner only: a comment on "how it is going" is theirs to make.
-    if (
-      !action ||
-      !can(viewer, 'supervision.action.update', { personId: action.ownerId }) ||
-      action.ownerId !== viewer._id
-    ) {
+    if (!action || !can(viewer, 'supervision.action.comment', { personId: action.ownerId })) {
       await this.s.audit.record(
         tenantId,
         {

@@ -40,6 +40,23 @@ function Wellbeing(props: { s: SupervisedStudent }) {
   }
 }
 
+/** This week's check-in status, "late" when it came after its due time, and earlier weeks sent late. */
+function CheckinStatus(props: { s: SupervisedStudent }) {
+  const { s } = props;
+  const lateNow = s.checkin === 'submitted' && s.week !== null && s.lateWeeks.includes(s.week);
+  const earlier = s.lateWeeks.filter((w) => w !== s.week);
+  return (
+    <>
+      <span class={`status status-${s.checkin}`}>{lateNow ? 'Submitted late' : STATUS[s.checkin]}</span>
+      {earlier.length > 0 && (
+        <div class="late-weeks">
+          Sent late: week{earlier.length === 1 ? '' : 's'} {earlier.join(', ')}
+        </div>
+      )}
+    </>
+  );
+}
+
 /** A long alert line, shortened; the whole line opens under it. */
 function Alert(props: { text: string }) {
   const max = 40;
@@ -97,7 +114,7 @@ export function SupervisorPage(props: { api: Api }) {
                   <td>{s.profession}</td>
                   <td>{s.week ?? '–'}</td>
                   <td>
-                    <span class={`status status-${s.checkin}`}>{STATUS[s.checkin]}</span>
+                    <CheckinStatus s={s} />
                     {s.week !== null && <OpenCheckin api={props.api} student={s} week={s.week} />}
                   </td>
                   <td>

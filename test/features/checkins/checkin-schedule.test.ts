@@ -34,7 +34,8 @@ describe('check-in schedule (pure)', () => {
     const w = studentWeek(cal, s, 1, [], 'America/New_York');
     assert.equal(iso(w.promptAt), '2025-10-20T12:30:00.000Z');
     assert.equal(iso(w.dueAt), '2025-10-23T18:00:00.000Z'); // Thu 14:00 New York (EDT)
-    assert.equal(iso(w.reminderAt), '2025-10-23T12:00:00.000Z');
+    // 6 h before is 08:00 New York, before working time: 09:00 there.
+    assert.equal(iso(w.reminderAt), '2025-10-23T13:00:00.000Z');
     assert.equal(iso(digestInstant(cal, s, 1)), '2025-10-23T10:00:00.000Z');
   });
 
@@ -67,6 +68,33 @@ describe('check-in schedule (pure)', () => {
     const w = studentWeek(xmas, s, 2, [], 'Europe/London');
     assert.equal(iso(w.dueAt), '2025-12-24T17:00:00.000Z');
     assert.equal(iso(lockInstant(xmas, 2, [], 'Europe/London')), '2025-12-24T17:00:00.000Z');
+  });
+
+  it('moves the reminder into working time on a placement day, before the due time (issue 26)', () => {
+    const s = checkinSettings({});
+    // Wednesday is not a placement day: 24 h before Thu 14:00 would be Wed 14:00, so Thu 09:00.
+    const noWed = createCohortCalendar({
+      startDate: '2025-10-20',
+      weeks: 2,
+      clinicalDays: ['Mon', 'Tue'],
+      leadershipDays: ['Thu'],
+      supervision: { weekday: 'Thu', time: '14:00' },
+    });
+    assert.equal(iso(studentWeek(noWed, s, 1, [], 'Europe/London').reminderAt), '2025-10-23T08:00:00.000Z');
+    // The student is paused on Thursday only: no working time left before the due time, no reminder.
+    const thu = [{ from: '2025-10-23', to: '2025-10-23' }];
+    assert.equal(iso(studentWeek(noWed, s, 1, thu, 'Europe/London').reminderAt), null);
+    // Due Wed 24 Dec 17:00 (Christmas): 24 h before is Tue 17:00, the end of the day: Wed 09:00.
+    const xmas = createCohortCalendar({
+      startDate: '2025-12-15',
+      weeks: 2,
+      clinicalDays: ['Mon', 'Tue'],
+      leadershipDays: ['Wed', 'Thu', 'Fri'],
+      supervision: { weekday: 'Thu', time: '14:00' },
+    });
+    assert.equal(iso(studentWeek(xmas, s, 2, [], 'Europe/London').reminderAt), '2025-12-24T09:00:00.000Z');
+    // In working time already: unchanged (Wed 14:00 for Thu 14:00).
+    assert.equal(iso(studentWeek(cal, s, 2, [], 'Europe/London').reminderAt), '2025-10-29T14:00:00.000Z');
   });
 
   it('plans one job per cohort, week, kind and instant within the horizon, none for weeks already due', () => {
