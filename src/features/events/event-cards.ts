@@ -84,7 +84,13 @@ export function composeCard(
 }
 
 /** The invite card's data (sent through the outbox, or shown again after an RSVP). */
-export function inviteData(event: EventDoc, invitation: InvitationDoc | null, banner: string, now: Date) {
+export function inviteData(
+  event: EventDoc,
+  invitation: InvitationDoc | null,
+  banner: string,
+  now: Date,
+  calendarUrl = '',
+) {
   const finished = event.endsAt.getTime() <= now.getTime();
   const open = event.state === 'scheduled' && !finished && invitation !== null;
   const rsvp = invitation?.rsvp ?? null;
@@ -110,6 +116,8 @@ export function inviteData(event: EventDoc, invitation: InvitationDoc | null, ba
     goingTitle: rsvp === 'yes' ? '✓ Going' : 'Going',
     maybeTitle: rsvp === 'maybe' ? '✓ Maybe' : 'Maybe',
     notGoingTitle: rsvp === 'no' ? '✓ Not going' : 'Not going',
+    calendarUrl,
+    calendarTitle: event.state === 'cancelled' ? 'Remove from your calendar' : 'Add to calendar',
   };
 }
 

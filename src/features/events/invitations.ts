@@ -1,7 +1,7 @@
 /** Telling the invited: the invite, a change, a cancellation, the day-before reminder. */
 import type { EnqueueRequest } from '../../proactive/outbox.js';
 import type { EventContext } from './event-context.js';
-import { inviteData } from './event-cards.js';
+import { inviteData, kindOf } from './event-cards.js';
 import type { EventDoc, InvitationDoc } from './events-repository.js';
 
 export type InviteNotice = 'invite' | 'changed' | 'cancelled' | 'reminder';
@@ -38,12 +38,31 @@ export async function notifyInvited(
       cancelled: `event:${event._id}:cancelled:${i.personId}`,
       reminder: `event:${event._id}:remind:${event.startsAt.toISOString()}:${i.personId}`,
     })[kind];
+  const calendarUrl = await calendarLink(ctx, tenantId, event);
   const requests: EnqueueRequest[] = invitations.map((i) => ({
     dedupeKey: key(i),
     purpose: `event.${kind}`,
     target: { kind: 'person', personId: i.personId },
-    activity: ctx.s.cards.activity('event-invite', inviteData(event, i, banner, now), summary),
+    activity: ctx.s.cards.activity('event-invite', inviteData(event, i, banner, now, calendarUrl), summary),
   }));
   await ctx.s.outbox.enqueue(tenantId, requests, now);
   return requests.length;
+}
+
+/** The event's calendar entry, published, changed or cancelled as the event is: its link, or ''. */
+export async function calendarLink(ctx: EventContext, tenantId: string, event: EventDoc): Promise<string> {
+  const calendar = ctx.s.calendar();
+  if (!calendar) return '';
+  const key = `event|${event._id}`;
+  if (event.state === 'cancelled') return (await calendar.cancel(tenantId, key))?.url ?? '';
+  const kind = kindOf(event.kind).label;
+  const { url } = await calendar.publish(tenantId, key, {
+    startsAt: event.startsAt,
+    endsAt: event.endsAt,
+    summary: event.title,
+    description: [kind === event.title ? '' : kind, event.description].filter(Boolean).join('. '),
+    location: event.location ?? '',
+    url: event.onlineLink ?? '',
+  });
+  return url;
 }

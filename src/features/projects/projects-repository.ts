@@ -141,6 +141,15 @@ export class ProjectsRepository {
     await this.projects(tenantId).updateOne({ _id: id }, { $set: { presentation: slot, updatedAt: now } });
   }
 
+  /** Clears the slot if it is still the one starting at `startsAt`; false when it changed meanwhile. */
+  async clearPresentation(tenantId: string, id: string, startsAt: Date, now: Date): Promise<boolean> {
+    const res = await this.projects(tenantId).updateOne(
+      { _id: id, 'presentation.startsAt': startsAt },
+      { $set: { presentation: null, updatedAt: now } },
+    );
+    return res.modifiedCount === 1;
+  }
+
   async setTitleAndTeam(tenantId: string, id: string, title: string, clinicalTeam: string, now: Date) {
     await this.projects(tenantId).updateOne({ _id: id }, { $set: { title, clinicalTeam, updatedAt: now } });
   }
