@@ -165,7 +165,10 @@ describe('e2e: the final presentation in people’s calendars', function () {
       assert.equal(got.length, 2, `${u.name}: ${got.map((g) => g.texts[0]).join(' / ')}`);
       assert.equal(got[1]!.texts[0], 'The final presentation has changed: please check the new details');
       assert.ok(JSON.stringify(got[1]!.card).includes('"Mon 26 Oct 2026, 09:00 (45 minutes)"'));
-      assert.ok(JSON.stringify(got[1]!.card).includes('"Fri 23 Oct 2026, 09:00 (45 minutes)"'), 'it says when it was');
+      assert.ok(
+        JSON.stringify(got[1]!.card).includes('"Fri 23 Oct 2026, 09:00 (45 minutes)"'),
+        'it says when it was',
+      );
     }
     const ics = await icsOf(invites(ben)[1]!.card, 'Add to calendar');
     assert.equal(ics.uid, uid);
