@@ -239,6 +239,7 @@ export function createServices(params: {
       cards,
       people,
       cohorts,
+      supervisions,
       outbox,
       scheduler,
       audit,

@@ -205,7 +205,13 @@ export const listTitle = (e: EventDoc) => `${e.state === 'cancelled' ? 'Cancelle
 /** Who came: everyone invited, by name; ticked are those recorded (or, at first, those going). */
 export function attendanceCard(
   cards: Cards,
-  view: { event: EventDoc; invitations: InvitationDoc[]; people: PersonDoc[]; error: string },
+  view: {
+    event: EventDoc;
+    invitations: InvitationDoc[];
+    people: PersonDoc[];
+    error: string;
+    ticked?: string[];
+  },
 ): AdaptiveCard {
   const { event, invitations, people } = view;
   const rows = invitations
@@ -227,7 +233,13 @@ export function attendanceCard(
       value: r.invitation.personId,
     })),
     selected: rows
-      .filter((r) => (recorded ? r.invitation.attended === true : r.invitation.rsvp === 'yes'))
+      .filter((r) =>
+        view.ticked
+          ? view.ticked.includes(r.invitation.personId)
+          : recorded
+            ? r.invitation.attended === true
+            : r.invitation.rsvp === 'yes',
+      )
       .map((r) => r.invitation.personId)
       .join(','),
     eventId: event._id,

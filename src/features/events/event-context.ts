@@ -17,7 +17,7 @@ export const NOT_INVITED = 'That invitation is not for you.';
 
 export type EventDeps = Pick<
   CoreServices,
-  'config' | 'clock' | 'cards' | 'people' | 'cohorts' | 'outbox' | 'scheduler' | 'audit'
+  'config' | 'clock' | 'cards' | 'people' | 'cohorts' | 'supervisions' | 'outbox' | 'scheduler' | 'audit'
 > & {
   /** The feature's collections (from createRepositories). */
   events: EventsRepository;

@@ -1,4 +1,5 @@
 /** Telling the invited: the invite, a change, a cancellation, the day-before reminder. */
+import { addDays, formatDate, localDateOf } from '../../domain/placement-calendar.js';
 import type { EnqueueRequest } from '../../proactive/outbox.js';
 import type { EventContext } from './event-context.js';
 import { inviteData, kindOf } from './event-cards.js';
@@ -10,8 +11,16 @@ const BANNER: Record<InviteNotice, string> = {
   invite: 'You are invited',
   changed: 'This event has changed: please check the new details',
   cancelled: 'Cancelled: this event will not take place',
-  reminder: 'Reminder: this event is tomorrow',
+  reminder: 'Reminder: this event is coming up',
 };
+
+/** When the event is, from `now`, in the event's zone: "today", "tomorrow" or "on Mon 26 Oct 2026". */
+export function dayFromNow(event: EventDoc, now: Date): string {
+  const today = localDateOf(now, event.timeZone);
+  if (event.date === today) return 'today';
+  if (event.date === addDays(today, 1)) return 'tomorrow';
+  return `on ${formatDate(event.date)}`;
+}
 
 /** One invite card per invited person (the reminder skips those who said no); the number enqueued. */
 export async function notifyInvited(
@@ -23,12 +32,12 @@ export async function notifyInvited(
   const now = ctx.now();
   let invitations = await ctx.repo.invitationsOf(tenantId, event._id);
   if (kind === 'reminder') invitations = invitations.filter((i) => i.rsvp !== 'no');
-  const banner = BANNER[kind];
+  const banner = kind === 'reminder' ? `Reminder: this event is ${dayFromNow(event, now)}` : BANNER[kind];
   const summary = {
     invite: `You are invited: ${event.title}`,
     changed: `Changed: ${event.title}`,
     cancelled: `Cancelled: ${event.title}`,
-    reminder: `Tomorrow: ${event.title}`,
+    reminder: `Reminder: ${event.title} ${dayFromNow(event, now)}`,
   }[kind];
   // One message per person and step: a repeated step (a retried submit, a re-run job) sends nothing new.
   const key = (i: InvitationDoc) =>
