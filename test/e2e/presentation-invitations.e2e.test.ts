@@ -78,6 +78,8 @@ describe('e2e: the final presentation in people’s calendars', function () {
       start: event.startDate.toJSDate().toISOString(),
       end: event.endDate.toJSDate().toISOString(),
       summary: event.summary,
+      location: event.location,
+      meetingUrl: String(event.component.getFirstPropertyValue('url') ?? ''),
     };
   };
   const presentation = (extra: Record<string, unknown> = {}) => ({
@@ -153,6 +155,7 @@ describe('e2e: the final presentation in people’s calendars', function () {
     assert.equal(ics.start, '2026-10-23T08:00:00.000Z'); // 09:00 BST
     assert.equal(ics.end, '2026-10-23T08:45:00.000Z');
     assert.equal(ics.summary, 'Final presentation: Falls huddle on Ward 7');
+    assert.equal(ics.meetingUrl, 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_falls');
     uid = ics.uid;
     assert.ok(uid);
   });
@@ -214,8 +217,36 @@ describe('e2e: the final presentation in people’s calendars', function () {
     assert.equal((await fetch(bad)).status, 404);
   });
 
+  it('in person: a place instead of a Teams link goes in the invitation and the .ics; neither is refused', async () => {
+    const neither = await exec(
+      sam,
+      'project.presentation.save',
+      presentation({ teamsLink: '', place: '  ' }),
+    );
+    assert.ok(
+      cardTexts(neither).includes('Paste the Teams meeting link, or give the place below (or both)'),
+      cardTexts(neither).join(' | '),
+    );
+    assert.equal((await e2e.services.projects.repo.project(TENANT, projectId))!.presentation, null);
+    await exec(
+      sam,
+      'project.presentation.save',
+      presentation({ teamsLink: '', place: 'Education Centre, room 4' }),
+    );
+    await drain();
+    const got = invites(priya).at(-1)!;
+    assert.equal(got.texts[0], 'Final presentation booked');
+    assert.ok(JSON.stringify(got.card).includes('"Education Centre, room 4"'));
+    assert.ok(!openUrls(got.card).has('Join on Teams'));
+    const ics = await icsOf(got.card, 'Add to calendar');
+    assert.equal(ics.uid, uid, 'rebooked: the same calendar entry again');
+    assert.equal(ics.location, 'Education Centre, room 4');
+    assert.equal(ics.meetingUrl, '');
+    assert.equal(ics.status, 'CONFIRMED');
+    assert.equal(ics.start, '2026-10-23T08:00:00.000Z');
+  });
+
   it('a student may not cancel it', async () => {
-    await exec(sam, 'project.presentation.save', presentation());
     const refused = await exec(priya, 'project.presentation.cancel', { projectId });
     assert.match(String(refused), /could not find that project/);
     assert.ok((await e2e.services.projects.repo.project(TENANT, projectId))!.presentation);

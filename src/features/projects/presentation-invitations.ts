@@ -36,7 +36,7 @@ export async function tellPresentation(
           endsAt: new Date(slot.startsAt.getTime() + slot.minutes * 60_000),
           summary: `Final presentation: ${project.title}`,
           description: `The project team presents their quality-improvement project (${project.clinicalTeam}).`,
-          location: '',
+          location: slot.place ?? '',
           url: slot.teamsLink,
         });
   const members = await ctx.repo.membersOf(tenantId, project._id);
@@ -74,7 +74,7 @@ export async function tellPresentation(
           clinicalTeam: project.clinicalTeam,
           when: whenOf(slot),
           wasWhen: step === 'moved' && moved !== whenOf(slot) ? moved : '',
-          where: slot.teamsLink ? 'Online (Teams)' : '',
+          where: [slot.place, slot.teamsLink ? 'online (Teams)' : ''].filter(Boolean).join(' and '),
           note,
           teamsLink: step === 'cancelled' ? '' : slot.teamsLink,
           calendarUrl: entry?.url ?? '',

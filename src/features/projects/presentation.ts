@@ -61,6 +61,7 @@ async function renderPresentation(
     // Input.Number needs a number to show it.
     minutes: Number(values.minutes ?? slot?.minutes ?? 30) || 30,
     teamsLink: values.teamsLink ?? slot?.teamsLink ?? '',
+    place: values.place ?? slot?.place ?? '',
     audienceIds: values.audienceIds ?? attendees.map((a) => a.personId).join(','),
     audienceChoices: choices.map((p) => ({ title: `${p.displayName} (${p.profession})`, value: p._id })),
     minDate: cohort?.startDate ?? '',
@@ -126,7 +127,8 @@ export async function savePresentation(
       time: input.time,
       startsAt,
       minutes: input.minutes,
-      teamsLink: input.teamsLink,
+      teamsLink: input.teamsLink ?? '',
+      place: input.place ?? '',
       feedbackRequestedAt: null,
     },
     now,

@@ -18,7 +18,10 @@ export interface PresentationSlot {
   /** The UTC instant of date + time. */
   startsAt: Date;
   minutes: number;
+  /** The Teams meeting link, or '' for in person only. */
   teamsLink: string;
+  /** Where it is held in person ('' or absent: online only). */
+  place?: string;
   /** Where the feedback cards go after it; set when they were queued. */
   feedbackRequestedAt: Date | null;
 }
