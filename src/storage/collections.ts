@@ -252,8 +252,9 @@ export const collections = {
   calendarEntries: spec({
     name: 'calendar_entries',
     // "Add to calendar" entries for events and presentations (src/features/calendar): titles,
-    // times, places and meeting links; _id = tenant|calendar|<source key>. No person ids.
-    indexes: [],
+    // times, places and meeting links; _id = tenant|calendar|<source key>. No person ids;
+    // cohortId, so retention deletes them with the cohort.
+    indexes: [{ key: { tenantId: 1, cohortId: 1 }, name: 'tenant_cohort' }],
     personFields: null,
   }),
   eventInvitations: spec({

@@ -10,6 +10,8 @@ import { tenantDocId, type BaseDoc } from '../../storage/documents.js';
 import { TenantScope } from '../../storage/tenant-scope.js';
 
 export interface CalendarDetails {
+  /** The cohort it belongs to: retention deletes the entry with the cohort's other documents. */
+  cohortId: string;
   startsAt: Date;
   endsAt: Date;
   summary: string;

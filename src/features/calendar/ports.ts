@@ -2,6 +2,8 @@
 
 /** An entry's facts as the invitation shows them (times are UTC instants). */
 export interface CalendarEntryInput {
+  /** The cohort it belongs to (retention deletes the entry with the cohort). */
+  cohortId: string;
   startsAt: Date;
   endsAt: Date;
   summary: string;

@@ -66,6 +66,7 @@ export async function calendarLink(ctx: EventContext, tenantId: string, event: E
   if (event.state === 'cancelled') return (await calendar.cancel(tenantId, key))?.url ?? '';
   const kind = kindOf(event.kind).label;
   const { url } = await calendar.publish(tenantId, key, {
+    cohortId: event.cohortId,
     startsAt: event.startsAt,
     endsAt: event.endsAt,
     summary: event.title,

@@ -32,6 +32,7 @@ export async function tellPresentation(
     kind === 'cancelled'
       ? await calendar?.cancel(tenantId, key)
       : await calendar?.publish(tenantId, key, {
+          cohortId: project.cohortId,
           startsAt: slot.startsAt,
           endsAt: new Date(slot.startsAt.getTime() + slot.minutes * 60_000),
           summary: `Final presentation: ${project.title}`,
