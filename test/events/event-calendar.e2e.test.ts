@@ -231,9 +231,9 @@ describe('e2e: placement events in calendars; attendance, reminders and supervis
     const card = (await invoke(lead, 'event.attendance.save', {
       eventId: wednesday._id,
       attended: `${ids[1]},${ids[2]},nobody`,
-    })) as any;
+    })) as { body: { type: string; value?: string }[] };
     assert.ok(texts(card).includes('Tick only people on the list.'), texts(card).join(' | '));
-    const choiceSet = card.body.find((b: any) => b.type === 'Input.ChoiceSet');
-    assert.equal(choiceSet.value.split(',').sort().join(','), [ids[1], ids[2]].sort().join(','));
+    const choiceSet = card.body.find((b) => b.type === 'Input.ChoiceSet')!;
+    assert.equal(choiceSet.value!.split(',').sort().join(','), [ids[1], ids[2]].sort().join(','));
   });
 });
