@@ -127,6 +127,9 @@ describe('e2e: placement events in calendars; attendance, reminders and supervis
         location: ev.location,
       };
     });
+    // Answering replaces the card in place; it keeps its calendar link.
+    const answered = await invoke(s1, 'event.rsvp', { eventId: monday._id, rsvp: 'yes' });
+    assert.ok(JSON.stringify(answered).includes(link), 'the answered card still links the .ics');
     const first = await read();
     assert.deepEqual(
       [first.method, first.start, first.seq, first.location],

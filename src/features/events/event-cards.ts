@@ -127,8 +127,9 @@ export function inviteCard(
   invitation: InvitationDoc | null,
   banner: string,
   now: Date,
+  calendarUrl = '',
 ): AdaptiveCard {
-  return cards.render('event-invite', inviteData(event, invitation, banner, now));
+  return cards.render('event-invite', inviteData(event, invitation, banner, now, calendarUrl));
 }
 
 /** The lead's view of one event: RSVPs by answer, attendance, and what can be done next. */
