@@ -28,6 +28,7 @@ import { ProjectService } from './features/projects/project-service.js';
 import { SupervisionService } from './features/supervision/supervision-service.js';
 import { checkinProjectUpdate, studentProjectTitles } from './wiring/checkin-project-update.js';
 import { EventService } from './features/events/event-service.js';
+import { CalendarService } from './features/calendar/calendar-service.js';
 import { SupportService } from './features/support/support-service.js';
 import { DashboardService } from './features/dashboard/dashboard-service.js';
 import { dashboardSources } from './wiring/dashboard-sources.js';
@@ -76,6 +77,8 @@ export interface CoreServices {
   supervision: SupervisionService;
   /** Placement events: invites, RSVPs, reminders, attendance, reflection prompts (src/features/events). */
   events: EventService;
+  /** "Add to calendar" entries and their .ics links, for events and presentations (src/features/calendar). */
+  calendar: CalendarService;
   /** The kind answer to distress: who can help now; counts only (src/features/support). */
   support: SupportService;
   /** The dashboard tabs' API and the per-cohort rollups (src/features/dashboard). */
@@ -231,6 +234,7 @@ export function createServices(params: {
     }),
     projects: new ProjectService({
       projects: repos.projects,
+      calendar: () => services.calendar,
       config,
       clock,
       cards,
@@ -241,6 +245,7 @@ export function createServices(params: {
       scheduler,
       audit,
     }),
+    calendar: new CalendarService({ calendar: repos.calendar, config, clock }),
     events: new EventService({
       events: repos.events,
       claims: repos.claims,
@@ -249,12 +254,14 @@ export function createServices(params: {
       cards,
       people,
       cohorts,
+      supervisions,
       outbox,
       scheduler,
       audit,
       // Lazy: reflections and check-ins are built alongside (no order between the three).
       reflections: () => services.reflections,
       planner: () => services.checkins,
+      calendar: () => services.calendar,
     }),
     support: new SupportService({
       config,

@@ -7,6 +7,7 @@ import { dashboardFeature } from './dashboard/index.js';
 import { dataProtectionFeature } from './data-protection/index.js';
 import { leadWorkspaceFeature } from './lead-workspace/index.js';
 import { eventsFeature } from './events/index.js';
+import { calendarFeature } from './calendar/index.js';
 import { onboardingFeature } from './onboarding/index.js';
 import { projectsFeature } from './projects/index.js';
 import { reflectionsFeature } from './reflections/index.js';
@@ -25,5 +26,6 @@ export const features: Feature[] = [
   leadWorkspaceFeature,
   projectsFeature,
   eventsFeature,
+  calendarFeature,
   dataProtectionFeature,
 ];

@@ -249,6 +249,14 @@ export const collections = {
     indexes: [{ key: { tenantId: 1, cohortId: 1, startsAt: 1 }, name: 'tenant_cohort_starts' }],
     personFields: ['createdBy'],
   }),
+  calendarEntries: spec({
+    name: 'calendar_entries',
+    // "Add to calendar" entries for events and presentations (src/features/calendar): titles,
+    // times, places and meeting links; _id = tenant|calendar|<source key>. No person ids;
+    // cohortId, so retention deletes them with the cohort.
+    indexes: [{ key: { tenantId: 1, cohortId: 1 }, name: 'tenant_cohort' }],
+    personFields: null,
+  }),
   eventInvitations: spec({
     name: 'event_invitations',
     // _id = tenant|event-invite|<event>|<person>: the student's RSVP and attendance.

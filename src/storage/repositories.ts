@@ -10,6 +10,7 @@ import { RollupsRepository } from '../features/dashboard/rollups-repository.js';
 import { SupervisionRepository } from '../features/supervision/supervision-repository.js';
 import { SurveyRepository } from '../features/surveys/survey-repository.js';
 import { EventsRepository } from '../features/events/events-repository.js';
+import { CalendarRepository } from '../features/calendar/calendar-repository.js';
 import { ProjectsRepository } from '../features/projects/projects-repository.js';
 import { ConversationsRepository } from '../features/conversations/conversations-repository.js';
 import { AhpHostsRepository } from './ahp-hosts-repository.js';
@@ -34,6 +35,8 @@ export interface SharedRepositories {
   claims: Claims;
   projects: ProjectsRepository;
   events: EventsRepository;
+  /** "Add to calendar" entries for events and presentations. */
+  calendar: CalendarRepository;
   /** The AHP directory (hosts of 20-minute conversations). */
   ahpHosts: AhpHostsRepository;
   /** 20-minute conversations: slots, bookings, holds, blocked days. */
@@ -59,6 +62,7 @@ export function createRepositories(db: Db): SharedRepositories {
     claims: new Claims(db),
     projects: new ProjectsRepository(db),
     events: new EventsRepository(db),
+    calendar: new CalendarRepository(db),
     ahpHosts: new AhpHostsRepository(db),
     conversations: new ConversationsRepository(db),
     reflections: new ReflectionsRepository(db),

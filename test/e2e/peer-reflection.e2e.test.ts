@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { CURRENT_HCPC_CATALOGUE } from '../../src/domain/hcpc-standards.js';
-import { NO_LONGER_SHARED } from '../../src/features/reflections/peer-cards.js';
+import { NO_LONGER_SHARED, NOT_SHARED } from '../../src/features/reflections/peer-cards.js';
 import { NOT_FOUND } from '../../src/features/reflections/reflection-service.js';
 import { reflectionId } from '../../src/features/reflections/reflections-repository.js';
 import { collections } from '../../src/storage/collections.js';
@@ -41,6 +41,7 @@ describe('e2e: peer reflection and the reflective workshop (issue 17)', function
   const id = (u: TestUser) => ids.get(u)!;
   let cohortId = '';
   let sharedId = '';
+  let insert: (flowId: string, answer: string, shared: boolean, tags?: boolean) => Promise<string>;
   let privateId = '';
   const start = new Date('2025-02-11T09:00:00Z');
 
@@ -166,7 +167,7 @@ describe('e2e: peer reflection and the reflective workshop (issue 17)', function
     assert.ok(
       cardTexts(await team('peer-letters-team', 'Discharge letters', [dan])).includes('Discharge letters'),
     );
-    const insert = async (flowId: string, answer: string, shared: boolean) => {
+    insert = async (flowId: string, answer: string, shared: boolean, tags = true) => {
       const _id = reflectionId(TENANT, id(priya), flowId);
       await e2e.services.reflections.repo.insertReflection(TENANT, {
         _id,
@@ -176,8 +177,8 @@ describe('e2e: peer reflection and the reflective workshop (issue 17)', function
         model: 'free',
         answers: { text: answer },
         linkId: null,
-        standards: ['9'],
-        pillars: ['leadership'],
+        standards: tags ? ['9'] : [],
+        pillars: tags ? ['leadership'] : [],
         topic: 'qi-project',
         standardsVersion: CURRENT_HCPC_CATALOGUE.version,
         shared,
@@ -216,7 +217,7 @@ describe('e2e: peer reflection and the reflective workshop (issue 17)', function
     const view = await exec(dan, 'reflection.view', { reflectionId: sharedId });
     assert.equal(view, NOT_FOUND);
     const peerView = await exec(dan, 'reflection.peer.view', { reflectionId: sharedId });
-    assert.ok(cardTexts(peerView).includes(NO_LONGER_SHARED) && !json(peerView).includes(SECRET_TEXT));
+    assert.ok(cardTexts(peerView).includes(NOT_SHARED) && !json(peerView).includes(SECRET_TEXT));
     const reply = await exec(dan, 'reflection.peer.reply', {
       reflectionId: sharedId,
       nonce: 'dan-nonce-1',
@@ -258,7 +259,7 @@ describe('e2e: peer reflection and the reflective workshop (issue 17)', function
       nonce,
       reply: 'Hi',
     });
-    assert.ok(cardTexts(tampered).includes(NO_LONGER_SHARED));
+    assert.ok(cardTexts(tampered).includes(NOT_SHARED));
     for (let i = 0; i < 2; i++) {
       const sent = await exec(ben, 'reflection.peer.reply', {
         reflectionId: sharedId,
@@ -298,7 +299,7 @@ describe('e2e: peer reflection and the reflective workshop (issue 17)', function
     assert.ok(cardTexts(card).includes('No longer shared with fellow students: it is gone from their view.'));
     for (const u of [ben, cara, dan, eve]) assert.equal(await sees(u), false, u.name);
     // The peer card's refresh now shows no content.
-    const refreshed = await exec(ben, 'reflection.peer.view', { reflectionId: sharedId });
+    const refreshed = await exec(ben, 'reflection.peer.view', { reflectionId: sharedId, seen: true });
     assert.ok(cardTexts(refreshed).includes(NO_LONGER_SHARED) && !json(refreshed).includes(SECRET_TEXT));
     assert.ok(
       !json(
@@ -336,6 +337,30 @@ describe('e2e: peer reflection and the reflective workshop (issue 17)', function
       (await e2e.services.reflections.repo.reflection(TENANT, privateId))!.peerShare ?? null,
       null,
     );
+  });
+
+  it('peers read the truth: a heading that is not "Your reflection", "not shared with you" for one never shared, no blank tags', async () => {
+    const untagged = await insert('peer-untagged', 'Untagged thoughts about handover.', true, false);
+    await exec(priya, 'reflection.peer.share', { reflectionId: untagged, peerShare: 'project' });
+    const peer = await exec(ben, 'reflection.view', { reflectionId: untagged });
+    assert.ok(cardTexts(peer).includes('Untagged thoughts about handover.'));
+    assert.ok(!cardTexts(peer).includes('Your reflection'), cardTexts(peer).join(' | '));
+    assert.ok(cardTexts(peer).includes('Priya’s reflection'), cardTexts(peer).join(' | '));
+    assert.ok(JSON.stringify(peer.refresh).includes('"seen":true'), 'the refresh says the card was seen');
+    const supervisor = await exec(sam, 'reflection.view', { reflectionId: untagged });
+    assert.ok(!cardTexts(supervisor).includes('Your reflection'), cardTexts(supervisor).join(' | '));
+    // Dan (another team) was never shared it: told so, not that it is "no longer" shared.
+    const probe = await exec(dan, 'reflection.peer.view', { reflectionId: untagged });
+    assert.ok(cardTexts(probe).includes(NOT_SHARED), cardTexts(probe).join(' | '));
+    assert.ok(!cardTexts(probe).includes(NO_LONGER_SHARED));
+    // Untagged: no blank "Pillars" / "HCPC standards" facts, no trailing " · " in the list.
+    const own = await exec(priya, 'reflection.view', { reflectionId: untagged });
+    const facts = JSON.stringify(own);
+    assert.ok(!facts.includes('"title":"Pillars"') && !facts.includes('"title":"HCPC standards"'), facts);
+    const list = firstCard(await say(priya, 'my reflections'));
+    const listed = JSON.stringify(list);
+    assert.ok(!/ · "/.test(listed) && !/ · \\n/.test(listed), listed);
+    await exec(priya, 'reflection.peer.share', { reflectionId: untagged, peerShare: 'none' });
   });
 
   it('reflective workshop: the lead posts a prompt to the cohort channel; replies are each student’s private reflection', async () => {

@@ -288,11 +288,11 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
     assert.equal((await outbox('event.changed')).length, 10);
   });
 
-  it('sends the reminder the day before, once each, to those who did not say no', async () => {
-    e2e.clock.set(at('2025-02-09T09:29:00Z'));
+  it('sends the reminder on the last placement day before (Fri 09:00 for a Monday event), once each, to those who did not say no', async () => {
+    e2e.clock.set(at('2025-02-07T08:59:00Z'));
     await runDue();
     assert.equal((await outbox('event.reminder')).length, 0);
-    e2e.clock.set(at('2025-02-09T09:30:00Z'));
+    e2e.clock.set(at('2025-02-07T09:00:00Z'));
     await runDue();
     await runDue();
     const reminders = await outbox('event.reminder');
@@ -300,11 +300,11 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
     const declined = (await e2e.services.people.byEmail(TENANT, students[3]!.email!))!._id;
     assert.ok(!reminders.some((r) => r.personId === declined));
     await e2e.connector.waitFor(
-      () => cardsIn(students[0]!).some((t) => t.startsWith('Reminder: this event is tomorrow')),
+      () => cardsIn(students[0]!).some((t) => t.startsWith('Reminder: this event is on Mon 10 Feb 2025')),
       20_000,
     );
     assert.equal(
-      cardsIn(students[0]!).filter((t) => t.startsWith('Reminder: this event is tomorrow')).length,
+      cardsIn(students[0]!).filter((t) => t.startsWith('Reminder: this event is on Mon 10 Feb 2025')).length,
       1,
     );
     assert.equal(cardsIn(students[3]!).filter((t) => t.startsWith('Reminder: this event')).length, 0);

@@ -5,7 +5,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ConversationDeps } from './conversation-deps.js';
 import type { BookingDoc } from './conversations-repository.js';
-import { buildIcs } from './slot-planning.js';
+import { buildIcs } from '../../domain/icalendar.js';
 
 export function icsUrl(deps: Pick<ConversationDeps, 'config'>, booking: BookingDoc): string {
   const base = deps.config.PUBLIC_BASE_URL.replace(/\/$/, '');

@@ -1,7 +1,7 @@
 /**
  * Pure rules for 20-minute conversations: which slots a publish request makes (one-off or
  * weekly for N weeks, back-to-back with a buffer), the host-week a slot counts against for
- * the weekly cap, reminder instants, and the .ics text. No clock reads, no I/O.
+ * the weekly cap and reminder instants (the .ics text is src/domain/icalendar.ts). No clock reads, no I/O.
  */
 import { DateTime } from 'luxon';
 import { addDays, localDateOf, localInstant, offsetInstant } from '../../domain/placement-calendar.js';
@@ -75,55 +75,4 @@ export function reminderInstants(startsAt: Date, zone: string): { dayBefore: Dat
     dayBefore: offsetInstant(startsAt, { days: -1 }, zone),
     soon: new Date(startsAt.getTime() - 15 * 60_000),
   };
-}
-
-const icsStamp = (d: Date): string =>
-  d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-
-/** Escapes TEXT values (RFC 5545 §3.3.11) and folds nothing (lines stay short enough). */
-function icsText(value: string): string {
-  return value
-    .replace(/\\/g, '\\\\')
-    .replace(/\r?\n/g, '\\n')
-    .replace(/[,;]/g, (c) => `\\${c}`);
-}
-
-export interface IcsEvent {
-  uid: string;
-  startsAt: Date;
-  endsAt: Date;
-  summary: string;
-  description: string;
-  location: string;
-  stamp: Date;
-  /** CANCELLED publishes a cancellation of the same UID. */
-  status?: 'CONFIRMED' | 'CANCELLED';
-  sequence?: number;
-}
-
-/** A one-event iCalendar file (times in UTC). */
-export function buildIcs(event: IcsEvent): string {
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Placement Companion//20-minute conversations//EN',
-    'CALSCALE:GREGORIAN',
-    `METHOD:${event.status === 'CANCELLED' ? 'CANCEL' : 'PUBLISH'}`,
-    'BEGIN:VEVENT',
-    `UID:${event.uid}`,
-    `DTSTAMP:${icsStamp(event.stamp)}`,
-    `DTSTART:${icsStamp(event.startsAt)}`,
-    `DTEND:${icsStamp(event.endsAt)}`,
-    `SUMMARY:${icsText(event.summary)}`,
-    `DESCRIPTION:${icsText(event.description)}`,
-    `LOCATION:${icsText(event.location)}`,
-    `STATUS:${event.status ?? 'CONFIRMED'}`,
-    `SEQUENCE:${event.sequence ?? 0}`,
-    'END:VEVENT',
-    'END:VCALENDAR',
-  ];
-  return lines.join('\r\n') + '\r\n';
 }

@@ -25,11 +25,13 @@ export async function attendanceCard(
   return renderAttendance(ctx, tenantId, event, '');
 }
 
+/** The sheet; `ticked` (what the lead submitted, when refused) replaces the starting ticks. */
 async function renderAttendance(
   ctx: EventContext,
   tenantId: string,
   event: EventDoc,
   error: string,
+  ticked?: string[],
 ): Promise<CardResult> {
   if (event.state !== 'scheduled') return eventStatusCard(ctx, tenantId, event, 'This event was cancelled.');
   if (event.startsAt.getTime() > ctx.now().getTime())
@@ -39,7 +41,7 @@ async function renderAttendance(
     tenantId,
     invitations.map((i) => i.personId),
   );
-  return renderAttendanceCard(ctx.s.cards, { event, invitations, people, error });
+  return renderAttendanceCard(ctx.s.cards, { event, invitations, people, error, ticked });
 }
 
 export async function saveAttendance(
@@ -58,7 +60,13 @@ export async function saveAttendance(
   const invited = new Set((await ctx.repo.invitationsOf(tenantId, event._id)).map((i) => i.personId));
   const ids = [...new Set(parsed.value.attended)];
   if (ids.some((id) => !invited.has(id)))
-    return renderAttendance(ctx, tenantId, event, 'Tick only people on the list.');
+    return renderAttendance(
+      ctx,
+      tenantId,
+      event,
+      'Tick only people on the list.',
+      ids.filter((id) => invited.has(id)),
+    );
   const now = ctx.now();
   await ctx.repo.setAttendance(tenantId, event._id, ids, now);
   // Recorded after the event: the attendees are prompted now (the after-event job did nobody).

@@ -12,6 +12,7 @@ import { renderCompose, validateEvent, withCohort } from './create-event.js';
 import { notifyInvited } from './invitations.js';
 import { markNonPlacement, unmarkNonPlacement } from './non-placement-days.js';
 import { afterKey, remindKey, scheduleJobs } from './reminders.js';
+import { tellSupervisorsOfAwayDay } from './supervisor-notices.js';
 
 export async function editEventCard(
   ctx: EventContext,
@@ -87,6 +88,9 @@ export async function updateEvent(
   if (next.endsAt.getTime() !== event.endsAt.getTime()) await ctx.s.scheduler.cancel(afterKey(event));
   await scheduleJobs(ctx, tenantId, next);
   const told = await notifyInvited(ctx, tenantId, next, 'changed');
+  // The cohort as loaded before this change: the new day as it was for the students.
+  if (next.date !== event.date)
+    await tellSupervisorsOfAwayDay(ctx, tenantId, { ...next, addedNonPlacementDate: false }, cohort, true);
   await ctx.s.audit.record(
     tenantId,
     {

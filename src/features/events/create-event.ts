@@ -16,6 +16,7 @@ import { eventId as makeEventId, type EventDoc } from './events-repository.js';
 import { notifyInvited } from './invitations.js';
 import { markNonPlacement } from './non-placement-days.js';
 import { scheduleJobs } from './reminders.js';
+import { tellSupervisorsOfAwayDay } from './supervisor-notices.js';
 
 /** The compose card (new when `event` is null, else the change form). */
 export function renderCompose(
@@ -157,6 +158,7 @@ export async function createEvent(
     now,
   );
   await notifyInvited(ctx, tenantId, stored, 'invite');
+  await tellSupervisorsOfAwayDay(ctx, tenantId, stored, cohort, false);
   await scheduleJobs(ctx, tenantId, stored);
   if (inserted)
     await ctx.s.audit.record(

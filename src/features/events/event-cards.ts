@@ -84,7 +84,13 @@ export function composeCard(
 }
 
 /** The invite card's data (sent through the outbox, or shown again after an RSVP). */
-export function inviteData(event: EventDoc, invitation: InvitationDoc | null, banner: string, now: Date) {
+export function inviteData(
+  event: EventDoc,
+  invitation: InvitationDoc | null,
+  banner: string,
+  now: Date,
+  calendarUrl = '',
+) {
   const finished = event.endsAt.getTime() <= now.getTime();
   const open = event.state === 'scheduled' && !finished && invitation !== null;
   const rsvp = invitation?.rsvp ?? null;
@@ -110,6 +116,8 @@ export function inviteData(event: EventDoc, invitation: InvitationDoc | null, ba
     goingTitle: rsvp === 'yes' ? '✓ Going' : 'Going',
     maybeTitle: rsvp === 'maybe' ? '✓ Maybe' : 'Maybe',
     notGoingTitle: rsvp === 'no' ? '✓ Not going' : 'Not going',
+    calendarUrl,
+    calendarTitle: event.state === 'cancelled' ? 'Remove from your calendar' : 'Add to calendar',
   };
 }
 
@@ -119,8 +127,9 @@ export function inviteCard(
   invitation: InvitationDoc | null,
   banner: string,
   now: Date,
+  calendarUrl = '',
 ): AdaptiveCard {
-  return cards.render('event-invite', inviteData(event, invitation, banner, now));
+  return cards.render('event-invite', inviteData(event, invitation, banner, now, calendarUrl));
 }
 
 /** The lead's view of one event: RSVPs by answer, attendance, and what can be done next. */
@@ -197,7 +206,13 @@ export const listTitle = (e: EventDoc) => `${e.state === 'cancelled' ? 'Cancelle
 /** Who came: everyone invited, by name; ticked are those recorded (or, at first, those going). */
 export function attendanceCard(
   cards: Cards,
-  view: { event: EventDoc; invitations: InvitationDoc[]; people: PersonDoc[]; error: string },
+  view: {
+    event: EventDoc;
+    invitations: InvitationDoc[];
+    people: PersonDoc[];
+    error: string;
+    ticked?: string[];
+  },
 ): AdaptiveCard {
   const { event, invitations, people } = view;
   const rows = invitations
@@ -219,7 +234,13 @@ export function attendanceCard(
       value: r.invitation.personId,
     })),
     selected: rows
-      .filter((r) => (recorded ? r.invitation.attended === true : r.invitation.rsvp === 'yes'))
+      .filter((r) =>
+        view.ticked
+          ? view.ticked.includes(r.invitation.personId)
+          : recorded
+            ? r.invitation.attended === true
+            : r.invitation.rsvp === 'yes',
+      )
       .map((r) => r.invitation.personId)
       .join(','),
     eventId: event._id,

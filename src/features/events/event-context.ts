@@ -7,7 +7,7 @@ import type { Claims } from '../../storage/claims.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import type { EventDoc, EventsRepository } from './events-repository.js';
-import type { CohortPlanner, EventReflectionPrompt } from './ports.js';
+import type { CohortPlanner, EventCalendar, EventReflectionPrompt } from './ports.js';
 
 export type CardResult = AdaptiveCard | string;
 
@@ -17,7 +17,7 @@ export const NOT_INVITED = 'That invitation is not for you.';
 
 export type EventDeps = Pick<
   CoreServices,
-  'config' | 'clock' | 'cards' | 'people' | 'cohorts' | 'outbox' | 'scheduler' | 'audit'
+  'config' | 'clock' | 'cards' | 'people' | 'cohorts' | 'supervisions' | 'outbox' | 'scheduler' | 'audit'
 > & {
   /** The feature's collections (from createRepositories). */
   events: EventsRepository;
@@ -26,6 +26,8 @@ export type EventDeps = Pick<
   reflections: () => EventReflectionPrompt | null;
   /** The check-ins planner, to re-plan a cohort when its calendar changes (null: the hourly run does it). */
   planner: () => CohortPlanner | null;
+  /** "Add to calendar" entries (null: invitations go without the link). */
+  calendar: () => EventCalendar | null;
 };
 
 export class EventContext {

@@ -15,6 +15,9 @@ export interface EventReflectionPrompt {
   ): Promise<boolean>;
 }
 
+/** Needs (calendar): one calendar entry per event and the link to its .ics (updates replace it). */
+export type { CalendarInvites as EventCalendar } from '../calendar/ports.js';
+
 /** Needs (check-ins): re-plan a cohort's prompts after its non-placement days changed. */
 export interface CohortPlanner {
   planOne(cohort: CohortDoc, now: Date): Promise<number>;

@@ -4,6 +4,7 @@ import type { PersonDoc } from '../../storage/people-repository.js';
 import { NOT_FOUND, NOT_INVITED, type CardResult, type EventContext } from './event-context.js';
 import { inviteCard, kindOf } from './event-cards.js';
 import { parseRef, parseRsvp } from './event-input.js';
+import { calendarLink } from './invitations.js';
 
 const THANKS = {
   yes: 'Thanks, see you there',
@@ -41,6 +42,8 @@ export async function rsvp(
     { ...invitation!, rsvp: parsed.value.rsvp, rsvpAt: now },
     THANKS[parsed.value.rsvp],
     now,
+    // The card replaces the invitation in place: it keeps its "Add to calendar".
+    await calendarLink(ctx, tenantId, event),
   );
 }
 
@@ -63,5 +66,7 @@ export async function openInvite(
     return NOT_INVITED;
   const banner =
     event.state === 'cancelled' ? 'Cancelled: this event will not take place' : kindOf(event.kind).label;
-  return inviteCard(ctx.s.cards, event, invitation, banner, ctx.now());
+  const finished = event.endsAt.getTime() <= ctx.now().getTime();
+  const calendarUrl = finished ? '' : await calendarLink(ctx, tenantId, event);
+  return inviteCard(ctx.s.cards, event, invitation, banner, ctx.now(), calendarUrl);
 }

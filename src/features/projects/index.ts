@@ -51,6 +51,7 @@ export const projectsFeature: Feature = {
       'project.milestone.remove': projects.removeMilestone,
       'project.presentation': projects.presentationCard,
       'project.presentation.save': projects.savePresentation,
+      'project.presentation.cancel': projects.cancelPresentation,
       'project.feedback': projects.submitFeedback,
     } satisfies Record<string, typeof projects.newCard>;
     for (const [verb, run] of Object.entries(verbs))

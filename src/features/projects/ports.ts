@@ -66,3 +66,6 @@ export interface ProjectCheckinUpdates {
   recordCheckinUpdate(tenantId: string, update: CheckinProjectUpdate): Promise<ProjectDoc | null>;
   projectOfStudent(tenantId: string, studentId: string, cohortId: string): Promise<ProjectDoc | null>;
 }
+
+/** Needs (calendar): one calendar entry per presentation and the link to its .ics (updates replace it). */
+export type { CalendarInvites as PresentationCalendar } from '../calendar/ports.js';

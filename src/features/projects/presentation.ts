@@ -11,6 +11,7 @@ import { NOT_FOUND, type CardResult, type ProjectContext } from './project-conte
 import { formErrorOf } from './project-cards.js';
 import { errorsFor, PRESENTATION_FIELDS, presentationInput, safeData, typedValues } from './project-input.js';
 import { showProject } from './project-view.js';
+import { tellPresentation } from './presentation-invitations.js';
 import { attendeeId, type ProjectDoc } from './projects-repository.js';
 
 type FormOptions = { values?: Record<string, string>; errors?: Record<string, string> };
@@ -60,12 +61,14 @@ async function renderPresentation(
     // Input.Number needs a number to show it.
     minutes: Number(values.minutes ?? slot?.minutes ?? 30) || 30,
     teamsLink: values.teamsLink ?? slot?.teamsLink ?? '',
+    place: values.place ?? slot?.place ?? '',
     audienceIds: values.audienceIds ?? attendees.map((a) => a.personId).join(','),
     audienceChoices: choices.map((p) => ({ title: `${p.displayName} (${p.profession})`, value: p._id })),
     minDate: cohort?.startDate ?? '',
     maxDate: cohort ? endDate(cohort) : '',
     formError: formErrorOf(errors),
     errors: errorsFor(PRESENTATION_FIELDS, errors),
+    canCancel: !!slot,
   });
 }
 
@@ -97,6 +100,13 @@ export async function savePresentation(
   if (input.audienceIds.length === 0) errors.audienceIds = 'Invite at least one person to give feedback';
   if (Object.keys(errors).length) return renderPresentation(ctx, tenantId, project, { values, errors });
   const now = ctx.now();
+  // Who had been told about the slot before (they hear that it changed; newcomers that it is booked).
+  const before = project.presentation
+    ? [
+        ...(await ctx.repo.membersOf(tenantId, project._id)).map((m) => m.personId),
+        ...(await ctx.repo.attendeesOf(tenantId, project._id)).map((a) => a.personId),
+      ]
+    : [];
   for (const personId of input.audienceIds)
     await ctx.repo.insertAttendee(tenantId, {
       _id: attendeeId(tenantId, project._id, personId),
@@ -117,7 +127,8 @@ export async function savePresentation(
       time: input.time,
       startsAt,
       minutes: input.minutes,
-      teamsLink: input.teamsLink,
+      teamsLink: input.teamsLink ?? '',
+      place: input.place ?? '',
       feedbackRequestedAt: null,
     },
     now,
@@ -135,6 +146,17 @@ export async function savePresentation(
     now,
   );
   const saved = (await ctx.repo.project(tenantId, project._id))!;
+  await tellPresentation(
+    ctx,
+    tenantId,
+    saved,
+    saved.presentation!,
+    project.presentation ? 'moved' : 'booked',
+    {
+      before,
+      previous: project.presentation,
+    },
+  );
   return showProject(ctx, tenantId, person, saved, {
     notice: `Presentation booked for ${formatLocal(startsAt, zone)}. The ${input.audienceIds.length} people invited get a feedback card when it ends.`,
   });

@@ -136,7 +136,7 @@ export function projectCard(cards: Cards, v: ProjectView): AdaptiveCard {
     updates: recent.map((u) => ({ heading: `Week ${u.week}, ${name(u.studentId)}`, text: u.text })),
     hasUpdates: recent.length > 0,
     presentationText: project.presentation
-      ? `${formatLocal(project.presentation.startsAt, zone)} (${project.presentation.minutes} minutes)`
+      ? `${formatLocal(project.presentation.startsAt, zone)} (${project.presentation.minutes} minutes)${project.presentation.place ? `, ${project.presentation.place}` : ''}`
       : 'Not booked yet',
     teamsLink: project.presentation?.teamsLink ?? '',
     hasPresentation: !!project.presentation,

@@ -9,7 +9,7 @@ import type { CoreServices } from '../../services.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { isTenantId } from '../../storage/tenant-scope.js';
-import type { ProjectMembers } from './ports.js';
+import type { PresentationCalendar, ProjectMembers } from './ports.js';
 import type { ProjectDoc, ProjectsRepository } from './projects-repository.js';
 
 export type CardResult = AdaptiveCard | string;
@@ -24,6 +24,8 @@ export type ProjectDeps = Pick<
 > & {
   /** The feature's collections (from createRepositories). */
   projects: ProjectsRepository;
+  /** "Add to calendar" entries for presentations (null: invitations go without the link). */
+  calendar: () => PresentationCalendar | null;
 };
 
 export type ManageAction = 'project.view' | 'project.manage' | 'project.feedback.view';

@@ -17,6 +17,7 @@ export const MAX_STUDENTS = 12;
 export const MAX_SUPERVISORS = 6;
 export const MAX_AUDIENCE = 40;
 export const MAX_MILESTONES = 20;
+export const PLACE_MAX = 200;
 
 /** Ids that travel in card data: printable, bounded, no operators (objects fail `string`). */
 export const cardId = z
@@ -105,14 +106,28 @@ export const teamsLink = z
     }
   }, 'Paste the Teams meeting link: it starts with https://teams.microsoft.com/');
 
-export const presentationInput = z.object({
-  projectId: cardId,
-  date: isoDate,
-  time: clockTime,
-  minutes: rating(10, 180),
-  teamsLink,
-  audienceIds: idList(MAX_AUDIENCE, 'people'),
-});
+/** An empty text field reads as not given. */
+const blankAsMissing = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/** Online (a Teams link), in person (a place), or both; at least one. */
+export const presentationInput = z
+  .object({
+    projectId: cardId,
+    date: isoDate,
+    time: clockTime,
+    minutes: rating(10, 180),
+    teamsLink: z.preprocess(blankAsMissing, teamsLink.optional()),
+    place: z.preprocess(blankAsMissing, safeText(PLACE_MAX).optional()),
+    audienceIds: idList(MAX_AUDIENCE, 'people'),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.teamsLink && !v.place)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['teamsLink'],
+        message: 'Paste the Teams meeting link, or give the place below (or both)',
+      });
+  });
 
 export const feedbackInput = z.object({
   projectId: cardId,
@@ -122,7 +137,7 @@ export const feedbackInput = z.object({
 
 export const FORM_FIELDS = ['title', 'clinicalTeam', 'studentIds', 'supervisorIds', 'cohortId'] as const;
 export const MILESTONE_FIELDS = ['title', 'date'] as const;
-export const PRESENTATION_FIELDS = ['date', 'time', 'minutes', 'teamsLink', 'audienceIds'] as const;
+export const PRESENTATION_FIELDS = ['date', 'time', 'minutes', 'teamsLink', 'place', 'audienceIds'] as const;
 
 export const newRequestId = () => randomBytes(12).toString('base64url');
 export const text = (v: unknown) => (typeof v === 'string' ? v : '');

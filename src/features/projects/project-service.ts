@@ -25,6 +25,7 @@ import type {
   ProjectTeams,
 } from './ports.js';
 import { presentationCard, savePresentation } from './presentation.js';
+import { cancelPresentation } from './cancel-presentation.js';
 import { ProjectContext, type CardResult, type ProjectDeps } from './project-context.js';
 import { journeyOf } from './project-journey.js';
 import { projectOfStudent, projectsOf } from './project-teams.js';
@@ -74,6 +75,7 @@ export class ProjectService implements ProjectTeams, ProjectJourneys, ProjectChe
   readonly removeMilestone: CardVerb = (t, p, d) => removeMilestone(this.ctx, t, p, d);
   readonly presentationCard: CardVerb = (t, p, d) => presentationCard(this.ctx, t, p, d);
   readonly savePresentation: CardVerb = (t, p, d) => savePresentation(this.ctx, t, p, d);
+  readonly cancelPresentation: CardVerb = (t, p, d) => cancelPresentation(this.ctx, t, p, d);
   readonly submitFeedback: CardVerb = (t, p, d) => submitFeedback(this.ctx, t, p, d);
 
   // Jobs.

@@ -18,7 +18,10 @@ export interface PresentationSlot {
   /** The UTC instant of date + time. */
   startsAt: Date;
   minutes: number;
+  /** The Teams meeting link, or '' for in person only. */
   teamsLink: string;
+  /** Where it is held in person ('' or absent: online only). */
+  place?: string;
   /** Where the feedback cards go after it; set when they were queued. */
   feedbackRequestedAt: Date | null;
 }
@@ -139,6 +142,15 @@ export class ProjectsRepository {
 
   async setPresentation(tenantId: string, id: string, slot: PresentationSlot, now: Date) {
     await this.projects(tenantId).updateOne({ _id: id }, { $set: { presentation: slot, updatedAt: now } });
+  }
+
+  /** Clears the slot if it is still the one starting at `startsAt`; false when it changed meanwhile. */
+  async clearPresentation(tenantId: string, id: string, startsAt: Date, now: Date): Promise<boolean> {
+    const res = await this.projects(tenantId).updateOne(
+      { _id: id, 'presentation.startsAt': startsAt },
+      { $set: { presentation: null, updatedAt: now } },
+    );
+    return res.modifiedCount === 1;
   }
 
   async setTitleAndTeam(tenantId: string, id: string, title: string, clinicalTeam: string, now: Date) {

@@ -56,7 +56,7 @@ export class PeerReplies {
     const found = await this.access.readable(tenantId, person, raw.reflectionId);
     if (!found) {
       await this.access.refuse(tenantId, person, 'reflection.peer.view', raw.reflectionId);
-      return this.peerCards.goneCard(raw.reflectionId);
+      return this.peerCards.goneCard(raw.reflectionId, raw.seen === true || raw.seen === 'true');
     }
     return this.view.viewCard(tenantId, person, found.reflection._id);
   }
@@ -71,7 +71,7 @@ export class PeerReplies {
       !can(person, 'reflection.peer.reply', await this.audience.target(tenantId, found.reflection))
     ) {
       await this.access.refuse(tenantId, person, 'reflection.peer.reply', raw.reflectionId);
-      return this.peerCards.goneCard(raw.reflectionId);
+      return this.peerCards.goneCard(raw.reflectionId, raw.seen === true || raw.seen === 'true');
     }
     return this.reply(tenantId, person, found.reflection, raw);
   }

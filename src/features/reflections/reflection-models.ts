@@ -163,3 +163,13 @@ export function answerKeys(id: ReflectionModelId): string[] {
 export function formatCount(n: number): string {
   return n.toLocaleString('en-GB');
 }
+
+/**
+ * A step's heading for someone other than the author: the free-form step is "Your reflection"
+ * to its author, "Priya's reflection" to a supervisor or fellow student.
+ */
+export function readerTitle(step: { key: string; title: string }, authorName: string | undefined): string {
+  if (step.title !== 'Your reflection') return step.title;
+  const first = authorName?.split(' ')[0];
+  return first ? `${first}’s reflection` : 'Their reflection';
+}

@@ -21,7 +21,7 @@ import {
   zoneOf,
   type ReflectionDeps,
 } from './reflection-deps.js';
-import { FEEDBACK_MAX_LENGTH, formatCount, reflectionModel } from './reflection-models.js';
+import { FEEDBACK_MAX_LENGTH, formatCount, readerTitle, reflectionModel } from './reflection-models.js';
 
 export interface ViewOptions {
   notice?: string;
@@ -68,7 +68,10 @@ export class ViewReflection {
       modelLabel: model.label,
       sections: model.steps
         .filter((s) => (r.answers[s.key] ?? '') !== '')
-        .map((s) => ({ title: s.title, text: r.answers[s.key]! })),
+        .map((s) => ({
+          title: as === 'owner' ? s.title : readerTitle(s, author?.displayName),
+          text: r.answers[s.key]!,
+        })),
       pillarsText: r.pillars.map((p) => labelOf(PILLARS, p) ?? p).join(', '),
       standardsText: sopList(r.standards),
       topicText: labelOf(REFLECTION_TOPICS, r.topic) ?? r.topic,
@@ -108,7 +111,9 @@ export class ViewReflection {
         all.slice(0, 20).map((r) => ({
           reflectionId: r._id,
           title: titleOf(r, zone),
-          subtitle: `${reflectionModel(r.model).label} · ${r.shared ? 'shared' : 'private'} · ${sopList(r.standards)}`,
+          subtitle: [reflectionModel(r.model).label, r.shared ? 'shared' : 'private', sopList(r.standards)]
+            .filter(Boolean)
+            .join(' · '),
         })),
       ),
     );

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import {
-  buildIcs,
   isoWeekKey,
   overlaps,
   planSlots,
@@ -76,21 +75,5 @@ describe('conversations: slot planning', () => {
     const t = (m: number) => new Date(Date.UTC(2025, 9, 28, 10, m));
     assert.equal(overlaps(t(0), t(20), t(10), t(30)), true);
     assert.equal(overlaps(t(0), t(20), t(20), t(40)), false);
-  });
-
-  it('builds an .ics with UTC times and escaped text', () => {
-    const ics = buildIcs({
-      uid: 'x@pc',
-      startsAt: new Date('2025-10-27T10:00:00Z'),
-      endsAt: new Date('2025-10-27T10:20:00Z'),
-      summary: 'Chat; with, Amira',
-      description: 'line1\nline2',
-      location: 'Room 2.1',
-      stamp: new Date('2025-10-20T08:00:00Z'),
-    });
-    assert.match(ics, /DTSTART:20251027T100000Z\r\n/);
-    assert.match(ics, /SUMMARY:Chat\\; with\\, Amira\r\n/);
-    assert.match(ics, /DESCRIPTION:line1\\nline2\r\n/);
-    assert.match(ics, /^BEGIN:VCALENDAR\r\n[\s\S]*END:VCALENDAR\r\n$/);
   });
 });
