@@ -218,6 +218,8 @@ export const POLICY = {
   /** Change members, milestones and the presentation slot: its supervisors, the cohort's lead, admins. */
   'project.manage': (p, t) =>
     (has(p, 'supervisor') && (t.projectSupervisorIds ?? []).includes(p._id)) || leadsCohort(p, t.cohortId),
+  /** Propose a milestone, mark one done, post a project update at any time: its students and supervisors, the cohort's lead, admins. */
+  'project.contribute': (p, t) => projectMember(p, t) || leadsCohort(p, t.cohortId),
   /** Rate and comment on the final presentation: invited supervisors, AHP hosts and leads (not students). */
   'project.feedback.give': (p, t) =>
     (t.audienceIds ?? []).includes(p._id) &&

@@ -1,6 +1,6 @@
 /** The job after a presentation: one feedback card per invited rater (deduplicated by the outbox). */
 import { can } from '../../domain/authorization.js';
-import { formatLocal } from '../../domain/placement-calendar.js';
+import { formatLocalWithYear } from '../../domain/placement-calendar.js';
 import type { ProjectContext } from './project-context.js';
 import { feedbackFormData } from './project-cards.js';
 
@@ -29,7 +29,7 @@ export async function runFeedbackJob(
   const raters = people.filter((p) =>
     can(p, 'project.feedback.give', { audienceIds, cohortId: project.cohortId }),
   );
-  const when = formatLocal(slot.startsAt, ctx.zone(cohort));
+  const when = formatLocalWithYear(slot.startsAt, ctx.zone(cohort));
   const n = await ctx.s.outbox.enqueue(
     tenantId,
     raters.map((p) => ({

@@ -3,7 +3,7 @@
  * presentation has started; the team hears once that feedback has arrived.
  */
 import { can } from '../../domain/authorization.js';
-import { formatLocal } from '../../domain/placement-calendar.js';
+import { formatLocalWithYear } from '../../domain/placement-calendar.js';
 import { parseCardInput } from '../../feature-kit/card-input.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { isTenantId } from '../../storage/tenant-scope.js';
@@ -33,7 +33,7 @@ export async function submitFeedback(
     return 'Only the people invited to this presentation can give feedback on it.';
   }
   const cohort = await ctx.s.cohorts.byId(tenantId, project.cohortId);
-  const when = formatLocal(project.presentation.startsAt, ctx.zone(cohort));
+  const when = formatLocalWithYear(project.presentation.startsAt, ctx.zone(cohort));
   const values = typedValues(raw, ['rating', 'comment']);
   const form = (errors: Record<string, string>) =>
     ctx.s.cards.render('project-feedback', feedbackFormData(project, when, values, errors));

@@ -3,12 +3,19 @@
  * rate it. Booking (or moving) it schedules the feedback request for when it ends.
  */
 import type { AdaptiveCard } from '../../cards/cards.js';
-import { endDate, formatDate, formatLocal, localInstant } from '../../domain/placement-calendar.js';
+import {
+  formatDate,
+  formatLocalWithYear,
+  lastPlacementDate,
+  localInstant,
+  type CohortCalendar,
+} from '../../domain/placement-calendar.js';
+import { isWorkingDate, WORKING_HOURS } from '../../domain/working-hours.js';
 import { parseCardInput } from '../../feature-kit/card-input.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { feedbackJobKey, JOB_FEEDBACK } from './feedback-job.js';
 import { NOT_FOUND, type CardResult, type ProjectContext } from './project-context.js';
-import { formErrorOf } from './project-cards.js';
+import { formErrorOf, plural } from './project-cards.js';
 import { errorsFor, PRESENTATION_FIELDS, presentationInput, safeData, typedValues } from './project-input.js';
 import { showProject } from './project-view.js';
 import { attendeeId, type ProjectDoc } from './projects-repository.js';
@@ -54,7 +61,7 @@ async function renderPresentation(
   return ctx.s.cards.render('project-presentation', {
     projectId: project._id,
     title: `Final presentation: ${project.title}`,
-    intro: `Time in ${ctx.zone(cohort)}. After it, the people you invite get a card to rate it (1 to 5) and comment; the team sees their feedback.`,
+    intro: `Time in ${ctx.zone(cohort)}, on a placement day between ${WORKING_HOURS.start} and ${WORKING_HOURS.end}. After it, the people you invite get a card to rate it (1 to 5) and comment; the team sees their feedback.`,
     date: values.date ?? slot?.date ?? '',
     time: values.time ?? slot?.time ?? '',
     // Input.Number needs a number to show it.
@@ -63,7 +70,7 @@ async function renderPresentation(
     audienceIds: values.audienceIds ?? attendees.map((a) => a.personId).join(','),
     audienceChoices: choices.map((p) => ({ title: `${p.displayName} (${p.profession})`, value: p._id })),
     minDate: cohort?.startDate ?? '',
-    maxDate: cohort ? endDate(cohort) : '',
+    maxDate: cohort ? lastPlacementDate(cohort) : '',
     formError: formErrorOf(errors),
     errors: errorsFor(PRESENTATION_FIELDS, errors),
   });
@@ -85,12 +92,8 @@ export async function savePresentation(
   const input = parsed.value;
   const cohort = await ctx.s.cohorts.byId(tenantId, project.cohortId);
   const zone = ctx.zone(cohort);
-  const errors: Record<string, string> = {};
-  if (cohort && (input.date < cohort.startDate || input.date > endDate(cohort)))
-    errors.date = `Choose a date during the placement: ${formatDate(cohort.startDate)} to ${formatDate(endDate(cohort))}`;
   const startsAt = localInstant(input.date, input.time, zone);
-  if (!errors.date && startsAt.getTime() <= ctx.now().getTime())
-    errors.date = 'Choose a date and time in the future';
+  const errors = slotErrors(input, startsAt, zone, cohort, ctx.now());
   const choices = await audienceChoices(ctx, tenantId, project.cohortId);
   if (input.audienceIds.some((id) => !choices.some((p) => p._id === id)))
     errors.audienceIds = 'Choose people from the list';
@@ -136,6 +139,41 @@ export async function savePresentation(
   );
   const saved = (await ctx.repo.project(tenantId, project._id))!;
   return showProject(ctx, tenantId, person, saved, {
-    notice: `Presentation booked for ${formatLocal(startsAt, zone)}. The ${input.audienceIds.length} people invited get a feedback card when it ends.`,
+    notice: `Presentation booked for ${formatLocalWithYear(startsAt, zone)}. ${
+      input.audienceIds.length === 1
+        ? 'The person invited gets a feedback card when it ends.'
+        : `The ${plural(input.audienceIds.length, 'person', 'people')} invited get a feedback card when it ends.`
+    }`,
   });
+}
+
+/**
+ * A slot the team can keep: a placement day (not a weekend, bank holiday or day off the
+ * placement) inside the placement, starting and ending in working hours, still to come.
+ */
+export function slotErrors(
+  input: { date: string; time: string; minutes: number },
+  startsAt: Date,
+  zone: string,
+  cohort: CohortCalendar | null,
+  now: Date,
+): Record<string, string> {
+  if (cohort) {
+    const last = lastPlacementDate(cohort);
+    if (input.date < cohort.startDate || input.date > last)
+      return { date: `Choose a date during the placement: ${formatDate(cohort.startDate)} to ${formatDate(last)}` };
+  }
+  if (!isWorkingDate(input.date, { calendar: cohort ?? undefined }))
+    return {
+      date: `${formatDate(input.date)} is not a placement day: choose a weekday the team is on placement (not a bank holiday or a day off the placement)`,
+    };
+  const endsAt = new Date(startsAt.getTime() + input.minutes * 60_000);
+  const opens = localInstant(input.date, WORKING_HOURS.start, zone);
+  const closes = localInstant(input.date, WORKING_HOURS.end, zone);
+  if (startsAt < opens || endsAt > closes)
+    return {
+      time: `Choose a time in working hours, ${WORKING_HOURS.start} to ${WORKING_HOURS.end}: ${input.minutes} minutes from ${input.time} does not fit`,
+    };
+  if (startsAt.getTime() <= now.getTime()) return { date: 'Choose a date and time in the future' };
+  return {};
 }

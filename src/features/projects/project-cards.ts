@@ -4,10 +4,10 @@
  */
 import type { AdaptiveCard, Cards } from '../../cards/cards.js';
 import type { Target } from '../../domain/authorization.js';
-import { formatDate, formatLocal } from '../../domain/placement-calendar.js';
+import { formatDate, formatLocalWithYear } from '../../domain/placement-calendar.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
-import { COMMENT_MAX, errorsFor, FORM_FIELDS } from './project-input.js';
+import { COMMENT_MAX, errorsFor, FORM_FIELDS, newRequestId } from './project-input.js';
 import type { FeedbackDoc, MilestoneDoc, ProjectDoc, ProjectUpdateDoc } from './projects-repository.js';
 
 type Choice = { title: string; value: string };
@@ -92,6 +92,21 @@ export function feedbackFormData(
   };
 }
 
+export type MilestoneState = 'done' | 'overdue' | 'today' | 'upcoming';
+
+/** Done; else overdue once its date has passed, due today, or still to come. */
+export function milestoneState(m: Pick<MilestoneDoc, 'date' | 'doneAt'>, today: string): MilestoneState {
+  if (m.doneAt) return 'done';
+  return m.date < today ? 'overdue' : m.date === today ? 'today' : 'upcoming';
+}
+
+export const MILESTONE_STATE_TEXT: Record<MilestoneState, string> = {
+  done: 'Done',
+  overdue: 'Overdue',
+  today: 'Due today',
+  upcoming: 'To do',
+};
+
 export interface ProjectView {
   project: ProjectDoc;
   cohort: CohortDoc | null;
@@ -103,6 +118,11 @@ export interface ProjectView {
   feedback: FeedbackDoc[];
   people: PersonDoc[];
   canManage: boolean;
+  /** May propose milestones and mark them done (the team, the lead). */
+  canContribute: boolean;
+  /** May post an update (the project's students). */
+  canPostUpdate: boolean;
+  updateText: string;
   /** Whether the viewer may read the feedback (there is some, and the policy allows it). */
   feedbackVisible: boolean;
   notice?: string;
@@ -127,16 +147,21 @@ export function projectCard(cards: Cards, v: ProjectView): AdaptiveCard {
         .map((p) => `${p.displayName} (${p.profession})`)
         .join(', ') || 'None',
     supervisors: (v.target.projectSupervisorIds ?? []).map(name).join(', ') || 'None yet',
-    milestones: v.milestones.map((m) => ({
-      date: formatDate(m.date),
-      title: m.title,
-      state: m.date < v.today ? 'past' : m.date === v.today ? 'today' : 'upcoming',
-    })),
+    milestones: v.milestones.map((m) => {
+      const state = milestoneState(m, v.today);
+      return {
+        date: formatDate(m.date),
+        title: m.title,
+        detail: [m.ownerId ? name(m.ownerId) : '', MILESTONE_STATE_TEXT[state]].filter(Boolean).join(' · '),
+        state,
+      };
+    }),
     hasMilestones: v.milestones.length > 0,
+    overdueText: overdueText(v.milestones, v.today),
     updates: recent.map((u) => ({ heading: `Week ${u.week}, ${name(u.studentId)}`, text: u.text })),
     hasUpdates: recent.length > 0,
     presentationText: project.presentation
-      ? `${formatLocal(project.presentation.startsAt, zone)} (${project.presentation.minutes} minutes)`
+      ? `${formatLocalWithYear(project.presentation.startsAt, zone)} (${project.presentation.minutes} minutes)`
       : 'Not booked yet',
     teamsLink: project.presentation?.teamsLink ?? '',
     hasPresentation: !!project.presentation,
@@ -153,31 +178,41 @@ export function projectCard(cards: Cards, v: ProjectView): AdaptiveCard {
     hasFeedback: v.feedbackVisible && feedback.length > 0,
     feedbackPending: !!project.presentation && feedback.length === 0,
     canManage: v.canManage,
+    canContribute: v.canContribute,
+    canPostUpdate: v.canPostUpdate,
+    updateText: v.updateText,
+    requestId: newRequestId(),
     notice: v.notice ?? '',
     error: v.error ?? '',
   });
 }
 
-/**
- * `projects`: the list, by title. `studentCounts[i]` is read at the i-th position after
- * sorting (as before the split: see the report on issue #24; kept so the card is unchanged).
- */
+/** "1 milestone overdue", "" when none. */
+export function overdueText(milestones: Pick<MilestoneDoc, 'date' | 'doneAt'>[], today: string): string {
+  const n = milestones.filter((m) => milestoneState(m, today) === 'overdue').length;
+  return n ? `${plural(n, 'milestone')} overdue` : '';
+}
+
+/** "1 student", "3 students". */
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** `projects`: the list, by title; each project's student count is looked up by its id. */
 export function projectListCard(
   cards: Cards,
   projects: ProjectDoc[],
   cohortNames: Map<string, string>,
-  studentCounts: (number | undefined)[],
+  studentCounts: ReadonlyMap<string, number>,
   canCreate: boolean,
 ): AdaptiveCard {
   return cards.render('project-list', {
     title: 'Projects',
     intro: projects.length ? '' : 'No projects yet.',
-    items: projects
+    items: [...projects]
       .sort((a, b) => a.title.localeCompare(b.title))
-      .map((p, i) => ({
+      .map((p) => ({
         projectId: p._id,
         title: p.title,
-        subtitle: `${p.clinicalTeam} · ${cohortNames.get(p.cohortId) ?? ''} · ${studentCounts[i] ?? 0} students`,
+        subtitle: `${p.clinicalTeam} · ${cohortNames.get(p.cohortId) ?? ''} · ${plural(studentCounts.get(p._id) ?? 0, 'student')}`,
       })),
     canCreate,
   });

@@ -5,6 +5,7 @@
  */
 import type { AdaptiveCard } from '../../cards/cards.js';
 import { can, type Target } from '../../domain/authorization.js';
+import { localDateOf } from '../../domain/placement-calendar.js';
 import type { CoreServices } from '../../services.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
@@ -26,7 +27,7 @@ export type ProjectDeps = Pick<
   projects: ProjectsRepository;
 };
 
-export type ManageAction = 'project.view' | 'project.manage' | 'project.feedback.view';
+export type ManageAction = 'project.view' | 'project.manage' | 'project.contribute' | 'project.feedback.view';
 
 export class ProjectContext {
   readonly repo: ProjectsRepository;
@@ -41,6 +42,11 @@ export class ProjectContext {
 
   zone(cohort: Pick<CohortDoc, 'timeZone'> | null) {
     return cohort?.timeZone || this.s.config.DEFAULT_TIME_ZONE;
+  }
+
+  /** Today's local date in the cohort's zone. */
+  today(cohort: Pick<CohortDoc, 'timeZone'> | null) {
+    return localDateOf(this.now(), this.zone(cohort));
   }
 
   async membersOf(tenantId: string, projectId: string): Promise<ProjectMembers | null> {

@@ -67,6 +67,13 @@ export const milestoneInput = z.object({
   requestId,
   title: safeText(MILESTONE_MAX, { min: 1 }),
   date: isoDate,
+  ownerId: z.union([cardId, z.literal('')]).optional(),
+});
+
+export const UPDATE_MAX = 1000;
+export const updateInput = z.object({
+  projectId: cardId,
+  updateText: safeText(UPDATE_MAX, { min: 1 }),
 });
 
 /** 'HH:mm' (24-hour). */
@@ -121,7 +128,7 @@ export const feedbackInput = z.object({
 });
 
 export const FORM_FIELDS = ['title', 'clinicalTeam', 'studentIds', 'supervisorIds', 'cohortId'] as const;
-export const MILESTONE_FIELDS = ['title', 'date'] as const;
+export const MILESTONE_FIELDS = ['title', 'date', 'ownerId'] as const;
 export const PRESENTATION_FIELDS = ['date', 'time', 'minutes', 'teamsLink', 'audienceIds'] as const;
 
 export const newRequestId = () => randomBytes(12).toString('base64url');

@@ -1,7 +1,6 @@
 /** Seeing projects: one project's card, and `my project` / `projects`. */
 import type { AdaptiveCard } from '../../cards/cards.js';
 import { can } from '../../domain/authorization.js';
-import { localDateOf } from '../../domain/placement-calendar.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { NOT_FOUND, type CardResult, type ProjectContext } from './project-context.js';
 import { projectCard, projectListCard } from './project-cards.js';
@@ -43,14 +42,9 @@ export async function myProjects(
       : 'You are not on any project. Projects are set up by a cohort’s placement lead or a supervisor attached to it.';
   const projects = await ctx.repo.projectsByIds(tenantId, ids);
   const cohortNames = new Map((await ctx.s.cohorts.all(tenantId)).map((c) => [c._id, c.name]));
-  const counts = await Promise.all(projects.map((p) => ctx.membersOf(tenantId, p._id)));
-  return projectListCard(
-    ctx.s.cards,
-    projects,
-    cohortNames,
-    counts.map((m) => m?.studentIds.length),
-    canCreate,
-  );
+  const members = await Promise.all(projects.map((p) => ctx.membersOf(tenantId, p._id)));
+  const studentCounts = new Map(projects.map((p, i) => [p._id, members[i]?.studentIds.length ?? 0]));
+  return projectListCard(ctx.s.cards, projects, cohortNames, studentCounts, canCreate);
 }
 
 /** The project card as `person` may see it (feedback only for those the policy allows). */
@@ -59,7 +53,7 @@ export async function showProject(
   tenantId: string,
   person: PersonDoc,
   project: ProjectDoc,
-  options: { notice?: string; error?: string } = {},
+  options: { notice?: string; error?: string; updateText?: string } = {},
 ): Promise<AdaptiveCard> {
   const target = await ctx.targetOf(tenantId, project);
   const cohort = await ctx.s.cohorts.byId(tenantId, project.cohortId);
@@ -75,13 +69,16 @@ export async function showProject(
     project,
     cohort,
     zone,
-    today: localDateOf(ctx.now(), zone),
+    today: ctx.today(cohort),
     target,
     milestones,
     updates,
     feedback,
     people,
     canManage: can(person, 'project.manage', target),
+    canContribute: can(person, 'project.contribute', target),
+    canPostUpdate: (target.projectStudentIds ?? []).includes(person._id),
+    updateText: options.updateText ?? '',
     // Members, the cohort's lead and admins; students once at least one rating exists.
     feedbackVisible: feedback.length > 0 && can(person, 'project.feedback.view', target),
     notice: options.notice,

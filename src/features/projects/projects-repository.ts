@@ -44,6 +44,12 @@ export interface MilestoneDoc extends BaseDoc {
   title: string;
   /** Local date 'YYYY-MM-DD' within the cohort's placement. */
   date: string;
+  /** The team member who sees it through (reminded before the date); absent on older ones. */
+  ownerId?: string | null;
+  /** Who added it (a student's proposal, or a supervisor or lead). */
+  addedBy?: string;
+  /** When it was marked done; null or absent while it is open. */
+  doneAt?: Date | null;
 }
 
 export interface ProjectUpdateDoc extends BaseDoc {
@@ -77,6 +83,9 @@ export const milestoneId = (tenantId: string, projectId: string, requestId: stri
   tenantDocId(tenantId, 'projms', projectId, requestId);
 export const updateId = (tenantId: string, projectId: string, studentId: string, week: number) =>
   tenantDocId(tenantId, 'projupd', projectId, studentId, `w${week}`);
+/** An update a student posts from the project card (any time), keyed by the card's request id. */
+export const postedUpdateId = (tenantId: string, projectId: string, studentId: string, requestId: string) =>
+  tenantDocId(tenantId, 'projupd', projectId, studentId, `p${requestId}`);
 export const attendeeId = (tenantId: string, projectId: string, personId: string) =>
   tenantDocId(tenantId, 'projatt', projectId, personId);
 export const feedbackId = (tenantId: string, projectId: string, raterId: string) =>
@@ -193,6 +202,10 @@ export class ProjectsRepository {
     return this.milestones(tenantId).find({ projectId }).sort({ date: 1, createdAt: 1 }).toArray();
   }
 
+  async setMilestoneDone(tenantId: string, id: string, doneAt: Date | null, now: Date) {
+    await this.milestones(tenantId).updateOne({ _id: id }, { $set: { doneAt, updatedAt: now } });
+  }
+
   async deleteMilestone(tenantId: string, id: string) {
     return (await this.milestones(tenantId).deleteOne({ _id: id })).deletedCount;
   }
@@ -208,6 +221,11 @@ export class ProjectsRepository {
       { $set: { ...doc, updatedAt: now }, $setOnInsert: { schemaVersion: 1, createdAt: now } },
       { upsert: true },
     );
+  }
+
+  /** Insert-if-absent: a double click on "Post update" stores it once. */
+  insertUpdate(tenantId: string, doc: Omit<ProjectUpdateDoc, 'tenantId'>): Promise<boolean> {
+    return insertIfAbsent(() => this.updates(tenantId).insertOne(doc));
   }
 
   updatesOf(tenantId: string, projectId: string) {
