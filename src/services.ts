@@ -216,6 +216,7 @@ export function createServices(params: {
     }),
     projects: new ProjectService({
       projects: repos.projects,
+      supervisionNotes: () => supervision,
       config,
       clock,
       cards,

@@ -327,4 +327,87 @@ describe('e2e: projects day to day (issue 29)', function () {
     const after = cardTexts(await exec(sid, 'project.view', { projectId: falls })).join(' | ');
     assert.ok(!after.includes('overdue') && after.includes('Ben Jones · Done'), after);
   });
+
+  it('a presentation with an audience: staff and a peer score the lead’s criteria, change theirs until it closes; the team sees the summary and it is in the journey export', async () => {
+    const booked = await exec(
+      lena,
+      'project.presentation.save',
+      presentation({
+        time: '10:00',
+        audienceIds: [olu, priya].map(w.id).join(','),
+        criteria: 'Clear aim\nUse of data',
+      }),
+    );
+    assert.ok(
+      cardTexts(booked).some((t) => t.includes('The 2 people invited')),
+      cardTexts(booked).join(' | '),
+    );
+    const form = cardTexts(await exec(lena, 'project.presentation', { projectId: letters })).join(' | ');
+    assert.match(form, /Priya Shah \(student, physiotherapy\)/, form);
+    assert.ok(!form.includes('Dan Brown'), 'the team’s own students are not its raters');
+    // After it ends (10:45), the staff member and the peer each get one feedback card with the criteria.
+    e2e.clock.set(new Date('2026-12-17T10:50:00Z'));
+    await e2e.services.scheduler.runDue();
+    await e2e.services.sender.drain();
+    for (const u of [olu, priya]) {
+      const cards = e2e
+        .sentTo(`a:personal-${u.id}`)
+        .map(firstCard)
+        .filter((c) => cardTexts(c).includes('How was “Discharge letters”?'));
+      assert.equal(cards.length, 1, u.name);
+      assert.ok(JSON.stringify(cards[0]).includes('"label":"Use of data"'), u.name);
+    }
+    const first = await exec(priya, 'project.feedback', {
+      projectId: letters,
+      rating: '4',
+      score0: '5',
+      score1: '3',
+      comment: 'Clear letters.',
+    });
+    assert.ok(
+      cardTexts(first).some((t) => t.startsWith('Thank you. You rated it 4 of 5')),
+      cardTexts(first).join(' | '),
+    );
+    const changed = await exec(priya, 'project.feedback', {
+      projectId: letters,
+      rating: '5',
+      score0: '5',
+      score1: '4',
+      comment: 'Clear letters.',
+    });
+    assert.ok(
+      cardTexts(changed).some((t) => t.startsWith('Your feedback is changed: now 5 of 5')),
+      cardTexts(changed).join(' | '),
+    );
+    const bad = await exec(olu, 'project.feedback', { projectId: letters, rating: '3', score0: '9' });
+    assert.ok(
+      cardTexts(bad).includes('Choose a value from 1 to 5, or leave it blank'),
+      cardTexts(bad).join(' | '),
+    );
+    await exec(olu, 'project.feedback', {
+      projectId: letters,
+      rating: '3',
+      score0: '4',
+      score1: '',
+      comment: '',
+    });
+    assert.equal(await count(collections.projectFeedback.name, { projectId: letters }), 2);
+    const team = cardTexts(await exec(dan, 'project.view', { projectId: letters })).join(' | ');
+    assert.ok(team.includes('Presentation feedback: 2 ratings, average 4.0 of 5'), team);
+    assert.ok(
+      team.includes('Clear aim: 4.5 of 5 (2 scores)') && team.includes('Use of data: 4.0 of 5 (1 score)'),
+      team,
+    );
+    // A week after it ended, feedback is closed: nothing changes.
+    e2e.clock.set(new Date('2026-12-24T11:00:00Z'));
+    const late = await exec(priya, 'project.feedback', { projectId: letters, rating: '1', comment: 'late' });
+    assert.ok(
+      cardTexts(late).some((t) => t.startsWith('Feedback closed on Thu 24 Dec 2026, 10:45')),
+      cardTexts(late).join(' | '),
+    );
+    const journey = await e2e.services.projects.journeyOf(TENANT, w.id(dan));
+    const fromPriya = journey!.feedback.find((f) => f.from === 'Priya Shah')!;
+    assert.equal(fromPriya.rating, 5);
+    assert.equal(fromPriya.comment, 'Clear aim 5 of 5, Use of data 4 of 5. Clear letters.');
+  });
 });

@@ -26,9 +26,8 @@ export async function runFeedbackJob(
     attendees.map((a) => a.personId),
   );
   const audienceIds = attendees.map((a) => a.personId);
-  const raters = people.filter((p) =>
-    can(p, 'project.feedback.give', { audienceIds, cohortId: project.cohortId }),
-  );
+  const target = { ...(await ctx.targetOf(tenantId, project)), audienceIds };
+  const raters = people.filter((p) => can(p, 'project.feedback.give', target));
   const when = formatLocalWithYear(slot.startsAt, ctx.zone(cohort));
   const n = await ctx.s.outbox.enqueue(
     tenantId,

@@ -16,21 +16,35 @@ import type { PersonDoc } from '../../storage/people-repository.js';
 import { feedbackJobKey, JOB_FEEDBACK } from './feedback-job.js';
 import { NOT_FOUND, type CardResult, type ProjectContext } from './project-context.js';
 import { formErrorOf, plural } from './project-cards.js';
-import { errorsFor, PRESENTATION_FIELDS, presentationInput, safeData, typedValues } from './project-input.js';
+import {
+  DEFAULT_CRITERIA,
+  errorsFor,
+  PRESENTATION_FIELDS,
+  presentationInput,
+  safeData,
+  typedValues,
+} from './project-input.js';
 import { showProject } from './project-view.js';
 import { attendeeId, type ProjectDoc } from './projects-repository.js';
 
 type FormOptions = { values?: Record<string, string>; errors?: Record<string, string> };
 
-/** Who can be invited to rate: staff (supervisors, AHP hosts, leads) of the tenant. */
-async function audienceChoices(ctx: ProjectContext, tenantId: string, cohortId: string) {
+/**
+ * Who can be invited to rate: staff (supervisors, AHP hosts, leads) of the tenant, and peers
+ * (the cohort's students who are not on this project).
+ */
+async function audienceChoices(ctx: ProjectContext, tenantId: string, project: ProjectDoc) {
   const { people } = ctx.s;
+  const team = (await ctx.membersOf(tenantId, project._id))?.studentIds ?? [];
   const staff = [
     ...(await people.withRole(tenantId, 'supervisor')),
     ...(await people.withRole(tenantId, 'ahp-host')),
-    ...(await people.leadsOf(tenantId, cohortId)),
+    ...(await people.leadsOf(tenantId, project.cohortId)),
   ];
-  const unique = [...new Map(staff.map((p) => [p._id, p])).values()];
+  const peers = (await people.inCohort(tenantId, project.cohortId, 'student')).filter(
+    (p) => !team.includes(p._id),
+  );
+  const unique = [...new Map([...staff, ...peers].map((p) => [p._id, p])).values()];
   return unique.sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
@@ -53,7 +67,7 @@ async function renderPresentation(
   options: FormOptions,
 ): Promise<AdaptiveCard> {
   const cohort = await ctx.s.cohorts.byId(tenantId, project.cohortId);
-  const choices = await audienceChoices(ctx, tenantId, project.cohortId);
+  const choices = await audienceChoices(ctx, tenantId, project);
   const attendees = await ctx.repo.attendeesOf(tenantId, project._id);
   const slot = project.presentation;
   const values = options.values ?? {};
@@ -61,14 +75,18 @@ async function renderPresentation(
   return ctx.s.cards.render('project-presentation', {
     projectId: project._id,
     title: `Final presentation: ${project.title}`,
-    intro: `Time in ${ctx.zone(cohort)}, on a placement day between ${WORKING_HOURS.start} and ${WORKING_HOURS.end}. After it, the people you invite get a card to rate it (1 to 5) and comment; the team sees their feedback.`,
+    intro: `Time in ${ctx.zone(cohort)}, on a placement day between ${WORKING_HOURS.start} and ${WORKING_HOURS.end}. After it, the staff and peers you invite get a card to score it against the criteria below (1 to 5) and comment, and can change theirs for a week; the team sees their feedback.`,
     date: values.date ?? slot?.date ?? '',
     time: values.time ?? slot?.time ?? '',
     // Input.Number needs a number to show it.
     minutes: Number(values.minutes ?? slot?.minutes ?? 30) || 30,
     teamsLink: values.teamsLink ?? slot?.teamsLink ?? '',
     audienceIds: values.audienceIds ?? attendees.map((a) => a.personId).join(','),
-    audienceChoices: choices.map((p) => ({ title: `${p.displayName} (${p.profession})`, value: p._id })),
+    audienceChoices: choices.map((p) => ({
+      title: `${p.displayName} (${p.roles.includes('student') ? `student, ${p.profession}` : p.profession})`,
+      value: p._id,
+    })),
+    criteria: values.criteria ?? (slot?.criteria ?? DEFAULT_CRITERIA).join('\n'),
     minDate: cohort?.startDate ?? '',
     maxDate: cohort ? lastPlacementDate(cohort) : '',
     formError: formErrorOf(errors),
@@ -94,7 +112,7 @@ export async function savePresentation(
   const zone = ctx.zone(cohort);
   const startsAt = localInstant(input.date, input.time, zone);
   const errors = slotErrors(input, startsAt, zone, cohort, ctx.now());
-  const choices = await audienceChoices(ctx, tenantId, project.cohortId);
+  const choices = await audienceChoices(ctx, tenantId, project);
   if (input.audienceIds.some((id) => !choices.some((p) => p._id === id)))
     errors.audienceIds = 'Choose people from the list';
   if (input.audienceIds.length === 0) errors.audienceIds = 'Invite at least one person to give feedback';
@@ -122,6 +140,7 @@ export async function savePresentation(
       minutes: input.minutes,
       teamsLink: input.teamsLink,
       feedbackRequestedAt: null,
+      criteria: input.criteria,
     },
     now,
   );

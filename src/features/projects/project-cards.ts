@@ -7,7 +7,8 @@ import type { Target } from '../../domain/authorization.js';
 import { formatDate, formatLocalWithYear } from '../../domain/placement-calendar.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
-import { COMMENT_MAX, errorsFor, FORM_FIELDS, newRequestId } from './project-input.js';
+import { COMMENT_MAX, DEFAULT_CRITERIA, errorsFor, FORM_FIELDS, newRequestId, scoreField } from './project-input.js';
+import type { ProjectSupervisionNotes } from './ports.js';
 import type { FeedbackDoc, MilestoneDoc, ProjectDoc, ProjectUpdateDoc } from './projects-repository.js';
 
 type Choice = { title: string; value: string };
@@ -77,11 +78,18 @@ export function feedbackFormData(
   values: Record<string, string>,
   errors: Record<string, string>,
 ) {
+  const criteria = project.presentation?.criteria ?? DEFAULT_CRITERIA;
   return {
     projectId: project._id,
     title: `How was “${project.title}”?`,
-    intro: `The final presentation on ${when}, for ${project.clinicalTeam}. Your rating and comment go to the project team.`,
+    intro: `The final presentation on ${when}, for ${project.clinicalTeam}. Score what you can (1 = needs much more work, 5 = excellent); your feedback goes to the project team.`,
     rating: values.rating ?? '',
+    criteria: criteria.map((label, i) => ({
+      id: scoreField(i),
+      label,
+      value: values[scoreField(i)] ?? '',
+      error: errors[scoreField(i)] ?? '',
+    })),
     comment: values.comment ?? '',
     commentLabel: `Comment for the team (optional, up to ${COMMENT_MAX.toLocaleString('en-GB')} characters)`,
     commentMax: COMMENT_MAX,
@@ -91,6 +99,18 @@ export function feedbackFormData(
     doneText: '',
   };
 }
+
+/** Per criterion, the team's average score: "Use of data: 4.5 of 5 (2 scores)". */
+export function criteriaSummary(feedback: Pick<FeedbackDoc, 'scores'>[], criteria: string[]): string[] {
+  return criteria.flatMap((criterion) => {
+    const scores = feedback.flatMap((f) => f.scores ?? []).filter((s) => s.criterion === criterion);
+    if (!scores.length) return [];
+    const average = scores.reduce((a, s) => a + s.score, 0) / scores.length;
+    return [`${criterion}: ${average.toFixed(1)} of 5 (${plural(scores.length, 'score')})`];
+  });
+}
+
+const ACTION_STATUS_TEXT = { open: 'open', 'not-yet': 'not yet', done: 'done' } as const;
 
 export type MilestoneState = 'done' | 'overdue' | 'today' | 'upcoming';
 
@@ -115,6 +135,9 @@ export interface ProjectView {
   target: Target;
   milestones: MilestoneDoc[];
   updates: ProjectUpdateDoc[];
+  /** Supervision sessions held for the team, with their agreed actions. */
+  sessions: Awaited<ReturnType<ProjectSupervisionNotes['sessionsOfProject']>>;
+  showSessionNotes: boolean;
   feedback: FeedbackDoc[];
   people: PersonDoc[];
   canManage: boolean;
@@ -160,6 +183,19 @@ export function projectCard(cards: Cards, v: ProjectView): AdaptiveCard {
     overdueText: overdueText(v.milestones, v.today),
     updates: recent.map((u) => ({ heading: `Week ${u.week}, ${name(u.studentId)}`, text: u.text })),
     hasUpdates: recent.length > 0,
+    sessions: v.sessions.map((s) => ({
+      heading: `${formatDate(s.date)}, ${s.minutes} minutes with ${name(s.recordedBy)}`,
+      notes: v.showSessionNotes ? s.notes : '',
+      actions: s.actions.length
+        ? s.actions
+            .map(
+              (a) =>
+                `- ${a.text} (${name(a.ownerId)}, by ${formatDate(a.dueDate)}: ${ACTION_STATUS_TEXT[a.status]})`,
+            )
+            .join('\n')
+        : 'No actions agreed.',
+    })),
+    hasSessions: v.sessions.length > 0,
     presentationText: project.presentation
       ? `${formatLocalWithYear(project.presentation.startsAt, zone)} (${project.presentation.minutes} minutes)`
       : 'Not booked yet',
@@ -168,10 +204,14 @@ export function projectCard(cards: Cards, v: ProjectView): AdaptiveCard {
     feedbackHeading: feedback.length
       ? `Presentation feedback: ${feedback.length} rating${feedback.length > 1 ? 's' : ''}, average ${(feedback.reduce((a, f) => a + f.rating, 0) / feedback.length).toFixed(1)} of 5`
       : '',
+    feedbackSummary: v.feedbackVisible
+      ? criteriaSummary(feedback, project.presentation?.criteria ?? DEFAULT_CRITERIA).join('\n\n')
+      : '',
     feedback: v.feedbackVisible
       ? feedback.map((f) => ({
           from: name(f.raterId),
           rating: `${f.rating} of 5`,
+          scoresText: (f.scores ?? []).map((s) => `${s.criterion} ${s.score}`).join(' · '),
           comment: f.comment || '(no comment)',
         }))
       : [],

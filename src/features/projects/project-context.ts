@@ -10,7 +10,7 @@ import type { CoreServices } from '../../services.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { isTenantId } from '../../storage/tenant-scope.js';
-import type { ProjectMembers } from './ports.js';
+import type { ProjectMembers, ProjectSupervisionNotes } from './ports.js';
 import type { ProjectDoc, ProjectsRepository } from './projects-repository.js';
 
 export type CardResult = AdaptiveCard | string;
@@ -25,6 +25,8 @@ export type ProjectDeps = Pick<
 > & {
   /** The feature's collections (from createRepositories). */
   projects: ProjectsRepository;
+  /** Supervision sessions held for a team (lazy: supervision is built after projects). */
+  supervisionNotes?: () => ProjectSupervisionNotes;
 };
 
 export type ManageAction = 'project.view' | 'project.manage' | 'project.contribute' | 'project.feedback.view';
@@ -64,10 +66,12 @@ export class ProjectContext {
   /** The policy target for an action on a project. */
   async targetOf(tenantId: string, project: ProjectDoc): Promise<Target> {
     const members = await this.membersOf(tenantId, project._id);
+    const links = await this.s.supervisions.linksOfStudents(tenantId, members?.studentIds ?? []);
     return {
       cohortId: project.cohortId,
       projectStudentIds: members?.studentIds ?? [],
       projectSupervisorIds: members?.supervisorIds ?? [],
+      projectStudentSupervisorIds: [...new Set(links.map((l) => l.supervisorId))],
     };
   }
 

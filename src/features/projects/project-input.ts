@@ -112,6 +112,37 @@ export const teamsLink = z
     }
   }, 'Paste the Teams meeting link: it starts with https://teams.microsoft.com/');
 
+export const MAX_CRITERIA = 5;
+export const CRITERION_MAX = 60;
+/** What raters score when the lead sets nothing else. */
+export const DEFAULT_CRITERIA = [
+  'Clear aim and measures',
+  'Use of data',
+  'Working with the clinical team',
+  'Plan to keep the change going',
+];
+
+/** The criteria box: one per line; blank gives the default set. */
+export const criteriaList = z
+  .union([z.string().max(2000, 'That is too long: up to 5 short lines'), z.undefined()])
+  .transform((v) =>
+    (v ?? '')
+      .split(/\r?\n/)
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  )
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .max(CRITERION_MAX, `Each criterion up to ${CRITERION_MAX} characters`)
+          .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Contains characters that are not allowed'),
+      )
+      .max(MAX_CRITERIA, `Up to ${MAX_CRITERIA} criteria, one per line`),
+  )
+  .transform((list) => (list.length ? [...new Set(list)] : DEFAULT_CRITERIA));
+
 export const presentationInput = z.object({
   projectId: cardId,
   date: isoDate,
@@ -119,6 +150,7 @@ export const presentationInput = z.object({
   minutes: rating(10, 180),
   teamsLink,
   audienceIds: idList(MAX_AUDIENCE, 'people'),
+  criteria: criteriaList,
 });
 
 export const feedbackInput = z.object({
@@ -129,7 +161,11 @@ export const feedbackInput = z.object({
 
 export const FORM_FIELDS = ['title', 'clinicalTeam', 'studentIds', 'supervisorIds', 'cohortId'] as const;
 export const MILESTONE_FIELDS = ['title', 'date', 'ownerId'] as const;
-export const PRESENTATION_FIELDS = ['date', 'time', 'minutes', 'teamsLink', 'audienceIds'] as const;
+export const PRESENTATION_FIELDS = ['date', 'time', 'minutes', 'teamsLink', 'audienceIds', 'criteria'] as const;
+
+/** A criterion's score on the feedback card: blank (not scored) or 1-5. */
+export const optionalScore = z.union([z.literal(''), z.undefined(), rating(1, 5)]);
+export const scoreField = (i: number) => `score${i}`;
 
 export const newRequestId = () => randomBytes(12).toString('base64url');
 export const text = (v: unknown) => (typeof v === 'string' ? v : '');

@@ -43,7 +43,10 @@ export async function journeyOf(
     feedback: feedback.map((f) => ({
       from: person(f.raterId)?.displayName ?? 'A rater',
       rating: f.rating,
-      comment: f.comment,
+      // The scores per criterion travel in the comment the export already shows.
+      comment: [(f.scores ?? []).map((s) => `${s.criterion} ${s.score} of 5`).join(', '), f.comment]
+        .filter(Boolean)
+        .join('. '),
     })),
   };
 }

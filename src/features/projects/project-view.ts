@@ -30,7 +30,12 @@ export async function myProjects(
     can(person, 'project.view', { cohortId: c._id }),
   );
   const led = (await Promise.all(cohorts.map((c) => ctx.repo.inCohort(tenantId, c._id)))).flat();
-  const ids = [...new Set([...own.map((p) => p.projectId), ...led.map((p) => p._id)])];
+  // A supervisor also sees every project their students are on.
+  const students = person.roles.includes('supervisor')
+    ? await ctx.s.supervisions.studentIdsOf(tenantId, person._id)
+    : [];
+  const ofStudents = (await ctx.repo.studentMembershipsOf(tenantId, students)).map((m) => m.projectId);
+  const ids = [...new Set([...own.map((p) => p.projectId), ...led.map((p) => p._id), ...ofStudents])];
   const canCreate = (await ctx.creatableCohorts(tenantId, person)).length > 0;
   if (ids.length === 1 && !canCreate) {
     const project = await ctx.repo.project(tenantId, ids[0]!);
@@ -62,8 +67,14 @@ export async function showProject(
   const milestones = await ctx.repo.milestonesOf(tenantId, project._id);
   const updates = await ctx.repo.updatesOf(tenantId, project._id);
   const feedback = await ctx.repo.feedbackOf(tenantId, project._id);
+  const sessions = (await ctx.s.supervisionNotes?.().sessionsOfProject(tenantId, project._id)) ?? [];
   const people = await ctx.s.people.byIds(tenantId, [
-    ...new Set([...memberIds, ...updates.map((u) => u.studentId), ...feedback.map((f) => f.raterId)]),
+    ...new Set([
+      ...memberIds,
+      ...updates.map((u) => u.studentId),
+      ...feedback.map((f) => f.raterId),
+      ...sessions.flatMap((s) => [s.recordedBy, ...s.actions.map((a) => a.ownerId)]),
+    ]),
   ]);
   return projectCard(ctx.s.cards, {
     project,
@@ -73,6 +84,9 @@ export async function showProject(
     target,
     milestones,
     updates,
+    sessions,
+    // Session notes are for those who were there (the team and its supervisors).
+    showSessionNotes: memberIds.includes(person._id),
     feedback,
     people,
     canManage: can(person, 'project.manage', target),

@@ -21,6 +21,8 @@ export interface PresentationSlot {
   teamsLink: string;
   /** Where the feedback cards go after it; set when they were queued. */
   feedbackRequestedAt: Date | null;
+  /** What raters score (1-5 each), set by the lead; absent on older slots (the default set). */
+  criteria?: string[];
 }
 
 export interface ProjectDoc extends BaseDoc {
@@ -69,6 +71,8 @@ export interface FeedbackDoc extends BaseDoc {
   raterId: string;
   rating: number;
   comment: string;
+  /** A score (1-5) per criterion of the presentation; absent on older feedback. */
+  scores?: { criterion: string; score: number }[];
 }
 
 export const projectId = (tenantId: string, requestId: string) => tenantDocId(tenantId, 'project', requestId);
@@ -180,6 +184,15 @@ export class ProjectsRepository {
     return this.members(tenantId).find({ projectId }).toArray();
   }
 
+  /** The project memberships of these students (a supervisor's students). */
+  studentMembershipsOf(tenantId: string, studentIds: string[]) {
+    return studentIds.length
+      ? this.members(tenantId)
+          .find({ personId: { $in: studentIds }, role: 'student' })
+          .toArray()
+      : Promise.resolve([]);
+  }
+
   membershipsOf(tenantId: string, personId: string) {
     return this.members(tenantId).find({ personId }).toArray();
   }
@@ -249,6 +262,20 @@ export class ProjectsRepository {
   /** Insert-if-absent per rater: a second submit is refused (false), the first one stands. */
   insertFeedback(tenantId: string, doc: Omit<FeedbackDoc, 'tenantId'>): Promise<boolean> {
     return insertIfAbsent(() => this.feedback(tenantId).insertOne(doc));
+  }
+
+  /** A rater's feedback, new or changed (while feedback is open); true when it is their first. */
+  async saveFeedback(
+    tenantId: string,
+    doc: Pick<FeedbackDoc, 'projectId' | 'raterId' | 'rating' | 'comment' | 'scores'>,
+    now: Date,
+  ): Promise<boolean> {
+    const result = await this.feedback(tenantId).updateOne(
+      { _id: feedbackId(tenantId, doc.projectId, doc.raterId) },
+      { $set: { ...doc, updatedAt: now }, $setOnInsert: { schemaVersion: 1, createdAt: now } },
+      { upsert: true },
+    );
+    return result.upsertedCount > 0;
   }
 
   feedbackById(tenantId: string, id: string) {
