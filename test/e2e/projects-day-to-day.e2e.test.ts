@@ -410,4 +410,60 @@ describe('e2e: projects day to day (issue 29)', function () {
     assert.equal(fromPriya.rating, 5);
     assert.equal(fromPriya.comment, 'Clear aim 5 of 5, Use of data 4 of 5. Clear letters.');
   });
+
+  it('project supervision on the project: a session for the team shows on the card with its agreed actions; a supervisor sees every project their students are on', async () => {
+    const form = firstCard(await say(sid, 'record supervision'));
+    const requestId = actionData(form, 'supervision.session.record')!.requestId;
+    const recorded = await exec(sid, 'supervision.session.record', {
+      requestId,
+      attendees: '',
+      projectId: falls,
+      date: '2026-12-10',
+      minutes: '45',
+      kind: 'project',
+      notes: 'Huddle checklist review.',
+      action1Text: 'Shorten the checklist to one page',
+      action1Owner: w.id(ben),
+      action1Due: '2026-12-30',
+    });
+    assert.match(
+      cardTexts(recorded).join(' '),
+      /Recorded project supervision/,
+      cardTexts(recorded).join(' | '),
+    );
+    const team = cardTexts(await exec(priya, 'project.view', { projectId: falls })).join(' | ');
+    assert.ok(
+      team.includes(
+        'Project supervision | Thu 10 Dec 2026, 45 minutes with Sid Patel | Huddle checklist review.',
+      ),
+      team,
+    );
+    assert.ok(
+      team.includes('- Shorten the checklist to one page (Ben Jones, by Wed 30 Dec 2026: open)'),
+      team,
+    );
+    // The lead sees what was agreed, not the notes (they are for those who were there).
+    const lead = cardTexts(await exec(lena, 'project.view', { projectId: falls })).join(' | ');
+    assert.ok(
+      lead.includes('Shorten the checklist to one page') && !lead.includes('Huddle checklist review.'),
+      lead,
+    );
+    // Olu, who supervises only Dan, does not see "Falls huddle"; once he supervises Priya too, he does.
+    assert.ok(
+      !cardTexts(firstCard(await say(olu, 'projects')))
+        .join(' | ')
+        .includes('Falls huddle'),
+    );
+    assert.equal(typeof (await exec(olu, 'project.view', { projectId: falls })), 'string');
+    await e2e.services.supervisions.link(TENANT, w.id(priya), w.id(olu), e2e.clock.now());
+    const list = cardTexts(firstCard(await say(olu, 'projects'))).join(' | ');
+    assert.ok(list.includes('Falls huddle on Ward 7') && list.includes('Discharge letters'), list);
+    const seen = cardTexts(await exec(olu, 'project.view', { projectId: falls })).join(' | ');
+    assert.ok(seen.includes('Shorten the checklist to one page'), seen);
+    // Seeing is not managing: he is not one of its supervisors.
+    assert.equal(
+      actionData(await exec(olu, 'project.view', { projectId: falls }), 'project.edit'),
+      undefined,
+    );
+  });
 });
