@@ -275,7 +275,9 @@ export function endDate(cal: Pick<CohortCalendar, 'startDate' | 'weeks'>): strin
  * (the calendar end, start + 7 x weeks - 1, is often a Sunday). The one answer for "when does
  * the placement end" (events, milestones, presentations).
  */
-export function lastPlacementDate(cal: Pick<CohortCalendar, 'startDate' | 'weeks' | 'clinicalDays' | 'leadershipDays'>): string {
+export function lastPlacementDate(
+  cal: Pick<CohortCalendar, 'startDate' | 'weeks' | 'clinicalDays' | 'leadershipDays'>,
+): string {
   const days = new Set<Weekday>([...cal.clinicalDays, ...cal.leadershipDays]);
   let date = endDate(cal);
   for (let i = 0; i < 7 && !days.has(weekdayOf(date)); i++) date = addDays(date, -1);

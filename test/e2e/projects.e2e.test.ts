@@ -500,7 +500,11 @@ describe('e2e: projects (issue 17)', function () {
     // A rater changes theirs while feedback is open (issue 29): still one rating each.
     const twice = await exec(sam, 'project.feedback', { projectId, rating: '1', comment: 'changed my mind' });
     assert.ok(cardTexts(twice).some((t) => t.startsWith('Your feedback is changed: now 1 of 5')));
-    await exec(sam, 'project.feedback', { projectId, rating: '5', comment: 'Clear data and a realistic plan.' });
+    await exec(sam, 'project.feedback', {
+      projectId,
+      rating: '5',
+      comment: 'Clear data and a realistic plan.',
+    });
     assert.equal(await count(collections.projectFeedback.name), 4);
 
     for (const u of [priya, ben, cara]) {

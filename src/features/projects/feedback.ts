@@ -11,7 +11,14 @@ import type { PersonDoc } from '../../storage/people-repository.js';
 import { isTenantId } from '../../storage/tenant-scope.js';
 import type { CardResult, ProjectContext } from './project-context.js';
 import { feedbackFormData, projectNoticeActivity } from './project-cards.js';
-import { DEFAULT_CRITERIA, feedbackInput, optionalScore, safeData, scoreField, typedValues } from './project-input.js';
+import {
+  DEFAULT_CRITERIA,
+  feedbackInput,
+  optionalScore,
+  safeData,
+  scoreField,
+  typedValues,
+} from './project-input.js';
 import { feedbackId, type ProjectDoc } from './projects-repository.js';
 
 export async function submitFeedback(
@@ -47,12 +54,16 @@ export async function submitFeedback(
   const mineId = feedbackId(tenantId, project._id, person._id);
   if (ctx.now().getTime() >= closesAt.getTime()) {
     const mine = await ctx.repo.feedbackById(tenantId, mineId);
-    return card({}, {}, {
-      done: true,
-      doneText: mine
-        ? `Feedback closed on ${closes}; yours (${mine.rating} of 5) is with the team, so nothing was changed.`
-        : `Feedback closed on ${closes}, so nothing was saved.`,
-    });
+    return card(
+      {},
+      {},
+      {
+        done: true,
+        doneText: mine
+          ? `Feedback closed on ${closes}; yours (${mine.rating} of 5) is with the team, so nothing was changed.`
+          : `Feedback closed on ${closes}, so nothing was saved.`,
+      },
+    );
   }
   const parsed = parseCardInput(feedbackInput, raw);
   const scoreErrors: Record<string, string> = {};
@@ -67,12 +78,22 @@ export async function submitFeedback(
   const now = ctx.now();
   const first = await ctx.repo.saveFeedback(
     tenantId,
-    { projectId: project._id, raterId: person._id, rating: parsed.value.rating, comment: parsed.value.comment, scores },
+    {
+      projectId: project._id,
+      raterId: person._id,
+      rating: parsed.value.rating,
+      comment: parsed.value.comment,
+      scores,
+    },
     now,
   );
   await ctx.s.audit.record(
     tenantId,
-    { actorId: person._id, action: first ? 'project.feedback' : 'project.feedback.change', targetId: project._id },
+    {
+      actorId: person._id,
+      action: first ? 'project.feedback' : 'project.feedback.change',
+      targetId: project._id,
+    },
     now,
   );
   if (first) await notifyFeedback(ctx, tenantId, project);
@@ -83,11 +104,15 @@ export async function submitFeedback(
       criteria.map((c, i) => [scoreField(i), String(scores.find((s) => s.criterion === c)?.score ?? '')]),
     ),
   };
-  return card(saved, {}, {
-    doneText: first
-      ? `Thank you. You rated it ${parsed.value.rating} of 5; the team can see your feedback. You can change it until ${closes}.`
-      : `Your feedback is changed: now ${parsed.value.rating} of 5. You can change it until ${closes}.`,
-  });
+  return card(
+    saved,
+    {},
+    {
+      doneText: first
+        ? `Thank you. You rated it ${parsed.value.rating} of 5; the team can see your feedback. You can change it until ${closes}.`
+        : `Your feedback is changed: now ${parsed.value.rating} of 5. You can change it until ${closes}.`,
+    },
+  );
 }
 
 /** Raters can give or change their feedback until a week after the presentation ends. */

@@ -85,9 +85,7 @@ async function renderMilestones(
     newTitle: options.values?.title ?? '',
     newDate: options.values?.date ?? '',
     ownerId: options.values?.ownerId ?? (isStudent ? person._id : ''),
-    ownerChoices: memberIds
-      .map((id) => ({ title: name(id), value: id }))
-      .filter((c) => c.title !== ''),
+    ownerChoices: memberIds.map((id) => ({ title: name(id), value: id })).filter((c) => c.title !== ''),
     minDate: cohort?.startDate ?? '',
     maxDate: last,
     formError: formErrorOf(errors),
@@ -165,13 +163,19 @@ export async function toggleMilestoneDone(
   const id = text(raw.milestoneId);
   const milestone = isTenantId(id, tenantId) ? await ctx.repo.milestone(tenantId, id) : null;
   if (!milestone || milestone.projectId !== found.project._id)
-    return render({ errors: { _form: 'That milestone is not on this project (it may be removed already).' } });
+    return render({
+      errors: { _form: 'That milestone is not on this project (it may be removed already).' },
+    });
   const now = ctx.now();
   const doneAt = milestone.doneAt ? null : now;
   await ctx.repo.setMilestoneDone(tenantId, id, doneAt, now);
   await ctx.s.audit.record(
     tenantId,
-    { actorId: person._id, action: doneAt ? 'project.milestone.done' : 'project.milestone.reopen', targetId: id },
+    {
+      actorId: person._id,
+      action: doneAt ? 'project.milestone.done' : 'project.milestone.reopen',
+      targetId: id,
+    },
     now,
   );
   return render({ notice: doneAt ? `Done: ${milestone.title}.` : `Open again: ${milestone.title}.` });
@@ -191,7 +195,9 @@ export async function removeMilestone(
   const id = text(raw.milestoneId);
   const milestone = isTenantId(id, tenantId) ? await ctx.repo.milestone(tenantId, id) : null;
   if (!milestone || milestone.projectId !== found.project._id)
-    return render({ errors: { _form: 'That milestone is not on this project (it may be removed already).' } });
+    return render({
+      errors: { _form: 'That milestone is not on this project (it may be removed already).' },
+    });
   await ctx.repo.deleteMilestone(tenantId, id);
   await ctx.s.audit.record(
     tenantId,

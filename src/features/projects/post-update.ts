@@ -30,14 +30,15 @@ export async function postUpdate(
   const nonce = requestIdSchema.safeParse(raw.requestId);
   if (!parsed.ok || !nonce.success)
     return show({
-      error: parsed.ok ? 'Please open the project again and post your update.' : `Your update: ${Object.values(parsed.errors)[0]}`,
+      error: parsed.ok
+        ? 'Please open the project again and post your update.'
+        : `Your update: ${Object.values(parsed.errors)[0]}`,
       updateText: typed,
     });
   const cohort = await ctx.s.cohorts.byId(tenantId, project.cohortId);
   const now = ctx.now();
   const position = cohort ? placementWeekOf(cohort, now, ctx.zone(cohort)) : null;
-  if (!position)
-    return show({ error: 'Updates can be posted while the placement runs.', updateText: typed });
+  if (!position) return show({ error: 'Updates can be posted while the placement runs.', updateText: typed });
   const id = postedUpdateId(tenantId, project._id, person._id, nonce.data);
   const inserted = await ctx.repo.insertUpdate(tenantId, {
     _id: id,
@@ -50,6 +51,10 @@ export async function postUpdate(
     updatedAt: now,
   });
   if (inserted)
-    await ctx.s.audit.record(tenantId, { actorId: person._id, action: 'project.update.post', targetId: id }, now);
+    await ctx.s.audit.record(
+      tenantId,
+      { actorId: person._id, action: 'project.update.post', targetId: id },
+      now,
+    );
   return show({ notice: `Thank you: your update is on the project (week ${position.week}).` });
 }

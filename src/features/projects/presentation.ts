@@ -180,7 +180,9 @@ export function slotErrors(
   if (cohort) {
     const last = lastPlacementDate(cohort);
     if (input.date < cohort.startDate || input.date > last)
-      return { date: `Choose a date during the placement: ${formatDate(cohort.startDate)} to ${formatDate(last)}` };
+      return {
+        date: `Choose a date during the placement: ${formatDate(cohort.startDate)} to ${formatDate(last)}`,
+      };
   }
   if (!isWorkingDate(input.date, { calendar: cohort ?? undefined }))
     return {

@@ -7,7 +7,14 @@ import type { Target } from '../../domain/authorization.js';
 import { formatDate, formatLocalWithYear } from '../../domain/placement-calendar.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
-import { COMMENT_MAX, DEFAULT_CRITERIA, errorsFor, FORM_FIELDS, newRequestId, scoreField } from './project-input.js';
+import {
+  COMMENT_MAX,
+  DEFAULT_CRITERIA,
+  errorsFor,
+  FORM_FIELDS,
+  newRequestId,
+  scoreField,
+} from './project-input.js';
 import type { ProjectSupervisionNotes } from './ports.js';
 import type { FeedbackDoc, MilestoneDoc, ProjectDoc, ProjectUpdateDoc } from './projects-repository.js';
 
@@ -186,14 +193,9 @@ export function projectCard(cards: Cards, v: ProjectView): AdaptiveCard {
     sessions: v.sessions.map((s) => ({
       heading: `${formatDate(s.date)}, ${s.minutes} minutes with ${name(s.recordedBy)}`,
       notes: v.showSessionNotes ? s.notes : '',
-      actions: s.actions.length
-        ? s.actions
-            .map(
-              (a) =>
-                `- ${a.text} (${name(a.ownerId)}, by ${formatDate(a.dueDate)}: ${ACTION_STATUS_TEXT[a.status]})`,
-            )
-            .join('\n')
-        : 'No actions agreed.',
+      actions: s.actions.map((a) => ({
+        text: `${a.text}: ${name(a.ownerId)}, by ${formatDate(a.dueDate)} (${ACTION_STATUS_TEXT[a.status]})`,
+      })),
     })),
     hasSessions: v.sessions.length > 0,
     presentationText: project.presentation

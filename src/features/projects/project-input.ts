@@ -161,7 +161,14 @@ export const feedbackInput = z.object({
 
 export const FORM_FIELDS = ['title', 'clinicalTeam', 'studentIds', 'supervisorIds', 'cohortId'] as const;
 export const MILESTONE_FIELDS = ['title', 'date', 'ownerId'] as const;
-export const PRESENTATION_FIELDS = ['date', 'time', 'minutes', 'teamsLink', 'audienceIds', 'criteria'] as const;
+export const PRESENTATION_FIELDS = [
+  'date',
+  'time',
+  'minutes',
+  'teamsLink',
+  'audienceIds',
+  'criteria',
+] as const;
 
 /** A criterion's score on the feedback card: blank (not scored) or 1-5. */
 export const optionalScore = z.union([z.literal(''), z.undefined(), rating(1, 5)]);
