@@ -236,6 +236,22 @@ describe('e2e: projects day to day (issue 29)', function () {
     assert.match(shown, /Thu 17 Dec 2026, 14:00/, shown);
   });
 
+  it('saving the presentation again with the same slot (one more invitee) keeps its feedback request scheduled', async () => {
+    await exec(
+      lena,
+      'project.presentation.save',
+      presentation({ audienceIds: [olu, sid].map(w.id).join(',') }),
+    );
+    const jobs = await e2e.services.database.db
+      .collection(collections.jobs.name)
+      .find({ type: 'projects.feedback-request', 'payload.projectId': letters })
+      .toArray();
+    assert.deepEqual(
+      jobs.map((j) => [j.runAt.toISOString(), j.state]),
+      [['2026-12-17T14:45:00.000Z', 'scheduled']],
+    );
+  });
+
   it('one placement end date: the milestone card and the event card both end on Fri 1 Jan 2027', async () => {
     const milestones = cardTexts(await exec(sid, 'project.milestones', { projectId: falls })).join(' | ');
     assert.match(milestones, /and Fri 1 Jan 2027 \(the placement\)/, milestones);
@@ -320,6 +336,8 @@ describe('e2e: projects day to day (issue 29)', function () {
     }
     const supervisor = cardTexts(await exec(sid, 'project.view', { projectId: falls })).join(' | ');
     assert.match(supervisor, /Ben Jones · Overdue/, supervisor);
+    const listed = cardTexts(firstCard(await say(sid, 'projects'))).join(' | ');
+    assert.match(listed, /Falls huddle on Ward 7 \| [^|]* · 3 students · 1 milestone overdue/, listed);
     // Ben marks it done: no longer overdue.
     const list = await exec(ben, 'project.milestones', { projectId: falls });
     const done = actionData(list, 'project.milestone.done')!;

@@ -647,7 +647,7 @@ describe('e2e: projects (issue 17)', function () {
     );
     const job = await e2e.services.database.db
       .collection(collections.jobs.name)
-      .findOne({ _id: `projects.feedback:${projectId}:${moved.startsAt.getTime()}` as never });
+      .findOne({ _id: `projects.feedback:${projectId}:${moved.startsAt.getTime()}:45m` as never });
     assert.equal(job?.state, 'scheduled');
     assert.equal(job?.runAt.toISOString(), '2025-03-14T10:45:00.000Z');
   });

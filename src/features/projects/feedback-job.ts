@@ -6,8 +6,9 @@ import { feedbackFormData } from './project-cards.js';
 
 export const JOB_FEEDBACK = 'projects.feedback-request';
 
-export const feedbackJobKey = (projectId: string, startsAt: Date) =>
-  `projects.feedback:${projectId}:${startsAt.getTime()}`;
+/** One job per slot and length (a slot saved again unchanged keeps its job; jobs of older builds had no length). */
+export const feedbackJobKey = (projectId: string, startsAt: Date, minutes?: number) =>
+  `projects.feedback:${projectId}:${startsAt.getTime()}${minutes === undefined ? '' : `:${minutes}m`}`;
 
 /** Runs only for the slot it was scheduled for (a moved presentation has its own job). */
 export async function runFeedbackJob(

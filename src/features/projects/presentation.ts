@@ -128,8 +128,15 @@ export async function savePresentation(
       updatedAt: now,
     });
   await ctx.repo.removeAttendees(tenantId, project._id, input.audienceIds);
-  if (project.presentation)
-    await ctx.s.scheduler.cancel(feedbackJobKey(project._id, project.presentation.startsAt));
+  const jobKey = feedbackJobKey(project._id, startsAt, input.minutes);
+  const old = project.presentation;
+  // A moved or lengthened slot cancels the old job; the same slot saved again keeps it.
+  if (old)
+    for (const key of [
+      feedbackJobKey(project._id, old.startsAt),
+      feedbackJobKey(project._id, old.startsAt, old.minutes),
+    ])
+      if (key !== jobKey) await ctx.s.scheduler.cancel(key);
   await ctx.repo.setPresentation(
     tenantId,
     project._id,
@@ -145,7 +152,7 @@ export async function savePresentation(
     now,
   );
   await ctx.s.scheduler.schedule({
-    key: feedbackJobKey(project._id, startsAt),
+    key: jobKey,
     type: JOB_FEEDBACK,
     runAt: new Date(startsAt.getTime() + input.minutes * 60_000),
     tenantId,

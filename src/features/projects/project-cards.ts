@@ -245,6 +245,8 @@ export function projectListCard(
   cohortNames: Map<string, string>,
   studentCounts: ReadonlyMap<string, number>,
   canCreate: boolean,
+  /** "1 milestone overdue" per project id, '' when none. */
+  overdue: ReadonlyMap<string, string> = new Map(),
 ): AdaptiveCard {
   return cards.render('project-list', {
     title: 'Projects',
@@ -254,7 +256,14 @@ export function projectListCard(
       .map((p) => ({
         projectId: p._id,
         title: p.title,
-        subtitle: `${p.clinicalTeam} · ${cohortNames.get(p.cohortId) ?? ''} · ${plural(studentCounts.get(p._id) ?? 0, 'student')}`,
+        subtitle: [
+          p.clinicalTeam,
+          cohortNames.get(p.cohortId) ?? '',
+          plural(studentCounts.get(p._id) ?? 0, 'student'),
+          overdue.get(p._id) ?? '',
+        ]
+          .filter(Boolean)
+          .join(' · '),
       })),
     canCreate,
   });

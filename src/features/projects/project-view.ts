@@ -3,7 +3,7 @@ import type { AdaptiveCard } from '../../cards/cards.js';
 import { can } from '../../domain/authorization.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { NOT_FOUND, type CardResult, type ProjectContext } from './project-context.js';
-import { projectCard, projectListCard } from './project-cards.js';
+import { overdueText, projectCard, projectListCard } from './project-cards.js';
 import { safeData } from './project-input.js';
 import { projectsOf } from './project-teams.js';
 import type { ProjectDoc } from './projects-repository.js';
@@ -46,10 +46,26 @@ export async function myProjects(
       ? 'You are not on a project yet. Your placement lead or supervisor adds you to one.'
       : 'You are not on any project. Projects are set up by a cohort’s placement lead or a supervisor attached to it.';
   const projects = await ctx.repo.projectsByIds(tenantId, ids);
-  const cohortNames = new Map((await ctx.s.cohorts.all(tenantId)).map((c) => [c._id, c.name]));
+  const allCohorts = await ctx.s.cohorts.all(tenantId);
+  const cohortNames = new Map(allCohorts.map((c) => [c._id, c.name]));
   const members = await Promise.all(projects.map((p) => ctx.membersOf(tenantId, p._id)));
   const studentCounts = new Map(projects.map((p, i) => [p._id, members[i]?.studentIds.length ?? 0]));
-  return projectListCard(ctx.s.cards, projects, cohortNames, studentCounts, canCreate);
+  const cohortById = new Map(allCohorts.map((c) => [c._id, c]));
+  const overdue = new Map(
+    await Promise.all(
+      projects.map(
+        async (p) =>
+          [
+            p._id,
+            overdueText(
+              await ctx.repo.milestonesOf(tenantId, p._id),
+              ctx.today(cohortById.get(p.cohortId) ?? null),
+            ),
+          ] as const,
+      ),
+    ),
+  );
+  return projectListCard(ctx.s.cards, projects, cohortNames, studentCounts, canCreate, overdue);
 }
 
 /** The project card as `person` may see it (feedback only for those the policy allows). */
