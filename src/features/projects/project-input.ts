@@ -133,13 +133,21 @@ export const criteriaList = z
   )
   .pipe(
     z
-      .array(
-        z
-          .string()
-          .max(CRITERION_MAX, `Each criterion up to ${CRITERION_MAX} characters`)
-          .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Contains characters that are not allowed'),
-      )
-      .max(MAX_CRITERIA, `Up to ${MAX_CRITERIA} criteria, one per line`),
+      .array(z.string())
+      .max(MAX_CRITERIA, `Up to ${MAX_CRITERIA} criteria, one per line`)
+      // One message for the whole box (not per line), so it shows under it.
+      .superRefine((list, ctx) => {
+        for (const line of list) {
+          const checked = safeText(CRITERION_MAX).safeParse(line);
+          if (!checked.success) {
+            ctx.addIssue({
+              code: z.ZodIssueCode.custom,
+              message: `Each line: ${checked.error.issues[0]!.message}`,
+            });
+            return;
+          }
+        }
+      }),
   )
   .transform((list) => (list.length ? [...new Set(list)] : DEFAULT_CRITERIA));
 
