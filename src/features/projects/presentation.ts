@@ -1,6 +1,7 @@
 /**
- * The final presentation: a slot inside the placement, a Teams link, and the staff invited to
- * rate it. Booking (or moving) it schedules the feedback request for when it ends.
+ * The final presentation: a slot on a placement day, inside the placement and in working hours;
+ * a Teams link; the staff and peers invited to rate it and the criteria they score. Booking (or
+ * moving) it schedules the feedback request for when it ends.
  */
 import type { AdaptiveCard } from '../../cards/cards.js';
 import {
