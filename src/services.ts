@@ -235,6 +235,7 @@ export function createServices(params: {
     projects: new ProjectService({
       projects: repos.projects,
       calendar: () => services.calendar,
+      supervisionNotes: () => supervision,
       config,
       clock,
       cards,

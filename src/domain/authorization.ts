@@ -47,6 +47,8 @@ export interface Target {
   /** A project's members (src/features/projects): its students and its supervisors. */
   projectStudentIds?: readonly string[];
   projectSupervisorIds?: readonly string[];
+  /** The supervisors linked to the project's students (who see every project their students are on). */
+  projectStudentSupervisorIds?: readonly string[];
   /** The fellow students a reflection is shared with (their project team or cohort); empty when not shared with peers. */
   peerIds?: readonly string[];
 }
@@ -83,6 +85,9 @@ const attachedSupervisor: Rule = (p, t) => {
 const projectMember: Rule = (p, t) =>
   (has(p, 'student') && (t.projectStudentIds ?? []).includes(p._id)) ||
   (has(p, 'supervisor') && (t.projectSupervisorIds ?? []).includes(p._id));
+/** A project's member, or a supervisor of one of its students. */
+const projectMemberOrStudentsSupervisor: Rule = (p, t) =>
+  projectMember(p, t) || (has(p, 'supervisor') && (t.projectStudentSupervisorIds ?? []).includes(p._id));
 
 /**
  * The rules, one per action. Features add a row for every action they enforce; the matrix
@@ -217,17 +222,23 @@ export const POLICY = {
   // Projects (src/features/projects). Target: the project's cohort and members.
   /** `new project` for a cohort: its lead, admins, or a supervisor attached to that cohort. */
   'project.create': (p, t) => leadsCohort(p, t.cohortId) || attachedSupervisor(p, t),
-  /** See a project (`my project`, `projects`): its students and supervisors, the cohort's lead, admins. */
-  'project.view': (p, t) => projectMember(p, t) || leadsCohort(p, t.cohortId),
+  /** See a project (`my project`, `projects`): its students and supervisors, the supervisors of its students, the cohort's lead, admins. */
+  'project.view': (p, t) => projectMemberOrStudentsSupervisor(p, t) || leadsCohort(p, t.cohortId),
   /** Change members, milestones and the presentation slot: its supervisors, the cohort's lead, admins. */
   'project.manage': (p, t) =>
     (has(p, 'supervisor') && (t.projectSupervisorIds ?? []).includes(p._id)) || leadsCohort(p, t.cohortId),
-  /** Rate and comment on the final presentation: invited supervisors, AHP hosts and leads (not students). */
+  /** Propose a milestone, mark one done, post a project update at any time: its students and supervisors, the cohort's lead, admins. */
+  'project.contribute': (p, t) => projectMember(p, t) || leadsCohort(p, t.cohortId),
+  /** Rate and comment on the final presentation: invited supervisors, AHP hosts and leads, and invited peers (students not on the project). */
   'project.feedback.give': (p, t) =>
     (t.audienceIds ?? []).includes(p._id) &&
-    (has(p, 'supervisor') || has(p, 'ahp-host') || has(p, 'lead') || has(p, 'admin')),
-  /** Read the presentation feedback: the project's members, the cohort's lead, admins. */
-  'project.feedback.view': (p, t) => projectMember(p, t) || leadsCohort(p, t.cohortId),
+    (has(p, 'supervisor') ||
+      has(p, 'ahp-host') ||
+      has(p, 'lead') ||
+      has(p, 'admin') ||
+      (has(p, 'student') && !(t.projectStudentIds ?? []).includes(p._id))),
+  /** Read the presentation feedback: the project's members, the supervisors of its students, the cohort's lead, admins. */
+  'project.feedback.view': (p, t) => projectMemberOrStudentsSupervisor(p, t) || leadsCohort(p, t.cohortId),
 
   // Peer reflection (src/features/reflections). Target: the author, peerIds (whom it is shared with).
   /** Share one's own reflection with one's project team or cohort, or stop: its author (a student). */

@@ -266,8 +266,22 @@ export function weekdayOf(isoDate: string): Weekday {
 }
 
 /** Last calendar date of the placement (start + 7 x weeks - 1). */
-export function endDate(cal: CohortCalendar): string {
+export function endDate(cal: Pick<CohortCalendar, 'startDate' | 'weeks'>): string {
   return addDays(cal.startDate, cal.weeks * 7 - 1);
+}
+
+/**
+ * The placement's last day as every card shows it: its last clinical or leadership weekday
+ * (the calendar end, start + 7 x weeks - 1, is often a Sunday). The one answer for "when does
+ * the placement end" (events, milestones, presentations).
+ */
+export function lastPlacementDate(
+  cal: Pick<CohortCalendar, 'startDate' | 'weeks' | 'clinicalDays' | 'leadershipDays'>,
+): string {
+  const days = new Set<Weekday>([...cal.clinicalDays, ...cal.leadershipDays]);
+  let date = endDate(cal);
+  for (let i = 0; i < 7 && !days.has(weekdayOf(date)); i++) date = addDays(date, -1);
+  return date;
 }
 
 /** The local date of an instant in a zone. */
@@ -540,6 +554,13 @@ export function formatLocal(instant: Date, zone: string): string {
   const d = DateTime.fromJSDate(instant, { zone: assertTimeZone(zone) });
   const hhmm = `${String(d.hour).padStart(2, '0')}:${String(d.minute).padStart(2, '0')}`;
   return `${WEEKDAYS[d.weekday - 1]} ${d.day} ${MONTHS[d.month - 1]}, ${hhmm}`;
+}
+
+/** 'Thu 30 Oct 2025, 14:00' in the zone: formatLocal with the year (cards that name a day to come). */
+export function formatLocalWithYear(instant: Date, zone: string): string {
+  const d = DateTime.fromJSDate(instant, { zone: assertTimeZone(zone) });
+  const hhmm = `${String(d.hour).padStart(2, '0')}:${String(d.minute).padStart(2, '0')}`;
+  return `${WEEKDAYS[d.weekday - 1]} ${d.day} ${MONTHS[d.month - 1]} ${d.year}, ${hhmm}`;
 }
 
 /** 'Thu 30 Oct 2025' for an ISO date. */

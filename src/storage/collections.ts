@@ -293,9 +293,10 @@ export const collections = {
   }),
   projectMilestones: spec({
     name: 'project_milestones',
-    // _id = tenant|projms|<project>|<card request id>: a title and a date, no person ids.
+    // _id = tenant|projms|<project>|<card request id>: a title, a date, done or not; its owner
+    // (whose it is: erasing them removes it, as with an agreed action) and who added it.
     indexes: [{ key: { tenantId: 1, projectId: 1 }, name: 'tenant_project' }],
-    personFields: null,
+    personFields: ['ownerId', 'addedBy'],
   }),
   projectUpdates: spec({
     name: 'project_updates',

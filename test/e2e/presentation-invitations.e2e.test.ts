@@ -207,7 +207,7 @@ describe('e2e: the final presentation in people’s calendars', function () {
     assert.equal(ics.sequence, 2);
     assert.equal((await e2e.services.projects.repo.project(TENANT, projectId))!.presentation, null);
     const job = await e2e.services.scheduler.get(
-      `projects.feedback:${projectId}:${new Date('2026-10-26T09:00:00Z').getTime()}`,
+      `projects.feedback:${projectId}:${new Date('2026-10-26T09:00:00Z').getTime()}:45m`,
     );
     assert.equal(job?.state, 'cancelled', 'no feedback request after a cancelled presentation');
     // A wrong token opens nothing.

@@ -978,6 +978,31 @@ const rows: Row[] = [
     action: 'project.manage',
     target: (w) => projectTarget(w),
     allow: ['supervisorOfStudent', 'leadOfCohort', 'admin'],
+    // Each tries to remove a milestone seeded for it (members propose them; managers remove them).
+    probe: async (w, role) => {
+      const repo = w.e2e.services.projects.repo;
+      const id = tenantDocId(TENANT, 'projms', w.projectId, `matrix-rm-${role}`);
+      const now = w.e2e.clock.now();
+      await repo.insertMilestone(TENANT, {
+        _id: id,
+        projectId: w.projectId,
+        title: `To remove, ${role}`,
+        date: '2025-02-20',
+        schemaVersion: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await exec(w, role, 'project.milestone.remove', { projectId: w.projectId, milestoneId: id });
+      const removed = (await repo.milestone(TENANT, id)) === null;
+      await repo.deleteMilestone(TENANT, id);
+      return removed;
+    },
+  },
+  {
+    action: 'project.contribute',
+    target: (w) => projectTarget(w),
+    allow: ['student', 'supervisorOfStudent', 'leadOfCohort', 'admin'],
+    // Each proposes a milestone (an update is the students' own: the e2e test covers it).
     probe: async (w, role) => {
       const requestId = `matrix-ms-${role}`;
       await exec(w, role, 'project.milestone.add', {
@@ -987,7 +1012,10 @@ const rows: Row[] = [
         date: '2025-02-20',
       });
       const id = tenantDocId(TENANT, 'projms', w.projectId, requestId);
-      return (await w.e2e.services.projects.repo.milestones(TENANT).findOne({ _id: id })) !== null;
+      const repo = w.e2e.services.projects.repo;
+      const added = (await repo.milestone(TENANT, id)) !== null;
+      await repo.deleteMilestone(TENANT, id);
+      return added;
     },
   },
   {

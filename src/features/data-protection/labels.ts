@@ -29,7 +29,8 @@ export const PERSONAL_DATA_LABELS: Record<string, string> = {
   supervision_open_actions: 'Your open supervision actions',
   supervision_escalations: 'Follow-ups raised with your placement lead',
   project_members: 'Quality-improvement project teams',
-  project_updates: 'Project updates from your check-ins',
+  project_milestones: 'Project milestones you own or added',
+  project_updates: 'Project updates you posted or gave in check-ins',
   project_attendees: 'Project presentation invitations',
   project_feedback: 'Feedback on project presentations',
   announcements: 'Announcements',
@@ -51,5 +52,8 @@ export function personalDataLabel(collection: string): string {
 
 /** The facts for the export / erase cards: one line per kind of data held, with its count. */
 export function personalDataFacts(counts: Record<string, number>): { title: string; value: string }[] {
-  return Object.entries(counts).map(([collection, n]) => ({ title: personalDataLabel(collection), value: String(n) }));
+  return Object.entries(counts).map(([collection, n]) => ({
+    title: personalDataLabel(collection),
+    value: String(n),
+  }));
 }

@@ -6,11 +6,9 @@
  */
 import { z } from 'zod';
 import {
-  addDays,
-  endDate,
   formatDate,
+  lastPlacementDate,
   localInstant,
-  weekdayOf,
   type CohortCalendar,
 } from '../../domain/placement-calendar.js';
 import { FORM_ERROR_KEY, isHttpsUrl, isoDate, safeText } from '../../domain/validation.js';
@@ -102,7 +100,7 @@ export function cohortErrors(
   cohort: CohortCalendar,
   now: Date,
 ): Record<string, string> {
-  const last = lastPlacementWeekday(cohort);
+  const last = lastPlacementDate(cohort);
   if (v.date < cohort.startDate || v.date > last)
     return {
       date: `Choose a date during the placement (${formatDate(cohort.startDate)} to ${formatDate(last)})`,
@@ -110,14 +108,6 @@ export function cohortErrors(
   if (localInstant(v.date, v.startTime, cohort.timeZone).getTime() <= now.getTime())
     return { date: 'Choose a date and start time that are still to come' };
   return {};
-}
-
-/** The cohort's last clinical or leadership weekday (the placement's last day, for a reader). */
-function lastPlacementWeekday(cohort: CohortCalendar): string {
-  const days = new Set([...cohort.clinicalDays, ...cohort.leadershipDays]);
-  let date = endDate(cohort);
-  for (let i = 0; i < 7 && !days.has(weekdayOf(date)); i++) date = addDays(date, -1);
-  return date;
 }
 
 const ref = z.object({ eventId: safeText(300, { min: 1 }) });

@@ -27,7 +27,11 @@ export async function cancelPresentation(
     return showProject(ctx, tenantId, person, (await ctx.repo.project(tenantId, project._id)) ?? project, {
       notice: 'The presentation was changed at the same moment. Here is the project now.',
     });
-  await ctx.s.scheduler.cancel(feedbackJobKey(project._id, slot.startsAt));
+  for (const key of [
+    feedbackJobKey(project._id, slot.startsAt),
+    feedbackJobKey(project._id, slot.startsAt, slot.minutes),
+  ])
+    await ctx.s.scheduler.cancel(key);
   const told = await tellPresentation(ctx, tenantId, project, slot, 'cancelled');
   await ctx.s.audit.record(
     tenantId,

@@ -1,13 +1,14 @@
 /** The job after a presentation: one feedback card per invited rater (deduplicated by the outbox). */
 import { can } from '../../domain/authorization.js';
-import { formatLocal } from '../../domain/placement-calendar.js';
+import { formatLocalWithYear } from '../../domain/placement-calendar.js';
 import type { ProjectContext } from './project-context.js';
 import { feedbackFormData } from './project-cards.js';
 
 export const JOB_FEEDBACK = 'projects.feedback-request';
 
-export const feedbackJobKey = (projectId: string, startsAt: Date) =>
-  `projects.feedback:${projectId}:${startsAt.getTime()}`;
+/** One job per slot and length (a slot saved again unchanged keeps its job; jobs of older builds had no length). */
+export const feedbackJobKey = (projectId: string, startsAt: Date, minutes?: number) =>
+  `projects.feedback:${projectId}:${startsAt.getTime()}${minutes === undefined ? '' : `:${minutes}m`}`;
 
 /** Runs only for the slot it was scheduled for (a moved presentation has its own job). */
 export async function runFeedbackJob(
@@ -26,10 +27,9 @@ export async function runFeedbackJob(
     attendees.map((a) => a.personId),
   );
   const audienceIds = attendees.map((a) => a.personId);
-  const raters = people.filter((p) =>
-    can(p, 'project.feedback.give', { audienceIds, cohortId: project.cohortId }),
-  );
-  const when = formatLocal(slot.startsAt, ctx.zone(cohort));
+  const target = { ...(await ctx.targetOf(tenantId, project)), audienceIds };
+  const raters = people.filter((p) => can(p, 'project.feedback.give', target));
+  const when = formatLocalWithYear(slot.startsAt, ctx.zone(cohort));
   const n = await ctx.s.outbox.enqueue(
     tenantId,
     raters.map((p) => ({

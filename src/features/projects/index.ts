@@ -1,10 +1,11 @@
 /**
  * Projects: `new project`, `my project` / `projects`, and the card actions (create, edit,
- * milestones, presentation slot, feedback). The feedback request after a presentation is a
- * scheduler job; every message goes through the outbox.
+ * milestones, updates, presentation slot, feedback). The feedback request after a presentation
+ * and a milestone's reminder to its owner are scheduler jobs; every message goes through the outbox.
  */
 import type { Feature } from '../feature.js';
 import { JOB_FEEDBACK } from './feedback-job.js';
+import { JOB_MILESTONE_REMINDER } from './milestone-reminders.js';
 
 export { ProjectService } from './project-service.js';
 
@@ -49,6 +50,8 @@ export const projectsFeature: Feature = {
       'project.milestones': projects.milestonesCard,
       'project.milestone.add': projects.addMilestone,
       'project.milestone.remove': projects.removeMilestone,
+      'project.milestone.done': projects.toggleMilestoneDone,
+      'project.update.post': projects.postUpdate,
       'project.presentation': projects.presentationCard,
       'project.presentation.save': projects.savePresentation,
       'project.presentation.cancel': projects.cancelPresentation,
@@ -61,6 +64,11 @@ export const projectsFeature: Feature = {
       const { projectId, startsAt } = job.payload as { projectId?: unknown; startsAt?: unknown };
       if (!job.tenantId || typeof projectId !== 'string' || typeof startsAt !== 'string') return;
       await projects.runFeedbackJob(job.tenantId, projectId, startsAt);
+    });
+    services.scheduler.define(JOB_MILESTONE_REMINDER, async (job) => {
+      const { milestoneId, date } = job.payload as { milestoneId?: unknown; date?: unknown };
+      if (!job.tenantId || typeof milestoneId !== 'string' || typeof date !== 'string') return;
+      await projects.runMilestoneReminder(job.tenantId, milestoneId, date);
     });
   },
 };

@@ -2,12 +2,30 @@
  * The projects feature's ports. Other features read projects only through these types; the
  * wiring module (src/services.ts) hands them the projects service, which implements them all.
  *
- * Needs: nothing from other features (the check-in hook and project title on the check-in form
- * are given to the check-ins feature, which calls `recordCheckinUpdate` / `projectOfStudent`).
+ * Needs: the supervision sessions recorded for a team (ProjectSupervisionNotes, from the
+ * supervision feature). The check-in hook and project title on the check-in form are given to
+ * the check-ins feature, which calls `recordCheckinUpdate` / `projectOfStudent`.
  */
 import type { ProjectDoc } from './projects-repository.js';
 
 export type { ProjectDoc };
+
+/** Needs (supervision): the sessions held for a project team, with what was agreed, oldest first. */
+export interface ProjectSupervisionNotes {
+  sessionsOfProject(
+    tenantId: string,
+    projectId: string,
+  ): Promise<
+    {
+      sessionId: string;
+      date: string;
+      minutes: number;
+      recordedBy: string;
+      notes: string;
+      actions: { text: string; ownerId: string; dueDate: string; status: 'open' | 'not-yet' | 'done' }[];
+    }[]
+  >;
+}
 
 /** A project and its student and supervisor ids. */
 export interface ProjectMembers {

@@ -1,30 +1,52 @@
 /**
- * The final presentation: a slot inside the placement, a Teams link, and the staff invited to
- * rate it. Booking (or moving) it schedules the feedback request for when it ends.
+ * The final presentation: a slot on a placement day, inside the placement and in working hours;
+ * a Teams link; the staff and peers invited to rate it and the criteria they score. Booking (or
+ * moving) it schedules the feedback request for when it ends.
  */
 import type { AdaptiveCard } from '../../cards/cards.js';
-import { endDate, formatDate, formatLocal, localInstant } from '../../domain/placement-calendar.js';
+import {
+  formatDate,
+  formatLocalWithYear,
+  lastPlacementDate,
+  localInstant,
+  type CohortCalendar,
+} from '../../domain/placement-calendar.js';
+import { isWorkingDate, WORKING_HOURS } from '../../domain/working-hours.js';
 import { parseCardInput } from '../../feature-kit/card-input.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { feedbackJobKey, JOB_FEEDBACK } from './feedback-job.js';
 import { NOT_FOUND, type CardResult, type ProjectContext } from './project-context.js';
-import { formErrorOf } from './project-cards.js';
-import { errorsFor, PRESENTATION_FIELDS, presentationInput, safeData, typedValues } from './project-input.js';
+import { formErrorOf, plural } from './project-cards.js';
+import {
+  DEFAULT_CRITERIA,
+  errorsFor,
+  PRESENTATION_FIELDS,
+  presentationInput,
+  safeData,
+  typedValues,
+} from './project-input.js';
 import { showProject } from './project-view.js';
 import { tellPresentation } from './presentation-invitations.js';
 import { attendeeId, type ProjectDoc } from './projects-repository.js';
 
 type FormOptions = { values?: Record<string, string>; errors?: Record<string, string> };
 
-/** Who can be invited to rate: staff (supervisors, AHP hosts, leads) of the tenant. */
-async function audienceChoices(ctx: ProjectContext, tenantId: string, cohortId: string) {
+/**
+ * Who can be invited to rate: staff (supervisors, AHP hosts, leads) of the tenant, and peers
+ * (the cohort's students who are not on this project).
+ */
+async function audienceChoices(ctx: ProjectContext, tenantId: string, project: ProjectDoc) {
   const { people } = ctx.s;
+  const team = (await ctx.membersOf(tenantId, project._id))?.studentIds ?? [];
   const staff = [
     ...(await people.withRole(tenantId, 'supervisor')),
     ...(await people.withRole(tenantId, 'ahp-host')),
-    ...(await people.leadsOf(tenantId, cohortId)),
+    ...(await people.leadsOf(tenantId, project.cohortId)),
   ];
-  const unique = [...new Map(staff.map((p) => [p._id, p])).values()];
+  const peers = (await people.inCohort(tenantId, project.cohortId, 'student')).filter(
+    (p) => !team.includes(p._id),
+  );
+  const unique = [...new Map([...staff, ...peers].map((p) => [p._id, p])).values()];
   return unique.sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
@@ -47,7 +69,7 @@ async function renderPresentation(
   options: FormOptions,
 ): Promise<AdaptiveCard> {
   const cohort = await ctx.s.cohorts.byId(tenantId, project.cohortId);
-  const choices = await audienceChoices(ctx, tenantId, project.cohortId);
+  const choices = await audienceChoices(ctx, tenantId, project);
   const attendees = await ctx.repo.attendeesOf(tenantId, project._id);
   const slot = project.presentation;
   const values = options.values ?? {};
@@ -55,7 +77,7 @@ async function renderPresentation(
   return ctx.s.cards.render('project-presentation', {
     projectId: project._id,
     title: `Final presentation: ${project.title}`,
-    intro: `Time in ${ctx.zone(cohort)}. After it, the people you invite get a card to rate it (1 to 5) and comment; the team sees their feedback.`,
+    intro: `Time in ${ctx.zone(cohort)}, on a placement day between ${WORKING_HOURS.start} and ${WORKING_HOURS.end}. After it, the staff and peers you invite get a card to score it against the criteria below (1 to 5) and comment, and can change theirs for a week; the team sees their feedback.`,
     date: values.date ?? slot?.date ?? '',
     time: values.time ?? slot?.time ?? '',
     // Input.Number needs a number to show it.
@@ -63,9 +85,13 @@ async function renderPresentation(
     teamsLink: values.teamsLink ?? slot?.teamsLink ?? '',
     place: values.place ?? slot?.place ?? '',
     audienceIds: values.audienceIds ?? attendees.map((a) => a.personId).join(','),
-    audienceChoices: choices.map((p) => ({ title: `${p.displayName} (${p.profession})`, value: p._id })),
+    audienceChoices: choices.map((p) => ({
+      title: `${p.displayName} (${p.roles.includes('student') ? `student, ${p.profession}` : p.profession})`,
+      value: p._id,
+    })),
+    criteria: values.criteria ?? (slot?.criteria ?? DEFAULT_CRITERIA).join('\n'),
     minDate: cohort?.startDate ?? '',
-    maxDate: cohort ? endDate(cohort) : '',
+    maxDate: cohort ? lastPlacementDate(cohort) : '',
     formError: formErrorOf(errors),
     errors: errorsFor(PRESENTATION_FIELDS, errors),
     canCancel: !!slot,
@@ -88,13 +114,9 @@ export async function savePresentation(
   const input = parsed.value;
   const cohort = await ctx.s.cohorts.byId(tenantId, project.cohortId);
   const zone = ctx.zone(cohort);
-  const errors: Record<string, string> = {};
-  if (cohort && (input.date < cohort.startDate || input.date > endDate(cohort)))
-    errors.date = `Choose a date during the placement: ${formatDate(cohort.startDate)} to ${formatDate(endDate(cohort))}`;
   const startsAt = localInstant(input.date, input.time, zone);
-  if (!errors.date && startsAt.getTime() <= ctx.now().getTime())
-    errors.date = 'Choose a date and time in the future';
-  const choices = await audienceChoices(ctx, tenantId, project.cohortId);
+  const errors = slotErrors(input, startsAt, zone, cohort, ctx.now());
+  const choices = await audienceChoices(ctx, tenantId, project);
   if (input.audienceIds.some((id) => !choices.some((p) => p._id === id)))
     errors.audienceIds = 'Choose people from the list';
   if (input.audienceIds.length === 0) errors.audienceIds = 'Invite at least one person to give feedback';
@@ -117,8 +139,15 @@ export async function savePresentation(
       updatedAt: now,
     });
   await ctx.repo.removeAttendees(tenantId, project._id, input.audienceIds);
-  if (project.presentation)
-    await ctx.s.scheduler.cancel(feedbackJobKey(project._id, project.presentation.startsAt));
+  const jobKey = feedbackJobKey(project._id, startsAt, input.minutes);
+  const old = project.presentation;
+  // A moved or lengthened slot cancels the old job; the same slot saved again keeps it.
+  if (old)
+    for (const key of [
+      feedbackJobKey(project._id, old.startsAt),
+      feedbackJobKey(project._id, old.startsAt, old.minutes),
+    ])
+      if (key !== jobKey) await ctx.s.scheduler.cancel(key);
   await ctx.repo.setPresentation(
     tenantId,
     project._id,
@@ -130,11 +159,12 @@ export async function savePresentation(
       teamsLink: input.teamsLink ?? '',
       place: input.place ?? '',
       feedbackRequestedAt: null,
+      criteria: input.criteria,
     },
     now,
   );
   await ctx.s.scheduler.schedule({
-    key: feedbackJobKey(project._id, startsAt),
+    key: jobKey,
     type: JOB_FEEDBACK,
     runAt: new Date(startsAt.getTime() + input.minutes * 60_000),
     tenantId,
@@ -158,6 +188,43 @@ export async function savePresentation(
     },
   );
   return showProject(ctx, tenantId, person, saved, {
-    notice: `Presentation booked for ${formatLocal(startsAt, zone)}. The ${input.audienceIds.length} people invited get a feedback card when it ends.`,
+    notice: `Presentation booked for ${formatLocalWithYear(startsAt, zone)}. ${
+      input.audienceIds.length === 1
+        ? 'The person invited gets a feedback card when it ends.'
+        : `The ${plural(input.audienceIds.length, 'person', 'people')} invited get a feedback card when it ends.`
+    }`,
   });
+}
+
+/**
+ * A slot the team can keep: a placement day (not a weekend, bank holiday or day off the
+ * placement) inside the placement, starting and ending in working hours, still to come.
+ */
+export function slotErrors(
+  input: { date: string; time: string; minutes: number },
+  startsAt: Date,
+  zone: string,
+  cohort: CohortCalendar | null,
+  now: Date,
+): Record<string, string> {
+  if (cohort) {
+    const last = lastPlacementDate(cohort);
+    if (input.date < cohort.startDate || input.date > last)
+      return {
+        date: `Choose a date during the placement: ${formatDate(cohort.startDate)} to ${formatDate(last)}`,
+      };
+  }
+  if (!isWorkingDate(input.date, { calendar: cohort ?? undefined }))
+    return {
+      date: `${formatDate(input.date)} is not a placement day: choose a weekday the team is on placement (not a bank holiday or a day off the placement)`,
+    };
+  const endsAt = new Date(startsAt.getTime() + input.minutes * 60_000);
+  const opens = localInstant(input.date, WORKING_HOURS.start, zone);
+  const closes = localInstant(input.date, WORKING_HOURS.end, zone);
+  if (startsAt < opens || endsAt > closes)
+    return {
+      time: `Choose a time in working hours, ${WORKING_HOURS.start} to ${WORKING_HOURS.end}: ${input.minutes} minutes from ${input.time} does not fit`,
+    };
+  if (startsAt.getTime() <= now.getTime()) return { date: 'Choose a date and time in the future' };
+  return {};
 }

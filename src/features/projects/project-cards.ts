@@ -4,10 +4,18 @@
  */
 import type { AdaptiveCard, Cards } from '../../cards/cards.js';
 import type { Target } from '../../domain/authorization.js';
-import { formatDate, formatLocal } from '../../domain/placement-calendar.js';
+import { formatDate, formatLocalWithYear } from '../../domain/placement-calendar.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
-import { COMMENT_MAX, errorsFor, FORM_FIELDS } from './project-input.js';
+import {
+  COMMENT_MAX,
+  DEFAULT_CRITERIA,
+  errorsFor,
+  FORM_FIELDS,
+  newRequestId,
+  scoreField,
+} from './project-input.js';
+import type { ProjectSupervisionNotes } from './ports.js';
 import type { FeedbackDoc, MilestoneDoc, ProjectDoc, ProjectUpdateDoc } from './projects-repository.js';
 
 type Choice = { title: string; value: string };
@@ -77,11 +85,18 @@ export function feedbackFormData(
   values: Record<string, string>,
   errors: Record<string, string>,
 ) {
+  const criteria = project.presentation?.criteria ?? DEFAULT_CRITERIA;
   return {
     projectId: project._id,
     title: `How was “${project.title}”?`,
-    intro: `The final presentation on ${when}, for ${project.clinicalTeam}. Your rating and comment go to the project team.`,
+    intro: `The final presentation on ${when}, for ${project.clinicalTeam}. Score what you can (1 = needs much more work, 5 = excellent); your feedback goes to the project team.`,
     rating: values.rating ?? '',
+    criteria: criteria.map((label, i) => ({
+      id: scoreField(i),
+      label,
+      value: values[scoreField(i)] ?? '',
+      error: errors[scoreField(i)] ?? '',
+    })),
     comment: values.comment ?? '',
     commentLabel: `Comment for the team (optional, up to ${COMMENT_MAX.toLocaleString('en-GB')} characters)`,
     commentMax: COMMENT_MAX,
@@ -92,6 +107,33 @@ export function feedbackFormData(
   };
 }
 
+/** Per criterion, the team's average score: "Use of data: 4.5 of 5 (2 scores)". */
+export function criteriaSummary(feedback: Pick<FeedbackDoc, 'scores'>[], criteria: string[]): string[] {
+  return criteria.flatMap((criterion) => {
+    const scores = feedback.flatMap((f) => f.scores ?? []).filter((s) => s.criterion === criterion);
+    if (!scores.length) return [];
+    const average = scores.reduce((a, s) => a + s.score, 0) / scores.length;
+    return [`${criterion}: ${average.toFixed(1)} of 5 (${plural(scores.length, 'score')})`];
+  });
+}
+
+const ACTION_STATUS_TEXT = { open: 'open', 'not-yet': 'not yet', done: 'done' } as const;
+
+export type MilestoneState = 'done' | 'overdue' | 'today' | 'upcoming';
+
+/** Done; else overdue once its date has passed, due today, or still to come. */
+export function milestoneState(m: Pick<MilestoneDoc, 'date' | 'doneAt'>, today: string): MilestoneState {
+  if (m.doneAt) return 'done';
+  return m.date < today ? 'overdue' : m.date === today ? 'today' : 'upcoming';
+}
+
+export const MILESTONE_STATE_TEXT: Record<MilestoneState, string> = {
+  done: 'Done',
+  overdue: 'Overdue',
+  today: 'Due today',
+  upcoming: 'To do',
+};
+
 export interface ProjectView {
   project: ProjectDoc;
   cohort: CohortDoc | null;
@@ -100,9 +142,17 @@ export interface ProjectView {
   target: Target;
   milestones: MilestoneDoc[];
   updates: ProjectUpdateDoc[];
+  /** Supervision sessions held for the team, with their agreed actions. */
+  sessions: Awaited<ReturnType<ProjectSupervisionNotes['sessionsOfProject']>>;
+  showSessionNotes: boolean;
   feedback: FeedbackDoc[];
   people: PersonDoc[];
   canManage: boolean;
+  /** May propose milestones and mark them done (the team, the lead). */
+  canContribute: boolean;
+  /** May post an update (the project's students). */
+  canPostUpdate: boolean;
+  updateText: string;
   /** Whether the viewer may read the feedback (there is some, and the policy allows it). */
   feedbackVisible: boolean;
   notice?: string;
@@ -127,57 +177,93 @@ export function projectCard(cards: Cards, v: ProjectView): AdaptiveCard {
         .map((p) => `${p.displayName} (${p.profession})`)
         .join(', ') || 'None',
     supervisors: (v.target.projectSupervisorIds ?? []).map(name).join(', ') || 'None yet',
-    milestones: v.milestones.map((m) => ({
-      date: formatDate(m.date),
-      title: m.title,
-      state: m.date < v.today ? 'past' : m.date === v.today ? 'today' : 'upcoming',
-    })),
+    milestones: v.milestones.map((m) => {
+      const state = milestoneState(m, v.today);
+      return {
+        date: formatDate(m.date),
+        title: m.title,
+        detail: [m.ownerId ? name(m.ownerId) : '', MILESTONE_STATE_TEXT[state]].filter(Boolean).join(' · '),
+        state,
+      };
+    }),
     hasMilestones: v.milestones.length > 0,
+    overdueText: overdueText(v.milestones, v.today),
     updates: recent.map((u) => ({ heading: `Week ${u.week}, ${name(u.studentId)}`, text: u.text })),
     hasUpdates: recent.length > 0,
+    sessions: v.sessions.map((s) => ({
+      heading: `${formatDate(s.date)}, ${s.minutes} minutes with ${name(s.recordedBy)}`,
+      notes: v.showSessionNotes ? s.notes : '',
+      actions: s.actions.map((a) => ({
+        text: `${a.text}: ${name(a.ownerId)}, by ${formatDate(a.dueDate)} (${ACTION_STATUS_TEXT[a.status]})`,
+      })),
+    })),
+    hasSessions: v.sessions.length > 0,
     presentationText: project.presentation
-      ? `${formatLocal(project.presentation.startsAt, zone)} (${project.presentation.minutes} minutes)${project.presentation.place ? `, ${project.presentation.place}` : ''}`
+      ? `${formatLocalWithYear(project.presentation.startsAt, zone)} (${project.presentation.minutes} minutes)${project.presentation.place ? `, ${project.presentation.place}` : ''}`
       : 'Not booked yet',
     teamsLink: project.presentation?.teamsLink ?? '',
     hasPresentation: !!project.presentation,
     feedbackHeading: feedback.length
       ? `Presentation feedback: ${feedback.length} rating${feedback.length > 1 ? 's' : ''}, average ${(feedback.reduce((a, f) => a + f.rating, 0) / feedback.length).toFixed(1)} of 5`
       : '',
+    feedbackSummary: v.feedbackVisible
+      ? criteriaSummary(feedback, project.presentation?.criteria ?? DEFAULT_CRITERIA).join('\n\n')
+      : '',
     feedback: v.feedbackVisible
       ? feedback.map((f) => ({
           from: name(f.raterId),
           rating: `${f.rating} of 5`,
+          scoresText: (f.scores ?? []).map((s) => `${s.criterion} ${s.score}`).join(' · '),
           comment: f.comment || '(no comment)',
         }))
       : [],
     hasFeedback: v.feedbackVisible && feedback.length > 0,
     feedbackPending: !!project.presentation && feedback.length === 0,
     canManage: v.canManage,
+    canContribute: v.canContribute,
+    canPostUpdate: v.canPostUpdate,
+    updateText: v.updateText,
+    requestId: newRequestId(),
     notice: v.notice ?? '',
     error: v.error ?? '',
   });
 }
 
-/**
- * `projects`: the list, by title. `studentCounts[i]` is read at the i-th position after
- * sorting (as before the split: see the report on issue #24; kept so the card is unchanged).
- */
+/** "1 milestone overdue", "" when none. */
+export function overdueText(milestones: Pick<MilestoneDoc, 'date' | 'doneAt'>[], today: string): string {
+  const n = milestones.filter((m) => milestoneState(m, today) === 'overdue').length;
+  return n ? `${plural(n, 'milestone')} overdue` : '';
+}
+
+/** "1 student", "3 students". */
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** `projects`: the list, by title; each project's student count is looked up by its id. */
 export function projectListCard(
   cards: Cards,
   projects: ProjectDoc[],
   cohortNames: Map<string, string>,
-  studentCounts: (number | undefined)[],
+  studentCounts: ReadonlyMap<string, number>,
   canCreate: boolean,
+  /** "1 milestone overdue" per project id, '' when none. */
+  overdue: ReadonlyMap<string, string> = new Map(),
 ): AdaptiveCard {
   return cards.render('project-list', {
     title: 'Projects',
     intro: projects.length ? '' : 'No projects yet.',
-    items: projects
+    items: [...projects]
       .sort((a, b) => a.title.localeCompare(b.title))
-      .map((p, i) => ({
+      .map((p) => ({
         projectId: p._id,
         title: p.title,
-        subtitle: `${p.clinicalTeam} · ${cohortNames.get(p.cohortId) ?? ''} · ${studentCounts[i] ?? 0} students`,
+        subtitle: [
+          p.clinicalTeam,
+          cohortNames.get(p.cohortId) ?? '',
+          plural(studentCounts.get(p._id) ?? 0, 'student'),
+          overdue.get(p._id) ?? '',
+        ]
+          .filter(Boolean)
+          .join(' · '),
       })),
     canCreate,
   });

@@ -5,11 +5,12 @@
  */
 import type { AdaptiveCard } from '../../cards/cards.js';
 import { can, type Target } from '../../domain/authorization.js';
+import { localDateOf } from '../../domain/placement-calendar.js';
 import type { CoreServices } from '../../services.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { isTenantId } from '../../storage/tenant-scope.js';
-import type { PresentationCalendar, ProjectMembers } from './ports.js';
+import type { PresentationCalendar, ProjectMembers, ProjectSupervisionNotes } from './ports.js';
 import type { ProjectDoc, ProjectsRepository } from './projects-repository.js';
 
 export type CardResult = AdaptiveCard | string;
@@ -26,9 +27,11 @@ export type ProjectDeps = Pick<
   projects: ProjectsRepository;
   /** "Add to calendar" entries for presentations (null: invitations go without the link). */
   calendar: () => PresentationCalendar | null;
+  /** Supervision sessions held for a team (lazy: supervision is built after projects). */
+  supervisionNotes?: () => ProjectSupervisionNotes;
 };
 
-export type ManageAction = 'project.view' | 'project.manage' | 'project.feedback.view';
+export type ManageAction = 'project.view' | 'project.manage' | 'project.contribute' | 'project.feedback.view';
 
 export class ProjectContext {
   readonly repo: ProjectsRepository;
@@ -43,6 +46,11 @@ export class ProjectContext {
 
   zone(cohort: Pick<CohortDoc, 'timeZone'> | null) {
     return cohort?.timeZone || this.s.config.DEFAULT_TIME_ZONE;
+  }
+
+  /** Today's local date in the cohort's zone. */
+  today(cohort: Pick<CohortDoc, 'timeZone'> | null) {
+    return localDateOf(this.now(), this.zone(cohort));
   }
 
   async membersOf(tenantId: string, projectId: string): Promise<ProjectMembers | null> {
@@ -60,10 +68,12 @@ export class ProjectContext {
   /** The policy target for an action on a project. */
   async targetOf(tenantId: string, project: ProjectDoc): Promise<Target> {
     const members = await this.membersOf(tenantId, project._id);
+    const links = await this.s.supervisions.linksOfStudents(tenantId, members?.studentIds ?? []);
     return {
       cohortId: project.cohortId,
       projectStudentIds: members?.studentIds ?? [],
       projectSupervisorIds: members?.supervisorIds ?? [],
+      projectStudentSupervisorIds: [...new Set(links.map((l) => l.supervisorId))],
     };
   }
 

@@ -68,6 +68,13 @@ export const milestoneInput = z.object({
   requestId,
   title: safeText(MILESTONE_MAX, { min: 1 }),
   date: isoDate,
+  ownerId: z.union([cardId, z.literal('')]).optional(),
+});
+
+export const UPDATE_MAX = 1000;
+export const updateInput = z.object({
+  projectId: cardId,
+  updateText: safeText(UPDATE_MAX, { min: 1 }),
 });
 
 /** 'HH:mm' (24-hour). */
@@ -106,6 +113,45 @@ export const teamsLink = z
     }
   }, 'Paste the Teams meeting link: it starts with https://teams.microsoft.com/');
 
+export const MAX_CRITERIA = 5;
+export const CRITERION_MAX = 60;
+/** What raters score when the lead sets nothing else. */
+export const DEFAULT_CRITERIA = [
+  'Clear aim and measures',
+  'Use of data',
+  'Working with the clinical team',
+  'Plan to keep the change going',
+];
+
+/** The criteria box: one per line; blank gives the default set. */
+export const criteriaList = z
+  .union([z.string().max(2000, 'That is too long: up to 5 short lines'), z.undefined()])
+  .transform((v) =>
+    (v ?? '')
+      .split(/\r?\n/)
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  )
+  .pipe(
+    z
+      .array(z.string())
+      .max(MAX_CRITERIA, `Up to ${MAX_CRITERIA} criteria, one per line`)
+      // One message for the whole box (not per line), so it shows under it.
+      .superRefine((list, ctx) => {
+        for (const line of list) {
+          const checked = safeText(CRITERION_MAX).safeParse(line);
+          if (!checked.success) {
+            ctx.addIssue({
+              code: z.ZodIssueCode.custom,
+              message: `Each line: ${checked.error.issues[0]!.message}`,
+            });
+            return;
+          }
+        }
+      }),
+  )
+  .transform((list) => (list.length ? [...new Set(list)] : DEFAULT_CRITERIA));
+
 /** An empty text field reads as not given. */
 const blankAsMissing = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -119,6 +165,7 @@ export const presentationInput = z
     teamsLink: z.preprocess(blankAsMissing, teamsLink.optional()),
     place: z.preprocess(blankAsMissing, safeText(PLACE_MAX).optional()),
     audienceIds: idList(MAX_AUDIENCE, 'people'),
+    criteria: criteriaList,
   })
   .superRefine((v, ctx) => {
     if (!v.teamsLink && !v.place)
@@ -136,8 +183,20 @@ export const feedbackInput = z.object({
 });
 
 export const FORM_FIELDS = ['title', 'clinicalTeam', 'studentIds', 'supervisorIds', 'cohortId'] as const;
-export const MILESTONE_FIELDS = ['title', 'date'] as const;
-export const PRESENTATION_FIELDS = ['date', 'time', 'minutes', 'teamsLink', 'place', 'audienceIds'] as const;
+export const MILESTONE_FIELDS = ['title', 'date', 'ownerId'] as const;
+export const PRESENTATION_FIELDS = [
+  'date',
+  'time',
+  'minutes',
+  'teamsLink',
+  'place',
+  'audienceIds',
+  'criteria',
+] as const;
+
+/** A criterion's score on the feedback card: blank (not scored) or 1-5. */
+export const optionalScore = z.union([z.literal(''), z.undefined(), rating(1, 5)]);
+export const scoreField = (i: number) => `score${i}`;
 
 export const newRequestId = () => randomBytes(12).toString('base64url');
 export const text = (v: unknown) => (typeof v === 'string' ? v : '');

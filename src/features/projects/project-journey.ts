@@ -1,5 +1,5 @@
 /** A student's project for their learning-journey export (ports.ts ProjectJourneys). */
-import { formatLocal } from '../../domain/placement-calendar.js';
+import { formatLocalWithYear } from '../../domain/placement-calendar.js';
 import type { ProjectJourney } from './ports.js';
 import type { ProjectContext } from './project-context.js';
 
@@ -38,12 +38,15 @@ export async function journeyOf(
     milestones: milestones.map((m) => ({ date: m.date, title: m.title })),
     updates: updates.map((u) => ({ week: u.week, text: u.text })),
     presentation: project.presentation
-      ? { when: formatLocal(project.presentation.startsAt, ctx.zone(cohort)) }
+      ? { when: formatLocalWithYear(project.presentation.startsAt, ctx.zone(cohort)) }
       : null,
     feedback: feedback.map((f) => ({
       from: person(f.raterId)?.displayName ?? 'A rater',
       rating: f.rating,
-      comment: f.comment,
+      // The scores per criterion travel in the comment the export already shows.
+      comment: [(f.scores ?? []).map((s) => `${s.criterion} ${s.score} of 5`).join(', '), f.comment]
+        .filter(Boolean)
+        .join('. '),
     })),
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Projects: a lead (or a supervisor attached to the cohort) creates a quality-improvement
  * project for a cohort: title, the clinical team it serves, its students (any profession) and
- * supervisors. Milestones with dates inside the placement; a weekly project update from each
- * student's check-in; a final presentation slot whose invited staff get a feedback card after
+ * supervisors. Milestones with an owner and dates inside the placement (reminded before, done
+ * or overdue); a weekly project update from each student's check-in, or posted any time; a final presentation slot whose invited staff get a feedback card after
  * it (rating 1-5 and a comment, once per rater); the team sees the feedback once there is any.
  *
  * This class is the feature's one entry point: it holds the shared context and hands each
@@ -14,7 +14,9 @@ import { createProject, newProjectCard } from './create-project.js';
 import { editProjectCard, saveProject } from './edit-project.js';
 import { submitFeedback } from './feedback.js';
 import { runFeedbackJob } from './feedback-job.js';
-import { addMilestone, milestonesCard, removeMilestone } from './milestones.js';
+import { runMilestoneReminder } from './milestone-reminders.js';
+import { addMilestone, milestonesCard, removeMilestone, toggleMilestoneDone } from './milestones.js';
+import { postUpdate } from './post-update.js';
 import type {
   CheckinProjectUpdate,
   ProjectCheckinUpdates,
@@ -34,6 +36,7 @@ import type { ProjectDoc, ProjectsRepository } from './projects-repository.js';
 
 export { NOT_FOUND, type CardResult, type ProjectDeps } from './project-context.js';
 export { JOB_FEEDBACK } from './feedback-job.js';
+export { JOB_MILESTONE_REMINDER } from './milestone-reminders.js';
 
 type CardVerb = (tenantId: string, person: PersonDoc, data?: unknown) => Promise<CardResult>;
 
@@ -73,6 +76,8 @@ export class ProjectService implements ProjectTeams, ProjectJourneys, ProjectChe
   readonly milestonesCard: CardVerb = (t, p, d) => milestonesCard(this.ctx, t, p, d);
   readonly addMilestone: CardVerb = (t, p, d) => addMilestone(this.ctx, t, p, d);
   readonly removeMilestone: CardVerb = (t, p, d) => removeMilestone(this.ctx, t, p, d);
+  readonly toggleMilestoneDone: CardVerb = (t, p, d) => toggleMilestoneDone(this.ctx, t, p, d);
+  readonly postUpdate: CardVerb = (t, p, d) => postUpdate(this.ctx, t, p, d);
   readonly presentationCard: CardVerb = (t, p, d) => presentationCard(this.ctx, t, p, d);
   readonly savePresentation: CardVerb = (t, p, d) => savePresentation(this.ctx, t, p, d);
   readonly cancelPresentation: CardVerb = (t, p, d) => cancelPresentation(this.ctx, t, p, d);
@@ -81,5 +86,8 @@ export class ProjectService implements ProjectTeams, ProjectJourneys, ProjectChe
   // Jobs.
   runFeedbackJob(tenantId: string, projectId: string, startsAtIso: string): Promise<number> {
     return runFeedbackJob(this.ctx, tenantId, projectId, startsAtIso);
+  }
+  runMilestoneReminder(tenantId: string, milestoneId: string, date: string): Promise<number> {
+    return runMilestoneReminder(this.ctx, tenantId, milestoneId, date);
   }
 }

@@ -24,6 +24,8 @@ export interface PresentationSlot {
   place?: string;
   /** Where the feedback cards go after it; set when they were queued. */
   feedbackRequestedAt: Date | null;
+  /** What raters score (1-5 each), set by the lead; absent on older slots (the default set). */
+  criteria?: string[];
 }
 
 export interface ProjectDoc extends BaseDoc {
@@ -47,6 +49,12 @@ export interface MilestoneDoc extends BaseDoc {
   title: string;
   /** Local date 'YYYY-MM-DD' within the cohort's placement. */
   date: string;
+  /** The team member who sees it through (reminded before the date); absent on older ones. */
+  ownerId?: string | null;
+  /** Who added it (a student's proposal, or a supervisor or lead). */
+  addedBy?: string;
+  /** When it was marked done; null or absent while it is open. */
+  doneAt?: Date | null;
 }
 
 export interface ProjectUpdateDoc extends BaseDoc {
@@ -66,6 +74,8 @@ export interface FeedbackDoc extends BaseDoc {
   raterId: string;
   rating: number;
   comment: string;
+  /** A score (1-5) per criterion of the presentation; absent on older feedback. */
+  scores?: { criterion: string; score: number }[];
 }
 
 export const projectId = (tenantId: string, requestId: string) => tenantDocId(tenantId, 'project', requestId);
@@ -80,6 +90,9 @@ export const milestoneId = (tenantId: string, projectId: string, requestId: stri
   tenantDocId(tenantId, 'projms', projectId, requestId);
 export const updateId = (tenantId: string, projectId: string, studentId: string, week: number) =>
   tenantDocId(tenantId, 'projupd', projectId, studentId, `w${week}`);
+/** An update a student posts from the project card (any time), keyed by the card's request id. */
+export const postedUpdateId = (tenantId: string, projectId: string, studentId: string, requestId: string) =>
+  tenantDocId(tenantId, 'projupd', projectId, studentId, `p${requestId}`);
 export const attendeeId = (tenantId: string, projectId: string, personId: string) =>
   tenantDocId(tenantId, 'projatt', projectId, personId);
 export const feedbackId = (tenantId: string, projectId: string, raterId: string) =>
@@ -183,6 +196,15 @@ export class ProjectsRepository {
     return this.members(tenantId).find({ projectId }).toArray();
   }
 
+  /** The project memberships of these students (a supervisor's students). */
+  studentMembershipsOf(tenantId: string, studentIds: string[]) {
+    return studentIds.length
+      ? this.members(tenantId)
+          .find({ personId: { $in: studentIds }, role: 'student' })
+          .toArray()
+      : Promise.resolve([]);
+  }
+
   membershipsOf(tenantId: string, personId: string) {
     return this.members(tenantId).find({ personId }).toArray();
   }
@@ -205,6 +227,10 @@ export class ProjectsRepository {
     return this.milestones(tenantId).find({ projectId }).sort({ date: 1, createdAt: 1 }).toArray();
   }
 
+  async setMilestoneDone(tenantId: string, id: string, doneAt: Date | null, now: Date) {
+    await this.milestones(tenantId).updateOne({ _id: id }, { $set: { doneAt, updatedAt: now } });
+  }
+
   async deleteMilestone(tenantId: string, id: string) {
     return (await this.milestones(tenantId).deleteOne({ _id: id })).deletedCount;
   }
@@ -220,6 +246,11 @@ export class ProjectsRepository {
       { $set: { ...doc, updatedAt: now }, $setOnInsert: { schemaVersion: 1, createdAt: now } },
       { upsert: true },
     );
+  }
+
+  /** Insert-if-absent: a double click on "Post update" stores it once. */
+  insertUpdate(tenantId: string, doc: Omit<ProjectUpdateDoc, 'tenantId'>): Promise<boolean> {
+    return insertIfAbsent(() => this.updates(tenantId).insertOne(doc));
   }
 
   updatesOf(tenantId: string, projectId: string) {
@@ -243,6 +274,20 @@ export class ProjectsRepository {
   /** Insert-if-absent per rater: a second submit is refused (false), the first one stands. */
   insertFeedback(tenantId: string, doc: Omit<FeedbackDoc, 'tenantId'>): Promise<boolean> {
     return insertIfAbsent(() => this.feedback(tenantId).insertOne(doc));
+  }
+
+  /** A rater's feedback, new or changed (while feedback is open); true when it is their first. */
+  async saveFeedback(
+    tenantId: string,
+    doc: Pick<FeedbackDoc, 'projectId' | 'raterId' | 'rating' | 'comment' | 'scores'>,
+    now: Date,
+  ): Promise<boolean> {
+    const result = await this.feedback(tenantId).updateOne(
+      { _id: feedbackId(tenantId, doc.projectId, doc.raterId) },
+      { $set: { ...doc, updatedAt: now }, $setOnInsert: { schemaVersion: 1, createdAt: now } },
+      { upsert: true },
+    );
+    return result.upsertedCount > 0;
   }
 
   feedbackById(tenantId: string, id: string) {

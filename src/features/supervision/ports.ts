@@ -64,3 +64,18 @@ export interface StudentFollowUps {
 export interface SupervisionFollowUps {
   followUpsOf(tenantId: string, studentIds: string[]): Promise<Map<string, StudentFollowUps>>;
 }
+
+/** A supervision session held for a project team, with what was agreed in it. */
+export interface ProjectSupervisionSession {
+  sessionId: string;
+  date: string;
+  minutes: number;
+  recordedBy: string;
+  notes: string;
+  actions: { text: string; ownerId: string; dueDate: string; status: 'open' | 'not-yet' | 'done' }[];
+}
+
+/** Offers (projects): the sessions recorded for a project team, oldest first. */
+export interface ProjectSupervisionRecords {
+  sessionsOfProject(tenantId: string, projectId: string): Promise<ProjectSupervisionSession[]>;
+}

@@ -152,6 +152,19 @@ export class SupervisionRepository {
     }
   }
 
+  /** The attendee records of the sessions held for a project team. */
+  sessionsOfProject(tenantId: string, projectId: string) {
+    return this.sessions(tenantId).find({ projectId }).sort({ date: 1 }).toArray();
+  }
+
+  actionsOfSessions(tenantId: string, sessionIds: string[]) {
+    return sessionIds.length
+      ? this.actions(tenantId)
+          .find({ sessionId: { $in: sessionIds } })
+          .toArray()
+      : Promise.resolve([]);
+  }
+
   sessionsOf(tenantId: string, studentId: string) {
     return this.sessions(tenantId).find({ studentId }).sort({ date: 1 }).toArray();
   }

@@ -20,7 +20,14 @@ import { AgreedActions } from './agreed-actions.js';
 import { EscalationActions } from './escalation-actions.js';
 import { Escalations } from './escalations.js';
 import { MyStudents } from './my-students.js';
-import type { CheckinFollowUps, StudentFollowUps, SupervisionFollowUps } from './ports.js';
+import type {
+  CheckinFollowUps,
+  ProjectSupervisionRecords,
+  ProjectSupervisionSession,
+  StudentFollowUps,
+  SupervisionFollowUps,
+} from './ports.js';
+import { sessionsOfProject } from './project-sessions.js';
 import { RecordSession } from './record-session.js';
 import { SessionCard } from './session-card.js';
 import type { SupervisionDeps } from './supervision-deps.js';
@@ -28,7 +35,7 @@ import type { SupervisionRepository } from './supervision-repository.js';
 
 type Answer = AdaptiveCard | string;
 
-export class SupervisionService implements CheckinFollowUps, SupervisionFollowUps {
+export class SupervisionService implements CheckinFollowUps, SupervisionFollowUps, ProjectSupervisionRecords {
   readonly repo: SupervisionRepository;
   /** The hourly escalation job (escalations.ts). */
   readonly escalations: Escalations;
@@ -79,6 +86,10 @@ export class SupervisionService implements CheckinFollowUps, SupervisionFollowUp
 
   myStudents(tenantId: string, viewer: PersonDoc, notice = ''): Promise<Answer> {
     return this.students.myStudents(tenantId, viewer, notice);
+  }
+
+  sessionsOfProject(tenantId: string, projectId: string): Promise<ProjectSupervisionSession[]> {
+    return sessionsOfProject(this.repo, tenantId, projectId);
   }
 
   followUpsOf(tenantId: string, studentIds: string[]): Promise<Map<string, StudentFollowUps>> {
