@@ -11,6 +11,7 @@ import { stringify } from 'csv-stringify/sync';
 import { PILLARS, labelOf, REFLECTION_TOPICS } from '../../domain/catalogues.js';
 import { HCPC_SOP_2023 } from '../../domain/hcpc-standards.js';
 import { formatDate, localDateOf } from '../../domain/placement-calendar.js';
+import { spreadsheetSafe } from '../../domain/spreadsheet-cell.js';
 import { sortPillars, type JourneySummary } from './journey.js';
 import type { ConfidencePoint, ExportProject } from './ports.js';
 import { REFLECTION_MODELS, reflectionModel, type ReflectionModelId } from './reflection-models.js';
@@ -302,9 +303,7 @@ function renderProject(project: ExportProject | 'none'): string {
 const ANSWER_COLUMNS = REFLECTION_MODELS.flatMap((m) => m.steps.map((s) => ({ key: s.key, model: m.id })));
 
 /** A cell a spreadsheet would run as a formula gets a leading apostrophe. */
-function cell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+const cell = (value: string): string => spreadsheetSafe(value);
 
 export function renderJourneyCsv(data: JourneyExportData): string {
   const reflections = orderedReflections(data);
