@@ -20,7 +20,7 @@ export function registerJourneyApi(api: ApiRoute, d: DashboardDeps): void {
     parse(emptyQuery, req.query);
     const studentId = parse(idParam, req.params.studentId);
     const student = await studentForSupervisor(d, viewer, studentId);
-    const view = await studentView(d, { tenantId: viewer.tenantId, person: student });
+    const view = await studentView(d, { tenantId: viewer.tenantId, person: student }, 'supervisor');
     return { body: { ...view, exportAvailable: false } };
   });
 
