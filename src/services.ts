@@ -168,7 +168,6 @@ export function createServices(params: {
       scheduler,
       audit,
       repo: repos.reflections,
-      claims: repos.claims,
       confidenceTrends: () => services.checkins,
       conversationsHeld: () => services.conversations,
       projectJourneys: () => services.projects,

@@ -1,5 +1,5 @@
 /**
- * The supervisor's and the student's API: their views, and one-use links to the learning-journey
+ * The supervisor's and the student's API: their views, and links (reusable until they expire) to the learning-journey
  * export (a supervisor: only what the student shared).
  */
 import { can } from '../../domain/authorization.js';

@@ -130,7 +130,7 @@ export interface StudentFollowUps {
   >;
 }
 
-/** Signed one-use links to a learning-journey export (src/features/reflections). */
+/** Signed links to a learning-journey export, reusable until they expire (src/features/reflections). */
 export interface JourneyExportLinks {
   readonly ttlMs: number;
   token(claims: {

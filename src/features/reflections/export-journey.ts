@@ -1,6 +1,6 @@
 /**
- * The learning-journey export behind a short-lived signed link (export-links.ts) that opens
- * once. A student exports their own journey, with their check-in confidence, conversations held,
+ * The learning-journey export behind a short-lived signed link (export-links.ts) that opens as
+ * often as needed until it expires (a link preview or a second look does not burn it). A student exports their own journey, with their check-in confidence, conversations held,
  * project and events from the features that keep them; a supervisor exports a student they
  * supervise and gets only what that student shared. The document itself is journey-document.ts.
  */
@@ -38,7 +38,6 @@ type ExportDeps = Pick<
   | 'supervisions'
   | 'audit'
   | 'repo'
-  | 'claims'
   | 'confidenceTrends'
   | 'conversationsHeld'
   | 'projectJourneys'
@@ -104,7 +103,7 @@ export class ExportJourney implements JourneyExportLinks {
         : `This export contains only the reflections ${subject.displayName} chose to share with their supervisors.`,
       htmlUrl: links.htmlUrl,
       csvUrl: links.csvUrl,
-      expiry: `Each link works once, for you only, and expires at ${formatTime(links.expiresAt, zoneOf(this.deps, person))}.`,
+      expiry: `You can open these links again until ${formatTime(links.expiresAt, zoneOf(this.deps, person))}. They are for you only: ask for new ones after that.`,
     });
   }
 
@@ -129,7 +128,7 @@ export class ExportJourney implements JourneyExportLinks {
             'This link is not valid',
             'Check that you copied the whole link, or ask for a new one in Teams.',
           );
-    const { t: tenantId, for: requesterId, of: subjectId, f: format, n } = verified.claims;
+    const { t: tenantId, for: requesterId, of: subjectId, f: format } = verified.claims;
     const requester = await this.deps.people.byId(tenantId, requesterId);
     const subject = requesterId === subjectId ? requester : await this.deps.people.byId(tenantId, subjectId);
     const allowed =
@@ -142,12 +141,6 @@ export class ExportJourney implements JourneyExportLinks {
       );
       return page(403, 'Not available', 'This export is no longer available to you.');
     }
-    if (!(await this.deps.claims.take('journey-export-link', n)))
-      return page(
-        410,
-        'This link has already been used',
-        'Each export link opens once. Type <strong>export my journey</strong> in Teams for a new one.',
-      );
     const data = await this.exportData(tenantId, requester, subject, now);
     await this.deps.audit.record(
       tenantId,

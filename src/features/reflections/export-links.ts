@@ -5,8 +5,8 @@
  * person the link was made for (`for`), whose journey it opens (`of`), the format, the
  * expiry and a random nonce; the signature is HMAC-SHA256 over the payload with
  * EXPORT_LINK_SECRET. Changing any byte (another person, a later expiry) breaks the
- * signature; the nonce makes tokens unguessable; the server takes a one-time "used" claim
- * on the nonce (insert-if-absent), so a link opens once. Pure apart from randomness.
+ * signature; the nonce makes tokens unguessable. A link opens as often as needed until it
+ * expires; the server checks who may see what at every open. Pure apart from randomness.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 

@@ -99,7 +99,7 @@ export interface SharedReflections {
 }
 
 /**
- * Signed one-time links to a learning-journey export (dashboard). The caller has checked the
+ * Signed links to a learning-journey export, reusable until they expire (dashboard). The caller has checked the
  * policy and records the audit; GET /exports/* checks both again when the link is opened.
  */
 export interface JourneyExportLinks {
