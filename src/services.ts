@@ -173,6 +173,8 @@ export function createServices(params: {
       projectJourneys: () => services.projects,
       eventsAttended: () => services.events,
       projectTeams: () => services.projects,
+      checkinRecords: () => services.checkins,
+      supervisionRecords: () => supervision,
     }),
     surveys: new SurveyService({
       repo: repos.surveys,

@@ -182,6 +182,13 @@ export const collections = {
     // One per cohort: which placement days end with a reflection prompt.
     personFields: null,
   }),
+  journeyShares: spec({
+    name: 'journey_shares',
+    // A student's read-only, expiring view of their learning journey for a named assessor
+    // (_id = tenant|<student>|jshare|<card nonce>); revocable. Gone when the student is erased.
+    indexes: [{ key: { tenantId: 1, studentId: 1 }, name: 'tenant_student' }],
+    personFields: ['studentId', 'assessorId'],
+  }),
   surveyRuns: spec({
     name: 'survey_runs',
     indexes: [{ key: { tenantId: 1, cohortId: 1, opensAt: -1 }, name: 'tenant_cohort_opens' }],

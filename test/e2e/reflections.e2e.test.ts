@@ -604,7 +604,7 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
       csv.headers.get('content-disposition')!,
       /attachment; filename="learning-journey-2025-02-26.csv"/,
     );
-    assert.equal((await csv.text()).split('\r\n').filter((l) => l.startsWith('r1,')).length, 1);
+    assert.equal((await csv.text()).split('\r\n').filter((l) => l.startsWith('reflection,r1,')).length, 1);
 
     // Re-pointed at another person (Ben) with the same signature: refused, nothing of Ben's leaks.
     const fresh = openUrls(firstCard(await say(priya, 'export my journey')))[0]!;

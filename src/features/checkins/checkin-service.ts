@@ -18,6 +18,7 @@ import type { StudentWeek } from './checkin-schedule.js';
 import type { CheckinsRepository } from './checkins-repository.js';
 import { CohortStatus } from './cohort-status.js';
 import { confidenceTrend } from './confidence-trend.js';
+import { checkinRecordsOf } from './journey-record.js';
 import { LateCheckinNotices } from './late-checkins.js';
 import { MissedWeekNudges } from './missed-week-nudges.js';
 import { myCheckins } from './my-checkins.js';
@@ -28,6 +29,8 @@ import type {
   CheckinPauseForm,
   CheckinWeekState,
   CohortPlanner,
+  CheckinRecord,
+  CheckinRecords,
   ConfidencePoint,
   ConfidenceTrend,
   StudentCheckinCard,
@@ -43,7 +46,13 @@ import { studentWeekOf, weekStateOf } from './week-state.js';
 type Answer = AdaptiveCard | string;
 
 export class CheckinService
-  implements CohortPlanner, CheckinPauseForm, StudentCheckinCard, CheckinHistory, ConfidenceTrend
+  implements
+    CohortPlanner,
+    CheckinPauseForm,
+    StudentCheckinCard,
+    CheckinHistory,
+    ConfidenceTrend,
+    CheckinRecords
 {
   readonly repo: CheckinsRepository;
   /** View, comment, countersign: the supervisor card (supervisor-checkins.ts). */
@@ -158,5 +167,9 @@ export class CheckinService
 
   confidenceTrend(tenantId: string, studentId: string): Promise<ConfidencePoint[]> {
     return confidenceTrend(this.repo, tenantId, studentId);
+  }
+
+  checkinRecordsOf(tenantId: string, studentId: string): Promise<CheckinRecord[]> {
+    return checkinRecordsOf(this.repo, tenantId, studentId);
   }
 }

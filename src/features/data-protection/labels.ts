@@ -20,6 +20,7 @@ export const PERSONAL_DATA_LABELS: Record<string, string> = {
   reflection_drafts: 'Reflection drafts',
   reflection_feedback: 'Feedback on reflections',
   reflection_peer_replies: 'Replies from fellow students on shared reflections',
+  journey_shares: 'Learning journey shared with assessors',
   survey_runs: 'Surveys you set up',
   survey_responses: 'Your survey answers (named surveys)',
   checkins: 'Weekly check-ins',
@@ -51,5 +52,8 @@ export function personalDataLabel(collection: string): string {
 
 /** The facts for the export / erase cards: one line per kind of data held, with its count. */
 export function personalDataFacts(counts: Record<string, number>): { title: string; value: string }[] {
-  return Object.entries(counts).map(([collection, n]) => ({ title: personalDataLabel(collection), value: String(n) }));
+  return Object.entries(counts).map(([collection, n]) => ({
+    title: personalDataLabel(collection),
+    value: String(n),
+  }));
 }

@@ -26,7 +26,15 @@ export interface ExportClaims {
   exp: number;
   /** 128-bit random nonce, base64url */
   n: string;
+  /** An assessor's read-only view: the share (journey_shares._id), checked at every open. */
+  sh?: string;
+  /** The student chose to include their check-in narratives. */
+  c?: 1;
 }
+
+/** How long a student's read-only view for a named assessor lasts. */
+export const ASSESSOR_SHARE_DAYS = 14;
+export const ASSESSOR_SHARE_MS = ASSESSOR_SHARE_DAYS * 24 * 60 * 60 * 1000;
 
 export type VerifyResult =
   { ok: true; claims: ExportClaims } | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' };
@@ -37,7 +45,15 @@ function sign(payload: string, secret: string): string {
 
 export function createExportToken(
   secret: string,
-  params: { tenantId: string; requesterId: string; subjectId: string; format: ExportFormat; now: Date },
+  params: {
+    tenantId: string;
+    requesterId: string;
+    subjectId: string;
+    format: ExportFormat;
+    now: Date;
+    shareId?: string;
+    includeCheckins?: boolean;
+  },
   ttlMs = EXPORT_LINK_TTL_MS,
 ): { token: string; claims: ExportClaims } {
   const claims: ExportClaims = {
@@ -47,6 +63,8 @@ export function createExportToken(
     f: params.format,
     exp: params.now.getTime() + ttlMs,
     n: randomBytes(16).toString('base64url'),
+    ...(params.shareId ? { sh: params.shareId } : {}),
+    ...(params.includeCheckins ? { c: 1 as const } : {}),
   };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return { token: `${payload}.${sign(payload, secret)}`, claims };
@@ -74,7 +92,9 @@ export function verifyExportToken(secret: string, token: unknown, now: Date): Ve
     typeof claims.of !== 'string' ||
     !(EXPORT_FORMATS as readonly string[]).includes(claims.f) ||
     typeof claims.exp !== 'number' ||
-    typeof claims.n !== 'string'
+    typeof claims.n !== 'string' ||
+    (claims.sh !== undefined && typeof claims.sh !== 'string') ||
+    (claims.c !== undefined && claims.c !== 1)
   )
     return { ok: false, reason: 'malformed' };
   if (now.getTime() >= claims.exp) return { ok: false, reason: 'expired' };

@@ -25,6 +25,7 @@ import { ReflectionAccess } from './reflection-access.js';
 import type { ReflectionDeps } from './reflection-deps.js';
 import { ReflectiveWorkshop } from './reflective-workshop.js';
 import type { ReflectionsRepository } from './reflections-repository.js';
+import { ShareJourney } from './share-journey.js';
 import { ShareReflection } from './share-reflection.js';
 import { ShareWithPeers } from './share-with-peers.js';
 import { ViewReflection } from './view-reflection.js';
@@ -46,6 +47,8 @@ export class ReflectionService
   readonly workshop: ReflectiveWorkshop;
   readonly journey: MyJourney;
   readonly export: ExportJourney;
+  /** Read-only, expiring views of a student's journey for a named assessor. */
+  readonly shares: ShareJourney;
   readonly prompts: PromptReflection;
   readonly schedule: PromptSchedule;
 
@@ -63,7 +66,8 @@ export class ReflectionService
     this.peerReplies = new PeerReplies(deps, access, audience, peerCards, this.view);
     this.workshop = new ReflectiveWorkshop(deps);
     this.journey = new MyJourney(deps);
-    this.export = new ExportJourney(deps, this.journey);
+    this.export = new ExportJourney(deps, this.journey, () => this.shares);
+    this.shares = new ShareJourney(deps, () => this.export);
     this.prompts = new PromptReflection(deps);
     this.schedule = new PromptSchedule(deps, this.prompts);
   }
@@ -84,7 +88,7 @@ export class ReflectionService
     return this.repo.sharedBy(tenantId, studentIds);
   }
 
-  exportLinks(tenantId: string, requesterId: string, subjectId: string, now: Date) {
-    return this.export.exportLinks(tenantId, requesterId, subjectId, now);
+  exportLinks(tenantId: string, requesterId: string, subjectId: string, now: Date, includeCheckins = false) {
+    return this.export.exportLinks(tenantId, requesterId, subjectId, now, includeCheckins);
   }
 }

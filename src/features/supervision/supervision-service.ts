@@ -20,7 +20,13 @@ import { AgreedActions } from './agreed-actions.js';
 import { EscalationActions } from './escalation-actions.js';
 import { Escalations } from './escalations.js';
 import { MyStudents } from './my-students.js';
-import type { CheckinFollowUps, StudentFollowUps, SupervisionFollowUps } from './ports.js';
+import type {
+  CheckinFollowUps,
+  StudentFollowUps,
+  SupervisionFollowUps,
+  SupervisionRecord,
+  SupervisionRecords,
+} from './ports.js';
 import { RecordSession } from './record-session.js';
 import { SessionCard } from './session-card.js';
 import type { SupervisionDeps } from './supervision-deps.js';
@@ -28,7 +34,7 @@ import type { SupervisionRepository } from './supervision-repository.js';
 
 type Answer = AdaptiveCard | string;
 
-export class SupervisionService implements CheckinFollowUps, SupervisionFollowUps {
+export class SupervisionService implements CheckinFollowUps, SupervisionFollowUps, SupervisionRecords {
   readonly repo: SupervisionRepository;
   /** The hourly escalation job (escalations.ts). */
   readonly escalations: Escalations;
@@ -83,5 +89,27 @@ export class SupervisionService implements CheckinFollowUps, SupervisionFollowUp
 
   followUpsOf(tenantId: string, studentIds: string[]): Promise<Map<string, StudentFollowUps>> {
     return this.students.followUpsOf(tenantId, studentIds);
+  }
+
+  /** The student's sessions and agreed actions, for their learning-journey export. */
+  async supervisionRecordOf(tenantId: string, studentId: string): Promise<SupervisionRecord> {
+    const { sessions, actions } = await this.repo.recordOf(tenantId, studentId);
+    return {
+      sessions: sessions.map((s) => ({
+        date: s.date,
+        week: s.week,
+        kind: s.kind,
+        minutes: s.minutes,
+        notes: s.notes ?? '',
+        recordedBy: s.recordedBy,
+      })),
+      actions: actions.map((a) => ({
+        sessionDate: a.sessionDate,
+        text: a.text,
+        dueDate: a.dueDate,
+        status: a.status,
+        owner: a.ownerId === studentId ? 'student' : 'supervisor',
+      })),
+    };
   }
 }
