@@ -75,7 +75,7 @@ const STATUS: Record<ExportSupervisionRecord['actions'][number]['status'], strin
 
 /** A dumbbell chart: per area, start (hollow) → end (filled) on the 1–5 scale. */
 export function confidenceChart(changes: ConfidenceChange[]): string {
-  const labelW = 150;
+  const labelW = 210;
   const plotW = 240;
   const rowH = 26;
   const top = 22;
