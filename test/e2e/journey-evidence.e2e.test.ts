@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
+import JSZip from 'jszip';
 import { collections } from '../../src/storage/collections.js';
 import { reflectionId } from '../../src/features/reflections/reflections-repository.js';
 import { cardTexts, firstCard, TENANT } from './harness.js';
@@ -250,5 +251,88 @@ describe('e2e: the journey export as evidence, and sharing it with an assessor (
     assert.equal(opens.filter((a) => a.outcome === 'ok').length, 6);
     assert.equal(opens.filter((a) => a.outcome === 'refused').length, 1);
     assert.ok(opens.every((a) => a.targetId === w.id(priya)));
+  });
+
+  it('presentation starter: a .pptx of the journey with the 3 to 5 reflections the student picks', async () => {
+    const reflections = w.e2e.services.reflections.repo;
+    for (const [flow, text] of [
+      ['je-third', 'THIRD reflection: the falls audit baseline'],
+      ['je-fourth', 'FOURTH reflection: presenting to the ward'],
+    ] as const)
+      await reflections.insertReflection(TENANT, {
+        _id: reflectionId(TENANT, w.id(priya), flow),
+        personId: w.id(priya),
+        cohortId: w.cohortId,
+        flowId: flow,
+        model: 'what-so-what',
+        answers: { what: text, soWhat: 'It mattered to the team.', nowWhat: `NEXT: ${flow} follow-up` },
+        linkId: null,
+        standardsVersion: 'HCPC-SOP-2023',
+        standards: ['8'],
+        pillars: ['clinical', 'research'],
+        topic: 'qi-project',
+        shared: false,
+        sharedAt: null,
+        schemaVersion: 1,
+        createdAt: new Date('2025-02-20T10:00:00Z'),
+        updatedAt: new Date('2025-02-20T10:00:00Z'),
+      });
+    const card = await w.say(priya, 'presentation starter');
+    const choices = (card.body as any[]).find((b) => b.id === 'picks').choices as { value: string }[];
+    assert.equal(choices.length, 4);
+    const two = await w.exec(priya, 'journey.slides', {
+      picks: choices
+        .slice(0, 2)
+        .map((c) => c.value)
+        .join(','),
+    });
+    assert.match(cardTexts(two).join(' | '), /Pick 3 to 5 of your reflections\./);
+    assert.deepEqual(openUrls(two), [], 'no link until 3 to 5 are picked');
+    // Someone else's keys do not count.
+    const forged = await w.exec(priya, 'journey.slides', { picks: 'AAAA,BBBB,CCCC' });
+    assert.match(cardTexts(forged).join(' | '), /Pick 3 to 5/);
+
+    const made = await w.exec(priya, 'journey.slides', {
+      picks: choices
+        .slice(0, 3)
+        .map((c) => c.value)
+        .join(','),
+    });
+    assert.match(cardTexts(made).join(' | '), /Your slides are ready/);
+    const [url] = openUrls(made);
+    const res = await fetch(local(url!));
+    assert.equal(res.status, 200);
+    assert.equal(
+      res.headers.get('content-type'),
+      'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    );
+    assert.match(
+      res.headers.get('content-disposition')!,
+      /attachment; filename="journey-slides-2025-03-11\.pptx"/,
+    );
+    const zip = await JSZip.loadAsync(Buffer.from(await res.arrayBuffer()));
+    const slideFiles = Object.keys(zip.files)
+      .filter((f) => /^ppt\/slides\/slide\d+\.xml$/.test(f))
+      .sort((a, b) => Number(a.match(/\d+/)![0]) - Number(b.match(/\d+/)![0]));
+    assert.equal(slideFiles.length, 8, 'title, pillars, confidence, 3 reflections, project, what next');
+    const textOf = async (f: string) =>
+      [...(await zip.file(f)!.async('string')).matchAll(/<a:t>([^<]*)<\/a:t>/g)].map((m) => m[1]).join(' ');
+    const slides = await Promise.all(slideFiles.map(textOf));
+    assert.match(slides[0]!, /My placement learning journey.*Priya Shah/);
+    assert.match(slides[1]!, /Growth across the four pillars/);
+    assert.match(slides[1]!, /Leadership: 2 reflections/);
+    assert.match(slides[2]!, /Confidence: start to end/);
+    for (const i of [3, 4, 5]) assert.match(slides[i]!, new RegExp(`^Reflection ${i - 2}: `));
+    // The picks (the two just written come first, newest first on the card).
+    const picked = slides.slice(3, 6).join(' ');
+    assert.ok(picked.includes('THIRD reflection') && picked.includes('FOURTH reflection'));
+    assert.match(slides[6]!, /My project/);
+    assert.match(slides[7]!, /What next.*NEXT: je-third follow-up/);
+    assert.match(slides[7]!, /Agreed in supervision: Draft the stakeholder map/);
+    // Two charts: pillars and confidence (start and end per area).
+    const charts = Object.keys(zip.files).filter((f) => /^ppt\/charts\/chart\d+\.xml$/.test(f));
+    assert.equal(charts.length, 2);
+    // Opens again until the link expires.
+    assert.equal((await fetch(local(url!))).status, 200);
   });
 });

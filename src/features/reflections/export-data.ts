@@ -14,7 +14,7 @@ import type { JourneyExportData } from './journey-document.js';
 import { journeySummary, reflectionWeek } from './journey.js';
 import type { MyJourney } from './my-journey.js';
 import { sharedWith } from './peer-audience.js';
-import type { ReflectionDeps } from './reflection-deps.js';
+import { hash, type ReflectionDeps } from './reflection-deps.js';
 
 export type ExportDataDeps = Pick<
   ReflectionDeps,
@@ -84,6 +84,7 @@ export async function loadExportData(
     generatedAt: now,
     timeZone: subject.timeZone ?? calendar?.timeZone ?? deps.config.DEFAULT_TIME_ZONE,
     reflections: visible.map((r) => ({
+      key: hash(r._id),
       createdAt: r.createdAt,
       week: calendar ? reflectionWeek(calendar, r.createdAt) : null,
       model: r.model,

@@ -17,6 +17,7 @@ import {
   type ExportFormat,
 } from './export-links.js';
 import { renderJourneyCsv, renderJourneyHtml, type JourneyExportData } from './journey-document.js';
+import { buildPresentation } from './presentation-starter.js';
 import type { MyJourney } from './my-journey.js';
 import type { JourneyExportLinks } from './ports.js';
 import { newNonce, zoneOf, type ReflectionDeps } from './reflection-deps.js';
@@ -26,7 +27,7 @@ import { SHARE_HELP, type ShareJourney } from './share-journey.js';
 export interface HttpExportResponse {
   status: number;
   contentType: string;
-  body: string;
+  body: string | Buffer;
   filename?: string;
 }
 
@@ -141,11 +142,15 @@ export class ExportJourney implements JourneyExportLinks {
             'Check that you copied the whole link, or ask for a new one in Teams.',
           );
     if (verified.claims.sh !== undefined) return this.openShared(verified.claims, now, page);
-    const { t: tenantId, for: requesterId, of: subjectId, f: format, c } = verified.claims;
+    const { t: tenantId, for: requesterId, of: subjectId, f: format, c, p } = verified.claims;
     const requester = await this.deps.people.byId(tenantId, requesterId);
     const subject = requesterId === subjectId ? requester : await this.deps.people.byId(tenantId, subjectId);
     const allowed =
-      requester !== null && subject !== null && (await this.mayExport(tenantId, requester, subject));
+      requester !== null &&
+      subject !== null &&
+      // The presentation starter is the student's own.
+      (format !== 'pptx' || requester._id === subject._id) &&
+      (await this.mayExport(tenantId, requester, subject));
     if (!allowed) {
       await this.deps.audit.record(
         tenantId,
@@ -165,7 +170,7 @@ export class ExportJourney implements JourneyExportLinks {
       },
       now,
     );
-    return respond(data, format, now);
+    return respond(data, format, now, p ?? []);
   }
 
   /** An assessor's read-only view: the share must still be there, not revoked, not expired. */
@@ -249,8 +254,20 @@ function formatTime(instant: Date, zone: string): string {
 }
 
 /** The document in the format the link names. */
-function respond(data: JourneyExportData, format: ExportFormat, now: Date): HttpExportResponse {
+async function respond(
+  data: JourneyExportData,
+  format: ExportFormat,
+  now: Date,
+  picks: readonly string[] = [],
+): Promise<HttpExportResponse> {
   const stamp = localDateOf(now, data.timeZone);
+  if (format === 'pptx')
+    return {
+      status: 200,
+      contentType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+      body: await buildPresentation(data, picks),
+      filename: `journey-slides-${stamp}.pptx`,
+    };
   return format === 'csv'
     ? {
         status: 200,

@@ -11,7 +11,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const EXPORT_LINK_TTL_MS = 15 * 60 * 1000;
-export const EXPORT_FORMATS = ['html', 'csv'] as const;
+export const EXPORT_FORMATS = ['html', 'csv', 'pptx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportClaims {
@@ -30,6 +30,8 @@ export interface ExportClaims {
   sh?: string;
   /** The student chose to include their check-in narratives. */
   c?: 1;
+  /** The presentation starter's picked reflections (their keys), for format 'pptx'. */
+  p?: string[];
 }
 
 /** How long a student's read-only view for a named assessor lasts. */
@@ -53,6 +55,7 @@ export function createExportToken(
     now: Date;
     shareId?: string;
     includeCheckins?: boolean;
+    picks?: string[];
   },
   ttlMs = EXPORT_LINK_TTL_MS,
 ): { token: string; claims: ExportClaims } {
@@ -65,6 +68,7 @@ export function createExportToken(
     n: randomBytes(16).toString('base64url'),
     ...(params.shareId ? { sh: params.shareId } : {}),
     ...(params.includeCheckins ? { c: 1 as const } : {}),
+    ...(params.picks ? { p: params.picks } : {}),
   };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return { token: `${payload}.${sign(payload, secret)}`, claims };
@@ -94,7 +98,13 @@ export function verifyExportToken(secret: string, token: unknown, now: Date): Ve
     typeof claims.exp !== 'number' ||
     typeof claims.n !== 'string' ||
     (claims.sh !== undefined && typeof claims.sh !== 'string') ||
-    (claims.c !== undefined && claims.c !== 1)
+    (claims.c !== undefined && claims.c !== 1) ||
+    (claims.p !== undefined &&
+      !(
+        Array.isArray(claims.p) &&
+        claims.p.length <= 5 &&
+        claims.p.every((k) => typeof k === 'string' && /^[A-Za-z0-9_-]{1,32}$/.test(k))
+      ))
   )
     return { ok: false, reason: 'malformed' };
   if (now.getTime() >= claims.exp) return { ok: false, reason: 'expired' };

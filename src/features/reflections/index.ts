@@ -34,6 +34,9 @@ export const reflectionsFeature: Feature = {
       'A read-only copy of your journey for an assessor, until you stop it',
       ['student'],
     );
+    add('presentation starter', 'A PowerPoint of your journey to edit for your final presentation', [
+      'student',
+    ]);
     add('shared reflections', 'Reflections your students shared with you', ['supervisor']);
     add('export journey <student email>', 'What a student you supervise has shared, as a document', [
       'supervisor',
@@ -65,6 +68,9 @@ export const reflectionsFeature: Feature = {
     );
     on(/^\s*share\s+(?:my\s+)?(?:learning\s+)?journey\s+with\s+([^\s@]+@[^\s@]+)\s*$/i, (t, m) =>
       r.shares.share(t.tenantId, t.person, { nonce: newNonce(), assessorEmail: m[1]!.trim() }),
+    );
+    on(/^\s*(?:presentation\s+starter|make\s+my\s+slides)\s*$/i, (t) =>
+      r.slides.slidesCard(t.tenantId, t.person),
     );
     on(/^\s*shared\s+reflections\s*$/i, (t) => r.view.sharedListCard(t.tenantId, t.person));
     on(/^\s*reflection\s+prompts\s*$/i, (t) => r.schedule.scheduleCard(t.tenantId, t.person));
@@ -100,6 +106,7 @@ export const reflectionsFeature: Feature = {
         : r.export.exportCard(t, p, { studentId });
     });
     verb('journey.share', (t, p, d) => r.shares.share(t, p, d));
+    verb('journey.slides', (t, p, d) => r.slides.makeSlides(t, p, d));
     verb('journey.share.revoke', (t, p, d) => r.shares.revoke(t, p, d));
     verb('reflection.schedule', (t, p, d) => r.schedule.setSchedule(t, p, d));
     verb('reflection.peer.share', (t, p, d) => r.peerSharing.peerShare(t, p, d));

@@ -28,6 +28,8 @@ import { REFLECTION_MODELS, reflectionModel, type ReflectionModelId } from './re
 export type { ConfidencePoint, ExportProject };
 
 export interface ExportReflection {
+  /** A short digest of the reflection's id (the presentation starter's picks); never shown. */
+  key?: string;
   createdAt: Date;
   week: number | null;
   model: ReflectionModelId;

@@ -8,6 +8,7 @@
 import { DeleteReflection } from './delete-reflection.js';
 import { ExportJourney } from './export-journey.js';
 import { GiveFeedback } from './give-feedback.js';
+import { JourneySlides } from './journey-slides.js';
 import { MyJourney } from './my-journey.js';
 import { PeerAudience } from './peer-audience.js';
 import { PeerCards } from './peer-cards.js';
@@ -49,6 +50,8 @@ export class ReflectionService
   readonly export: ExportJourney;
   /** Read-only, expiring views of a student's journey for a named assessor. */
   readonly shares: ShareJourney;
+  /** The presentation starter: a PowerPoint of the journey. */
+  readonly slides: JourneySlides;
   readonly prompts: PromptReflection;
   readonly schedule: PromptSchedule;
 
@@ -68,6 +71,7 @@ export class ReflectionService
     this.journey = new MyJourney(deps);
     this.export = new ExportJourney(deps, this.journey, () => this.shares);
     this.shares = new ShareJourney(deps, () => this.export);
+    this.slides = new JourneySlides(deps);
     this.prompts = new PromptReflection(deps);
     this.schedule = new PromptSchedule(deps, this.prompts);
   }
