@@ -14,7 +14,7 @@ import { orderedReflections, reflectionTitle, type JourneyExportData } from './j
 import { reflectionModel } from './reflection-models.js';
 
 // The package's types describe CommonJS; under ESM the default import is the class itself.
-type PptxCtor = typeof import('pptxgenjs').default;
+type PptxCtor = typeof pptxgenModule.default;
 const PptxGenJS: PptxCtor =
   (pptxgenModule as unknown as { default?: PptxCtor }).default ?? (pptxgenModule as unknown as PptxCtor);
 
