@@ -185,9 +185,11 @@ export const collections = {
   journeyShares: spec({
     name: 'journey_shares',
     // A student's read-only, expiring view of their learning journey for a named assessor
-    // (_id = tenant|<student>|jshare|<card nonce>); revocable. Gone when the student is erased.
+    // (_id = tenant|<student>|jshare|<card nonce>); revocable. Gone when the student, or an
+    // assessor on the roster, is erased (it holds the assessor's name and email).
     indexes: [{ key: { tenantId: 1, studentId: 1 }, name: 'tenant_student' }],
     personFields: ['studentId', 'assessorId'],
+    eraseWhenAny: true,
   }),
   surveyRuns: spec({
     name: 'survey_runs',
