@@ -180,6 +180,14 @@ describe('e2e: the journey export as evidence, and sharing it with an assessor (
     );
     const notes = await (await fetch(local(openUrls(withNotes)[0]!))).text();
     assert.match(notes, /PRIYA-NOTE led my first handover\./);
+
+    // The supervisor's export stays what the student shared: no check-ins, supervision or confidence.
+    const sup = await (
+      await fetch(local(openUrls(await w.say(sam, `export journey ${priya.email}`))[0]!))
+    ).text();
+    assert.ok(sup.includes('SHARED reflection on the huddle') && !sup.includes('PRIVATE thoughts'));
+    assert.ok(!sup.includes('data-section="checkins"') && !sup.includes('data-section="supervision"'));
+    assert.ok(!sup.includes('data-section="confidence-change"'));
   });
 
   it('shares a read-only view with a named assessor: reusable until revoked, private reflections kept out, all audited', async () => {
