@@ -160,6 +160,10 @@ export const POLICY = {
   'journey.export.self': studentSelf,
   /** `export journey <email>` (only what was shared) and opening its link: the student's supervisors. */
   'journey.export.supervised': (p, t) => supervises(p, t),
+  /** `share my journey with <email>`: a read-only, expiring view for a named assessor; the student, their own. */
+  'journey.share': studentSelf,
+  /** Stop sharing (revoke an assessor's view): the student who shared it (target studentId: the share's owner). */
+  'journey.share.revoke': (p, t) => isSelf(p, t.studentId),
   /** `reflection prompts` for a cohort: its lead, admins. */
   'reflection.prompts.configure': leadsTargetCohort,
 

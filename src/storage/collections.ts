@@ -182,6 +182,15 @@ export const collections = {
     // One per cohort: which placement days end with a reflection prompt.
     personFields: null,
   }),
+  journeyShares: spec({
+    name: 'journey_shares',
+    // A student's read-only, expiring view of their learning journey for a named assessor
+    // (_id = tenant|<student>|jshare|<card nonce>); revocable. Gone when the student, or an
+    // assessor on the roster, is erased (it holds the assessor's name and email).
+    indexes: [{ key: { tenantId: 1, studentId: 1 }, name: 'tenant_student' }],
+    personFields: ['studentId', 'assessorId'],
+    eraseWhenAny: true,
+  }),
   surveyRuns: spec({
     name: 'survey_runs',
     indexes: [{ key: { tenantId: 1, cohortId: 1, opensAt: -1 }, name: 'tenant_cohort_opens' }],

@@ -252,6 +252,6 @@ export interface StudentView {
   standards: Panel<TagCount[]>;
   confidence: Panel<ConfidenceTrend>;
   conversations: Panel<{ held: number; booked: number; upcoming: BookingRow[] }>;
-  /** The export link is minted on request (GET /api/dashboard/student/export-link): each works once. */
+  /** The export link is minted on request (GET /api/dashboard/student/export-link): each opens again until it expires. */
   exportAvailable: boolean;
 }

@@ -213,9 +213,9 @@ export function dashboardSources(deps: {
           ]);
           return rows.map((f) => f.reflectionId);
         },
-        async tagCounts(tenantId, personId, field) {
+        async tagCounts(tenantId, personId, field, over) {
           const rows = await read.aggregate<{ _id: string; count: number }>(reflections, tenantId, [
-            { $match: { personId } },
+            { $match: over === 'shared' ? { personId, shared: true } : { personId } },
             { $project: { [field]: 1 } },
             { $unwind: `$${field}` },
             { $group: { _id: `$${field}`, count: { $sum: 1 } } },

@@ -162,6 +162,29 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
       );
     });
 
+    it("a supervisor's view of a student counts pillars and standards over shared reflections only", async () => {
+      // s1 wrote three reflections and shared one (Leadership, Education; standard 9).
+      const v = (
+        await get(
+          `/api/dashboard/supervisor/students/${encodeURIComponent(seeded.ids.s1!)}`,
+          await tokenFor('sup1'),
+        )
+      ).body;
+      assert.deepEqual(
+        v.pillars.data.map((p: any) => [p.key, p.count]),
+        [
+          ['clinical', 0],
+          ['leadership', 1],
+          ['education', 1],
+          ['research', 0],
+        ],
+      );
+      assert.deepEqual(
+        v.standards.data.filter((s: any) => !s.gap).map((s: any) => [s.key, s.count]),
+        [['9', 1]],
+      );
+    });
+
     it('the supervisor view lists only their own students', async () => {
       const res = await get('/api/dashboard/supervisor', await tokenFor('sup1'));
       assert.equal(res.status, 200);

@@ -524,7 +524,7 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
     assert.equal(typeof (await say(sam, 'my journey')).text, 'string');
   });
 
-  it('exports the journey behind a signed link that opens once, for that person only, and expires', async () => {
+  it('exports the journey behind a signed link that opens again until it expires, for that person only', async () => {
     e2e.clock.set(new Date('2025-02-26T12:00:00Z'));
     // What the check-ins and conversations features store (their collections, read if present).
     await e2e.services.database.db.collection('checkins').insertMany([
@@ -592,8 +592,11 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
     assert.match(html, /<caption>1 conversation held<\/caption>/);
     assert.ok(html.includes('dietetics, FTSU guardian') && !html.includes('radiography'));
     assert.match(html, /data-group="pillar:leadership"><h3>Leadership \(1\)/);
-    // Used once: a second open is refused.
-    assert.equal((await fetch(local(htmlUrl!))).status, 410);
+    // Reusable until it expires: a link preview or a second look does not burn it.
+    const again = await fetch(local(htmlUrl!));
+    assert.equal(again.status, 200);
+    assert.equal([...(await again.text()).matchAll(/<article class="reflection"/g)].length, 1);
+    assert.ok(cardTexts(card).some((t) => /^You can open these links again until \d\d:\d\d\./.test(t)));
 
     const csv = await fetch(local(csvUrl!));
     assert.equal(csv.status, 200);
@@ -601,7 +604,7 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
       csv.headers.get('content-disposition')!,
       /attachment; filename="learning-journey-2025-02-26.csv"/,
     );
-    assert.equal((await csv.text()).split('\r\n').filter((l) => l.startsWith('r1,')).length, 1);
+    assert.equal((await csv.text()).split('\r\n').filter((l) => l.startsWith('reflection,r1,')).length, 1);
 
     // Re-pointed at another person (Ben) with the same signature: refused, nothing of Ben's leaks.
     const fresh = openUrls(firstCard(await say(priya, 'export my journey')))[0]!;
@@ -615,9 +618,15 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
     // Guessed tokens.
     for (const guess of ['abc', `${payload}.AAAA`, 'x'.repeat(3000)])
       assert.equal((await fetch(`${e2e.baseUrl}/exports/${guess}`)).status, 404);
-    // Expired after 15 minutes.
+    // Expired after 15 minutes: both the fresh link and the one opened twice are refused.
     e2e.clock.set(new Date(Date.parse('2025-02-26T12:00:00Z') + 15 * 60_000 + 1));
     assert.equal((await fetch(local(fresh))).status, 410);
+    assert.equal((await fetch(local(htmlUrl!))).status, 410);
+    const opens = await e2e.services.database.db
+      .collection(collections.audit.name)
+      .find({ tenantId: TENANT, action: 'journey.export.open', actorId: ids.get('priya') })
+      .toArray();
+    assert.ok(opens.filter((a) => a.outcome !== 'refused').length >= 3, 'every open is audited');
     e2e.clock.set(new Date('2025-02-26T12:00:00Z'));
     // The untampered fresh link was never consumed by the refused attempts: it would still open in time.
   });

@@ -19,6 +19,7 @@ import { FILE_DOWNLOAD_INFO } from '../../src/features/lead-workspace/teams-file
 import { draftId, reflectionId } from '../../src/features/reflections/reflections-repository.js';
 import { ESCALATION_REFUSED } from '../../src/features/supervision/escalation-actions.js';
 import { escalationId } from '../../src/features/supervision/supervision-repository.js';
+import { journeyShareId } from '../../src/features/reflections/reflections-repository.js';
 import { collections } from '../../src/storage/collections.js';
 import { tenantDocId } from '../../src/storage/documents.js';
 import type { PersonDoc, Role } from '../../src/storage/people-repository.js';
@@ -561,6 +562,44 @@ const rows: Row[] = [
       return (
         cardTexts(card).some((t) => t.includes('shared reflections')) && !!url && (await open(w, url)) === 200
       );
+    },
+  },
+  {
+    action: 'journey.share',
+    target: (w, role) => ({ studentId: w.principals[role]?._id }),
+    allow: ['student'],
+    probe: async (w, role) => {
+      const nonce = `matrix-share-${role}`;
+      await exec(w, role, 'journey.share', { nonce, assessorEmail: 'assessor.matrix@uni.example.ac.uk' });
+      const share = await w.e2e.services.reflections.repo.journeyShare(
+        TENANT,
+        journeyShareId(TENANT, pid(w, role), nonce),
+      );
+      return share !== null;
+    },
+  },
+  {
+    action: 'journey.share.revoke',
+    // The share is the student's own: only they may stop it.
+    target: (w) => ({ studentId: w.studentId }),
+    allow: ['student'],
+    probe: async (w, role) => {
+      const now = w.e2e.clock.now();
+      const { share } = await w.e2e.services.reflections.repo.insertJourneyShare(TENANT, {
+        _id: journeyShareId(TENANT, w.studentId, `matrix-revoke-${role}`),
+        studentId: w.studentId,
+        assessorEmail: 'assessor.matrix@uni.example.ac.uk',
+        assessorName: null,
+        assessorId: null,
+        includeCheckins: false,
+        expiresAt: new Date(now.getTime() + 14 * 24 * 60 * MINUTE),
+        revokedAt: null,
+        schemaVersion: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await exec(w, role, 'journey.share.revoke', { shareId: share._id });
+      return (await w.e2e.services.reflections.repo.journeyShare(TENANT, share._id))?.revokedAt != null;
     },
   },
   {

@@ -19,6 +19,7 @@ import { CheckinToChat } from './checkin-to-chat.js';
 import type { CheckinsRepository } from './checkins-repository.js';
 import { CohortStatus } from './cohort-status.js';
 import { confidenceTrend } from './confidence-trend.js';
+import { checkinRecordsOf } from './journey-record.js';
 import { LateCheckinNotices } from './late-checkins.js';
 import { MissedWeekNudges } from './missed-week-nudges.js';
 import { myCheckins } from './my-checkins.js';
@@ -29,6 +30,8 @@ import type {
   CheckinPauseForm,
   CheckinWeekState,
   CohortPlanner,
+  CheckinRecord,
+  CheckinRecords,
   ConfidencePoint,
   ConfidenceTrend,
   StudentCheckinCard,
@@ -44,7 +47,13 @@ import { studentWeekOf, weekStateOf } from './week-state.js';
 type Answer = AdaptiveCard | string;
 
 export class CheckinService
-  implements CohortPlanner, CheckinPauseForm, StudentCheckinCard, CheckinHistory, ConfidenceTrend
+  implements
+    CohortPlanner,
+    CheckinPauseForm,
+    StudentCheckinCard,
+    CheckinHistory,
+    ConfidenceTrend,
+    CheckinRecords
 {
   readonly repo: CheckinsRepository;
   /** View, comment, countersign: the supervisor card (supervisor-checkins.ts). */
@@ -162,5 +171,9 @@ export class CheckinService
 
   confidenceTrend(tenantId: string, studentId: string): Promise<ConfidencePoint[]> {
     return confidenceTrend(this.repo, tenantId, studentId);
+  }
+
+  checkinRecordsOf(tenantId: string, studentId: string): Promise<CheckinRecord[]> {
+    return checkinRecordsOf(this.repo, tenantId, studentId);
   }
 }

@@ -119,6 +119,22 @@ export interface ConfidencePoint {
   values: Record<string, number>;
 }
 
+/** One check-in as the learning-journey export shows it: what was written, comments, countersignature. */
+export interface CheckinRecord {
+  week: number;
+  submittedAt: Date | null;
+  /** The student's own words, by question (empty answers left out). */
+  narrative: { label: string; text: string }[];
+  comments: { authorId: string; text: string; at: Date }[];
+  countersignedBy: string | null;
+  countersignedAt: Date | null;
+}
+
+/** Offers (reflections: the learning-journey export): a student's check-ins, week order. */
+export interface CheckinRecords {
+  checkinRecordsOf(tenantId: string, studentId: string): Promise<CheckinRecord[]>;
+}
+
 /** Offers (reflections: the learning-journey export): the student's confidence over the weeks. */
 export interface ConfidenceTrend {
   confidenceTrend(tenantId: string, studentId: string): Promise<ConfidencePoint[]>;

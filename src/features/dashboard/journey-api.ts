@@ -1,6 +1,7 @@
 /**
- * The supervisor's and the student's API: their views, one-use links to the learning-journey
- * export (a supervisor: only what the student shared), and the supervisor's "Open check-in".
+ * The supervisor's and the student's API: their views, links (reusable until they expire) to the
+ * learning-journey export (a supervisor: only what the student shared), and the supervisor's
+ * "Open check-in".
  */
 import { can } from '../../domain/authorization.js';
 import { ForbiddenError, isStudent, isSupervisor, NotFoundError, studentForSupervisor } from './access.js';
@@ -20,7 +21,7 @@ export function registerJourneyApi(api: ApiRoute, apiPost: ApiRoute, d: Dashboar
     parse(emptyQuery, req.query);
     const studentId = parse(idParam, req.params.studentId);
     const student = await studentForSupervisor(d, viewer, studentId);
-    const view = await studentView(d, { tenantId: viewer.tenantId, person: student });
+    const view = await studentView(d, { tenantId: viewer.tenantId, person: student }, 'supervisor');
     return { body: { ...view, exportAvailable: false } };
   });
 

@@ -97,8 +97,16 @@ export interface ReflectionFigures {
   ): Promise<{ _id: string; personId: string; sharedAt: Date | null; pillars: string[] }[]>;
   /** Of these reflections, those this supervisor has answered. */
   answeredBy(tenantId: string, reflectionIds: string[], supervisorId: string): Promise<string[]>;
-  /** How often a person tagged each pillar or HCPC standard. */
-  tagCounts(tenantId: string, personId: string, field: 'pillars' | 'standards'): Promise<Map<string, number>>;
+  /**
+   * How often a person tagged each pillar or HCPC standard: over all their reflections ('all',
+   * their own view) or only those they shared with their supervisors ('shared').
+   */
+  tagCounts(
+    tenantId: string,
+    personId: string,
+    field: 'pillars' | 'standards',
+    over: 'all' | 'shared',
+  ): Promise<Map<string, number>>;
 }
 
 /** Supervision session records (src/features/supervision). */
@@ -123,7 +131,7 @@ export interface StudentFollowUps {
   >;
 }
 
-/** Signed one-use links to a learning-journey export (src/features/reflections). */
+/** Signed links to a learning-journey export, reusable until they expire (src/features/reflections). */
 export interface JourneyExportLinks {
   readonly ttlMs: number;
   token(claims: {

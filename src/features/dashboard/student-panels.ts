@@ -1,4 +1,4 @@
-/** The student view's panels: tags of their reflections, their conversations. */
+/** The student view's panels: tags of their reflections (for a supervisor: the shared ones), their conversations. */
 import { PILLARS } from '../../domain/catalogues.js';
 import { CURRENT_HCPC_CATALOGUE } from '../../domain/hcpc-standards.js';
 import type { BookingRow, TagCount } from '../../web/api-types.js';
@@ -12,12 +12,18 @@ export async function reflectionTags(
   d: DashboardDeps,
   tenantId: string,
   personId: string,
+  audience: 'student' | 'supervisor' = 'student',
 ): Promise<{ pillars: Panel<TagCount[]>; standards: Panel<TagCount[]> }> {
   const reflections = d.sources.reflections;
   if (!reflections) return { pillars: notSetUp(REFLECTIONS), standards: notSetUp(REFLECTIONS) };
-  const count = (field: 'pillars' | 'standards') => reflections.tagCounts(tenantId, personId, field);
+  // A supervisor counts only what the student shared with them.
+  const over = audience === 'student' ? 'all' : 'shared';
+  const count = (field: 'pillars' | 'standards') => reflections.tagCounts(tenantId, personId, field, over);
   const [pillars, standards] = await Promise.all([count('pillars'), count('standards')]);
-  const none = 'No reflections yet. Type "reflect" to the bot to write your first one.';
+  const none =
+    audience === 'student'
+      ? 'No reflections yet. Type "reflect" to the bot to write your first one.'
+      : 'No reflections shared with you yet.';
   const total =
     [...pillars.values()].reduce((a, b) => a + b, 0) + [...standards.values()].reduce((a, b) => a + b, 0);
   if (total === 0) return { pillars: empty(none), standards: empty(none) };

@@ -10,12 +10,14 @@ import { conversationsOf, exportAvailable, reflectionTags } from './student-pane
 export async function studentView(
   d: DashboardDeps,
   viewer: { tenantId: string; person: PersonDoc },
+  /** A supervisor opening a student's page sees counts over the reflections shared with them. */
+  audience: 'student' | 'supervisor' = 'student',
 ): Promise<StudentView> {
   const { tenantId, person } = viewer;
   const cohort = person.cohortId ? await d.cohorts.byId(tenantId, person.cohortId) : null;
   const now = d.clock.now();
   const [tags, confidence, conversations] = await Promise.all([
-    reflectionTags(d, tenantId, person._id),
+    reflectionTags(d, tenantId, person._id, audience),
     confidenceTrends(d, tenantId, [person]),
     conversationsOf(d, tenantId, person._id, now),
   ]);

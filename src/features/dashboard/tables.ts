@@ -1,5 +1,6 @@
 /** The lead page's tables as rows, for CSV download (the same numbers the charts show). */
 import { stringify } from 'csv-stringify/sync';
+import { spreadsheetSafe } from '../../domain/spreadsheet-cell.js';
 import type { LeadOverview } from '../../web/api-types.js';
 
 export const LEAD_TABLES = [
@@ -77,7 +78,6 @@ export function leadTable(o: LeadOverview, table: LeadTable): Table {
 
 /** CSV with a header row; cells that a spreadsheet would run as formulas are neutralised. */
 export function toCsv(table: Table): string {
-  const safe = (v: string | number | null) =>
-    typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v === null ? '' : v;
+  const safe = (v: string | number | null) => (v === null ? '' : spreadsheetSafe(v));
   return stringify([table.header, ...table.rows.map((r) => r.map(safe))]);
 }

@@ -20,6 +20,7 @@ export const PERSONAL_DATA_LABELS: Record<string, string> = {
   reflection_drafts: 'Reflection drafts',
   reflection_feedback: 'Feedback on reflections',
   reflection_peer_replies: 'Replies from fellow students on shared reflections',
+  journey_shares: 'Learning journey shared with assessors',
   survey_runs: 'Surveys you set up',
   survey_responses: 'Your survey answers (named surveys)',
   checkins: 'Weekly check-ins',

@@ -5,13 +5,13 @@
  * person the link was made for (`for`), whose journey it opens (`of`), the format, the
  * expiry and a random nonce; the signature is HMAC-SHA256 over the payload with
  * EXPORT_LINK_SECRET. Changing any byte (another person, a later expiry) breaks the
- * signature; the nonce makes tokens unguessable; the server takes a one-time "used" claim
- * on the nonce (insert-if-absent), so a link opens once. Pure apart from randomness.
+ * signature; the nonce makes tokens unguessable. A link opens as often as needed until it
+ * expires; the server checks who may see what at every open. Pure apart from randomness.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const EXPORT_LINK_TTL_MS = 15 * 60 * 1000;
-export const EXPORT_FORMATS = ['html', 'csv'] as const;
+export const EXPORT_FORMATS = ['html', 'csv', 'pptx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportClaims {
@@ -26,7 +26,17 @@ export interface ExportClaims {
   exp: number;
   /** 128-bit random nonce, base64url */
   n: string;
+  /** An assessor's read-only view: the share (journey_shares._id), checked at every open. */
+  sh?: string;
+  /** The student chose to include their check-in narratives. */
+  c?: 1;
+  /** The presentation starter's picked reflections (their keys), for format 'pptx'. */
+  p?: string[];
 }
+
+/** How long a student's read-only view for a named assessor lasts. */
+export const ASSESSOR_SHARE_DAYS = 14;
+export const ASSESSOR_SHARE_MS = ASSESSOR_SHARE_DAYS * 24 * 60 * 60 * 1000;
 
 export type VerifyResult =
   { ok: true; claims: ExportClaims } | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' };
@@ -37,7 +47,16 @@ function sign(payload: string, secret: string): string {
 
 export function createExportToken(
   secret: string,
-  params: { tenantId: string; requesterId: string; subjectId: string; format: ExportFormat; now: Date },
+  params: {
+    tenantId: string;
+    requesterId: string;
+    subjectId: string;
+    format: ExportFormat;
+    now: Date;
+    shareId?: string;
+    includeCheckins?: boolean;
+    picks?: string[];
+  },
   ttlMs = EXPORT_LINK_TTL_MS,
 ): { token: string; claims: ExportClaims } {
   const claims: ExportClaims = {
@@ -47,6 +66,9 @@ export function createExportToken(
     f: params.format,
     exp: params.now.getTime() + ttlMs,
     n: randomBytes(16).toString('base64url'),
+    ...(params.shareId ? { sh: params.shareId } : {}),
+    ...(params.includeCheckins ? { c: 1 as const } : {}),
+    ...(params.picks ? { p: params.picks } : {}),
   };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return { token: `${payload}.${sign(payload, secret)}`, claims };
@@ -74,7 +96,15 @@ export function verifyExportToken(secret: string, token: unknown, now: Date): Ve
     typeof claims.of !== 'string' ||
     !(EXPORT_FORMATS as readonly string[]).includes(claims.f) ||
     typeof claims.exp !== 'number' ||
-    typeof claims.n !== 'string'
+    typeof claims.n !== 'string' ||
+    (claims.sh !== undefined && typeof claims.sh !== 'string') ||
+    (claims.c !== undefined && claims.c !== 1) ||
+    (claims.p !== undefined &&
+      !(
+        Array.isArray(claims.p) &&
+        claims.p.length <= 5 &&
+        claims.p.every((k) => typeof k === 'string' && /^[A-Za-z0-9_-]{1,32}$/.test(k))
+      ))
   )
     return { ok: false, reason: 'malformed' };
   if (now.getTime() >= claims.exp) return { ok: false, reason: 'expired' };

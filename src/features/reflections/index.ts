@@ -10,6 +10,7 @@ import type { Reply, Turn } from '../../feature-kit/turn.js';
 import type { Services } from '../../services.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import type { Feature } from '../feature.js';
+import { newNonce } from './reflection-deps.js';
 
 export { ReflectionService } from './reflection-service.js';
 
@@ -28,6 +29,14 @@ export const reflectionsFeature: Feature = {
     add('my reflections', 'Read, share, edit or delete your reflections', ['student']);
     add('my journey', 'Your reflections by pillar and HCPC standard, and the gaps', ['student']);
     add('export my journey', 'Your learning journey as a printable document and CSV', ['student']);
+    add(
+      'share my journey with <email>',
+      'A read-only copy of your journey for an assessor, until you stop it',
+      ['student'],
+    );
+    add('presentation starter', 'A PowerPoint of your journey to edit for your final presentation', [
+      'student',
+    ]);
     add('shared reflections', 'Reflections your students shared with you', ['supervisor']);
     add('export journey <student email>', 'What a student you supervise has shared, as a document', [
       'supervisor',
@@ -57,6 +66,12 @@ export const reflectionsFeature: Feature = {
     on(/^\s*export\s+journey\s+(?:of\s+)?([^\s@]+@[^\s@]+)\s*$/i, (t, m) =>
       r.export.exportCard(t.tenantId, t.person, { email: m[1]!.trim() }),
     );
+    on(/^\s*share\s+(?:my\s+)?(?:learning\s+)?journey\s+with\s+([^\s@]+@[^\s@]+)\s*$/i, (t, m) =>
+      r.shares.share(t.tenantId, t.person, { nonce: newNonce(), assessorEmail: m[1]!.trim() }),
+    );
+    on(/^\s*(?:presentation\s+starter|make\s+my\s+slides)\s*$/i, (t) =>
+      r.slides.slidesCard(t.tenantId, t.person),
+    );
     on(/^\s*shared\s+reflections\s*$/i, (t) => r.view.sharedListCard(t.tenantId, t.person));
     on(/^\s*reflection\s+prompts\s*$/i, (t) => r.schedule.scheduleCard(t.tenantId, t.person));
     on(/^\s*peer\s+reflections\s*$/i, (t) => r.peerReplies.peerListCard(t.tenantId, t.person));
@@ -84,9 +99,17 @@ export const reflectionsFeature: Feature = {
     verb('reflection.list', (t, p) => r.view.listCard(t, p));
     verb('journey.show', (t, p) => r.journey.journeyCard(t, p));
     verb('journey.export', (t, p, d) => {
-      const studentId = (d as { studentId?: unknown } | null)?.studentId;
-      return r.export.exportCard(t, p, studentId === undefined || studentId === p._id ? {} : { studentId });
+      const { studentId, includeCheckins } = cardData(d) as {
+        studentId?: unknown;
+        includeCheckins?: unknown;
+      };
+      return studentId === undefined || studentId === p._id
+        ? r.export.exportCard(t, p, {}, { includeCheckins: includeCheckins === 'true' })
+        : r.export.exportCard(t, p, { studentId });
     });
+    verb('journey.share', (t, p, d) => r.shares.share(t, p, d));
+    verb('journey.slides', (t, p, d) => r.slides.makeSlides(t, p, d));
+    verb('journey.share.revoke', (t, p, d) => r.shares.revoke(t, p, d));
     verb('reflection.schedule', (t, p, d) => r.schedule.setSchedule(t, p, d));
     verb('reflection.peer.share', (t, p, d) => r.peerSharing.peerShare(t, p, d));
     verb('reflection.peer.view', (t, p, d) => r.peerReplies.peerView(t, p, d));

@@ -4,13 +4,23 @@
  *
  * The HTML shows every reflection in full exactly once (chronological, each with an anchor),
  * preceded by an evidence map that groups them by pillar and by HCPC standard (a reflection
- * tagged with two pillars is listed under both, linking to its one full copy). The CSV has
- * one row per reflection with its tags and answers.
+ * tagged with two pillars is listed under both, linking to its one full copy), then the
+ * assessment evidence (assessment-sections.ts). The CSV has one row per reflection with its tags
+ * and answers, then one row per piece of evidence (`record` says which).
  */
 import { stringify } from 'csv-stringify/sync';
 import { PILLARS, labelOf, REFLECTION_TOPICS } from '../../domain/catalogues.js';
 import { HCPC_SOP_2023 } from '../../domain/hcpc-standards.js';
 import { formatDate, localDateOf } from '../../domain/placement-calendar.js';
+import { spreadsheetSafe } from '../../domain/spreadsheet-cell.js';
+import {
+  assessmentCsvRows,
+  checkinsSection,
+  confidenceChangeSection,
+  supervisionSection,
+  type ExportCheckinRecord,
+  type ExportSupervisionRecord,
+} from './assessment-sections.js';
 import { sortPillars, type JourneySummary } from './journey.js';
 import type { ConfidencePoint, ExportProject } from './ports.js';
 import { REFLECTION_MODELS, reflectionModel, type ReflectionModelId } from './reflection-models.js';
@@ -18,6 +28,8 @@ import { REFLECTION_MODELS, reflectionModel, type ReflectionModelId } from './re
 export type { ConfidencePoint, ExportProject };
 
 export interface ExportReflection {
+  /** A short digest of the reflection's id (the presentation starter's picks); never shown. */
+  key?: string;
   createdAt: Date;
   week: number | null;
   model: ReflectionModelId;
@@ -34,7 +46,10 @@ export interface ExportReflection {
 
 export interface JourneyExportData {
   student: { displayName: string; profession: string; cohortName: string | null };
-  audience: 'student' | 'supervisor';
+  /** 'assessor': a read-only view the student shared with a named assessor. */
+  audience: 'student' | 'supervisor' | 'assessor';
+  /** The assessor's name (or email) on an assessor's view. */
+  assessor?: string;
   generatedAt: Date;
   timeZone: string;
   reflections: ExportReflection[];
@@ -46,6 +61,10 @@ export interface JourneyExportData {
   project?: ExportProject | 'none' | null;
   /** Placement events attended; null: not included (a supervisor's export). Optional for older callers. */
   events?: { date: string; title: string; kind: string }[] | null;
+  /** Check-ins with supervisor comments and countersignatures; null/absent: not included. */
+  checkins?: ExportCheckinRecord[] | null;
+  /** Supervision sessions and agreed actions; null/absent: not included. */
+  supervision?: ExportSupervisionRecord | null;
 }
 
 const esc = (s: string): string =>
@@ -217,7 +236,12 @@ export function renderJourneyHtml(data: JourneyExportData): string {
   const audienceNote =
     data.audience === 'supervisor'
       ? `<p class="note">This export was made by a supervisor. It contains only the reflections ${name} chose to share with their supervisors.</p>`
-      : `<p class="note">Your reflections are private unless you shared them. Keep this document safe: it contains everything you wrote.</p>`;
+      : data.audience === 'assessor'
+        ? `<p class="note">${name} shared this read-only copy with ${esc(data.assessor ?? 'you')}. It holds the reflections ${name} shared with their supervisors, not their private ones.</p>`
+        : `<p class="note">Your reflections are private unless you shared them. Keep this document safe: it contains everything you wrote.</p>`;
+  const checkins = checkinsSection(data.checkins, zone);
+  const supervision = supervisionSection(data.supervision);
+  const confidenceChange = confidenceChangeSection(data.confidence);
 
   return `<!doctype html>
 <html lang="en-GB">
@@ -240,6 +264,9 @@ ${audienceNote}
 <li><a href="#by-pillar">Reflections by pillar</a></li>
 <li><a href="#by-standard">Reflections by HCPC standard</a></li>
 <li><a href="#reflections">Reflections in full</a></li>
+${confidenceChange ? '<li><a href="#confidence-change">Confidence: start to end</a></li>' : ''}
+${checkins ? '<li><a href="#checkins">Weekly check-ins</a></li>' : ''}
+${supervision ? '<li><a href="#supervision">Supervision</a></li>' : ''}
 <li><a href="#confidence">Check-in confidence trend</a></li>
 <li><a href="#conversations">20-minute conversations</a></li>
 ${projectSection ? '<li><a href="#project">Project</a></li>' : ''}
@@ -256,6 +283,9 @@ ${countTable(`Reflections by HCPC standard of proficiency (${HCPC_SOP_2023.versi
 <section aria-labelledby="reflections"><h2 id="reflections">Reflections in full</h2>
 ${reflections.length === 0 ? '<p>No reflections yet.</p>' : full}
 </section>
+${confidenceChange}
+${checkins}
+${supervision}
 <section aria-labelledby="confidence"><h2 id="confidence">Check-in confidence trend</h2>${confidence}</section>
 <section aria-labelledby="conversations"><h2 id="conversations">20-minute conversations</h2>${conversations}</section>
 ${projectSection}
@@ -302,13 +332,12 @@ function renderProject(project: ExportProject | 'none'): string {
 const ANSWER_COLUMNS = REFLECTION_MODELS.flatMap((m) => m.steps.map((s) => ({ key: s.key, model: m.id })));
 
 /** A cell a spreadsheet would run as a formula gets a leading apostrophe. */
-function cell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+const cell = (value: string): string => spreadsheetSafe(value);
 
 export function renderJourneyCsv(data: JourneyExportData): string {
   const reflections = orderedReflections(data);
   const header = [
+    'record',
     'reflection',
     'date',
     'placement_week',
@@ -321,8 +350,12 @@ export function renderJourneyCsv(data: JourneyExportData): string {
     'shared_with',
     ...ANSWER_COLUMNS.map((c) => `${c.model}:${c.key}`),
     'supervisor_feedback',
+    'by',
+    'detail',
   ];
+  const width = header.length;
   const rows = reflections.map((r) => [
+    'reflection',
     r.anchor,
     localDateOf(r.createdAt, data.timeZone),
     r.week === null ? '' : String(r.week),
@@ -335,6 +368,18 @@ export function renderJourneyCsv(data: JourneyExportData): string {
     sharedWithText(r),
     ...ANSWER_COLUMNS.map((c) => (c.model === r.model ? (r.answers[c.key] ?? '') : '')),
     r.feedback.map((f) => f.text).join('\n---\n'),
+    '',
+    '',
   ]);
+  // The evidence other features keep: one row each, in the shared record/date/week/by/detail columns.
+  for (const [record, date, week, by, detail] of assessmentCsvRows(data, data.timeZone)) {
+    const row: string[] = new Array<string>(width).fill('');
+    row[0] = record;
+    row[2] = date;
+    row[3] = week;
+    row[width - 2] = by;
+    row[width - 1] = detail;
+    rows.push(row);
+  }
   return '\uFEFF' + stringify([header, ...rows.map((row) => row.map(cell))], { record_delimiter: 'windows' });
 }

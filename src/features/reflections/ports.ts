@@ -48,6 +48,44 @@ export interface EventsAttended {
   attendedBy(tenantId: string, studentId: string): Promise<{ date: string; title: string; kind: string }[]>;
 }
 
+/** One check-in, for the journey export: the student's words, comments, countersignature (from check-ins). */
+export interface ExportCheckin {
+  week: number;
+  submittedAt: Date | null;
+  narrative: { label: string; text: string }[];
+  comments: { authorId: string; text: string; at: Date }[];
+  countersignedBy: string | null;
+  countersignedAt: Date | null;
+}
+
+/** A student's check-ins, week order (from check-ins). */
+export interface CheckinRecords {
+  checkinRecordsOf(tenantId: string, studentId: string): Promise<ExportCheckin[]>;
+}
+
+/** A student's supervision sessions and agreed actions (from supervision). */
+export interface ExportSupervision {
+  sessions: {
+    date: string;
+    week: number;
+    kind: string;
+    minutes: number;
+    notes: string;
+    recordedBy: string;
+  }[];
+  actions: {
+    sessionDate: string;
+    text: string;
+    dueDate: string;
+    status: 'open' | 'not-yet' | 'done';
+    owner: 'student' | 'supervisor';
+  }[];
+}
+
+export interface SupervisionRecords {
+  supervisionRecordOf(tenantId: string, studentId: string): Promise<ExportSupervision>;
+}
+
 /** A student's project team, for sharing a reflection with it (from projects). */
 export interface ProjectTeams {
   projectOfStudent(
@@ -89,6 +127,8 @@ export interface ReflectionNeeds {
   eventsAttended: () => EventsAttended;
   projectTeams: () => ProjectTeams;
   coach: ReflectionCoach;
+  checkinRecords: () => CheckinRecords;
+  supervisionRecords: () => SupervisionRecords;
 }
 
 // ---------------------------------------------------------------------------- offers
@@ -123,7 +163,7 @@ export interface SharedReflections {
 }
 
 /**
- * Signed one-time links to a learning-journey export (dashboard). The caller has checked the
+ * Signed links to a learning-journey export, reusable until they expire (dashboard). The caller has checked the
  * policy and records the audit; GET /exports/* checks both again when the link is opened.
  */
 export interface JourneyExportLinks {
@@ -132,6 +172,7 @@ export interface JourneyExportLinks {
     requesterId: string,
     subjectId: string,
     now: Date,
+    includeCheckins?: boolean,
   ): { htmlUrl: string; csvUrl: string; expiresAt: Date };
 }
 

@@ -5,7 +5,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { can } from '../../domain/authorization.js';
 import type { CoreServices } from '../../services.js';
-import type { Claims } from '../../storage/claims.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { reflectionTitle } from './journey-document.js';
 import type { ReflectionNeeds } from './ports.js';
@@ -26,8 +25,6 @@ export type ReflectionDeps = Pick<
 > &
   ReflectionNeeds & {
     repo: ReflectionsRepository;
-    /** One-time claims: each export link opens once. */
-    claims: Claims;
   };
 
 export const NOT_FOUND = 'I could not find that reflection, or it is not shared with you.';

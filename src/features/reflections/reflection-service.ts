@@ -9,6 +9,7 @@ import { CoachReflection } from './coach-reflection.js';
 import { DeleteReflection } from './delete-reflection.js';
 import { ExportJourney } from './export-journey.js';
 import { GiveFeedback } from './give-feedback.js';
+import { JourneySlides } from './journey-slides.js';
 import { MyJourney } from './my-journey.js';
 import { PeerAudience } from './peer-audience.js';
 import { PeerCards } from './peer-cards.js';
@@ -26,6 +27,7 @@ import { ReflectionAccess } from './reflection-access.js';
 import type { ReflectionDeps } from './reflection-deps.js';
 import { ReflectiveWorkshop } from './reflective-workshop.js';
 import type { ReflectionsRepository } from './reflections-repository.js';
+import { ShareJourney } from './share-journey.js';
 import { ShareReflection } from './share-reflection.js';
 import { ShareWithPeers } from './share-with-peers.js';
 import { ViewReflection } from './view-reflection.js';
@@ -48,6 +50,10 @@ export class ReflectionService
   readonly workshop: ReflectiveWorkshop;
   readonly journey: MyJourney;
   readonly export: ExportJourney;
+  /** Read-only, expiring views of a student's journey for a named assessor. */
+  readonly shares: ShareJourney;
+  /** The presentation starter: a PowerPoint of the journey. */
+  readonly slides: JourneySlides;
   readonly prompts: PromptReflection;
   readonly schedule: PromptSchedule;
 
@@ -66,7 +72,9 @@ export class ReflectionService
     this.peerReplies = new PeerReplies(deps, access, audience, peerCards, this.view);
     this.workshop = new ReflectiveWorkshop(deps);
     this.journey = new MyJourney(deps);
-    this.export = new ExportJourney(deps, this.journey);
+    this.export = new ExportJourney(deps, this.journey, () => this.shares);
+    this.shares = new ShareJourney(deps, () => this.export);
+    this.slides = new JourneySlides(deps);
     this.prompts = new PromptReflection(deps);
     this.schedule = new PromptSchedule(deps, this.prompts);
   }
@@ -87,7 +95,7 @@ export class ReflectionService
     return this.repo.sharedBy(tenantId, studentIds);
   }
 
-  exportLinks(tenantId: string, requesterId: string, subjectId: string, now: Date) {
-    return this.export.exportLinks(tenantId, requesterId, subjectId, now);
+  exportLinks(tenantId: string, requesterId: string, subjectId: string, now: Date, includeCheckins = false) {
+    return this.export.exportLinks(tenantId, requesterId, subjectId, now, includeCheckins);
   }
 }

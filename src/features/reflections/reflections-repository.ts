@@ -73,6 +73,18 @@ export interface FeedbackDoc extends BaseDoc {
   text: string;
 }
 
+/** A student's read-only, expiring view of their journey for a named assessor. */
+export interface JourneyShareDoc extends BaseDoc {
+  studentId: string;
+  assessorEmail: string;
+  assessorName: string | null;
+  /** The assessor's people._id when they are on the roster. */
+  assessorId: string | null;
+  includeCheckins: boolean;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
 export const PROMPT_AFTER = ['off', 'clinical', 'leadership', 'placement'] as const;
 export type PromptAfter = (typeof PROMPT_AFTER)[number];
 
@@ -88,6 +100,8 @@ export const reflectionId = (tenantId: string, personId: string, flowId: string)
   tenantDocId(tenantId, personId, 'refl', flowId);
 export const draftId = (tenantId: string, personId: string, flowId: string) =>
   tenantDocId(tenantId, personId, 'rdraft', flowId);
+export const journeyShareId = (tenantId: string, studentId: string, nonce: string) =>
+  tenantDocId(tenantId, studentId, 'jshare', nonce);
 export const scheduleId = (tenantId: string, cohortId: string) => tenantDocId(tenantId, 'rsched', cohortId);
 
 export class ReflectionsRepository {
@@ -110,6 +124,46 @@ export class ReflectionsRepository {
       this.db.collection<PromptScheduleDoc>(collections.reflectionSchedules.name),
       tenantId,
     );
+  }
+
+  journeyShares(tenantId: string) {
+    return new TenantScope(this.db.collection<JourneyShareDoc>(collections.journeyShares.name), tenantId);
+  }
+
+  /** Insert-if-absent (a double click lands on the same share): the stored share, and whether this call made it. */
+  async insertJourneyShare(
+    tenantId: string,
+    doc: Omit<JourneyShareDoc, 'tenantId'>,
+  ): Promise<{ share: JourneyShareDoc; created: boolean }> {
+    let created = true;
+    try {
+      await this.journeyShares(tenantId).insertOne(doc);
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      created = false;
+    }
+    return { share: (await this.journeyShares(tenantId).findOne({ _id: doc._id }))!, created };
+  }
+
+  journeyShare(tenantId: string, id: string) {
+    return this.journeyShares(tenantId).findOne({ _id: id });
+  }
+
+  /** A student's shares that are neither revoked nor expired, soonest expiry first. */
+  async activeJourneyShares(tenantId: string, studentId: string, now: Date): Promise<JourneyShareDoc[]> {
+    const all = await this.journeyShares(tenantId).find({ studentId, revokedAt: null }).toArray();
+    return all
+      .filter((s) => s.expiresAt.getTime() > now.getTime())
+      .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime());
+  }
+
+  /** True when this call revoked it (false: unknown, already revoked). */
+  async revokeJourneyShare(tenantId: string, id: string, now: Date): Promise<boolean> {
+    const res = await this.journeyShares(tenantId).updateOne(
+      { _id: id, revokedAt: null },
+      { $set: { revokedAt: now, updatedAt: now } },
+    );
+    return res.modifiedCount === 1;
   }
 
   /** Insert-if-absent; returns the draft (new or the one a retry already made). */

@@ -60,6 +60,31 @@ export interface StudentFollowUps {
   escalation: string | null;
 }
 
+/** A student's supervision as their learning-journey export shows it: sessions and agreed actions. */
+export interface SupervisionRecord {
+  sessions: {
+    date: string;
+    week: number;
+    kind: string;
+    minutes: number;
+    notes: string;
+    recordedBy: string;
+  }[];
+  /** Actions agreed for the student, or for their supervisor about them, session order. */
+  actions: {
+    sessionDate: string;
+    text: string;
+    dueDate: string;
+    status: 'open' | 'not-yet' | 'done';
+    owner: 'student' | 'supervisor';
+  }[];
+}
+
+/** Offers (reflections: the learning-journey export): a student's supervision sessions and actions. */
+export interface SupervisionRecords {
+  supervisionRecordOf(tenantId: string, studentId: string): Promise<SupervisionRecord>;
+}
+
 /** Offers (dashboard, the supervisor view): follow-ups of a supervisor's own students. */
 export interface SupervisionFollowUps {
   followUpsOf(tenantId: string, studentIds: string[]): Promise<Map<string, StudentFollowUps>>;

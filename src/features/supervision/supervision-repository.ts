@@ -136,6 +136,20 @@ export class SupervisionRepository {
     );
   }
 
+  /** One student's session records and the actions about them, date order (the journey export). */
+  async recordOf(
+    tenantId: string,
+    studentId: string,
+  ): Promise<{ sessions: SupervisionSessionDoc[]; actions: SupervisionActionDoc[] }> {
+    const [sessions, actions] = await Promise.all([
+      this.sessions(tenantId).find({ studentId }).toArray(),
+      this.actions(tenantId).find({ studentId }).toArray(),
+    ]);
+    sessions.sort((a, b) => a.date.localeCompare(b.date));
+    actions.sort((a, b) => a.sessionDate.localeCompare(b.sessionDate) || a._id.localeCompare(b._id));
+    return { sessions, actions };
+  }
+
   /** Idempotent: a retried submit writes the same records again. */
   async saveAttendeeRecords(
     tenantId: string,

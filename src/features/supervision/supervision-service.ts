@@ -26,6 +26,8 @@ import type {
   ProjectSupervisionSession,
   StudentFollowUps,
   SupervisionFollowUps,
+  SupervisionRecord,
+  SupervisionRecords,
 } from './ports.js';
 import { sessionsOfProject } from './project-sessions.js';
 import { RecordSession } from './record-session.js';
@@ -35,7 +37,9 @@ import type { SupervisionRepository } from './supervision-repository.js';
 
 type Answer = AdaptiveCard | string;
 
-export class SupervisionService implements CheckinFollowUps, SupervisionFollowUps, ProjectSupervisionRecords {
+export class SupervisionService
+  implements CheckinFollowUps, SupervisionFollowUps, ProjectSupervisionRecords, SupervisionRecords
+{
   readonly repo: SupervisionRepository;
   /** The hourly escalation job (escalations.ts). */
   readonly escalations: Escalations;
@@ -94,5 +98,27 @@ export class SupervisionService implements CheckinFollowUps, SupervisionFollowUp
 
   followUpsOf(tenantId: string, studentIds: string[]): Promise<Map<string, StudentFollowUps>> {
     return this.students.followUpsOf(tenantId, studentIds);
+  }
+
+  /** The student's sessions and agreed actions, for their learning-journey export. */
+  async supervisionRecordOf(tenantId: string, studentId: string): Promise<SupervisionRecord> {
+    const { sessions, actions } = await this.repo.recordOf(tenantId, studentId);
+    return {
+      sessions: sessions.map((s) => ({
+        date: s.date,
+        week: s.week,
+        kind: s.kind,
+        minutes: s.minutes,
+        notes: s.notes ?? '',
+        recordedBy: s.recordedBy,
+      })),
+      actions: actions.map((a) => ({
+        sessionDate: a.sessionDate,
+        text: a.text,
+        dueDate: a.dueDate,
+        status: a.status,
+        owner: a.ownerId === studentId ? 'student' : 'supervisor',
+      })),
+    };
   }
 }

@@ -5,6 +5,7 @@
  * reveal) is smaller is refused.
  */
 import { stringify } from 'csv-stringify/sync';
+import { spreadsheetSafe } from '../../domain/spreadsheet-cell.js';
 import { z } from 'zod';
 import { isGroupLargeEnough } from '../../domain/anonymity.js';
 import { safeText } from '../../domain/validation.js';
@@ -162,7 +163,7 @@ export function tallyFigures(tally: Tally) {
   };
 }
 
-/** The results as CSV: aggregates and free text only (no per-person rows). */
+/** The results as CSV: aggregates and free text only (no per-person rows); formula cells neutralised. */
 export async function exportCsv(
   survey: SurveyService,
   tenantId: string,
@@ -184,5 +185,11 @@ export async function exportCsv(
       rows.push([q.id, q.text, 'distribution', d.key, d.label, d.count, d.percent, '', '']);
     for (const t of q.texts) rows.push([q.id, q.text, 'text', '', '', '', '', '', t]);
   }
-  return '\ufeff' + stringify(rows, { record_delimiter: '\r\n' });
+  return (
+    '\ufeff' +
+    stringify(
+      rows.map((row) => row.map(spreadsheetSafe)),
+      { record_delimiter: '\r\n' },
+    )
+  );
 }

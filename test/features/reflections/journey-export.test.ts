@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
+import { confidenceChanges } from '../../../src/features/reflections/assessment-sections.js';
 import { createCohortCalendar } from '../../../src/domain/placement-calendar.js';
 import { journeySummary } from '../../../src/features/reflections/journey.js';
 import {
@@ -169,5 +170,20 @@ describe('reflections: learning-journey export content', () => {
     assert.equal([...sup.matchAll(/<article class="reflection"/g)].length, 2);
     assert.ok(!sup.includes('UNIQUE-1 ') && !sup.includes('UNIQUE-3 '));
     assert.ok(!sup.includes('Jo Bloggs'));
+  });
+
+  it('confidence start to end: first and last rating per area, in check-in order', () => {
+    assert.deepEqual(
+      confidenceChanges([
+        { label: 'Week 1', values: { Leadership: 2 } },
+        { label: 'Week 2', values: { Leadership: 3, Communication: 4 } },
+        { label: 'Week 4', values: { Leadership: 4, Communication: 3 } },
+      ]),
+      [
+        { area: 'Leadership', start: 2, startLabel: 'Week 1', end: 4, endLabel: 'Week 4', change: 2 },
+        { area: 'Communication', start: 4, startLabel: 'Week 2', end: 3, endLabel: 'Week 4', change: -1 },
+      ],
+    );
+    assert.deepEqual(confidenceChanges([]), []);
   });
 });

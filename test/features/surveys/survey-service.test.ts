@@ -582,7 +582,14 @@ describe('surveys: runs, responses and privacy-safe results (real database)', fu
       .filter((row) => row.row_type === 'text')
       .map((row) => row.text)
       .sort();
-    assert.deepEqual(texts, tricky.map((t) => t.trim()).sort());
+    // Text a spreadsheet would run as a formula comes back with a leading apostrophe.
+    assert.deepEqual(
+      texts,
+      tricky
+        .map((t) => t.trim())
+        .map((t) => (t.startsWith('=') ? `'${t}` : t))
+        .sort(),
+    );
     const mean = rows.find((row) => row.question_id === 'week-rating' && row.row_type === 'answered')!;
     assert.deepEqual([mean.count, mean.mean], ['5', '3']);
     const dist = rows.filter((row) => row.question_id === 'workload' && row.row_type === 'distribution');
@@ -595,6 +602,20 @@ describe('surveys: runs, responses and privacy-safe results (real database)', fu
       ],
     );
     assert.ok(!csv.includes(people[0]!.email) && !csv.includes(people[0]!._id));
+  });
+
+  it('neutralises every CSV cell a spreadsheet would run as a formula (respondents’ free text)', async () => {
+    const c = await cohort('Formula cohort');
+    const people = await students(c, 5);
+    const r = await run('weekly-pulse', c, '2025-02-03', '2025-02-07');
+    const hostile = ['=SUM(A1)', '+1+1', '-2+3', '@HYPERLINK("x")', '=cmd|" /C calc"!A0'];
+    for (let i = 0; i < 5; i++)
+      await services.surveys.submit(T, people[i]!, r._id, pulse(i + 1, 'about-right', hostile[i]));
+    const csv = await services.surveys.exportCsv(T, r._id);
+    const cells = (parse(csv, { bom: true }) as string[][]).flat();
+    const formulas = cells.filter((cell) => /^[=+\-@\t\r]/.test(cell));
+    assert.deepEqual(formulas, [], 'no cell starts with = + - @ tab or carriage return');
+    for (const h of hostile) assert.ok(cells.includes(`'${h}`), `kept, neutralised: ${h}`);
   });
 
   it('signs export links that expire and cannot be tampered with', () => {
