@@ -29,7 +29,7 @@
  * database user: the bench creates and drops databases named scale_bench_*.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -63,6 +63,16 @@ const root = path.resolve(import.meta.dirname, '..');
 const serviceRoot = path.resolve(process.env.BENCH_SERVICE_ROOT ?? root);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** CPU seconds (user + system) a process has used so far (Linux /proc), or NaN. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
 
 /** The Bot Connector as the bench sees it: Teams' per-tenant limit, latency, and a record. */
 class LimitedConnector {
@@ -250,6 +260,7 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
     connector.faultRate503 = 0.03;
   }
   const k = scenario === 'k1' ? 1 : 3;
+  const dbCpuAtStart = cpuSeconds(env.localDb?.process.pid);
   const dbName = `scale_bench_${scenario.replace('-', '_')}_${Date.now().toString(36)}`;
   const seeding = await connectDatabase(env.mongoUri, dbName);
   const ids = await seed(seeding, connector.url);
@@ -257,6 +268,7 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
   const instances = await Promise.all(Array.from({ length: k }, () => startInstance(env.mongoUri, dbName)));
   const database = await connectDatabase(env.mongoUri, dbName);
   const activity = announcement();
+  const cpuAtEnqueue = instances.map((i) => cpuSeconds(i.child.pid));
   const started = Date.now();
   await new Outbox(database.db).enqueue(
     TENANT,
@@ -305,14 +317,21 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
   }
   await sleep(SETTLE_MS);
   // How often the tenant's send lease was taken (1 = one holder throughout).
-  const leaseTakes = await database.db
+  const lastLease = await database.db
     .collection(collections.senderLeases.name)
     .find({ tenantId: TENANT })
     .sort({ epoch: -1 })
     .limit(1)
     .next()
-    .then((l) => (l?.epoch as number | undefined) ?? 0)
-    .catch(() => -1);
+    .catch(() => undefined);
+  const leaseTakes = lastLease === undefined ? -1 : ((lastLease?.epoch as number | undefined) ?? 0);
+  const holderPid = Number(String(lastLease?.owner ?? '').split(':')[1]);
+  // CPU each instance used since the items were queued, the local database's in the scenario.
+  const instanceCpu = instances.map((i, n) => ({
+    cpu: cpuSeconds(i.child.pid) - cpuAtEnqueue[n]!,
+    holder: i.child.pid === holderPid,
+  }));
+  const dbCpu = dbDownAt === null ? cpuSeconds(env.localDb?.process.pid) - dbCpuAtStart : NaN;
   await Promise.all(instances.map(stopInstance));
   await database.db.dropDatabase().catch(() => undefined);
   await database.close();
@@ -333,6 +352,9 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
     `missing ${RECIPIENTS - per.size}, time ${seconds.toFixed(1)} s` +
     `, lease taken ${leaseTakes}×` +
     (doneAt === null ? ` — NOT FINISHED within ${SCENARIO_DEADLINE_MS / 1000} s` : '');
+  line +=
+    `\n    CPU s: instances ${instanceCpu.map((c) => (Number.isNaN(c.cpu) ? 'killed' : c.cpu.toFixed(1) + (c.holder ? ' (last lease holder)' : ''))).join(' · ')}` +
+    (Number.isNaN(dbCpu) ? '' : `, local database ${dbCpu.toFixed(1)}`);
   if (process.env.BENCH_TIMELINE === '1') {
     const buckets: number[] = [];
     for (const r of ok)

@@ -277,7 +277,12 @@ export class OutboxSender {
         // and the tenants other instances send for.
         const known = new Set([...this.ledger.known(), ...this.queued, ...this.claims.ids()]);
         const elsewhere = this.deps.leases?.heldElsewhere() ?? [];
+        const scanStart = Date.now();
         const due = await this.deps.outbox.due(limit, known, this.now(), elsewhere);
+        this.deps.logger.debug(
+          { found: due.length, ms: Date.now() - scanStart, skippedTenants: elsewhere.length },
+          'outbox: scan',
+        );
         this.nothingDue = due.length === 0;
         for (const item of due) {
           if (this.queue.length >= limit) break;
