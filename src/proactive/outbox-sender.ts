@@ -223,7 +223,7 @@ export class OutboxSender {
         continue;
       }
       // Read ahead while the workers still have items in hand, so a scan never stalls them.
-      if (this.queue.length < this.options.concurrency * 4 && !this.fetching) void this.refill();
+      if (this.queue.length < this.readAheadAt() && !this.fetching) void this.refill();
       this.queued.delete(item._id);
       this.attempting++;
       try {
@@ -272,7 +272,7 @@ export class OutboxSender {
     this.fetching ??= (async () => {
       this.lastScanAt = Date.now();
       try {
-        const limit = this.options.refillBatch ?? Math.max(500, this.options.concurrency * 50);
+        const limit = this.batchSize();
         // Skip what this process already holds or delivered, so a refill brings new work,
         // and the tenants other instances send for.
         const known = new Set([...this.ledger.known(), ...this.queued, ...this.claims.ids()]);
@@ -296,6 +296,23 @@ export class OutboxSender {
       }
     })();
     return this.fetching;
+  }
+
+  private batchSize(): number {
+    return this.options.refillBatch ?? Math.max(500, this.options.concurrency * 50);
+  }
+
+  /**
+   * The queue length below which the next scan starts. Half a batch while scans bring new
+   * items: a scan of a large outbox on a busy local database takes seconds (measured 2–12 s
+   * with 1,000 items and other instances scanning), longer than a few dozen items last at the
+   * tenant's rate, and the workers would wait for it. After a scan that found nothing new,
+   * only when the queue is nearly empty (and at most once per poll), so the tail of a fan-out
+   * is not spent rescanning.
+   */
+  private readAheadAt(): number {
+    const low = this.options.concurrency * 4;
+    return this.nothingDue ? low : Math.max(low, Math.floor(this.batchSize() / 2));
   }
 
   /** Between idle scans: pollMs, or a lease tick while others send (the tick sees them die). */
