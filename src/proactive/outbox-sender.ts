@@ -34,6 +34,7 @@ import { TargetResolver } from './target-resolver.js';
 import { RecipientTurns } from './recipient-turns.js';
 import { RetryTimers } from './retry-timers.js';
 import { decideAfterFailure } from './send-failures.js';
+import { idleScanPauseMs, readAheadAt } from './scan-pacing.js';
 import type { TenantSendLeases } from './tenant-send-lease.js';
 import type { SenderEvents, SenderOptions, SenderStats } from './sender-types.js';
 
@@ -266,11 +267,11 @@ export class OutboxSender {
   /** One scan fetches a batch of due items for all workers (cheap on every database). */
   private refill(): Promise<void> {
     // Idle workers wake at different times: after a scan that found nothing, the next waits
-    // for pollMs (or a wake), so an idle instance scans once per poll, not once per worker.
+    // for its pause (scan-pacing.ts) or a wake, so an idle instance scans once per pause, not
+    // once per worker.
     if (this.nothingDue && !this.fetching && Date.now() - this.lastScanAt < this.idlePollMs())
       return Promise.resolve();
     this.fetching ??= (async () => {
-      this.lastScanAt = Date.now();
       try {
         const limit = this.batchSize();
         // Skip what this process already holds or delivered, so a refill brings new work,
@@ -292,6 +293,8 @@ export class OutboxSender {
         this.deps.logger.warn({ err: (err as Error).message }, 'outbox: cannot read due items');
         this.shut(err);
       } finally {
+        // Measured from the scan's end: a scan slower than the pause must not follow at once.
+        this.lastScanAt = Date.now();
         this.fetching = null;
       }
     })();
@@ -302,24 +305,27 @@ export class OutboxSender {
     return this.options.refillBatch ?? Math.max(500, this.options.concurrency * 50);
   }
 
-  /**
-   * The queue length below which the next scan starts. Half a batch while scans bring new
-   * items: a scan of a large outbox on a busy local database takes seconds (measured 2–12 s
-   * with 1,000 items and other instances scanning), longer than a few dozen items last at the
-   * tenant's rate, and the workers would wait for it. After a scan that found nothing new,
-   * only when the queue is nearly empty (and at most once per poll), so the tail of a fan-out
-   * is not spent rescanning.
-   */
   private readAheadAt(): number {
-    const low = this.options.concurrency * 4;
-    return this.nothingDue ? low : Math.max(low, Math.floor(this.batchSize() / 2));
+    return readAheadAt({
+      concurrency: this.options.concurrency,
+      batch: this.batchSize(),
+      lastScanFoundNothing: this.nothingDue,
+    });
   }
 
-  /** Between idle scans: pollMs, or a lease tick while others send (the tick sees them die). */
   private idlePollMs(): number {
     const leases = this.deps.leases;
-    if (!leases || leases.heldElsewhere().length === 0) return this.options.pollMs;
-    return Math.max(this.options.pollMs, leases.renewMs);
+    return idleScanPauseMs({
+      pollMs: this.options.pollMs,
+      leases: leases
+        ? {
+            othersSend: leases.heldElsewhere().length > 0,
+            holdsAny: leases.holdsAny(),
+            renewMs: leases.renewMs,
+            leaseMs: leases.leaseMs,
+          }
+        : null,
+    });
   }
 
   /** Insert-if-absent on `<item id>#<claim number>`: exactly one worker anywhere wins it. */

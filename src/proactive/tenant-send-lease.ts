@@ -102,6 +102,11 @@ export class TenantSendLeases {
     return false;
   }
 
+  /** True while this instance holds the send lease of at least one tenant. */
+  holdsAny(): boolean {
+    return [...this.held.keys()].some((tenantId) => this.holds(tenantId));
+  }
+
   /** When this instance took its current lease on the tenant (null if it holds none). */
   acquiredAt(tenantId: string): number | null {
     return this.holds(tenantId) ? this.held.get(tenantId)!.acquiredAt : null;

@@ -172,5 +172,7 @@ describe('TenantSendLeases (real local database, fake clock)', function () {
     assert.ok(await b.acquire('spread-2'));
     assert.equal(await a.acquire('spread-2'), false);
     assert.deepEqual(a.heldElsewhere(), ['spread-2']);
+    assert.ok(a.holdsAny());
+    assert.equal(instance('c').holdsAny(), false);
   });
 });

@@ -1,0 +1,40 @@
+/**
+ * When the sender scans the outbox for due items. A scan of a large outbox is the sender's
+ * most expensive read: on the local database (FerretDB) it reads every document, and with
+ * 1,000 items and other instances scanning it was measured at 2–12 s on a busy 2-core host
+ * (bench/scale-out.ts). So the instance that sends starts its next scan early enough that the
+ * workers never wait for it, and instances with nothing to send scan rarely.
+ */
+
+/**
+ * The queue length below which the next scan starts. Half a batch while scans bring new
+ * items (a few dozen items last less than a slow scan at the tenant's rate). After a scan that
+ * found nothing new, only when the queue is nearly empty, so the tail of a fan-out is not spent
+ * rescanning.
+ */
+export function readAheadAt(options: { concurrency: number; batch: number; lastScanFoundNothing: boolean }) {
+  const low = options.concurrency * 4;
+  return options.lastScanFoundNothing ? low : Math.max(low, Math.floor(options.batch / 2));
+}
+
+/**
+ * The pause between the end of one scan that found nothing and the start of the next:
+ * - pollMs while no other instance sends for a tenant;
+ * - a lease tick (renewMs) for an instance that holds tenants while others hold theirs: it
+ *   looks for its own tenants' items enqueued elsewhere;
+ * - a lease period (leaseMs) for an instance that sends for no tenant while others send for
+ *   theirs: its scans would find only their items, which are left to them (measured: two such
+ *   instances doubled the local database's CPU during a fan-out, bench/scale-out.ts).
+ * Failover does not wait for the pause: a holder's death or release is seen by the lease
+ * tick, which wakes the sender at once (tenant-send-lease.ts takeOverLapsed); items enqueued
+ * on an instance go to its own queue at once.
+ */
+export function idleScanPauseMs(options: {
+  pollMs: number;
+  /** Null without send leases (one instance). */
+  leases: { othersSend: boolean; holdsAny: boolean; renewMs: number; leaseMs: number } | null;
+}): number {
+  const { pollMs, leases } = options;
+  if (!leases?.othersSend) return pollMs;
+  return Math.max(pollMs, leases.holdsAny ? leases.renewMs : leases.leaseMs);
+}
