@@ -223,13 +223,14 @@ export class OutboxSender {
         }
         continue;
       }
-      // Read ahead while the workers still have items in hand, so a scan never stalls them.
-      if (this.queue.length < this.readAheadAt() && !this.fetching) void this.refill();
       this.queued.delete(item._id);
       this.attempting++;
       try {
         // Another instance sends for this tenant: its scans find the item.
         if (!(await this.mayTake(item.tenantId))) continue;
+        // Read ahead while the workers still have items in hand, so a scan never stalls them
+        // (only once this instance knows it sends: otherwise it would read another's backlog).
+        if (this.queue.length < this.readAheadAt() && !this.fetching) void this.refill();
         await this.turns.run(item, () => traceOutboxAttempt(item, () => this.process(item)));
       } catch (err) {
         // Database trouble mid-delivery (nothing was sent, or the ledger holds its record).
