@@ -16,7 +16,9 @@
  *   faults    3 instances; the connector also answers 2% of requests 429 and 3% 503
  *
  * Prints per scenario: requests, 429s, peak requests in any 1 s window, delivered/s, people
- * reached, duplicates, missing, time (first request to last delivery); for kill: the gap
+ * reached, duplicates, missing, time (first delivery to last delivery; delivered/s = people
+ * reached ÷ that time), CPU seconds per instance and of the local database
+ * (robust on a shared host, where the rates are not); for kill: the gap
  * before delivery resumed and the rate after it. Bounded: at most SCENARIO_DEADLINE_MS per
  * scenario, everything on 127.0.0.1, every process it starts is stopped.
  *
@@ -342,7 +344,8 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
   const duplicates = [...per.values()].reduce((s, n) => s + n - 1, 0);
   const first = Math.min(...connector.arrivals);
   const lastDelivery = Math.max(...ok.map((r) => r.at));
-  const seconds = (lastDelivery - first) / 1000;
+  const firstDelivery = Math.min(...ok.map((r) => r.at));
+  const seconds = (lastDelivery - firstDelivery) / 1000;
   const throttled = connector.results.filter((r) => r.status === 429).length;
   const requests = connector.arrivals.length;
   let line =
