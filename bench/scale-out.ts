@@ -80,7 +80,8 @@ function cpuSeconds(pid: number | undefined): number {
 class LimitedConnector {
   readonly arrivals: number[] = [];
   readonly accepted: number[] = [];
-  readonly results: { at: number; conversationId: string; status: number }[] = [];
+  /** at: when answered; arrivedAt: when the request came in. */
+  readonly results: { at: number; arrivedAt: number; conversationId: string; status: number }[] = [];
   faultRate429 = 0;
   faultRate503 = 0;
   private server: http.Server | null = null;
@@ -124,7 +125,7 @@ class LimitedConnector {
     else if (Math.random() < this.faultRate503) status = 503;
     if (status === 201) this.accepted.push(now);
     await sleep(LATENCY_MS);
-    this.results.push({ at: Date.now(), conversationId, status });
+    this.results.push({ at: Date.now(), arrivedAt: now, conversationId, status });
     if (status === 429) return send(429, { error: { code: 'Throttled' } }, { 'retry-after': '1' });
     if (status === 503) return send(503, { error: { code: 'ServiceUnavailable' } });
     return send(201, { id: `act-${randomUUID()}` });
@@ -369,7 +370,8 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
     line += `\n    429s at (s): ${throttledAt.join(' ')}`;
   }
   if (killedAt !== null) {
-    const after = ok.filter((r) => r.at > killedAt!).map((r) => r.at);
+    // Sent after the kill: requests that arrived before it were the killed instance's.
+    const after = ok.filter((r) => r.arrivedAt > killedAt!).map((r) => r.at);
     const resumed = Math.min(...after);
     const resumeGap = (resumed - killedAt) / 1000;
     // The rate once delivery resumed, over the rest of the run (its first second excluded).
