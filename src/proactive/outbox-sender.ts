@@ -34,7 +34,7 @@ import { TargetResolver } from './target-resolver.js';
 import { RecipientTurns } from './recipient-turns.js';
 import { RetryTimers } from './retry-timers.js';
 import { decideAfterFailure } from './send-failures.js';
-import { idleScanPauseMs, readAheadAt } from './scan-pacing.js';
+import { idleScanPauseMs } from './scan-pacing.js';
 import type { TenantSendLeases } from './tenant-send-lease.js';
 import type { SenderEvents, SenderOptions, SenderStats } from './sender-types.js';
 
@@ -230,7 +230,7 @@ export class OutboxSender {
         if (!(await this.mayTake(item.tenantId))) continue;
         // Read ahead while the workers still have items in hand, so a scan never stalls them
         // (only once this instance knows it sends: otherwise it would read another's backlog).
-        if (this.queue.length < this.readAheadAt() && !this.fetching) void this.refill();
+        if (this.queue.length < this.options.concurrency * 4 && !this.fetching) void this.refill();
         await this.turns.run(item, () => traceOutboxAttempt(item, () => this.process(item)));
       } catch (err) {
         // Database trouble mid-delivery (nothing was sent, or the ledger holds its record).
@@ -304,14 +304,6 @@ export class OutboxSender {
 
   private batchSize(): number {
     return this.options.refillBatch ?? Math.max(500, this.options.concurrency * 50);
-  }
-
-  private readAheadAt(): number {
-    return readAheadAt({
-      concurrency: this.options.concurrency,
-      batch: this.batchSize(),
-      lastScanFoundNothing: this.nothingDue,
-    });
   }
 
   private idlePollMs(): number {

@@ -2,20 +2,14 @@
  * When the sender scans the outbox for due items. A scan of a large outbox is the sender's
  * most expensive read: on the local database (FerretDB) it reads every document, and with
  * 1,000 items and other instances scanning it was measured at 2–12 s on a busy 2-core host
- * (bench/scale-out.ts). So the instance that sends starts its next scan early enough that the
- * workers never wait for it, and instances with nothing to send scan rarely.
+ * (bench/scale-out.ts). So instances with nothing to send scan rarely.
+ *
+ * Not changed: the instance that sends reads ahead when its queue falls below concurrency × 4.
+ * Reading ahead at half a batch (400) was tried: on a quiet host it doubled the local
+ * database's CPU for one instance (6.7 → 13.5 s per 1,000 sends; each scan also returns the
+ * items still queued) and brought 429s (the holder's event loop decoding the bigger scans
+ * delayed requests, which then arrived bunched).
  */
-
-/**
- * The queue length below which the next scan starts. Half a batch while scans bring new
- * items (a few dozen items last less than a slow scan at the tenant's rate). After a scan that
- * found nothing new, only when the queue is nearly empty, so the tail of a fan-out is not spent
- * rescanning.
- */
-export function readAheadAt(options: { concurrency: number; batch: number; lastScanFoundNothing: boolean }) {
-  const low = options.concurrency * 4;
-  return options.lastScanFoundNothing ? low : Math.max(low, Math.floor(options.batch / 2));
-}
 
 /**
  * The pause between the end of one scan that found nothing and the start of the next:

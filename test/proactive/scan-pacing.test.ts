@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
-import { idleScanPauseMs, readAheadAt } from '../../src/proactive/scan-pacing.js';
+import { idleScanPauseMs } from '../../src/proactive/scan-pacing.js';
 
 describe('scan pacing (when the outbox sender scans)', () => {
-  it('reads ahead at half a batch while scans bring new items, near-empty after one found nothing', () => {
-    assert.equal(readAheadAt({ concurrency: 16, batch: 800, lastScanFoundNothing: false }), 400);
-    assert.equal(readAheadAt({ concurrency: 16, batch: 800, lastScanFoundNothing: true }), 64);
-    // Never below the near-empty mark (a small batch).
-    assert.equal(readAheadAt({ concurrency: 16, batch: 100, lastScanFoundNothing: false }), 64);
-  });
-
   it('an instance that sends for no tenant while others send scans once per lease period', () => {
     const leases = { othersSend: true, holdsAny: false, renewMs: 3333, leaseMs: 10_000 };
     assert.equal(idleScanPauseMs({ pollMs: 1000, leases }), 10_000);
