@@ -143,6 +143,9 @@ interface Instance {
   exited: Promise<void>;
 }
 
+/** Every instance started and not yet exited: stopped however the bench ends. */
+const liveInstances = new Set<ChildProcess>();
+
 async function startInstance(mongoUri: string, dbName: string): Promise<Instance> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(serviceRoot, 'dist/src/index.js')], {
@@ -159,7 +162,13 @@ async function startInstance(mongoUri: string, dbName: string): Promise<Instance
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  liveInstances.add(child);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      liveInstances.delete(child);
+      resolve();
+    }),
+  );
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`instance on ${port} exited with ${child.exitCode}`);
@@ -420,6 +429,8 @@ async function main() {
         .map((l) => l.toFixed(1))
         .join(' ')}`,
     );
+    // A scenario that failed (e.g. the database did not start again) leaves its instances.
+    for (const child of liveInstances) child.kill('SIGKILL');
     await connector.stop();
     await env.localDb?.stop();
     if (env.dataDir) rmSync(env.dataDir, { recursive: true, force: true });
