@@ -16,7 +16,9 @@
  *   faults    3 instances; the connector also answers 2% of requests 429 and 3% 503
  *
  * Prints per scenario: requests, 429s, peak requests in any 1 s window, delivered/s, people
- * reached, duplicates, missing, time (first request to last delivery); for kill: the gap
+ * reached, duplicates, missing, time (first delivery to last delivery; delivered/s = people
+ * reached ÷ that time), CPU seconds per instance and of the local database
+ * (robust on a shared host, where the rates are not); for kill: the gap
  * before delivery resumed and the rate after it. Bounded: at most SCENARIO_DEADLINE_MS per
  * scenario, everything on 127.0.0.1, every process it starts is stopped.
  *
@@ -29,7 +31,7 @@
  * database user: the bench creates and drops databases named scale_bench_*.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -64,11 +66,22 @@ const serviceRoot = path.resolve(process.env.BENCH_SERVICE_ROOT ?? root);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** CPU seconds (user + system) a process has used so far (Linux /proc), or NaN. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** The Bot Connector as the bench sees it: Teams' per-tenant limit, latency, and a record. */
 class LimitedConnector {
   readonly arrivals: number[] = [];
   readonly accepted: number[] = [];
-  readonly results: { at: number; conversationId: string; status: number }[] = [];
+  /** at: when answered; arrivedAt: when the request came in. */
+  readonly results: { at: number; arrivedAt: number; conversationId: string; status: number }[] = [];
   faultRate429 = 0;
   faultRate503 = 0;
   private server: http.Server | null = null;
@@ -112,7 +125,7 @@ class LimitedConnector {
     else if (Math.random() < this.faultRate503) status = 503;
     if (status === 201) this.accepted.push(now);
     await sleep(LATENCY_MS);
-    this.results.push({ at: Date.now(), conversationId, status });
+    this.results.push({ at: Date.now(), arrivedAt: now, conversationId, status });
     if (status === 429) return send(429, { error: { code: 'Throttled' } }, { 'retry-after': '1' });
     if (status === 503) return send(503, { error: { code: 'ServiceUnavailable' } });
     return send(201, { id: `act-${randomUUID()}` });
@@ -130,6 +143,9 @@ interface Instance {
   exited: Promise<void>;
 }
 
+/** Every instance started and not yet exited: stopped however the bench ends. */
+const liveInstances = new Set<ChildProcess>();
+
 async function startInstance(mongoUri: string, dbName: string): Promise<Instance> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(serviceRoot, 'dist/src/index.js')], {
@@ -146,7 +162,13 @@ async function startInstance(mongoUri: string, dbName: string): Promise<Instance
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  liveInstances.add(child);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      liveInstances.delete(child);
+      resolve();
+    }),
+  );
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`instance on ${port} exited with ${child.exitCode}`);
@@ -250,6 +272,7 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
     connector.faultRate503 = 0.03;
   }
   const k = scenario === 'k1' ? 1 : 3;
+  const dbCpuAtStart = cpuSeconds(env.localDb?.process.pid);
   const dbName = `scale_bench_${scenario.replace('-', '_')}_${Date.now().toString(36)}`;
   const seeding = await connectDatabase(env.mongoUri, dbName);
   const ids = await seed(seeding, connector.url);
@@ -257,6 +280,7 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
   const instances = await Promise.all(Array.from({ length: k }, () => startInstance(env.mongoUri, dbName)));
   const database = await connectDatabase(env.mongoUri, dbName);
   const activity = announcement();
+  const cpuAtEnqueue = instances.map((i) => cpuSeconds(i.child.pid));
   const started = Date.now();
   await new Outbox(database.db).enqueue(
     TENANT,
@@ -305,14 +329,21 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
   }
   await sleep(SETTLE_MS);
   // How often the tenant's send lease was taken (1 = one holder throughout).
-  const leaseTakes = await database.db
+  const lastLease = await database.db
     .collection(collections.senderLeases.name)
     .find({ tenantId: TENANT })
     .sort({ epoch: -1 })
     .limit(1)
     .next()
-    .then((l) => (l?.epoch as number | undefined) ?? 0)
-    .catch(() => -1);
+    .catch(() => undefined);
+  const leaseTakes = lastLease === undefined ? -1 : ((lastLease?.epoch as number | undefined) ?? 0);
+  const holderPid = Number(String(lastLease?.owner ?? '').split(':')[1]);
+  // CPU each instance used since the items were queued, the local database's in the scenario.
+  const instanceCpu = instances.map((i, n) => ({
+    cpu: cpuSeconds(i.child.pid) - cpuAtEnqueue[n]!,
+    holder: i.child.pid === holderPid,
+  }));
+  const dbCpu = dbDownAt === null ? cpuSeconds(env.localDb?.process.pid) - dbCpuAtStart : NaN;
   await Promise.all(instances.map(stopInstance));
   await database.db.dropDatabase().catch(() => undefined);
   await database.close();
@@ -323,7 +354,8 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
   const duplicates = [...per.values()].reduce((s, n) => s + n - 1, 0);
   const first = Math.min(...connector.arrivals);
   const lastDelivery = Math.max(...ok.map((r) => r.at));
-  const seconds = (lastDelivery - first) / 1000;
+  const firstDelivery = Math.min(...ok.map((r) => r.at));
+  const seconds = (lastDelivery - firstDelivery) / 1000;
   const throttled = connector.results.filter((r) => r.status === 429).length;
   const requests = connector.arrivals.length;
   let line =
@@ -333,6 +365,9 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
     `missing ${RECIPIENTS - per.size}, time ${seconds.toFixed(1)} s` +
     `, lease taken ${leaseTakes}×` +
     (doneAt === null ? ` — NOT FINISHED within ${SCENARIO_DEADLINE_MS / 1000} s` : '');
+  line +=
+    `\n    CPU s: instances ${instanceCpu.map((c) => (Number.isNaN(c.cpu) ? 'killed' : c.cpu.toFixed(1) + (c.holder ? ' (last lease holder)' : ''))).join(' · ')}` +
+    (Number.isNaN(dbCpu) ? '' : `, local database ${dbCpu.toFixed(1)}`);
   if (process.env.BENCH_TIMELINE === '1') {
     const buckets: number[] = [];
     for (const r of ok)
@@ -344,7 +379,8 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
     line += `\n    429s at (s): ${throttledAt.join(' ')}`;
   }
   if (killedAt !== null) {
-    const after = ok.filter((r) => r.at > killedAt!).map((r) => r.at);
+    // Sent after the kill: requests that arrived before it were the killed instance's.
+    const after = ok.filter((r) => r.arrivedAt > killedAt!).map((r) => r.at);
     const resumed = Math.min(...after);
     const resumeGap = (resumed - killedAt) / 1000;
     // The rate once delivery resumed, over the rest of the run (its first second excluded).
@@ -393,6 +429,8 @@ async function main() {
         .map((l) => l.toFixed(1))
         .join(' ')}`,
     );
+    // A scenario that failed (e.g. the database did not start again) leaves its instances.
+    for (const child of liveInstances) child.kill('SIGKILL');
     await connector.stop();
     await env.localDb?.stop();
     if (env.dataDir) rmSync(env.dataDir, { recursive: true, force: true });

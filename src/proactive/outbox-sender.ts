@@ -34,6 +34,7 @@ import { TargetResolver } from './target-resolver.js';
 import { RecipientTurns } from './recipient-turns.js';
 import { RetryTimers } from './retry-timers.js';
 import { decideAfterFailure } from './send-failures.js';
+import { idleScanPauseMs } from './scan-pacing.js';
 import type { TenantSendLeases } from './tenant-send-lease.js';
 import type { SenderEvents, SenderOptions, SenderStats } from './sender-types.js';
 
@@ -222,13 +223,14 @@ export class OutboxSender {
         }
         continue;
       }
-      // Read ahead while the workers still have items in hand, so a scan never stalls them.
-      if (this.queue.length < this.options.concurrency * 4 && !this.fetching) void this.refill();
       this.queued.delete(item._id);
       this.attempting++;
       try {
         // Another instance sends for this tenant: its scans find the item.
         if (!(await this.mayTake(item.tenantId))) continue;
+        // Read ahead while the workers still have items in hand, so a scan never stalls them
+        // (only once this instance knows it sends: otherwise it would read another's backlog).
+        if (this.queue.length < this.options.concurrency * 4 && !this.fetching) void this.refill();
         await this.turns.run(item, () => traceOutboxAttempt(item, () => this.process(item)));
       } catch (err) {
         // Database trouble mid-delivery (nothing was sent, or the ledger holds its record).
@@ -266,18 +268,23 @@ export class OutboxSender {
   /** One scan fetches a batch of due items for all workers (cheap on every database). */
   private refill(): Promise<void> {
     // Idle workers wake at different times: after a scan that found nothing, the next waits
-    // for pollMs (or a wake), so an idle instance scans once per poll, not once per worker.
+    // for its pause (scan-pacing.ts) or a wake, so an idle instance scans once per pause, not
+    // once per worker.
     if (this.nothingDue && !this.fetching && Date.now() - this.lastScanAt < this.idlePollMs())
       return Promise.resolve();
     this.fetching ??= (async () => {
-      this.lastScanAt = Date.now();
       try {
-        const limit = this.options.refillBatch ?? Math.max(500, this.options.concurrency * 50);
+        const limit = this.batchSize();
         // Skip what this process already holds or delivered, so a refill brings new work,
         // and the tenants other instances send for.
         const known = new Set([...this.ledger.known(), ...this.queued, ...this.claims.ids()]);
         const elsewhere = this.deps.leases?.heldElsewhere() ?? [];
+        const scanStart = Date.now();
         const due = await this.deps.outbox.due(limit, known, this.now(), elsewhere);
+        this.deps.logger.debug(
+          { found: due.length, ms: Date.now() - scanStart, skippedTenants: elsewhere.length },
+          'outbox: scan',
+        );
         this.nothingDue = due.length === 0;
         for (const item of due) {
           if (this.queue.length >= limit) break;
@@ -287,17 +294,31 @@ export class OutboxSender {
         this.deps.logger.warn({ err: (err as Error).message }, 'outbox: cannot read due items');
         this.shut(err);
       } finally {
+        // Measured from the scan's end: a scan slower than the pause must not follow at once.
+        this.lastScanAt = Date.now();
         this.fetching = null;
       }
     })();
     return this.fetching;
   }
 
-  /** Between idle scans: pollMs, or a lease tick while others send (the tick sees them die). */
+  private batchSize(): number {
+    return this.options.refillBatch ?? Math.max(500, this.options.concurrency * 50);
+  }
+
   private idlePollMs(): number {
     const leases = this.deps.leases;
-    if (!leases || leases.heldElsewhere().length === 0) return this.options.pollMs;
-    return Math.max(this.options.pollMs, leases.renewMs);
+    return idleScanPauseMs({
+      pollMs: this.options.pollMs,
+      leases: leases
+        ? {
+            othersSend: leases.heldElsewhere().length > 0,
+            holdsAny: leases.holdsAny(),
+            renewMs: leases.renewMs,
+            leaseMs: leases.leaseMs,
+          }
+        : null,
+    });
   }
 
   /** Insert-if-absent on `<item id>#<claim number>`: exactly one worker anywhere wins it. */

@@ -102,6 +102,11 @@ export class TenantSendLeases {
     return false;
   }
 
+  /** True while this instance holds the send lease of at least one tenant. */
+  holdsAny(): boolean {
+    return [...this.held.keys()].some((tenantId) => this.holds(tenantId));
+  }
+
   /** When this instance took its current lease on the tenant (null if it holds none). */
   acquiredAt(tenantId: string): number | null {
     return this.holds(tenantId) ? this.held.get(tenantId)!.acquiredAt : null;
@@ -133,10 +138,19 @@ export class TenantSendLeases {
     this.acquiredListeners.push(listener);
   }
 
-  /** True if this instance holds the tenant's lease now (taking it if nobody live does). */
+  /**
+   * True if this instance holds the tenant's lease now (taking it if nobody live does). A
+   * refusal is remembered until the other holder's lease could expire; the renewal tick reads
+   * the lease again before that (takeOverLapsed), so a release or a renewal is seen there.
+   */
   acquire(tenantId: string): Promise<boolean> {
     if (this.holds(tenantId)) return Promise.resolve(true);
     if (this.isHeldElsewhere(tenantId)) return Promise.resolve(false);
+    return this.ask(tenantId);
+  }
+
+  /** Reads the tenant's lease and takes it if nobody live holds it (one read at a time). */
+  private ask(tenantId: string): Promise<boolean> {
     let pending = this.acquiring.get(tenantId);
     if (!pending) {
       pending = this.tryAcquire(tenantId).finally(() => this.acquiring.delete(tenantId));
@@ -185,8 +199,11 @@ export class TenantSendLeases {
   private refuse(tenantId: string, expiresAt: number): void {
     this.stats.refused++;
     this.watched.add(tenantId);
-    // Ask again when it expires, or after one renewal period (a graceful release comes sooner).
-    this.elsewhere.set(tenantId, Math.min(expiresAt + 1, this.now() + this.renewMs));
+    // Left alone until the lease could expire. Not shorter: a tenant forgotten between two
+    // ticks while its holder still sends would have its items read by this instance's scans
+    // and dropped again (measured: the bench's idle instances fetched the whole fan-out).
+    // The renewal tick asks again every renewMs, so a graceful release is still seen soon.
+    this.elsewhere.set(tenantId, expiresAt + 1);
   }
 
   private lose(tenantId: string, reason: string): void {
@@ -236,14 +253,16 @@ export class TenantSendLeases {
   }
 
   /**
-   * Asks again for the tenants another instance held, once their holder's lease may have run
-   * out: so a dead holder's tenants are taken over by the lease tick, within the lease plus one
-   * tick, without waiting for a scan of the outbox to meet their items.
+   * Reads again the lease of every tenant another instance held, and takes those whose holder
+   * released them or stopped renewing: so a dead holder's tenants are taken over by the lease
+   * tick, within the lease plus one tick, and a released one within a tick, without waiting
+   * for a scan of the outbox to meet their items. A live holder's renewed lease keeps the
+   * tenant left alone until its new expiry.
    */
   async takeOverLapsed(): Promise<void> {
     for (const tenantId of [...this.watched]) {
-      if (this.isHeldElsewhere(tenantId) || this.holds(tenantId)) continue;
-      if (await this.acquire(tenantId)) for (const listener of this.acquiredListeners) listener(tenantId);
+      if (this.holds(tenantId)) continue;
+      if (await this.ask(tenantId)) for (const listener of this.acquiredListeners) listener(tenantId);
     }
   }
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { DeliveryError, type ConnectorClient } from '../../src/proactive/connector-client.js';
 import { HttpConnectorClient } from '../../src/proactive/connector-client.js';
 import { OutboxSender } from '../../src/proactive/outbox-sender.js';
+import { Outbox } from '../../src/proactive/outbox.js';
 import { RateLimiter } from '../../src/proactive/rate-limiter.js';
 import { TenantSendLeases } from '../../src/proactive/tenant-send-lease.js';
 import { noTokens } from '../../src/proactive/token-provider.js';
@@ -177,6 +178,35 @@ describe('scale-out: senders on several instances share a tenant through its sen
       "no item put back to pending by A's late failure",
     );
     assert.ok(a.stats.abandoned >= 4, `A gave up the items it held: ${a.stats.abandoned}`);
+  });
+
+  it("an instance that finds another's tenant in its first scan reads no more of that tenant's items", async () => {
+    // Another instance holds the tenant (its lease; it renews while this test runs).
+    const holder = new TenantSendLeases(database.db, { leaseMs: 10_000 });
+    assert.ok(await holder.acquire(TENANT));
+    const leases = new TenantSendLeases(database.db, { leaseMs: 10_000 });
+    const idle = buildSender(database, { concurrency: 4, refillBatch: 20, leases });
+    // Enqueued elsewhere: found only by scanning.
+    await enqueue(new Outbox(database.db), 'b-idle', recipients.slice(0, 8));
+    const scans: string[][] = [];
+    const due = idle.outbox.due.bind(idle.outbox);
+    idle.outbox.due = (limit, exclude, now, excludeTenants = []) => {
+      scans.push(excludeTenants);
+      return due(limit, exclude, now, excludeTenants);
+    };
+    idle.sender.start();
+    await until('a scan that skips the tenant', () => scans.some((t) => t.includes(TENANT)), 10_000).catch(
+      (e) => {
+        throw new Error(`${(e as Error).message}; scans: ${JSON.stringify(scans)}`);
+      },
+    );
+    await idle.sender.stop();
+    await holder.stop();
+    // The first scan meets the tenant's items; a worker asks for the lease and is refused.
+    // Reading ahead meanwhile would fetch the tenant's backlog again.
+    const unfiltered = scans.filter((t) => !t.includes(TENANT)).length;
+    assert.equal(unfiltered, 1, `scans: ${JSON.stringify(scans)}`);
+    assert.equal(idle.sender.stats.sent, 0);
   });
 
   it('a 429 pauses every conversation of the tenant for its Retry-After (not just the one it came for)', async () => {

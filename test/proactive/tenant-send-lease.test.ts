@@ -109,9 +109,31 @@ describe('TenantSendLeases (real local database, fake clock)', function () {
     assert.ok(await a.acquire('t-release'));
     assert.equal(await b.acquire('t-release'), false);
     await a.stop();
-    now += b.renewMs; // b asks again after one renewal period (it remembered the refusal)
-    assert.ok(await b.acquire('t-release'));
+    const taken: string[] = [];
+    b.onAcquired((tenant) => taken.push(tenant));
+    now += b.renewMs; // b's next renewal tick reads the lease again (it remembered the refusal)
+    await b.takeOverLapsed();
+    assert.deepEqual(taken, ['t-release']);
+    assert.ok(b.holds('t-release'));
     assert.ok(now - 1_000_000 < 10_000, 'well before the lease would have expired');
+  });
+
+  it('while its holder renews, another instance leaves the tenant alone between its lease ticks too', async () => {
+    // The sender's scans skip heldElsewhere() tenants; a tenant forgotten between two ticks
+    // has its whole backlog read by every idle instance and dropped again.
+    const a = instance('a');
+    const b = instance('b');
+    assert.ok(await a.acquire('t-between'));
+    assert.equal(await b.acquire('t-between'), false);
+    // a renews every renewMs; b's tick comes a little later than renewMs after the previous
+    // one (a tick waits renewMs after the previous tick has finished).
+    for (let t = 250; t <= 40_000; t += 250) {
+      now += 250;
+      if (t % a.renewMs < 250) await a.renewAll();
+      if (t % (b.renewMs + 500) < 250) await b.takeOverLapsed();
+      assert.ok(a.holds('t-between'));
+      assert.deepEqual(b.heldElsewhere(), ['t-between'], `b forgot the holder at +${t} ms`);
+    }
   });
 
   it('a holder that cannot renew (database away) loses the tenant at its deadline', async () => {
@@ -150,5 +172,7 @@ describe('TenantSendLeases (real local database, fake clock)', function () {
     assert.ok(await b.acquire('spread-2'));
     assert.equal(await a.acquire('spread-2'), false);
     assert.deepEqual(a.heldElsewhere(), ['spread-2']);
+    assert.ok(a.holdsAny());
+    assert.equal(instance('c').holdsAny(), false);
   });
 });

@@ -24,6 +24,7 @@ export default [
   'test/features/surveys/definitions.test.ts',
   'test/http/turn-timings.test.ts',
   'test/proactive/rate-limiter.test.ts',
+  'test/proactive/scan-pacing.test.ts',
   'test/security/data-protection-labels.test.ts',
   'test/storage/recent-reads.test.ts',
   'test/understanding/entities.test.ts',
