@@ -15,6 +15,8 @@ export const ROLE_COMMANDS: Record<Exclude<Role, 'admin'>, string[]> = {
     'my reflections',
     'my journey',
     'export my journey',
+    'share my journey with <email>',
+    'presentation starter',
     'peer reflections',
     'book a conversation',
     'my bookings',

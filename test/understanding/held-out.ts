@@ -101,6 +101,20 @@ export const HELD_OUT: Labelled[] = [
     'export my journey for assessment',
     'a csv of my journey please',
   ]),
+  ...of('share my journey with <email>', 'student', [
+    'let my assessor see my journey',
+    'share my learning journey with my tutor',
+    'send a read only copy of my journey to my assessor',
+    'my link lecturer wants to see my evidence',
+    'share my journey with a.khan@uni.ac.uk',
+  ]),
+  ...of('presentation starter', 'student', [
+    'make my presentation slides',
+    'a powerpoint of my placement for the final presentation',
+    'help me start my final presentation',
+    'i need a slide deck of my learning journey',
+    'create powerpoint slides from my journey',
+  ]),
   ...of('shared reflections', 'supervisor', [
     'reflections my supervisees shared with me',
     'any shared reflections',
