@@ -131,6 +131,7 @@ export async function cohortComparison(
   );
   return {
     minGroupSize: surveys.minGroupSize,
+    source: comparison.source,
     cohorts: comparison.cohorts.map((c) => ({
       id: c.cohortId,
       name: c.cohortName,
