@@ -28,6 +28,7 @@ export interface CohortSummary {
   id: string;
   name: string;
   startDate: string;
+  /** The placement's last day (lastPlacementDate: its last clinical or leadership day). */
   endDate: string;
   weeks: number;
   /** Week of the placement today, 0 before it starts, weeks + 1 after it ends. */
