@@ -14,6 +14,11 @@ import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const textOf = (card: unknown) => JSON.stringify(card);
 const FORMULA_START = /^[=+\-@\t\r]/;
+/** Every action on a card, in its actions and in ActionSets in its body. */
+const actionsOf = (card: any): any[] => [
+  ...(card.actions ?? []),
+  ...(card.body ?? []).flatMap((b: any) => (b.type === 'ActionSet' ? b.actions : [])),
+];
 
 describe('e2e: announcement delivery report and resend', function () {
   this.timeout(300_000);
@@ -128,7 +133,7 @@ describe('e2e: announcement delivery report and resend', function () {
     annId = preview.actions[0].data.announcementId;
     const status = await exec(lead, 'announcement.send', { announcementId: annId });
     assert.ok(
-      status.actions.some((a: any) => a.verb === 'announcement.delivery'),
+      actionsOf(status).some((a: any) => a.verb === 'announcement.delivery'),
       'the status card offers the delivery report',
     );
     await e2e.services.sender.drain(120_000);
@@ -144,8 +149,9 @@ describe('e2e: announcement delivery report and resend', function () {
     assert.equal(facts['Ben Hughes'], 'Unreachable (blocked or removed the app)');
     assert.equal(facts['Chloe Okafor'], 'Failed (Teams refused it)');
     assert.equal(facts['Daniel Brown'], 'Delivered');
-    const resend = card.actions.find((a: any) => a.verb === 'announcement.resend');
+    const resend = actionsOf(card).find((a: any) => a.verb === 'announcement.resend');
     assert.equal(resend?.title, 'Resend to the 2 not reached');
+    assert.equal(Number(resend.data.round), 1);
 
     const res = await csvOf(card);
     assert.equal(res.status, 200);
@@ -212,7 +218,7 @@ describe('e2e: announcement delivery report and resend', function () {
 
     const card = await exec(lead, 'announcement.delivery', { announcementId: annId });
     assert.match(textOf(card), /5 people: 5 delivered, 0 waiting, 0 unreachable, 0 failed/);
-    assert.ok(!card.actions.some((a: any) => a.verb === 'announcement.resend'), 'nothing left to resend');
+    assert.ok(!actionsOf(card).some((a: any) => a.verb === 'announcement.resend'), 'nothing left to resend');
     const student = await exec(members[0]!, 'announcement.resend', { announcementId: annId, round: 2 });
     assert.match(textOf(student), /Only a placement lead/);
   });
