@@ -6,7 +6,6 @@
 import {
   addDays,
   DEFAULT_TIME_ZONE,
-  endDate,
   formatDate,
   isIsoDate,
   isValidTimeZone,
