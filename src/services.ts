@@ -196,6 +196,7 @@ export function createServices(params: {
     }),
     surveys: new SurveyService({
       repo: repos.surveys,
+      checkins: () => services.checkins,
       config,
       clock,
       logger,

@@ -206,7 +206,9 @@ export const POLICY = {
   'announcement.edit': leadsTargetCohort,
   /** Recall it from everywhere it was posted: the cohort's lead, admins. */
   'announcement.recall': leadsTargetCohort,
-  /** The live status (who acknowledged, who was unreachable) and `announcements`: the cohort's lead, admins. */
+  /** Resend it to the people it did not reach (unreachable or failed): the cohort's lead, admins. */
+  'announcement.resend': leadsTargetCohort,
+  /** The live status and the per-recipient delivery report (card and CSV), `announcements`: the cohort's lead, admins. */
   'announcement.status.view': leadsTargetCohort,
   /** Acknowledge it: the people it was sent to. */
   'announcement.acknowledge': (p, t) => (t.audienceIds ?? []).includes(p._id),

@@ -284,6 +284,16 @@ export function lastPlacementDate(
   return date;
 }
 
+/**
+ * "Mon 12 Oct 2026 to Fri 1 Jan 2027 (12 weeks)": the placement's dates as every text states
+ * them (lead workspace, cohort lists), ending on lastPlacementDate.
+ */
+export function placementDatesText(
+  cal: Pick<CohortCalendar, 'startDate' | 'weeks' | 'clinicalDays' | 'leadershipDays'>,
+): string {
+  return `${formatDate(cal.startDate)} to ${formatDate(lastPlacementDate(cal))} (${cal.weeks} week${cal.weeks === 1 ? '' : 's'})`;
+}
+
 /** The local date of an instant in a zone. */
 export function localDateOf(instant: Date, zone: string): string {
   const ms = instant.getTime();

@@ -28,6 +28,7 @@ export interface CohortSummary {
   id: string;
   name: string;
   startDate: string;
+  /** The placement's last day (lastPlacementDate: its last clinical or leadership day). */
   endDate: string;
   weeks: number;
   /** Week of the placement today, 0 before it starts, weeks + 1 after it ends. */
@@ -141,8 +142,18 @@ export interface LeadOverview {
   announcements: Panel<AnnouncementRow[]>;
 }
 
-/** Why a compared cohort shows no figures: no pair of confidence surveys, or too few responses (never how few). */
-export type ComparisonHidden = 'no-surveys' | 'too-few' | null;
+/**
+ * Why a compared cohort shows no figures: no pair of confidence surveys, no students with
+ * confidence in check-ins of two different weeks, or too few people (never how few).
+ */
+export type ComparisonHidden = 'no-surveys' | 'no-checkins' | 'too-few' | null;
+
+/**
+ * Where a comparison's figures come from: the start and end confidence surveys when every
+ * compared cohort has both, otherwise the weekly check-ins' confidence (each student's first
+ * against their latest check-in).
+ */
+export type ComparisonSource = 'surveys' | 'checkins';
 
 /** One measure across the compared cohorts. */
 export interface ComparisonRow {
@@ -164,6 +175,7 @@ export interface ComparisonRow {
 /** Cohort-vs-cohort confidence deltas (GET /api/dashboard/lead/compare). */
 export interface CohortComparison {
   minGroupSize: number;
+  source: ComparisonSource;
   /** The cohorts, earliest first; the first is the reference the others are compared with. */
   cohorts: {
     id: string;

@@ -225,7 +225,7 @@ describe('dashboard in the browser (Chromium): each role, charts, accessibility,
     await page.context().close();
   });
 
-  it('lead of two cohorts: the comparison panel picks cohorts, says why there are no figures, axe clean', async () => {
+  it('lead of two cohorts: the comparison panel picks cohorts, compares check-in confidence without surveys, says why there are no figures, axe clean', async () => {
     await e2e.services.people.upsertByEmail(
       TENANT,
       {
@@ -247,15 +247,27 @@ describe('dashboard in the browser (Chromium): each role, charts, accessibility,
     const names = await page.locator('[data-panel="compare"] thead th').allTextContents();
     assert.equal(names.length, 3);
     assert.equal(names[0], 'Area');
-    assert.equal(await page.locator('[data-panel="compare"] tbody tr').count(), 9);
-    // No confidence surveys in these cohorts: every cell is a dash, and the notes say why.
+    // No confidence surveys in these cohorts, so the figures come from the weekly check-ins: the
+    // five confidence areas; cohort A's six students with two weeks of check-ins (+2 each, one +1:
+    // +1.83), cohort B none: a dash, and the notes say why.
+    assert.equal(await page.locator('[data-panel="compare"] tbody tr').count(), 5);
     assert.deepEqual(
       [...new Set(await page.locator('[data-panel="compare"] tbody td').allTextContents())],
-      ['–'],
+      ['+1.83', '–'],
     );
     assert.equal(
-      await page.locator('[data-panel="compare"] li[data-shown="false"]', { hasText: 'needs both' }).count(),
-      2,
+      await page
+        .locator('[data-panel="compare"] li[data-shown="true"]', {
+          hasText: "6 students' first and latest check-ins",
+        })
+        .count(),
+      1,
+    );
+    assert.equal(
+      await page
+        .locator('[data-panel="compare"] li[data-shown="false"]', { hasText: 'no student has rated' })
+        .count(),
+      1,
     );
     await checkPage(page, errors);
     await page.locator('[data-panel="compare"] input[type="checkbox"]').first().uncheck();

@@ -157,7 +157,7 @@ describe('dashboard: Manage page API (lead workspace over HTTP)', function () {
     });
     assert.equal(outside.status, 422);
     assert.deepEqual(outside.body.lines, [
-      'Non-placement day: Choose a day within the placement, Mon 20 Oct 2025 to Sun 30 Nov 2025',
+      'Non-placement day: Choose a day within the placement, Mon 20 Oct 2025 to Thu 27 Nov 2025',
     ]);
     const removed = await call('leadA', 'POST', 'non-placement-days/remove', {
       cohortId: cohortA,

@@ -135,7 +135,7 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
     const requestId = form.actions[0].data.requestId as string;
     const card = await act('workspace.cohort.save', { ...cohortForm, requestId });
     assert.match(textsOf(card), /Leadership 2025 cohort 3 is set up/);
-    assert.match(JSON.stringify(card), /"value":"Mon 20 Oct 2025 to Sun 30 Nov 2025 \(6 weeks\)"/);
+    assert.match(JSON.stringify(card), /"value":"Mon 20 Oct 2025 to Thu 27 Nov 2025 \(6 weeks\)"/);
     const again = await act('workspace.cohort.save', { ...cohortForm, requestId });
     assert.match(textsOf(again), /Leadership 2025 cohort 3/);
     const all = await e2e.services.cohorts.all(TENANT);
@@ -232,7 +232,7 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
   it('refuses a non-placement day outside the cohort; nothing is written', async () => {
     const before = await counts();
     const card = await act('workspace.cohort.day.add', { cohortId, date: '2025-12-08' });
-    assert.match(textsOf(card), /Choose a day within the placement, Mon 20 Oct 2025 to Sun 30 Nov 2025/);
+    assert.match(textsOf(card), /Choose a day within the placement, Mon 20 Oct 2025 to Thu 27 Nov 2025/);
     assert.deepEqual(await counts(), before);
   });
 

@@ -83,7 +83,7 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
     const texts = cardTexts(firstCard(nudge)).join(' | ');
     assert.match(
       texts,
-      /was due Thu 13 Feb, 14:00\. You can still send it until your placement ends \(Sun 16 Mar 2025\); it will be marked late/,
+      /was due Thu 13 Feb, 14:00\. You can still send it until your placement ends \(Thu 13 Mar 2025\); it will be marked late/,
     );
     assert.equal((await w.delivered(ana, /check-in is missing/)).length, 1);
   });
@@ -142,7 +142,7 @@ describe('e2e: missed weeks are nudged once in working hours, and can be caught 
     assert.doesNotMatch(intro, /you can edit them until then/);
     assert.match(
       intro,
-      /This check-in was due Thu 13 Feb, 14:00, so it will be marked late\. You can still send it until your placement ends \(Sun 16 Mar 2025\)/,
+      /This check-in was due Thu 13 Feb, 14:00, so it will be marked late\. You can still send it until your placement ends \(Thu 13 Mar 2025\)/,
     );
 
     const saved = await w.exec(ana, 'checkin.submit', checkinAnswers(2, 3));

@@ -246,6 +246,35 @@ describe('e2e: the final presentation in people’s calendars', function () {
     assert.equal(ics.start, '2026-10-23T08:00:00.000Z');
   });
 
+  it('a rater taken off the booked presentation is told once; the others hear nothing new', async () => {
+    const before = (u: TestUser) => e2e.sentTo(`a:personal-${u.id}`).length;
+    const counts = new Map([priya, ben, sam, olu, wendy].map((u) => [u, before(u)]));
+    const onlyWendy = presentation({
+      teamsLink: '',
+      place: 'Education Centre, room 4',
+      audienceIds: w.id(wendy),
+    });
+    await exec(sam, 'project.presentation.save', onlyWendy);
+    await exec(sam, 'project.presentation.save', onlyWendy); // a double click
+    await drain();
+    const told = e2e
+      .sentTo(`a:personal-${olu.id}`)
+      .slice(counts.get(olu))
+      .map((a) => cardTexts(firstCard(a)));
+    assert.equal(told.length, 1, JSON.stringify(told));
+    assert.equal(told[0]![0], 'You are no longer invited to give feedback on this presentation');
+    assert.ok(told[0]!.includes('Falls huddle on Ward 7'));
+    assert.ok(
+      told[0]!.some((t) => /no feedback card will come/.test(t)),
+      told[0]!.join(' | '),
+    );
+    for (const u of [priya, ben, sam, wendy])
+      assert.equal(before(u), counts.get(u), `${u.name} hears nothing new: the slot did not change`);
+    await exec(sam, 'project.presentation.save', onlyWendy);
+    await drain();
+    assert.equal(before(olu), counts.get(olu)! + 1, 'told once');
+  });
+
   it('a student may not cancel it', async () => {
     const refused = await exec(priya, 'project.presentation.cancel', { projectId });
     assert.match(String(refused), /could not find that project/);

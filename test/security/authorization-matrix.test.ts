@@ -831,6 +831,17 @@ const rows: Row[] = [
     },
   },
   {
+    action: 'announcement.resend',
+    target: cohortA,
+    allow: leads,
+    // A fresh sent announcement each time: "Resend to those not reached" (round 1) as that person.
+    probe: async (w, role) => {
+      const id = await announcement(w, 'sent');
+      await exec(w, role, 'announcement.resend', { announcementId: id, round: 1 });
+      return (await w.e2e.services.announcements.repo.byId(TENANT, id))!.resends === 1;
+    },
+  },
+  {
     action: 'announcement.status.view',
     target: cohortA,
     allow: leads,
@@ -842,6 +853,9 @@ const rows: Row[] = [
         ),
       );
       const status = views.map((v) => texts(v).includes('Announcement sent'));
+      // The per-recipient delivery report is the same decision.
+      const delivery = await exec(w, role, 'announcement.delivery', { announcementId: w.announcementId });
+      status.push(texts(delivery).includes('Delivery report'));
       assert.ok(
         status.every((s) => s === status[0]),
         `status, refresh and change disagree for ${role}: ${status}`,

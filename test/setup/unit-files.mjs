@@ -15,6 +15,7 @@ export default [
   'test/features/checkins/checkin-schedule.test.ts',
   'test/features/conversations/input.test.ts',
   'test/features/conversations/slot-planning.test.ts',
+  'test/features/placement/last-placement-day.test.ts',
   'test/features/projects/project-input.test.ts',
   'test/features/reflections/export-link-config.test.ts',
   'test/features/reflections/export-links.test.ts',

@@ -145,6 +145,8 @@ export interface StatusView {
   notAckedText: string;
   unreachableText: string;
   note: string;
+  /** Sent or recalled: the per-recipient delivery report is there to see. */
+  canReport: boolean;
   canEdit: boolean;
   canRecall: boolean;
   canCancel: boolean;
@@ -162,6 +164,7 @@ export function statusCard(cards: Cards, view: StatusView): AdaptiveCard {
     notAckedText: rest.notAckedText,
     unreachableText: rest.unreachableText,
     note: rest.note,
+    canReport: rest.canReport,
     canEdit: rest.canEdit,
     canRecall: rest.canRecall,
     canCancel: rest.canCancel,

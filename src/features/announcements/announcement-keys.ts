@@ -12,6 +12,11 @@ export const batchOf = (announcementId: string) => `announcement:${announcementI
 export const reminderBatchOf = (announcementId: string) => `announcement:${announcementId}:remind`;
 export const editBatchOf = (announcementId: string, revision: number) =>
   `announcement:${announcementId}:edit:${revision}`;
+/** The copies sent by the n-th "resend to those not reached" (n = 1, 2, …). */
+export const resendBatchOf = (announcementId: string, round: number) =>
+  `announcement:${announcementId}:resend:${round}`;
+export const resendBatchesOf = (announcementId: string, rounds: number) =>
+  Array.from({ length: rounds }, (_, i) => resendBatchOf(announcementId, i + 1));
 export const recallBatchOf = (announcementId: string) => `announcement:${announcementId}:recall`;
 export const sendJobKey = (announcementId: string) => `announcement.send:${announcementId}`;
 export const remindJobKey = (announcementId: string) => `announcement.remind:${announcementId}`;

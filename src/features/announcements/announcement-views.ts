@@ -162,6 +162,7 @@ export class AnnouncementViews {
       notAckedText,
       unreachableText,
       note: notes.join(' '),
+      canReport: ann.state === 'sent' || ann.state === 'recalled',
       canEdit: ann.state === 'sent' && this.ctx.may(viewer, 'announcement.edit', ann.cohortId),
       canRecall: ann.state === 'sent' && this.ctx.may(viewer, 'announcement.recall', ann.cohortId),
       canCancel: ann.state === 'scheduled' && this.ctx.may(viewer, 'announcement.send', ann.cohortId),

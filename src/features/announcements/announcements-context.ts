@@ -18,7 +18,10 @@ import type { AnnouncementDoc, AnnouncementsRepository } from './announcements-r
 
 export interface AnnouncementDeps {
   clock: Clock;
-  config: Pick<Config, 'ANNOUNCEMENT_REMINDER_MINUTES' | 'DEFAULT_TIME_ZONE'>;
+  config: Pick<
+    Config,
+    'ANNOUNCEMENT_REMINDER_MINUTES' | 'DEFAULT_TIME_ZONE' | 'EXPORT_LINK_SECRET' | 'PUBLIC_BASE_URL'
+  >;
   cards: Cards;
   announcements: AnnouncementsRepository;
   people: PeopleRepository;
@@ -28,7 +31,13 @@ export interface AnnouncementDeps {
   claims: Claims;
   outbox: Pick<
     Outbox,
-    'enqueue' | 'cancelIfPending' | 'batchCounts' | 'byId' | 'itemsOfBatches' | 'unreachablePersonIds'
+    | 'enqueue'
+    | 'cancelIfPending'
+    | 'batchCounts'
+    | 'byId'
+    | 'byBatch'
+    | 'itemsOfBatches'
+    | 'unreachablePersonIds'
   >;
   scheduler: Pick<Scheduler, 'schedule' | 'cancel'>;
 }

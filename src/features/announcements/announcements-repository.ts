@@ -41,6 +41,8 @@ export interface AnnouncementDoc extends BaseDoc {
   sentAt: Date | null;
   editedAt: Date | null;
   recalledAt: Date | null;
+  /** How many times the lead resent it to those not reached (absent on older documents = 0). */
+  resends?: number;
 }
 
 export interface AckDoc extends BaseDoc {
@@ -107,6 +109,14 @@ export class AnnouncementsRepository {
 
   countAcks(tenantId: string, announcementId: string): Promise<number> {
     return this.acks(tenantId).countDocuments({ announcementId });
+  }
+
+  /** When each person acknowledged it. */
+  async ackTimes(tenantId: string, announcementId: string): Promise<Map<string, Date>> {
+    const docs = await this.acks(tenantId)
+      .find({ announcementId }, { projection: { personId: 1, at: 1 } })
+      .toArray();
+    return new Map(docs.map((d) => [d.personId, d.at]));
   }
 
   async ackers(tenantId: string, announcementId: string): Promise<Set<string>> {

@@ -33,7 +33,7 @@ export class DeliveryReport {
       now,
     );
     const card = await this.views.status(item.tenantId, author, ann, {
-      note: 'Some people could not be reached: they blocked or removed the app. Please contact them another way.',
+      note: 'Some people could not be reached: they blocked or removed the app. The delivery report for each person lists them and can send it to them again; you may also want to contact them another way.',
     });
     await this.ctx.deps.outbox.enqueue(item.tenantId, [
       {

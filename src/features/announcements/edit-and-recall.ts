@@ -13,11 +13,19 @@ import {
   recallBatchOf,
   reminderBatchOf,
   remindJobKey,
+  resendBatchesOf,
 } from './announcement-keys.js';
 import type { AnnouncementViews } from './announcement-views.js';
 import type { AnnouncementContent, AnnouncementDoc } from './announcements-repository.js';
 import { NOT_FOUND, type AnnouncementsContext } from './announcements-context.js';
 import { parseEdit, rawFields } from './compose-input.js';
+
+/** Every batch that posted a copy: the first send, the reminder, each resend. */
+const sentBatches = (ann: AnnouncementDoc) => [
+  batchOf(ann._id),
+  reminderBatchOf(ann._id),
+  ...resendBatchesOf(ann._id, ann.resends ?? 0),
+];
 
 export class EditAndRecall {
   constructor(
@@ -59,7 +67,7 @@ export class EditAndRecall {
     // An older edit still waiting must not land after this one.
     for (const old of await this.ctx.items(tenantId, [editBatchOf(ann._id, ann.revision)]))
       if (old.state === 'pending') await this.deps.outbox.cancelIfPending(tenantId, old._id);
-    const originals = (await this.ctx.items(tenantId, [batchOf(ann._id), reminderBatchOf(ann._id)])).filter(
+    const originals = (await this.ctx.items(tenantId, sentBatches(ann))).filter(
       (i) => i.op === 'send' && !['failed', 'unreachable', 'cancelled'].includes(i.state),
     );
     const message = await this.views.messageActivity(tenantId, updated, { reminder: false });
@@ -106,9 +114,7 @@ export class EditAndRecall {
     const now = this.ctx.now;
     await this.ctx.repo.set(tenantId, ann._id, { state: 'recalled', recalledAt: now }, now);
     await this.deps.scheduler.cancel(remindJobKey(ann._id));
-    const originals = (await this.ctx.items(tenantId, [batchOf(ann._id), reminderBatchOf(ann._id)])).filter(
-      (i) => i.op === 'send',
-    );
+    const originals = (await this.ctx.items(tenantId, sentBatches(ann))).filter((i) => i.op === 'send');
     let cancelled = 0;
     const deletes: EnqueueRequest[] = [];
     for (const o of originals) {

@@ -7,6 +7,7 @@
 import type { Reply, Turn } from '../../feature-kit/turn.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import type { Feature } from '../feature.js';
+import { registerDeliveryReportHttp } from './delivery-report-http.js';
 import { JOB_REMIND, JOB_SEND, PURPOSE } from './announcement-keys.js';
 import type { Where } from './compose-announcement.js';
 
@@ -72,6 +73,8 @@ export const announcementsFeature: Feature = {
     execute('announcement.edit', (t, p, d) => service.editCard(t, p, d));
     execute('announcement.update', (t, p, d) => service.update(t, p, d));
     execute('announcement.recall', (t, p, d) => service.recall(t, p, d));
+    execute('announcement.delivery', (t, p, d) => service.deliveryCard(t, p, d));
+    execute('announcement.resend', (t, p, d) => service.resend(t, p, d));
 
     services.scheduler.define(JOB_SEND, async (job) => {
       if (job.tenantId) await service.runSendJob(job.tenantId, String(job.payload.announcementId));
@@ -84,5 +87,8 @@ export const announcementsFeature: Feature = {
         if (item.purpose === PURPOSE) await service.reportUnreachable(item);
       },
     });
+  },
+  registerHttp(server, services) {
+    registerDeliveryReportHttp(server, services.announcements);
   },
 };

@@ -6,7 +6,7 @@
  * derived from it, so an edit or a double click tells nobody twice.
  */
 import { checkinsCloseAt, checkinTiming, editable } from '../../domain/late-checkins.js';
-import { endDate, formatDate, formatLocal, type Pause } from '../../domain/placement-calendar.js';
+import { formatDate, formatLocal, lastPlacementDate, type Pause } from '../../domain/placement-calendar.js';
 import type { CheckinCore } from './checkin-deps.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import { lockInstant, type StudentWeek } from './checkin-schedule.js';
@@ -42,7 +42,7 @@ export function formIntro(
     return `Due ${due}. Your answers go to your supervisor before supervision; you can edit them until then.`;
   if (editable(now, lock))
     return `This check-in was due ${due}: send it now and it is marked late. You can edit it until supervision starts (${formatLocal(lock!, zone)}).`;
-  return `This check-in was due ${due}, so it will be marked late. You can still send it until your placement ends (${formatDate(endDate(cohort))}); your supervisor is told when it arrives. Once sent, it cannot be changed.`;
+  return `This check-in was due ${due}, so it will be marked late. You can still send it until your placement ends (${formatDate(lastPlacementDate(cohort))}); your supervisor is told when it arrives. Once sent, it cannot be changed.`;
 }
 
 export class LateCheckinNotices {

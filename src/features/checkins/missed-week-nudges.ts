@@ -14,6 +14,7 @@ import {
   endDate,
   formatDate,
   formatLocal,
+  lastPlacementDate,
   localDateOf,
   placementWeekOf,
 } from '../../domain/placement-calendar.js';
@@ -81,7 +82,7 @@ export class MissedWeekNudges implements NudgeState {
         {
           week: missed.week,
           title: `Your week ${missed.week} check-in is missing`,
-          message: `${from ? `${from.displayName} asked me to remind you: your` : 'Your'} week ${missed.week} check-in was due ${due}. You can still send it until your placement ends (${formatDate(endDate(cohort))}); it will be marked late, and your supervisor sees it.`,
+          message: `${from ? `${from.displayName} asked me to remind you: your` : 'Your'} week ${missed.week} check-in was due ${due}. You can still send it until your placement ends (${formatDate(lastPlacementDate(cohort))}); it will be marked late, and your supervisor sees it.`,
         },
         `Your week ${missed.week} check-in is missing: you can still send it`,
       ),

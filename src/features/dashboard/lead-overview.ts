@@ -3,7 +3,7 @@
  * the sources (the reference the rollup is tested against); and the cohort-vs-cohort view.
  */
 import { GroupTooSmallError } from '../../domain/anonymity.js';
-import { dueInstantForWeek, endDate, placementWeekOf } from '../../domain/placement-calendar.js';
+import { dueInstantForWeek, lastPlacementDate, placementWeekOf } from '../../domain/placement-calendar.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { CohortComparison, CohortSummary, CountRow, LeadOverview } from '../../web/api-types.js';
 import { announcementAcks } from './announcement-panel.js';
@@ -24,7 +24,7 @@ export function summariseCohort(cohort: CohortDoc, now: Date): CohortSummary {
     id: cohort._id,
     name: cohort.name,
     startDate: cohort.startDate,
-    endDate: endDate(cohort),
+    endDate: lastPlacementDate(cohort),
     weeks: cohort.weeks,
     currentWeek,
   };
@@ -131,6 +131,7 @@ export async function cohortComparison(
   );
   return {
     minGroupSize: surveys.minGroupSize,
+    source: comparison.source,
     cohorts: comparison.cohorts.map((c) => ({
       id: c.cohortId,
       name: c.cohortName,

@@ -6,10 +6,10 @@
 import {
   addDays,
   DEFAULT_TIME_ZONE,
-  endDate,
   formatDate,
   isIsoDate,
   isValidTimeZone,
+  lastPlacementDate,
   parseTime,
   placementWeekOfDate,
   WEEKDAYS,
@@ -211,11 +211,11 @@ export function parseNonPlacementDate(data: unknown, cal: CohortCalendar): Parse
   if (bad) return { ok: false, errors: bad };
   const date = textOf((data ?? {}) as Record<string, unknown>, 'date') ?? '';
   if (!isIsoDate(date)) return { ok: false, errors: { date: 'Choose a date from the calendar' } };
-  if (date < cal.startDate || date > endDate(cal))
+  if (date < cal.startDate || date > lastPlacementDate(cal))
     return {
       ok: false,
       errors: {
-        date: `Choose a day within the placement, ${formatDate(cal.startDate)} to ${formatDate(endDate(cal))}`,
+        date: `Choose a day within the placement, ${formatDate(cal.startDate)} to ${formatDate(lastPlacementDate(cal))}`,
       },
     };
   return { ok: true, value: date };

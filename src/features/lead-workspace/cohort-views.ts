@@ -2,7 +2,7 @@
  * What the cards and the Manage page show of a cohort: its calendar, check-in times, students
  * with their supervisors, and the stored settings as the edit form's values.
  */
-import { endDate, formatDate } from '../../domain/placement-calendar.js';
+import { formatDate, placementDatesText } from '../../domain/placement-calendar.js';
 import { safeguardingSettings, safeguardingText } from '../../domain/safeguarding.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
@@ -65,7 +65,7 @@ export class CohortViews {
     return {
       id: cohort._id,
       name: cohort.name,
-      datesText: `${formatDate(cohort.startDate)} to ${formatDate(endDate(cohort))} (${cohort.weeks} week${cohort.weeks === 1 ? '' : 's'})`,
+      datesText: placementDatesText(cohort),
       weeks: cohort.weeks,
       clinicalText: days(cohort.clinicalDays),
       leadershipText: days(cohort.leadershipDays),

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AdaptiveCard } from '../../cards/cards.js';
-import { endDate, formatDate } from '../../domain/placement-calendar.js';
+import { placementDatesText } from '../../domain/placement-calendar.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import type { LeadWorkspaceService } from './lead-workspace-service.js';
@@ -63,7 +63,7 @@ export class WorkspaceChat {
       rows.push({
         id: c._id,
         name: c.name,
-        datesText: `${formatDate(c.startDate)} to ${formatDate(endDate(c))} (${c.weeks} week${c.weeks === 1 ? '' : 's'})`,
+        datesText: placementDatesText(c),
         studentsText: members.length
           ? `${members.length} student${members.length === 1 ? '' : 's'}`
           : 'No students yet',

@@ -2,7 +2,8 @@
  * Telling people about the final presentation: when it is booked, moved or cancelled, each
  * student and supervisor on the project and each invited rater gets one message with an
  * "Add to calendar" link; the calendar entry is the same one throughout, so a move updates it
- * and a cancellation removes it. A repeated save with nothing changed sends nothing new.
+ * and a cancellation removes it. A rater taken off the invitation is told once that they are
+ * no longer invited. A repeated save with nothing changed sends nothing new.
  */
 import { formatDate } from '../../domain/placement-calendar.js';
 import type { ProjectContext } from './project-context.js';
@@ -24,7 +25,12 @@ export async function tellPresentation(
   project: ProjectDoc,
   slot: PresentationSlot,
   kind: PresentationNotice,
-  options: { before?: readonly string[]; previous?: PresentationSlot | null } = {},
+  options: {
+    before?: readonly string[];
+    previous?: PresentationSlot | null;
+    /** Raters taken off the invitation by this change: each is told once. */
+    removed?: readonly string[];
+  } = {},
 ): Promise<number> {
   const calendar = ctx.s.calendar();
   const key = presentationCalendarKey(project._id);
@@ -85,6 +91,30 @@ export async function tellPresentation(
       ),
     };
   });
+  const removed = kind === 'cancelled' ? [] : (options.removed ?? []).filter((id) => !everyone.includes(id));
+  for (const personId of removed)
+    requests.push({
+      // Once per removal: a repeated save finds them no longer invited and sends nothing.
+      dedupeKey: `presentation:${project._id}:removed:seq${sequence}:${personId}`,
+      purpose: 'project.presentation.removed',
+      target: { kind: 'person' as const, personId },
+      activity: ctx.s.cards.activity(
+        'presentation-invite',
+        {
+          banner: 'You are no longer invited to give feedback on this presentation',
+          title: project.title,
+          clinicalTeam: project.clinicalTeam,
+          when: whenOf(slot),
+          wasWhen: '',
+          where: [slot.place, slot.teamsLink ? 'online (Teams)' : ''].filter(Boolean).join(' and '),
+          note: 'The project team changed who gives feedback, so no feedback card will come to you. You can take it out of your calendar.',
+          teamsLink: '',
+          calendarUrl: '',
+          calendarTitle: '',
+        },
+        `No longer invited: ${project.title}`,
+      ),
+    });
   await ctx.s.outbox.enqueue(tenantId, requests, now);
   return requests.length;
 }

@@ -123,12 +123,12 @@ export async function savePresentation(
   if (Object.keys(errors).length) return renderPresentation(ctx, tenantId, project, { values, errors });
   const now = ctx.now();
   // Who had been told about the slot before (they hear that it changed; newcomers that it is booked).
+  const invitedBefore = (await ctx.repo.attendeesOf(tenantId, project._id)).map((a) => a.personId);
   const before = project.presentation
-    ? [
-        ...(await ctx.repo.membersOf(tenantId, project._id)).map((m) => m.personId),
-        ...(await ctx.repo.attendeesOf(tenantId, project._id)).map((a) => a.personId),
-      ]
+    ? [...(await ctx.repo.membersOf(tenantId, project._id)).map((m) => m.personId), ...invitedBefore]
     : [];
+  // Raters taken off a booked presentation (they were told it was booked): told once.
+  const removed = project.presentation ? invitedBefore.filter((id) => !input.audienceIds.includes(id)) : [];
   for (const personId of input.audienceIds)
     await ctx.repo.insertAttendee(tenantId, {
       _id: attendeeId(tenantId, project._id, personId),
@@ -185,6 +185,7 @@ export async function savePresentation(
     {
       before,
       previous: project.presentation,
+      removed,
     },
   );
   return showProject(ctx, tenantId, person, saved, {

@@ -114,6 +114,23 @@ function pickCard(cohorts: CohortDoc[], selected: string[], error: string): Repl
   };
 }
 
+function cohortNote(
+  source: ConfidenceComparison['source'],
+  c: ConfidenceComparison['cohorts'][number],
+  minGroupSize: number,
+): string {
+  if (source === 'checkins') {
+    if (c.shown) return `${c.preResponses} students' first and latest check-ins`;
+    return c.hidden === 'no-checkins'
+      ? 'No figures: no student has rated their confidence in check-ins of two different weeks yet'
+      : `No figures: hidden because fewer than ${minGroupSize} students have rated their confidence in two different weeks`;
+  }
+  if (c.shown) return `${c.preResponses} responses at the start, ${c.postResponses} at the end`;
+  return c.hidden === 'no-surveys'
+    ? 'No figures: needs both a start-of-placement and an end-of-placement confidence survey'
+    : `No figures: hidden because fewer than ${minGroupSize} people answered one of the surveys`;
+}
+
 const signed = (n: number | null) => (n === null ? '–' : `${n > 0 ? '+' : ''}${n.toFixed(2)}`);
 
 /** Card data for a comparison: the first (earliest) cohort is the reference. */
@@ -125,15 +142,14 @@ export function comparisonCardData(comparison: ConfidenceComparison, minGroupSiz
       comparison.cohorts.length === 2
         ? `Confidence: ${others[0]!.cohortName} vs ${first!.cohortName}`
         : `Confidence across ${comparison.cohorts.length} cohorts`,
-    intro: `Change in mean confidence (1–5) from the start to the end of placement. In brackets: the difference from ${first!.cohortName}. A cohort with fewer than ${minGroupSize} responses to either survey shows no figures.`,
+    intro:
+      comparison.source === 'surveys'
+        ? `Change in mean confidence (1–5) from the start to the end of placement. In brackets: the difference from ${first!.cohortName}. A cohort with fewer than ${minGroupSize} responses to either survey shows no figures.`
+        : `Change in mean confidence (1–5) from each student's first weekly check-in to their latest, because not every cohort here has both confidence surveys. In brackets: the difference from ${first!.cohortName}. A cohort or an area with fewer than ${minGroupSize} students shows no figures.`,
     canPick,
     cohorts: comparison.cohorts.map((c) => ({
       name: c.cohortName,
-      note: c.shown
-        ? `${c.preResponses} responses at the start, ${c.postResponses} at the end`
-        : c.hidden === 'no-surveys'
-          ? 'No figures: needs both a start-of-placement and an end-of-placement confidence survey'
-          : `No figures: hidden because fewer than ${minGroupSize} people answered one of the surveys`,
+      note: cohortNote(comparison.source, c, minGroupSize),
     })),
     header: names.map((text) => ({ text })),
     rows: comparison.rows.map((row) => ({

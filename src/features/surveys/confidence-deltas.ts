@@ -1,11 +1,14 @@
 /**
  * Confidence before and after placement: each cohort's latest confidence-baseline run against
- * its latest confidence-end run, and several cohorts side by side (cohort 2 vs cohort 1).
+ * its latest confidence-end run, and several cohorts side by side (cohort 2 vs cohort 1),
+ * from the weekly check-ins when a cohort lacks the surveys.
  */
 import { isGroupLargeEnough } from '../../domain/anonymity.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import { MEASURES } from './definitions.js';
-import type { CohortDeltas, ConfidenceComparison } from './ports.js';
+import { CONFIDENCE_AREAS } from '../../domain/catalogues.js';
+import { ALL_WEEKS, checkinDeltas, checkinMeasureId } from './checkin-confidence-deltas.js';
+import type { CohortDeltas, ConfidenceComparison, DeltaRow } from './ports.js';
 import type { SurveyRunDoc } from './survey-repository.js';
 import { SurveyError } from './survey-policy.js';
 import { round2, tallyFigures } from './survey-results.js';
@@ -93,9 +96,12 @@ async function deltasFor(
 
 /**
  * Cohort-vs-cohort table of the confidence deltas (e.g. cohort 2 vs cohort 1), in the order
- * given: the first cohort is the reference the others are compared with. Each cohort's
- * figures obey the minimum group size on their own (a hidden cohort shows no figure, no
- * response count and no difference); a difference is only shown between two shown changes.
+ * given: the first cohort is the reference the others are compared with. The figures come from
+ * the start and end confidence surveys, or, when a cohort lacks them and the weekly check-ins
+ * (checkin-confidence-deltas.ts) show figures for more of the cohorts, from the check-ins: one
+ * source for the whole table, so that cohorts are compared on one measure. Each
+ * cohort's figures obey the minimum group size on their own (a hidden cohort shows no figure,
+ * no count and no difference); a difference is only shown between two shown changes.
  */
 export async function compareCohorts(
   survey: SurveyService,
@@ -104,23 +110,60 @@ export async function compareCohorts(
 ): Promise<ConfidenceComparison> {
   const deltas: CohortDeltas[] = [];
   for (const id of cohortIds) deltas.push(await confidenceDeltas(survey, tenantId, id));
-  return {
-    cohorts: deltas.map((d) => ({
+  const checkins = survey.deps.checkins?.();
+  const fromCheckins = [];
+  if (checkins && deltas.some((d) => !d.baselineRunId || !d.endRunId))
+    for (const d of deltas) {
+      const own = await checkins.ofCohort(tenantId, d.cohortId, ALL_WEEKS);
+      fromCheckins.push({ cohort: d, figures: checkinDeltas(own, survey.minGroupSize) });
+    }
+  const shownBySurveys = deltas.filter((d) => d.shown).length;
+  const shownByCheckins = fromCheckins.filter((c) => c.figures.shown).length;
+  if (shownByCheckins > shownBySurveys)
+    return table(
+      'checkins',
+      fromCheckins.map(({ cohort, figures }) => ({
+        cohortId: cohort.cohortId,
+        cohortName: cohort.cohortName,
+        shown: figures.shown,
+        hidden: figures.shown ? null : figures.students === 0 ? 'no-checkins' : 'too-few',
+        preResponses: figures.shown ? figures.students : null,
+        postResponses: figures.shown ? figures.students : null,
+        rows: figures.rows,
+      })),
+      CONFIDENCE_AREAS.map((a) => ({ id: checkinMeasureId(a.id), label: a.label })),
+    );
+  return table(
+    'surveys',
+    deltas.map((d) => ({
       cohortId: d.cohortId,
       cohortName: d.cohortName,
       shown: d.shown,
       hidden: d.shown ? null : !d.baselineRunId || !d.endRunId ? 'no-surveys' : 'too-few',
       preResponses: d.preResponses,
       postResponses: d.postResponses,
+      rows: d.rows,
     })),
-    rows: MEASURES.map((m) => {
-      const rows = deltas.map((d) => d.rows.find((r) => r.measure === m.id)!);
+    MEASURES,
+  );
+}
+
+function table(
+  source: ConfidenceComparison['source'],
+  cohorts: (ConfidenceComparison['cohorts'][number] & { rows: DeltaRow[] })[],
+  measures: { id: string; label: string }[],
+): ConfidenceComparison {
+  return {
+    source,
+    cohorts: cohorts.map(({ rows: _rows, ...c }) => c),
+    rows: measures.map((m) => {
+      const rows = cohorts.map((d) => d.rows.find((r) => r.measure === m.id)!);
       const reference = rows[0]?.delta ?? null;
       return {
         measure: m.id,
         label: m.label,
         cells: rows.map((row, i) => ({
-          cohortId: deltas[i]!.cohortId,
+          cohortId: cohorts[i]!.cohortId,
           pre: row.pre,
           post: row.post,
           delta: row.delta,

@@ -1,8 +1,14 @@
 /**
- * What the surveys feature offers other features (types only). It needs nothing from other
- * features: people, cohorts, audit, outbox, scheduler and cards are the shared services.
+ * What the surveys feature offers other features (types only), and what it needs: the weekly
+ * check-ins' confidence (checkins) for comparing cohorts without surveys. People, cohorts,
+ * audit, outbox, scheduler and cards are the shared services.
  */
-import type { ComparisonHidden, ComparisonRow, SurveyMeasureRow } from '../../web/api-types.js';
+import type {
+  ComparisonHidden,
+  ComparisonRow,
+  ComparisonSource,
+  SurveyMeasureRow,
+} from '../../web/api-types.js';
 
 export interface DeltaRow extends SurveyMeasureRow {
   preN: number | null;
@@ -24,6 +30,9 @@ export interface CohortDeltas {
 
 /** The deltas of several cohorts side by side, each against the first. */
 export interface ConfidenceComparison {
+  /** Surveys when every cohort has a start and an end confidence survey, else weekly check-ins. */
+  source: ComparisonSource;
+  /** For 'checkins', preResponses and postResponses are the students counted (the same number). */
   cohorts: {
     cohortId: string;
     cohortName: string;
@@ -42,4 +51,16 @@ export interface SurveyInsights {
   readonly maxCompared: number;
   confidenceDeltas(tenantId: string, cohortId: string): Promise<CohortDeltas>;
   compareCohorts(tenantId: string, cohortIds: string[]): Promise<ConfidenceComparison>;
+}
+
+/** A check-in as the cohort comparison reads it: whose, which week, the confidence given (1–5 per area id). */
+export interface CheckinConfidence {
+  studentId: string;
+  week: number;
+  answers: { confidence?: Record<string, number> };
+}
+
+/** Needs (checkins): a cohort's check-ins up to and including a week. */
+export interface CohortCheckins {
+  ofCohort(tenantId: string, cohortId: string, uptoWeek: number): Promise<CheckinConfidence[]>;
 }

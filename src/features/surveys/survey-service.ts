@@ -9,6 +9,7 @@
  *   answer-survey.ts       open runs, own answers, submitting
  *   survey-results.ts      results and the CSV (callers authorise first: assertCanViewResults)
  *   confidence-deltas.ts   pre/post confidence per cohort, and cohort vs cohort
+ *   checkin-confidence-deltas.ts  the same from weekly check-ins, when surveys are missing
  *   export-link.ts         the signed CSV link
  */
 import { createHmac } from 'node:crypto';
@@ -21,7 +22,7 @@ import { myAnswers, openRunsFor, submitAnswers } from './answer-survey.js';
 import { compareCohorts, confidenceDeltas } from './confidence-deltas.js';
 import { loadDefinitions, type SurveyDefinition } from './definitions.js';
 import { exportToken, exportUrl, verifyExportToken } from './export-link.js';
-import type { CohortDeltas, ConfidenceComparison, SurveyInsights } from './ports.js';
+import type { CohortCheckins, CohortDeltas, ConfidenceComparison, SurveyInsights } from './ports.js';
 import { scheduleRun } from './schedule-run.js';
 import { formCardData } from './survey-form-card.js';
 import { notifyClosed, sendInvitations } from './survey-invitations.js';
@@ -44,7 +45,11 @@ export type RunStatus = 'scheduled' | 'open' | 'closed';
 export type SurveyDeps = Pick<
   Services,
   'config' | 'clock' | 'people' | 'cohorts' | 'outbox' | 'scheduler' | 'cards' | 'audit' | 'logger'
-> & { repo: SurveyRepository };
+> & {
+  repo: SurveyRepository;
+  /** The weekly check-ins' confidence (checkins), for comparing cohorts without surveys. */
+  checkins?: () => CohortCheckins;
+};
 
 export class SurveyService implements SurveyInsights {
   readonly repo: SurveyRepository;

@@ -5,6 +5,24 @@ import { Notice } from './common.js';
 const MAX_COMPARED = 4;
 const signed = (n: number | null) => (n === null ? '–' : `${n > 0 ? '+' : ''}${n.toFixed(2)}`);
 
+/** Why a cohort shows what it shows (never how few people when it is hidden). */
+function cohortNote(
+  source: CohortComparison['source'],
+  c: CohortComparison['cohorts'][number],
+  min: number,
+): string {
+  if (source === 'checkins') {
+    if (c.shown) return `${c.preResponses} students' first and latest check-ins`;
+    return c.hidden === 'no-checkins'
+      ? 'no figures: no student has rated their confidence in check-ins of two different weeks yet'
+      : `no figures: fewer than ${min} students have rated their confidence in two different weeks`;
+  }
+  if (c.shown) return `${c.preResponses} responses at the start, ${c.postResponses} at the end`;
+  return c.hidden === 'no-surveys'
+    ? 'no figures: needs both a start-of-placement and an end-of-placement confidence survey'
+    : `no figures: fewer than ${min} people answered one of the surveys`;
+}
+
 /**
  * Cohort-vs-cohort confidence gains for a lead of several cohorts: pick two to four of them;
  * the earliest is the reference the others are compared with. The server decides what may be
@@ -63,19 +81,14 @@ export function ComparePanel(props: { api: Api; cohorts: CohortSummary[] }) {
       {data && first && (
         <>
           <p class="notice">
-            Change in mean confidence (1–5) from the start to the end of placement. In brackets: the
-            difference from {first.name}. A cohort with fewer than {data.minGroupSize} responses to either
-            survey shows no figures.
+            {data.source === 'surveys'
+              ? `Change in mean confidence (1–5) from the start to the end of placement. In brackets: the difference from ${first.name}. A cohort with fewer than ${data.minGroupSize} responses to either survey shows no figures.`
+              : `Change in mean confidence (1–5) from each student's first weekly check-in to their latest, because not every cohort here has both confidence surveys. In brackets: the difference from ${first.name}. A cohort or an area with fewer than ${data.minGroupSize} students shows no figures.`}
           </p>
           <ul class="compare-notes">
             {data.cohorts.map((c) => (
               <li data-cohort={c.id} data-shown={String(c.shown)}>
-                <strong>{c.name}</strong>:{' '}
-                {c.shown
-                  ? `${c.preResponses} responses at the start, ${c.postResponses} at the end`
-                  : c.hidden === 'no-surveys'
-                    ? 'no figures: needs both a start-of-placement and an end-of-placement confidence survey'
-                    : `no figures: fewer than ${data.minGroupSize} people answered one of the surveys`}
+                <strong>{c.name}</strong>: {cohortNote(data.source, c, data.minGroupSize)}
               </li>
             ))}
           </ul>
