@@ -26,7 +26,7 @@ export class RespondToConcern {
     if (!concern) return NOT_FOUND;
     const now = this.d.clock.now();
     if (!can(person, 'concern.acknowledge', { audienceIds: concern.receiverIds }))
-      return this.refuse(tenantId, person, 'concern.acknowledge', concern._id);
+      return this.refuse(tenantId, person, 'concern.acknowledge');
     const first = concern.acknowledgedAt === null;
     const after =
       (await this.d.repo.acknowledge(
@@ -52,7 +52,7 @@ export class RespondToConcern {
     if (!concern) return NOT_FOUND;
     const now = this.d.clock.now();
     if (!can(person, 'concern.reply', { audienceIds: concern.receiverIds }))
-      return this.refuse(tenantId, person, 'concern.reply', concern._id);
+      return this.refuse(tenantId, person, 'concern.reply');
     const input = parseCardInput(ReplyInput, data);
     if (!input.ok) return this.card(tenantId, concern, 'Please write a reply before sending it.');
     const reply = { authorId: person._id, authorName: person.displayName, text: input.value.reply, at: now };
@@ -80,10 +80,18 @@ export class RespondToConcern {
     );
   }
 
-  private async refuse(tenantId: string, person: PersonDoc, action: string, concernId: string) {
+  private async refuse(tenantId: string, person: PersonDoc, action: string) {
     await this.d.audit.record(
       tenantId,
-      { actorId: person._id, action, targetId: concernId, outcome: 'refused' },
+      // Neither the presser nor the concern: a refused press by the anonymous sender on their
+      // own concern's card must not link them to it (only their roles are kept).
+      {
+        actorId: null,
+        action,
+        targetId: null,
+        outcome: 'refused',
+        details: { roles: person.roles.join(',') },
+      },
       this.d.clock.now(),
     );
     return CONCERN_REFUSED;
