@@ -196,6 +196,7 @@ export function createServices(params: {
       coach,
       checkinRecords: () => services.checkins,
       supervisionRecords: () => supervision,
+      concernsRaised: () => services.concerns,
     }),
     surveys: new SurveyService({
       repo: repos.surveys,
