@@ -42,6 +42,10 @@ export class RaiseConcern {
           ? `It will go to ${nameList(receivers.map(receiverLabel))}.`
           : 'It will go to the placement administrators.',
       canTellSupervisor: supervisors.length > 0,
+      safetyNote:
+        supervisors.length > 0
+          ? 'If anyone is in danger now, call 999. Your supervisor is not told unless you tick the box above.'
+          : 'If anyone is in danger now, call 999.',
       supervisorToggle: `Also tell ${nameList(supervisors.map((s) => s.displayName))} (your supervisor${supervisors.length > 1 ? 's' : ''})`,
       direct: guardians
         .filter((g) => g.email && g.email !== person.email)
