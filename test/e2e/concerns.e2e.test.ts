@@ -213,6 +213,10 @@ describe('e2e: raise a concern (issue 28, item 4)', function () {
       assert.match(text, /A concern from Priya Shah/);
       assert.match(text, /Priya Shah \(Spring 2025\)/);
     }
+    // Receivers' names are looked up when a card is drawn, never stored: erasing one leaves none behind.
+    const docs = await e2e.services.database.db.collection(collections.concerns.name).find({}).toArray();
+    for (const name of ['Wendy Marsh', 'Amira Fraser', 'Sam Okoro'])
+      assert.ok(!JSON.stringify(docs).includes(name), `${name} is not stored on a concern`);
     // The student's own journey export lists the named concern only (not the anonymous one), without its words.
     const card = firstCard(await e2e.lastReply(priya, 'export my journey'));
     const htmlUrl = (card.actions as { type: string; url: string }[]).find(

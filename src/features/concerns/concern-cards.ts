@@ -7,10 +7,22 @@ import { longDate } from './concern-deps.js';
 import { TOPIC_LABELS } from './concern-input.js';
 import type { ConcernDoc } from './concerns-repository.js';
 
-export function concernCardData(c: ConcernDoc, o: { cohortName: string; zone?: string; error?: string }) {
+/** Names of the people on a concern, looked up when drawn (an erased person has none). */
+export type Names = ReadonlyMap<string, string>;
+const LEFT = 'someone who has left';
+export const nameIn = (names: Names, id: string | null) => (id && names.get(id)) || LEFT;
+
+/** "Amira Fraser (Freedom to Speak Up guardian)", for each receiver. */
+export const receiverLabels = (c: ConcernDoc, names: Names) =>
+  c.receiverIds.map((id, i) => `${nameIn(names, id)} (${c.receiverRoles[i] ?? 'receiver'})`);
+
+export function concernCardData(
+  c: ConcernDoc,
+  o: { cohortName: string; names: Names; zone?: string; error?: string },
+) {
   const zone = o.zone ?? 'Europe/London';
   const status = c.acknowledgedAt
-    ? `Acknowledged by ${c.acknowledgedByName} on ${longDate(c.acknowledgedAt, zone)}.`
+    ? `Acknowledged by ${nameIn(o.names, c.acknowledgedBy)} on ${longDate(c.acknowledgedAt, zone)}.`
     : 'Not acknowledged yet. The sender will be told when you acknowledge it.';
   return {
     concernId: c._id,
@@ -20,21 +32,25 @@ export function concernCardData(c: ConcernDoc, o: { cohortName: string; zone?: s
       : `${c.senderName}${o.cohortName ? ` (${o.cohortName})` : ''}`,
     topic: TOPIC_LABELS[c.topic],
     raised: longDate(c.createdAt, zone),
-    sentTo: c.receiverNames.join(', '),
+    sentTo: receiverLabels(c, o.names).join(', '),
     text: c.text,
     status,
     acknowledged: c.acknowledgedAt !== null,
-    replies: c.replies.map((r) => ({ title: `${r.authorName}, ${longDate(r.at, zone)}`, value: r.text })),
+    replies: c.replies.map((r) => ({
+      title: `${nameIn(o.names, r.authorId)}, ${longDate(r.at, zone)}`,
+      value: r.text,
+    })),
     error: o.error ?? '',
   };
 }
 
-export function replyCardData(c: ConcernDoc, reply: { authorName: string; text: string } | null) {
+/** `by`: the name of the receiver who acknowledged or replied (the person pressing). */
+export function replyCardData(c: ConcernDoc, by: string, reply: { text: string } | null) {
   const topic = TOPIC_LABELS[c.topic].split(' (')[0]!.toLowerCase();
   return reply
     ? {
         title: 'A reply to your concern',
-        message: `${reply.authorName} replied to the concern you raised on ${longDate(c.createdAt)} (${topic}).`,
+        message: `${by} replied to the concern you raised on ${longDate(c.createdAt)} (${topic}).`,
         reply: reply.text,
         privacy: c.anonymous
           ? 'Your concern is still anonymous: they do not know who you are.'
@@ -42,7 +58,7 @@ export function replyCardData(c: ConcernDoc, reply: { authorName: string; text: 
       }
     : {
         title: 'Your concern has been read',
-        message: `${c.acknowledgedByName} has read the concern you raised on ${longDate(c.createdAt)} (${topic}) and will come back to you here.`,
+        message: `${by} has read the concern you raised on ${longDate(c.createdAt)} (${topic}) and will come back to you here.`,
         reply: '',
         privacy: c.anonymous
           ? 'Your concern is still anonymous: they do not know who you are.'

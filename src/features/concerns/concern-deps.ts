@@ -7,7 +7,7 @@ import type { AuditRepository } from '../../storage/audit-repository.js';
 import type { CohortsRepository } from '../../storage/cohorts-repository.js';
 import type { PeopleRepository } from '../../storage/people-repository.js';
 import type { SupervisionLinksRepository } from '../../storage/supervision-links-repository.js';
-import type { ConcernsRepository } from './concerns-repository.js';
+import type { ConcernDoc, ConcernsRepository } from './concerns-repository.js';
 
 export interface ConcernDeps {
   clock: Clock;
@@ -36,4 +36,13 @@ export function longDate(at: Date, zone = 'Europe/London'): string {
 export function nameList(names: string[]): string {
   if (names.length <= 1) return names[0] ?? '';
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** The current names of the people on a concern (receivers, acknowledger, reply authors). */
+export async function namesOn(d: ConcernDeps, tenantId: string, c: ConcernDoc): Promise<Map<string, string>> {
+  const ids = [...c.receiverIds, c.acknowledgedBy, ...c.replies.map((r) => r.authorId)].filter(
+    (id): id is string => typeof id === 'string',
+  );
+  const people = ids.length ? await d.people.byIds(tenantId, [...new Set(ids)]) : [];
+  return new Map(people.map((p) => [p._id, p.displayName]));
 }

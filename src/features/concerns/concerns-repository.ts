@@ -14,8 +14,8 @@ import { TenantScope } from '../../storage/tenant-scope.js';
 export type ConcernTopic = 'safety' | 'conduct' | 'placement' | 'other';
 
 export interface ConcernReply {
+  /** Null once the author is erased. Names are looked up when a card is drawn, never stored. */
   authorId: string | null;
-  authorName: string;
   text: string;
   at: Date;
 }
@@ -30,13 +30,12 @@ export interface ConcernDoc extends BaseDoc {
   cohortId: string | null;
   topic: ConcernTopic;
   text: string;
-  /** Who was sent it (people._id), and their names as the sender was told. */
-  receiverIds: string[];
-  receiverNames: string[];
+  /** Who was sent it (people._id; null once erased), and what each is to the sender (same order). */
+  receiverIds: (string | null)[];
+  receiverRoles: string[];
   /** The sender chose to tell their supervisor(s) too. */
   supervisorCopied: boolean;
   acknowledgedBy: string | null;
-  acknowledgedByName: string;
   acknowledgedAt: Date | null;
   replies: ConcernReply[];
 }
@@ -94,10 +93,10 @@ export class ConcernsRepository {
   }
 
   /** Marks it acknowledged, once; returns the concern as it is now. */
-  async acknowledge(tenantId: string, id: string, by: { id: string; name: string }, now: Date) {
+  async acknowledge(tenantId: string, id: string, by: string, now: Date) {
     await this.concerns(tenantId).updateOne(
-      { _id: id, acknowledgedBy: null },
-      { $set: { acknowledgedBy: by.id, acknowledgedByName: by.name, acknowledgedAt: now, updatedAt: now } },
+      { _id: id, acknowledgedAt: null },
+      { $set: { acknowledgedBy: by, acknowledgedAt: now, updatedAt: now } },
     );
     return this.byId(tenantId, id);
   }
@@ -105,15 +104,8 @@ export class ConcernsRepository {
   /** Adds a reply (a reply also acknowledges); returns the concern as it is now. */
   async addReply(tenantId: string, id: string, reply: ConcernReply, now: Date) {
     await this.concerns(tenantId).updateOne(
-      { _id: id, acknowledgedBy: null },
-      {
-        $set: {
-          acknowledgedBy: reply.authorId,
-          acknowledgedByName: reply.authorName,
-          acknowledgedAt: now,
-          updatedAt: now,
-        },
-      },
+      { _id: id, acknowledgedAt: null },
+      { $set: { acknowledgedBy: reply.authorId, acknowledgedAt: now, updatedAt: now } },
     );
     await this.concerns(tenantId).updateOne(
       { _id: id },

@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { parseCardInput } from '../../feature-kit/card-input.js';
 import { can } from '../../domain/authorization.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
-import { concernCardData } from './concern-cards.js';
-import { longDate, nameList, type ConcernDeps } from './concern-deps.js';
+import { concernCardData, receiverLabels } from './concern-cards.js';
+import { longDate, nameList, namesOn, type ConcernDeps } from './concern-deps.js';
 import { ConcernInput, CONCERN_TOPICS, TOPIC_LABELS } from './concern-input.js';
 import { cohortIdsOf, concernReceivers, receiverLabel, supervisorsOf } from './concern-receivers.js';
 import { concernId, type ConcernDoc } from './concerns-repository.js';
@@ -94,10 +94,9 @@ export class RaiseConcern {
       topic: v.topic,
       text: v.text,
       receiverIds: receivers.map((r) => r.person._id),
-      receiverNames: receivers.map(receiverLabel),
+      receiverRoles: receivers.map((r) => r.role),
       supervisorCopied: v.tellSupervisor && receivers.some((r) => r.role === 'your supervisor'),
       acknowledgedBy: null,
-      acknowledgedByName: '',
       acknowledgedAt: null,
       replies: [],
       schemaVersion: 1,
@@ -106,6 +105,7 @@ export class RaiseConcern {
     };
     const inserted = await this.d.repo.insert(concern, v.anonymous ? person._id : null);
     const stored = inserted ? concern : ((await this.d.repo.byId(tenantId, concern._id)) ?? concern);
+    const names = await namesOn(this.d, tenantId, stored);
     if (inserted) {
       const cohort = cohortId ? await this.d.cohorts.byId(tenantId, cohortId) : null;
       const summary = v.anonymous
@@ -119,7 +119,7 @@ export class RaiseConcern {
           target: { kind: 'person' as const, personId: r.person._id },
           activity: this.d.cards.activity(
             'concern-received',
-            concernCardData(concern, { cohortName: cohort?.name ?? '', zone: cohort?.timeZone }),
+            concernCardData(concern, { cohortName: cohort?.name ?? '', names, zone: cohort?.timeZone }),
             summary,
           ),
         })),
@@ -145,7 +145,7 @@ export class RaiseConcern {
     return this.d.cards.render('notice', {
       title: 'Thank you for raising this',
       message: [
-        `Your concern was sent on ${longDate(stored.createdAt)} to ${nameList(stored.receiverNames)}.`,
+        `Your concern was sent on ${longDate(stored.createdAt)} to ${nameList(receiverLabels(stored, names))}.`,
         stored.anonymous
           ? "It is anonymous: they can't see who you are. When they reply, the reply comes to you here."
           : 'They can see your name and will reply to you here.',

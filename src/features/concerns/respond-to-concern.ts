@@ -9,9 +9,11 @@ import { can } from '../../domain/authorization.js';
 import { parseCardInput } from '../../feature-kit/card-input.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import { concernCardData, replyCardData } from './concern-cards.js';
-import type { ConcernDeps } from './concern-deps.js';
+import { namesOn, type ConcernDeps } from './concern-deps.js';
 import { ConcernRef, ReplyInput } from './concern-input.js';
 import type { ConcernDoc } from './concerns-repository.js';
+
+const receiversOf = (c: ConcernDoc) => c.receiverIds.filter((id): id is string => id !== null);
 
 export const CONCERN_REFUSED = 'Only the people this concern was sent to can acknowledge it or reply to it.';
 const NOT_FOUND = 'I could not find that concern. It may have been removed.';
@@ -25,23 +27,17 @@ export class RespondToConcern {
     const concern = await this.d.repo.byId(tenantId, ref.value.concernId);
     if (!concern) return NOT_FOUND;
     const now = this.d.clock.now();
-    if (!can(person, 'concern.acknowledge', { audienceIds: concern.receiverIds }))
+    if (!can(person, 'concern.acknowledge', { audienceIds: receiversOf(concern) }))
       return this.refuse(tenantId, person, 'concern.acknowledge');
     const first = concern.acknowledgedAt === null;
-    const after =
-      (await this.d.repo.acknowledge(
-        tenantId,
-        concern._id,
-        { id: person._id, name: person.displayName },
-        now,
-      )) ?? concern;
+    const after = (await this.d.repo.acknowledge(tenantId, concern._id, person._id, now)) ?? concern;
     await this.d.audit.record(
       tenantId,
       { actorId: person._id, action: 'concern.acknowledge', targetId: concern._id, details: { first } },
       now,
     );
     if (first && after.acknowledgedBy === person._id)
-      await this.deliverToSender(tenantId, after, null, 'ack', now);
+      await this.deliverToSender(tenantId, after, person.displayName, null, 'ack', now);
     return this.card(tenantId, after);
   }
 
@@ -51,13 +47,20 @@ export class RespondToConcern {
     const concern = await this.d.repo.byId(tenantId, ref.value.concernId);
     if (!concern) return NOT_FOUND;
     const now = this.d.clock.now();
-    if (!can(person, 'concern.reply', { audienceIds: concern.receiverIds }))
+    if (!can(person, 'concern.reply', { audienceIds: receiversOf(concern) }))
       return this.refuse(tenantId, person, 'concern.reply');
     const input = parseCardInput(ReplyInput, data);
     if (!input.ok) return this.card(tenantId, concern, 'Please write a reply before sending it.');
-    const reply = { authorId: person._id, authorName: person.displayName, text: input.value.reply, at: now };
+    const reply = { authorId: person._id, text: input.value.reply, at: now };
     const after = (await this.d.repo.addReply(tenantId, concern._id, reply, now)) ?? concern;
-    const delivered = await this.deliverToSender(tenantId, after, reply, `r${after.replies.length}`, now);
+    const delivered = await this.deliverToSender(
+      tenantId,
+      after,
+      person.displayName,
+      reply,
+      `r${after.replies.length}`,
+      now,
+    );
     await this.d.audit.record(
       tenantId,
       {
@@ -74,9 +77,10 @@ export class RespondToConcern {
   /** The receiver's card as it is now. */
   private async card(tenantId: string, concern: ConcernDoc, error = '') {
     const cohort = concern.cohortId ? await this.d.cohorts.byId(tenantId, concern.cohortId) : null;
+    const names = await namesOn(this.d, tenantId, concern);
     return this.d.cards.render(
       'concern-received',
-      concernCardData(concern, { cohortName: cohort?.name ?? '', zone: cohort?.timeZone, error }),
+      concernCardData(concern, { cohortName: cohort?.name ?? '', names, zone: cohort?.timeZone, error }),
     );
   }
 
@@ -104,14 +108,15 @@ export class RespondToConcern {
   private async deliverToSender(
     tenantId: string,
     concern: ConcernDoc,
-    reply: { authorName: string; text: string } | null,
+    by: string,
+    reply: { text: string } | null,
     step: string,
     now: Date,
   ): Promise<boolean> {
     const senderId = await this.d.repo.senderOf(tenantId, concern);
     if (!senderId) return false;
     const key = createHash('sha256').update(`${concern._id}|${step}`).digest('hex').slice(0, 32);
-    const data = replyCardData(concern, reply);
+    const data = replyCardData(concern, by, reply);
     await this.d.outbox.enqueue(
       tenantId,
       [
