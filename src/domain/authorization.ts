@@ -270,6 +270,8 @@ export const POLICY = {
   // Raising a concern (src/features/concerns). Target: audienceIds = the concern's receivers.
   /** `raise a concern` (named or anonymous), from the command or the support answer: anyone known. */
   'concern.raise': anyone,
+  /** See a concern's card as it is now (its refresh): the people it was sent to. */
+  'concern.view': (p, t) => (t.audienceIds ?? []).includes(p._id),
   /** Acknowledge a concern: the people it was sent to (never anyone else, whatever their role). */
   'concern.acknowledge': (p, t) => (t.audienceIds ?? []).includes(p._id),
   /** Reply to its sender through the bot: the people it was sent to. */

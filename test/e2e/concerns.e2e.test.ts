@@ -143,6 +143,11 @@ describe('e2e: raise a concern (issue 28, item 4)', function () {
     });
     assert.match(allText(replied), /I will speak to the ward manager/);
     assert.doesNotMatch(allText(replied), /Priya/);
+    // The other receiver's card, refreshed, shows who acknowledged it and the reply.
+    const wendysView = allText(await exec(wendy, 'concern.view', { concernId: anonymousId }));
+    assert.match(wendysView, /Acknowledged by Amira Fraser/);
+    assert.match(wendysView, /I will speak to the ward manager/);
+    assert.match(allText(await exec(sam, 'concern.view', { concernId: anonymousId })), /Only the people/);
     await e2e.services.sender.drain();
     const toPriya = e2e
       .sentTo(conv(priya))

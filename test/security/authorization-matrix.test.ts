@@ -888,6 +888,17 @@ const rows: Row[] = [
     },
   },
   {
+    action: 'concern.view',
+    target: (w) => ({ audienceIds: concernReceivers(w) }),
+    // The card's refresh: only its receivers get the card back.
+    allow: ['leadOfCohort'],
+    probe: async (w, role) => {
+      const value = await exec(w, role, 'concern.view', { concernId: w.concernId });
+      if (!isCard(value) && role !== 'unknown') assert.equal(value, CONCERN_REFUSED);
+      return isCard(value) && JSON.stringify(value).includes('Matrix world concern.');
+    },
+  },
+  {
     action: 'concern.acknowledge',
     target: (w) => ({ audienceIds: concernReceivers(w) }),
     // Only its receivers (cohort A's lead; the guardian is not one of the roles here): never the

@@ -30,6 +30,10 @@ export class ConcernService implements NamedConcerns {
     return this.raise.submit(tenantId, person, data);
   }
 
+  view(tenantId: string, person: PersonDoc, data: unknown) {
+    return this.respond.view(tenantId, person, data);
+  }
+
   acknowledge(tenantId: string, person: PersonDoc, data: unknown) {
     return this.respond.acknowledge(tenantId, person, data);
   }

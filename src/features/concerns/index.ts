@@ -24,6 +24,9 @@ export const concernsFeature: Feature = {
     routes.cardAction('concern.submit', (turn, data) =>
       services.concerns.submit(turn.tenantId, turn.person, data),
     );
+    routes.cardAction('concern.view', (turn, data) =>
+      services.concerns.view(turn.tenantId, turn.person, data),
+    );
     routes.cardAction('concern.acknowledge', (turn, data) =>
       services.concerns.acknowledge(turn.tenantId, turn.person, data),
     );

@@ -21,6 +21,17 @@ const NOT_FOUND = 'I could not find that concern. It may have been removed.';
 export class RespondToConcern {
   constructor(private readonly d: ConcernDeps) {}
 
+  /** The card as it is now (its refresh, so every receiver sees who acknowledged and the replies). */
+  async view(tenantId: string, person: PersonDoc, data: unknown) {
+    const ref = parseCardInput(ConcernRef, data);
+    if (!ref.ok) return NOT_FOUND;
+    const concern = await this.d.repo.byId(tenantId, ref.value.concernId);
+    if (!concern) return NOT_FOUND;
+    if (!can(person, 'concern.view', { audienceIds: receiversOf(concern) }))
+      return this.refuse(tenantId, person, 'concern.view');
+    return this.card(tenantId, concern);
+  }
+
   async acknowledge(tenantId: string, person: PersonDoc, data: unknown) {
     const ref = parseCardInput(ConcernRef, data);
     if (!ref.ok) return NOT_FOUND;
