@@ -149,7 +149,7 @@ export class RaiseConcern {
         stored.anonymous
           ? "It is anonymous: they can't see who you are. When they reply, the reply comes to you here."
           : 'They can see your name and will reply to you here.',
-        stored.supervisorCopied || !person.roles.includes('student')
+        stored.supervisorCopied || (await supervisorsOf(this.d, tenantId, person)).length === 0
           ? ''
           : 'Your supervisor has not been told.',
         'If anyone is in danger now, call 999.',
