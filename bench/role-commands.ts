@@ -3,7 +3,7 @@
  * for measuring the classifier without starting the service. test/e2e/understanding checks
  * this table against the running service's command registry.
  */
-const any = ['help', 'export my data', 'delete my data'];
+const any = ['help', 'export my data', 'delete my data', 'raise a concern'];
 import type { Role } from '../src/storage/people-repository.js';
 
 export const ROLE_COMMANDS: Record<Exclude<Role, 'admin'>, string[]> = {

@@ -30,6 +30,7 @@ import { checkinProjectUpdate, studentProjectTitles } from './wiring/checkin-pro
 import { EventService } from './features/events/event-service.js';
 import { CalendarService } from './features/calendar/calendar-service.js';
 import { SupportService } from './features/support/support-service.js';
+import { ConcernService } from './features/concerns/concern-service.js';
 import { DashboardService } from './features/dashboard/dashboard-service.js';
 import { dashboardSources } from './wiring/dashboard-sources.js';
 import { manageWorkspace } from './wiring/dashboard-workspace.js';
@@ -81,6 +82,8 @@ export interface CoreServices {
   calendar: CalendarService;
   /** The kind answer to distress: who can help now; counts only (src/features/support). */
   support: SupportService;
+  /** Raise a concern, named or anonymous; receivers acknowledge and reply (src/features/concerns). */
+  concerns: ConcernService;
   /** The dashboard tabs' API and the per-cohort rollups (src/features/dashboard). */
   dashboard: DashboardService;
   /** A person's export and erasure, retention purges (src/features/data-protection). */
@@ -193,6 +196,7 @@ export function createServices(params: {
       coach,
       checkinRecords: () => services.checkins,
       supervisionRecords: () => supervision,
+      concernsRaised: () => services.concerns,
     }),
     surveys: new SurveyService({
       repo: repos.surveys,
@@ -272,6 +276,17 @@ export function createServices(params: {
       supervisions,
       hosts: repos.ahpHosts,
       answers: repos.supportAnswers,
+    }),
+    concerns: new ConcernService({
+      clock,
+      cards,
+      people,
+      cohorts,
+      supervisions,
+      hosts: repos.ahpHosts,
+      audit,
+      outbox,
+      repo: repos.concerns,
     }),
     dataProtection: new DataProtectionService({
       config,

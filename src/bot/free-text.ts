@@ -37,8 +37,15 @@ export class FreeText {
   async answerDistress(context: TurnContext): Promise<boolean> {
     const text = typedText(context);
     if (!text || !this.understanding.isDistress(text)) return false;
+    // The exact command `raise a concern` opens its form (which names who can help) at once.
+    if (this.isExactCommand(text)) return false;
     await this.answerDistressNow(context);
     return true;
+  }
+
+  private isExactCommand(text: string): boolean {
+    const typed = text.trim().toLowerCase();
+    return this.services.commands.all().some((c) => c.command.toLowerCase() === typed);
   }
 
   /**

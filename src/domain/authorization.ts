@@ -268,6 +268,16 @@ export const POLICY = {
   'event.rsvp': (p, t) => (t.audienceIds ?? []).includes(p._id),
   /** `events` as a student: their own invitations. */
   'event.invitations.view.self': studentSelf,
+
+  // Raising a concern (src/features/concerns). Target: audienceIds = the concern's receivers.
+  /** `raise a concern` (named or anonymous), from the command or the support answer: anyone known. */
+  'concern.raise': anyone,
+  /** See a concern's card as it is now (its refresh): the people it was sent to. */
+  'concern.view': (p, t) => (t.audienceIds ?? []).includes(p._id),
+  /** Acknowledge a concern: the people it was sent to (never anyone else, whatever their role). */
+  'concern.acknowledge': (p, t) => (t.audienceIds ?? []).includes(p._id),
+  /** Reply to its sender through the bot: the people it was sent to. */
+  'concern.reply': (p, t) => (t.audienceIds ?? []).includes(p._id),
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

@@ -1,6 +1,7 @@
 /** The feature registry: every capability the bot has, in route-matching order. */
 import type { Feature } from './feature.js';
 import { announcementsFeature } from './announcements/index.js';
+import { concernsFeature } from './concerns/index.js';
 import { checkinsFeature } from './checkins/index.js';
 import { conversationsFeature } from './conversations/index.js';
 import { dashboardFeature } from './dashboard/index.js';
@@ -27,5 +28,6 @@ export const features: Feature[] = [
   projectsFeature,
   eventsFeature,
   calendarFeature,
+  concernsFeature,
   dataProtectionFeature,
 ];

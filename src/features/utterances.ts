@@ -6,6 +6,7 @@
  */
 import type { Utterances } from '../understanding/utterances.js';
 import { announcementsUtterances } from './announcements/utterances.js';
+import { concernsUtterances } from './concerns/utterances.js';
 import { checkinsUtterances } from './checkins/utterances.js';
 import { conversationsUtterances } from './conversations/utterances.js';
 import { dataProtectionUtterances } from './data-protection/utterances.js';
@@ -29,4 +30,5 @@ export const featureUtterances: Utterances = {
   ...projectsUtterances,
   ...eventsUtterances,
   ...dataProtectionUtterances,
+  ...concernsUtterances,
 };

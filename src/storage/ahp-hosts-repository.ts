@@ -27,6 +27,9 @@ export interface AhpHostDoc extends BaseDoc {
   onlineLink?: string | null;
 }
 
+/** A directory role that names a Freedom to Speak Up guardian. */
+export const FTSU_ROLE = /\b(ftsu|freedom to speak up)\b/i;
+
 export type AhpHostImport = Omit<AhpHostDoc, keyof BaseDoc | 'active'>;
 
 export class AhpHostsRepository {
@@ -101,6 +104,11 @@ export class AhpHostsRepository {
   /** Hosts students can book now, in stored order. */
   activeInStoredOrder(tenantId: string) {
     return this.scope(tenantId).find({ active: true }).toArray();
+  }
+
+  /** The trust's Freedom to Speak Up guardians: active hosts whose role says so. */
+  async guardians(tenantId: string) {
+    return (await this.activeInStoredOrder(tenantId)).filter((h) => FTSU_ROLE.test(h.roleType));
   }
 
   all(tenantId: string) {

@@ -338,6 +338,21 @@ export const collections = {
     indexes: [],
     personFields: null,
   }),
+  concerns: spec({
+    name: 'concerns',
+    // A concern raised with the trust's receivers (src/features/concerns); _id = tenant|concern|
+    // <form request id>. The sender's id only when named (erasing them deletes it); receivers,
+    // who acknowledged and who replied lose their reference on erasure.
+    indexes: [{ key: { tenantId: 1, senderId: 1 }, name: 'tenant_sender' }],
+    personFields: ['senderId', 'receiverIds', 'acknowledgedBy', 'replies.authorId'],
+  }),
+  concernSenders: spec({
+    name: 'concern_senders',
+    // The sealed mapping from an anonymous concern (_id = the concern's id) to its sender: read
+    // only by the reply path, never shown to a receiver (docs/decisions/0009-anonymous-concerns.md).
+    indexes: [],
+    personFields: ['senderId'],
+  }),
   audit: spec({
     name: 'audit',
     indexes: [{ key: { tenantId: 1, at: -1 }, name: 'tenant_at' }],

@@ -19,6 +19,7 @@ import { AnnouncementsRepository } from '../features/announcements/announcements
 import { DataExportsRepository } from '../features/data-protection/data-exports-repository.js';
 import { PersonalRecordsRepository } from '../features/data-protection/personal-records-repository.js';
 import { SupportAnswersRepository } from '../features/support/support-repository.js';
+import { ConcernsRepository } from '../features/concerns/concerns-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { Claims } from './claims.js';
 import { CohortsRepository } from './cohorts-repository.js';
@@ -44,6 +45,8 @@ export interface SharedRepositories {
   reflections: ReflectionsRepository;
   announcements: AnnouncementsRepository;
   supportAnswers: SupportAnswersRepository;
+  /** Concerns raised with the trust's receivers, and the sealed senders of anonymous ones. */
+  concerns: ConcernsRepository;
   personalRecords: PersonalRecordsRepository;
   dataExports: DataExportsRepository;
   checkins: CheckinsRepository;
@@ -68,6 +71,7 @@ export function createRepositories(db: Db): SharedRepositories {
     reflections: new ReflectionsRepository(db),
     announcements: new AnnouncementsRepository(db),
     supportAnswers: new SupportAnswersRepository(db),
+    concerns: new ConcernsRepository(db),
     personalRecords: new PersonalRecordsRepository(db),
     dataExports: new DataExportsRepository(db),
     checkins: new CheckinsRepository(db),

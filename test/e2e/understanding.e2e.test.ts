@@ -188,7 +188,8 @@ describe('e2e: understanding people as they write', function () {
       urls(forStudent).some((u: string) => u.includes(encodeURIComponent(supervisor.email!))),
       urls(forStudent).join(),
     );
-    // The buttons say what they do: message the supervisor, contact the lead, raise a concern.
+    // The buttons say what they do: message the supervisor, contact the lead, message the
+    // guardian; "Raise a concern" opens the concern form (test/e2e/concerns.e2e.test.ts).
     const titled = (card: any): string[] => {
       const found: string[] = [];
       const walk = (node: any): void => {
@@ -206,7 +207,7 @@ describe('e2e: understanding people as they write', function () {
     assert.deepEqual(titled(firstCard(forStudent)), [
       `Message Sam Okoro → ${chat(supervisor)}`,
       `Contact the lead: Wendy Marsh → ${chat(lead)}`,
-      `Raise a concern: Amira Fraser → ${chat(host)}`,
+      `Message Amira Fraser (Freedom to Speak Up) → ${chat(host)}`,
     ]);
   });
 

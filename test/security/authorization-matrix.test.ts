@@ -20,6 +20,8 @@ import { draftId, reflectionId } from '../../src/features/reflections/reflection
 import { ESCALATION_REFUSED } from '../../src/features/supervision/escalation-actions.js';
 import { escalationId } from '../../src/features/supervision/supervision-repository.js';
 import { journeyShareId } from '../../src/features/reflections/reflections-repository.js';
+import { concernId as concernDocId } from '../../src/features/concerns/concerns-repository.js';
+import { CONCERN_REFUSED } from '../../src/features/concerns/respond-to-concern.js';
 import { collections } from '../../src/storage/collections.js';
 import { tenantDocId } from '../../src/storage/documents.js';
 import type { PersonDoc, Role } from '../../src/storage/people-repository.js';
@@ -76,6 +78,8 @@ interface World {
   /** A placement event for cohort A (the student invited), and one that has started. */
   eventId: string;
   startedEventId: string;
+  /** An anonymous concern the student raised, sent to cohort A's lead and the trust's FTSU guardian. */
+  concernId: string;
 }
 
 interface Row {
@@ -114,6 +118,10 @@ async function exec(w: World, role: RoleName, verb: string, data: Record<string,
   assert.equal(res.status, 200, `${verb} as ${role}: ${JSON.stringify(res.body)}`);
   return res.body?.value;
 }
+
+/** The matrix concern's receivers (people ids), as stored. */
+const concernReceivers = (w: World) => matrixConcernReceivers.get(w.concernId) ?? [];
+const matrixConcernReceivers = new Map<string, string[]>();
 
 const isCard = (value: unknown) => !!value && typeof value === 'object';
 const texts = (value: unknown) => (isCard(value) ? cardTexts(value) : [String(value)]);
@@ -872,6 +880,63 @@ const rows: Row[] = [
       return (await w.e2e.services.announcements.repo.ackOf(TENANT, w.announcementId, pid(w, role))) !== null;
     },
   },
+  // ---------------------------------------------------------------- concerns
+  {
+    action: 'concern.raise',
+    target: (w, role) => ({ personId: w.principals[role]?._id }),
+    allow: everyoneKnown,
+    // Each person sends the form anonymously; the concern is stored for every known person
+    // (it goes to their cohort's lead and the trust's FTSU guardian, or the administrators).
+    probe: async (w, role) => {
+      const requestId = `matrix-concern-${role}`;
+      await exec(w, role, 'concern.submit', {
+        requestId,
+        topic: 'safety',
+        text: 'Matrix concern: a fire door is propped open.',
+        anonymous: 'true',
+      });
+      const stored = await w.e2e.services.database.db
+        .collection(collections.concerns.name)
+        .findOne({ _id: concernDocId(TENANT, requestId) } as never);
+      return stored !== null;
+    },
+  },
+  {
+    action: 'concern.view',
+    target: (w) => ({ audienceIds: concernReceivers(w) }),
+    // The card's refresh: only its receivers get the card back.
+    allow: ['leadOfCohort'],
+    probe: async (w, role) => {
+      const value = await exec(w, role, 'concern.view', { concernId: w.concernId });
+      if (!isCard(value) && role !== 'unknown') assert.equal(value, CONCERN_REFUSED);
+      return isCard(value) && JSON.stringify(value).includes('Matrix world concern.');
+    },
+  },
+  {
+    action: 'concern.acknowledge',
+    target: (w) => ({ audienceIds: concernReceivers(w) }),
+    // Only its receivers (cohort A's lead; the guardian is not one of the roles here): never the
+    // student's supervisor, whom the student did not choose to tell, nor another cohort's lead.
+    allow: ['leadOfCohort'],
+    probe: async (w, role) => {
+      const value = await exec(w, role, 'concern.acknowledge', { concernId: w.concernId });
+      if (!isCard(value) && role !== 'unknown') assert.equal(value, CONCERN_REFUSED);
+      return isCard(value);
+    },
+  },
+  {
+    action: 'concern.reply',
+    target: (w) => ({ audienceIds: concernReceivers(w) }),
+    allow: ['leadOfCohort'],
+    probe: async (w, role) => {
+      const reply = `Matrix reply from ${role}`;
+      await exec(w, role, 'concern.reply', { concernId: w.concernId, reply });
+      const stored = await w.e2e.services.database.db
+        .collection(collections.concerns.name)
+        .findOne({ _id: w.concernId } as never);
+      return (stored?.replies ?? []).some((r: { text: string }) => r.text === reply);
+    },
+  },
   // ---------------------------------------------------------------- lead workspace
   {
     action: 'cohort.create',
@@ -1418,6 +1483,7 @@ describe('security: authorisation matrix (every action × every role)', function
       workshopId: '',
       eventId: '',
       startedEventId: '',
+      concernId: '',
     };
     // A sent announcement to cohort A (its members: the student and the supervisor attached
     // to the cohort), and a conversation that took place an hour ago.
@@ -1522,6 +1588,52 @@ describe('security: authorisation matrix (every action × every role)', function
         updatedAt: now,
       }),
     );
+
+    // The trust's Freedom to Speak Up guardian (in the directory, not one of the roles above),
+    // and an anonymous concern the student raised over HTTP: it goes to cohort A's lead and
+    // the guardian, not to the student's supervisor.
+    await people.upsertByEmail(
+      TENANT,
+      {
+        email: 'matrix.guardian@example.nhs.uk',
+        displayName: 'Matrix guardian',
+        roles: ['ahp-host'],
+        profession: 'nursing',
+        cohortId: null,
+        timeZone: null,
+      },
+      now,
+    );
+    const guardian = (await people.byEmail(TENANT, 'matrix.guardian@example.nhs.uk'))!;
+    await e2e.services.conversations.hosts.upsertByEmail(
+      TENANT,
+      {
+        email: guardian.email,
+        displayName: guardian.displayName,
+        profession: 'nursing',
+        roleType: 'FTSU guardian',
+        bio: '',
+        location: 'online',
+        weeklyCap: 0,
+        personId: guardian._id,
+      },
+      now,
+    );
+    await exec(world, 'student', 'concern.submit', {
+      requestId: 'matrix-world-concern',
+      topic: 'conduct',
+      text: 'Matrix world concern.',
+      anonymous: 'true',
+    });
+    world.concernId = concernDocId(TENANT, 'matrix-world-concern');
+    const worldConcern = await e2e.services.database.db
+      .collection(collections.concerns.name)
+      .findOne({ _id: world.concernId } as never);
+    assert.deepEqual(
+      [...(worldConcern?.receiverIds ?? [])].sort(),
+      [principals.leadOfCohort!._id, guardian._id].sort(),
+    );
+    matrixConcernReceivers.set(world.concernId, worldConcern!.receiverIds);
 
     // The student's teammate on the matrix project shares a reflection with the project team;
     // a workshop prompt is posted to cohort A.
@@ -1637,7 +1749,13 @@ describe('security: authorisation matrix (every action × every role)', function
     });
     /** The actions a lead may take for their own cohort only (not the lead of the other cohort). */
     const leadRows = () =>
-      rows.filter((r) => r.allow.includes('leadOfCohort') && !r.allow.includes('leadOfOtherCohort'));
+      rows.filter(
+        (r) =>
+          r.allow.includes('leadOfCohort') &&
+          !r.allow.includes('leadOfOtherCohort') &&
+          // A concern's receivers are named on it, not found by leading its cohort.
+          !r.action.startsWith('concern.'),
+      );
 
     before(async () => {
       const { people } = e2e.services;

@@ -276,6 +276,13 @@ export const HELD_OUT: Labelled[] = [
     'copy of my data please',
     'data export',
   ]),
+  ...of('raise a concern', 'student', [
+    'i would like to report a problem with my placement',
+    'report something that happened on the ward',
+    'can i make an anonymous report',
+    'i need to flag poor practice',
+    'speak up about my placement',
+  ]),
   ...of('delete my data', 'student', [
     'delete my data please',
     'erase all my data',

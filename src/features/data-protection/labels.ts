@@ -40,6 +40,8 @@ export const PERSONAL_DATA_LABELS: Record<string, string> = {
   event_invitations: 'Placement event invitations and replies',
   dashboard_rollups: 'Dashboard summaries naming you',
   data_exports: 'Download links for your data',
+  concerns: 'Concerns raised with your name, sent to you or answered by you',
+  concern_senders: 'Your link to concerns you raised anonymously',
   audit: 'Record of actions (audit log)',
 };
 

@@ -27,6 +27,7 @@ export type ExportDataDeps = Pick<
   | 'eventsAttended'
   | 'checkinRecords'
   | 'supervisionRecords'
+  | 'concernsRaised'
 >;
 
 export interface ExportDataOptions {
@@ -116,6 +117,11 @@ export async function loadExportData(
             ? { by: nameOf(c.countersignedBy, 'Supervisor'), at: c.countersignedAt }
             : null,
       })),
+    // Only in the student's own export, and only those raised with their name.
+    concerns:
+      audience === 'student' && deps.concernsRaised
+        ? await deps.concernsRaised().namedConcernsOf(tenantId, subject._id)
+        : null,
     supervision: supervision && {
       sessions: supervision.sessions.map((s) => ({ ...s, recordedBy: nameOf(s.recordedBy, 'Supervisor') })),
       actions: supervision.actions,

@@ -65,6 +65,8 @@ export interface JourneyExportData {
   checkins?: ExportCheckinRecord[] | null;
   /** Supervision sessions and agreed actions; null/absent: not included. */
   supervision?: ExportSupervisionRecord | null;
+  /** Concerns the student raised with their name (the student's own export only); null/absent: none shown. */
+  concerns?: { date: string; topic: string; outcome: string }[] | null;
 }
 
 const esc = (s: string): string =>
@@ -226,6 +228,12 @@ export function renderJourneyHtml(data: JourneyExportData): string {
       .map((e) => `<tr><td>${esc(e.date)}</td><td>${esc(e.title)}</td><td>${esc(e.kind)}</td></tr>`)
       .join('')}</tbody></table>`;
 
+  const concerns = data.concerns?.length
+    ? `<section aria-labelledby="concerns"><h2 id="concerns">Concerns raised</h2><p>Concerns you raised with your name (anonymous ones are never listed). The words stay with the people you raised them with.</p><table><thead><tr><th scope="col">Date</th><th scope="col">About</th><th scope="col">Outcome</th></tr></thead><tbody>${data.concerns
+        .map((c) => `<tr><td>${esc(c.date)}</td><td>${esc(c.topic)}</td><td>${esc(c.outcome)}</td></tr>`)
+        .join('')}</tbody></table></section>`
+    : '';
+
   const weeks =
     s.weeksCompleted === null
       ? '<p>No placement calendar is linked, so weeks are not shown.</p>'
@@ -290,6 +298,7 @@ ${supervision}
 <section aria-labelledby="conversations"><h2 id="conversations">20-minute conversations</h2>${conversations}</section>
 ${projectSection}
 <section aria-labelledby="events"><h2 id="events">Placement events attended</h2>${events}</section>
+${concerns}
 </main>
 </body>
 </html>

@@ -48,6 +48,14 @@ export interface EventsAttended {
   attendedBy(tenantId: string, studentId: string): Promise<{ date: string; title: string; kind: string }[]>;
 }
 
+/** Concerns the student raised with their name: date, topic, outcome; never the words (from concerns). */
+export interface ConcernsRaised {
+  namedConcernsOf(
+    tenantId: string,
+    studentId: string,
+  ): Promise<{ date: string; topic: string; outcome: string }[]>;
+}
+
 /** One check-in, for the journey export: the student's words, comments, countersignature (from check-ins). */
 export interface ExportCheckin {
   week: number;
@@ -129,6 +137,8 @@ export interface ReflectionNeeds {
   coach: ReflectionCoach;
   checkinRecords: () => CheckinRecords;
   supervisionRecords: () => SupervisionRecords;
+  /** Optional: absent, the export lists no concerns. */
+  concernsRaised?: () => ConcernsRaised;
 }
 
 // ---------------------------------------------------------------------------- offers

@@ -38,7 +38,6 @@ interface Contact {
 export const chatLink = (email: string) =>
   `https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(email)}`;
 
-const FTSU = /\b(ftsu|freedom to speak up)\b/i;
 const MAX_BUTTONS = 4;
 
 export class SupportService {
@@ -72,11 +71,12 @@ export class SupportService {
       value: student ? this.deps.config.SUPPORT_STUDENT_WELLBEING : this.deps.config.SUPPORT_STAFF_WELLBEING,
     });
     // Each button opens a Teams chat with that person, and says why: the supervisor, the lead,
-    // or the Freedom to Speak Up guardian to raise a concern with.
+    // or the Freedom to Speak Up guardian. "Raise a concern" (below them) opens the concern form
+    // (src/features/concerns): named or anonymous, to the trust's receivers.
     const labelled = [
       ...supervisors.map((c) => ({ c, title: `Message ${c.displayName}` })),
       ...leads.map((c) => ({ c, title: `Contact the lead: ${c.displayName}` })),
-      ...guardians.map((c) => ({ c, title: `Raise a concern: ${c.displayName}` })),
+      ...guardians.map((c) => ({ c, title: `Message ${c.displayName} (Freedom to Speak Up)` })),
     ];
     const contacts = labelled
       .filter(
@@ -93,6 +93,7 @@ export class SupportService {
       urgent: URGENT_HELP,
       privacy: SUPPORT_PRIVACY,
       contacts,
+      raiseConcern: 'Raise a concern (with your name or anonymously)',
     };
   }
 
@@ -124,7 +125,6 @@ export class SupportService {
   }
 
   private async guardians(tenantId: string): Promise<Contact[]> {
-    const hosts = await this.deps.hosts.activeInStoredOrder(tenantId);
-    return hosts.filter((h) => FTSU.test(h.roleType));
+    return this.deps.hosts.guardians(tenantId);
   }
 }
