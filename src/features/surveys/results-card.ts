@@ -68,9 +68,11 @@ async function resultsCardData(
     status: r.status === 'scheduled' ? 'Scheduled' : r.status === 'open' ? 'Open' : 'Closed',
     privacy: r.anonymous ? 'anonymous' : 'named',
     runId: r.runId,
-    summary: r.shown
-      ? `${r.responses} responses. Figures are shown only for groups of at least ${min}.`
-      : `Fewer than ${min} responses so far. Results appear once at least ${min} people have answered.`,
+    summary: !r.shown
+      ? `Fewer than ${min} responses so far. Results appear once at least ${min} people have answered.`
+      : r.stepped
+        ? `Showing the first ${r.responses} responses. While the survey is open, results are updated at every ${r.step} responses, so no one's answers can be picked out; all are shown when it closes. Figures are shown only for groups of at least ${min}.`
+        : `${r.responses} responses. Figures are shown only for groups of at least ${min}.`,
     filterText: describeFilter(r.filter),
     error,
     profession: r.filter.profession ?? 'all',

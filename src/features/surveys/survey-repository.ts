@@ -31,6 +31,8 @@ export interface SurveyRunDoc extends BaseDoc {
   closesAt: Date;
   reminderAt: Date | null;
   createdBy: string;
+  /** How many first responses the run has had: gives each new response its release batch. */
+  responseSeq?: number;
 }
 
 export interface SurveyResponseDoc extends BaseDoc {
@@ -46,6 +48,12 @@ export interface SurveyResponseDoc extends BaseDoc {
   items: string[];
   /** Named surveys only. Anonymous responses never carry a person id. */
   respondentId?: string;
+  /**
+   * Which release step the response arrived in (0 for the first 5, 1 for the next 5, …):
+   * results of an open run are taken from the first responses in this order. Coarse on
+   * purpose, like the day-only times: the order within a step is not kept.
+   */
+  batch?: number;
 }
 
 /** A cut of a run's responses: the base match plus an optional filter. */
@@ -54,6 +62,8 @@ export interface ResponseCut {
   profession?: string;
   /** Only respondents who gave this answer (distribution key) to this question. */
   answer?: { questionId: string; key: string };
+  /** Only these responses (the released ones of an open run). */
+  ids?: string[];
 }
 
 export interface Tally {
@@ -114,8 +124,9 @@ export class SurveyRepository {
   async saveResponse(
     tenantId: string,
     responseId: string,
-    fields: Omit<SurveyResponseDoc, '_id' | 'tenantId' | 'createdAt' | 'schemaVersion'>,
+    fields: Omit<SurveyResponseDoc, '_id' | 'tenantId' | 'createdAt' | 'schemaVersion' | 'batch'>,
     createdAt: Date,
+    batch?: number,
   ): Promise<'created' | 'replaced'> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -124,7 +135,7 @@ export class SurveyRepository {
           { _id: responseId },
           {
             $set: fields,
-            $setOnInsert: { createdAt, schemaVersion: 1 },
+            $setOnInsert: { createdAt, schemaVersion: 1, ...(batch !== undefined ? { batch } : {}) },
             ...unset,
           } as Document,
           { upsert: true },
@@ -134,6 +145,30 @@ export class SurveyRepository {
         if (!isDuplicateKeyError(err) || attempt > 0) throw err;
       }
     }
+  }
+
+  /** Counts a run's new response and returns its number (1 for the first). */
+  async nextResponseNumber(tenantId: string, runId: string): Promise<number> {
+    const run = await this.runs(tenantId).findOneAndUpdate(
+      { _id: runId },
+      { $inc: { responseSeq: 1 } },
+      { returnDocument: 'after' },
+    );
+    return run?.responseSeq ?? 1;
+  }
+
+  /**
+   * The ids of a run's first `n` responses in arrival order: by release batch (responses from
+   * before batches existed come first), then by id, which is stable but says nothing of order.
+   */
+  async firstResponseIds(tenantId: string, runId: string, n: number): Promise<string[]> {
+    if (n <= 0) return [];
+    const docs = await this.responses(tenantId)
+      .find({ runId }, { projection: { _id: 1, batch: 1 } })
+      .sort({ batch: 1, _id: 1 })
+      .limit(n)
+      .toArray();
+    return docs.map((d) => d._id);
   }
 
   /** Which of these response ids exist (for reminders to non-responders). */
@@ -156,6 +191,7 @@ export class SurveyRepository {
     const match: Document = { runId: cut.runId };
     if (cut.profession !== undefined) match.profession = cut.profession;
     if (cut.answer) match.items = `${cut.answer.questionId}=${cut.answer.key}`;
+    if (cut.ids) match._id = { $in: cut.ids };
     return { $match: match };
   }
 

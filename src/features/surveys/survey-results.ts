@@ -2,12 +2,15 @@
  * A run's privacy-safe results and their CSV. Nothing is shown for a group smaller than
  * MIN_GROUP_SIZE: not for the run as a whole, not for any question (free text included), not
  * for any filtered cut; a filter whose cut (or whose complement, which subtraction would
- * reveal) is smaller is refused.
+ * reveal) is smaller is refused. While a run is open its results move only in steps (5, 10,
+ * 15… responses: `releasedResponses`), taken from the first responses in arrival order, so two
+ * views never differ by one person; once closed, all of them. The chat card, the CSV and the
+ * dashboard's confidence figures all read through `releasedCut`.
  */
 import { stringify } from 'csv-stringify/sync';
 import { spreadsheetSafe } from '../../domain/spreadsheet-cell.js';
 import { z } from 'zod';
-import { isGroupLargeEnough } from '../../domain/anonymity.js';
+import { isGroupLargeEnough, releasedResponses, releaseStep } from '../../domain/anonymity.js';
 import { safeText } from '../../domain/validation.js';
 import { keyLabel, questionKeys, type Question, type SurveyDefinition } from './definitions.js';
 import type { ResponseCut, SurveyRunDoc, Tally } from './survey-repository.js';
@@ -47,6 +50,10 @@ export interface SurveyResults {
   /** False when the cut has fewer responses than the minimum: no figure or text at all. */
   shown: boolean;
   responses: number | null;
+  /** True while the run is open: the figures are of its first `responses` (a whole step), more may exist. */
+  stepped: boolean;
+  /** The step results move in while the run is open. */
+  step: number;
   questions: QuestionResult[];
 }
 
@@ -61,6 +68,26 @@ const filterSchema = z
   .strict();
 
 export const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * The released responses of a run: all of them once it has closed, else its first whole
+ * step(s) in arrival order; none below the minimum. `released` is how many.
+ */
+export async function releasedCut(
+  survey: SurveyService,
+  tenantId: string,
+  run: SurveyRunDoc,
+): Promise<{ released: number; stepped: boolean; ids?: string[] }> {
+  const total = await survey.repo.count(tenantId, { runId: run._id });
+  const closed = survey.status(run) === 'closed';
+  const released = releasedResponses(total, survey.minGroupSize, closed);
+  if (released === total) return { released, stepped: !closed };
+  return {
+    released,
+    stepped: !closed,
+    ids: await survey.repo.firstResponseIds(tenantId, run._id, released),
+  };
+}
 
 async function cutFor(
   run: SurveyRunDoc,
@@ -98,11 +125,15 @@ export async function surveyResults(
   const { cut, filter: f } = await cutFor(run, def, filter);
   const min = survey.minGroupSize;
   const filtered = cut.profession !== undefined || cut.answer !== undefined;
-  const tally = await survey.repo.tally(tenantId, cut);
+  const release = await releasedCut(survey, tenantId, run);
+  if (release.ids) cut.ids = release.ids;
+  const tally =
+    release.released === 0
+      ? { responses: 0, answered: new Map(), counts: new Map(), texts: [] }
+      : await survey.repo.tally(tenantId, cut);
   const n = tally.responses;
   if (filtered) {
-    const total = await survey.repo.count(tenantId, { runId: run._id });
-    const rest = total - n;
+    const rest = release.released - n;
     if (!isGroupLargeEnough(n, min) || (rest > 0 && !isGroupLargeEnough(rest, min)))
       throw new SmallGroupRefused(min, 'this filter');
   }
@@ -119,6 +150,8 @@ export async function surveyResults(
     filter: f,
     shown: false,
     responses: null,
+    stepped: release.stepped,
+    step: releaseStep(min),
     questions: [],
   };
   if (!isGroupLargeEnough(n, min)) return base;
