@@ -188,6 +188,11 @@ export const POLICY = {
   'survey.run.manage': leadsTargetCohort,
   /** A run's results card and its CSV export: the lead of the run's cohort, admins. */
   'survey.results.view': leadsTargetCohort,
+  /**
+   * The comments held back from a run's shared results (they name someone or a safety
+   * concern), read privately: the lead of the run's cohort, admins.
+   */
+  'survey.comments.review': leadsTargetCohort,
   /** A cohort's confidence before/after: its lead, admins. */
   'survey.insight.view': leadsTargetCohort,
   /**

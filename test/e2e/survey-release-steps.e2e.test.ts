@@ -75,7 +75,8 @@ describe('e2e: survey results are released in steps, alike in chat, tab and CSV'
     const token = e2e.services.surveys.exportToken(TENANT, leadId, endRun, {});
     const got = await fetch(csvUrl ?? `${e2e.baseUrl}/surveys/export?token=${encodeURIComponent(token)}`);
     const body = await got.text();
-    const rows = got.status === 200 ? (parse(body, { bom: true, columns: true }) as Record<string, string>[]) : [];
+    const rows =
+      got.status === 200 ? (parse(body, { bom: true, columns: true }) as Record<string, string>[]) : [];
     const t = await fetch(`${e2e.baseUrl}/api/dashboard/dev-token?as=${encodeURIComponent(lead.email!)}`);
     const { token: bearer } = (await t.json()) as { token: string };
     const api = await fetch(
@@ -129,7 +130,10 @@ describe('e2e: survey results are released in steps, alike in chat, tab and CSV'
   it('4 responses: nothing in chat, tab or CSV', async () => {
     for (let i = 0; i < 4; i++) await answer(endRun, i, 2);
     const v = await view();
-    assert.ok(v.card.texts.some((t) => /Fewer than 5 responses so far/.test(t)), v.card.texts.join(' | '));
+    assert.ok(
+      v.card.texts.some((t) => /Fewer than 5 responses so far/.test(t)),
+      v.card.texts.join(' | '),
+    );
     assert.ok(!v.card.json.includes('Change number') && !v.card.json.includes('mean'));
     assert.equal(v.card.csvUrl, null);
     assert.equal(v.csv.status, 409);
@@ -146,7 +150,10 @@ describe('e2e: survey results are released in steps, alike in chat, tab and CSV'
     assert.equal(leadershipCsv(v)?.mean, '2.4');
     assert.equal(v.tab.post, 2.4);
     assert.equal(v.tab.delta, -0.6);
-    assert.deepEqual(csvTexts(v).sort(), [0, 1, 2, 3, 4].map((i) => `Change number ${i}`));
+    assert.deepEqual(
+      csvTexts(v).sort(),
+      [0, 1, 2, 3, 4].map((i) => `Change number ${i}`),
+    );
   });
 
   it('6 responses: still the same step in chat, tab and CSV (the sixth answer is not in any view)', async () => {

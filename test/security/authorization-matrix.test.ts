@@ -752,6 +752,16 @@ const rows: Row[] = [
     },
   },
   {
+    action: 'survey.comments.review',
+    target: cohortA,
+    allow: leads,
+    // The private card of comments held back from the shared results.
+    probe: async (w, role) =>
+      texts(await exec(w, role, 'survey.comments', { surveyRunId: w.surveyRunId })).some((t) =>
+        t.startsWith('Held-back comments: '),
+      ),
+  },
+  {
     action: 'survey.insight.view',
     target: cohortA,
     allow: leads,

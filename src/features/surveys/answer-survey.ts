@@ -103,7 +103,9 @@ export async function submitAnswers(
   // A first response is counted into its release step (results of an open run move in steps).
   const batch =
     (await survey.repo.responseById(tenantId, responseId)) === null
-      ? Math.floor(((await survey.repo.nextResponseNumber(tenantId, run._id)) - 1) / releaseStep(survey.minGroupSize))
+      ? Math.floor(
+          ((await survey.repo.nextResponseNumber(tenantId, run._id)) - 1) / releaseStep(survey.minGroupSize),
+        )
       : undefined;
   const outcome = await survey.repo.saveResponse(
     tenantId,

@@ -18,7 +18,10 @@ async function measureMeans(survey: SurveyService, tenantId: string, run: Survey
   // The same released responses as the run's results card and CSV (steps while open).
   const release = await releasedCut(survey, tenantId, run);
   if (release.released === 0) return { shown: false, responses: null, out };
-  const tally = await survey.repo.tally(tenantId, { runId: run._id, ...(release.ids ? { ids: release.ids } : {}) });
+  const tally = await survey.repo.tally(tenantId, {
+    runId: run._id,
+    ...(release.ids ? { ids: release.ids } : {}),
+  });
   const n = tally.responses;
   if (!isGroupLargeEnough(n, survey.minGroupSize)) return { shown: false, responses: null, out };
   const def = survey.definitionOf(run);

@@ -12,6 +12,7 @@ import type { Feature } from '../feature.js';
 import { formCard, submit } from './answer-card.js';
 import { compareStart, compareSubmit } from './compare-cohorts.js';
 import { registerSurveyExport } from './export-csv-http.js';
+import { heldCommentsCard } from './held-comments.js';
 import { insightCard, resultsCard } from './results-card.js';
 import { schedule, scheduleCard } from './schedule-card.js';
 import { SurveyError, type SurveyReply } from './survey-policy.js';
@@ -86,6 +87,7 @@ export const surveysFeature: Feature = {
       'survey.answer': (turn, data) => formCard(turn, services, data),
       'survey.submit': (turn, data) => submit(turn, services, data),
       'survey.results': (turn, data) => resultsCard(turn, services, data),
+      'survey.comments': (turn, data) => heldCommentsCard(turn, services, data),
       'survey.insight': (turn) => insightCard(turn, services),
       'survey.compare.pick': (turn) => compareStart(services, turn.tenantId, turn.person),
       'survey.compare': (turn, data) => compareSubmit(services, turn.tenantId, turn.person, data),

@@ -74,6 +74,10 @@ async function resultsCardData(
         ? `Showing the first ${r.responses} responses. While the survey is open, results are updated at every ${r.step} responses, so no one's answers can be picked out; all are shown when it closes. Figures are shown only for groups of at least ${min}.`
         : `${r.responses} responses. Figures are shown only for groups of at least ${min}.`,
     filterText: describeFilter(r.filter),
+    heldText:
+      r.heldBack > 0
+        ? `${r.heldBack === 1 ? '1 comment is' : `${r.heldBack} comments are`} held back from these shared results because ${r.heldBack === 1 ? 'it names' : 'they name'} someone or may describe a safety concern. Only you can read ${r.heldBack === 1 ? 'it' : 'them'}: choose **Held-back comments**.`
+        : '',
     error,
     profession: r.filter.profession ?? 'all',
     professions:
@@ -90,7 +94,7 @@ async function resultsCardData(
       text: q.text,
       note: !q.shown
         ? `Hidden: fewer than ${min} answers`
-        : `${q.answered} answers${q.mean !== null ? ` · mean ${q.mean.toFixed(2)}` : ''}${q.texts.length > MAX_TEXTS ? ` · first ${MAX_TEXTS} comments shown; all are in the CSV` : ''}`,
+        : `${q.answered} answers${q.mean !== null ? ` · mean ${q.mean.toFixed(2)}` : ''}${q.heldBack > 0 ? ` · ${q.heldBack} held back` : ''}${q.texts.length > MAX_TEXTS ? ` · first ${MAX_TEXTS} comments shown; all are in the CSV` : ''}`,
       facts: q.distribution.map((d) => ({ title: d.label, value: `${d.count} (${d.percent}%)` })),
       texts: q.texts.slice(0, MAX_TEXTS),
     })),

@@ -15,6 +15,7 @@ import { safeText } from '../../domain/validation.js';
 import { keyLabel, questionKeys, type Question, type SurveyDefinition } from './definitions.js';
 import type { ResponseCut, SurveyRunDoc, Tally } from './survey-repository.js';
 import { SmallGroupRefused, SurveyError } from './survey-policy.js';
+import { rosterNames, screenTexts, type HeldComment } from './held-comments.js';
 import type { RunStatus, SurveyService } from './survey-service.js';
 
 export interface ResultsFilter {
@@ -33,7 +34,12 @@ export interface QuestionResult {
   answered: number | null;
   mean: number | null;
   distribution: { key: string; label: string; count: number; percent: number }[];
+  /** Free text the shared results may show (held-back comments are not among them). */
   texts: string[];
+  /** How many comments are held back (they name someone or a safety concern). */
+  heldBack: number;
+  /** The held-back comments themselves: only when asked for (`{ held: true }`), for the lead's private card. */
+  held: HeldComment[];
 }
 
 export interface SurveyResults {
@@ -54,6 +60,8 @@ export interface SurveyResults {
   stepped: boolean;
   /** The step results move in while the run is open. */
   step: number;
+  /** Comments held back from these shared results, over all questions. */
+  heldBack: number;
   questions: QuestionResult[];
 }
 
@@ -119,6 +127,7 @@ export async function surveyResults(
   tenantId: string,
   surveyRunId: string,
   filter: ResultsFilter = {},
+  options: { held?: boolean } = {},
 ): Promise<SurveyResults> {
   const run = await survey.run(tenantId, surveyRunId);
   const def = survey.definitionOf(run);
@@ -152,12 +161,15 @@ export async function surveyResults(
     responses: null,
     stepped: release.stepped,
     step: releaseStep(min),
+    heldBack: 0,
     questions: [],
   };
   if (!isGroupLargeEnough(n, min)) return base;
 
   const figures = tallyFigures(tally);
-  const texts = tally.texts;
+  const { shared, held } = tally.texts.length
+    ? screenTexts(tally.texts, await rosterNames(survey, tenantId, run))
+    : { shared: [], held: [] };
 
   const questions: QuestionResult[] = def.questions.map((q) => {
     const answered = figures.answered(q.id);
@@ -177,10 +189,16 @@ export async function surveyResults(
             return { key, label: keyLabel(q, key), count, percent: Math.round((count / answered) * 100) };
           })
         : [],
-      texts: shown ? texts.filter((t) => t.questionId === q.id).map((t) => t.text) : [],
+      texts: shown ? shared.filter((t) => t.questionId === q.id).map((t) => t.text) : [],
+      heldBack: shown ? held.filter((t) => t.questionId === q.id).length : 0,
+      held:
+        shown && options.held
+          ? held.filter((t) => t.questionId === q.id).map((t) => ({ text: t.text, reasons: t.reasons }))
+          : [],
     };
   });
-  return { ...base, shown: true, responses: n, questions };
+  const heldBack = questions.reduce((sum, q) => sum + q.heldBack, 0);
+  return { ...base, shown: true, responses: n, heldBack, questions };
 }
 
 /**
@@ -217,6 +235,8 @@ export async function exportCsv(
     for (const d of q.distribution)
       rows.push([q.id, q.text, 'distribution', d.key, d.label, d.count, d.percent, '', '']);
     for (const t of q.texts) rows.push([q.id, q.text, 'text', '', '', '', '', '', t]);
+    if (q.heldBack > 0)
+      rows.push([q.id, q.text, 'held-back', '', '', q.heldBack, '', '', 'comments shown only to the lead']);
   }
   return (
     '\ufeff' +

@@ -122,8 +122,13 @@ export class SurveyService implements SurveyInsights {
     return submitAnswers(this, tenantId, person, runId, raw);
   }
 
-  results(tenantId: string, surveyRunId: string, filter: ResultsFilter = {}): Promise<SurveyResults> {
-    return surveyResults(this, tenantId, surveyRunId, filter);
+  results(
+    tenantId: string,
+    surveyRunId: string,
+    filter: ResultsFilter = {},
+    options: { held?: boolean } = {},
+  ): Promise<SurveyResults> {
+    return surveyResults(this, tenantId, surveyRunId, filter, options);
   }
 
   exportCsv(tenantId: string, surveyRunId: string, filter: ResultsFilter = {}): Promise<string> {
