@@ -186,6 +186,8 @@ export const POLICY = {
   'survey.respond': (p, t) => has(p, 'student') && !!t.cohortId && p.cohortId === t.cohortId,
   /** `run survey` for a cohort, and the list of its runs: the cohort's lead, admins. */
   'survey.run.manage': leadsTargetCohort,
+  /** Close or cancel a scheduled or open run: the lead of the run's cohort, admins. */
+  'survey.run.close': leadsTargetCohort,
   /** A run's results card and its CSV export: the lead of the run's cohort, admins. */
   'survey.results.view': leadsTargetCohort,
   /**

@@ -752,6 +752,26 @@ const rows: Row[] = [
     },
   },
   {
+    action: 'survey.run.close',
+    target: cohortA,
+    allow: leads,
+    // Each role tries to cancel a run of cohort A of its own (scheduled for it here).
+    probe: async (w, role) => {
+      const { surveys } = w.e2e.services;
+      const { run } = await surveys.scheduleRun(TENANT, w.principals.admin!, {
+        requestId: `matrix-close-${role}`,
+        definitionId: 'weekly-pulse',
+        cohortId: w.cohortA,
+        opensOn: '2025-03-03',
+        closesOn: '2025-03-07',
+        anonymous: true,
+        remind: false,
+      });
+      await exec(w, role, 'survey.cancel', { surveyRunId: run._id, confirm: 'yes' });
+      return surveys.status((await surveys.repo.runById(TENANT, run._id))!) === 'cancelled';
+    },
+  },
+  {
     action: 'survey.comments.review',
     target: cohortA,
     allow: leads,

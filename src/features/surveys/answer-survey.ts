@@ -40,6 +40,8 @@ async function assertCanAnswer(
   if (!can(person, 'survey.respond', { cohortId: run.cohortId }))
     throw new SurveyError(surveyRefusal(person), 'forbidden');
   const status = survey.status(run);
+  if (status === 'cancelled')
+    throw new SurveyError('This survey was cancelled, so it can no longer be answered.', 'closed');
   if (status === 'scheduled')
     throw new SurveyError(`This survey opens ${when(survey, run.opensAt)}.`, 'not-open');
   if (status === 'closed')

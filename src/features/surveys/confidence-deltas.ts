@@ -62,7 +62,7 @@ async function deltasFor(
   cohort: CohortDoc,
   runs?: { baselineRunId?: string; endRunId?: string },
 ): Promise<CohortDeltas> {
-  const all = await survey.repo.runsForCohort(tenantId, cohort._id);
+  const all = (await survey.repo.runsForCohort(tenantId, cohort._id)).filter((r) => !r.cancelledAt);
   const pick = (purpose: string, id?: string) =>
     id ? (all.find((r) => r._id === id) ?? null) : (all.find((r) => r.purpose === purpose) ?? null);
   const baseline = pick('confidence-baseline', runs?.baselineRunId);

@@ -12,6 +12,7 @@ import {
   type SurveyReply as Reply,
 } from './survey-policy.js';
 import type { ResultsFilter } from './survey-results.js';
+import { STATUS_LABEL } from './survey-runs-card.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -65,14 +66,17 @@ async function resultsCardData(
   return {
     title: r.title,
     cohort: cohort?.name ?? 'unknown cohort',
-    status: r.status === 'scheduled' ? 'Scheduled' : r.status === 'open' ? 'Open' : 'Closed',
+    status: STATUS_LABEL[r.status],
     privacy: r.anonymous ? 'anonymous' : 'named',
     runId: r.runId,
-    summary: !r.shown
-      ? `Fewer than ${min} responses so far. Results appear once at least ${min} people have answered.`
-      : r.stepped
-        ? `Showing the first ${r.responses} responses. While the survey is open, results are updated at every ${r.step} responses, so no one's answers can be picked out; all are shown when it closes. Figures are shown only for groups of at least ${min}.`
-        : `${r.responses} responses. Figures are shown only for groups of at least ${min}.`,
+    summary:
+      r.status === 'cancelled'
+        ? 'This survey was cancelled, so its results are not shown.'
+        : !r.shown
+          ? `Fewer than ${min} responses so far. Results appear once at least ${min} people have answered.`
+          : r.stepped
+            ? `Showing the first ${r.responses} responses. While the survey is open, results are updated at every ${r.step} responses, so no one's answers can be picked out; all are shown when it closes. Figures are shown only for groups of at least ${min}.`
+            : `${r.responses} responses. Figures are shown only for groups of at least ${min}.`,
     filterText: describeFilter(r.filter),
     heldText:
       r.heldBack > 0

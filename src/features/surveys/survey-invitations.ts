@@ -49,6 +49,7 @@ export async function sendInvitations(
 /** Job: tell the lead who scheduled the run that results are ready. */
 export async function notifyClosed(survey: SurveyService, tenantId: string, runId: string): Promise<void> {
   const run = await survey.run(tenantId, runId);
+  if (survey.status(run) === 'cancelled') return;
   // Comments held back from the shared results are flagged here, privately, without their words.
   const held = (await survey.results(tenantId, run._id)).heldBack;
   const message =

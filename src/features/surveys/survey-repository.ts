@@ -33,6 +33,10 @@ export interface SurveyRunDoc extends BaseDoc {
   createdBy: string;
   /** How many first responses the run has had: gives each new response its release batch. */
   responseSeq?: number;
+  /** Set when a lead cancelled the run: no invitations, no answers, no results. */
+  cancelledAt?: Date;
+  /** Who closed the run early (`closesAt` then moved to that moment) or cancelled it. */
+  endedBy?: string;
 }
 
 export interface SurveyResponseDoc extends BaseDoc {
@@ -103,6 +107,22 @@ export class SurveyRepository {
 
   runById(tenantId: string, runId: string) {
     return this.runs(tenantId).findOne({ _id: runId });
+  }
+
+  /**
+   * Ends a run that has neither closed nor been cancelled (by `now`): closes it now, or cancels
+   * it. False when it had already ended (a second press, or the close time passed).
+   */
+  async endRun(tenantId: string, runId: string, how: 'close' | 'cancel', actorId: string, now: Date) {
+    const set: Document =
+      how === 'close'
+        ? { closesAt: now, endedBy: actorId, updatedAt: now }
+        : { cancelledAt: now, endedBy: actorId, updatedAt: now };
+    const res = await this.runs(tenantId).updateOne(
+      { _id: runId, cancelledAt: { $exists: false }, closesAt: { $gt: now } },
+      { $set: set },
+    );
+    return res.modifiedCount > 0;
   }
 
   runsForTenant(tenantId: string) {

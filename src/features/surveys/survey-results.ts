@@ -134,7 +134,10 @@ export async function surveyResults(
   const { cut, filter: f } = await cutFor(run, def, filter);
   const min = survey.minGroupSize;
   const filtered = cut.profession !== undefined || cut.answer !== undefined;
-  const release = await releasedCut(survey, tenantId, run);
+  const release =
+    survey.status(run) === 'cancelled'
+      ? { released: 0, stepped: false }
+      : await releasedCut(survey, tenantId, run);
   if (release.ids) cut.ids = release.ids;
   const tally =
     release.released === 0

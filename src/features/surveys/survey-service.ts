@@ -39,7 +39,7 @@ export {
 export type { ResultsFilter, QuestionResult, SurveyResults } from './survey-results.js';
 export type { ScheduleInput } from './schedule-run.js';
 
-export type RunStatus = 'scheduled' | 'open' | 'closed';
+export type RunStatus = 'scheduled' | 'open' | 'closed' | 'cancelled';
 
 export type SurveyDeps = Pick<
   Services,
@@ -74,6 +74,7 @@ export class SurveyService implements SurveyInsights {
   }
 
   status(run: SurveyRunDoc, now = this.deps.clock.now()): RunStatus {
+    if (run.cancelledAt) return 'cancelled';
     if (now < run.opensAt) return 'scheduled';
     return now < run.closesAt ? 'open' : 'closed';
   }
