@@ -33,6 +33,9 @@ export interface SurveyRunDoc extends BaseDoc {
   createdBy: string;
   /** How many first responses the run has had: gives each new response its release batch. */
   responseSeq?: number;
+  /** A weekly pulse scheduled once: the first run's id, shared by every week's run. */
+  seriesId?: string;
+  repeat?: 'weekly';
   /** Set when a lead cancelled the run: no invitations, no answers, no results. */
   cancelledAt?: Date;
   /** Who closed the run early (`closesAt` then moved to that moment) or cancelled it. */
