@@ -194,7 +194,8 @@ export const collections = {
   surveyRuns: spec({
     name: 'survey_runs',
     indexes: [{ key: { tenantId: 1, cohortId: 1, opensAt: -1 }, name: 'tenant_cohort_opens' }],
-    personFields: ['createdBy'],
+    // endedBy: the lead who closed the run early or cancelled it (pseudonymised on erasure).
+    personFields: ['createdBy', 'endedBy'],
   }),
   surveyResponses: spec({
     name: 'survey_responses',
