@@ -197,6 +197,12 @@ export const collections = {
     // endedBy: the lead who closed the run early or cancelled it (pseudonymised on erasure).
     personFields: ['createdBy', 'endedBy'],
   }),
+  surveyTemplates: spec({
+    name: 'survey_templates',
+    // A lead's own survey, kept for the tenant: its questions only (who wrote it is in the audit log).
+    indexes: [{ key: { tenantId: 1, createdAt: -1 }, name: 'tenant_created' }],
+    personFields: null,
+  }),
   surveyResponses: spec({
     name: 'survey_responses',
     // _id is an HMAC of (run, person): one response per person per run. Anonymous responses

@@ -46,7 +46,13 @@ export async function scheduleCard(
       acknowledged: warning?.key ?? '',
       submitTitle: warning ? 'Schedule anyway' : 'Schedule survey',
       definitionId: str(values.definitionId) || 'confidence-baseline',
-      definitions: [...services.surveys.definitions.values()].map((d) => ({ title: d.title, value: d.id })),
+      definitions: [
+        ...[...services.surveys.definitions.values()].map((d) => ({ title: d.title, value: d.id })),
+        ...(await services.surveys.repo.templatesOf(tenantId)).map((t) => ({
+          title: `${t.definition.title} (your trust's own)`,
+          value: t._id,
+        })),
+      ],
       cohortId,
       cohorts: ordered.map((c) => ({
         title: `${c.name} (starts ${formatDate(c.startDate)}, ${c.weeks} weeks)`,

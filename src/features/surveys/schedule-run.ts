@@ -132,7 +132,7 @@ export async function scheduleRun(
     throw new SurveyError('Please check the highlighted fields.', 'invalid', fields);
   }
   const v = parsed.data;
-  const def = survey.definitions.get(v.definitionId);
+  const def = await survey.definitionFor(tenantId, v.definitionId);
   if (!def)
     throw new SurveyError('Please check the highlighted fields.', 'invalid', {
       definitionId: 'Unknown survey',
@@ -190,6 +190,7 @@ export async function scheduleRun(
       ? reminderBefore(closes, opens > now ? opens : now, { zone, calendar: cohort })
       : null,
     createdBy: actor._id,
+    ...(survey.definitions.has(def.id) ? {} : { definition: def }),
     ...(v.repeat ? { repeat: v.repeat, seriesId: tenantDocId(tenantId, 'srun', v.requestId) } : {}),
     schemaVersion: 1,
     createdAt: now,

@@ -18,7 +18,7 @@ import { collections } from '../../storage/collections.js';
 import type { BaseDoc } from '../../storage/documents.js';
 import { isDuplicateKeyError } from '../../storage/mongo.js';
 import { TenantScope } from '../../storage/tenant-scope.js';
-import type { SurveyPurpose } from './definitions.js';
+import type { SurveyDefinition, SurveyPurpose } from './definitions.js';
 
 export interface SurveyRunDoc extends BaseDoc {
   definitionId: string;
@@ -33,6 +33,8 @@ export interface SurveyRunDoc extends BaseDoc {
   createdBy: string;
   /** How many first responses the run has had: gives each new response its release batch. */
   responseSeq?: number;
+  /** A lead's own survey: its definition as it was when scheduled (the shipped ones are looked up by id). */
+  definition?: SurveyDefinition;
   /** A weekly pulse scheduled once: the first run's id, shared by every week's run. */
   seriesId?: string;
   repeat?: 'weekly';
@@ -61,6 +63,11 @@ export interface SurveyResponseDoc extends BaseDoc {
    * purpose, like the day-only times: the order within a step is not kept.
    */
   batch?: number;
+}
+
+/** A lead's own survey, kept for the tenant and reusable (`_id` is also the definition's id). */
+export interface SurveyTemplateDoc extends BaseDoc {
+  definition: SurveyDefinition;
 }
 
 /** A cut of a run's responses: the base match plus an optional filter. */
@@ -95,6 +102,22 @@ export class SurveyRepository {
 
   responses(tenantId: string) {
     return new TenantScope(this.db.collection<SurveyResponseDoc>(collections.surveyResponses.name), tenantId);
+  }
+
+  templates(tenantId: string) {
+    return new TenantScope(this.db.collection<SurveyTemplateDoc>(collections.surveyTemplates.name), tenantId);
+  }
+
+  async saveTemplate(doc: SurveyTemplateDoc): Promise<void> {
+    await this.templates(doc.tenantId).insertOne(doc);
+  }
+
+  templateById(tenantId: string, id: string) {
+    return this.templates(tenantId).findOne({ _id: id });
+  }
+
+  templatesOf(tenantId: string) {
+    return this.templates(tenantId).find({}).sort({ createdAt: -1 }).limit(50).toArray();
   }
 
   /** Insert-if-absent: false when a run with this id exists (a retried or double-clicked submit). */

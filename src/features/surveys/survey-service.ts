@@ -70,7 +70,12 @@ export class SurveyService implements SurveyInsights {
   }
 
   definitionOf(run: SurveyRunDoc): SurveyDefinition {
-    return this.definition(run.definitionId);
+    return run.definition ?? this.definition(run.definitionId);
+  }
+
+  /** A shipped definition, or one of the tenant's own surveys; null when neither. */
+  async definitionFor(tenantId: string, id: string): Promise<SurveyDefinition | null> {
+    return this.definitions.get(id) ?? (await this.repo.templateById(tenantId, id))?.definition ?? null;
   }
 
   status(run: SurveyRunDoc, now = this.deps.clock.now()): RunStatus {
