@@ -730,9 +730,21 @@ const rows: Row[] = [
         anonymous: 'true',
         remind: 'false',
       });
-      return (
-        (await w.e2e.services.surveys.repo.runById(TENANT, tenantDocId(TENANT, 'srun', requestId))) !== null
+      const scheduled =
+        (await w.e2e.services.surveys.repo.runById(TENANT, tenantDocId(TENANT, 'srun', requestId))) !== null;
+      // Writing a survey of one's own (`survey.template.save`, kept for the whole tenant): anyone
+      // who runs surveys for some cohort (a lead of any cohort, an admin).
+      const title = `Matrix own survey ${role}`;
+      await exec(w, role, 'survey.template.save', { title, questions: 'scale: How was it?' });
+      const saved = (await w.e2e.services.surveys.repo.templatesOf(TENANT)).some(
+        (t) => t.definition.title === title,
       );
+      assert.equal(
+        saved,
+        ['leadOfCohort', 'leadOfOtherCohort', 'admin'].includes(role),
+        `survey.template.save as ${role}`,
+      );
+      return scheduled;
     },
   },
   {
