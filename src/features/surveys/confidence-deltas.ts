@@ -8,7 +8,7 @@ import { MEASURES } from './definitions.js';
 import type { CohortDeltas, ConfidenceComparison } from './ports.js';
 import type { SurveyRunDoc } from './survey-repository.js';
 import { SurveyError } from './survey-policy.js';
-import { releasedCut, round2, tallyFigures } from './survey-results.js';
+import { releasedTally, round2, tallyFigures } from './survey-results.js';
 import type { SurveyService } from './survey-service.js';
 
 /** Mean per measure of a run, with the answered count (null figures below the minimum). */
@@ -16,12 +16,8 @@ async function measureMeans(survey: SurveyService, tenantId: string, run: Survey
   const out = new Map<string, { mean: number | null; n: number | null; raw: number | null }>();
   if (!run) return { shown: false, responses: null as number | null, out };
   // The same released responses as the run's results card and CSV (steps while open).
-  const release = await releasedCut(survey, tenantId, run);
-  if (release.released === 0) return { shown: false, responses: null, out };
-  const tally = await survey.repo.tally(tenantId, {
-    runId: run._id,
-    ...(release.ids ? { ids: release.ids } : {}),
-  });
+  const { tally, released } = await releasedTally(survey, tenantId, run, { runId: run._id });
+  if (released === 0) return { shown: false, responses: null, out };
   const n = tally.responses;
   if (!isGroupLargeEnough(n, survey.minGroupSize)) return { shown: false, responses: null, out };
   const def = survey.definitionOf(run);

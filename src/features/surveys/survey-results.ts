@@ -5,7 +5,7 @@
  * reveal) is smaller is refused. While a run is open its results move only in steps (5, 10,
  * 15… responses: `releasedResponses`), taken from the first responses in arrival order, so two
  * views never differ by one person; once closed, all of them. The chat card, the CSV and the
- * dashboard's confidence figures all read through `releasedCut`.
+ * dashboard's confidence figures all read through `releasedTally`.
  */
 import { stringify } from 'csv-stringify/sync';
 import { spreadsheetSafe } from '../../domain/spreadsheet-cell.js';
@@ -78,23 +78,30 @@ const filterSchema = z
 export const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /**
- * The released responses of a run: all of them once it has closed, else its first whole
- * step(s) in arrival order; none below the minimum. `released` is how many.
+ * The tally of a run's released responses within `cut`: all of them once the run has closed,
+ * else its first whole step(s) in arrival order; none below the minimum or once cancelled.
+ * `released` is how many the run releases. Unfiltered, one pass gives the total as well; a
+ * second pass (over the released ids) is needed only when the open run is between steps.
  */
-export async function releasedCut(
+export async function releasedTally(
   survey: SurveyService,
   tenantId: string,
   run: SurveyRunDoc,
-): Promise<{ released: number; stepped: boolean; ids?: string[] }> {
-  const total = await survey.repo.count(tenantId, { runId: run._id });
-  const closed = survey.status(run) === 'closed';
-  const released = releasedResponses(total, survey.minGroupSize, closed);
-  if (released === total) return { released, stepped: !closed };
-  return {
-    released,
-    stepped: !closed,
-    ids: await survey.repo.firstResponseIds(tenantId, run._id, released),
-  };
+  cut: ResponseCut,
+): Promise<{ tally: Tally; released: number; stepped: boolean }> {
+  const empty = (): Tally => ({ responses: 0, answered: new Map(), counts: new Map(), texts: [] });
+  const status = survey.status(run);
+  if (status === 'cancelled') return { tally: empty(), released: 0, stepped: false };
+  const stepped = status !== 'closed';
+  const filtered = cut.profession !== undefined || cut.answer !== undefined;
+  const whole = filtered ? null : await survey.repo.tally(tenantId, cut);
+  const total = whole ? whole.responses : await survey.repo.count(tenantId, { runId: run._id });
+  const released = releasedResponses(total, survey.minGroupSize, !stepped);
+  if (released === 0) return { tally: empty(), released, stepped };
+  if (whole && released === total) return { tally: whole, released, stepped };
+  const ids =
+    released === total ? undefined : await survey.repo.firstResponseIds(tenantId, run._id, released);
+  return { tally: await survey.repo.tally(tenantId, ids ? { ...cut, ids } : cut), released, stepped };
 }
 
 async function cutFor(
@@ -134,15 +141,8 @@ export async function surveyResults(
   const { cut, filter: f } = await cutFor(run, def, filter);
   const min = survey.minGroupSize;
   const filtered = cut.profession !== undefined || cut.answer !== undefined;
-  const release =
-    survey.status(run) === 'cancelled'
-      ? { released: 0, stepped: false }
-      : await releasedCut(survey, tenantId, run);
-  if (release.ids) cut.ids = release.ids;
-  const tally =
-    release.released === 0
-      ? { responses: 0, answered: new Map(), counts: new Map(), texts: [] }
-      : await survey.repo.tally(tenantId, cut);
+  const release = await releasedTally(survey, tenantId, run, cut);
+  const tally = release.tally;
   const n = tally.responses;
   if (filtered) {
     const rest = release.released - n;
