@@ -56,3 +56,19 @@ export function suppressSmallGroups<T>(
   const visible = rows.filter((row) => isGroupLargeEnough(sizeOf(row), min));
   return { visible, suppressedCount: rows.length - visible.length };
 }
+
+/**
+ * How many responses of a survey run may be released. While the run is open, results move
+ * only in whole steps (step = max(min, 5): at 5, 10, 15… responses) so that two views of it
+ * never differ by one person; once it has closed, all of them. Below the minimum, none.
+ */
+export function releaseStep(min = MIN_GROUP_SIZE_DEFAULT): number {
+  assertMinimum(min);
+  return Math.max(min, 5);
+}
+
+export function releasedResponses(total: number, min = MIN_GROUP_SIZE_DEFAULT, closed = false): number {
+  assertSize(total);
+  const released = closed ? total : Math.floor(total / releaseStep(min)) * releaseStep(min);
+  return isGroupLargeEnough(released, min) ? released : 0;
+}

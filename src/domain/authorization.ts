@@ -186,8 +186,15 @@ export const POLICY = {
   'survey.respond': (p, t) => has(p, 'student') && !!t.cohortId && p.cohortId === t.cohortId,
   /** `run survey` for a cohort, and the list of its runs: the cohort's lead, admins. */
   'survey.run.manage': leadsTargetCohort,
+  /** Close or cancel a scheduled or open run: the lead of the run's cohort, admins. */
+  'survey.run.close': leadsTargetCohort,
   /** A run's results card and its CSV export: the lead of the run's cohort, admins. */
   'survey.results.view': leadsTargetCohort,
+  /**
+   * The comments held back from a run's shared results (they name someone or a safety
+   * concern), read privately: the lead of the run's cohort, admins.
+   */
+  'survey.comments.review': leadsTargetCohort,
   /** A cohort's confidence before/after: its lead, admins. */
   'survey.insight.view': leadsTargetCohort,
   /**

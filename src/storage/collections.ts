@@ -194,7 +194,14 @@ export const collections = {
   surveyRuns: spec({
     name: 'survey_runs',
     indexes: [{ key: { tenantId: 1, cohortId: 1, opensAt: -1 }, name: 'tenant_cohort_opens' }],
-    personFields: ['createdBy'],
+    // endedBy: the lead who closed the run early or cancelled it (pseudonymised on erasure).
+    personFields: ['createdBy', 'endedBy'],
+  }),
+  surveyTemplates: spec({
+    name: 'survey_templates',
+    // A lead's own survey, kept for the tenant: its questions only (who wrote it is in the audit log).
+    indexes: [{ key: { tenantId: 1, createdAt: -1 }, name: 'tenant_created' }],
+    personFields: null,
   }),
   surveyResponses: spec({
     name: 'survey_responses',

@@ -15,6 +15,7 @@ import { parseEvent } from '../../src/features/events/event-input.js';
 import { createInput, presentationInput } from '../../src/features/projects/project-input.js';
 import { tagsInput, workshopInput } from '../../src/features/reflections/reflection-input.js';
 import { parseSessionSubmit } from '../../src/features/supervision/session-input.js';
+import { parseOwnQuestions } from '../../src/features/surveys/own-questions.js';
 import { FORM_ERROR_KEY, formatZodIssues } from '../../src/domain/validation.js';
 import { REPO_ROOT } from '../../tools/lib/app-package.js';
 
@@ -48,6 +49,10 @@ const SERVER: Record<string, (values: Data, data: Data) => Errors> = {
   'project-presentation': zodErrors(presentationInput),
   'reflection-tags': zodErrors(tagsInput),
   'reflection-workshop-compose': zodErrors(workshopInput),
+  'survey-author': (values) => {
+    const parsed = parseOwnQuestions(String(values.title), String(values.questions));
+    return parsed.ok ? {} : parsed.errors;
+  },
   'supervision-session': (values) => {
     // Sessions are held today or in the last year: "today" is a week after the sample's session.
     const today = new Date(Date.parse(`${String(values.date)}T00:00:00Z`) + 7 * 86_400_000);

@@ -71,3 +71,27 @@ describe('anonymity', () => {
     assert.equal(result.suppressedCount, 1);
   });
 });
+
+describe('anonymity: survey results released in steps', () => {
+  it('an open run releases 0, 5, 5, 10 of 4, 5, 6, 10 responses; a closed run all (at or above the minimum)', async () => {
+    const { releasedResponses, releaseStep } = await import('../../src/domain/anonymity.js');
+    assert.deepEqual(
+      [4, 5, 6, 9, 10, 14, 15].map((n) => releasedResponses(n, 5)),
+      [0, 5, 5, 5, 10, 10, 15],
+    );
+    assert.deepEqual(
+      [4, 5, 6, 10].map((n) => releasedResponses(n, 5, true)),
+      [0, 5, 6, 10],
+    );
+    assert.equal(releaseStep(3), 5);
+    assert.equal(releaseStep(8), 8);
+    assert.deepEqual(
+      [3, 4, 5, 7].map((n) => releasedResponses(n, 3)),
+      [0, 0, 5, 5],
+    );
+    assert.deepEqual(
+      [7, 8, 15, 16].map((n) => releasedResponses(n, 8)),
+      [0, 8, 8, 16],
+    );
+  });
+});

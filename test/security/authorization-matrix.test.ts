@@ -738,9 +738,21 @@ const rows: Row[] = [
         anonymous: 'true',
         remind: 'false',
       });
-      return (
-        (await w.e2e.services.surveys.repo.runById(TENANT, tenantDocId(TENANT, 'srun', requestId))) !== null
+      const scheduled =
+        (await w.e2e.services.surveys.repo.runById(TENANT, tenantDocId(TENANT, 'srun', requestId))) !== null;
+      // Writing a survey of one's own (`survey.template.save`, kept for the whole tenant): anyone
+      // who runs surveys for some cohort (a lead of any cohort, an admin).
+      const title = `Matrix own survey ${role}`;
+      await exec(w, role, 'survey.template.save', { title, questions: 'scale: How was it?' });
+      const saved = (await w.e2e.services.surveys.repo.templatesOf(TENANT)).some(
+        (t) => t.definition.title === title,
       );
+      assert.equal(
+        saved,
+        ['leadOfCohort', 'leadOfOtherCohort', 'admin'].includes(role),
+        `survey.template.save as ${role}`,
+      );
+      return scheduled;
     },
   },
   {
@@ -758,6 +770,36 @@ const rows: Row[] = [
       assert.equal(res.status !== 403, shown, `CSV export for ${role}: ${res.status}`);
       return shown;
     },
+  },
+  {
+    action: 'survey.run.close',
+    target: cohortA,
+    allow: leads,
+    // Each role tries to cancel a run of cohort A of its own (scheduled for it here).
+    probe: async (w, role) => {
+      const { surveys } = w.e2e.services;
+      const { run } = await surveys.scheduleRun(TENANT, w.principals.admin!, {
+        requestId: `matrix-close-${role}`,
+        definitionId: 'weekly-pulse',
+        cohortId: w.cohortA,
+        opensOn: '2025-03-03',
+        closesOn: '2025-03-07',
+        anonymous: true,
+        remind: false,
+      });
+      await exec(w, role, 'survey.cancel', { surveyRunId: run._id, confirm: 'yes' });
+      return surveys.status((await surveys.repo.runById(TENANT, run._id))!) === 'cancelled';
+    },
+  },
+  {
+    action: 'survey.comments.review',
+    target: cohortA,
+    allow: leads,
+    // The private card of comments held back from the shared results.
+    probe: async (w, role) =>
+      texts(await exec(w, role, 'survey.comments', { surveyRunId: w.surveyRunId })).some((t) =>
+        t.startsWith('Held-back comments: '),
+      ),
   },
   {
     action: 'survey.insight.view',

@@ -23,6 +23,7 @@ export default [
   'test/features/reflections/journey.test.ts',
   'test/features/supervision/session-input.test.ts',
   'test/features/surveys/definitions.test.ts',
+  'test/features/surveys/own-questions.test.ts',
   'test/http/turn-timings.test.ts',
   'test/proactive/rate-limiter.test.ts',
   'test/proactive/scan-pacing.test.ts',

@@ -19,7 +19,11 @@ export async function formCard(
   const status = services.surveys.status(run);
   if (!can(person, 'survey.respond', { cohortId: run.cohortId })) return surveyRefusal(person);
   if (status !== 'open')
-    return status === 'closed' ? 'This survey has closed.' : 'This survey is not open yet.';
+    return status === 'closed'
+      ? 'This survey has closed.'
+      : status === 'cancelled'
+        ? 'This survey was cancelled, so there is nothing to answer.'
+        : 'This survey is not open yet.';
   const values = typed ?? (await services.surveys.myAnswers(tenantId, person, run._id)) ?? {};
   const cohort = await services.cohorts.byId(tenantId, run.cohortId);
   return {

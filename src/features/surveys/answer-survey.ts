@@ -1,4 +1,5 @@
 /** Answering a survey: the runs open to a student, their own answers, and submitting them. */
+import { releaseStep } from '../../domain/anonymity.js';
 import { can } from '../../domain/authorization.js';
 import { formatLocal } from '../../domain/placement-calendar.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
@@ -39,6 +40,8 @@ async function assertCanAnswer(
   if (!can(person, 'survey.respond', { cohortId: run.cohortId }))
     throw new SurveyError(surveyRefusal(person), 'forbidden');
   const status = survey.status(run);
+  if (status === 'cancelled')
+    throw new SurveyError('This survey was cancelled, so it can no longer be answered.', 'closed');
   if (status === 'scheduled')
     throw new SurveyError(`This survey opens ${when(survey, run.opensAt)}.`, 'not-open');
   if (status === 'closed')
@@ -98,9 +101,17 @@ export async function submitAnswers(
   const stamp = run.anonymous
     ? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
     : now;
+  const responseId = survey.responseId(tenantId, run._id, person._id);
+  // A first response is counted into its release step (results of an open run move in steps).
+  const batch =
+    (await survey.repo.responseById(tenantId, responseId)) === null
+      ? Math.floor(
+          ((await survey.repo.nextResponseNumber(tenantId, run._id)) - 1) / releaseStep(survey.minGroupSize),
+        )
+      : undefined;
   const outcome = await survey.repo.saveResponse(
     tenantId,
-    survey.responseId(tenantId, run._id, person._id),
+    responseId,
     {
       runId: run._id,
       cohortId: run.cohortId,
@@ -117,6 +128,7 @@ export async function submitAnswers(
       ...(run.anonymous ? {} : { respondentId: person._id }),
     },
     stamp,
+    batch,
   );
   if (!run.anonymous)
     await survey.deps.audit.record(

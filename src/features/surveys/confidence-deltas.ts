@@ -11,14 +11,16 @@ import { ALL_WEEKS, checkinDeltas, checkinMeasureId } from './checkin-confidence
 import type { CohortDeltas, ConfidenceComparison, DeltaRow } from './ports.js';
 import type { SurveyRunDoc } from './survey-repository.js';
 import { SurveyError } from './survey-policy.js';
-import { round2, tallyFigures } from './survey-results.js';
+import { releasedTally, round2, tallyFigures } from './survey-results.js';
 import type { SurveyService } from './survey-service.js';
 
 /** Mean per measure of a run, with the answered count (null figures below the minimum). */
 async function measureMeans(survey: SurveyService, tenantId: string, run: SurveyRunDoc | null) {
   const out = new Map<string, { mean: number | null; n: number | null; raw: number | null }>();
   if (!run) return { shown: false, responses: null as number | null, out };
-  const tally = await survey.repo.tally(tenantId, { runId: run._id });
+  // The same released responses as the run's results card and CSV (steps while open).
+  const { tally, released } = await releasedTally(survey, tenantId, run, { runId: run._id });
+  if (released === 0) return { shown: false, responses: null, out };
   const n = tally.responses;
   if (!isGroupLargeEnough(n, survey.minGroupSize)) return { shown: false, responses: null, out };
   const def = survey.definitionOf(run);
@@ -59,7 +61,7 @@ async function deltasFor(
   cohort: CohortDoc,
   runs?: { baselineRunId?: string; endRunId?: string },
 ): Promise<CohortDeltas> {
-  const all = await survey.repo.runsForCohort(tenantId, cohort._id);
+  const all = (await survey.repo.runsForCohort(tenantId, cohort._id)).filter((r) => !r.cancelledAt);
   const pick = (purpose: string, id?: string) =>
     id ? (all.find((r) => r._id === id) ?? null) : (all.find((r) => r.purpose === purpose) ?? null);
   const baseline = pick('confidence-baseline', runs?.baselineRunId);

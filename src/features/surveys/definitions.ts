@@ -24,6 +24,8 @@ export const SURVEY_PURPOSES = [
   'pulse',
   'evaluation',
   'conversation-feedback',
+  /** A lead's own survey (own-questions.ts). */
+  'custom',
 ] as const;
 export type SurveyPurpose = (typeof SURVEY_PURPOSES)[number];
 

@@ -12,6 +12,9 @@ import type { Feature } from '../feature.js';
 import { formCard, submit } from './answer-card.js';
 import { compareStart, compareSubmit } from './compare-cohorts.js';
 import { registerSurveyExport } from './export-csv-http.js';
+import { authorCard, saveTemplate } from './author-survey.js';
+import { endRunCard } from './end-run.js';
+import { heldCommentsCard } from './held-comments.js';
 import { insightCard, resultsCard } from './results-card.js';
 import { schedule, scheduleCard } from './schedule-card.js';
 import { SurveyError, type SurveyReply } from './survey-policy.js';
@@ -86,6 +89,11 @@ export const surveysFeature: Feature = {
       'survey.answer': (turn, data) => formCard(turn, services, data),
       'survey.submit': (turn, data) => submit(turn, services, data),
       'survey.results': (turn, data) => resultsCard(turn, services, data),
+      'survey.comments': (turn, data) => heldCommentsCard(turn, services, data),
+      'survey.close': (turn, data) => endRunCard(turn, services, data, 'close'),
+      'survey.author': (turn) => authorCard(turn, services),
+      'survey.template.save': (turn, data) => saveTemplate(turn, services, data),
+      'survey.cancel': (turn, data) => endRunCard(turn, services, data, 'cancel'),
       'survey.insight': (turn) => insightCard(turn, services),
       'survey.compare.pick': (turn) => compareStart(services, turn.tenantId, turn.person),
       'survey.compare': (turn, data) => compareSubmit(services, turn.tenantId, turn.person, data),

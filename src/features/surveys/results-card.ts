@@ -12,6 +12,7 @@ import {
   type SurveyReply as Reply,
 } from './survey-policy.js';
 import type { ResultsFilter } from './survey-results.js';
+import { STATUS_LABEL } from './survey-runs-card.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -65,13 +66,22 @@ async function resultsCardData(
   return {
     title: r.title,
     cohort: cohort?.name ?? 'unknown cohort',
-    status: r.status === 'scheduled' ? 'Scheduled' : r.status === 'open' ? 'Open' : 'Closed',
+    status: STATUS_LABEL[r.status],
     privacy: r.anonymous ? 'anonymous' : 'named',
     runId: r.runId,
-    summary: r.shown
-      ? `${r.responses} responses. Figures are shown only for groups of at least ${min}.`
-      : `Fewer than ${min} responses so far. Results appear once at least ${min} people have answered.`,
+    summary:
+      r.status === 'cancelled'
+        ? 'This survey was cancelled, so its results are not shown.'
+        : !r.shown
+          ? `Fewer than ${min} responses so far. Results appear once at least ${min} people have answered.`
+          : r.stepped
+            ? `Showing the first ${r.responses} responses. While the survey is open, results are updated at every ${r.step} responses, so no one's answers can be picked out; all are shown when it closes. Figures are shown only for groups of at least ${min}.`
+            : `${r.responses} responses. Figures are shown only for groups of at least ${min}.`,
     filterText: describeFilter(r.filter),
+    heldText:
+      r.heldBack > 0
+        ? `${r.heldBack === 1 ? '1 comment is' : `${r.heldBack} comments are`} held back from these shared results because ${r.heldBack === 1 ? 'it names' : 'they name'} someone or may describe a safety concern. Only you can read ${r.heldBack === 1 ? 'it' : 'them'}: choose **Held-back comments**.`
+        : '',
     error,
     profession: r.filter.profession ?? 'all',
     professions:
@@ -88,7 +98,7 @@ async function resultsCardData(
       text: q.text,
       note: !q.shown
         ? `Hidden: fewer than ${min} answers`
-        : `${q.answered} answers${q.mean !== null ? ` · mean ${q.mean.toFixed(2)}` : ''}${q.texts.length > MAX_TEXTS ? ` · first ${MAX_TEXTS} comments shown; all are in the CSV` : ''}`,
+        : `${q.answered} answers${q.mean !== null ? ` · mean ${q.mean.toFixed(2)}` : ''}${q.heldBack > 0 ? ` · ${q.heldBack} held back` : ''}${q.texts.length > MAX_TEXTS ? ` · first ${MAX_TEXTS} comments shown; all are in the CSV` : ''}`,
       facts: q.distribution.map((d) => ({ title: d.label, value: `${d.count} (${d.percent}%)` })),
       texts: q.texts.slice(0, MAX_TEXTS),
     })),

@@ -1,7 +1,7 @@
 /** `run survey`: the schedule form and its submit. */
 import { randomUUID } from 'node:crypto';
 import { currentCohortFirst } from '../../domain/current-cohort.js';
-import { formatDate, formatLocal } from '../../domain/placement-calendar.js';
+import { endDate, formatDate, formatLocal } from '../../domain/placement-calendar.js';
 import type { Turn } from '../../feature-kit/turn.js';
 import type { Services } from '../../services.js';
 import {
@@ -35,7 +35,7 @@ export async function scheduleCard(
   const ordered = currentCohortFirst(cohorts, services.clock.now());
   const cohortId = str(values.cohortId) || ordered[0]!._id;
   const maxWeeks = Math.max(...cohorts.map((c) => c.weeks));
-  const fields = ['definitionId', 'cohortId', 'opensOn', 'opensWeek', 'closesOn'];
+  const fields = ['definitionId', 'cohortId', 'opensOn', 'opensWeek', 'closesOn', 'repeat'];
   return {
     name: 'survey-schedule',
     data: {
@@ -46,7 +46,13 @@ export async function scheduleCard(
       acknowledged: warning?.key ?? '',
       submitTitle: warning ? 'Schedule anyway' : 'Schedule survey',
       definitionId: str(values.definitionId) || 'confidence-baseline',
-      definitions: [...services.surveys.definitions.values()].map((d) => ({ title: d.title, value: d.id })),
+      definitions: [
+        ...[...services.surveys.definitions.values()].map((d) => ({ title: d.title, value: d.id })),
+        ...(await services.surveys.repo.templatesOf(tenantId)).map((t) => ({
+          title: `${t.definition.title} (your trust's own)`,
+          value: t._id,
+        })),
+      ],
       cohortId,
       cohorts: ordered.map((c) => ({
         title: `${c.name} (starts ${formatDate(c.startDate)}, ${c.weeks} weeks)`,
@@ -61,6 +67,7 @@ export async function scheduleCard(
       closesOn: str(values.closesOn),
       anonymous: str(values.anonymous) || 'true',
       remind: str(values.remind) || 'true',
+      repeat: str(values.repeat) === 'weekly' ? 'weekly' : 'once',
       errors: Object.fromEntries(fields.map((f) => [f, errors[f] ?? ''])),
     },
   };
@@ -81,10 +88,11 @@ export async function schedule(
     closesOn: data.closesOn,
     anonymous: data.anonymous === true || data.anonymous === 'true',
     remind: data.remind === true || data.remind === 'true',
+    ...(data.repeat === 'weekly' ? { repeat: 'weekly' } : {}),
     ...(str(data.acknowledged) ? { acknowledged: data.acknowledged } : {}),
   };
   try {
-    const { run } = await services.surveys.scheduleRun(tenantId, person, input);
+    const { run, repeats } = await services.surveys.scheduleRun(tenantId, person, input);
     const cohort = await services.cohorts.byId(tenantId, run.cohortId);
     const zone = cohort?.timeZone ?? services.config.DEFAULT_TIME_ZONE;
     return {
@@ -94,7 +102,10 @@ export async function schedule(
         message:
           `For ${cohort?.name ?? 'the cohort'}: opens ${formatLocal(run.opensAt, zone)}, closes ${formatLocal(run.closesAt, zone)}` +
           `${run.anonymous ? ', anonymous' : ', named'}` +
-          `${run.reminderAt ? `; a reminder goes to anyone who has not answered on ${formatLocal(run.reminderAt, zone)}` : ''}.`,
+          `${run.reminderAt ? `; a reminder goes to anyone who has not answered on ${formatLocal(run.reminderAt, zone)}` : ''}.` +
+          (repeats.length > 0
+            ? ` It repeats every week until the placement ends on ${formatDate(endDate(cohort!))}: ${repeats.length + 1} weekly surveys in all, the last closing ${formatLocal(repeats.at(-1)!.closesAt, zone)}. You can cancel any of them under **surveys**.`
+            : ''),
       },
     };
   } catch (err) {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { can } from '../../domain/authorization.js';
 import {
+  addDays,
   endDate,
   localDateOf,
   localInstant,
@@ -33,6 +34,8 @@ const scheduleSchema = z
     closesOn: isoDate,
     anonymous: z.boolean(),
     remind: z.boolean(),
+    /** The weekly pulse only: a run every week, the same weekdays, until the placement ends. */
+    repeat: z.enum(['weekly']).optional(),
     /** The timing warning the lead chose to keep ("Schedule anyway"), by its key. */
     acknowledged: z
       .string()
@@ -105,7 +108,7 @@ export async function scheduleRun(
   tenantId: string,
   actor: PersonDoc,
   input: unknown,
-): Promise<{ run: SurveyRunDoc; created: boolean }> {
+): Promise<{ run: SurveyRunDoc; created: boolean; repeats: SurveyRunDoc[] }> {
   const now = survey.deps.clock.now();
   const requested = (input as { cohortId?: unknown } | null)?.cohortId;
   const cohortId = typeof requested === 'string' && requested.length <= 200 ? requested : null;
@@ -129,7 +132,7 @@ export async function scheduleRun(
     throw new SurveyError('Please check the highlighted fields.', 'invalid', fields);
   }
   const v = parsed.data;
-  const def = survey.definitions.get(v.definitionId);
+  const def = await survey.definitionFor(tenantId, v.definitionId);
   if (!def)
     throw new SurveyError('Please check the highlighted fields.', 'invalid', {
       definitionId: 'Unknown survey',
@@ -165,13 +168,14 @@ export async function scheduleRun(
   const warning = timingWarning(def, cohort, localDateOf(opensAt, zone));
   if (warning && v.acknowledged !== warning.key)
     throw new SurveyError(warning.message, 'needs-confirmation', { _warning: warning.key });
-  // The reminder goes in working time on a placement day: the last one before the close day.
-  const reminderAt = v.remind
-    ? reminderBefore(closesAt, opensAt > now ? opensAt : now, { zone, calendar: cohort })
-    : null;
 
-  const run: SurveyRunDoc = {
-    _id: tenantDocId(tenantId, 'srun', v.requestId),
+  if (v.repeat === 'weekly' && def.purpose !== 'pulse')
+    throw new SurveyError('Please check the highlighted fields.', 'invalid', {
+      repeat: 'Only the weekly pulse repeats every week',
+    });
+
+  const runFor = (k: number, opens: Date, closes: Date): SurveyRunDoc => ({
+    _id: tenantDocId(tenantId, 'srun', k === 0 ? v.requestId : `${v.requestId}-w${k}`),
     tenantId,
     definitionId: def.id,
     definitionVersion: def.version,
@@ -179,40 +183,38 @@ export async function scheduleRun(
     title: def.title,
     cohortId: cohort._id,
     anonymous: v.anonymous,
-    opensAt,
-    closesAt,
-    reminderAt,
+    opensAt: opens,
+    closesAt: closes,
+    // The reminder goes in working time on a placement day: the last one before the close day.
+    reminderAt: v.remind
+      ? reminderBefore(closes, opens > now ? opens : now, { zone, calendar: cohort })
+      : null,
     createdBy: actor._id,
+    ...(survey.definitions.has(def.id) ? {} : { definition: def }),
+    ...(v.repeat ? { repeat: v.repeat, seriesId: tenantDocId(tenantId, 'srun', v.requestId) } : {}),
     schemaVersion: 1,
     createdAt: now,
     updatedAt: now,
-  };
-  const created = await survey.repo.insertRun(run);
-  const stored = created ? run : await survey.run(tenantId, run._id);
-  // Jobs are insert-if-absent, so scheduling again after a crash between the two is safe.
-  const { scheduler } = survey.deps;
-  await scheduler.schedule({
-    key: `survey.open:${stored._id}`,
-    type: 'survey.open',
-    runAt: stored.opensAt,
-    tenantId,
-    payload: { runId: stored._id },
   });
-  if (stored.reminderAt)
-    await scheduler.schedule({
-      key: `survey.remind:${stored._id}`,
-      type: 'survey.remind',
-      runAt: stored.reminderAt,
-      tenantId,
-      payload: { runId: stored._id },
-    });
-  await scheduler.schedule({
-    key: `survey.closed:${stored._id}`,
-    type: 'survey.closed',
-    runAt: stored.closesAt,
-    tenantId,
-    payload: { runId: stored._id },
-  });
+  const { run: stored, created } = await storeRun(survey, runFor(0, opensAt, closesAt));
+  const repeats: SurveyRunDoc[] = [];
+  if (v.repeat === 'weekly') {
+    const firstOpen = localDateOf(stored.opensAt, zone);
+    const firstClose = localDateOf(stored.closesAt, zone);
+    for (let k = 1; addDays(firstOpen, 7 * k) <= endDate(cohort); k++)
+      repeats.push(
+        (
+          await storeRun(
+            survey,
+            runFor(
+              k,
+              localInstant(addDays(firstOpen, 7 * k), OPEN_TIME, zone),
+              localInstant(addDays(firstClose, 7 * k), CLOSE_TIME, zone),
+            ),
+          )
+        ).run,
+      );
+  }
   if (created)
     await survey.deps.audit.record(
       tenantId,
@@ -220,9 +222,32 @@ export async function scheduleRun(
         actorId: actor._id,
         action: 'survey.schedule',
         targetId: stored._id,
-        details: { definitionId: def.id, anonymous: v.anonymous },
+        details: { definitionId: def.id, anonymous: v.anonymous, repeats: repeats.length },
       },
       now,
     );
+  return { run: stored, created, repeats };
+}
+
+/** Stores a run (insert-if-absent) and its open, reminder and close jobs; the stored run. */
+async function storeRun(
+  survey: SurveyService,
+  run: SurveyRunDoc,
+): Promise<{ run: SurveyRunDoc; created: boolean }> {
+  const created = await survey.repo.insertRun(run);
+  const stored = created ? run : await survey.run(run.tenantId, run._id);
+  // Jobs are insert-if-absent, so scheduling again after a crash between the two is safe.
+  const { scheduler } = survey.deps;
+  const job = (type: string, runAt: Date) =>
+    scheduler.schedule({
+      key: `${type}:${stored._id}`,
+      type,
+      runAt,
+      tenantId: stored.tenantId,
+      payload: { runId: stored._id },
+    });
+  await job('survey.open', stored.opensAt);
+  if (stored.reminderAt) await job('survey.remind', stored.reminderAt);
+  await job('survey.closed', stored.closesAt);
   return { run: stored, created };
 }

@@ -49,6 +49,13 @@ export async function sendInvitations(
 /** Job: tell the lead who scheduled the run that results are ready. */
 export async function notifyClosed(survey: SurveyService, tenantId: string, runId: string): Promise<void> {
   const run = await survey.run(tenantId, runId);
+  if (survey.status(run) === 'cancelled') return;
+  // Comments held back from the shared results are flagged here, privately, without their words.
+  const held = (await survey.results(tenantId, run._id)).heldBack;
+  const message =
+    held > 0
+      ? `${held === 1 ? '1 comment was' : `${held} comments were`} held back from the shared results because ${held === 1 ? 'it names' : 'they name'} someone or may describe a safety concern; only you can read ${held === 1 ? 'it' : 'them'}, from the results card. Type **surveys** to see the results.`
+      : 'Type **surveys** to see the results.';
   await survey.deps.outbox.enqueue(
     tenantId,
     [
@@ -58,7 +65,7 @@ export async function notifyClosed(survey: SurveyService, tenantId: string, runI
         target: { kind: 'person', personId: run.createdBy },
         activity: survey.deps.cards.activity(
           'notice',
-          { title: `${run.title} has closed`, message: 'Type **surveys** to see the results.' },
+          { title: `${run.title} has closed`, message },
           `${run.title} has closed`,
         ),
       },

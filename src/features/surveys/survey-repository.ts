@@ -18,7 +18,7 @@ import { collections } from '../../storage/collections.js';
 import type { BaseDoc } from '../../storage/documents.js';
 import { isDuplicateKeyError } from '../../storage/mongo.js';
 import { TenantScope } from '../../storage/tenant-scope.js';
-import type { SurveyPurpose } from './definitions.js';
+import type { SurveyDefinition, SurveyPurpose } from './definitions.js';
 
 export interface SurveyRunDoc extends BaseDoc {
   definitionId: string;
@@ -31,6 +31,17 @@ export interface SurveyRunDoc extends BaseDoc {
   closesAt: Date;
   reminderAt: Date | null;
   createdBy: string;
+  /** How many first responses the run has had: gives each new response its release batch. */
+  responseSeq?: number;
+  /** A lead's own survey: its definition as it was when scheduled (the shipped ones are looked up by id). */
+  definition?: SurveyDefinition;
+  /** A weekly pulse scheduled once: the first run's id, shared by every week's run. */
+  seriesId?: string;
+  repeat?: 'weekly';
+  /** Set when a lead cancelled the run: no invitations, no answers, no results. */
+  cancelledAt?: Date;
+  /** Who closed the run early (`closesAt` then moved to that moment) or cancelled it. */
+  endedBy?: string;
 }
 
 export interface SurveyResponseDoc extends BaseDoc {
@@ -46,6 +57,17 @@ export interface SurveyResponseDoc extends BaseDoc {
   items: string[];
   /** Named surveys only. Anonymous responses never carry a person id. */
   respondentId?: string;
+  /**
+   * Which release step the response arrived in (0 for the first 5, 1 for the next 5, …):
+   * results of an open run are taken from the first responses in this order. Coarse on
+   * purpose, like the day-only times: the order within a step is not kept.
+   */
+  batch?: number;
+}
+
+/** A lead's own survey, kept for the tenant and reusable (`_id` is also the definition's id). */
+export interface SurveyTemplateDoc extends BaseDoc {
+  definition: SurveyDefinition;
 }
 
 /** A cut of a run's responses: the base match plus an optional filter. */
@@ -54,6 +76,8 @@ export interface ResponseCut {
   profession?: string;
   /** Only respondents who gave this answer (distribution key) to this question. */
   answer?: { questionId: string; key: string };
+  /** Only these responses (the released ones of an open run). */
+  ids?: string[];
 }
 
 export interface Tally {
@@ -80,6 +104,22 @@ export class SurveyRepository {
     return new TenantScope(this.db.collection<SurveyResponseDoc>(collections.surveyResponses.name), tenantId);
   }
 
+  templates(tenantId: string) {
+    return new TenantScope(this.db.collection<SurveyTemplateDoc>(collections.surveyTemplates.name), tenantId);
+  }
+
+  async saveTemplate(doc: SurveyTemplateDoc): Promise<void> {
+    await this.templates(doc.tenantId).insertOne(doc);
+  }
+
+  templateById(tenantId: string, id: string) {
+    return this.templates(tenantId).findOne({ _id: id });
+  }
+
+  templatesOf(tenantId: string) {
+    return this.templates(tenantId).find({}).sort({ createdAt: -1 }).limit(50).toArray();
+  }
+
   /** Insert-if-absent: false when a run with this id exists (a retried or double-clicked submit). */
   async insertRun(run: SurveyRunDoc): Promise<boolean> {
     try {
@@ -93,6 +133,22 @@ export class SurveyRepository {
 
   runById(tenantId: string, runId: string) {
     return this.runs(tenantId).findOne({ _id: runId });
+  }
+
+  /**
+   * Ends a run that has neither closed nor been cancelled (by `now`): closes it now, or cancels
+   * it. False when it had already ended (a second press, or the close time passed).
+   */
+  async endRun(tenantId: string, runId: string, how: 'close' | 'cancel', actorId: string, now: Date) {
+    const set: Document =
+      how === 'close'
+        ? { closesAt: now, endedBy: actorId, updatedAt: now }
+        : { cancelledAt: now, endedBy: actorId, updatedAt: now };
+    const res = await this.runs(tenantId).updateOne(
+      { _id: runId, cancelledAt: { $exists: false }, closesAt: { $gt: now } },
+      { $set: set },
+    );
+    return res.modifiedCount > 0;
   }
 
   runsForTenant(tenantId: string) {
@@ -114,8 +170,9 @@ export class SurveyRepository {
   async saveResponse(
     tenantId: string,
     responseId: string,
-    fields: Omit<SurveyResponseDoc, '_id' | 'tenantId' | 'createdAt' | 'schemaVersion'>,
+    fields: Omit<SurveyResponseDoc, '_id' | 'tenantId' | 'createdAt' | 'schemaVersion' | 'batch'>,
     createdAt: Date,
+    batch?: number,
   ): Promise<'created' | 'replaced'> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -124,7 +181,7 @@ export class SurveyRepository {
           { _id: responseId },
           {
             $set: fields,
-            $setOnInsert: { createdAt, schemaVersion: 1 },
+            $setOnInsert: { createdAt, schemaVersion: 1, ...(batch !== undefined ? { batch } : {}) },
             ...unset,
           } as Document,
           { upsert: true },
@@ -134,6 +191,30 @@ export class SurveyRepository {
         if (!isDuplicateKeyError(err) || attempt > 0) throw err;
       }
     }
+  }
+
+  /** Counts a run's new response and returns its number (1 for the first). */
+  async nextResponseNumber(tenantId: string, runId: string): Promise<number> {
+    const run = await this.runs(tenantId).findOneAndUpdate(
+      { _id: runId },
+      { $inc: { responseSeq: 1 } },
+      { returnDocument: 'after' },
+    );
+    return run?.responseSeq ?? 1;
+  }
+
+  /**
+   * The ids of a run's first `n` responses in arrival order: by release batch (responses from
+   * before batches existed come first), then by id, which is stable but says nothing of order.
+   */
+  async firstResponseIds(tenantId: string, runId: string, n: number): Promise<string[]> {
+    if (n <= 0) return [];
+    const docs = await this.responses(tenantId)
+      .find({ runId }, { projection: { _id: 1, batch: 1 } })
+      .sort({ batch: 1, _id: 1 })
+      .limit(n)
+      .toArray();
+    return docs.map((d) => d._id);
   }
 
   /** Which of these response ids exist (for reminders to non-responders). */
@@ -156,6 +237,7 @@ export class SurveyRepository {
     const match: Document = { runId: cut.runId };
     if (cut.profession !== undefined) match.profession = cut.profession;
     if (cut.answer) match.items = `${cut.answer.questionId}=${cut.answer.key}`;
+    if (cut.ids) match._id = { $in: cut.ids };
     return { $match: match };
   }
 

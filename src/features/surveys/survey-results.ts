@@ -2,16 +2,20 @@
  * A run's privacy-safe results and their CSV. Nothing is shown for a group smaller than
  * MIN_GROUP_SIZE: not for the run as a whole, not for any question (free text included), not
  * for any filtered cut; a filter whose cut (or whose complement, which subtraction would
- * reveal) is smaller is refused.
+ * reveal) is smaller is refused. While a run is open its results move only in steps (5, 10,
+ * 15… responses: `releasedResponses`), taken from the first responses in arrival order, so two
+ * views never differ by one person; once closed, all of them. The chat card, the CSV and the
+ * dashboard's confidence figures all read through `releasedTally`.
  */
 import { stringify } from 'csv-stringify/sync';
 import { spreadsheetSafe } from '../../domain/spreadsheet-cell.js';
 import { z } from 'zod';
-import { isGroupLargeEnough } from '../../domain/anonymity.js';
+import { isGroupLargeEnough, releasedResponses, releaseStep } from '../../domain/anonymity.js';
 import { safeText } from '../../domain/validation.js';
 import { keyLabel, questionKeys, type Question, type SurveyDefinition } from './definitions.js';
 import type { ResponseCut, SurveyRunDoc, Tally } from './survey-repository.js';
 import { SmallGroupRefused, SurveyError } from './survey-policy.js';
+import { rosterNames, screenTexts, type HeldComment } from './held-comments.js';
 import type { RunStatus, SurveyService } from './survey-service.js';
 
 export interface ResultsFilter {
@@ -30,7 +34,12 @@ export interface QuestionResult {
   answered: number | null;
   mean: number | null;
   distribution: { key: string; label: string; count: number; percent: number }[];
+  /** Free text the shared results may show (held-back comments are not among them). */
   texts: string[];
+  /** How many comments are held back (they name someone or a safety concern). */
+  heldBack: number;
+  /** The held-back comments themselves: only when asked for (`{ held: true }`), for the lead's private card. */
+  held: HeldComment[];
 }
 
 export interface SurveyResults {
@@ -47,6 +56,12 @@ export interface SurveyResults {
   /** False when the cut has fewer responses than the minimum: no figure or text at all. */
   shown: boolean;
   responses: number | null;
+  /** True while the run is open: the figures are of its first `responses` (a whole step), more may exist. */
+  stepped: boolean;
+  /** The step results move in while the run is open. */
+  step: number;
+  /** Comments held back from these shared results, over all questions. */
+  heldBack: number;
   questions: QuestionResult[];
 }
 
@@ -61,6 +76,33 @@ const filterSchema = z
   .strict();
 
 export const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * The tally of a run's released responses within `cut`: all of them once the run has closed,
+ * else its first whole step(s) in arrival order; none below the minimum or once cancelled.
+ * `released` is how many the run releases. Unfiltered, one pass gives the total as well; a
+ * second pass (over the released ids) is needed only when the open run is between steps.
+ */
+export async function releasedTally(
+  survey: SurveyService,
+  tenantId: string,
+  run: SurveyRunDoc,
+  cut: ResponseCut,
+): Promise<{ tally: Tally; released: number; stepped: boolean }> {
+  const empty = (): Tally => ({ responses: 0, answered: new Map(), counts: new Map(), texts: [] });
+  const status = survey.status(run);
+  if (status === 'cancelled') return { tally: empty(), released: 0, stepped: false };
+  const stepped = status !== 'closed';
+  const filtered = cut.profession !== undefined || cut.answer !== undefined;
+  const whole = filtered ? null : await survey.repo.tally(tenantId, cut);
+  const total = whole ? whole.responses : await survey.repo.count(tenantId, { runId: run._id });
+  const released = releasedResponses(total, survey.minGroupSize, !stepped);
+  if (released === 0) return { tally: empty(), released, stepped };
+  if (whole && released === total) return { tally: whole, released, stepped };
+  const ids =
+    released === total ? undefined : await survey.repo.firstResponseIds(tenantId, run._id, released);
+  return { tally: await survey.repo.tally(tenantId, ids ? { ...cut, ids } : cut), released, stepped };
+}
 
 async function cutFor(
   run: SurveyRunDoc,
@@ -92,17 +134,18 @@ export async function surveyResults(
   tenantId: string,
   surveyRunId: string,
   filter: ResultsFilter = {},
+  options: { held?: boolean } = {},
 ): Promise<SurveyResults> {
   const run = await survey.run(tenantId, surveyRunId);
   const def = survey.definitionOf(run);
   const { cut, filter: f } = await cutFor(run, def, filter);
   const min = survey.minGroupSize;
   const filtered = cut.profession !== undefined || cut.answer !== undefined;
-  const tally = await survey.repo.tally(tenantId, cut);
+  const release = await releasedTally(survey, tenantId, run, cut);
+  const tally = release.tally;
   const n = tally.responses;
   if (filtered) {
-    const total = await survey.repo.count(tenantId, { runId: run._id });
-    const rest = total - n;
+    const rest = release.released - n;
     if (!isGroupLargeEnough(n, min) || (rest > 0 && !isGroupLargeEnough(rest, min)))
       throw new SmallGroupRefused(min, 'this filter');
   }
@@ -119,12 +162,17 @@ export async function surveyResults(
     filter: f,
     shown: false,
     responses: null,
+    stepped: release.stepped,
+    step: releaseStep(min),
+    heldBack: 0,
     questions: [],
   };
   if (!isGroupLargeEnough(n, min)) return base;
 
   const figures = tallyFigures(tally);
-  const texts = tally.texts;
+  const { shared, held } = tally.texts.length
+    ? screenTexts(tally.texts, await rosterNames(survey, tenantId, run))
+    : { shared: [], held: [] };
 
   const questions: QuestionResult[] = def.questions.map((q) => {
     const answered = figures.answered(q.id);
@@ -144,10 +192,16 @@ export async function surveyResults(
             return { key, label: keyLabel(q, key), count, percent: Math.round((count / answered) * 100) };
           })
         : [],
-      texts: shown ? texts.filter((t) => t.questionId === q.id).map((t) => t.text) : [],
+      texts: shown ? shared.filter((t) => t.questionId === q.id).map((t) => t.text) : [],
+      heldBack: shown ? held.filter((t) => t.questionId === q.id).length : 0,
+      held:
+        shown && options.held
+          ? held.filter((t) => t.questionId === q.id).map((t) => ({ text: t.text, reasons: t.reasons }))
+          : [],
     };
   });
-  return { ...base, shown: true, responses: n, questions };
+  const heldBack = questions.reduce((sum, q) => sum + q.heldBack, 0);
+  return { ...base, shown: true, responses: n, heldBack, questions };
 }
 
 /**
@@ -184,6 +238,8 @@ export async function exportCsv(
     for (const d of q.distribution)
       rows.push([q.id, q.text, 'distribution', d.key, d.label, d.count, d.percent, '', '']);
     for (const t of q.texts) rows.push([q.id, q.text, 'text', '', '', '', '', '', t]);
+    if (q.heldBack > 0)
+      rows.push([q.id, q.text, 'held-back', '', '', q.heldBack, '', '', 'comments shown only to the lead']);
   }
   return (
     '\ufeff' +

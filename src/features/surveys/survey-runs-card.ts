@@ -6,6 +6,14 @@ import type { PersonDoc } from '../../storage/people-repository.js';
 import type { Turn } from '../../feature-kit/turn.js';
 import type { Services } from '../../services.js';
 import type { SurveyReply as Reply } from './survey-policy.js';
+import type { RunStatus } from './survey-service.js';
+
+export const STATUS_LABEL: Record<RunStatus, string> = {
+  scheduled: 'Scheduled',
+  open: 'Open',
+  closed: 'Closed',
+  cancelled: 'Cancelled',
+};
 
 /** The cohorts whose runs this person manages ('survey.run.manage'): the one they lead; all for an admin. */
 export async function managedCohorts(
@@ -53,7 +61,9 @@ export async function runsCard(turn: Turn, services: Services): Promise<Reply> {
       return {
         title: run.title,
         cohort: cohort?.name ?? 'unknown cohort',
-        status: status === 'scheduled' ? 'Scheduled' : status === 'open' ? 'Open' : 'Closed',
+        status: STATUS_LABEL[status],
+        canClose: status === 'open',
+        canCancel: status === 'open' || status === 'scheduled',
         opens: formatLocal(run.opensAt, zone),
         closes: formatLocal(run.closesAt, zone),
         privacy: run.anonymous ? 'anonymous' : 'named',

@@ -40,7 +40,7 @@ export {
 export type { ResultsFilter, QuestionResult, SurveyResults } from './survey-results.js';
 export type { ScheduleInput } from './schedule-run.js';
 
-export type RunStatus = 'scheduled' | 'open' | 'closed';
+export type RunStatus = 'scheduled' | 'open' | 'closed' | 'cancelled';
 
 export type SurveyDeps = Pick<
   Services,
@@ -75,10 +75,16 @@ export class SurveyService implements SurveyInsights {
   }
 
   definitionOf(run: SurveyRunDoc): SurveyDefinition {
-    return this.definition(run.definitionId);
+    return run.definition ?? this.definition(run.definitionId);
+  }
+
+  /** A shipped definition, or one of the tenant's own surveys; null when neither. */
+  async definitionFor(tenantId: string, id: string): Promise<SurveyDefinition | null> {
+    return this.definitions.get(id) ?? (await this.repo.templateById(tenantId, id))?.definition ?? null;
   }
 
   status(run: SurveyRunDoc, now = this.deps.clock.now()): RunStatus {
+    if (run.cancelledAt) return 'cancelled';
     if (now < run.opensAt) return 'scheduled';
     return now < run.closesAt ? 'open' : 'closed';
   }
@@ -127,8 +133,13 @@ export class SurveyService implements SurveyInsights {
     return submitAnswers(this, tenantId, person, runId, raw);
   }
 
-  results(tenantId: string, surveyRunId: string, filter: ResultsFilter = {}): Promise<SurveyResults> {
-    return surveyResults(this, tenantId, surveyRunId, filter);
+  results(
+    tenantId: string,
+    surveyRunId: string,
+    filter: ResultsFilter = {},
+    options: { held?: boolean } = {},
+  ): Promise<SurveyResults> {
+    return surveyResults(this, tenantId, surveyRunId, filter, options);
   }
 
   exportCsv(tenantId: string, surveyRunId: string, filter: ResultsFilter = {}): Promise<string> {

@@ -181,6 +181,7 @@ describe('surveys: runs, responses and privacy-safe results (real database)', fu
         r._id,
         pulse(4, 'about-right', i < 4 ? `only ${i}` : undefined),
       );
+    clock.set(new Date(r.closesAt.getTime() + 1)); // closed: all six released
     const res = await services.surveys.results(T, r._id);
     assert.equal(res.responses, 6);
     const comment = res.questions.find((q) => q.id === 'comment')!;
@@ -200,6 +201,16 @@ describe('surveys: runs, responses and privacy-safe results (real database)', fu
         r._id,
         pulse(3, p.profession === 'physiotherapy' ? 'about-right' : 'too-heavy'),
       );
+    // Open, 7 responses: only the first step (the 5 physiotherapists) is released, so the
+    // whole of it is the physiotherapy cut and the occupational therapists are in no view.
+    const stepped = await services.surveys.results(T, r._id, { profession: 'physiotherapy' });
+    assert.equal(stepped.responses, 5);
+    await assert.rejects(
+      services.surveys.results(T, r._id, { profession: 'occupational therapy' }),
+      GroupTooSmallError,
+    );
+    const opensAt = clock.now();
+    clock.set(new Date(r.closesAt.getTime() + 1)); // closed: all seven released
     await assert.rejects(
       services.surveys.results(T, r._id, { profession: 'occupational therapy' }),
       GroupTooSmallError,
@@ -218,6 +229,7 @@ describe('surveys: runs, responses and privacy-safe results (real database)', fu
       GroupTooSmallError,
     );
 
+    clock.set(opensAt);
     const more = await students(c, 3, 'occupational therapy');
     for (const p of more) await services.surveys.submit(T, p, r._id, pulse(5, 'too-heavy'));
     const otOnly = await services.surveys.results(T, r._id, { profession: 'occupational therapy' });
