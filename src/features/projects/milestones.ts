@@ -155,17 +155,9 @@ export async function toggleMilestoneDone(
   person: PersonDoc,
   data: unknown,
 ): Promise<CardResult> {
-  const raw = safeData(data);
-  const found = await ctx.allowed(tenantId, person, 'project.contribute', raw.projectId);
-  if (!found) return NOT_FOUND;
-  const render = (options: MilestonesOptions) =>
-    renderMilestones(ctx, tenantId, person, found.project, options);
-  const id = text(raw.milestoneId);
-  const milestone = isTenantId(id, tenantId) ? await ctx.repo.milestone(tenantId, id) : null;
-  if (!milestone || milestone.projectId !== found.project._id)
-    return render({
-      errors: { _form: 'That milestone is not on this project (it may be removed already).' },
-    });
+  const target = await milestoneOnCard(ctx, tenantId, person, data, 'project.contribute');
+  if (typeof target === 'string' || !('milestone' in target)) return target;
+  const { id, milestone, render } = target;
   const now = ctx.now();
   const doneAt = milestone.doneAt ? null : now;
   await ctx.repo.setMilestoneDone(tenantId, id, doneAt, now);
@@ -187,8 +179,28 @@ export async function removeMilestone(
   person: PersonDoc,
   data: unknown,
 ): Promise<CardResult> {
+  const target = await milestoneOnCard(ctx, tenantId, person, data, 'project.manage');
+  if (typeof target === 'string' || !('milestone' in target)) return target;
+  const { id, milestone, render } = target;
+  await ctx.repo.deleteMilestone(tenantId, id);
+  await ctx.s.audit.record(
+    tenantId,
+    { actorId: person._id, action: 'project.milestone.remove', targetId: id },
+    ctx.now(),
+  );
+  return render({ notice: `Removed: ${milestone.title}.` });
+}
+
+/** The milestone a card's button names, on a project the person may act on; else the answer to give. */
+async function milestoneOnCard(
+  ctx: ProjectContext,
+  tenantId: string,
+  person: PersonDoc,
+  data: unknown,
+  action: 'project.contribute' | 'project.manage',
+) {
   const raw = safeData(data);
-  const found = await ctx.allowed(tenantId, person, 'project.manage', raw.projectId);
+  const found = await ctx.allowed(tenantId, person, action, raw.projectId);
   if (!found) return NOT_FOUND;
   const render = (options: MilestonesOptions) =>
     renderMilestones(ctx, tenantId, person, found.project, options);
@@ -198,11 +210,5 @@ export async function removeMilestone(
     return render({
       errors: { _form: 'That milestone is not on this project (it may be removed already).' },
     });
-  await ctx.repo.deleteMilestone(tenantId, id);
-  await ctx.s.audit.record(
-    tenantId,
-    { actorId: person._id, action: 'project.milestone.remove', targetId: id },
-    ctx.now(),
-  );
-  return render({ notice: `Removed: ${milestone.title}.` });
+  return { id, milestone, render };
 }

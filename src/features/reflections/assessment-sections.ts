@@ -5,6 +5,7 @@
  * last per area, with a small inline SVG chart beside the figures. HTML and CSV rows alike.
  */
 import { formatDate, localDateOf } from '../../domain/placement-calendar.js';
+import type { ExportSupervision } from './ports.js';
 
 export interface ExportCheckinRecord {
   week: number;
@@ -15,23 +16,7 @@ export interface ExportCheckinRecord {
   countersigned: { by: string; at: Date } | null;
 }
 
-export interface ExportSupervisionRecord {
-  sessions: {
-    date: string;
-    week: number;
-    kind: string;
-    minutes: number;
-    notes: string;
-    recordedBy: string;
-  }[];
-  actions: {
-    sessionDate: string;
-    text: string;
-    dueDate: string;
-    status: 'open' | 'not-yet' | 'done';
-    owner: 'student' | 'supervisor';
-  }[];
-}
+export type ExportSupervisionRecord = ExportSupervision;
 
 export interface ConfidenceChange {
   area: string;

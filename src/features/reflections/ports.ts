@@ -3,6 +3,8 @@
  * features import reflections only through this file (types); src/services.ts connects them.
  */
 import type { ReflectionTopicId } from '../../domain/catalogues.js';
+import type { CheckinRecord, CheckinRecords } from '../checkins/ports.js';
+import type { SupervisionRecord, SupervisionRecords } from '../supervision/ports.js';
 import type { JourneyCounts, JourneySummary } from './journey.js';
 import type { ReflectionDoc } from './reflections-repository.js';
 
@@ -56,43 +58,10 @@ export interface ConcernsRaised {
   ): Promise<{ date: string; topic: string; outcome: string }[]>;
 }
 
-/** One check-in, for the journey export: the student's words, comments, countersignature (from check-ins). */
-export interface ExportCheckin {
-  week: number;
-  submittedAt: Date | null;
-  narrative: { label: string; text: string }[];
-  comments: { authorId: string; text: string; at: Date }[];
-  countersignedBy: string | null;
-  countersignedAt: Date | null;
-}
-
-/** A student's check-ins, week order (from check-ins). */
-export interface CheckinRecords {
-  checkinRecordsOf(tenantId: string, studentId: string): Promise<ExportCheckin[]>;
-}
-
-/** A student's supervision sessions and agreed actions (from supervision). */
-export interface ExportSupervision {
-  sessions: {
-    date: string;
-    week: number;
-    kind: string;
-    minutes: number;
-    notes: string;
-    recordedBy: string;
-  }[];
-  actions: {
-    sessionDate: string;
-    text: string;
-    dueDate: string;
-    status: 'open' | 'not-yet' | 'done';
-    owner: 'student' | 'supervisor';
-  }[];
-}
-
-export interface SupervisionRecords {
-  supervisionRecordOf(tenantId: string, studentId: string): Promise<ExportSupervision>;
-}
+/** A student's check-ins and supervision, as check-ins and supervision offer them for the export. */
+export type { CheckinRecords, SupervisionRecords };
+export type ExportCheckin = CheckinRecord;
+export type ExportSupervision = SupervisionRecord;
 
 /** A student's project team, for sharing a reflection with it (from projects). */
 export interface ProjectTeams {
