@@ -7,6 +7,7 @@ import { isGroupLargeEnough } from '../../domain/anonymity.js';
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import { MEASURES } from './definitions.js';
 import { CONFIDENCE_AREAS } from '../../domain/catalogues.js';
+import { localDateOf, placementWeekOfDate } from '../../domain/placement-calendar.js';
 import { ALL_WEEKS, checkinDeltas, checkinMeasureId } from './checkin-confidence-deltas.js';
 import type { CohortDeltas, ConfidenceComparison, DeltaRow } from './ports.js';
 import type { SurveyRunDoc } from './survey-repository.js';
@@ -65,7 +66,15 @@ async function deltasFor(
   const pick = (purpose: string, id?: string) =>
     id ? (all.find((r) => r._id === id) ?? null) : (all.find((r) => r.purpose === purpose) ?? null);
   const baseline = pick('confidence-baseline', runs?.baselineRunId);
-  const end = pick('confidence-end', runs?.endRunId);
+  // Never two runs of the same week as before and after: the end run opens in a later week.
+  const weekOf = (r: SurveyRunDoc) => {
+    const on = localDateOf(r.opensAt, cohort.timeZone);
+    return placementWeekOfDate(cohort, on)?.week ?? (on < cohort.startDate ? 0 : cohort.weeks + 1);
+  };
+  const ends = runs?.endRunId
+    ? [pick('confidence-end', runs.endRunId)]
+    : all.filter((r) => r.purpose === 'confidence-end');
+  const end = ends.find((r) => r && (!baseline || weekOf(r) > weekOf(baseline))) ?? null;
   const [pre, post] = await Promise.all([
     measureMeans(survey, tenantId, baseline),
     measureMeans(survey, tenantId, end),

@@ -572,6 +572,39 @@ describe('surveys: runs, responses and privacy-safe results (real database)', fu
       assert.equal(d3.preResponses, null);
       assert.ok(d3.rows.every((r) => r.pre === null && r.post === null && r.delta === null));
     });
+
+    it('never pairs two runs of the same week as before and after: an end survey in week 2 is not the "after" of a week-2 start', async () => {
+      const c4 = await cohort('Cohort 4', '2026-01-05');
+      const p4 = await students(c4, 5);
+      const schedule = async (definitionId: string, opensOn: string, closesOn: string) => {
+        clock.set(new Date('2026-01-01T09:00:00Z'));
+        const input = {
+          requestId: `req-${++seq}-abcdefgh`,
+          definitionId,
+          cohortId: c4,
+          opensOn,
+          closesOn,
+          anonymous: true,
+          remind: false,
+        };
+        // Both open at an odd time for their purpose: the lead keeps them anyway.
+        const warned = await services.surveys.scheduleRun(T, lead, input).then(
+          () => assert.fail('expected the timing warning'),
+          (e: SurveyError) => e.fields._warning!,
+        );
+        return (await services.surveys.scheduleRun(T, lead, { ...input, acknowledged: warned })).run;
+      };
+      const start = await schedule('confidence-baseline', '2026-01-12', '2026-01-16');
+      const end = await schedule('confidence-end', '2026-01-14', '2026-01-16');
+      clock.set(new Date('2026-01-14T12:00:00Z'));
+      await answer(start._id, p4, Array.from({ length: 9 }, () => same(2, 5)));
+      await answer(end._id, p4, Array.from({ length: 9 }, () => same(4, 5)));
+      const d = await services.surveys.confidenceDeltas(T, c4);
+      assert.equal(d.baselineRunId, start._id);
+      assert.equal(d.endRunId, null, 'the week-2 end survey is not paired with the week-2 start');
+      assert.equal(d.shown, false);
+      assert.ok(d.rows.every((r) => r.delta === null));
+    });
   });
 
   it('exports CSV that round-trips through a CSV parser (quotes, commas, newlines, unicode)', async () => {
