@@ -597,8 +597,16 @@ describe('surveys: runs, responses and privacy-safe results (real database)', fu
       const start = await schedule('confidence-baseline', '2026-01-12', '2026-01-16');
       const end = await schedule('confidence-end', '2026-01-14', '2026-01-16');
       clock.set(new Date('2026-01-14T12:00:00Z'));
-      await answer(start._id, p4, Array.from({ length: 9 }, () => same(2, 5)));
-      await answer(end._id, p4, Array.from({ length: 9 }, () => same(4, 5)));
+      await answer(
+        start._id,
+        p4,
+        Array.from({ length: 9 }, () => same(2, 5)),
+      );
+      await answer(
+        end._id,
+        p4,
+        Array.from({ length: 9 }, () => same(4, 5)),
+      );
       const d = await services.surveys.confidenceDeltas(T, c4);
       assert.equal(d.baselineRunId, start._id);
       assert.equal(d.endRunId, null, 'the week-2 end survey is not paired with the week-2 start');
