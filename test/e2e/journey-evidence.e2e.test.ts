@@ -9,6 +9,7 @@
  *   are audited.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import JSZip from 'jszip';
 import { collections } from '../../src/storage/collections.js';
@@ -318,7 +319,10 @@ describe('e2e: the journey export as evidence, and sharing it with an assessor (
       res.headers.get('content-disposition')!,
       /attachment; filename="journey-slides-2025-03-11\.pptx"/,
     );
-    const zip = await JSZip.loadAsync(Buffer.from(await res.arrayBuffer()));
+    const deck = Buffer.from(await res.arrayBuffer());
+    // tools/slides-gallery.sh renders this very deck to images for the gallery.
+    if (process.env.SLIDES_GALLERY_OUT) writeFileSync(process.env.SLIDES_GALLERY_OUT, deck);
+    const zip = await JSZip.loadAsync(deck);
     const slideFiles = Object.keys(zip.files)
       .filter((f) => /^ppt\/slides\/slide\d+\.xml$/.test(f))
       .sort((a, b) => Number(a.match(/\d+/)![0]) - Number(b.match(/\d+/)![0]));
