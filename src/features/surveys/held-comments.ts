@@ -59,7 +59,8 @@ export async function heldCommentsCard(
   const { person, tenantId } = turn;
   const runId = typeof data.surveyRunId === 'string' ? data.surveyRunId : '';
   const run = runId ? await services.surveys.repo.runById(tenantId, runId) : null;
-  const allowed = can(person, 'survey.comments.review', { cohortId: run?.cohortId ?? null });
+  // Nothing found is nothing read: audited as refused, never as a view.
+  const allowed = run !== null && can(person, 'survey.comments.review', { cohortId: run.cohortId });
   await services.audit.record(
     tenantId,
     {
