@@ -245,14 +245,21 @@ export interface Seeded {
 
 export const NOW = new Date('2025-02-20T12:00:00Z'); // week 3 of cohort A
 
-export async function startDashboard(jwks: TestJwks): Promise<{ e2e: E2E; seeded: Seeded }> {
+/** `engines: false`: no scheduler or sender, for suites that move the clock (no job runs meanwhile). */
+export async function startDashboard(
+  jwks: TestJwks,
+  options: { engines?: boolean } = {},
+): Promise<{ e2e: E2E; seeded: Seeded }> {
   ensureWebBuild();
   const e2e = new E2E();
-  await e2e.start({
-    DASHBOARD_DEV_LOGIN: 'true',
-    TAB_SSO_AUDIENCE: AUDIENCE,
-    TAB_SSO_JWKS_URL: jwks.url,
-  });
+  await e2e.start(
+    {
+      DASHBOARD_DEV_LOGIN: 'true',
+      TAB_SSO_AUDIENCE: AUDIENCE,
+      TAB_SSO_JWKS_URL: jwks.url,
+    },
+    options,
+  );
   e2e.clock.set(NOW);
   const { cohorts, people, supervisions } = e2e.services;
   const cal = {
