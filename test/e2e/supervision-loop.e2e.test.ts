@@ -113,7 +113,7 @@ describe('e2e: the supervision loop, closed (issue 26 acceptance)', function () 
     );
     const mine = w.texts(await w.exec(priya, 'checkin.refresh', { week: 2 }));
     assert.match(mine, /\*\*Sam Okoro\*\*: Thank you for telling me/);
-    assert.match(mine, /Submitted · countersigned/);
+    assert.match(mine, /Submitted · countersigned by Sam Okoro, \w{3} \d{1,2} \w{3}, \d{2}:\d{2}/);
   });
 
   it('once the lead turns the lead copy on, words of distress at wellbeing 4 reach the supervisor and the lead within a minute', async () => {

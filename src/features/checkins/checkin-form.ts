@@ -167,15 +167,20 @@ export function submittedCardData(params: {
   editable: boolean;
   notice?: string;
   commentAuthors: Map<string, string>;
+  /** Who countersigned and when, as the student reads it ("Sam Okoro, Thu 20 Feb, 15:10"). */
+  countersigned?: string;
   actions?: CardAction[];
 }) {
   const { checkin: c } = params;
+  const signed = c.countersignedBy
+    ? ` · countersigned${params.countersigned ? ` by ${params.countersigned}` : ''}`
+    : '';
   const a = c.answers;
   return {
     week: c.week,
     of: c.of,
     cohortId: c.cohortId,
-    status: `${c.late ? 'Submitted late' : 'Submitted'}${c.countersignedBy ? ' · countersigned' : ''}`,
+    status: `${c.late ? 'Submitted late' : 'Submitted'}${signed}`,
     notice: params.notice ?? '',
     lowWellbeing:
       a.wellbeing <= LOW_WELLBEING || distressPhrasesIn(...TEXT_FIELDS.map((f) => a[f])).length > 0,

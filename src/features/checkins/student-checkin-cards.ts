@@ -70,16 +70,26 @@ export class StudentCheckinCards {
       this.openActionsOf(tenantId, checkin.studentId),
     ]);
     const lock = cohort ? lockInstant(cohort, checkin.week, pauses, zone) : null;
-    const authors = checkin.comments.length
-      ? await this.s.people.byIds(tenantId, [...new Set(checkin.comments.map((c) => c.authorId))])
-      : [];
+    const authorIds = [
+      ...new Set([
+        ...checkin.comments.map((c) => c.authorId),
+        ...(checkin.countersignedBy ? [checkin.countersignedBy] : []),
+      ]),
+    ];
+    const authors = authorIds.length ? await this.s.people.byIds(tenantId, authorIds) : [];
+    const names = new Map(authors.map((a) => [a._id, a.displayName]));
+    const signer = checkin.countersignedBy ? names.get(checkin.countersignedBy) : undefined;
     return this.s.cards.render(
       'checkin-submitted',
       submittedCardData({
         checkin,
         editable: lock !== null && this.s.clock.now().getTime() < lock.getTime(),
         notice,
-        commentAuthors: new Map(authors.map((a) => [a._id, a.displayName])),
+        commentAuthors: names,
+        countersigned:
+          signer && checkin.countersignedAt
+            ? `${signer}, ${formatLocal(checkin.countersignedAt, zone)}`
+            : signer,
         actions,
       }),
     );
