@@ -267,3 +267,22 @@ export interface StudentView {
   /** The export link is minted on request (GET /api/dashboard/student/export-link): each opens again until it expires. */
   exportAvailable: boolean;
 }
+
+/** What the cards and the Manage page (lead workspace) show of a cohort. */
+export interface CohortView {
+  id: string;
+  name: string;
+  datesText: string;
+  weeks: number;
+  clinicalText: string;
+  leadershipText: string;
+  supervisionText: string;
+  timeZone: string;
+  checkinText: string;
+  nonPlacement: { date: string; text: string }[];
+  students: { id: string; name: string; email: string; profession: string; supervisorsText: string }[];
+  supervisors: { id: string; name: string; email: string }[];
+  studentCount: number;
+  /** The cohort's stored settings as form values (what the edit form starts from). */
+  form: Record<string, string>;
+}

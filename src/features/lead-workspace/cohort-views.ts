@@ -7,26 +7,10 @@ import { safeguardingSettings, safeguardingText } from '../../domain/safeguardin
 import type { CohortDoc } from '../../storage/cohorts-repository.js';
 import type { PersonDoc } from '../../storage/people-repository.js';
 import type { CheckinSettingsOf } from './ports.js';
+import type { CohortView } from '../../web/api-types.js';
 import type { Outcome, WorkspaceContext } from './workspace-context.js';
 
-/** What the cards and the Manage page show of a cohort. */
-export interface CohortView {
-  id: string;
-  name: string;
-  datesText: string;
-  weeks: number;
-  clinicalText: string;
-  leadershipText: string;
-  supervisionText: string;
-  timeZone: string;
-  checkinText: string;
-  nonPlacement: { date: string; text: string }[];
-  students: { id: string; name: string; email: string; profession: string; supervisorsText: string }[];
-  supervisors: { id: string; name: string; email: string }[];
-  studentCount: number;
-  /** The cohort's stored settings as form values (what the edit form starts from). */
-  form: Record<string, string>;
-}
+export type { CohortView } from '../../web/api-types.js';
 
 export class CohortViews {
   constructor(private readonly ctx: WorkspaceContext) {}

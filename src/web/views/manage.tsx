@@ -6,26 +6,12 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { FieldsError, query, type Api, type ApiError } from '../api.js';
+import type { CohortView } from '../api-types.js';
 import { Notice } from './common.js';
 
 interface CohortRef {
   id: string;
   name: string;
-}
-interface CohortView {
-  id: string;
-  name: string;
-  datesText: string;
-  clinicalText: string;
-  leadershipText: string;
-  supervisionText: string;
-  timeZone: string;
-  checkinText: string;
-  nonPlacement: { date: string; text: string }[];
-  students: { id: string; name: string; email: string; profession: string; supervisorsText: string }[];
-  supervisors: { id: string; name: string; email: string }[];
-  studentCount: number;
-  form: Record<string, string>;
 }
 type Answer = { notice: string; cohort: CohortView | null };
 
