@@ -12,7 +12,8 @@
  *   kill      3 instances; the instance holding the tenant's send lease is SIGKILLed once
  *             KILL_AT people have been reached
  *   db-down   3 instances; the database process is SIGKILLed once KILL_AT people have been
- *             reached and started again (same port and data) 8 s later
+ *             reached and started again (same port and data) 8 s later; meanwhile every
+ *             instance's /readyz is probed every 250 ms (status and answer time)
  *   faults    3 instances; the connector also answers 2% of requests 429 and 3% 503
  *
  * Prints per scenario: requests, 429s, peak requests in any 1 s window, delivered/s, people
@@ -256,6 +257,41 @@ function peakInAnySecond(times: number[]): number {
   return peak;
 }
 
+interface Probe {
+  status: number | 'timeout';
+  ms: number;
+}
+
+/** GET /readyz on every instance every 250 ms (each with a 3 s time-out) until `done()`. */
+async function probeReadiness(instances: Instance[], done: () => boolean): Promise<Probe[]> {
+  const probes: Probe[] = [];
+  while (!done()) {
+    await Promise.all(
+      instances.map(async (instance) => {
+        const start = performance.now();
+        try {
+          const res = await fetch(`http://127.0.0.1:${instance.port}/readyz`, { signal: AbortSignal.timeout(3000) });
+          await res.arrayBuffer();
+          probes.push({ status: res.status, ms: performance.now() - start });
+        } catch {
+          probes.push({ status: 'timeout', ms: performance.now() - start });
+        }
+      }),
+    );
+    await sleep(250);
+  }
+  return probes;
+}
+
+function describeProbes(probes: Probe[]): string {
+  const count = (status: Probe['status']) => probes.filter((p) => p.status === status).length;
+  const slowest = Math.max(...probes.map((p) => p.ms));
+  return (
+    `/readyz while the database was down: ${probes.length} probes, 503 ×${count(503)}, 200 ×${count(200)}, ` +
+    `no answer in 3 s ×${count('timeout')}, slowest ${slowest.toFixed(0)} ms`
+  );
+}
+
 interface Env {
   mongoUri: string;
   localDb: LocalDb | null;
@@ -297,6 +333,7 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
   let dbDownAt: number | null = null;
   let dbBackAt: number | null = null;
   let doneAt: number | null = null;
+  let probing: Promise<Probe[]> | null = null;
   while (Date.now() - started < SCENARIO_DEADLINE_MS) {
     await sleep(50);
     const reached = connector.reached();
@@ -317,6 +354,7 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
     if (scenario === 'db-down' && dbDownAt === null && reached >= KILL_AT && env.localDb) {
       env.localDb.process.kill('SIGKILL');
       dbDownAt = Date.now();
+      probing = probeReadiness(instances, () => dbBackAt !== null);
     }
     if (dbDownAt !== null && dbBackAt === null && Date.now() - dbDownAt >= DB_DOWN_MS) {
       env.localDb = await startLocalDb({ port: env.dbPort!, dataDir: env.dataDir!, quiet: true });
@@ -390,6 +428,7 @@ async function run(scenario: Scenario, env: Env): Promise<string> {
   }
   if (dbDownAt !== null)
     line += `; database down ${((dbBackAt! - dbDownAt) / 1000).toFixed(1)} s from ${KILL_AT} reached (${k} instances × SENDER_CONCURRENCY 16 = bound ${k * 16})`;
+  if (probing) line += `\n    ${describeProbes(await probing)}`;
   return line;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Teams' documented limits for proactive messages, enforced in this process:
- * per conversation about 7 messages / 1 s and 60 / 30 s, per app per tenant 50 requests / s
+ * per conversation 7 / 1 s, 8 / 2 s, 60 / 30 s and 1,800 / hour, per app per tenant 50 requests / s
  * (configurable). Sliding windows of real send times. A 429 blocks its conversation for its
  * Retry-After and also slows the whole tenant (AIMD): nothing for the tenant during the
  * Retry-After, then half the rate, climbing back by a fifth of the configured rate per second.
@@ -19,9 +19,15 @@ export interface Window {
 /** The per-tenant "second", with a margin for arrival jitter (see tenantWindows). */
 export const TENANT_WINDOW_MS = 1030;
 
+/**
+ * Teams' per bot per thread limits ("thread": a 1:1 chat, a group chat or a channel): 7 in 1 s,
+ * 8 in 2 s, 60 in 30 s, 1,800 in an hour, each window widened by a tenth for arrival jitter.
+ */
 export const CONVERSATION_WINDOWS: Window[] = [
   { limit: 7, ms: 1200 },
+  { limit: 8, ms: 2200 },
   { limit: 60, ms: 33_000 },
+  { limit: 1800, ms: 3_960_000 },
 ];
 
 class SlidingLog {

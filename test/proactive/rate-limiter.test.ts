@@ -32,6 +32,31 @@ describe('RateLimiter (per tenant, per conversation)', () => {
     }
   });
 
+  it("keeps one conversation within each of Teams' per-thread windows: 7/1 s, 8/2 s, 60/30 s, 1,800/hour", () => {
+    let now = 0;
+    const limiter = new RateLimiter(50, undefined, () => now);
+    const times: number[] = [];
+    while (now < 2 * 3_600_000) {
+      const wait = limiter.tryAcquire('tenant', 'one-chat');
+      if (wait === 0) times.push(now);
+      else now += wait;
+    }
+    const mostIn = (ms: number) => {
+      let most = 0;
+      for (let i = 0, j = 0; i < times.length; i++) {
+        while (times[i]! - times[j]! >= ms) j++;
+        most = Math.max(most, i - j + 1);
+      }
+      return most;
+    };
+    assert.ok(mostIn(1000) <= 7, `${mostIn(1000)} in 1 s`);
+    assert.ok(mostIn(2000) <= 8, `${mostIn(2000)} in 2 s`);
+    assert.ok(mostIn(30_000) <= 60, `${mostIn(30_000)} in 30 s`);
+    assert.equal(mostIn(3_600_000), 1800);
+    // Not starved either: the hour's budget is used.
+    assert.ok(times.length >= 3000, `${times.length} in two hours`);
+  });
+
   it('keeps to a 429 Retry-After for that conversation only', () => {
     let now = 0;
     const limiter = new RateLimiter(50, undefined, () => now);
