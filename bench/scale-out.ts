@@ -270,7 +270,9 @@ async function probeReadiness(instances: Instance[], done: () => boolean): Promi
       instances.map(async (instance) => {
         const start = performance.now();
         try {
-          const res = await fetch(`http://127.0.0.1:${instance.port}/readyz`, { signal: AbortSignal.timeout(3000) });
+          const res = await fetch(`http://127.0.0.1:${instance.port}/readyz`, {
+            signal: AbortSignal.timeout(3000),
+          });
           await res.arrayBuffer();
           probes.push({ status: res.status, ms: performance.now() - start });
         } catch {
