@@ -15,7 +15,12 @@ import { turnPerson, turnTenantId } from './turn-person.js';
 
 export const NOT_SURE_MESSAGE = "I'm not sure I understood. Did you mean one of these?";
 export const NOTHING_MATCHED_MESSAGE =
-  "Sorry, I didn't catch that. You can write to me in your own words, or pick one of these:";
+  "I'm not sure what you need yet. You can write to me in your own words, or pick one of these:";
+/**
+ * Under every "not sure" reply: distress the phrase list missed must still find a way to help,
+ * and saying so takes one more message, not a search.
+ */
+export const SUPPORT_LINE = "If things are hard right now, just tell me and I'll say who can help.";
 /** Commands that need a value typed after them; free text reaches them through a sibling. */
 const PARAMETERISED = /<[^>]+>/;
 const EMAIL = /[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/;
@@ -134,7 +139,7 @@ export class FreeText {
     const listed = commands.map((c) => `**${c}**`).join(', ');
     await context.sendActivity({
       type: 'message',
-      text: `${message} ${listed}`,
+      text: `${message} ${listed}\n\n${SUPPORT_LINE}`,
       suggestedActions: {
         to: [],
         actions: clickable.map((c) => ({ type: 'imBack', title: c, value: c })),

@@ -21,6 +21,22 @@ export const SUPPORT_PHRASES: readonly string[] = [
   'not ok',
   'not okay',
   "i'm not alright",
+  "don't feel ok",
+  "don't feel okay",
+  "don't feel right",
+  'not in a good place',
+  'not doing great',
+  'not doing well',
+  'not doing ok',
+  'not feeling great',
+  'not feeling myself',
+  'hard time',
+  'rough time',
+  'going through a lot',
+  "don't know who to talk to",
+  'no one to talk to',
+  'nobody to talk to',
+  'no one to turn to',
   // low mood, anxiety, exhaustion
   'feel low',
   'feeling low',
@@ -44,8 +60,52 @@ export const SUPPORT_PHRASES: readonly string[] = [
   'isolated',
   'hopeless',
   'worthless',
-  'mental health',
+  'mental health*',
   'too much',
+  'drowning',
+  'dark thoughts',
+  'dark place',
+  'hate myself',
+  'hate my life',
+  'a failure',
+  'feel useless',
+  'feel stupid',
+  'feel like nothing',
+  'dreading',
+  "can't face",
+  "can't eat",
+  'not eating',
+  'tired of everything',
+  'tired of it all',
+  'sick of everything',
+  "what's the point",
+  "don't think i can do this",
+  "don't want to go back",
+  'never come back',
+  'never go back',
+  "can't keep going",
+  "can't keep up",
+  'falling behind',
+  'keep going like this',
+  "don't see the point",
+  "can't see the point",
+  'feel rubbish',
+  'feeling rubbish',
+  'feel awful',
+  'feeling awful',
+  'feel terrible',
+  'feeling terrible',
+  'feel like crap',
+  'feel like shit',
+  'feel shit',
+  'sick with nerves',
+  'sick with worry',
+  'worried sick',
+  'cry',
+  'think i need help',
+  'really need help',
+  'need support',
+  'need some support',
   'falling apart',
   'giving up',
   'no point',
@@ -53,6 +113,25 @@ export const SUPPORT_PHRASES: readonly string[] = [
   "can't do this any more",
   "can't go on",
   'want to die',
+  "don't want to be here",
+  "don't want to be alive",
+  "don't want to live",
+  "don't want to exist",
+  "wish i wasn't here",
+  "if i wasn't here",
+  'better off without me',
+  'no one would notice',
+  'nobody would notice',
+  'no one would care',
+  'nobody would care',
+  'no one cares',
+  'nobody cares',
+  'want it all to stop',
+  'want it to stop',
+  'make it stop',
+  'want to disappear',
+  'could disappear',
+  'just disappear',
   'suicide',
   'end it all',
   'hurting myself',
@@ -61,6 +140,7 @@ export const SUPPORT_PHRASES: readonly string[] = [
   'harming myself',
   'scared',
   'frightened',
+  'panic attack*',
   // how others treat them
   'bully',
   'bullies',
@@ -81,6 +161,12 @@ export const SUPPORT_PHRASES: readonly string[] = [
   'inappropriate comment*',
   'inappropriately',
   'touched me',
+  'grabbed me',
+  'groped',
+  'about my body',
+  'made me uncomfortable',
+  'makes me uncomfortable',
+  'inappropriate',
   'racist',
   'racism',
   'sexist',
@@ -93,6 +179,16 @@ export const SUPPORT_PHRASES: readonly string[] = [
   'assaulted',
   'threatened',
   'intimidated',
+  'putting me down',
+  'puts me down',
+  'put me down',
+  'aggressive',
+  'attacked',
+  'hit me',
+  'violent',
+  'got hurt',
+  'was hurt',
+  'hurt me',
   // safety
   'safety concern',
   'not safe',
@@ -109,12 +205,28 @@ export const SUPPORT_PHRASES: readonly string[] = [
   'overwelmed',
 ];
 
+/**
+ * On a phone people skip apostrophes ("im not ok", "i cant cope", "dont feel safe"): put them
+ * back, and spell out "wanna", so one phrase matches both ways of writing it.
+ */
+const CONTRACTIONS: readonly [RegExp, string][] = [
+  [/\bim\b/g, "i'm"],
+  [/\bive\b/g, "i've"],
+  [/\b(can|don|won|isn|wasn|weren|aren|doesn|didn|couldn|wouldn|shouldn|haven|hasn)t\b/g, "$1't"],
+  [/\b(what|that|there|it)s\b/g, "$1's"],
+  [/\bwanna\b/g, 'want to'],
+  [/\bgonna\b/g, 'going to'],
+];
+
 const normalise = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[\u2018\u2019\u02bc`]/g, "'")
-    .replace(/[\u2010-\u2015]/g, '-')
-    .replace(/\s+/g, ' ');
+  CONTRACTIONS.reduce(
+    (t, [re, to]) => t.replace(re, to),
+    text
+      .toLowerCase()
+      .replace(/[\u2018\u2019\u02bc`]/g, "'")
+      .replace(/[\u2010-\u2015]/g, '-')
+      .replace(/\s+/g, ' '),
+  );
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -126,7 +238,7 @@ const PATTERNS = SUPPORT_PHRASES.map((phrase) => {
 
 /** Whether `text` should get the kind answer: a safeguarding distress phrase or a support phrase. */
 export function needsSupportAnswer(text: string): boolean {
-  if (distressPhrasesIn(text).length > 0) return true;
   const normalised = normalise(text);
+  if (distressPhrasesIn(normalised).length > 0) return true;
   return PATTERNS.some((re) => re.test(normalised));
 }

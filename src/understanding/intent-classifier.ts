@@ -6,6 +6,7 @@
 import { containerBootstrap } from '@nlpjs/core';
 import { LangEn } from '@nlpjs/lang-en-min';
 import { Nlp } from '@nlpjs/nlp';
+import { expandShortForms } from './text-speak.js';
 
 export interface IntentExamples {
   /** The intent's name: a typed command ("check in") or a chat intent ("hello"). */
@@ -81,7 +82,7 @@ export class IntentClassifier {
     for (const { intent, utterances } of examples) {
       if (utterances.length === 0) continue;
       intents.push(intent);
-      for (const u of utterances) nlp.addDocument('en', normaliseText(u), intent);
+      for (const u of utterances) nlp.addDocument('en', expandShortForms(normaliseText(u)), intent);
     }
     await nlp.train();
     return new IntentClassifier(nlp, intents, performance.now() - started);
@@ -91,7 +92,7 @@ export class IntentClassifier {
   async classify(text: string): Promise<RankedIntent[]> {
     const normalised = normaliseText(text);
     if (!normalised) return [];
-    const result = await this.nlp.process('en', normalised);
+    const result = await this.nlp.process('en', expandShortForms(normalised));
     return (result.classifications ?? [])
       .map((c) => ({ intent: c.intent, score: c.score }))
       .sort((a, b) => b.score - a.score);

@@ -4,6 +4,7 @@
  * Pure of Teams: the bot layer (src/bot/free-text.ts) turns a reading into a reply.
  */
 import { needsSupportAnswer } from '../domain/support-phrases.js';
+import { COUNTERPARTS } from './counterparts.js';
 import { chatUtterances, HELLO, SUPPORT, THANKS } from './chat-utterances.js';
 import { IntentClassifier, type RankedIntent } from './intent-classifier.js';
 import type { Utterances } from './utterances.js';
@@ -28,8 +29,12 @@ export const CLEAR_MARGIN = 0.2;
 export const OWN_SCORE = 0.3;
 /** An intent scoring at least this much is worth offering as a suggestion. */
 export const SUGGEST_FLOOR = 0.05;
-/** The classifier's support intent alone (no phrase matched) gives the answer from this score. */
+/** The classifier's support intent alone (no phrase matched) gives the answer from this score, */
 export const SUPPORT_CONFIDENT = 0.7;
+/** ... or from this one when no other intent scores higher ... */
+export const SUPPORT_LIKELIEST = 0.4;
+/** ... and from this score it is never a command: what might be distress is not run as one. */
+export const SUPPORT_DOUBT = 0.25;
 export const MAX_SUGGESTIONS = 3;
 
 export class Understanding {
@@ -89,12 +94,15 @@ export class Understanding {
  */
 export function decide(ranked: readonly RankedIntent[], allowed: readonly string[]): Reading {
   const support = ranked.find((r) => r.intent === SUPPORT);
-  if (support && support.score >= SUPPORT_CONFIDENT) return { kind: 'support', by: 'classifier' };
+  const supportScore = support?.score ?? 0;
+  const likeliest = ranked.every((r) => r.score <= supportScore);
+  if (supportScore >= SUPPORT_CONFIDENT || (likeliest && supportScore >= SUPPORT_LIKELIEST))
+    return { kind: 'support', by: 'classifier' };
   const open = new Set<string>([...allowed, HELLO, THANKS]);
-  const usable = ranked.filter((r) => open.has(r.intent) && r.score > 0);
+  const usable = withCounterparts(ranked, open).filter((r) => open.has(r.intent) && r.score > 0);
   const total = usable.reduce((sum, r) => sum + r.score, 0);
   const [best, next] = usable;
-  if (best && best.score >= OWN_SCORE) {
+  if (best && best.score >= OWN_SCORE && supportScore < SUPPORT_DOUBT) {
     const share = best.score / total;
     const margin = share - (next ? next.score / total : 0);
     if (share >= CONFIDENT && margin >= CLEAR_MARGIN) {
@@ -108,4 +116,15 @@ export function decide(ranked: readonly RankedIntent[], allowed: readonly string
     .slice(0, MAX_SUGGESTIONS)
     .map((r) => r.intent);
   return commands.length > 0 ? { kind: 'suggest', commands } : { kind: 'unknown' };
+}
+
+/** Scores of commands the caller may not use, moved to their counterpart the caller may (./counterparts.ts). */
+function withCounterparts(ranked: readonly RankedIntent[], open: ReadonlySet<string>): RankedIntent[] {
+  const scores = new Map(ranked.map((r) => [r.intent, r.score]));
+  for (const { intent, score } of ranked) {
+    if (open.has(intent) || score <= 0) continue;
+    const counterpart = COUNTERPARTS[intent]?.find((c) => open.has(c));
+    if (counterpart) scores.set(counterpart, (scores.get(counterpart) ?? 0) + score);
+  }
+  return [...scores].map(([intent, score]) => ({ intent, score })).sort((a, b) => b.score - a.score);
 }

@@ -16,7 +16,7 @@ import { DISTRESS } from '../understanding/held-out.js';
 import { FakeOpenAI } from '../helpers/fake-openai.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 
-/** Text the in-process intent model cannot place (it answers "didn't catch that" on its own). */
+/** Text the in-process intent model cannot place (on its own it answers with NOTHING_MATCHED_MESSAGE). */
 const UNPLACED = 'the ward sister asked me to jot down what I took away from the MDT huddle';
 
 const student: TestUser = {

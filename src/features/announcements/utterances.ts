@@ -45,5 +45,10 @@ export const announcementsUtterances: Utterances = {
     'past announcements',
     'who hasnt acknowledged yet',
     'my recent announcements',
+    'remind people who have not acknowledged',
+    'chase everyone who hasnt read the announcement',
+    'nudge the ones who have not acknowledged',
+    'send a reminder to people who have not acknowledged',
+    'resend to the people who have not acked',
   ],
 };

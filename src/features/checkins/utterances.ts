@@ -25,6 +25,12 @@ export const checkinsUtterances: Utterances = {
     'how do i do the weekly check in',
     'fill out my check in form',
     'i want to do my supervision check-in now',
+    'i forgot my check in last week',
+    'still need to do my checkin',
+    'not done my check in yet',
+    'missed my checkin can i do it late',
+    'check in now please',
+    'quick checkin',
   ],
   'my check-ins': [
     'my check ins',
@@ -47,6 +53,9 @@ export const checkinsUtterances: Utterances = {
     'any comments on my check ins',
     'history of my check-ins',
     'open my old check ins',
+    'has my supervisor replied to my check in',
+    'any comments back on my checkin',
+    'did my educator reply to my check in',
   ],
   'pause check-ins': [
     'pause check ins',

@@ -69,6 +69,11 @@ export const reflectionsUtterances: Utterances = {
     'what HCPC standards have I covered',
     'which pillars am I missing',
     'my progress on the four pillars',
+    'my portfolio',
+    'how is my portfolio going',
+    'check my portfolio evidence',
+    'which standards do i still need',
+    'what am i missing in my journey',
   ],
   'export my journey': [
     'export my journey',
@@ -171,6 +176,9 @@ export const reflectionsUtterances: Utterances = {
     "i need my supervisee's journey as a document",
     "export the student's shared reflections",
     "print a student's learning journey",
+    'export sams journey',
+    'download toms learning journey',
+    'export journey for my student jo',
   ],
   'reflection prompts': [
     'reflection prompts',
