@@ -1,12 +1,21 @@
 /**
  * Intent understanding, measured: held-out accuracy per intent (phrasings training never
- * sees, test/understanding/held-out.ts), the time to classify one message (p50/p99), training
+ * sees, test/understanding/held-out.ts), the phone-typed sets (test/understanding/phone-typed.ts:
+ * how many are read right, how many distress messages the phrase list answers), the time to classify one message (p50/p99), training
  * time and the memory the trained classifier adds. Not part of the test run.
  *   npx tsx bench/understanding.ts
  */
 import { featureUtterances } from '../src/features/utterances.js';
 import { Understanding } from '../src/understanding/understanding.js';
+import { needsSupportAnswer } from '../src/domain/support-phrases.js';
 import { DISTRESS, HELD_OUT } from '../test/understanding/held-out.js';
+import {
+  PHONE_DISTRESS,
+  PHONE_DISTRESS_FRESH,
+  PHONE_TYPED,
+  PHONE_TYPED_FRESH,
+  type Typed,
+} from '../test/understanding/phone-typed.js';
 import { ROLE_COMMANDS } from './role-commands.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -47,6 +56,22 @@ for (const h of HELD_OUT) {
 }
 const right = [...perIntent.values()].reduce((n, r) => n + r.right, 0);
 
+async function readRight(set: Typed[]): Promise<string> {
+  let n = 0;
+  for (const t of set) {
+    const reading = await understanding.read(t.text, ROLE_COMMANDS[t.role]);
+    if (t.right.includes(reading.kind === 'command' ? reading.command : reading.kind)) n += 1;
+  }
+  return `${n}/${set.length}`;
+}
+const byPhrase = (set: string[]) => `${set.filter(needsSupportAnswer).length}/${set.length}`;
+const phone = {
+  typed: await readRight(PHONE_TYPED),
+  fresh: await readRight(PHONE_TYPED_FRESH),
+  distress: byPhrase(PHONE_DISTRESS),
+  distressFresh: byPhrase(PHONE_DISTRESS_FRESH),
+};
+
 const times: Read[] = [];
 for (let round = 0; round < 20; round += 1) for (const t of texts) times.push(await timedRead(t));
 const pctOf = (values: number[], p: number) => {
@@ -69,6 +94,9 @@ for (const [intent, r] of [...perIntent].sort((a, b) => a[1].right / a[1].total 
   console.log(`  ${intent.padEnd(32)} ${r.right}/${r.total}  ${((100 * r.right) / r.total).toFixed(0)}%`);
 console.log(
   `held-out accuracy: ${right}/${HELD_OUT.length} = ${((100 * right) / HELD_OUT.length).toFixed(1)}%`,
+);
+console.log(
+  `phone-typed read right: ${phone.typed} (the set fixed for), ${phone.fresh} (written after); distress answered by the phrase list: ${phone.distress}, ${phone.distressFresh}`,
 );
 console.log(`classify one message, first read of each (${firstReads.length} reads): ${line(firstReads)}`);
 console.log(`classify one message, read again (${times.length} reads): ${line(times)}`);
