@@ -5,7 +5,7 @@
  */
 import { needsSupportAnswer } from '../domain/support-phrases.js';
 import { COUNTERPARTS } from './counterparts.js';
-import { chatUtterances, HELLO, SUPPORT, THANKS } from './chat-utterances.js';
+import { chatUtterances, HELLO, NONE, SUPPORT, THANKS } from './chat-utterances.js';
 import { IntentClassifier, type RankedIntent } from './intent-classifier.js';
 import type { Utterances } from './utterances.js';
 
@@ -102,7 +102,9 @@ export function decide(ranked: readonly RankedIntent[], allowed: readonly string
   const usable = withCounterparts(ranked, open).filter((r) => open.has(r.intent) && r.score > 0);
   const total = usable.reduce((sum, r) => sum + r.score, 0);
   const [best, next] = usable;
-  if (best && best.score >= OWN_SCORE && supportScore < SUPPORT_DOUBT) {
+  // Out of scope as the likeliest reading is not a command, however the allowed ones share the rest.
+  const noneScore = ranked.find((r) => r.intent === NONE)?.score ?? 0;
+  if (best && best.score >= OWN_SCORE && best.score > noneScore && supportScore < SUPPORT_DOUBT) {
     const share = best.score / total;
     const margin = share - (next ? next.score / total : 0);
     if (share >= CONFIDENT && margin >= CLEAR_MARGIN) {

@@ -200,6 +200,15 @@ describe('understanding: what people write', function () {
     );
   });
 
+  it('runs no command when out of scope is the likeliest reading', () => {
+    const ranked = [
+      { intent: 'None', score: 0.5 },
+      { intent: 'events', score: 0.35 },
+      { intent: 'help', score: 0.11 },
+    ];
+    assert.deepEqual(decide(ranked, ['events', 'help']), { kind: 'suggest', commands: ['events', 'help'] });
+  });
+
   it("counts a phrasing for another role's command towards the caller's counterpart", () => {
     // A supervisor's "show me who hasn't checked in" reads like a lead's cohort status.
     const ranked = [

@@ -34,6 +34,8 @@ export const conversationsUtterances: Utterances = {
     'book w a dietitian',
     'i want to meet someone from the freedom to speak up team',
     'want to meet the ahp lead',
+    'id like to meet an orthoptist',
+    'id like a chat with someone from podiatry',
   ],
   'my bookings': [
     'my bookings',
