@@ -38,12 +38,29 @@ export const DISTRESS_PHRASES: readonly string[] = [
   'panic attack',
 ];
 
-function normalise(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[\u2018\u2019\u02bc`]/g, "'")
-    .replace(/[\u2010-\u2015]/g, '-')
-    .replace(/\s+/g, ' ');
+/**
+ * On a phone people skip apostrophes ("im not ok", "i cant cope", "dont feel safe"): put them
+ * back, and spell out "wanna", so one phrase matches both ways of writing it.
+ */
+const CONTRACTIONS: readonly [RegExp, string][] = [
+  [/\bim\b/g, "i'm"],
+  [/\bive\b/g, "i've"],
+  [/\b(can|don|won|isn|wasn|weren|aren|doesn|didn|couldn|wouldn|shouldn|haven|hasn)t\b/g, "$1't"],
+  [/\b(what|that|there|it)s\b/g, "$1's"],
+  [/\bwanna\b/g, 'want to'],
+  [/\bgonna\b/g, 'going to'],
+];
+
+/** Lower case, straight apostrophes (put back where they were left out), plain hyphens, single spaces. */
+export function normaliseForPhrases(text: string): string {
+  return CONTRACTIONS.reduce(
+    (t, [re, to]) => t.replace(re, to),
+    text
+      .toLowerCase()
+      .replace(/[\u2018\u2019\u02bc`]/g, "'")
+      .replace(/[\u2010-\u2015]/g, '-')
+      .replace(/\s+/g, ' '),
+  );
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -56,7 +73,7 @@ const PATTERNS = DISTRESS_PHRASES.map((phrase) => ({
 
 /** The distress phrases found in `texts`, in list order, each once. */
 export function distressPhrasesIn(...texts: readonly string[]): string[] {
-  const all = normalise(texts.join('\n'));
+  const all = normaliseForPhrases(texts.join('\n'));
   const found = PATTERNS.filter(({ re }) => re.test(all)).map(({ phrase }) => phrase);
   // "self harm" and "self-harm" are one concern: report the first spelling only.
   return found.filter((p, i) => !found.slice(0, i).some((q) => q.replace('-', ' ') === p.replace('-', ' ')));

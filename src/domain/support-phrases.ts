@@ -10,7 +10,7 @@
  * and curly apostrophes; negation is not understood ("I'm not struggling" still gets the
  * answer): a kind answer shown once too often costs little, a missed one costs a lot.
  */
-import { distressPhrasesIn } from './safeguarding.js';
+import { distressPhrasesIn, normaliseForPhrases } from './safeguarding.js';
 
 /** Answer-only phrases, lower case, straight apostrophes. */
 export const SUPPORT_PHRASES: readonly string[] = [
@@ -205,29 +205,6 @@ export const SUPPORT_PHRASES: readonly string[] = [
   'overwelmed',
 ];
 
-/**
- * On a phone people skip apostrophes ("im not ok", "i cant cope", "dont feel safe"): put them
- * back, and spell out "wanna", so one phrase matches both ways of writing it.
- */
-const CONTRACTIONS: readonly [RegExp, string][] = [
-  [/\bim\b/g, "i'm"],
-  [/\bive\b/g, "i've"],
-  [/\b(can|don|won|isn|wasn|weren|aren|doesn|didn|couldn|wouldn|shouldn|haven|hasn)t\b/g, "$1't"],
-  [/\b(what|that|there|it)s\b/g, "$1's"],
-  [/\bwanna\b/g, 'want to'],
-  [/\bgonna\b/g, 'going to'],
-];
-
-const normalise = (text: string) =>
-  CONTRACTIONS.reduce(
-    (t, [re, to]) => t.replace(re, to),
-    text
-      .toLowerCase()
-      .replace(/[\u2018\u2019\u02bc`]/g, "'")
-      .replace(/[\u2010-\u2015]/g, '-')
-      .replace(/\s+/g, ' '),
-  );
-
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const PATTERNS = SUPPORT_PHRASES.map((phrase) => {
@@ -238,7 +215,7 @@ const PATTERNS = SUPPORT_PHRASES.map((phrase) => {
 
 /** Whether `text` should get the kind answer: a safeguarding distress phrase or a support phrase. */
 export function needsSupportAnswer(text: string): boolean {
-  const normalised = normalise(text);
-  if (distressPhrasesIn(normalised).length > 0) return true;
+  if (distressPhrasesIn(text).length > 0) return true;
+  const normalised = normaliseForPhrases(text);
   return PATTERNS.some((re) => re.test(normalised));
 }

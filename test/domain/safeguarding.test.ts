@@ -21,6 +21,13 @@ describe('domain: safeguarding (same-day alert rule)', () => {
     assert.deepEqual(distressPhrasesIn('I was Bullied on the ward'), ['bullied']);
   });
 
+  it('finds the words typed without apostrophes, as on a phone', () => {
+    assert.deepEqual(distressPhrasesIn('i cant cope anymore'), ["can't cope"]);
+    assert.deepEqual(distressPhrasesIn('dont feel safe on nights'), ["don't feel safe"]);
+    assert.deepEqual(distressPhrasesIn('i wanna quit tbh'), ['want to quit']);
+    assert.deepEqual(distressPhrasesIn('cant make thursday, will check in friday'), []);
+  });
+
   it('matches whole words only, and finds the words in any field', () => {
     assert.deepEqual(distressPhrasesIn('an unsafeguarded area'), []);
     assert.deepEqual(distressPhrasesIn('Led my first huddle.', '', 'I feel unsafe on nights'), ['unsafe']);
