@@ -22,6 +22,7 @@ import { ROLLUP_JOB, rollupId, rollupsFor } from '../src/features/dashboard/roll
 import { createLogger } from '../src/logger.js';
 import { collections } from '../src/storage/collections.js';
 import { tenantDocId } from '../src/storage/documents.js';
+import type { LeadOverview } from '../src/web/api-types.js';
 import { startLocalDb } from '../tools/local-db/local-db.js';
 import { ensureWebBuild } from '../test/dashboard/fixture.js';
 
@@ -198,8 +199,7 @@ try {
     `&profession=${encodeURIComponent(professions[0]!)}`,
   ];
   const times: number[] = [];
-  let last: any;
-  let first: any;
+  let first: LeadOverview | undefined;
   for (let i = 0; i < REQUESTS; i++) {
     const url = `${base}/api/dashboard/lead/overview?cohortId=${encodeURIComponent(cohortId)}${queries[i % queries.length]}`;
     start = performance.now();
@@ -215,20 +215,17 @@ try {
       );
       break;
     }
-    last = await res.json();
-    if (res.status !== 200) throw new Error(`overview answered ${res.status}: ${JSON.stringify(last)}`);
+    const body: unknown = await res.json();
+    if (res.status !== 200) throw new Error(`overview answered ${res.status}: ${JSON.stringify(body)}`);
     times.push(performance.now() - start);
-    first ??= last;
+    first ??= body as LeadOverview;
     if (times.reduce((a, b) => a + b, 0) > 2 * REQUEST_LIMIT_MS) break;
   }
-  if (times.length > 0) {
+  if (first) {
     const firstMs = times[0]!;
     times.sort((a, b) => a - b);
     const pct = (p: number) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)]!;
-    const submitted = first.submissionRate.data.reduce(
-      (n: number, r: { submitted: number }) => n + r.submitted,
-      0,
-    );
+    const submitted = first.submissionRate.data!.reduce((n, r) => n + r.submitted, 0);
     console.log(
       `lead overview from the rollup (${times.length} requests over ${queries.length} filter sets): p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, first request ${firstMs.toFixed(0)} ms (goal <= 1000 ms); answer (weeks 1-${WEEKS}): ${first.studentCount} students, ${submitted} check-ins counted, ${first.overdue.data?.length ?? 0} overdue in week ${first.overdue.data?.[0]?.week ?? '-'}`,
     );

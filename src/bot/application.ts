@@ -3,7 +3,7 @@
  * resolve who is speaking → unknown people get one short answer and nothing is stored →
  * known people: save the conversation reference, then the feature routes run.
  */
-import { Application, TurnState } from '@microsoft/teams-ai';
+import { Application, type TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { timed } from '../http/turn-timings.js';
 import type { Services } from '../services.js';

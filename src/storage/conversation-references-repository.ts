@@ -20,7 +20,13 @@ export interface ConversationAddress {
   channelId?: string;
   serviceUrl?: string;
   locale?: string;
-  conversation?: { id: string; conversationType?: string; isGroup?: boolean; tenantId?: string; name?: string };
+  conversation?: {
+    id: string;
+    conversationType?: string;
+    isGroup?: boolean;
+    tenantId?: string;
+    name?: string;
+  };
   user?: { id: string; name?: string; aadObjectId?: string };
   activityId?: string;
 }
@@ -70,8 +76,12 @@ export class ConversationReferencesRepository {
     const current = await this.scope(tenantId).findOne({ _id });
     if (
       current &&
-      canonical({ key: current.key, kind: current.kind, personId: current.personId, reference: current.reference }) ===
-        wanted
+      canonical({
+        key: current.key,
+        kind: current.kind,
+        personId: current.personId,
+        reference: current.reference,
+      }) === wanted
     ) {
       this.lastSaved.set(_id, wanted);
       return;

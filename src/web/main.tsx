@@ -145,7 +145,11 @@ function App(props: { host: Host; api: Api }) {
           <LeadPage
             api={api}
             cohorts={me.cohorts}
-            initialCohortId={me.currentCohortId && me.cohorts.some((c) => c.id === me.currentCohortId) ? me.currentCohortId : null}
+            initialCohortId={
+              me.currentCohortId && me.cohorts.some((c) => c.id === me.currentCohortId)
+                ? me.currentCohortId
+                : null
+            }
             lockedCohort={false}
           />
         )}

@@ -21,6 +21,7 @@ import { CohortsRepository } from '../../src/storage/cohorts-repository.js';
 import { Outbox } from '../../src/proactive/outbox.js';
 import { batchOf } from '../../src/features/announcements/announcement-keys.js';
 import { FakeConnector } from '../e2e/fake-connector.js';
+import type { InvokeReply } from '../e2e/harness.js';
 import { testMongoUri, uniqueDbName } from '../helpers/db.js';
 import { DEFAULT_COHORT } from '../helpers/world.js';
 
@@ -221,7 +222,7 @@ describe('announcements: kill the service mid-fan-out of 1,000 recipients and re
       }),
     });
     assert.equal(res.status, 200);
-    return (await res.json()) as { value: any };
+    return (await res.json()) as InvokeReply;
   };
 
   /** Starts a 1,000-recipient announcement through the running service; returns its id. */
@@ -236,6 +237,7 @@ describe('announcements: kill the service mid-fan-out of 1,000 recipients and re
       target: 'members',
       when: 'now',
     });
+    assert.ok(typeof preview.value !== 'string', 'the preview is a card, not a message');
     const id = preview.value.actions[0].data.announcementId as string;
     assert.ok(id, JSON.stringify(preview.value).slice(0, 500));
     await invoke('announcement.send', { announcementId: id });

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import { E2E, firstCard, TENANT, type TestUser } from '../e2e/harness.js';
+import { asCard, E2E, firstCard, TENANT, type TestUser } from '../e2e/harness.js';
 import { localInstant } from '../../src/domain/placement-calendar.js';
 import { nextWorkingTime } from '../../src/domain/working-hours.js';
 import { channelKey, personalKey } from '../../src/storage/conversation-references-repository.js';
@@ -47,7 +47,7 @@ describe('e2e: cohort announcements', function () {
   const exec = async (user: TestUser, verb: string, data: Record<string, unknown>) => {
     const res = await e2e.post(e2e.execute(user, verb, data));
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body as { statusCode: number; type: string; value: any };
+    return res.body;
   };
   const compose = (over: Record<string, unknown> = {}) => ({
     title: 'Room change for Thursday',
@@ -161,7 +161,7 @@ describe('e2e: cohort announcements', function () {
         .find({ state: { $in: ['pending', 'sending'] } }, { projection: { activity: 0 } })
         .limit(5)
         .toArray();
-      throw new Error(`${(err as Error).message}: ${JSON.stringify(stuck)}`);
+      throw new Error(`${(err as Error).message}: ${JSON.stringify(stuck)}`, { cause: err });
     }
   };
   /** Deliveries of one announcement into one conversation (replies to commands are not counted). */
@@ -236,7 +236,7 @@ describe('e2e: cohort announcements', function () {
     const text = textOf(preview.value);
     assert.match(text, /Preview/);
     assert.match(text, /each of 100 members personally/);
-    annId = preview.value.actions[0].data.announcementId;
+    annId = asCard(preview.value).actions[0].data.announcementId;
     assert.equal((await e2e.services.announcements.repo.byId(TENANT, annId))?.state, 'draft');
 
     // The delivery report waits 3 s on the service's clock for the fan-out to finish; the clock
@@ -261,10 +261,10 @@ describe('e2e: cohort announcements', function () {
 
     const channelPosts = e2e.connector.delivered(CHANNEL);
     assert.equal(channelPosts.length, 1, 'one channel post although Send was pressed twice');
-    const card = firstCard(channelPosts[0]!.activity);
+    const card = firstCard(channelPosts[0]!.activity)!;
     assert.equal(card.refresh.action.verb, 'announcement.refresh');
     assert.deepEqual(card.refresh.userIds, [lead.id]);
-    assert.ok(card.actions.some((a: any) => a.verb === 'announcement.ack'));
+    assert.ok(card.actions.some((a: { verb?: string }) => a.verb === 'announcement.ack'));
     for (const m of members)
       assert.equal(copies(personalConv(m), annId).length, m === blocked ? 0 : 1, m.name);
 
@@ -290,24 +290,28 @@ describe('e2e: cohort announcements', function () {
     const first = await exec(m, 'announcement.ack', { announcementId: annId });
     assert.match(textOf(first.value), /You acknowledged this/);
     assert.ok(
-      !first.value.actions.some((a: any) => a.verb === 'announcement.ack'),
+      !asCard(first.value).actions.some((a: { verb?: string }) => a.verb === 'announcement.ack'),
       'no Acknowledge button once acknowledged',
     );
     await exec(m, 'announcement.ack', { announcementId: annId });
     assert.equal(await e2e.services.announcements.repo.countAcks(TENANT, annId), 1);
     const leadView = await exec(lead, 'announcement.refresh', { announcementId: annId });
     assert.match(textOf(leadView.value), /1 of 100 acknowledged/);
-    assert.equal(leadView.value.refresh, undefined, 'answers on the posted message never carry refresh');
+    assert.equal(
+      asCard(leadView.value).refresh,
+      undefined,
+      'answers on the posted message never carry refresh',
+    );
     const live = await exec(lead, 'announcement.live', { announcementId: annId });
     assert.equal(
-      live.value.refresh.action.verb,
+      asCard(live.value).refresh.action.verb,
       'announcement.live',
       "the lead's own status card keeps refreshing",
     );
-    assert.deepEqual(live.value.refresh.userIds, [lead.id]);
+    assert.deepEqual(asCard(live.value).refresh.userIds, [lead.id]);
     const memberView = await exec(members[1]!, 'announcement.refresh', { announcementId: annId });
     assert.ok(
-      memberView.value.actions.some((a: any) => a.verb === 'announcement.ack'),
+      asCard(memberView.value).actions.some((a: { verb?: string }) => a.verb === 'announcement.ack'),
       'members get their own copy, not the lead view',
     );
     // In the channel, the answer replaces the card for the clicker only: no update for everyone.
@@ -321,7 +325,7 @@ describe('e2e: cohort announcements', function () {
       ),
     );
     assert.match(textOf(inChannel.body.value), /You acknowledged this/);
-    assert.equal(inChannel.body.value.refresh, undefined);
+    assert.equal(asCard(inChannel.body.value).refresh, undefined);
     const leadInChannel = await e2e.post(
       e2e.execute(
         lead,
@@ -460,7 +464,7 @@ describe('e2e: cohort announcements', function () {
       cohortId,
     });
     assert.match(textOf(preview.value), /09:30 \(Europe\/London\)/);
-    const scheduledId = preview.value.actions[0].data.announcementId;
+    const scheduledId = asCard(preview.value).actions[0].data.announcementId;
     const status = await exec(lead, 'announcement.send', { announcementId: scheduledId });
     assert.match(textOf(status.value), /Announcement scheduled/);
     const job = await e2e.services.scheduler.get(sendJobKey(scheduledId));
@@ -470,7 +474,7 @@ describe('e2e: cohort announcements', function () {
       ...compose({ title: 'Cancelled one', target: 'channel', when: 'later', sendDate, sendTime: '09:30' }),
       cohortId,
     });
-    const cancelId = other.value.actions[0].data.announcementId;
+    const cancelId = asCard(other.value).actions[0].data.announcementId;
     await exec(lead, 'announcement.send', { announcementId: cancelId });
     const cancelled = await exec(lead, 'announcement.cancel', { announcementId: cancelId });
     assert.match(textOf(cancelled.value), /Scheduled send cancelled/);
@@ -525,7 +529,7 @@ describe('e2e: cohort announcements', function () {
       ...compose({ title: 'Faults', target: 'members', ackRequired: 'false' }),
       cohortId,
     });
-    const id = preview.value.actions[0].data.announcementId;
+    const id = asCard(preview.value).actions[0].data.announcementId;
     await exec(lead, 'announcement.send', { announcementId: id });
     await drain();
     const posts = e2e.connector.calls

@@ -95,7 +95,10 @@ describe('Teams app package', () => {
       assert.equal(tab!['contentUrl'], `https://${domain}/tabs/my-placement`);
       const [cfg] = manifest['configurableTabs'] as Array<Record<string, unknown>>;
       assert.equal(cfg!['configurationUrl'], `https://${domain}/tabs/config`);
-      assert.deepEqual(manifest['webApplicationInfo'], { id: ssoAppId, resource: `api://${domain}/${ssoAppId}` });
+      assert.deepEqual(manifest['webApplicationInfo'], {
+        id: ssoAppId,
+        resource: `api://${domain}/${ssoAppId}`,
+      });
       assert.deepEqual(manifest['validDomains'], [domain]);
       assert.equal((manifest['name'] as { short: string }).short, 'Placement Companion');
     });

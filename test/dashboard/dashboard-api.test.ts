@@ -1,7 +1,24 @@
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config.js';
+import type {
+  CohortSummary,
+  LeadOverview,
+  Me,
+  StudentView,
+  SupervisorView,
+} from '../../src/web/api-types.js';
 import { TENANT, type E2E } from '../e2e/harness.js';
 import { AUDIENCE, startDashboard, TestJwks, type Seeded } from './fixture.js';
+
+/** What the API answers a refused or invalid request with. */
+interface Refusal {
+  error?: string;
+  message: string;
+  fields?: Record<string, string>;
+}
+interface ExportLink {
+  htmlUrl: string;
+}
 
 describe('dashboard API: authentication, authorisation, anonymity', function () {
   this.timeout(120_000);
@@ -18,28 +35,29 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
     await jwks.stop();
   });
 
-  const get = async (path: string, token?: string) => {
+  /** The answer's JSON as the caller expects it (T), or its text when it is not JSON (CSV). */
+  const get = async <T = unknown>(path: string, token?: string) => {
     const res = await fetch(`${e2e.baseUrl}${path}`, {
       headers: token ? { authorization: `Bearer ${token}` } : {},
     });
     const text = await res.text();
-    let body: any = text;
+    let body: unknown = text;
     try {
       body = JSON.parse(text);
     } catch {
       /* CSV */
     }
-    return { status: res.status, body, headers: res.headers };
+    return { status: res.status, body: body as T, headers: res.headers };
   };
   const tokenFor = (key: string) => jwks.sign({ oid: seeded.oids[key]! });
 
   describe('tab SSO token validation (401)', () => {
     it('accepts a valid Entra ID token (v2 and v1 issuers) and maps it to the person by tid + oid', async () => {
-      const v2 = await get('/api/dashboard/me', await tokenFor('s1'));
+      const v2 = await get<Me>('/api/dashboard/me', await tokenFor('s1'));
       assert.equal(v2.status, 200, JSON.stringify(v2.body));
       assert.equal(v2.body.name, 'Amira Ahmed');
       assert.deepEqual(v2.body.views, ['student']);
-      const v1 = await get(
+      const v1 = await get<Me>(
         '/api/dashboard/me',
         await jwks.sign({ oid: seeded.oids.leadA!, iss: `https://sts.windows.net/${TENANT}/` }),
       );
@@ -48,7 +66,7 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
     });
 
     it('refuses no token, a malformed token and a token from an unknown signer', async () => {
-      const none = await get('/api/dashboard/me');
+      const none = await get<Refusal>('/api/dashboard/me');
       assert.equal(none.status, 401);
       assert.equal(none.headers.get('www-authenticate'), 'Bearer');
       assert.match(none.body.message, /Sign-in required/);
@@ -62,7 +80,7 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
 
     it('refuses an expired token', async () => {
       const expired = await jwks.sign({ oid: seeded.oids.admin!, expiresInS: -600 });
-      const res = await get('/api/dashboard/me', expired);
+      const res = await get<Refusal>('/api/dashboard/me', expired);
       assert.equal(res.status, 401);
       assert.match(res.body.message, /expired/);
     });
@@ -78,7 +96,7 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
     });
 
     it('refuses a token for another audience', async () => {
-      const res = await get(
+      const res = await get<Refusal>(
         '/api/dashboard/me',
         await jwks.sign({ oid: seeded.oids.admin!, aud: 'api://elsewhere.example/other-app' }),
       );
@@ -102,9 +120,9 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
 
   describe('development sign-in', () => {
     it('mints a token for a rostered email that the API accepts', async () => {
-      const minted = await get('/api/dashboard/dev-token?as=sam.okoro@example.nhs.uk');
+      const minted = await get<{ token: string }>('/api/dashboard/dev-token?as=sam.okoro@example.nhs.uk');
       assert.equal(minted.status, 200);
-      const me = await get('/api/dashboard/me', minted.body.token);
+      const me = await get<Me>('/api/dashboard/me', minted.body.token);
       assert.equal(me.body.name, 'Sam Okoro');
       assert.equal((await get('/api/dashboard/dev-token?as=nobody@example.org')).status, 404);
       assert.equal((await get('/api/dashboard/dev-token?as=not-an-email')).status, 400);
@@ -126,7 +144,7 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
     it('a lead of cohort A asking for cohort B → 403; an admin may see both', async () => {
       const lead = await tokenFor('leadA');
       assert.equal((await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortA}`, lead)).status, 200);
-      const b = await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortB}`, lead);
+      const b = await get<Refusal>(`/api/dashboard/lead/overview?cohortId=${seeded.cohortB}`, lead);
       assert.equal(b.status, 403);
       assert.match(b.body.message, /only see the cohorts you lead/);
       assert.equal(
@@ -136,9 +154,12 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
       );
       const admin = await tokenFor('admin');
       assert.equal((await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortB}`, admin)).status, 200);
-      const cohorts = await get('/api/dashboard/cohorts', admin);
+      const cohorts = await get<{ cohorts: CohortSummary[] }>('/api/dashboard/cohorts', admin);
       assert.equal(cohorts.body.cohorts.length, 2);
-      assert.equal((await get('/api/dashboard/cohorts', lead)).body.cohorts.length, 1);
+      assert.equal(
+        (await get<{ cohorts: CohortSummary[] }>('/api/dashboard/cohorts', lead)).body.cohorts.length,
+        1,
+      );
     });
 
     it("a supervisor asking for another supervisor's student → 403; their own student → 200", async () => {
@@ -147,7 +168,10 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
         (await get(`/api/dashboard/supervisor/students/${encodeURIComponent(seeded.ids.s1!)}`, t)).status,
         200,
       );
-      const other = await get(`/api/dashboard/supervisor/students/${encodeURIComponent(seeded.ids.s4!)}`, t);
+      const other = await get<Refusal>(
+        `/api/dashboard/supervisor/students/${encodeURIComponent(seeded.ids.s4!)}`,
+        t,
+      );
       assert.equal(other.status, 403);
       assert.match(other.body.message, /students you supervise/);
       // A student cannot use the supervisor route to read a classmate.
@@ -165,13 +189,13 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
     it("a supervisor's view of a student counts pillars and standards over shared reflections only", async () => {
       // s1 wrote three reflections and shared one (Leadership, Education; standard 9).
       const v = (
-        await get(
+        await get<StudentView>(
           `/api/dashboard/supervisor/students/${encodeURIComponent(seeded.ids.s1!)}`,
           await tokenFor('sup1'),
         )
       ).body;
       assert.deepEqual(
-        v.pillars.data.map((p: any) => [p.key, p.count]),
+        v.pillars.data!.map((p) => [p.key, p.count]),
         [
           ['clinical', 0],
           ['leadership', 1],
@@ -180,13 +204,13 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
         ],
       );
       assert.deepEqual(
-        v.standards.data.filter((s: any) => !s.gap).map((s: any) => [s.key, s.count]),
+        v.standards.data!.filter((s) => !s.gap).map((s) => [s.key, s.count]),
         [['9', 1]],
       );
     });
 
     it('the supervisor view lists only their own students', async () => {
-      const res = await get('/api/dashboard/supervisor', await tokenFor('sup1'));
+      const res = await get<SupervisorView>('/api/dashboard/supervisor', await tokenFor('sup1'));
       assert.equal(res.status, 200);
       assert.deepEqual(
         res.body.students.map((s: { name: string }) => s.name),
@@ -198,9 +222,12 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
   describe('query validation and anonymity', () => {
     it('rejects unknown or malformed query parameters with 400 and the field', async () => {
       const t = await tokenFor('leadA');
-      const bad = await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortA}&fromWeek=zero`, t);
+      const bad = await get<Refusal>(
+        `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}&fromWeek=zero`,
+        t,
+      );
       assert.equal(bad.status, 400);
-      assert.ok(bad.body.fields.fromWeek);
+      assert.ok(bad.body.fields?.fromWeek);
       assert.equal((await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortA}&x=1`, t)).status, 400);
       assert.equal(
         (await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortA}&fromWeek=4&toWeek=2`, t)).status,
@@ -211,7 +238,7 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
 
     it('refuses a cohort cut below the minimum group size (422) and allows a large enough one', async () => {
       const t = await tokenFor('leadA');
-      const small = await get(
+      const small = await get<Refusal>(
         `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}&profession=physiotherapy`,
         t,
       );
@@ -223,7 +250,7 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
         t,
       );
       assert.equal(csv.status, 422);
-      const ot = await get(
+      const ot = await get<LeadOverview>(
         `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}&profession=${encodeURIComponent('occupational therapy')}`,
         t,
       );
@@ -232,13 +259,13 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
     });
 
     it('hides groups under the minimum inside a chart (2 physio students are not shown)', async () => {
-      const res = await get(
+      const res = await get<LeadOverview>(
         `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}`,
         await tokenFor('leadA'),
       );
       assert.equal(res.status, 200);
       assert.equal(res.body.studentCount, 7);
-      assert.deepEqual(res.body.students.data.byProfession, [
+      assert.deepEqual(res.body.students.data!.byProfession, [
         { key: 'occupational therapy', label: 'occupational therapy', count: 5 },
       ]);
       assert.deepEqual(res.body.range, { fromWeek: 1, toWeek: 3 });
@@ -261,13 +288,13 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
 
   describe('panels from the seeded check-ins, reflections and sessions', () => {
     it('lead overview: submission rate, overdue, wellbeing flags and confidence pre/post, aggregated in the database', async () => {
-      const res = await get(
+      const res = await get<LeadOverview>(
         `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}`,
         await tokenFor('leadA'),
       );
       const o = res.body;
       assert.deepEqual(
-        o.submissionRate.data.map((r: any) => [r.week, r.submitted, r.expected]),
+        o.submissionRate.data!.map((r) => [r.week, r.submitted, r.expected]),
         [
           [1, 7, 7],
           [2, 6, 7],
@@ -275,25 +302,25 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
         ],
       );
       assert.deepEqual(
-        o.overdue.data.map((r: any) => [r.name, r.week]),
+        o.overdue.data!.map((r) => [r.name, r.week]),
         [['George Ives', 2]],
       );
       assert.deepEqual(
-        o.wellbeing.data.map((r: any) => r.count),
+        o.wellbeing.data!.map((r) => r.count),
         [1, 2, 1],
       );
       assert.equal(o.confidence.state, 'ok');
-      const leadership = o.confidence.data.find((r: any) => r.area === 'leadership');
+      const leadership = o.confidence.data!.find((r) => r.area === 'leadership')!;
       assert.equal(leadership.preN, 7);
       assert.equal(leadership.postN, 5);
-      assert.ok(leadership.post > leadership.pre);
+      assert.ok(leadership.post! > leadership.pre!);
       // Week range filter: weeks 2..2 only.
-      const w2 = await get(
+      const w2 = await get<LeadOverview>(
         `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}&fromWeek=2&toWeek=2`,
         await tokenFor('leadA'),
       );
       assert.deepEqual(
-        w2.body.submissionRate.data.map((r: any) => r.week),
+        w2.body.submissionRate.data!.map((r) => r.week),
         [2],
       );
       const csv = await get(
@@ -304,19 +331,22 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
     });
 
     it('a confidence cut with fewer than the minimum respondents in both weeks is suppressed', async () => {
-      const res = await get(
+      const res = await get<LeadOverview>(
         `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}&fromWeek=3&toWeek=3`,
         await tokenFor('leadA'),
       );
       assert.equal(res.body.confidence.state, 'ok'); // week 3 has exactly 5
-      const b = await get(`/api/dashboard/lead/overview?cohortId=${seeded.cohortB}`, await tokenFor('admin'));
+      const b = await get<LeadOverview>(
+        `/api/dashboard/lead/overview?cohortId=${seeded.cohortB}`,
+        await tokenFor('admin'),
+      );
       assert.equal(b.body.confidence.state, 'empty');
     });
 
     it('supervisor view: this week, low wellbeing, trends, reflections awaiting feedback, sessions', async () => {
-      const v = (await get('/api/dashboard/supervisor', await tokenFor('sup1'))).body;
+      const v = (await get<SupervisorView>('/api/dashboard/supervisor', await tokenFor('sup1'))).body;
       assert.deepEqual(
-        v.students.map((s: any) => [s.name, s.checkin, s.lowWellbeing]),
+        v.students.map((s) => [s.name, s.checkin, s.lowWellbeing]),
         [
           ['Amira Ahmed', 'submitted', false],
           ['Ben Hughes', 'submitted', true],
@@ -324,15 +354,15 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
         ],
       );
       assert.deepEqual(
-        v.confidence.data.map((t: any) => t.points.length),
+        v.confidence.data!.map((t) => t.points.length),
         [3, 3, 2],
       );
       assert.deepEqual(
-        v.awaitingFeedback.data.map((r: any) => r.studentName),
+        v.awaitingFeedback.data!.map((r) => r.studentName),
         ['Amira Ahmed'],
       );
       assert.deepEqual(
-        v.supervisionSessions.data.map((r: any) => r.sessions),
+        v.supervisionSessions.data!.map((r) => r.sessions),
         [2, 1, 0],
       );
     });
@@ -351,17 +381,15 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
         action1Due: '2025-12-31',
       });
       assert.equal(typeof recorded, 'object', JSON.stringify(recorded));
-      const v = (await get('/api/dashboard/supervisor', await tokenFor('sup1'))).body;
-      const amira = v.students.find((s: any) => s.name === 'Amira Ahmed');
+      const v = (await get<SupervisorView>('/api/dashboard/supervisor', await tokenFor('sup1'))).body;
+      const amira = v.students.find((s) => s.name === 'Amira Ahmed')!;
       assert.deepEqual(amira.openActions, [
         { text: 'Draft the stakeholder map', dueDate: '2025-12-31', notYet: false },
       ]);
       assert.equal(amira.sharedReflections, 1);
       assert.equal(amira.escalation, null);
-      assert.ok(
-        v.students.filter((s: any) => s.name !== 'Amira Ahmed').every((s: any) => s.openActions.length === 0),
-      );
-      const link = await get(
+      assert.ok(v.students.filter((s) => s.name !== 'Amira Ahmed').every((s) => s.openActions.length === 0));
+      const link = await get<ExportLink>(
         `/api/dashboard/supervisor/students/${encodeURIComponent(seeded.ids.s1!)}/export-link`,
         await tokenFor('sup1'),
       );
@@ -383,9 +411,9 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
     });
 
     it('student view: reflections by pillar and standard with gaps, confidence trend', async () => {
-      const v = (await get('/api/dashboard/student', await tokenFor('s1'))).body;
+      const v = (await get<StudentView>('/api/dashboard/student', await tokenFor('s1'))).body;
       assert.deepEqual(
-        v.pillars.data.map((p: any) => [p.key, p.count, p.gap]),
+        v.pillars.data!.map((p) => [p.key, p.count, p.gap]),
         [
           ['clinical', 1, false],
           ['leadership', 2, false],
@@ -393,13 +421,13 @@ describe('dashboard API: authentication, authorisation, anonymity', function () 
           ['research', 0, true],
         ],
       );
-      assert.equal(v.standards.data.length, 15);
-      assert.equal(v.standards.data.filter((s: any) => s.gap).length, 12);
+      assert.equal(v.standards.data!.length, 15);
+      assert.equal(v.standards.data!.filter((s) => s.gap).length, 12);
       assert.deepEqual(
-        v.confidence.data.points.map((p: any) => p.week),
+        v.confidence.data!.points.map((p) => p.week),
         [1, 2, 3],
       );
-      const link = await get('/api/dashboard/student/export-link', await tokenFor('s1'));
+      const link = await get<ExportLink>('/api/dashboard/student/export-link', await tokenFor('s1'));
       assert.equal(link.status, 200);
       assert.match(link.body.htmlUrl, /\/exports\//);
     });

@@ -33,7 +33,10 @@ describe('dashboard: a finished cohort has no overdue check-ins', function () {
 
   it('while it runs, the overdue student is listed; months after it ended, nobody is', async () => {
     const running = await overview();
-    assert.deepEqual(running.overdue.data?.map((r) => r.name), ['George Ives']);
+    assert.deepEqual(
+      running.overdue.data?.map((r) => r.name),
+      ['George Ives'],
+    );
     e2e.clock.set(new Date('2025-07-01T12:00:00Z')); // cohort A (3 Feb, 6 weeks) ended in March
     const finished = await overview();
     assert.equal(finished.overdue.state, 'empty', JSON.stringify(finished.overdue));

@@ -6,6 +6,7 @@
  *   (their own cohorts only; audited like the CSV download).
  */
 import assert from 'node:assert/strict';
+import type { LeadOverview, SupervisorView, WellbeingFlags } from '../../src/web/api-types.js';
 import { cardTexts, firstCard, TENANT, type E2E } from '../e2e/harness.js';
 import { executes } from '../helpers/loop-world.js';
 import { NOW, startDashboard, TestJwks, type Seeded } from './fixture.js';
@@ -28,14 +29,15 @@ describe('dashboard: the supervisor tab tells the truth; the lead can refresh', 
   });
   afterEach(() => e2e.clock.set(NOW));
 
-  const call = async (method: 'GET' | 'POST', path: string, key: string) => {
+  /** The answer's JSON, as the caller expects it (T). */
+  const call = async <T = unknown>(method: 'GET' | 'POST', path: string, key: string) => {
     const token = await jwks.sign({ oid: seeded.oids[key]! });
     const res = await fetch(`${e2e.baseUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(method === 'POST' ? { body: '{}' } : {}),
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as T };
   };
   type Row = {
     name: string;
@@ -46,9 +48,9 @@ describe('dashboard: the supervisor tab tells the truth; the lead can refresh', 
     lateWeeks: number[];
   };
   const students = async (key: string): Promise<Map<string, Row>> => {
-    const res = await call('GET', '/api/dashboard/supervisor', key);
+    const res = await call<SupervisorView>('GET', '/api/dashboard/supervisor', key);
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    return new Map((res.body.students as Row[]).map((s) => [s.name, s]));
+    return new Map(res.body.students.map((s): [string, Row] => [s.name, s]));
   };
 
   it('a student with no check-in for weeks is not "OK": the tab says how many weeks were missed', async () => {
@@ -80,13 +82,13 @@ describe('dashboard: the supervisor tab tells the truth; the lead can refresh', 
   it('the lead refreshes the cohort numbers: recomputed now, audited; others are refused', async () => {
     const path = `/api/dashboard/lead/refresh?cohortId=${encodeURIComponent(seeded.cohortA)}`;
     const overview = `/api/dashboard/lead/overview?cohortId=${encodeURIComponent(seeded.cohortA)}`;
-    assert.equal((await call('GET', overview, 'leadA')).body.generatedAt, NOW.toISOString());
+    assert.equal((await call<LeadOverview>('GET', overview, 'leadA')).body.generatedAt, NOW.toISOString());
     const later = new Date(NOW.getTime() + 8 * 3_600_000);
     e2e.clock.set(later);
-    const refreshed = await call('POST', path, 'leadA');
+    const refreshed = await call<LeadOverview>('POST', path, 'leadA');
     assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
     assert.equal(refreshed.body.generatedAt, later.toISOString());
-    assert.equal((await call('GET', overview, 'leadA')).body.generatedAt, later.toISOString());
+    assert.equal((await call<LeadOverview>('GET', overview, 'leadA')).body.generatedAt, later.toISOString());
     const audit = await e2e.services.audit.list(TENANT, { action: 'dashboard.refresh' });
     assert.equal(audit.length, 1);
     assert.equal(audit[0]!.targetId, seeded.cohortA);
@@ -97,7 +99,7 @@ describe('dashboard: the supervisor tab tells the truth; the lead can refresh', 
 
   it('low-wellbeing flags lead somewhere: the lead of the cohort sees who, with their supervisors (audited); nobody else', async () => {
     const path = `/api/dashboard/lead/wellbeing?cohortId=${encodeURIComponent(seeded.cohortA)}`;
-    const res = await call('GET', path, 'leadA');
+    const res = await call<WellbeingFlags>('GET', path, 'leadA');
     assert.equal(res.status, 200, JSON.stringify(res.body));
     // Weeks 1-3: Ben rated 2 every week, Daniel 1 in week 2 (the overview counts 1, 2, 1).
     assert.deepEqual(res.body, {
@@ -121,15 +123,19 @@ describe('dashboard: the supervisor tab tells the truth; the lead can refresh', 
         },
       ],
     });
-    const overview = await call('GET', `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}`, 'leadA');
+    const overview = await call<LeadOverview>(
+      'GET',
+      `/api/dashboard/lead/overview?cohortId=${seeded.cohortA}`,
+      'leadA',
+    );
     assert.deepEqual(
-      overview.body.wellbeing.data.map((r: { count: number }) => r.count),
+      overview.body.wellbeing.data!.map((r) => r.count),
       [1, 2, 1],
     );
     // The same week range as the overview.
-    const week3 = await call('GET', `${path}&fromWeek=3&toWeek=3`, 'leadA');
+    const week3 = await call<WellbeingFlags>('GET', `${path}&fromWeek=3&toWeek=3`, 'leadA');
     assert.deepEqual(
-      week3.body.students.map((s: { name: string }) => s.name),
+      week3.body.students.map((s) => s.name),
       ['Ben Hughes'],
     );
     const audit = await e2e.services.audit.list(TENANT, { action: 'dashboard.wellbeing' });
@@ -207,8 +213,7 @@ describe('dashboard: Open check-in from the supervisor tab', function () {
         body: JSON.stringify(body),
       },
     );
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read by the test
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as { message: string } };
   };
 
   it('sends the supervisor card for that week to the supervisor’s chat', async () => {
@@ -217,10 +222,9 @@ describe('dashboard: Open check-in from the supervisor tab', function () {
       const res = await fetch(`${e2e.baseUrl}/api/dashboard/supervisor`, {
         headers: { authorization: `Bearer ${token}` },
       });
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read by the test
-      return (await res.json()) as any;
+      return (await res.json()) as SupervisorView;
     })();
-    const ben = tab.students.find((s: { name: string }) => s.name === 'Ben Hughes');
+    const ben = tab.students.find((s) => s.name === 'Ben Hughes')!;
     assert.equal(ben.week, 3);
     const before = e2e.sentTo('a:personal-29:sup1').length;
     const res = await open('sup1', 's2', { week: ben.week });
@@ -232,7 +236,7 @@ describe('dashboard: Open check-in from the supervisor tab', function () {
     await e2e.services.sender.drain(30_000);
     const sent = e2e.sentTo('a:personal-29:sup1').slice(before);
     assert.equal(sent.length, 1);
-    const card = firstCard(sent[0]);
+    const card = firstCard(sent[0])!;
     const texts = cardTexts(card).join(' | ');
     assert.match(texts, /Ben Hughes: week 3 of 6 check-in/);
     assert.match(texts, /Low wellbeing: Ben rated their wellbeing 2 of 5/);

@@ -161,12 +161,15 @@ describe('conversation-matching', () => {
     assert.equal(ranked[0]!.host.location, 'online');
   });
 
-  it('never offers the student\'s own profession as one not met yet, and ranks it after new ones', () => {
+  it("never offers the student's own profession as one not met yet, and ranks it after new ones", () => {
     const ranked = rankHosts(
       [host('ot', 'Occupational therapy', 'FTSU guardian'), host('pod', 'podiatry', 'EDI lead')],
       { ...noHistory, ownProfession: 'occupational therapy' },
     );
-    assert.deepEqual(ranked.map((r) => r.host.id), ['pod', 'ot']);
+    assert.deepEqual(
+      ranked.map((r) => r.host.id),
+      ['pod', 'ot'],
+    );
     assert.equal(ranked[1]!.reason, "A role you haven't met yet: FTSU guardian (in your own profession)");
     assert.ok(!ranked.some((r) => /profession[^.]*haven't met yet: occupational therapy/i.test(r.reason)));
   });

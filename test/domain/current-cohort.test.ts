@@ -8,14 +8,17 @@ const cohort = (name: string, startDate: string, weeks: number) => ({
   timeZone: 'Europe/London',
 });
 
-describe('domain/current-cohort: the lead\'s current cohort', () => {
+describe("domain/current-cohort: the lead's current cohort", () => {
   const june = cohort('Spring (ended June)', '2026-05-04', 6); // ends Sun 14 Jun
   const autumn = cohort('Autumn (running)', '2026-10-05', 6); // ends Sun 15 Nov
   const winter = cohort('Winter (next)', '2027-01-11', 6);
   const at = (iso: string) => new Date(iso);
 
   it('a cohort running today wins over one that finished in June, whatever the order given', () => {
-    for (const list of [[june, autumn, winter], [winter, autumn, june]])
+    for (const list of [
+      [june, autumn, winter],
+      [winter, autumn, june],
+    ])
       assert.equal(currentCohort(list, at('2026-10-20T10:00:00Z'))?.name, autumn.name);
   });
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { collections } from '../../src/storage/collections.js';
-import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { asText, cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const user = (key: string, name: string): TestUser => ({
@@ -162,8 +162,8 @@ describe('e2e: the check-in card', function () {
 
   it('refuses a future week and lists `my check-ins`', async () => {
     const future = await e2e.post(e2e.execute(priya, 'checkin.submit', valid(3)));
-    assert.match(future.body.value, /no check-in yet/);
-    const card = firstCard(await e2e.lastReply(priya, 'my check-ins'));
+    assert.match(asText(future.body.value), /no check-in yet/);
+    const card = firstCard(await e2e.lastReply(priya, 'my check-ins'))!;
     assert.deepEqual(card.body.find((b: { type: string }) => b.type === 'FactSet').facts, [
       { title: 'Week 1', value: 'submitted · wellbeing 4 of 5' },
     ]);

@@ -17,7 +17,7 @@
  * 26 Oct, 09:00 GMT = 09:00Z after.
  */
 import assert from 'node:assert/strict';
-import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { asText, cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 
 type Kind = 'prompt' | 'reminder' | 'digest';
 
@@ -314,7 +314,7 @@ describe('e2e: weekly check-ins on the placement calendar (acceptance)', functio
       const res = await e2e.post(
         e2e.execute(other, verb, { studentId: ids.get(priya.name), week: 1, comment_0: 'hi', idx: '0' }),
       );
-      assert.match(res.body.value, /only see and act on check-ins of students you supervise/);
+      assert.match(asText(res.body.value), /only see and act on check-ins of students you supervise/);
     }
     const refused = (await e2e.services.audit.list(TENANT, { actorId: ids.get(other.name) })).filter(
       (a) => a.outcome === 'refused',

@@ -98,7 +98,7 @@ async function draftAtTags(e2e: E2E, answers: string[]) {
     assert.equal(res.status, 200);
     return res.body.value;
   };
-  const start = firstCard(await e2e.lastReply(student, 'reflect'));
+  const start = firstCard(await e2e.lastReply(student, 'reflect'))!;
   const { flowId } = (start.actions as any[]).find((a) => a.verb === 'reflection.start').data;
   let card = await exec('reflection.start', { flowId, linkId: '', model: 'gibbs', topic: 'other' });
   const draftId = actionData(card, 'reflection.step')!.draftId as string;

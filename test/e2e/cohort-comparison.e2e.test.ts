@@ -6,9 +6,10 @@
  * Set-up (cohorts, people, survey runs and answers) goes straight to the services.
  */
 import assert from 'node:assert/strict';
+import type { AdaptiveCard } from '../../src/cards/cards.js';
 import type { PersonDoc } from '../../src/storage/people-repository.js';
 import { NOT_YOUR_COHORT } from '../../src/features/surveys/compare-cohorts.js';
-import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { asCard, cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 
 const MEASURES = [
   'confidence.leadership',
@@ -50,7 +51,7 @@ interface CardNode {
   choices?: { value: string }[];
   columns?: { items: { text: string }[] }[];
 }
-interface Card {
+interface Card extends AdaptiveCard {
   body: CardNode[];
   actions: CardNode[];
 }
@@ -148,8 +149,8 @@ describe('e2e: leads of several cohorts compare confidence gains (chat and dashb
     `/api/dashboard/lead/compare?cohortIds=${encodeURIComponent(cohortIds.join(','))}`;
 
   /** The comparison card's table: one row of cell texts per area, after the header row. */
-  function table(card: Card): string[][] {
-    const sets = card.body.filter((b) => b.type === 'ColumnSet');
+  function table(card: AdaptiveCard): string[][] {
+    const sets = (card as Card).body.filter((b) => b.type === 'ColumnSet');
     return sets.map((s) => s.columns!.map((c) => c.items[0]!.text));
   }
 
@@ -254,7 +255,7 @@ describe('e2e: leads of several cohorts compare confidence gains (chat and dashb
       Object.fromEntries(MEASURES.map((m) => [m, '3'])),
     );
     e2e.clock.set(new Date('2025-03-17T09:00:00Z'));
-    const card = firstCard((await say(leadAB, 'compare cohorts')).at(-1));
+    const card = firstCard((await say(leadAB, 'compare cohorts')).at(-1))!;
     const rows = table(card);
     for (const row of rows.slice(1)) assert.deepEqual(row.slice(1), ['+2.00', '+1.40 (-0.60)']);
     const res = await api(leadAB, compareUrl(ids.A, ids.B));
@@ -295,7 +296,7 @@ describe('e2e: leads of several cohorts compare confidence gains (chat and dashb
   });
 
   it('a lead of three cohorts picks which to compare on a card; the choice is validated', async () => {
-    const pick = firstCard((await say(leadABC, 'compare cohorts')).at(-1));
+    const pick = firstCard((await say(leadABC, 'compare cohorts')).at(-1))!;
     assert.ok(cardTexts(pick).includes('Compare cohorts'));
     const input = (pick as Card).body.find((b) => b.id === 'cohortIds')!;
     assert.equal(input.label, 'Cohorts to compare');
@@ -315,7 +316,7 @@ describe('e2e: leads of several cohorts compare confidence gains (chat and dashb
     const five = await exec(leadABC, 'survey.compare', { cohortIds: 'a,b,c,d,e' });
     assert.ok(cardTexts(five).includes('Choose up to 4 cohorts'));
 
-    const three = await exec(leadABC, 'survey.compare', { cohortIds: `${ids.C},${ids.A},${ids.B}` });
+    const three = asCard(await exec(leadABC, 'survey.compare', { cohortIds: `${ids.C},${ids.A},${ids.B}` }));
     assert.ok(cardTexts(three).includes('Confidence across 3 cohorts'));
     const rows = table(three);
     assert.deepEqual(rows[0], ['Area', 'Compare cohort 1', 'Compare cohort 2', 'Compare cohort 3']);

@@ -27,8 +27,13 @@ function executes(card: unknown): { title: string; verb: string; data: Record<st
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === 'object') {
-      const n = node as Record<string, any>;
-      if (n.type === 'Action.Execute') found.push({ title: n.title, verb: n.verb, data: n.data ?? {} });
+      const n = node as Record<string, unknown>;
+      if (n.type === 'Action.Execute')
+        found.push({
+          title: n.title as string,
+          verb: n.verb as string,
+          data: (n.data as Record<string, unknown> | undefined) ?? {},
+        });
       Object.values(n).forEach(walk);
     }
   };
@@ -223,7 +228,7 @@ describe('e2e: raise a concern (issue 28, item 4)', function () {
     for (const name of ['Wendy Marsh', 'Amira Fraser', 'Sam Okoro'])
       assert.ok(!JSON.stringify(docs).includes(name), `${name} is not stored on a concern`);
     // The student's own journey export lists the named concern only (not the anonymous one), without its words.
-    const card = firstCard(await e2e.lastReply(priya, 'export my journey'));
+    const card = firstCard(await e2e.lastReply(priya, 'export my journey'))!;
     const htmlUrl = (card.actions as { type: string; url: string }[]).find(
       (a) => a.type === 'Action.OpenUrl',
     )!.url;

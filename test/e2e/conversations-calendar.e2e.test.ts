@@ -76,7 +76,7 @@ describe('e2e: conversation slots follow the placement calendar, and the student
     e2e.sentTo(`a:personal-${u.id}`).map((a) => cardTexts(firstCard(a)).join(' | '));
   const waitForCard = (u: TestUser, prefix: string) =>
     e2e.connector.waitFor(() => cardsIn(u).some((c) => c.startsWith(prefix)), 20_000);
-  const lastCard = (u: TestUser) => firstCard(e2e.sentTo(`a:personal-${u.id}`).at(-1));
+  const lastCard = (u: TestUser) => firstCard(e2e.sentTo(`a:personal-${u.id}`).at(-1))!;
   /** Every stored document, in every collection, whose JSON contains `needle`. */
   const storedWith = async (needle: string): Promise<string[]> => {
     const hits: string[] = [];

@@ -34,7 +34,12 @@ export class FakeConnector {
   readonly requests: { method: string; path: string; authorization: string | null }[] = [];
   readonly members = new Map<string, Member>();
   /** Decide a fault for a call (before it is recorded as delivered). */
-  fault: (call: { method: string; path: string; conversationId: string; activity: Record<string, unknown> | null }) => Fault = () => undefined;
+  fault: (call: {
+    method: string;
+    path: string;
+    conversationId: string;
+    activity: Record<string, unknown> | null;
+  }) => Fault = () => undefined;
   /** Artificial latency for every successful call. */
   latencyMs = 0;
   private server: http.Server | null = null;
@@ -73,7 +78,8 @@ export class FakeConnector {
   async waitFor(predicate: (calls: RecordedCall[]) => boolean, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.calls)) {
-      if (Date.now() > deadline) throw new Error(`FakeConnector.waitFor timed out after ${timeoutMs} ms (${this.calls.length} calls)`);
+      if (Date.now() > deadline)
+        throw new Error(`FakeConnector.waitFor timed out after ${timeoutMs} ms (${this.calls.length} calls)`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -104,11 +110,22 @@ export class FakeConnector {
     };
 
     // v3/conversations/{id}/members/{userId}: the Teams member lookup.
-    if (method === 'GET' && parts[0] === 'v3' && parts[1] === 'conversations' && parts[3] === 'members' && parts[4]) {
+    if (
+      method === 'GET' &&
+      parts[0] === 'v3' &&
+      parts[1] === 'conversations' &&
+      parts[3] === 'members' &&
+      parts[4]
+    ) {
       const member = this.members.get(parts[4]);
       return member ? send(200, member) : send(404, { error: { code: 'MemberNotFoundInConversation' } });
     }
-    if (method === 'GET' && parts[0] === 'v3' && parts[1] === 'conversations' && parts[3] === 'pagedmembers') {
+    if (
+      method === 'GET' &&
+      parts[0] === 'v3' &&
+      parts[1] === 'conversations' &&
+      parts[3] === 'pagedmembers'
+    ) {
       return send(200, { members: [...this.members.values()] });
     }
     // v3/conversations: create a (personal) conversation.

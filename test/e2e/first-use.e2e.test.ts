@@ -10,12 +10,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { NOT_UNDERSTOOD_MESSAGE } from '../../src/bot/application.js';
 import { TURN_ERROR_MESSAGE } from '../../src/bot/turn-error.js';
+import type { AdaptiveCard } from '../../src/cards/cards.js';
 import type { Scope } from '../../src/feature-kit/commands.js';
 import type { Role } from '../../src/storage/people-repository.js';
 import { REPO_ROOT } from '../../tools/lib/app-package.js';
 import { checkExpandedCard, ISO_DATE } from '../../tools/lib/card-check.js';
 import { seedAhpHost, seedWorld } from '../helpers/world.js';
-import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { asCard, cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 
 interface CommandList {
   scopes: Scope[];
@@ -238,11 +239,11 @@ describe('e2e: every command in the Teams command menu answers', function () {
   });
 
   it('welcome on install: a short start; "Show all commands" (and typed help) show every command of the role', async () => {
-    const factTitles = (card: { body: Record<string, unknown>[] }) =>
-      card.body
+    const factTitles = (card: AdaptiveCard) =>
+      (card.body as Record<string, unknown>[])
         .filter((b) => b.type === 'FactSet')
         .flatMap((f) => (f.facts as { title: string }[]).map((x) => x.title));
-    const verbs = (card: { actions?: { verb?: string }[] }) => (card.actions ?? []).map((a) => a.verb);
+    const verbs = (card: AdaptiveCard) => ((card.actions ?? []) as { verb?: string }[]).map((a) => a.verb);
     for (const who of ['lead', 'host', 'student'] as const) {
       const user = people[who]!;
       const person = (await e2e.services.people.byEmail(TENANT, user.email!))!;
@@ -251,7 +252,7 @@ describe('e2e: every command in the Teams command menu answers', function () {
       await e2e.post(install);
       const welcome = firstCard(
         e2e.connector.delivered().find((c) => c.activity?.replyToId === install.id)?.activity,
-      );
+      )!;
       const short = factTitles(welcome);
       assert.ok(
         short.length < all.length,
@@ -259,18 +260,18 @@ describe('e2e: every command in the Teams command menu answers', function () {
       );
       assert.deepEqual(verbs(welcome), ['help.show']);
       const res = await e2e.post(e2e.execute(user, 'help.show', { role: person.roles[0] }));
-      const full = res.body.value;
+      const full = asCard(res.body.value);
       assert.deepEqual(checkExpandedCard(full), []);
       assert.deepEqual(factTitles(full), all, `${who}: every command the role can use here`);
       assert.ok(cardTexts(full).includes('Everything you can type to me here'));
       assert.deepEqual(verbs(full), [], 'no "Show all commands" on the full list');
       // Typed `help` gives the whole list straight away.
-      assert.deepEqual(factTitles(firstCard(await replyTo(user, 'help'))), all);
+      assert.deepEqual(factTitles(firstCard(await replyTo(user, 'help'))!), all);
     }
   });
 
   it('pause check-ins: the student drop-down opens with a placeholder, not blank', async () => {
-    const card = firstCard(await replyTo(people.lead!, 'pause check-ins'));
+    const card = firstCard(await replyTo(people.lead!, 'pause check-ins'))!;
     assert.deepEqual(checkExpandedCard(card), []);
     const choice = (card.body as Record<string, unknown>[]).find((b) => b.id === 'studentId')!;
     assert.equal(choice.placeholder, 'Choose a student');

@@ -3,12 +3,14 @@
  * database) on a free loopback port with a fake Bot Connector, and builds Bot Framework
  * activities the way Teams sends them.
  */
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createPlacementCompanion, type PlacementCompanion } from '../../src/app.js';
 import { ControllableClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { PlatformRoutes } from '../../src/bot/application.js';
+import type { AdaptiveCard } from '../../src/cards/cards.js';
 import type { Feature } from '../../src/features/feature.js';
 import { dropDatabaseNamed, uniqueDbName, testMongoUri } from '../helpers/db.js';
 import { FakeConnector } from './fake-connector.js';
@@ -118,7 +120,8 @@ export class E2E {
     return user;
   }
 
-  async post(activity: Record<string, unknown>): Promise<{ status: number; body: any }> {
+  /** Sends an activity; an invoke is answered with an InvokeReply, a message with no body (null). */
+  async post(activity: Record<string, unknown>): Promise<{ status: number; body: InvokeReply }> {
     const response = await fetch(`${this.baseUrl}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -232,6 +235,25 @@ export class E2E {
   }
 }
 
+/** The service's answer to an invoke: a card (Action.Execute) or a message text. */
+export interface InvokeReply {
+  statusCode: number;
+  type: string;
+  value: AdaptiveCard | string;
+}
+
+/** An invoke answer's value that is a message text; fails the test when it is a card. */
+export function asText(value: InvokeReply['value']): string {
+  if (typeof value !== 'string') assert.fail(`a message, not ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** An invoke answer's value that is a card; fails the test when it is a message. */
+export function asCard(value: InvokeReply['value']): AdaptiveCard {
+  if (typeof value === 'string') assert.fail(`a card, not the message "${value}"`);
+  return value;
+}
+
 /** All TextBlock texts in an Adaptive Card, for assertions. */
 export function cardTexts(card: unknown): string[] {
   const texts: string[] = [];
@@ -252,8 +274,8 @@ export function cardTexts(card: unknown): string[] {
   return texts;
 }
 
-export function firstCard(activity: Record<string, unknown> | null | undefined): any {
+export function firstCard(activity: Record<string, unknown> | null | undefined): AdaptiveCard | undefined {
   const attachments =
-    (activity?.attachments as { contentType: string; content: unknown }[] | undefined) ?? [];
+    (activity?.attachments as { contentType: string; content: AdaptiveCard }[] | undefined) ?? [];
   return attachments.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
 }

@@ -14,18 +14,19 @@ import { parse } from 'csv-parse/sync';
 import JSZip from 'jszip';
 import { collections } from '../../src/storage/collections.js';
 import { reflectionId } from '../../src/features/reflections/reflections-repository.js';
+import type { AdaptiveCard } from '../../src/cards/cards.js';
 import { cardTexts, firstCard, TENANT } from './harness.js';
 import { checkinAnswers, executes, LoopWorld, loopUser } from '../helpers/loop-world.js';
 
 /** The card's own links: the document, then the CSV. */
-function openUrls(card: any): string[] {
+function openUrls(card: AdaptiveCard): string[] {
   return (card.actions as { type: string; url: string }[])
     .filter((a) => a.type === 'Action.OpenUrl')
     .map((a) => a.url);
 }
 
 /** The assessors' views listed on the export card. */
-function shareUrls(card: any): string[] {
+function shareUrls(card: AdaptiveCard): string[] {
   const out: string[] = [];
   const walk = (node: unknown) => {
     if (Array.isArray(node)) return node.forEach(walk);
@@ -287,7 +288,9 @@ describe('e2e: the journey export as evidence, and sharing it with an assessor (
         updatedAt: new Date('2025-02-20T10:00:00Z'),
       });
     const card = await w.say(priya, 'presentation starter');
-    const choices = (card.body as any[]).find((b) => b.id === 'picks').choices as { value: string }[];
+    const choices = (card.body as Record<string, unknown>[]).find((b) => b.id === 'picks')!.choices as {
+      value: string;
+    }[];
     assert.equal(choices.length, 4);
     const two = await w.exec(priya, 'journey.slides', {
       picks: choices

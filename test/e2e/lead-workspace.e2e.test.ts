@@ -14,7 +14,7 @@
  */
 import assert from 'node:assert/strict';
 import { collections } from '../../src/storage/collections.js';
-import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { asCard, cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 
 const user = (key: string, name: string): TestUser => ({
   id: `29:ws-${key}`,
@@ -97,7 +97,7 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
   after(() => e2e.stop());
 
   it('`manage cohorts` in the personal chat offers to set up a cohort, and help lists it', async () => {
-    const card = firstCard(await e2e.lastReply(lead, 'manage cohorts'));
+    const card = firstCard(await e2e.lastReply(lead, 'manage cohorts'))!;
     assert.match(textsOf(card), /Your cohorts/);
     assert.match(textsOf(card), /You have no cohorts yet/);
     assert.deepEqual(
@@ -108,7 +108,7 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
   });
 
   it('refuses a last day before the first day, and 0 weeks, with the field and its label; nothing is written', async () => {
-    const form = await act('workspace.cohort.new', {});
+    const form = asCard(await act('workspace.cohort.new', {}));
     const requestId = form.actions[0].data.requestId as string;
     assert.ok(requestId);
     const before = await counts();
@@ -131,7 +131,7 @@ describe('e2e: a placement lead sets up a cohort from Teams cards (acceptance)',
   });
 
   it('creates a 6-week cohort from the form (a double submit creates one), the lead then leads it', async () => {
-    const form = await act('workspace.cohort.new', {});
+    const form = asCard(await act('workspace.cohort.new', {}));
     const requestId = form.actions[0].data.requestId as string;
     const card = await act('workspace.cohort.save', { ...cohortForm, requestId });
     assert.match(textsOf(card), /Leadership 2025 cohort 3 is set up/);

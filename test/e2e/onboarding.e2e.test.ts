@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { collections } from '../../src/storage/collections.js';
 import { UNKNOWN_PERSON_MESSAGE } from '../../src/bot/application.js';
-import { cardTexts, E2E, firstCard, TENANT } from './harness.js';
+import { asText, cardTexts, E2E, firstCard, TENANT } from './harness.js';
 import { DEFAULT_COHORT } from '../helpers/world.js';
 
 describe('e2e: onboarding over HTTP with a fake Bot Connector', function () {
@@ -144,7 +144,7 @@ describe('e2e: onboarding over HTTP with a fake Bot Connector', function () {
       e2e.execute(student, 'cohort.link', { cohortId }, channelConversation, channelData),
     );
     assert.equal(refused.status, 200);
-    assert.match(refused.body.value, /Only a placement lead/);
+    assert.match(asText(refused.body.value), /Only a placement lead/);
     assert.equal((await e2e.services.cohorts.byId(TENANT, cohortId))?.teamsChannelId, null);
     const refusals = await e2e.services.audit.list(TENANT, { action: 'cohort.link' });
     assert.equal(refusals[0].outcome, 'refused');
@@ -186,7 +186,7 @@ describe('e2e: onboarding over HTTP with a fake Bot Connector', function () {
         { channel: { id: channelId } },
       ),
     );
-    assert.match(unknown.body.value, /could not find that cohort/);
+    assert.match(asText(unknown.body.value), /could not find that cohort/);
     assert.equal(await e2e.services.cohorts.byChannel(TENANT, channelId), null);
   });
 

@@ -279,7 +279,7 @@ describe('e2e: peer reflection and the reflective workshop (issue 17)', function
   });
 
   it('the export marks which reflections were shared with whom', async () => {
-    const card = firstCard(await say(priya, 'export my journey'));
+    const card = firstCard(await say(priya, 'export my journey'))!;
     const urls = (card.actions as { type: string; url: string }[])
       .filter((a) => a.type === 'Action.OpenUrl')
       .map((a) => a.url);

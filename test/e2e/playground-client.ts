@@ -22,7 +22,26 @@ export interface StreamMessage {
 export interface InvokeResult {
   /** application/vnd.microsoft.card.adaptive (value is the card) or …activity.message (value is text). */
   type: string;
-  value: any;
+  value: Record<string, unknown> | string;
+}
+
+export interface PlaygroundUser {
+  id: string;
+  name: string;
+  email: string;
+  /** Spelt so by the playground. */
+  userPrincipleName: string;
+  aadObjectId: string;
+}
+
+/** The parts of the playground's configuration (GET /_internal/v1/config) the tests read. */
+export interface PlaygroundConfig {
+  tenantId: string;
+  currentUser: PlaygroundUser;
+  users: PlaygroundUser[];
+  bot: { id: string; name: string };
+  personalChat: { id: string };
+  teams: { id: string; channels: { id: string }[] }[];
 }
 
 interface CardInput {
@@ -81,7 +100,8 @@ export class PlaygroundClient {
     this.ws.close();
   }
 
-  private async request(method: string, path: string, body?: unknown): Promise<any> {
+  /** The answer's JSON as the caller expects it (T); null when the answer is empty. */
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: { 'content-type': 'application/json' },
@@ -89,11 +109,11 @@ export class PlaygroundClient {
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text}`);
-    return text ? JSON.parse(text) : null;
+    return (text ? JSON.parse(text) : null) as T;
   }
 
   /** What the web client loads first (waits until the bot endpoint answers). */
-  config(): Promise<{ config: any }> {
+  config(): Promise<{ config: PlaygroundConfig }> {
     return this.request('GET', '/_internal/v1/config');
   }
 

@@ -63,7 +63,7 @@ describe('e2e: journeys through Microsoft 365 Agents Playground', function () {
     bot = config.bot;
     personal = config.personalChat.id;
     const team = config.teams[0];
-    channel = team.channels.find((c: { id: string }) => c.id !== team.id).id;
+    channel = team.channels.find((c) => c.id !== team.id)!.id;
   });
 
   after(async () => {
@@ -106,7 +106,7 @@ describe('e2e: journeys through Microsoft 365 Agents Playground', function () {
       const roles = async (email: string) =>
         (await pg.services.people.byEmail(config.tenantId, email))!.roles;
       assert.ok((await roles(config.currentUser.email)).includes('student'));
-      const colleagues = await Promise.all(config.users.map((u: { email: string }) => roles(u.email)));
+      const colleagues = await Promise.all(config.users.map((u) => roles(u.email)));
       assert.ok(colleagues.some((r) => r.includes('supervisor')));
       assert.ok(colleagues.some((r) => r.includes('lead')));
 
@@ -194,6 +194,7 @@ describe('e2e: journeys through Microsoft 365 Agents Playground', function () {
     it('opens the form in place from the prompt card', async () => {
       const opened = await client.execute(personal, me.id, prompt, 'checkin.open');
       assert.equal(opened.type, CARD);
+      assert.ok(typeof opened.value !== 'string');
       form = opened.value;
       assert.match(texts(form).join(' | '), /Week 1 of 6: supervision check-in/);
       assert.ok(verbs(form).includes('checkin.submit'));

@@ -526,7 +526,7 @@ describe('e2e: projects (issue 17)', function () {
 
   it('the project, its milestones, updates and feedback are in each member’s journey export exactly once', async () => {
     for (const u of [priya, ben, cara]) {
-      const card = firstCard(await say(u, 'export my journey'));
+      const card = firstCard(await say(u, 'export my journey'))!;
       const url = (card.actions as { type: string; url: string }[]).find(
         (a) => a.type === 'Action.OpenUrl',
       )!.url;
@@ -545,7 +545,7 @@ describe('e2e: projects (issue 17)', function () {
       );
       assert.ok(!html.includes('Discharge letters'));
     }
-    const dans = firstCard(await say(dan, 'export my journey'));
+    const dans = firstCard(await say(dan, 'export my journey'))!;
     const url = (dans.actions as { type: string; url: string }[]).find(
       (a) => a.type === 'Action.OpenUrl',
     )!.url;

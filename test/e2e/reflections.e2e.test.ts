@@ -9,7 +9,8 @@
 import assert from 'node:assert/strict';
 import { collections } from '../../src/storage/collections.js';
 import { DRAFT_NOT_FOUND, NOT_FOUND } from '../../src/features/reflections/reflection-service.js';
-import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import type { AdaptiveCard } from '../../src/cards/cards.js';
+import { asCard, asText, cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const user = (key: string, name: string): TestUser => ({
@@ -53,7 +54,10 @@ function input(card: unknown, id: string): Record<string, unknown> | undefined {
   return found;
 }
 
-function openUrls(card: any): string[] {
+/** An activity that carries a card. */
+type CardActivity = { attachments: { content: unknown }[] };
+
+function openUrls(card: AdaptiveCard): string[] {
   return (card.actions as { type: string; url: string }[])
     .filter((a) => a.type === 'Action.OpenUrl')
     .map((a) => a.url);
@@ -77,7 +81,7 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
   const exec = async (u: TestUser, verb: string, data: Record<string, unknown>) => {
     const res = await e2e.post(e2e.execute(u, verb, data));
     assert.equal(res.status, 200);
-    return res.body as { type: string; value: any };
+    return res.body;
   };
   /** The bot's one reply to a message (proactive deliveries that interleave are ignored). */
   const say = async (u: TestUser, text: string) => {
@@ -177,7 +181,7 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
       answer: typed.description,
     });
     assert.ok(cardTexts(res.value).includes('Step 2 of 7: Feelings'));
-    res = await exec(priya, 'reflection.step', { draftId, step: '1', nav: 'next', answer: typed.feelings });
+    await exec(priya, 'reflection.step', { draftId, step: '1', nav: 'next', answer: typed.feelings });
     res = await exec(priya, 'reflection.step', { draftId, step: '2', nav: 'next', answer: typed.evaluation });
     assert.ok(cardTexts(res.value).includes('Step 4 of 7: Analysis'));
     // Half of the analysis typed, then "save and finish later".
@@ -212,9 +216,9 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
       answer: 'Asking for ideas first',
     });
     assert.equal(input(res.value, 'answer')!.value, typed.evaluation);
-    res = await exec(priya, 'reflection.step', { draftId, step: '2', nav: 'next', answer: typed.evaluation });
-    res = await exec(priya, 'reflection.step', { draftId, step: '3', nav: 'next', answer: typed.analysis });
-    res = await exec(priya, 'reflection.step', { draftId, step: '4', nav: 'next', answer: typed.conclusion });
+    await exec(priya, 'reflection.step', { draftId, step: '2', nav: 'next', answer: typed.evaluation });
+    await exec(priya, 'reflection.step', { draftId, step: '3', nav: 'next', answer: typed.analysis });
+    await exec(priya, 'reflection.step', { draftId, step: '4', nav: 'next', answer: typed.conclusion });
     res = await exec(priya, 'reflection.step', { draftId, step: '5', nav: 'next', answer: typed.actionPlan });
     assert.ok(cardTexts(res.value).includes('Step 7 of 7: Tag your reflection'));
     res = await exec(priya, 'reflection.finish', {
@@ -263,7 +267,7 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
       cardTexts(res.value).join(' | '),
     );
     assert.equal(input(res.value, 'answer')!.value, overlong, 'what was typed is kept on the card');
-    let draft = await drafts().findOne({ _id: draftId as never });
+    const draft = await drafts().findOne({ _id: draftId as never });
     assert.deepEqual(draft!.answers, {});
     assert.equal(draft!.step, 0);
 
@@ -429,7 +433,7 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
         step === 5
           ? 'Run the co-design session on Tuesday and report back at supervision.'
           : original!.answers[key];
-      res = await exec(priya, 'reflection.step', { draftId, step: String(step), nav: 'next', answer });
+      await exec(priya, 'reflection.step', { draftId, step: String(step), nav: 'next', answer });
     }
     res = await exec(priya, 'reflection.finish', {
       draftId,
@@ -497,13 +501,14 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
   it('shows my journey: counts by pillar and standard, weeks without a reflection, gaps and a nudge', async () => {
     // Priya's one reflection was written in week 2 (Tue 11 Feb); move to Wed 26 Feb (week 4).
     e2e.clock.set(new Date('2025-02-26T12:00:00Z'));
-    const card = firstCard(await say(priya, 'my journey'));
+    const card = firstCard(await say(priya, 'my journey'))!;
     const texts = cardTexts(card);
     assert.ok(texts.includes('1 reflection so far · placement week 4'), texts.join(' | '));
+    type Fact = { title: string; value: string };
     const facts = Object.fromEntries(
-      (card.body as any[])
+      (card.body as { type: string; facts?: Fact[] }[])
         .filter((b) => b.type === 'FactSet')
-        .flatMap((f) => f.facts.map((x: any) => [x.title, x.value])),
+        .flatMap((f) => f.facts!.map((x) => [x.title, x.value])),
     );
     assert.equal(facts['Clinical practice'], '1');
     assert.equal(facts['Leadership'], '1');
@@ -572,7 +577,7 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
         roleType: 'EDI lead',
       },
     ]);
-    const card = firstCard(await say(priya, 'export my journey'));
+    const card = firstCard(await say(priya, 'export my journey'))!;
     const [htmlUrl, csvUrl] = openUrls(card);
     assert.ok(htmlUrl!.startsWith('http://localhost:3978/exports/'));
     const local = (url: string) => url.replace('http://localhost:3978', e2e.baseUrl);
@@ -607,7 +612,7 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
     assert.equal((await csv.text()).split('\r\n').filter((l) => l.startsWith('reflection,r1,')).length, 1);
 
     // Re-pointed at another person (Ben) with the same signature: refused, nothing of Ben's leaks.
-    const fresh = openUrls(firstCard(await say(priya, 'export my journey')))[0]!;
+    const fresh = openUrls(firstCard(await say(priya, 'export my journey'))!)[0]!;
     const token = fresh.split('/exports/')[1]!;
     const [payload, signature] = token.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
@@ -656,7 +661,7 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
     });
     assert.ok(cardTexts(res.value).includes('Reflection saved. It is private to you.'));
 
-    const supCard = firstCard(await say(sam, `export journey ${priya.email}`));
+    const supCard = firstCard(await say(sam, `export journey ${priya.email}`))!;
     assert.ok(cardTexts(supCard).includes("Priya Shah's shared reflections"));
     const html = await (
       await fetch(openUrls(supCard)[0]!.replace('http://localhost:3978', e2e.baseUrl))
@@ -668,7 +673,7 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
 
     // From the reflection card, too.
     res = await exec(sam, 'journey.export', { studentId: ids.get('priya') });
-    assert.equal(openUrls(res.value).length, 2);
+    assert.equal(openUrls(asCard(res.value)).length, 2);
 
     for (const [u, text] of [
       [olu, `export journey ${priya.email}`],
@@ -681,7 +686,7 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
     );
 
     // A supervisor's link stops working once the supervision link is gone.
-    const link = openUrls(firstCard(await say(sam, `export journey ${priya.email}`)))[0]!;
+    const link = openUrls(firstCard(await say(sam, `export journey ${priya.email}`))!)[0]!;
     await e2e.services.supervisions.unlinkAllExcept(TENANT, ids.get('priya')!, []);
     assert.equal((await fetch(link.replace('http://localhost:3978', e2e.baseUrl))).status, 403);
     await e2e.services.supervisions.link(TENANT, ids.get('priya')!, ids.get('sam')!, new Date());
@@ -691,7 +696,9 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
     e2e.clock.set(new Date('2025-03-03T10:00:00Z')); // Mon 3 Mar (clinical, week 5)
     assert.ok(cardTexts(firstCard(await say(lead, 'reflection prompts'))).includes('Reflection prompts'));
     assert.match(
-      (await exec(priya, 'reflection.schedule', { cohortId, after: 'clinical', time: '17:00' })).value,
+      asText(
+        (await exec(priya, 'reflection.schedule', { cohortId, after: 'clinical', time: '17:00' })).value,
+      ),
       /Only a placement lead/,
     );
     const bad = await exec(lead, 'reflection.schedule', { cohortId, after: 'clinical', time: '25:99' });
@@ -736,8 +743,8 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
       .delivered()
       .map((c) => c.activity)
       .find((a) => JSON.stringify(a).includes('reflection.start'));
-    const activity = (prompts[0]!.activity ?? deliveredPrompt) as any;
-    assert.ok(actionData(activity.attachments[0].content, 'reflection.start'));
+    const activity = (prompts[0]!.activity ?? deliveredPrompt) as CardActivity;
+    assert.ok(actionData(activity.attachments[0]!.content, 'reflection.start'));
   });
 
   it('lets another feature prompt a reflection (e.g. after a 20-minute conversation), once per link', async () => {
@@ -761,8 +768,8 @@ describe('e2e: guided reflection, sharing and the journey export (acceptance)', 
       e2e.connector
         .delivered(`a:personal-${priya.id}`)
         .map((c) => c.activity)
-        .find((a) => JSON.stringify(a).includes('booking-42'))) as any;
-    const data = actionData(activity.attachments[0].content, 'reflection.start')!;
+        .find((a) => JSON.stringify(a).includes('booking-42'))) as CardActivity;
+    const data = actionData(activity.attachments[0]!.content, 'reflection.start')!;
     assert.equal(data.linkId, 'booking-42');
     const res = await exec(priya, 'reflection.start', { ...data, model: 'free', topic: 'conversation' });
     const draft = await drafts().findOne({ _id: actionData(res.value, 'reflection.step')!.draftId as never });

@@ -147,7 +147,7 @@ describe('e2e: same-day safeguarding alert (issue 26, item 1)', function () {
     assert.equal(new Date(item!.createdAt).toISOString(), submittedAt, 'enqueued at the submit instant');
     assert.ok(new Date(item!.notBefore).getTime() - Date.parse(submittedAt) < 60_000);
 
-    const card = firstCard(alerts[0]);
+    const card = firstCard(alerts[0])!;
     const texts = cardTexts(card).join(' | ');
     for (const expected of [
       'Priya Shah may need support today',
@@ -256,7 +256,7 @@ describe('e2e: same-day safeguarding alert (issue 26, item 1)', function () {
     assert.match(lenaTexts, /Ben's supervisor has this alert too/);
     assert.deepEqual(alertsTo(wendy), [], 'the other cohort’s lead is not told');
     // The lead may open it too.
-    const open = firstCard(toLena[0]).actions.find((a: { verb?: string }) => a.verb === 'checkin.view');
+    const open = firstCard(toLena[0])!.actions.find((a: { verb?: string }) => a.verb === 'checkin.view');
     const opened = await e2e.post(e2e.execute(lena, 'checkin.view', open.data));
     assert.match(JSON.stringify(opened.body.value), /I am being bullied by a staff member on the ward\./);
   });

@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { collections } from '../../src/storage/collections.js';
+import type { AdaptiveCard } from '../../src/cards/cards.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 import { DEFAULT_COHORT } from '../helpers/world.js';
 
@@ -161,7 +162,7 @@ describe('e2e: a group supervision session with agreed actions (acceptance)', fu
   const sam = user('sv-sam', 'Sam Okoro');
   const ruth = user('sv-ruth', 'Ruth Patel');
   const lead = user('sv-lead', 'Wendy Marsh');
-  let recordCard: { body: Record<string, unknown>[] };
+  let recordCard: AdaptiveCard;
   let requestId = '';
 
   before(async () => {
@@ -181,10 +182,10 @@ describe('e2e: a group supervision session with agreed actions (acceptance)', fu
 
   it('offers the supervisor a session card listing only their own students', async () => {
     await w.step('2025-02-06T15:00:00Z'); // week 1, after Thursday's supervision
-    recordCard = firstCard(await w.say(sam, 'record supervision'));
+    recordCard = firstCard(await w.say(sam, 'record supervision'))!;
     const texts = cardTexts(recordCard);
     assert.ok(texts.includes('Record supervision'), texts.join(' | '));
-    const attendees = recordCard.body.find((b) => b.id === 'attendees') as {
+    const attendees = (recordCard.body as Record<string, unknown>[]).find((b) => b.id === 'attendees') as {
       choices: { title: string }[];
       isMultiSelect: boolean;
     };
@@ -366,7 +367,7 @@ describe('e2e: a group supervision session with agreed actions (acceptance)', fu
         c.conversationId === w.conv(sam) && /^Check-in summary for week 2/.test(String(c.activity?.summary)),
     );
     assert.ok(digest, 'Sam gets the week 2 summary');
-    const card = firstCard(digest!.activity);
+    const card = firstCard(digest!.activity)!;
     const students = (card.body as Record<string, unknown>[]).filter(
       (b) => b.type === 'Container' && Array.isArray(b.items),
     );
@@ -455,7 +456,7 @@ describe('e2e: a session for a project team picks the project’s members', func
   after(() => w.e2e.stop());
 
   it('offers the project team on the card, records for its members, and refuses a supervisor of another team', async () => {
-    const card = firstCard(await w.say(sam, 'record supervision'));
+    const card = firstCard(await w.say(sam, 'record supervision'))!;
     const teams = (card.body as Record<string, unknown>[]).find((b) => b.id === 'projectId') as {
       choices: { title: string; value: string }[];
     };

@@ -56,7 +56,7 @@ describe('e2e: one supervisor check-in card (issue 26, item 2)', function () {
     assert.ok(open, 'an Open check-in button for Priya');
     const answer = await w.exec(sam, open.verb, open.data);
     assert.equal(typeof answer, 'string', 'the list stays as it is; the check-in arrives below it');
-    const card = firstCard(w.e2e.sentTo(w.conv(sam)).at(-1));
+    const card = firstCard(w.e2e.sentTo(w.conv(sam)).at(-1))!;
     const texts = w.texts(card);
     assert.match(texts, /Priya Shah: week 2 of 6 check-in/);
     assert.match(texts, /Needs your attention/);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import type { PersonDoc } from '../../src/storage/people-repository.js';
-import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { asCard, cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 import { seedCohort, seedPerson } from '../helpers/world.js';
 
 const user = (key: string, name: string): TestUser => ({
@@ -67,7 +67,7 @@ describe('e2e: survey comments that name a person or a safety concern are held b
 
   it('the shared results card and CSV leave them out, and say how many were held back', async () => {
     const res = await e2e.post(e2e.execute(lead, 'survey.results', { surveyRunId: runId }));
-    const card = res.body.value;
+    const card = asCard(res.body.value);
     const json = JSON.stringify(card);
     assert.ok(!json.includes('Okoro') && !json.includes('unsafe'), json);
     for (const p of PLAIN) assert.ok(json.includes(p), p);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { PersonDoc } from '../../src/storage/people-repository.js';
-import { cardTexts, E2E, TENANT, type TestUser } from './harness.js';
+import { asCard, cardTexts, E2E, TENANT, type TestUser } from './harness.js';
 import { seedCohort, seedPerson } from '../helpers/world.js';
 
 const user = (key: string, name: string): TestUser => ({
@@ -91,7 +91,7 @@ describe('e2e: a lead writes their own survey questions and reuses them', functi
     );
     const [template] = await e2e.services.surveys.repo.templatesOf(TENANT);
     templateId = template!._id;
-    const form = await exec(lead, 'survey.new', {});
+    const form = asCard(await exec(lead, 'survey.new', {}));
     assert.ok(JSON.stringify(form).includes(templateId));
     const requestId = form.actions.find((a: { verb: string }) => a.verb === 'survey.schedule').data.requestId;
     const scheduled = await exec(lead, 'survey.schedule', {

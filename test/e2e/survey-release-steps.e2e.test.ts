@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import type { PersonDoc } from '../../src/storage/people-repository.js';
-import { cardTexts, E2E, TENANT, type TestUser } from './harness.js';
+import { asCard, cardTexts, E2E, TENANT, type TestUser } from './harness.js';
 import { seedCohort, seedPerson } from '../helpers/world.js';
 
 const RATINGS = [
@@ -68,7 +68,7 @@ describe('e2e: survey results are released in steps, alike in chat, tab and CSV'
 
   async function view(): Promise<View> {
     const res = await e2e.post(e2e.execute(lead, 'survey.results', { surveyRunId: endRun }));
-    const card = res.body.value;
+    const card = asCard(res.body.value);
     const open = (card.actions ?? []).find((a: { type: string }) => a.type === 'Action.OpenUrl');
     const csvUrl = open ? (open.url as string).replace(/^https?:\/\/[^/]+/, e2e.baseUrl) : null;
     // The CSV as the link gives it, or (no link below the minimum) as a freshly signed link would.

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { surveysFeature } from '../../src/features/surveys/index.js';
-import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { asCard, cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 import { seedWorld } from '../helpers/world.js';
 
 const user = (key: string, name: string): TestUser => ({
@@ -28,7 +28,7 @@ describe('e2e: survey timing (warnings on the schedule card, reminders in workin
   };
   const newRequestId = async (): Promise<string> => {
     await e2e.post(e2e.message(lead, 'run survey'));
-    const card = firstCard(e2e.sentTo(`a:personal-${lead.id}`).at(-1));
+    const card = firstCard(e2e.sentTo(`a:personal-${lead.id}`).at(-1))!;
     return card.actions.find((a: { verb: string }) => a.verb === 'survey.schedule').data.requestId;
   };
   const submit = (data: Record<string, unknown>) =>
@@ -65,7 +65,7 @@ describe('e2e: survey timing (warnings on the schedule card, reminders in workin
       opensWeek: '2',
       closesOn: '2025-02-14',
     });
-    const card = warned.body.value;
+    const card = asCard(warned.body.value);
     const texts = cardTexts(card).join(' | ');
     assert.match(texts, /start of placement/i, texts);
     assert.match(texts, /week 2/, texts);
@@ -99,7 +99,7 @@ describe('e2e: survey timing (warnings on the schedule card, reminders in workin
       opensWeek: '2',
       closesOn: '2025-02-28',
     });
-    const data = first.body.value.actions[0].data;
+    const data = asCard(first.body.value).actions[0].data;
     const changed = await submit({
       ...data,
       definitionId: 'confidence-baseline',

@@ -23,7 +23,7 @@ describe('e2e: the weekly pulse repeats every week until the placement ends', fu
 
   const requestId = async () => {
     await e2e.post(e2e.message(lead, 'run survey'));
-    const card = firstCard(e2e.sentTo(`a:personal-${lead.id}`).at(-1));
+    const card = firstCard(e2e.sentTo(`a:personal-${lead.id}`).at(-1))!;
     assert.ok(JSON.stringify(card).includes('"id":"repeat"'), 'the schedule card offers the weekly repeat');
     return card.actions.find((a: { verb: string }) => a.verb === 'survey.schedule').data.requestId as string;
   };

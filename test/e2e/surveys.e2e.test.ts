@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { collections } from '../../src/storage/collections.js';
-import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
+import { asCard, asText, cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 import { DEFAULT_COHORT } from '../helpers/world.js';
 
 describe('e2e: a lead runs an anonymous survey and reads privacy-safe results over HTTP', function () {
@@ -28,7 +28,7 @@ describe('e2e: a lead runs an anonymous survey and reads privacy-safe results ov
   let cohortId: string;
   let runId: string;
 
-  const lastCard = (user: TestUser) => firstCard(e2e.sentTo(`a:personal-${user.id}`).at(-1));
+  const lastCard = (user: TestUser) => firstCard(e2e.sentTo(`a:personal-${user.id}`).at(-1))!;
   const answers = (rating: number, comment: string) => ({
     'week-rating': String(rating),
     workload: 'about-right',
@@ -139,7 +139,7 @@ describe('e2e: a lead runs an anonymous survey and reads privacy-safe results ov
         remind: 'true',
       }),
     );
-    assert.match(refused.body.value, /Only a placement lead/);
+    assert.match(asText(refused.body.value), /Only a placement lead/);
   });
 
   it('invites every student when the survey opens; a bad answer re-shows the form with the error', async () => {
@@ -168,8 +168,8 @@ describe('e2e: a lead runs an anonymous survey and reads privacy-safe results ov
   it('a supervisor opening the survey is told what is true: students answer it (not "another cohort")', async () => {
     const res = await e2e.post(e2e.execute(supervisor, 'survey.answer', { surveyRunId: runId }));
     assert.equal(typeof res.body.value, 'string', JSON.stringify(res.body));
-    assert.doesNotMatch(res.body.value, /another cohort/);
-    assert.match(res.body.value, /answered by the students on placement, not by staff/);
+    assert.doesNotMatch(asText(res.body.value), /another cohort/);
+    assert.match(asText(res.body.value), /answered by the students on placement, not by staff/);
   });
 
   it('with 4 responses the lead sees no figure or text; the reminder goes only to the one who has not answered', async () => {
@@ -221,7 +221,7 @@ describe('e2e: a lead runs an anonymous survey and reads privacy-safe results ov
       assert.ok(!stored.includes(s.email!) && !stored.includes(s.name) && !stored.includes(s.id));
 
     const results = await e2e.post(e2e.execute(lead, 'survey.results', { surveyRunId: runId }));
-    const card = results.body.value;
+    const card = asCard(results.body.value);
     const texts = cardTexts(card);
     assert.ok(
       texts.some((t) => t.startsWith('Showing the first 5 responses.')),
@@ -245,6 +245,6 @@ describe('e2e: a lead runs an anonymous survey and reads privacy-safe results ov
     const res = await e2e.post(
       e2e.execute(students[1]!, 'survey.submit', { surveyRunId: runId, ...answers(3, 'late') }),
     );
-    assert.match(res.body.value, /This survey closed .* answers can no longer be changed/);
+    assert.match(asText(res.body.value), /This survey closed .* answers can no longer be changed/);
   });
 });

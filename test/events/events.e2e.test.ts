@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { afterKey, remindKey } from '../../src/features/events/reminders.js';
 import { eventId as makeEventId, type EventDoc } from '../../src/features/events/events-repository.js';
 import { collections } from '../../src/storage/collections.js';
-import { cardTexts, E2E, firstCard, TENANT, type TestUser } from '../e2e/harness.js';
+import { asCard, cardTexts, E2E, firstCard, TENANT, type TestUser } from '../e2e/harness.js';
 import { DEFAULT_COHORT } from '../helpers/world.js';
 
 const at = (iso: string) => new Date(iso);
@@ -52,7 +52,7 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
   const invoke = async (u: TestUser, verb: string, data: Record<string, unknown>) => {
     const res = await e2e.post(e2e.execute(u, verb, data));
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body.value as unknown;
+    return res.body.value;
   };
   const texts = (value: unknown) => (typeof value === 'string' ? [value] : cardTexts(value));
   const runDue = async () => {
@@ -146,7 +146,7 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
   after(() => e2e.stop());
 
   it('offers the event card to a lead (help lists the commands) and refuses it to a student', async () => {
-    const card = firstCard((await say(lead, 'new event')).at(-1));
+    const card = firstCard((await say(lead, 'new event')).at(-1))!;
     assert.ok(cardTexts(card).includes('New placement event'));
     assert.equal(card.actions[0].verb, 'event.create');
     const help = (await say(lead, 'help')).map((a) => cardTexts(firstCard(a)).join(' | ')).join(' ');
@@ -172,7 +172,7 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
       [{ kind: 'party' }, 'kind', /what kind of event/],
     ];
     for (const [change, field, message] of cases) {
-      const card = (await invoke(lead, 'event.create', valid(change))) as any;
+      const card = await invoke(lead, 'event.create', valid(change));
       const all = cardTexts(card);
       assert.ok(all.includes('Please correct the fields marked below.'), `${field}: ${all.join(' | ')}`);
       assert.ok(
@@ -228,7 +228,10 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
     // The same answer again (a double click, a Teams retry) changes nothing.
     card = await invoke(a!, 'event.rsvp', { eventId, rsvp: 'yes' });
     assert.ok(texts(card).some((t) => t.startsWith('Your answer: **Going**')));
-    assert.equal((card as any).body.find((b: any) => b.type === 'ActionSet').actions[0].title, '✓ Going');
+    const actionSet = (asCard(card).body as { type: string; actions?: { title: string }[] }[]).find(
+      (b) => b.type === 'ActionSet',
+    )!;
+    assert.equal(actionSet.actions![0]!.title, '✓ Going');
     await invoke(g!, 'event.rsvp', { eventId, rsvp: 'yes' });
     await invoke(h!, 'event.rsvp', { eventId, rsvp: 'yes' });
     await invoke(p!, 'event.rsvp', { eventId, rsvp: 'no' });
@@ -250,7 +253,7 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
   });
 
   it('tells the invited about a change, once per revision, and refuses a stale edit', async () => {
-    const edit = (await invoke(lead, 'event.edit', { eventId })) as any;
+    const edit = asCard(await invoke(lead, 'event.edit', { eventId }));
     assert.equal(edit.actions[0].verb, 'event.update');
     assert.equal(edit.actions[0].data.revision, '1');
     const changed = { ...valid({ location: 'Lecture theatre 2' }), eventId, revision: '1' };
@@ -317,8 +320,10 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
     assert.equal(week2(students[0]!), 0);
     // Attendance only once the event has started (it has); the lead ticks 2 of the 3 who said yes.
     e2e.clock.set(at('2025-02-10T12:00:00Z'));
-    const sheet = (await invoke(lead, 'event.attendance', { eventId })) as any;
-    const choiceSet = sheet.body.find((b: any) => b.type === 'Input.ChoiceSet');
+    const sheet = asCard(await invoke(lead, 'event.attendance', { eventId }));
+    const choiceSet = (sheet.body as { type: string; choices: unknown[]; value: string }[]).find(
+      (b) => b.type === 'Input.ChoiceSet',
+    )!;
     assert.equal(choiceSet.choices.length, 5);
     const ids = await Promise.all(
       students.map(async (s) => (await e2e.services.people.byEmail(TENANT, s.email!))!._id),
@@ -380,7 +385,7 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
 
   it('lists the event in an attendee’s journey export and their data export, not in a non-attendee’s', async () => {
     const journey = async (u: TestUser) => {
-      const card = firstCard((await say(u, 'export my journey')).at(-1));
+      const card = firstCard((await say(u, 'export my journey')).at(-1))!;
       const url = (card.actions as { type: string; url: string }[]).find(
         (a) => a.type === 'Action.OpenUrl',
       )!.url;
@@ -397,7 +402,7 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
     const absent = await journey(students[2]!);
     assert.match(absent, /No placement events attended yet/);
 
-    const card = firstCard((await say(students[0]!, 'export my data')).at(-1));
+    const card = firstCard((await say(students[0]!, 'export my data')).at(-1))!;
     const res = await fetch(`${e2e.baseUrl}${new URL(card.actions[0].url as string).pathname}`);
     const data = (await res.json()) as {
       collections: Record<string, { eventId?: string; attended?: boolean }[]>;

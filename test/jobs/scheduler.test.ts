@@ -9,7 +9,12 @@ describe('scheduler (real local database)', function () {
   this.timeout(30_000);
   let database: Database;
   const clock = new ControllableClock();
-  const make = () => new Scheduler(database.db, clock, createLogger('silent'), { pollMs: 20, leaseMs: 5000, retryDelayMs: 1000 });
+  const make = () =>
+    new Scheduler(database.db, clock, createLogger('silent'), {
+      pollMs: 20,
+      leaseMs: 5000,
+      retryDelayMs: 1000,
+    });
 
   before(async () => (database = await freshDatabase('jobs')));
   after(() => dropAndClose(database));
@@ -22,8 +27,14 @@ describe('scheduler (real local database)', function () {
     const s = make();
     const ran: string[] = [];
     s.define('hello', async (job) => void ran.push(job._id));
-    assert.equal(await s.schedule({ key: 'hello:1', type: 'hello', runAt: new Date('2025-10-20T09:00:00Z') }), true);
-    assert.equal(await s.schedule({ key: 'hello:1', type: 'hello', runAt: new Date('2025-10-20T09:00:00Z') }), false);
+    assert.equal(
+      await s.schedule({ key: 'hello:1', type: 'hello', runAt: new Date('2025-10-20T09:00:00Z') }),
+      true,
+    );
+    assert.equal(
+      await s.schedule({ key: 'hello:1', type: 'hello', runAt: new Date('2025-10-20T09:00:00Z') }),
+      false,
+    );
     assert.equal(await s.runDue(), 0);
     clock.set(new Date('2025-10-20T09:00:00Z'));
     assert.equal(await s.runDue(), 1);
@@ -36,8 +47,10 @@ describe('scheduler (real local database)', function () {
     const counts = new Map<string, number>();
     const a = make();
     const b = make();
-    for (const s of [a, b]) s.define('count', async (job) => void counts.set(job._id, (counts.get(job._id) ?? 0) + 1));
-    for (let i = 0; i < 30; i++) await a.schedule({ key: `count:${i}`, type: 'count', runAt: new Date('2025-10-20T07:00:00Z') });
+    for (const s of [a, b])
+      s.define('count', async (job) => void counts.set(job._id, (counts.get(job._id) ?? 0) + 1));
+    for (let i = 0; i < 30; i++)
+      await a.schedule({ key: `count:${i}`, type: 'count', runAt: new Date('2025-10-20T07:00:00Z') });
     const [ranA, ranB] = await Promise.all([a.runDue(), b.runDue()]);
     assert.equal(ranA + ranB, 30);
     assert.equal(counts.size, 30);
@@ -58,7 +71,12 @@ describe('scheduler (real local database)', function () {
   it('takes over a job whose worker died (lease expired) and retries a failing job later', async () => {
     const s = make();
     await s.schedule({ key: 'orphan:1', type: 'orphan', runAt: new Date('2025-10-20T07:00:00Z') });
-    await database.db.collection('jobs').updateOne({ _id: 'orphan:1' as never }, { $set: { state: 'running', leaseUntil: new Date(Date.now() - 1), attempts: 1 } });
+    await database.db
+      .collection('jobs')
+      .updateOne(
+        { _id: 'orphan:1' as never },
+        { $set: { state: 'running', leaseUntil: new Date(Date.now() - 1), attempts: 1 } },
+      );
     let runs = 0;
     s.define('orphan', async () => void runs++);
     assert.equal(await s.runDue(), 1);

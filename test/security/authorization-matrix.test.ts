@@ -25,7 +25,15 @@ import { CONCERN_REFUSED } from '../../src/features/concerns/respond-to-concern.
 import { collections } from '../../src/storage/collections.js';
 import { tenantDocId } from '../../src/storage/documents.js';
 import type { PersonDoc, Role } from '../../src/storage/people-repository.js';
-import { cardTexts, E2E, firstCard, TENANT, type TestUser } from '../e2e/harness.js';
+import {
+  asCard,
+  cardTexts,
+  E2E,
+  firstCard,
+  TENANT,
+  type InvokeReply,
+  type TestUser,
+} from '../e2e/harness.js';
 
 const ROLES = [
   'student',
@@ -113,7 +121,12 @@ const projectTarget = (w: World): Target => ({
 });
 
 /** An Action.Execute invoke as that person; the invoke response's value (a card or a message). */
-async function exec(w: World, role: RoleName, verb: string, data: Record<string, unknown>): Promise<any> {
+async function exec(
+  w: World,
+  role: RoleName,
+  verb: string,
+  data: Record<string, unknown>,
+): Promise<InvokeReply['value']> {
   const res = await w.e2e.post(w.e2e.execute(w.users[role], verb, data));
   assert.equal(res.status, 200, `${verb} as ${role}: ${JSON.stringify(res.body)}`);
   return res.body?.value;
@@ -126,8 +139,9 @@ const matrixConcernReceivers = new Map<string, string[]>();
 const isCard = (value: unknown) => !!value && typeof value === 'object';
 const texts = (value: unknown) => (isCard(value) ? cardTexts(value) : [String(value)]);
 
-function openUrls(card: any): string[] {
-  return ((card?.actions ?? []) as { type: string; url: string }[])
+function openUrls(card: InvokeReply['value'] | undefined): string[] {
+  const actions = card && typeof card === 'object' ? (card.actions ?? []) : [];
+  return (actions as { type: string; url: string }[])
     .filter((a) => a.type === 'Action.OpenUrl')
     .map((a) => a.url);
 }
@@ -180,7 +194,7 @@ async function announcement(w: World, mode: 'draft' | 'sent'): Promise<string> {
       channelId: null,
     },
   );
-  const id = (preview as any).actions[0].data.announcementId as string;
+  const id = asCard(preview).actions[0].data.announcementId as string;
   if (mode === 'sent') await service.send(TENANT, lead, { announcementId: id });
   return id;
 }

@@ -117,7 +117,7 @@ describe('security: data protection (export, erase, retention) over every collec
   it('export my data: a card with a one-time link to JSON holding the caller’s documents from every collection', async () => {
     const u = journeyPeople.student;
     const me = await person(u);
-    const card = firstCard(await e2e.lastReply(u, 'export my data'));
+    const card = firstCard(await e2e.lastReply(u, 'export my data'))!;
     assert.ok(cardTexts(card).includes('Your data'));
     // Human labels, never collection names (which also wrap mid-word on a phone).
     const facts = cardTexts(card);
@@ -186,7 +186,7 @@ describe('security: data protection (export, erase, retention) over every collec
     // Counted after the request itself: that turn may save turn state and the conversation
     // reference, which are not what "keep" is about.
     const before = occurrences(await dump(e2e), await needlesOf(e2e, await person(u))).length;
-    const card = firstCard(request);
+    const card = firstCard(request)!;
     assert.ok(cardTexts(card).includes('Delete all your data?'));
     assert.deepEqual(
       card.actions.map((a: { verb: string }) => a.verb),

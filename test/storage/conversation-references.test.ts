@@ -92,7 +92,9 @@ describe('ConversationReferencesRepository', () => {
   });
 
   it('a repeat save in the same process makes no database call; another process reads once, then none', async () => {
-    const watched = await connectDatabase(await testMongoUri(), database.db.databaseName, { monitorCommands: true });
+    const watched = await connectDatabase(await testMongoUri(), database.db.databaseName, {
+      monitorCommands: true,
+    });
     try {
       const commands: string[] = [];
       watched.client.on('commandStarted', (e) => commands.push(e.commandName));
@@ -110,7 +112,14 @@ describe('ConversationReferencesRepository', () => {
       assert.deepEqual(commands, ['find']);
       // A changed reference is still compared with the database and written.
       commands.length = 0;
-      await first.save('t1', key, 'personal', 'person-quiet', { ...reference, serviceUrl: 'http://two/' }, new Date());
+      await first.save(
+        't1',
+        key,
+        'personal',
+        'person-quiet',
+        { ...reference, serviceUrl: 'http://two/' },
+        new Date(),
+      );
       assert.deepEqual(commands, ['find', 'update']);
     } finally {
       await watched.close();

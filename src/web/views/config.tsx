@@ -10,10 +10,12 @@ export function ConfigPage(props: { api: Api; host: Host }) {
   const [chosen, setChosen] = useState('');
 
   useEffect(() => {
-    props.api.get<{ cohorts: CohortSummary[]; currentCohortId: string | null }>('/api/dashboard/cohorts').then((r) => {
-      setCohorts(r.cohorts);
-      setChosen(r.currentCohortId ?? r.cohorts[0]?.id ?? '');
-    }, setError);
+    props.api
+      .get<{ cohorts: CohortSummary[]; currentCohortId: string | null }>('/api/dashboard/cohorts')
+      .then((r) => {
+        setCohorts(r.cohorts);
+        setChosen(r.currentCohortId ?? r.cohorts[0]?.id ?? '');
+      }, setError);
   }, []);
 
   useEffect(() => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import {
-  ApiError,
+  type ApiError,
   query,
   type Api,
   type CohortSummary,
