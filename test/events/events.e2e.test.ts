@@ -142,6 +142,9 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
     await add(coLead, ['lead'], cohortId);
     await add(otherLead, ['lead'], otherCohort);
     eventId = makeEventId(TENANT, REQUEST);
+    // The hourly planner's slot for 10:00 may have run while the students were still being
+    // added (a busy host), planning no prompts; plan again now that the cohort is complete.
+    await e2e.services.checkins.planAll(e2e.clock.now());
   });
   after(() => e2e.stop());
 
