@@ -33,14 +33,14 @@ export function placementCardData(view: PlacementView) {
       value: names(view.supervisors) || 'Not linked yet: ask your placement lead',
     },
     {
-      title: view.leads.length > 1 ? 'Placement leads' : 'Placement lead',
+      title: view.leads.length > 1 ? 'Leads' : 'Lead',
       value: names(view.leads) || 'Not named yet: ask your university placement team',
     },
   ];
   if (view.phase !== 'ended')
     facts.push({
-      title: 'Next 20-min chat',
-      value: view.nextConversation ?? 'None booked: type book a conversation to meet an AHP',
+      title: 'Next chat',
+      value: view.nextConversation ?? 'None booked yet: type book a conversation',
     });
   const buttons = [
     ...view.supervisors.map((p) => ({ title: `Chat to ${p.name} (supervisor)`, email: p.email })),

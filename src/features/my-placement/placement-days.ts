@@ -40,8 +40,10 @@ export function dayText(
       return 'Clinical day';
     case 'leadership':
       return 'Leadership day';
-    case 'bank-holiday':
-      return `No placement: ${bankHolidayName(date)} (bank holiday)`;
+    case 'bank-holiday': {
+      const name = bankHolidayName(date)!;
+      return `No placement: ${/bank holiday/i.test(name) ? name : `${name} (bank holiday)`}`;
+    }
     case 'non-placement':
       return `No placement: ${titles.get(date) ?? 'study day or other non-placement day'}`;
     case 'paused': {
