@@ -214,10 +214,7 @@ describe('my placement: a student sees their own placement (real database)', fun
 
   it('shows the next booked 20-minute conversation, or how to book one', async () => {
     at('2025-05-06T09:00:00Z');
-    assert.equal(
-      read(await card()).facts.get('Next chat'),
-      'None booked yet: type book a conversation',
-    );
+    assert.equal(read(await card()).facts.get('Next chat'), 'None booked yet: type book a conversation');
     const hostPerson = await person('dev', 'Dev Patel', ['ahp-host'], null);
     await services.conversations.hosts.upsertByEmail(
       T,
