@@ -62,7 +62,8 @@ export function hostWishIn(text: string): HostWish | null {
   // "a chat with the EDI lead", "wanna meet the FTSU guardian", "talk to the AHP lead".
   const match = /\b(?:with|meet|talk to|speak to)\s+(.+)$/.exec(said);
   if (!match) return null;
-  let role = match[1]!;
+  // "talk to someone about my placement": what follows "about" is the topic, not the role.
+  let role = match[1]!.replace(/\s+about\b.*$/, '');
   for (let previous = ''; previous !== role;) {
     previous = role;
     role = role.replace(FILLER, '').replace(TRAILING, '').trim();

@@ -16,6 +16,8 @@ describe('understanding: entities', () => {
       ['book a chat with someone', null],
       ['wanna meet the ftsu guardian', 'ftsu guardian'],
       ['can i talk to the ahp lead', 'ahp lead'],
+      ['i want to talk to someone about my placement', null],
+      ['book a chat with the EDI lead about inclusion', 'edi lead'],
       ['I want to meet an AHP', null],
       ['I want to meet someone in a role I have not met yet', null],
     ];

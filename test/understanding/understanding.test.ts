@@ -108,6 +108,10 @@ describe('understanding: what people write', function () {
     for (const text of ['whos my supervisor', 'what week am i on', 'is tmrw a leadership day'])
       assert.equal(await read(text), 'my placement', text);
     assert.equal(await read('book chat w OT'), 'book a conversation');
+    assert.equal(
+      withEntities('book a conversation', 'book chat w OT'),
+      'book a conversation with occupational therapy',
+    );
     assert.equal(await read('move my chat to next wk'), 'my bookings');
     assert.equal(await read('wanna meet the ftsu guardian'), 'book a conversation');
     assert.equal(
