@@ -9,6 +9,7 @@ import type { Role } from '../src/storage/people-repository.js';
 export const ROLE_COMMANDS: Record<Exclude<Role, 'admin'>, string[]> = {
   student: [
     ...any,
+    'my placement',
     'check in',
     'my check-ins',
     'reflect',

@@ -34,6 +34,7 @@ import { ConcernService } from './features/concerns/concern-service.js';
 import { DashboardService } from './features/dashboard/dashboard-service.js';
 import { dashboardSources } from './wiring/dashboard-sources.js';
 import { manageWorkspace } from './wiring/dashboard-workspace.js';
+import { MyPlacementService } from './features/my-placement/my-placement-service.js';
 import { DataProtectionService } from './features/data-protection/data-protection-service.js';
 import { AzureOpenAIModel } from './coach/azure-openai-model.js';
 import { Coach } from './coach/coach.js';
@@ -86,6 +87,8 @@ export interface CoreServices {
   concerns: ConcernService;
   /** The dashboard tabs' API and the per-cohort rollups (src/features/dashboard). */
   dashboard: DashboardService;
+  /** `my placement`: a student's week, days, dates, supervisor and lead on one card (src/features/my-placement). */
+  myPlacement: MyPlacementService;
   /** A person's export and erasure, retention purges (src/features/data-protection). */
   dataProtection: DataProtectionService;
 }
@@ -287,6 +290,18 @@ export function createServices(params: {
       audit,
       outbox,
       repo: repos.concerns,
+    }),
+    myPlacement: new MyPlacementService({
+      clock,
+      cards,
+      config,
+      people,
+      cohorts,
+      supervisions,
+      // Lazy: check-ins, conversations and events are built alongside.
+      pauses: () => services.checkins,
+      conversations: () => services.conversations,
+      events: () => services.events,
     }),
     dataProtection: new DataProtectionService({
       config,

@@ -110,6 +110,9 @@ export const POLICY = {
   /** The dashboard's view of one student's record for their supervisor: that student's supervisors. */
   'student.dashboard.supervise': (p, t) => supervises(p, t),
 
+  /** `my placement` (week, days, dates, supervisor, lead, next conversation): a student, their own. */
+  'placement.view.self': studentSelf,
+
   // Check-ins (src/features/checkins). Target: the student, their supervisors, their cohort.
   /** `check in`, `my check-ins`, submit / edit / refresh one's own weekly check-in: the student. */
   'checkin.submit.self': studentSelf,

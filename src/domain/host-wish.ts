@@ -1,6 +1,6 @@
 /**
  * Who a student says they want to talk to, from what they wrote: a profession ("physio",
- * "an OT", "someone from dietetics") or a role ("the EDI lead", "a FTSU guardian"), and whether
+ * "an OT", "someone from dietetics") or a role ("the EDI lead", "meet the FTSU guardian"), and whether
  * an AHP host fits it. Pure: the booking card uses it to pre-filter its hosts, and the
  * free-text reader to carry it into `book a conversation with <who>`.
  */
@@ -54,14 +54,16 @@ const clean = (text: string) =>
     .replace(/\s+/g, ' ')
     .trim();
 
-/** The profession or role the text asks for, or null. */
+/** The profession or role the text asks for (a role after "with", "meet", "talk to"), or null. */
 export function hostWishIn(text: string): HostWish | null {
   const said = clean(text);
   const profession = PROFESSIONS.find((p) => p.said.test(said));
   if (profession) return { kind: 'profession', name: profession.name };
-  const match = /\bwith\s+(.+)$/.exec(said);
+  // "a chat with the EDI lead", "wanna meet the FTSU guardian", "talk to the AHP lead".
+  const match = /\b(?:with|meet|talk to|speak to)\s+(.+)$/.exec(said);
   if (!match) return null;
-  let role = match[1]!;
+  // "talk to someone about my placement": what follows "about" is the topic, not the role.
+  let role = match[1]!.replace(/\s+about\b.*$/, '');
   for (let previous = ''; previous !== role;) {
     previous = role;
     role = role.replace(FILLER, '').replace(TRAILING, '').trim();

@@ -7,6 +7,7 @@ import { conversationsFeature } from './conversations/index.js';
 import { dashboardFeature } from './dashboard/index.js';
 import { dataProtectionFeature } from './data-protection/index.js';
 import { leadWorkspaceFeature } from './lead-workspace/index.js';
+import { myPlacementFeature } from './my-placement/index.js';
 import { eventsFeature } from './events/index.js';
 import { calendarFeature } from './calendar/index.js';
 import { onboardingFeature } from './onboarding/index.js';
@@ -19,6 +20,7 @@ export const features: Feature[] = [
   onboardingFeature,
   dashboardFeature,
   checkinsFeature,
+  myPlacementFeature,
   supervisionFeature,
   reflectionsFeature,
   surveysFeature,

@@ -12,6 +12,7 @@ import { conversationsUtterances } from './conversations/utterances.js';
 import { dataProtectionUtterances } from './data-protection/utterances.js';
 import { eventsUtterances } from './events/utterances.js';
 import { leadWorkspaceUtterances } from './lead-workspace/utterances.js';
+import { myPlacementUtterances } from './my-placement/utterances.js';
 import { onboardingUtterances } from './onboarding/utterances.js';
 import { projectsUtterances } from './projects/utterances.js';
 import { reflectionsUtterances } from './reflections/utterances.js';
@@ -21,6 +22,7 @@ import { surveysUtterances } from './surveys/utterances.js';
 export const featureUtterances: Utterances = {
   ...onboardingUtterances,
   ...checkinsUtterances,
+  ...myPlacementUtterances,
   ...supervisionUtterances,
   ...reflectionsUtterances,
   ...surveysUtterances,

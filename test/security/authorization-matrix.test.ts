@@ -1348,6 +1348,15 @@ const rows: Row[] = [
       return replies.some((a) => cardTexts(firstCard(a)).includes('Your placement events'));
     },
   },
+  {
+    action: 'placement.view.self',
+    target: (w, role) => ({ studentId: w.principals[role]?._id }),
+    allow: ['student'],
+    probe: async (w, role) => {
+      const replies = await lastPersonalReply(w, role, 'my placement');
+      return replies.some((a) => cardTexts(firstCard(a)).includes('Your placement'));
+    },
+  },
 ];
 
 describe('security: authorisation matrix (every action × every role)', function () {

@@ -4,7 +4,7 @@ import { hostFitsWish, hostWishIn } from '../../src/domain/host-wish.js';
 import { weekIn, withEntities } from '../../src/understanding/entities.js';
 
 describe('understanding: entities', () => {
-  it('finds a profession however it is written, and a role after "with"', () => {
+  it('finds a profession however it is written, and a role after "with", "meet" or "talk to"', () => {
     const cases: [string, string | null][] = [
       ['book me a chat with someone from physio', 'physiotherapy'],
       ['can I talk to an OT', 'occupational therapy'],
@@ -14,6 +14,12 @@ describe('understanding: entities', () => {
       ['book a conversation with a FTSU guardian next week', 'ftsu guardian'],
       ['book a conversation', null],
       ['book a chat with someone', null],
+      ['wanna meet the ftsu guardian', 'ftsu guardian'],
+      ['can i talk to the ahp lead', 'ahp lead'],
+      ['i want to talk to someone about my placement', null],
+      ['book a chat with the EDI lead about inclusion', 'edi lead'],
+      ['I want to meet an AHP', null],
+      ['I want to meet someone in a role I have not met yet', null],
     ];
     for (const [text, expected] of cases) assert.equal(hostWishIn(text)?.name ?? null, expected, text);
   });

@@ -38,6 +38,14 @@ export const HELD_OUT: Labelled[] = [
     'doing my checkin now',
     'need to fill in the check in before supervision tomorrow',
   ]),
+  ...of('my placement', 'student', [
+    'who supervises me on this placement',
+    'which week are we in now',
+    'when is my final day',
+    'am i doing clinical or leadership on thursday',
+    'who leads my cohort',
+    'how long until my placement is over',
+  ]),
   ...of('my check-ins', 'student', [
     'show me what I put in my check ins',
     'can i see my last check in',

@@ -55,11 +55,7 @@ export const PHONE_TYPED: Typed[] = [
   ...of('student', 'my project', ['qi project update']),
   ...of('student', 'help', ['help pls', 'what can u do', 'how do i use this']),
   // questions the bot has no command for: offer options, never run a guess
-  ...of(
-    'student',
-    ['help', 'suggest', 'unknown', 'my check-ins', 'check in'],
-    ['whos my supervisor', 'what week am i on'],
-  ),
+  ...of('student', 'my placement', ['whos my supervisor', 'what week am i on']),
   ...of('student', NOT_A_COMMAND, [
     'wats the wifi pw',
     'where do i get my id badge',
@@ -132,6 +128,14 @@ export const PHONE_TYPED_FRESH: Typed[] = [
   ...of('student', 'my journey', ['what standards am i missing']),
   ...of('student', 'surveys', ['is there a questionnaire i need to fill in']),
   ...of('student', 'events', ['whens the next study day']),
+  ...of('student', 'my placement', [
+    'is tmrw a leadership day',
+    'wen do i finish placement',
+    'whos my placement lead',
+    'wot wk am i in',
+    'am i in tmrw or is it a bank hol',
+    'whens my last day',
+  ]),
   ...of('student', 'export my data', ['can i get a copy of my data']),
   ...of('student', NOT_A_COMMAND, ['whats for lunch', 'what bus goes to the hospital']),
   ...of('supervisor', 'my students', ['have my students checked in', 'hows priya doing this wk']),

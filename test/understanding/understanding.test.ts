@@ -17,6 +17,7 @@ import {
   type Typed,
 } from './phone-typed.js';
 import { expandShortForms } from '../../src/understanding/text-speak.js';
+import { withEntities } from '../../src/understanding/entities.js';
 
 const ROLES = ['student', 'supervisor', 'ahp-host', 'lead'] as const;
 const TYPED = [...PHONE_TYPED, ...PHONE_TYPED_FRESH];
@@ -99,6 +100,26 @@ describe('understanding: what people write', function () {
     assert.ok(fresh.length <= PHONE_TYPED_FRESH.length * 0.1, fresh.join('\n'));
   });
 
+  it("opens a student's placement for the ways they ask, and reads three past misreads right", async () => {
+    const read = async (text: string) => {
+      const reading = await understanding.read(text, ROLE_COMMANDS.student);
+      return reading.kind === 'command' ? reading.command : reading.kind;
+    };
+    for (const text of ['whos my supervisor', 'what week am i on', 'is tmrw a leadership day'])
+      assert.equal(await read(text), 'my placement', text);
+    assert.equal(await read('book chat w OT'), 'book a conversation');
+    assert.equal(
+      withEntities('book a conversation', 'book chat w OT'),
+      'book a conversation with occupational therapy',
+    );
+    assert.equal(await read('move my chat to next wk'), 'my bookings');
+    assert.equal(await read('wanna meet the ftsu guardian'), 'book a conversation');
+    assert.equal(
+      withEntities('book a conversation', 'wanna meet the ftsu guardian'),
+      'book a conversation with ftsu guardian',
+    );
+  });
+
   it('gives every distress phrasing the kind answer from every role, by the phrase list alone', async () => {
     assert.ok(DISTRESS.length >= 30 && PHONE_DISTRESS.length >= 30);
     for (const text of ALL_DISTRESS) {
@@ -164,6 +185,8 @@ describe('understanding: what people write', function () {
       'please remind people who did not acknowledge',
     );
     assert.equal(expandShortForms('book w a physio'), 'book with a physio');
+    assert.equal(expandShortForms('book chat w ot'), 'book chat with occupational therapist');
+    assert.equal(expandShortForms('meet the ftsu guardian'), 'meet the freedom to speak up guardian');
   });
 
   it('never runs a command when the support intent leads or comes close, and answers kindly when it leads', () => {

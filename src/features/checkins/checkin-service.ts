@@ -3,8 +3,8 @@
  * submit, edit, `my check-ins`), what supervisors and leads see and do (supervisor view,
  * cohort status, pauses, nudges), and the scheduled work (plan, prompt, remind, digest).
  * Built once by src/services.ts, which gives it what it needs from other features (ports.ts);
- * it offers them CohortPlanner, CheckinPauseForm, StudentCheckinCard, CheckinHistory and
- * ConfidenceTrend.
+ * it offers them CohortPlanner, CheckinPauseForm, StudentCheckinCard, CheckinHistory,
+ * ConfidenceTrend and StudentPauses.
  *
  * No Teams types here: callers pass the tenant and the known person; answers are cards
  * (AdaptiveCard JSON) or short messages. Proactive messages go through the outbox only.
@@ -35,6 +35,7 @@ import type {
   ConfidencePoint,
   ConfidenceTrend,
   StudentCheckinCard,
+  StudentPauses,
 } from './ports.js';
 import { PromptPlanning, type JobPayload } from './prompt-planning.js';
 import { SafeguardingAlerts } from './safeguarding-alert.js';
@@ -53,7 +54,8 @@ export class CheckinService
     StudentCheckinCard,
     CheckinHistory,
     ConfidenceTrend,
-    CheckinRecords
+    CheckinRecords,
+    StudentPauses
 {
   readonly repo: CheckinsRepository;
   /** View, comment, countersign: the supervisor card (supervisor-checkins.ts). */
@@ -149,6 +151,11 @@ export class CheckinService
 
   ofCohort(tenantId: string, cohortId: string, uptoWeek: number) {
     return this.repo.ofCohort(tenantId, cohortId, uptoWeek);
+  }
+
+  /** A student's pauses (my placement: which days are paused). */
+  pausesOf(tenantId: string, studentId: string): Promise<Pause[]> {
+    return this.repo.pausesOf(tenantId, studentId);
   }
 
   pausesOfCohort(tenantId: string, cohortId: string): Promise<Map<string, Pause[]>> {

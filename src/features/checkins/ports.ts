@@ -153,3 +153,8 @@ export interface SupervisorCheckinToChat {
     ask: { studentId: string; week: number },
   ): Promise<CheckinToChatOutcome>;
 }
+
+/** Offers (my placement): a student's pauses (sickness, study leave), whatever cohort they were added in. */
+export interface StudentPauses {
+  pausesOf(tenantId: string, studentId: string): Promise<Pause[]>;
+}

@@ -25,5 +25,7 @@ export const concernsUtterances: Utterances = {
     'freedom to speak up form',
     'how do i raise an issue',
     'raise an issue about my placement',
+    'i need to tell the ftsu guardian about something that happened',
+    'contact the freedom to speak up guardian about a concern',
   ],
 };

@@ -25,7 +25,13 @@ import { hostProfileCard, saveHostProfile } from './host-profile.js';
 import { blockDate, publishSlots, withdrawSlot } from './host-slots.js';
 import { slotsCard } from './host-slots-card.js';
 import { myBookingsCard } from './my-bookings.js';
-import type { HeldConversation, HeldConversations } from './ports.js';
+import { nextConversationOf } from './next-conversation.js';
+import type {
+  HeldConversation,
+  HeldConversations,
+  NextConversation,
+  UpcomingConversations,
+} from './ports.js';
 import { report } from './report.js';
 import { zoneOf } from './time-zones.js';
 
@@ -33,7 +39,7 @@ export type { ConversationDeps } from './conversation-deps.js';
 
 type Answer = Promise<AdaptiveCard | string>;
 
-export class ConversationService implements HeldConversations {
+export class ConversationService implements HeldConversations, UpcomingConversations {
   /** Slots, bookings and holds (the same repository as createRepositories' `conversations`). */
   readonly repo: ConversationsRepository;
   /** The AHP directory. */
@@ -118,6 +124,9 @@ export class ConversationService implements HeldConversations {
   }
   runAfter(job: JobDoc): Promise<void> {
     return runAfter(this.deps, job);
+  }
+  nextConversationOf(tenantId: string, studentId: string, now: Date): Promise<NextConversation | null> {
+    return nextConversationOf(this.deps, tenantId, studentId, now);
   }
   heldBy(tenantId: string, studentId: string): Promise<HeldConversation[]> {
     return heldBy(this.deps, tenantId, studentId);

@@ -33,3 +33,17 @@ export interface HeldConversation {
 export interface HeldConversations {
   heldBy(tenantId: string, studentId: string): Promise<HeldConversation[]>;
 }
+
+/** The student's next booked conversation, as `my placement` shows it. */
+export interface NextConversation {
+  startsAt: Date;
+  /** The host's name ("your host" when the host is no longer known). */
+  hostName: string;
+  /** Profession and role type, e.g. "Dietetics · Clinical specialist". */
+  role: string;
+}
+
+/** Offers (my placement): the student's next booked conversation still to come, or null. */
+export interface UpcomingConversations {
+  nextConversationOf(tenantId: string, studentId: string, now: Date): Promise<NextConversation | null>;
+}

@@ -36,6 +36,10 @@ export const conversationsUtterances: Utterances = {
     'want to meet the ahp lead',
     'id like to meet an orthoptist',
     'id like a chat with someone from podiatry',
+    'chat with an occupational therapist',
+    'i want to book a radiographer',
+    'book a chat with a paramedic please',
+    'meet the freedom to speak up guardian',
   ],
   'my bookings': [
     'my bookings',
@@ -67,6 +71,11 @@ export const conversationsUtterances: Utterances = {
     'move my booking to another day',
     'can i move my conversation',
     'push my chat back a week',
+    'move my chat',
+    'rebook my chat for another day',
+    'change my chat to another week',
+    'can i rearrange my conversation',
+    'reschedule my chat for a later date',
   ],
   'my slots': [
     'my slots',

@@ -18,7 +18,7 @@ import { createEvent, newEventCard } from './create-event.js';
 import { EventContext, type CardResult, type EventDeps } from './event-context.js';
 import { listCard, status } from './event-status.js';
 import type { EventsRepository } from './events-repository.js';
-import type { AttendedEvent, EventAttendance } from './ports.js';
+import type { AttendedEvent, EventAttendance, NonPlacementEvent, NonPlacementEvents } from './ports.js';
 import { runAfter } from './reflection-prompts.js';
 import { runRemind } from './reminders.js';
 import { openInvite, rsvp } from './rsvp.js';
@@ -27,7 +27,7 @@ export { NOT_ALLOWED, NOT_FOUND, type CardResult, type EventDeps } from './event
 
 type CardVerb = (tenantId: string, person: PersonDoc, data?: unknown) => Promise<CardResult>;
 
-export class EventService implements EventAttendance {
+export class EventService implements EventAttendance, NonPlacementEvents {
   readonly repo: EventsRepository;
   private readonly ctx: EventContext;
 
@@ -39,6 +39,12 @@ export class EventService implements EventAttendance {
   // What other features read (ports.ts).
   attendedBy(tenantId: string, personId: string): Promise<AttendedEvent[]> {
     return attendedBy(this.ctx, tenantId, personId);
+  }
+  async nonPlacementEventsOf(tenantId: string, cohortId: string): Promise<NonPlacementEvent[]> {
+    const events = await this.repo.eventsOfCohorts(tenantId, [cohortId]);
+    return events
+      .filter((e) => e.state === 'scheduled' && e.nonPlacement)
+      .map((e) => ({ date: e.date, title: e.title }));
   }
 
   // Commands and card verbs (index.ts).

@@ -34,3 +34,14 @@ export interface AttendedEvent {
 export interface EventAttendance {
   attendedBy(tenantId: string, personId: string): Promise<AttendedEvent[]>;
 }
+
+/** A scheduled event that makes its cohort's day a non-placement day. */
+export interface NonPlacementEvent {
+  date: string;
+  title: string;
+}
+
+/** Offers (my placement): the cohort's scheduled non-placement events, to say why a day has no placement. */
+export interface NonPlacementEvents {
+  nonPlacementEventsOf(tenantId: string, cohortId: string): Promise<NonPlacementEvent[]>;
+}
