@@ -5,6 +5,9 @@
  * sleeping. Defaults are the cohort most tests copied: 6 weeks from Mon 3 Feb 2025, clinical
  * Mon–Tue, leadership Wed–Thu, supervision Thu 14:00, Europe/London.
  */
+import { randomUUID } from 'node:crypto';
+import type { BookingDoc } from '../../src/features/conversations/conversations-repository.js';
+import { tenantDocId } from '../../src/storage/documents.js';
 import type { AhpHostImport } from '../../src/storage/ahp-hosts-repository.js';
 import type { CohortImport } from '../../src/storage/cohorts-repository.js';
 import type { PersonImport, Role } from '../../src/storage/people-repository.js';
@@ -130,4 +133,34 @@ export async function waitUntil(
       throw new Error(`waitUntil: ${what} did not hold within ${withinMs} ms of clock time`);
     e2e.clock.advance(stepMs);
   }
+}
+
+/** What a seeded 20-minute conversation booking needs; the rest is filled in as a new booking. */
+export type BookingSeed = Pick<
+  BookingDoc,
+  'hostId' | 'hostPersonId' | 'studentId' | 'cohortId' | 'startsAt' | 'profession' | 'roleType' | 'weekKey'
+> &
+  Partial<Pick<BookingDoc, 'state'>>;
+
+/** A booking document to insert with `conversations.repo.insertBooking`: 20 minutes, booked. */
+export function bookingDoc(tenantId: string, seed: BookingSeed, now: Date): Omit<BookingDoc, 'tenantId'> {
+  return {
+    _id: tenantDocId(tenantId, 'conv', randomUUID()),
+    slotId: tenantDocId(tenantId, 'slot', randomUUID()),
+    endsAt: new Date(seed.startsAt.getTime() + 20 * 60_000),
+    slotHoldId: tenantDocId(tenantId, 'hold', randomUUID()),
+    capHoldId: tenantDocId(tenantId, 'cap', randomUUID()),
+    state: 'booked',
+    endedBy: null,
+    endedAt: null,
+    rescheduledFrom: null,
+    rescheduledTo: null,
+    icsToken: randomUUID(),
+    note: null,
+    hostRating: null,
+    schemaVersion: 1,
+    createdAt: now,
+    updatedAt: now,
+    ...seed,
+  };
 }

@@ -34,6 +34,7 @@ import {
   type InvokeReply,
   type TestUser,
 } from '../e2e/harness.js';
+import { bookingDoc } from '../helpers/world.js';
 
 const ROLES = [
   'student',
@@ -202,35 +203,22 @@ async function announcement(w: World, mode: 'draft' | 'sent'): Promise<string> {
 /** A booking of the student with the AHP host, starting `fromNow` ms from the test clock's now. */
 async function booking(w: World, fromNow: number): Promise<string> {
   const now = w.e2e.clock.now();
-  const id = tenantDocId(TENANT, 'conv', randomUUID());
-  const startsAt = new Date(now.getTime() + fromNow);
-  await w.e2e.services.conversations.repo.insertBooking(TENANT, {
-    _id: id,
-    slotId: tenantDocId(TENANT, 'slot', 'matrix', randomUUID()),
-    hostId: w.hostDocId,
-    hostPersonId: w.principals.ahpHost!._id,
-    studentId: w.studentId,
-    cohortId: w.cohortA,
-    startsAt,
-    endsAt: new Date(startsAt.getTime() + 20 * MINUTE),
-    profession: 'dietetics',
-    roleType: 'research',
-    weekKey: '2025-W07',
-    slotHoldId: tenantDocId(TENANT, 'hold', randomUUID()),
-    capHoldId: tenantDocId(TENANT, 'cap', randomUUID()),
-    state: 'booked',
-    endedBy: null,
-    endedAt: null,
-    rescheduledFrom: null,
-    rescheduledTo: null,
-    icsToken: randomUUID(),
-    note: null,
-    hostRating: null,
-    schemaVersion: 1,
-    createdAt: now,
-    updatedAt: now,
-  });
-  return id;
+  const doc = bookingDoc(
+    TENANT,
+    {
+      hostId: w.hostDocId,
+      hostPersonId: w.principals.ahpHost!._id,
+      studentId: w.studentId,
+      cohortId: w.cohortA,
+      startsAt: new Date(now.getTime() + fromNow),
+      profession: 'dietetics',
+      roleType: 'research',
+      weekKey: '2025-W07',
+    },
+    now,
+  );
+  await w.e2e.services.conversations.repo.insertBooking(TENANT, doc);
+  return doc._id;
 }
 
 /** The event card's fields for cohort A (a fresh request id creates a new event). */

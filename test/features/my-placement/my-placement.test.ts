@@ -21,9 +21,9 @@ import { tenantDocId } from '../../../src/storage/documents.js';
 import type { Database } from '../../../src/storage/mongo.js';
 import type { PersonDoc, Role } from '../../../src/storage/people-repository.js';
 import { dropAndClose, freshDatabase } from '../../helpers/db.js';
+import { bookingDoc } from '../../helpers/world.js';
 
 const T = 'tenant-my-placement';
-const MINUTE = 60_000;
 
 /** The card's facts by title, its headline texts, and its buttons' urls by title. */
 function read(answer: AdaptiveCard | string) {
@@ -233,32 +233,24 @@ describe('my placement: a student sees their own placement (real database)', fun
     const host = (await services.conversations.hosts.byEmail(T, hostPerson.email))!;
     const book = async (startsAt: Date, state: 'booked' | 'cancelled') => {
       const now = clock.now();
-      await services.conversations.repo.insertBooking(T, {
-        _id: tenantDocId(T, 'conv', randomUUID()),
-        slotId: tenantDocId(T, 'slot', randomUUID()),
-        hostId: host._id,
-        hostPersonId: hostPerson._id,
-        studentId: student._id,
-        cohortId,
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 20 * MINUTE),
-        profession: 'Dietetics',
-        roleType: 'Clinical specialist',
-        weekKey: '2025-W19',
-        slotHoldId: tenantDocId(T, 'hold', randomUUID()),
-        capHoldId: tenantDocId(T, 'cap', randomUUID()),
-        state,
-        endedBy: null,
-        endedAt: null,
-        rescheduledFrom: null,
-        rescheduledTo: null,
-        icsToken: randomUUID(),
-        note: null,
-        hostRating: null,
-        schemaVersion: 1,
-        createdAt: now,
-        updatedAt: now,
-      });
+      await services.conversations.repo.insertBooking(
+        T,
+        bookingDoc(
+          T,
+          {
+            hostId: host._id,
+            hostPersonId: hostPerson._id,
+            studentId: student._id,
+            cohortId,
+            startsAt,
+            profession: 'Dietetics',
+            roleType: 'Clinical specialist',
+            weekKey: '2025-W19',
+            state,
+          },
+          now,
+        ),
+      );
     };
     await book(new Date('2025-05-05T09:00:00Z'), 'booked'); // yesterday: over
     await book(new Date('2025-05-07T09:00:00Z'), 'cancelled');
