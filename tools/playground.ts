@@ -80,6 +80,7 @@ export interface PlaygroundUser {
   id: string;
   name: string;
   email: string;
+  /** Spelt so by the playground. */
   userPrincipleName: string;
   aadObjectId: string;
 }

@@ -9,6 +9,7 @@
  * data, as the Adaptive Cards renderer does). No browser involved.
  */
 import WebSocket from 'ws';
+import type { PlaygroundUser } from '../../tools/playground.js';
 
 export interface StreamMessage {
   action: 'createMessage' | 'updateMessage';
@@ -23,15 +24,6 @@ export interface InvokeResult {
   /** application/vnd.microsoft.card.adaptive (value is the card) or …activity.message (value is text). */
   type: string;
   value: Record<string, unknown> | string;
-}
-
-export interface PlaygroundUser {
-  id: string;
-  name: string;
-  email: string;
-  /** Spelt so by the playground. */
-  userPrincipleName: string;
-  aadObjectId: string;
 }
 
 /** The parts of the playground's configuration (GET /_internal/v1/config) the tests read. */
