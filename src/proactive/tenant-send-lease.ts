@@ -17,7 +17,8 @@
  *   and accepts a renewal only if the write came back before its previous deadline, so it has
  *   stopped sending at least `margin` before anyone may take over (clocks within that margin);
  * - a holder that cannot renew (the database is away) loses the lease at its deadline, even
- *   with nobody else there to take it.
+ *   with nobody else there to take it; it may take the next epoch at once afterwards, as
+ *   long as its own lease is still the latest.
  * So failover after a kill takes at most leaseMs + one scan of the outbox.
  */
 import { randomUUID } from 'node:crypto';
@@ -162,11 +163,16 @@ export class TenantSendLeases {
   private async tryAcquire(tenantId: string): Promise<boolean> {
     const latest = await this.leases.find({ tenantId }).sort({ epoch: -1 }).limit(1).next();
     const now = this.now();
-    if (latest && !latest.released && latest.expiresAt.getTime() >= now) {
-      // Live (another instance's, or our own past our deadline but not yet expired): wait.
+    if (latest && !latest.released && latest.expiresAt.getTime() >= now && latest.owner !== this.owner) {
+      // Another instance's live lease: wait.
       this.refuse(tenantId, latest.expiresAt.getTime());
       return false;
     }
+    // Free, expired, released, or our own whose renewal came too late (a stalled event loop or
+    // a slow write): nobody can hold a later epoch while ours is the latest, so we take the
+    // next one at once. Items claimed under the old epoch are still given up (claims.stillHolds).
+    // Waiting for our own lease to expire instead left the tenant unsent for up to leaseMs.
+
     const epoch = (latest?.epoch ?? 0) + 1;
     const start = this.now();
     try {

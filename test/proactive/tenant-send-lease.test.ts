@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { TenantSendLeases } from '../../src/proactive/tenant-send-lease.js';
+import { collections } from '../../src/storage/collections.js';
 import type { Database } from '../../src/storage/mongo.js';
 import { dropAndClose, freshDatabase } from '../helpers/db.js';
 
@@ -146,6 +147,33 @@ describe('TenantSendLeases (real local database, fake clock)', function () {
     now += 1;
     assert.equal(a.holds('t-away'), false);
     assert.deepEqual(lost, ['t-away']);
+  });
+
+  it('a holder whose renewal came too late takes the tenant again at once, under a new epoch; others still wait', async () => {
+    const a = instance('a');
+    const b = instance('b');
+    assert.ok(await a.acquire('t-late'));
+    const first = a.acquiredAt('t-late');
+    now += 8500; // past a's deadline (8 s), before its lease expires (10 s)
+    assert.equal(a.holds('t-late'), false);
+    assert.equal(await b.acquire('t-late'), false, 'b waits for the lease to expire');
+    assert.ok(await a.acquire('t-late'), 'a takes it again without waiting for expiry');
+    assert.notEqual(
+      a.acquiredAt('t-late'),
+      first,
+      'a new lease: items claimed under the old one are given up',
+    );
+    const docs = await database.db
+      .collection(collections.senderLeases.name)
+      .find({ tenantId: 't-late' })
+      .toArray();
+    assert.deepEqual(
+      docs.map((d) => [d.epoch, d.owner]),
+      [
+        [1, 'a'],
+        [2, 'a'],
+      ],
+    );
   });
 
   it("the renewal tick takes over a tenant whose holder died, without waiting for the tenant's items", async () => {
