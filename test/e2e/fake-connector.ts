@@ -37,6 +37,8 @@ export class FakeConnector {
   fault: (call: { method: string; path: string; conversationId: string; activity: Record<string, unknown> | null }) => Fault = () => undefined;
   /** Artificial latency for every successful call. */
   latencyMs = 0;
+  /** While set, activity calls wait for it before they are answered (a test opens it). */
+  held: Promise<void> | null = null;
   private server: http.Server | null = null;
   url = '';
 
@@ -83,6 +85,7 @@ export class FakeConnector {
     this.requests.length = 0;
     this.fault = () => undefined;
     this.latencyMs = 0;
+    this.held = null;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -127,6 +130,7 @@ export class FakeConnector {
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     const status = fault?.status ?? (method === 'POST' ? 201 : 200);
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+    if (this.held) await this.held;
     this.calls.push({
       ...call,
       activityId,
