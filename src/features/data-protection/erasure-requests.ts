@@ -47,7 +47,16 @@ export class ErasureRequests {
   ): Promise<void> {
     await this.deps.personalRecords.setFields(collections.people, person._id, { erasureRequestedAt: now });
     this.start(tenantId, person, now, async () => {
-      if (address) await this.deps.tell(address, doneText);
+      if (!address) return;
+      // Erased all the same; nothing about the person is left to retry the message with.
+      await this.deps
+        .tell(address, doneText)
+        .catch((err: unknown) =>
+          this.deps.logger.warn(
+            { err: (err as Error)?.name },
+            'data-protection: could not say the erasure is done',
+          ),
+        );
     });
   }
 
