@@ -114,6 +114,8 @@ export async function createPlacementCompanion(params: {
       })();
       // The engines stop while the turns finish: they claim nothing more and release what they hold.
       await Promise.all([turnsDone, services.scheduler.stop(), services.sender.stop()]);
+      // An erasure answered already runs to its end (a cut-short one is finished by a job later).
+      await services.dataProtection.erasures.idle();
       // Connections still open once the turns are done (a client holding one): closed now.
       http.server.server.closeAllConnections();
       await closed;

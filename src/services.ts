@@ -314,6 +314,7 @@ export function createServices(params: {
       personalRecords: repos.personalRecords,
       dataExports: repos.dataExports,
       claims: repos.claims,
+      tell: async (address, text) => void (await connector.send(address, { type: 'message', text })),
     }),
   };
   const supervision: SupervisionService = new SupervisionService({

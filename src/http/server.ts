@@ -156,7 +156,7 @@ function registerTestControls(server: Server, services: Services, clock: Control
     res.send(200, { now: clock.now().toISOString() });
   });
   server.post('/test/jobs/run-due', async (_req, res) => {
-    const ran = await services.scheduler.runDue();
+    const ran = await services.scheduler.runDueSettled();
     res.send(200, { ran, now: services.clock.now().toISOString() });
   });
   server.post('/test/outbox/drain', async (_req, res) => {

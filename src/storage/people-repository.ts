@@ -28,6 +28,8 @@ export interface PersonDoc extends BaseDoc {
   aadObjectId?: string;
   /** Set when Teams answered 403: the person blocked or removed the bot. */
   unreachableSince?: Date | null;
+  /** The person asked for their data to be erased (src/features/data-protection/erasure-requests.ts). */
+  erasureRequestedAt?: Date;
 }
 
 /** Teams / Entra identity → person, keyed by `_id` so the per-turn lookup is an index hit. */

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { QUESTION_MAX } from '../../src/features/conversations/input.js';
 import { slotId, type BookingDoc } from '../../src/features/conversations/conversations-repository.js';
 import { collections } from '../../src/storage/collections.js';
+import { ERASED_MESSAGE } from '../../src/features/data-protection/index.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 import { DEFAULT_COHORT } from '../helpers/world.js';
 
@@ -333,8 +334,8 @@ describe('e2e: conversation slots follow the placement calendar, and the student
     );
     assert.ok((await storedWith(QUESTION)).length > 0);
     await e2e.post(e2e.message(student, 'delete my data'));
-    const res = await invoke(student, 'data.erase.confirm', {});
-    assert.ok(texts(res).includes('Your data has been deleted'));
+    const res = (await e2e.eraseConfirmed(student, ERASED_MESSAGE)).body;
+    assert.ok(texts(res).includes('Deleting your data'));
     assert.deepEqual(await storedWith(QUESTION), [], 'the question is left in stored documents');
   });
 });

@@ -42,6 +42,8 @@ export class FakeConnector {
   }) => Fault = () => undefined;
   /** Artificial latency for every successful call. */
   latencyMs = 0;
+  /** While set, activity calls wait for it before they are answered (a test opens it). */
+  held: Promise<void> | null = null;
   private server: http.Server | null = null;
   url = '';
 
@@ -89,6 +91,7 @@ export class FakeConnector {
     this.requests.length = 0;
     this.fault = () => undefined;
     this.latencyMs = 0;
+    this.held = null;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -144,6 +147,7 @@ export class FakeConnector {
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     const status = fault?.status ?? (method === 'POST' ? 201 : 200);
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+    if (this.held) await this.held;
     this.calls.push({
       ...call,
       activityId,

@@ -229,6 +229,24 @@ export class E2E {
     return (await this.say(user, text)).last;
   }
 
+  /**
+   * `delete my data` confirmed: the button is answered at once ("Deleting your data"); resolves
+   * with that answer once the bot said in the personal chat that the erasure is done.
+   */
+  async eraseConfirmed(user: TestUser, doneText: string): Promise<{ status: number; body: any }> {
+    const chat = this.personalConversation(user).id;
+    const before = this.sentTo(chat).length;
+    const res = await this.post(this.execute(user, 'data.erase.confirm', {}));
+    await this.connector.waitFor(
+      () =>
+        this.sentTo(chat)
+          .slice(before)
+          .some((a) => a.text === doneText),
+      60_000,
+    );
+    return res;
+  }
+
   /** Texts and card titles the bot sent into a conversation, in order. */
   sentTo(conversationId: string) {
     return this.connector.delivered(conversationId).map((c) => c.activity!);

@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { collections } from '../../src/storage/collections.js';
+import { ERASED_MESSAGE } from '../../src/features/data-protection/index.js';
 import { NOT_FOUND } from '../../src/features/projects/project-service.js';
 import { UNSAFE_INPUT_MESSAGE } from '../../src/feature-kit/card-input.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
@@ -654,11 +655,8 @@ describe('e2e: projects (issue 17)', function () {
   it('erasing a member removes their membership, updates and ratings; the project stays for the rest of the team', async () => {
     for (const u of [priya, sam]) {
       await e2e.post(e2e.message(u, 'delete my data'));
-      const res = await e2e.post(e2e.execute(u, 'data.erase.confirm', {}));
-      assert.ok(
-        cardTexts(res.body.value).includes('Your data has been deleted'),
-        JSON.stringify(res.body.value),
-      );
+      const res = await e2e.eraseConfirmed(u, ERASED_MESSAGE);
+      assert.ok(cardTexts(res.body.value).includes('Deleting your data'), JSON.stringify(res.body.value));
     }
     const members = (await e2e.services.projects.membersOf(TENANT, projectId))!;
     assert.deepEqual(members.studentIds.sort(), [ben, cara].map(id).sort());

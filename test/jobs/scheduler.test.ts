@@ -57,6 +57,29 @@ describe('scheduler (real local database)', function () {
     assert.ok([...counts.values()].every((n) => n === 1));
   });
 
+  it('runDueSettled returns only once a due job its own poll took first has finished (POST /test/jobs/run-due)', async () => {
+    const s = make();
+    const order: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let started = false;
+    s.define('slow', async () => {
+      started = true;
+      await gate;
+      order.push('job done');
+    });
+    await s.schedule({ key: 'slow:1', type: 'slow', runAt: new Date('2025-10-20T07:00:00Z') });
+    s.start();
+    while (!started) await new Promise((r) => setTimeout(r, 5));
+    const settled = s.runDueSettled().then(() => order.push('settled'));
+    // Long enough for a plain runDue (which finds the job claimed and returns 0) to return.
+    await new Promise((r) => setTimeout(r, 200));
+    open();
+    await settled;
+    await s.stop();
+    assert.deepEqual(order, ['job done', 'settled']);
+  });
+
   it('catches up a job that came due while the service was down, once', async () => {
     const s = make();
     let runs = 0;

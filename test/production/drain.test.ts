@@ -116,11 +116,12 @@ describe('graceful stop (SIGTERM drain)', function () {
       const b = buildSender(database, { leaseMs: 30_000 });
       const started = Date.now();
       b.sender.start();
-      await connector.waitFor((calls) => calls.filter((c) => c.status < 300).length >= 3, 5000);
+      await connector.waitFor((calls) => calls.filter((c) => c.status < 300).length >= 3, 25_000);
       const took = Date.now() - started;
       await b.sender.drain(5000);
       await b.sender.stop();
-      assert.ok(took < 3000, `picked up in ${took} ms (lease 30 000 ms)`);
+      // Before the first sender's lease could have run out: given back, not left to expire.
+      assert.ok(took < 30_000, `picked up in ${took} ms (lease 30 000 ms)`);
       const perConversation = new Map<string, number>();
       for (const call of connector.delivered())
         perConversation.set(call.conversationId, (perConversation.get(call.conversationId) ?? 0) + 1);
@@ -301,13 +302,14 @@ describe('graceful stop (SIGTERM drain)', function () {
           30_000,
           `readiness (${output})`,
         );
-        // The reply to the turn takes 1.5 s to be accepted: the turn is in flight meanwhile.
+        // The reply to the turn is not accepted until the test says so: the turn is in flight.
+        const accept = gate();
         let replyArrived = false;
         connector.fault = (call) => {
           if (call.method === 'POST' && call.activity?.type === 'message') replyArrived = true;
           return undefined;
         };
-        connector.latencyMs = 1500;
+        connector.held = accept.opened;
         const harness = new E2E();
         harness.connector.url = connector.url;
         const user = { id: '29:sigterm-user', name: 'Term User', email: 'term@example.nhs.uk' };
@@ -319,12 +321,14 @@ describe('graceful stop (SIGTERM drain)', function () {
         });
         await until(() => replyArrived, 15_000, 'the reply to be on its way');
         child.kill('SIGTERM');
-        await sleep(200);
+        // Logged just before the stop begins (src/index.ts), in the same tick.
+        await until(() => output.includes('"msg":"stopping'), 15_000, `the stop to begin (${output})`);
         const fresh = await fetch(`${base}/healthz`).then(
           (r) => r.status,
           (err: Error & { cause?: { code?: string } }) => err.cause?.code ?? err.message,
         );
         assert.ok(fresh === 503 || fresh === 'ECONNREFUSED', `a new request after SIGTERM: ${fresh}`);
+        accept.open();
         const answer = await turn;
         assert.equal(answer.status, 200, 'the turn in flight completed');
         const [code] = await exited;

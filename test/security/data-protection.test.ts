@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Document } from 'mongodb';
+import { ERASED_MESSAGE, ERASING_MESSAGE } from '../../src/features/data-protection/index.js';
 import { personalCollections } from '../../src/features/data-protection/personal-data.js';
 import { collections } from '../../src/storage/collections.js';
 import type { PersonDoc } from '../../src/storage/people-repository.js';
@@ -204,9 +205,10 @@ describe('security: data protection (export, erase, retention) over every collec
     const needles = await needlesOf(e2e, me);
     assert.ok(occurrences(await dump(e2e), needles).length > 3, 'the journey stored data about the student');
     const supervisorBefore = await person(journeyPeople.supervisor);
-    const res = await e2e.post(e2e.execute(u, 'data.erase.confirm', {}));
+    // Answered at once (not the time-limit message); the bot says in the chat when it is done.
+    const res = await e2e.eraseConfirmed(u, ERASED_MESSAGE);
     assert.equal(res.status, 200);
-    assert.ok(cardTexts(res.body.value).includes('Your data has been deleted'));
+    assert.deepEqual(cardTexts(res.body.value), ['Deleting your data', ERASING_MESSAGE]);
     const left = occurrences(await dump(e2e), needles);
     assert.deepEqual(left, [], 'personal data left after erasure');
     const names = occurrences(await dump(e2e), [u.name]);
@@ -368,5 +370,37 @@ describe('security: data protection (export, erase, retention) over every collec
       (await audit.list(TENANT, { action: 'retention.purge' })).filter((a) => a.targetId === oldId).length,
       1,
     );
+  });
+
+  it('an erasure cut short (the instance stopped mid-way) is finished by the recurring job', async () => {
+    const { people, supervisions, audit } = e2e.services;
+    const requestedAt = new Date('2025-02-13T09:00:00Z');
+    const email = 'cut.short@student.example.ac.uk';
+    await people.upsertByEmail(
+      TENANT,
+      {
+        email,
+        displayName: 'Cut Short',
+        roles: ['student'],
+        profession: 'physiotherapy',
+        cohortId: null,
+        timeZone: null,
+      },
+      requestedAt,
+    );
+    const cut = (await people.byEmail(TENANT, email))!;
+    const supervisor = await person(journeyPeople.lead);
+    await supervisions.link(TENANT, cut._id, supervisor._id, requestedAt);
+    // What the button writes before answering; the erasure itself never ran.
+    await e2e.services.database.db
+      .collection(collections.people.name)
+      .updateOne({ _id: cut._id } as Document, { $set: { erasureRequestedAt: requestedAt } });
+    const erasures = async () => (await audit.list(TENANT, { action: 'data.erase' })).length;
+    const before = await erasures();
+    e2e.clock.set(new Date('2025-02-13T09:30:00Z'));
+    await fetch(`${e2e.baseUrl}/test/jobs/run-due`, { method: 'POST' });
+    assert.equal(await people.byId(TENANT, cut._id), null, 'the person is erased');
+    assert.deepEqual(occurrences(await dump(e2e), [cut._id, email]), []);
+    assert.equal(await erasures(), before + 1);
   });
 });

@@ -14,6 +14,7 @@ import type { CohortsRepository } from '../../storage/cohorts-repository.js';
 import type { ConversationReferencesRepository } from '../../storage/conversation-references-repository.js';
 import type { PeopleRepository, PersonDoc } from '../../storage/people-repository.js';
 import type { DataExportsRepository } from './data-exports-repository.js';
+import { type ErasureAddress, ErasureRequests } from './erasure-requests.js';
 import { DataExportLinks } from './export-links.js';
 import { personalDataFacts } from './labels.js';
 import { PersonalData, type PersonalDataExport } from './personal-data.js';
@@ -31,19 +32,25 @@ export interface DataProtectionDeps {
   personalRecords: PersonalRecordsRepository;
   dataExports: DataExportsRepository;
   claims: Claims;
+  /** Sends one message to a conversation without storing it (the "erasure done" message). */
+  tell: (address: ErasureAddress, text: string) => Promise<void>;
 }
 
 export const ERASED_MESSAGE =
   'Done: everything I held about you has been deleted. If you are still on a placement roster, your placement lead can add you again.';
 export const ERASE_CANCELLED = 'Nothing was deleted.';
+export const ERASING_MESSAGE =
+  'I am deleting everything I hold about you now. I will tell you here when it is done.';
 
 export class DataProtectionService {
   readonly personalData: PersonalData;
   readonly links: DataExportLinks;
+  readonly erasures: ErasureRequests;
 
   constructor(private readonly deps: DataProtectionDeps) {
     this.personalData = new PersonalData(deps);
     this.links = new DataExportLinks(deps);
+    this.erasures = new ErasureRequests({ ...deps, personalData: this.personalData });
   }
 
   /** `export my data`: a one-time link, with what it holds; null when the policy says no. */
@@ -73,14 +80,19 @@ export class DataProtectionService {
     return this.deps.cards.render('notice', { title: 'Kept', message: ERASE_CANCELLED });
   }
 
-  /** The caller erases themselves: the card carries no person id to tamper with. */
-  async eraseSelf(tenantId: string, person: PersonDoc, now: Date): Promise<AdaptiveCard | string> {
+  /**
+   * The caller erases themselves (the card carries no person id to tamper with): answered at
+   * once, erased after, and told in `address` when done (see erasure-requests.ts).
+   */
+  async eraseSelf(
+    tenantId: string,
+    person: PersonDoc,
+    now: Date,
+    address: ErasureAddress | null,
+  ): Promise<AdaptiveCard | string> {
     if (!can(person, 'data.erase.self', { personId: person._id })) return ERASE_CANCELLED;
-    await this.personalData.erase(tenantId, person, now, { actorId: person._id, via: 'chat' });
-    return this.deps.cards.render('notice', {
-      title: 'Your data has been deleted',
-      message: ERASED_MESSAGE,
-    });
+    await this.erasures.request(tenantId, person, now, address, ERASED_MESSAGE);
+    return this.deps.cards.render('notice', { title: 'Deleting your data', message: ERASING_MESSAGE });
   }
 
   /** The download behind a link: the export once, or why not. */

@@ -12,7 +12,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const PERSONAL_CHAT_ONLY =
   'For your privacy I only do that in our personal chat. Open a chat with me and ask there.';
-export { ERASE_CANCELLED, ERASED_MESSAGE } from './data-protection-service.js';
+export { ERASE_CANCELLED, ERASED_MESSAGE, ERASING_MESSAGE } from './data-protection-service.js';
 
 export const dataProtectionFeature: Feature = {
   name: 'data-protection',
@@ -45,7 +45,9 @@ export const dataProtectionFeature: Feature = {
     routes.cardAction('data.erase.cancel', async () => service.eraseCancelledCard());
     routes.cardAction('data.erase.confirm', async (turn) => {
       if (turn.scope !== 'personal') return PERSONAL_CHAT_ONLY;
-      return service.eraseSelf(turn.tenantId, turn.person, services.clock.now());
+      const { serviceUrl, conversation } = turn.address;
+      const address = conversation ? { serviceUrl, conversationId: conversation.id } : null;
+      return service.eraseSelf(turn.tenantId, turn.person, services.clock.now(), address);
     });
 
     if (services.config.RETENTION_MONTHS > 0) {
@@ -53,6 +55,9 @@ export const dataProtectionFeature: Feature = {
         await service.purgeEndedCohorts(services.config.RETENTION_MONTHS, now);
       });
     }
+    services.scheduler.every('data-erasure.resume', 15 * 60 * 1000, async ({ now }) => {
+      await service.erasures.resumeStale(now);
+    });
     services.scheduler.every('data-exports.purge', DAY_MS, async ({ now }) => {
       await service.purgeExpiredLinks(now);
     });

@@ -5,6 +5,7 @@
  */
 import type { Db, Document } from 'mongodb';
 import { collections, type CollectionSpec } from '../../storage/collections.js';
+import type { PersonDoc } from '../../storage/people-repository.js';
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -33,6 +34,14 @@ export class PersonalRecordsRepository {
       .collection(spec.name)
       .deleteMany({ _id: { $in: ids } } as Document);
     return deletedCount;
+  }
+
+  /** People (all tenants) whose erasure was requested before `cutoff` and is still on record. */
+  erasureRequestedBefore(cutoff: Date): Promise<PersonDoc[]> {
+    return this.db
+      .collection<PersonDoc>(collections.people.name)
+      .find({ erasureRequestedAt: { $lte: cutoff } })
+      .toArray();
   }
 
   /** A cohort's documents in one registered collection (retention). */
