@@ -233,7 +233,7 @@ export class E2E {
    * `delete my data` confirmed: the button is answered at once ("Deleting your data"); resolves
    * with that answer once the bot said in the personal chat that the erasure is done.
    */
-  async eraseConfirmed(user: TestUser, doneText: string): Promise<{ status: number; body: any }> {
+  async eraseConfirmed(user: TestUser, doneText: string): Promise<{ status: number; body: InvokeReply }> {
     const chat = this.personalConversation(user).id;
     const before = this.sentTo(chat).length;
     const res = await this.post(this.execute(user, 'data.erase.confirm', {}));
