@@ -39,6 +39,8 @@ export const collections = {
       { key: { tenantId: 1, teamsUserId: 1 }, name: 'tenant_teams_user' },
       { key: { tenantId: 1, cohortId: 1 }, name: 'tenant_cohort' },
       { key: { tenantId: 1, cohortIds: 1 }, name: 'tenant_cohorts' },
+      // The erasure job's sweep for requests cut short (src/features/data-protection).
+      { key: { erasureRequestedAt: 1 }, name: 'erasure_requested' },
     ],
     personFields: ['_id'],
   }),
