@@ -17,17 +17,12 @@
  * Database outage (database-gate.ts): from the first failed read or write nothing more is sent
  * until the database answers; deliveries that were on the wire are recorded first.
  */
-import { systemClock, type Clock } from '../clock.js';
-import type { Logger } from '../logger.js';
-import type { Claims } from '../storage/claims.js';
-import type { ConversationReferencesRepository } from '../storage/conversation-references-repository.js';
-import type { PeopleRepository } from '../storage/people-repository.js';
-import { DeliveryError, type ConnectorClient, type ConnectorTarget } from './connector-client.js';
-import type { Outbox, OutboxItem } from './outbox.js';
+import { systemClock } from '../clock.js';
+import { DeliveryError, type ConnectorTarget } from './connector-client.js';
+import type { OutboxItem } from './outbox.js';
 import { ItemClaims } from './item-claims.js';
 import { TenantFairQueue } from './fair-queue.js';
 import { recordOutboxStatus, traceOutboxAttempt } from '../telemetry/outbox-telemetry.js';
-import type { RateLimiter } from './rate-limiter.js';
 import { DatabaseGate } from './database-gate.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { TargetResolver } from './target-resolver.js';
@@ -35,10 +30,9 @@ import { RecipientTurns } from './recipient-turns.js';
 import { RetryTimers } from './retry-timers.js';
 import { decideAfterFailure } from './send-failures.js';
 import { idleScanPauseMs } from './scan-pacing.js';
-import type { TenantSendLeases } from './tenant-send-lease.js';
-import type { SenderEvents, SenderOptions, SenderStats } from './sender-types.js';
+import type { SenderDeps, SenderEvents, SenderOptions, SenderStats } from './sender-types.js';
 
-export type { SenderEvents, SenderOptions, SenderStats } from './sender-types.js';
+export type { SenderDeps, SenderEvents, SenderOptions, SenderStats } from './sender-types.js';
 
 export class OutboxSender {
   readonly stats: SenderStats = {
@@ -76,20 +70,7 @@ export class OutboxSender {
   private attempting = 0;
 
   constructor(
-    private readonly deps: {
-      claims: Claims;
-      outbox: Outbox;
-      connector: ConnectorClient;
-      limiter: RateLimiter;
-      references: ConversationReferencesRepository;
-      people: PeopleRepository;
-      logger: Logger;
-      botId: () => string | null;
-      /** Per-tenant send leases, when several instances share the outbox (the service). */
-      leases?: TenantSendLeases;
-      /** What "due" means (notBefore) and when things happened; tests drive it (default: real time). */
-      clock?: Clock;
-    },
+    private readonly deps: SenderDeps,
     private readonly options: SenderOptions,
   ) {
     deps.outbox.onEnqueued((items) => this.takeNew(items));
@@ -227,7 +208,10 @@ export class OutboxSender {
       this.attempting++;
       try {
         // Another instance sends for this tenant: its scans find the item.
-        if (!(await this.mayTake(item.tenantId))) continue;
+        if (!(await this.mayTake(item.tenantId))) {
+          this.deps.logger.debug({ itemId: item._id }, 'outbox: tenant held elsewhere, item left to it');
+          continue;
+        }
         // Read ahead while the workers still have items in hand, so a scan never stalls them
         // (only once this instance knows it sends: otherwise it would read another's backlog).
         if (this.queue.length < this.options.concurrency * 4 && !this.fetching) void this.refill();

@@ -1,5 +1,28 @@
-/** The outbox sender's options, events and counters (outbox-sender.ts). */
-import type { OutboxItem } from './outbox.js';
+/** The outbox sender's collaborators, options, events and counters (outbox-sender.ts). */
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { Claims } from '../storage/claims.js';
+import type { ConversationReferencesRepository } from '../storage/conversation-references-repository.js';
+import type { PeopleRepository } from '../storage/people-repository.js';
+import type { ConnectorClient } from './connector-client.js';
+import type { Outbox, OutboxItem } from './outbox.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { TenantSendLeases } from './tenant-send-lease.js';
+
+export interface SenderDeps {
+  claims: Claims;
+  outbox: Outbox;
+  connector: ConnectorClient;
+  limiter: RateLimiter;
+  references: ConversationReferencesRepository;
+  people: PeopleRepository;
+  logger: Logger;
+  botId: () => string | null;
+  /** Per-tenant send leases, when several instances share the outbox (the service). */
+  leases?: TenantSendLeases;
+  /** What "due" means (notBefore) and when things happened; tests drive it (default: real time). */
+  clock?: Clock;
+}
 
 export interface SenderOptions {
   concurrency: number;
