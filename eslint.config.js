@@ -63,5 +63,10 @@ export default defineConfig(
     files: ['src/web/**/*.{ts,tsx,js}'],
     languageOptions: { globals: { ...globals.browser } },
   },
+  {
+    // ARCHITECTURE.md: small modules, no file over 500 lines.
+    files: ['src/**/*.{ts,tsx}', 'tools/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'max-lines': ['error', { max: 500, skipBlankLines: false, skipComments: false }] },
+  },
   prettier,
 );
