@@ -8,7 +8,7 @@
 import { featureUtterances } from '../src/features/utterances.js';
 import { Understanding } from '../src/understanding/understanding.js';
 import { needsSupportAnswer } from '../src/domain/support-phrases.js';
-import { DISTRESS, HELD_OUT } from '../test/understanding/held-out.js';
+import { DISTRESS, HELD_OUT, HELD_OUT_ASKS } from '../test/understanding/held-out.js';
 import {
   PHONE_DISTRESS,
   PHONE_DISTRESS_FRESH,
@@ -65,6 +65,11 @@ async function readRight(set: Typed[]): Promise<string> {
   return `${n}/${set.length}`;
 }
 const byPhrase = (set: string[]) => `${set.filter(needsSupportAnswer).length}/${set.length}`;
+let asksRight = 0;
+for (const h of HELD_OUT_ASKS) {
+  const reading = await understanding.read(h.text, ROLE_COMMANDS[h.role]);
+  if ((reading.kind === 'command' ? reading.command : reading.kind) === h.intent) asksRight += 1;
+}
 const phone = {
   typed: await readRight(PHONE_TYPED),
   fresh: await readRight(PHONE_TYPED_FRESH),
@@ -95,6 +100,7 @@ for (const [intent, r] of [...perIntent].sort((a, b) => a[1].right / a[1].total 
 console.log(
   `held-out accuracy: ${right}/${HELD_OUT.length} = ${((100 * right) / HELD_OUT.length).toFixed(1)}%`,
 );
+console.log(`placement and announce asks written after (HELD_OUT_ASKS): ${asksRight}/${HELD_OUT_ASKS.length}`);
 console.log(
   `phone-typed read right: ${phone.typed} (the set fixed for), ${phone.fresh} (written after); distress answered by the phrase list: ${phone.distress}, ${phone.distressFresh}`,
 );

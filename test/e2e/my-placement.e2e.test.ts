@@ -2,6 +2,7 @@
  * `my placement` over HTTP, as a student types it on a phone: the exact command and the ways
  * people ask ("whos my supervisor", "what week am i on", "is tmrw a leadership day") all open
  * the same card, with the week, today and tomorrow, the dates, the supervisor and the lead;
+ * a question naming a day ("is thursday a leadership day") adds that day's line;
  * on a bank holiday, before the start and after the end. A student on no cohort and a
  * supervisor get a sentence, not an error.
  *
@@ -101,6 +102,34 @@ describe('e2e: my placement, typed by a student', function () {
     assert.ok(texts.includes('Week 2 of 6'));
     assert.equal(facts.get('Today'), 'Clinical day');
     assert.equal(facts.get('Tomorrow'), 'Leadership day');
+  });
+
+  it('day questions: the card adds a line for the day asked about, a plain sentence when it has passed', async () => {
+    e2e.clock.set(new Date('2025-05-06T09:00:00Z')); // Tue 6 May, week 2
+    const dayLine = async (text: string) => {
+      const { texts, facts } = await cardFor(text);
+      assert.ok(texts.includes('Week 2 of 6'), `${text}: ${texts.join(' | ')}`);
+      assert.equal(facts.get('Today'), 'Clinical day', text);
+      const shown = ['Today', 'Tomorrow', 'Dates', 'Supervisor', 'Lead', 'Next chat'];
+      return [...facts].filter(([title]) => !shown.includes(title));
+    };
+    assert.deepEqual(await dayLine('is thursday a leadership day'), [['Thu 8 May', 'Leadership day']]);
+    assert.deepEqual(await dayLine('what am i doing on friday'), [
+      ['Fri 9 May', 'No placement: not one of your placement days'],
+    ]);
+    assert.deepEqual(await dayLine('am i on placement next monday'), [['Mon 12 May', 'Clinical day']]);
+    assert.deepEqual(await dayLine('is the 5th of may a bank holiday'), [
+      ['Mon 5 May', 'That day has passed.'],
+    ]);
+    assert.deepEqual(await dayLine('is the 26th of may a bank holiday'), [
+      ['Mon 26 May', 'No placement: Spring bank holiday'],
+    ]);
+  });
+
+  it('"am i doing clinical or leadership on thursday" is a question, not distress: the card, with Thursday', async () => {
+    e2e.clock.set(new Date('2025-05-06T09:00:00Z'));
+    const { facts } = await cardFor('am i doing clinical or leadership on thursday');
+    assert.equal(facts.get('Thu 8 May'), 'Leadership day');
   });
 
   it('"whos my supervisor" and "who is my lead": their names, and a button to chat to each in Teams', async () => {

@@ -1,7 +1,7 @@
 /** Entities in what people write: who they want to meet, and which week (pure). */
 import assert from 'node:assert/strict';
 import { hostFitsWish, hostWishIn } from '../../src/domain/host-wish.js';
-import { weekIn, withEntities } from '../../src/understanding/entities.js';
+import { dayIn, weekIn, withEntities } from '../../src/understanding/entities.js';
 
 describe('understanding: entities', () => {
   it('finds a profession however it is written, and a role after "with", "meet" or "talk to"', () => {
@@ -45,5 +45,24 @@ describe('understanding: entities', () => {
       'book a conversation with physiotherapy',
     );
     assert.equal(withEntities('my journey', 'physio journey last week'), 'my journey');
+  });
+
+  it('finds a day a question names, and carries it into my placement', () => {
+    const cases: [string, string | null][] = [
+      ['is thursday a leadership day', 'thursday'],
+      ['what am i doing on friday', 'friday'],
+      ['am i on placement next monday', 'next monday'],
+      ['is the 5th of may a bank holiday', '5 may'],
+      ['am i in on june 3rd', '3 jun'],
+      ['whats on thurs', 'thursday'],
+      ['is tmrw a leadership day', null],
+      ['whos my supervisor', null],
+      ['4 marches', null],
+    ];
+    for (const [text, expected] of cases) assert.equal(dayIn(text), expected, text);
+    assert.equal(withEntities('my placement', 'is thursday a leadership day'), 'my placement on thursday');
+    assert.equal(withEntities('my placement', 'is the 5th of may a bank holiday'), 'my placement on 5 may');
+    assert.equal(withEntities('my placement', 'what week am i on'), 'my placement');
+    assert.equal(withEntities('check in', 'check in on friday'), 'check in');
   });
 });

@@ -301,6 +301,36 @@ export const HELD_OUT: Labelled[] = [
 ];
 
 /**
+ * Written after the held-out set, for the misreads of a student asking about their placement
+ * (a day, their supervisor, how long is left) and a lead telling the cohort something. Kept
+ * apart so the held-out accuracy stays comparable; training never sees these either.
+ */
+export const HELD_OUT_ASKS: Labelled[] = [
+  ...of('my placement', 'student', [
+    'is it clinical or leadership for me on monday',
+    'am i clinical or leadership on wednesday',
+    'who is supervising me',
+    'whos supervising me this placement',
+    'how long till my placement ends',
+    'how long have i got left on placement',
+    'whens my final day',
+    'when is my last day on placement',
+    'is wednesday a clinical day',
+    'what am i doing on tuesday',
+    'am i in next friday',
+    'is the 26th of may a bank holiday',
+    'do i have placement on the 12th of may',
+  ]),
+  ...of('announce', 'lead', [
+    'let my students know about the study day',
+    'tell the cohort about monday',
+    'let everyone in the cohort know the session moved',
+    'send the cohort a message about tuesday',
+    'let the students know about thursday',
+  ]),
+];
+
+/**
  * Words of distress, harassment, bullying or a safety concern, as people write them. Every one
  * must get the kind answer, from any role.
  */

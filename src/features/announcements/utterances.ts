@@ -23,6 +23,10 @@ export const announcementsUtterances: Utterances = {
     'post an announcement',
     'message the whole cohort',
     'new announcement please',
+    'let the students know about the room change',
+    'let the cohort know the teaching is cancelled',
+    'tell the cohort about wednesday',
+    'let my cohort know about next week',
   ],
   announcements: [
     'announcements',

@@ -14,8 +14,12 @@ export const myPlacementFeature: Feature = {
       roles: ['student'],
       scopes: ['personal'],
     });
-    routes.message(/^\s*(my\s+placement|placement\s+(info|details))\s*[.!?]*\s*$/i, async (turn) =>
-      turn.send(await services.myPlacement.card(turn.tenantId, turn.person)),
-    );
+    const pattern =
+      /^\s*(?:my\s+placement|placement\s+(?:info|details))(?:\s+on\s+((?:next\s+)?[a-z]+|\d{1,2}\s+[a-z]+))?\s*[.!?]*\s*$/i;
+    // "my placement on thursday": the day a question named (src/understanding/entities.ts).
+    routes.message(pattern, async (turn) => {
+      const asked = pattern.exec(turn.text)?.[1];
+      await turn.send(await services.myPlacement.card(turn.tenantId, turn.person, asked));
+    });
   },
 };

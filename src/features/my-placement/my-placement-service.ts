@@ -12,7 +12,7 @@ export class MyPlacementService {
   constructor(private readonly deps: MyPlacementDeps) {}
 
   /** The student's placement card; for anyone else, one line saying where theirs is. */
-  card(tenantId: string, person: PersonDoc): Promise<AdaptiveCard | string> {
-    return myPlacement(this.deps, tenantId, person);
+  card(tenantId: string, person: PersonDoc, askedDay?: string): Promise<AdaptiveCard | string> {
+    return myPlacement(this.deps, tenantId, person, askedDay);
   }
 }

@@ -22,6 +22,7 @@ import type { CohortDoc, CohortsRepository } from '../../storage/cohorts-reposit
 import type { PeopleRepository, PersonDoc } from '../../storage/people-repository.js';
 import type { SupervisionLinksRepository } from '../../storage/supervision-links-repository.js';
 import { placementCard, type Contact } from './placement-card.js';
+import { askedDate, askedDayFact } from './asked-day.js';
 import { dayText, phaseOn } from './placement-days.js';
 import type { NonPlacementEvents, StudentPauses, UpcomingConversations } from './ports.js';
 
@@ -53,10 +54,12 @@ export function staffAnswer(person: Pick<PersonDoc, 'roles'>): string {
   return `${intro} Type **help** to see what you can do.`;
 }
 
+/** `asked`: a day the student asked about ("thursday", "next monday", "5 may"), shown as one more line. */
 export async function myPlacement(
   deps: MyPlacementDeps,
   tenantId: string,
   person: PersonDoc,
+  asked?: string,
 ): Promise<AdaptiveCard | string> {
   if (!can(person, 'placement.view.self', { studentId: person._id })) return staffAnswer(person);
   const cohort = person.cohortId ? await deps.cohorts.byId(tenantId, person.cohortId) : null;
@@ -74,7 +77,7 @@ export async function myPlacement(
   return placementCard(deps.cards, {
     cohortName: cohort.name,
     todayText: formatDate(today),
-    ...where(cohort, today, pauses, titles),
+    ...where(cohort, today, pauses, titles, asked ? askedDate(asked, today, cohort) : null),
     datesText: `${formatDate(cohort.startDate)} to ${formatDate(lastPlacementDate(cohort))}`,
     supervisors: contacts(supervisors, person),
     leads: contacts(leads, person),
@@ -84,9 +87,22 @@ export async function myPlacement(
   });
 }
 
-/** The headline (week, or before / after) and the days worth naming for it. */
-function where(cohort: CohortDoc, today: string, pauses: Pause[], titles: Map<string, string>) {
+/** The headline (week, or before / after) and the days worth naming for it, with the asked day's. */
+function where(
+  cohort: CohortDoc,
+  today: string,
+  pauses: Pause[],
+  titles: Map<string, string>,
+  asked: string | null,
+) {
   const day = (date: string) => dayText(cohort, date, pauses, titles);
+  const shown = dayFacts(cohort, today, day);
+  const named = new Set(shown.dates);
+  if (asked && !named.has(asked)) shown.days.push(askedDayFact(cohort, asked, today, day));
+  return { phase: shown.phase, headline: shown.headline, days: shown.days };
+}
+
+function dayFacts(cohort: CohortDoc, today: string, day: (date: string) => string) {
   const phase = phaseOn(cohort, today);
   if (phase === 'upcoming') {
     const daysToGo = daysBetween(today, cohort.startDate);
@@ -94,13 +110,15 @@ function where(cohort: CohortDoc, today: string, pauses: Pause[], titles: Map<st
       phase,
       headline: `Your placement starts on ${formatDate(cohort.startDate)} (${daysToGo === 1 ? 'tomorrow' : `in ${daysToGo} days`}).`,
       days: [{ title: 'First day', value: day(cohort.startDate) }],
+      dates: [cohort.startDate],
     };
   }
   if (phase === 'ended')
     return {
       phase,
       headline: `Your placement ended on ${formatDate(lastPlacementDate(cohort))}.`,
-      days: [],
+      days: [] as { title: string; value: string }[],
+      dates: [] as string[],
     };
   const week = placementWeekOfDate(cohort, today)!;
   return {
@@ -110,6 +128,7 @@ function where(cohort: CohortDoc, today: string, pauses: Pause[], titles: Map<st
       { title: 'Today', value: day(today) },
       { title: 'Tomorrow', value: day(addDays(today, 1)) },
     ],
+    dates: [today, addDays(today, 1)],
   };
 }
 

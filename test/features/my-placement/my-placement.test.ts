@@ -70,7 +70,7 @@ describe('my placement: a student sees their own placement (real database)', fun
   }
 
   const at = (iso: string) => clock.set(new Date(iso));
-  const card = (who: PersonDoc = student) => services.myPlacement.card(T, who);
+  const card = (who: PersonDoc = student, askedDay?: string) => services.myPlacement.card(T, who, askedDay);
 
   before(async () => {
     database = await freshDatabase('myplacement');
@@ -125,6 +125,28 @@ describe('my placement: a student sees their own placement (real database)', fun
     assert.ok(texts.includes('Physio spring · Mon 5 May 2025'));
     assert.equal(facts.get('Today'), 'No placement: Early May bank holiday');
     assert.equal(facts.get('Tomorrow'), 'Clinical day');
+  });
+
+  it('a day asked about gets one more line: what it is, or a plain sentence when past or outside', async () => {
+    at('2025-05-06T12:00:00Z'); // Tue 6 May, week 2
+    const asked = async (day: string) => {
+      const { facts } = read(await card(student, day));
+      return [...facts].filter(
+        ([title]) =>
+          !['First day', 'Today', 'Tomorrow', 'Dates', 'Supervisor', 'Lead', 'Next chat'].includes(title),
+      );
+    };
+    assert.deepEqual(await asked('thursday'), [['Thu 8 May', 'Leadership day']]);
+    assert.deepEqual(await asked('next monday'), [['Mon 12 May', 'Clinical day']]);
+    assert.deepEqual(await asked('14 may'), [
+      ['Wed 14 May', 'No placement: study day or other non-placement day'],
+    ]);
+    assert.deepEqual(await asked('26 may'), [['Mon 26 May', 'No placement: Spring bank holiday']]);
+    assert.deepEqual(await asked('5 may'), [['Mon 5 May', 'That day has passed.']]);
+    assert.deepEqual(await asked('20 jun'), [['Fri 20 Jun', "That's after your placement ends."]]);
+    assert.deepEqual(await asked('wednesday'), [], 'tomorrow is on the card already');
+    at('2025-04-25T10:00:00Z');
+    assert.deepEqual(await asked('sunday'), [['Sun 27 Apr', "That's before your placement starts."]]);
   });
 
   it('names leadership days, and the weekend after them', async () => {
