@@ -100,7 +100,9 @@ for (const [intent, r] of [...perIntent].sort((a, b) => a[1].right / a[1].total 
 console.log(
   `held-out accuracy: ${right}/${HELD_OUT.length} = ${((100 * right) / HELD_OUT.length).toFixed(1)}%`,
 );
-console.log(`placement and announce asks written after (HELD_OUT_ASKS): ${asksRight}/${HELD_OUT_ASKS.length}`);
+console.log(
+  `placement and announce asks written after (HELD_OUT_ASKS): ${asksRight}/${HELD_OUT_ASKS.length}`,
+);
 console.log(
   `phone-typed read right: ${phone.typed} (the set fixed for), ${phone.fresh} (written after); distress answered by the phrase list: ${phone.distress}, ${phone.distressFresh}`,
 );
