@@ -11,139 +11,15 @@ import { collections } from '../../src/storage/collections.js';
 import { ERASED_MESSAGE } from '../../src/features/data-protection/index.js';
 import { NOT_FOUND } from '../../src/features/projects/project-service.js';
 import { UNSAFE_INPUT_MESSAGE } from '../../src/feature-kit/card-input.js';
-import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
-import { DEFAULT_COHORT } from '../helpers/world.js';
-
-const user = (key: string, name: string): TestUser => ({
-  id: `29:p-${key}`,
-  aadObjectId: `aad-p-${key}`,
-  name,
-  email: `${key}.p@example.nhs.uk`,
-});
-
-/** The data of the first Action.Execute with this verb anywhere in a card. */
-export function actionData(card: unknown, verb: string): Record<string, unknown> | undefined {
-  let found: Record<string, unknown> | undefined;
-  const walk = (node: unknown) => {
-    if (found) return;
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node && typeof node === 'object') {
-      const r = node as Record<string, unknown>;
-      if (r.type === 'Action.Execute' && r.verb === verb) {
-        found = (r.data as Record<string, unknown>) ?? {};
-        return;
-      }
-      Object.values(r).forEach(walk);
-    }
-  };
-  walk(card);
-  return found;
-}
-
-const checkinAnswers = (week: number, progress: string) => ({
-  week,
-  wellbeing: '4',
-  progress,
-  leadership: '',
-  wentWell: 'Good huddle.',
-  hard: '',
-  topics: '',
-  conf_leadership: '3',
-  'conf_time-management': '3',
-  'conf_interprofessional-collaboration': '3',
-  'conf_professional-behaviours': '3',
-  conf_communication: '3',
-});
+import { cardTexts, firstCard, TENANT, type TestUser } from './harness.js';
+import { actionData, checkinAnswers, projectsWorld } from './projects-world.js';
 
 describe('e2e: projects (issue 17)', function () {
   this.timeout(180_000);
-  const e2e = new E2E();
-  const wendy = user('wendy', 'Wendy Marsh');
-  const sam = user('sam', 'Sam Okoro');
-  const olu = user('olu', 'Olu Adeyemi');
-  const amira = user('amira', 'Amira Fraser');
-  const priya = user('priya', 'Priya Shah');
-  const ben = user('ben', 'Ben Jones');
-  const cara = user('cara', 'Cara Lewis');
-  const dan = user('dan', 'Dan Brown');
-  const everyone = [wendy, sam, olu, amira, priya, ben, cara, dan];
-  const ids = new Map<TestUser, string>();
-  const id = (u: TestUser) => ids.get(u)!;
-  let cohortId = '';
+  const w = projectsWorld();
+  const { e2e, wendy, sam, olu, amira, priya, ben, cara, dan, id } = w;
+  const { exec, say, count, texts, createData, post } = w;
   let projectId = '';
-  const start = new Date('2025-02-11T09:00:00Z');
-
-  const exec = async (u: TestUser, verb: string, data: Record<string, unknown>) => {
-    const res = await e2e.post(e2e.execute(u, verb, data));
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a card or a message
-    return res.body.value as any;
-  };
-  const say = async (u: TestUser, text: string) => {
-    const message = e2e.message(u, text);
-    await e2e.post(message);
-    const replies = e2e.sentTo(`a:personal-${u.id}`).filter((a) => a.replyToId === message.id);
-    assert.equal(replies.length, 1, `one reply to "${text}"`);
-    return replies[0]!;
-  };
-  const count = (name: string, filter: Record<string, unknown> = {}) =>
-    e2e.services.database.db.collection(name).countDocuments({ tenantId: TENANT, ...filter });
-  const texts = (value: unknown) => (value && typeof value === 'object' ? cardTexts(value) : [String(value)]);
-
-  before(async () => {
-    e2e.clock.set(start);
-    await e2e.start();
-    const { people, cohorts, supervisions } = e2e.services;
-    ({ id: cohortId } = await cohorts.upsertByName(
-      TENANT,
-      {
-        name: 'Leadership 2025 cohort 2',
-        ...DEFAULT_COHORT,
-        leadershipDays: ['Wed', 'Thu', 'Fri'],
-      },
-      start,
-    ));
-    const spec: [TestUser, ('student' | 'supervisor' | 'lead' | 'ahp-host')[], string, boolean][] = [
-      [wendy, ['lead'], 'occupational therapy', true],
-      [sam, ['supervisor'], 'occupational therapy', true],
-      [olu, ['supervisor'], 'physiotherapy', true],
-      [amira, ['ahp-host'], 'dietetics', false],
-      [priya, ['student'], 'physiotherapy', true],
-      [ben, ['student'], 'occupational therapy', true],
-      [cara, ['student'], 'speech and language therapy', true],
-      [dan, ['student'], 'physiotherapy', true],
-    ];
-    for (const [u, roles, profession, onCohort] of spec) {
-      await people.upsertByEmail(
-        TENANT,
-        {
-          email: u.email!,
-          displayName: u.name,
-          roles,
-          profession,
-          cohortId: onCohort ? cohortId : null,
-          timeZone: null,
-        },
-        start,
-      );
-      ids.set(u, (await people.byEmail(TENANT, u.email!))!._id);
-      e2e.teamsUser(u);
-    }
-    for (const s of [priya, ben, cara]) await supervisions.link(TENANT, id(s), id(sam), start);
-    await supervisions.link(TENANT, id(dan), id(olu), start);
-    for (const u of everyone) await e2e.post(e2e.install(u));
-  });
-  after(() => e2e.stop());
-
-  const createData = (requestId: string, extra: Record<string, unknown> = {}) => ({
-    requestId,
-    cohortId,
-    title: 'Falls huddle on Ward 7',
-    clinicalTeam: 'Stroke rehabilitation, Ward 7',
-    studentIds: [priya, ben, cara].map(id).join(','),
-    supervisorIds: id(sam),
-    ...extra,
-  });
 
   it('a lead creates a project for the cohort: students of any profession and a supervisor; a retry stores it once', async () => {
     const form = firstCard(await say(wendy, 'new project'));
@@ -255,7 +131,7 @@ describe('e2e: projects (issue 17)', function () {
     const form = firstCard(await say(olu, 'new project'));
     const card = await exec(olu, 'project.create', {
       requestId: actionData(form, 'project.create')!.requestId,
-      cohortId,
+      cohortId: w.cohortId,
       title: 'Discharge letters in plain English',
       clinicalTeam: 'Community therapy',
       studentIds: id(dan),
@@ -363,12 +239,6 @@ describe('e2e: projects (issue 17)', function () {
     const shown = texts(await exec(priya, 'project.view', { projectId })).join(' | ');
     assert.ok(shown.includes('Thu 20 Feb 2025') && shown.includes('First huddle trial'), shown);
   });
-  const post = (path: string, body: unknown) =>
-    fetch(`${e2e.baseUrl}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
   const presentation = (extra: Record<string, unknown> = {}) => ({
     projectId,
     date: '2025-03-13',
