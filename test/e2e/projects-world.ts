@@ -152,6 +152,8 @@ export function projectsWorld() {
     });
 
   return {
+    /** The story's project, once the lead has created it. */
+    projectId: '',
     post,
     e2e,
     wendy,
@@ -176,3 +178,5 @@ export function projectsWorld() {
     createData,
   };
 }
+
+export type ProjectsWorld = ReturnType<typeof projectsWorld>;
