@@ -4,179 +4,29 @@
  */
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import { asCard, E2E, firstCard, TENANT, type TestUser } from '../e2e/harness.js';
+import { asCard, firstCard, TENANT } from '../e2e/harness.js';
 import { localInstant } from '../../src/domain/placement-calendar.js';
 import { nextWorkingTime } from '../../src/domain/working-hours.js';
-import { channelKey, personalKey } from '../../src/storage/conversation-references-repository.js';
-import { onboardingFeature } from '../../src/features/onboarding/index.js';
-import { announcementsFeature } from '../../src/features/announcements/index.js';
 import { batchOf, remindJobKey, sendJobKey } from '../../src/features/announcements/announcement-keys.js';
-import { DEFAULT_COHORT } from '../helpers/world.js';
-
-const CHANNEL = '19:cohort2channel@thread.tacv2';
-const MEMBERS = 100;
-
-/** Every string in a card (TextBlock texts, fact titles and values, action titles). */
-const textOf = (card: unknown) => JSON.stringify(card);
+import { CHANNEL, textOf, announcementsWorld } from './announcements-world.js';
 
 describe('e2e: cohort announcements', function () {
   this.timeout(600_000);
-  const e2e = new E2E();
-  const lead: TestUser = {
-    id: '29:lead-wendy',
-    aadObjectId: 'aad-wendy',
-    name: 'Wendy Marsh',
-    email: 'wendy.marsh@example.nhs.uk',
-  };
-  const otherLead: TestUser = {
-    id: '29:lead-ruth',
-    aadObjectId: 'aad-ruth',
-    name: 'Ruth Patel',
-    email: 'ruth.patel@example.nhs.uk',
-  };
-  const members: TestUser[] = Array.from({ length: MEMBERS }, (_, i) => ({
-    id: `29:member-${i}`,
-    aadObjectId: `aad-member-${i}`,
-    name: `Member ${String(i).padStart(3, '0')}`,
-    email: `member${i}@student.example.ac.uk`,
-  }));
-  const memberIds: string[] = [];
-  let cohortId: string;
-  let leadId: string;
-
-  const exec = async (user: TestUser, verb: string, data: Record<string, unknown>) => {
-    const res = await e2e.post(e2e.execute(user, verb, data));
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body;
-  };
-  const compose = (over: Record<string, unknown> = {}) => ({
-    title: 'Room change for Thursday',
-    body: 'Group supervision moves to **room 4**. See [the map](https://intranet.example.nhs.uk/map).',
-    linkUrl: 'https://intranet.example.nhs.uk/placements',
-    imageUrl: '',
-    importance: 'urgent',
-    ackRequired: 'true',
-    target: 'both',
-    when: 'now',
-    sendDate: '',
-    sendTime: '',
-    ...over,
-  });
-  const personalConv = (u: TestUser) => `a:personal-${u.id}`;
-
-  before(async () => {
-    await e2e.start(
-      // 100 acknowledgements at once test exact counting, not speed: on a slow shared machine
-      // the default 4 s invoke limit would answer some of them "took too long".
-      { ANNOUNCEMENT_REMINDER_MINUTES: '1440', RETENTION_MONTHS: '0', INVOKE_TIMEOUT_MS: '30000' },
-      { features: [onboardingFeature, announcementsFeature] },
-    );
-    const now = new Date();
-    const { people, cohorts, references } = e2e.services;
-    ({ id: cohortId } = await cohorts.upsertByName(
-      TENANT,
-      {
-        name: 'Leadership 2025 cohort 2',
-        // A cohort that has finished: no other feature has anything to send it.
-        ...DEFAULT_COHORT,
-        startDate: DateTime.now().minus({ weeks: 10 }).toISODate()!,
-        leadershipDays: ['Wed', 'Thu', 'Fri'],
-        teamsChannelId: CHANNEL,
-      },
-      now,
-    ));
-    const { id: otherCohort } = await cohorts.upsertByName(
-      TENANT,
-      {
-        name: 'Leadership 2024 cohort 1',
-        ...DEFAULT_COHORT,
-        startDate: DateTime.now().minus({ weeks: 9 }).toISODate()!,
-        weeks: 5,
-        clinicalDays: [],
-        leadershipDays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'],
-        supervision: null,
-      },
-      now,
-    );
-    await cohorts.linkChannel(
-      TENANT,
-      cohortId,
-      { teamsChannelId: CHANNEL, teamsTeamId: '19:team', serviceUrl: e2e.connector.url },
-      now,
-    );
-    await references.save(
-      TENANT,
-      channelKey(CHANNEL),
-      'channel',
-      null,
-      {
-        serviceUrl: e2e.connector.url,
-        conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true, name: '' },
-      },
-      now,
-    );
-    const add = async (u: TestUser, roles: ('student' | 'lead')[], cohort: string) => {
-      await people.upsertByEmail(
-        TENANT,
-        {
-          email: u.email!,
-          displayName: u.name,
-          roles,
-          profession: 'physiotherapy',
-          cohortId: cohort,
-          timeZone: null,
-        },
-        now,
-      );
-      const p = (await people.byEmail(TENANT, u.email!))!;
-      await people.linkTeamsIdentity(TENANT, p._id, { teamsUserId: u.id, aadObjectId: u.aadObjectId }, now);
-      await references.save(
-        TENANT,
-        personalKey(p._id),
-        'personal',
-        p._id,
-        {
-          serviceUrl: e2e.connector.url,
-          conversation: { id: personalConv(u), conversationType: 'personal', isGroup: false, name: '' },
-        },
-        now,
-      );
-      return p._id;
-    };
-    leadId = await add(lead, ['lead'], cohortId);
-    await add(otherLead, ['lead'], otherCohort);
-    for (const m of members) memberIds.push(await add(m, ['student'], cohortId));
-  });
-  after(() => e2e.stop());
-  afterEach(() => {
-    e2e.connector.fault = () => undefined;
-  });
-
-  const drain = async () => {
-    try {
-      await e2e.services.sender.drain(240_000);
-    } catch (err) {
-      const stuck = await e2e.services.outbox
-        .collection()
-        .find({ state: { $in: ['pending', 'sending'] } }, { projection: { activity: 0 } })
-        .limit(5)
-        .toArray();
-      throw new Error(`${(err as Error).message}: ${JSON.stringify(stuck)}`, { cause: err });
-    }
-  };
-  /** Deliveries of one announcement into one conversation (replies to commands are not counted). */
-  const copies = (conversationId: string, id: string) =>
-    e2e.connector.delivered(conversationId).filter((c) => JSON.stringify(c.activity).includes(id));
-  /** Runs due jobs and waits for one to be done (the scheduler's own loop may have taken it). */
-  const runJobs = async (job: () => Promise<{ state: string } | null>) => {
-    await fetch(`${e2e.baseUrl}/test/jobs/run-due`, { method: 'POST' });
-    const deadline = Date.now() + 60_000;
-    while ((await job())?.state !== 'done') {
-      if (Date.now() > deadline) throw new Error(`job not done: ${JSON.stringify(await job())}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  const countAnnouncements = () => e2e.services.database.db.collection('announcements').countDocuments();
+  const w = announcementsWorld();
+  const {
+    e2e,
+    lead,
+    otherLead,
+    members,
+    memberIds,
+    exec,
+    compose,
+    personalConv,
+    drain,
+    copies,
+    runJobs,
+    countAnnouncements,
+  } = w;
 
   it('offers the compose card to a lead, with the cohort time zone, and refuses others', async () => {
     const card = firstCard(await e2e.lastReply(lead, 'announce'));
@@ -185,7 +35,7 @@ describe('e2e: cohort announcements', function () {
     assert.match(textOf(card), /announcement\.preview/);
 
     assert.match(String((await e2e.lastReply(members[0]!, 'announce'))?.text), /Only a placement lead/);
-    const refused = await exec(otherLead, 'announcement.preview', { ...compose(), cohortId });
+    const refused = await exec(otherLead, 'announcement.preview', { ...compose(), cohortId: w.cohortId });
     assert.match(textOf(refused.value), /Choose one of your cohorts/);
     assert.equal(await countAnnouncements(), 0);
   });
@@ -199,7 +49,7 @@ describe('e2e: cohort announcements', function () {
         body: 'Hi <script>x</script>',
         target: 'everyone',
       }),
-      cohortId,
+      cohortId: w.cohortId,
     });
     assert.equal(res.type, 'application/vnd.microsoft.card.adaptive');
     const text = textOf(res.value);
@@ -213,15 +63,19 @@ describe('e2e: cohort announcements', function () {
     assert.match(text, /http:\/\/insecure\.example\.org/, 'keeps what was typed');
     const markdownLink = await exec(lead, 'announcement.preview', {
       ...compose({ body: 'See [this](http://plain.example.org)' }),
-      cohortId,
+      cohortId: w.cohortId,
     });
     assert.match(textOf(markdownLink.value), /Links in the text must be full https/);
     const past = await exec(lead, 'announcement.preview', {
       ...compose({ when: 'later', sendDate: '2020-01-01', sendTime: '09:00' }),
-      cohortId,
+      cohortId: w.cohortId,
     });
     assert.match(textOf(past.value), /at least a minute from now/);
-    const operator = await exec(lead, 'announcement.preview', { ...compose(), cohortId, title: ['a', 'b'] });
+    const operator = await exec(lead, 'announcement.preview', {
+      ...compose(),
+      cohortId: w.cohortId,
+      title: ['a', 'b'],
+    });
     assert.match(textOf(operator.value), /Must be text/);
     assert.equal(await countAnnouncements(), 0);
   });
@@ -232,7 +86,7 @@ describe('e2e: cohort announcements', function () {
     const blocked = members[3]!;
     e2e.connector.fault = ({ conversationId }) =>
       conversationId === personalConv(blocked) ? { status: 403 } : undefined;
-    const preview = await exec(lead, 'announcement.preview', { ...compose(), cohortId });
+    const preview = await exec(lead, 'announcement.preview', { ...compose(), cohortId: w.cohortId });
     const text = textOf(preview.value);
     assert.match(text, /Preview/);
     assert.match(text, /each of 100 members personally/);
@@ -281,7 +135,7 @@ describe('e2e: cohort announcements', function () {
     assert.match(textOf(firstCard(report)), /Member 003/);
     const sends = await e2e.services.audit.list(TENANT, { action: 'announcement.send' });
     assert.equal(sends.length, 1);
-    assert.equal(sends[0]!.actorId, leadId);
+    assert.equal(sends[0]!.actorId, w.leadId);
     assert.equal(sends[0]!.details.messages, 101);
   });
 
@@ -435,7 +289,7 @@ describe('e2e: cohort announcements', function () {
     assert.equal(byAction('announcement.recall').filter((e) => e.outcome === 'ok').length, 1);
     assert.equal(byAction('announcement.recall')[0]?.details.removed, 197);
     assert.equal(byAction('announcement.remind')[0]?.details.reminded, 97);
-    assert.equal(byAction('announcement.recall')[0]?.actorId, leadId);
+    assert.equal(byAction('announcement.recall')[0]?.actorId, w.leadId);
     assert.equal(
       audit.filter((e) => e.action === 'announcement.recall' && e.outcome === 'refused').length,
       1,
@@ -461,7 +315,7 @@ describe('e2e: cohort announcements', function () {
         sendTime: '09:30',
         ackRequired: 'false',
       }),
-      cohortId,
+      cohortId: w.cohortId,
     });
     assert.match(textOf(preview.value), /09:30 \(Europe\/London\)/);
     const scheduledId = asCard(preview.value).actions[0].data.announcementId;
@@ -472,7 +326,7 @@ describe('e2e: cohort announcements', function () {
 
     const other = await exec(lead, 'announcement.preview', {
       ...compose({ title: 'Cancelled one', target: 'channel', when: 'later', sendDate, sendTime: '09:30' }),
-      cohortId,
+      cohortId: w.cohortId,
     });
     const cancelId = asCard(other.value).actions[0].data.announcementId;
     await exec(lead, 'announcement.send', { announcementId: cancelId });
@@ -527,7 +381,7 @@ describe('e2e: cohort announcements', function () {
     const start = e2e.connector.calls.length;
     const preview = await exec(lead, 'announcement.preview', {
       ...compose({ title: 'Faults', target: 'members', ackRequired: 'false' }),
-      cohortId,
+      cohortId: w.cohortId,
     });
     const id = asCard(preview.value).actions[0].data.announcementId;
     await exec(lead, 'announcement.send', { announcementId: id });

@@ -7,146 +7,16 @@
  */
 import assert from 'node:assert/strict';
 import { afterKey, remindKey } from '../../src/features/events/reminders.js';
-import { eventId as makeEventId, type EventDoc } from '../../src/features/events/events-repository.js';
+import { eventId as makeEventId } from '../../src/features/events/events-repository.js';
 import { collections } from '../../src/storage/collections.js';
-import { asCard, cardTexts, E2E, firstCard, TENANT, type TestUser } from '../e2e/harness.js';
-import { DEFAULT_COHORT } from '../helpers/world.js';
-
-const at = (iso: string) => new Date(iso);
+import { asCard, cardTexts, firstCard, TENANT, type TestUser } from '../e2e/harness.js';
+import { at, eventsWorld } from './events-world.js';
 
 describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection, export)', function () {
   this.timeout(180_000);
-  const e2e = new E2E();
-  let cohortId: string;
-  const students: TestUser[] = [];
-  const lead: TestUser = {
-    id: '29:ev-lead',
-    aadObjectId: 'aad-ev-lead',
-    name: 'Alex Morgan',
-    email: 'alex.morgan@example.nhs.uk',
-  };
-  const otherLead: TestUser = {
-    id: '29:ev-lead-b',
-    aadObjectId: 'aad-ev-lead-b',
-    name: 'Sam Patel',
-    email: 'sam.patel@example.nhs.uk',
-  };
-  const coLead: TestUser = {
-    id: '29:ev-colead',
-    aadObjectId: 'aad-ev-colead',
-    name: 'Jo Lee',
-    email: 'jo.lee@example.nhs.uk',
-  };
-  const REQUEST = '7f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b';
-  let eventId: string;
-
-  const db = () => e2e.services.database.db;
-  const counts = async () => ({
-    events: await db().collection(collections.events.name).countDocuments(),
-    invitations: await db().collection(collections.eventInvitations.name).countDocuments(),
-    outbox: await db()
-      .collection(collections.outbox.name)
-      .countDocuments({ purpose: /^event\./ }),
-    cohort: JSON.stringify((await e2e.services.cohorts.byId(TENANT, cohortId))!.nonPlacementDates),
-  });
-  const invoke = async (u: TestUser, verb: string, data: Record<string, unknown>) => {
-    const res = await e2e.post(e2e.execute(u, verb, data));
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body.value;
-  };
-  const texts = (value: unknown) => (typeof value === 'string' ? [value] : cardTexts(value));
-  const runDue = async () => {
-    await fetch(`${e2e.baseUrl}/test/jobs/run-due`, { method: 'POST' });
-    await fetch(`${e2e.baseUrl}/test/outbox/drain`, { method: 'POST' });
-  };
-  /** Each card sent to the person: its texts, then its JSON (facts such as the date and time). */
-  const cardsIn = (u: TestUser) =>
-    e2e
-      .sentTo(`a:personal-${u.id}`)
-      .map((a) => `${cardTexts(firstCard(a)).join(' | ')} ${JSON.stringify(firstCard(a) ?? {})}`);
-  const outbox = (purpose: string) => db().collection(collections.outbox.name).find({ purpose }).toArray();
-  const say = async (u: TestUser, text: string) => {
-    const message = e2e.message(u, text);
-    await e2e.post(message);
-    return e2e.sentTo(`a:personal-${u.id}`).filter((a) => a.replyToId === message.id);
-  };
-  const event = async () =>
-    (await db().collection<EventDoc>(collections.events.name).findOne({ _id: eventId }))!;
-
-  const valid = (extra: Record<string, unknown> = {}) => ({
-    requestId: REQUEST,
-    fixedCohortId: cohortId,
-    title: 'Preceptorship study day',
-    kind: 'preceptorship-study-day',
-    date: '2025-02-10',
-    startTime: '09:30',
-    endTime: '16:30',
-    location: 'Education Centre, room 4',
-    onlineLink: 'https://teams.microsoft.com/l/meetup-join/abc',
-    description: 'Meet this year’s preceptors and plan your first months in post.',
-    nonPlacement: 'true',
-    ...extra,
-  });
-
-  before(async () => {
-    await e2e.start();
-    e2e.clock.set(at('2025-02-03T10:00:00Z')); // Mon 3 Feb 2025, week 1 day 1
-    const now = e2e.clock.now();
-    const { people, cohorts } = e2e.services;
-    const calendar = {
-      ...DEFAULT_COHORT,
-      clinicalDays: ['Mon', 'Tue'] as ('Mon' | 'Tue')[],
-      leadershipDays: ['Wed', 'Thu', 'Fri'] as ('Wed' | 'Thu' | 'Fri')[],
-      supervision: { weekday: 'Thu' as const, time: '14:00' },
-    };
-    ({ id: cohortId } = await cohorts.upsertByName(
-      TENANT,
-      { name: 'Leadership 2025 cohort 2', ...calendar },
-      now,
-    ));
-    const { id: otherCohort } = await cohorts.upsertByName(
-      TENANT,
-      { name: 'Leadership 2025 cohort 3', ...calendar },
-      now,
-    );
-    const add = async (u: TestUser, roles: ('student' | 'lead')[], cohort: string) => {
-      await people.upsertByEmail(
-        TENANT,
-        {
-          email: u.email!,
-          displayName: u.name,
-          roles,
-          profession: 'physiotherapy',
-          cohortId: cohort,
-          timeZone: null,
-        },
-        now,
-      );
-      const p = (await people.byEmail(TENANT, u.email!))!;
-      await people.linkTeamsIdentity(TENANT, p._id, { teamsUserId: u.id, aadObjectId: u.aadObjectId }, now);
-      e2e.teamsUser(u);
-      await e2e.post(e2e.install(u));
-    };
-    const names = ['Amira Ahmed', 'George Clarke', 'Hannah Jones', 'Priya Shah', 'Tom Evans'];
-    for (const [i, name] of names.entries()) {
-      const u = {
-        id: `29:ev-s${i}`,
-        aadObjectId: `aad-ev-s${i}`,
-        name,
-        email: `ev.student${i}@example.ac.uk`,
-      };
-      await add(u, ['student'], cohortId);
-      students.push(u);
-    }
-    await add(lead, ['lead'], cohortId);
-    await add(coLead, ['lead'], cohortId);
-    await add(otherLead, ['lead'], otherCohort);
-    eventId = makeEventId(TENANT, REQUEST);
-    // The hourly planner's slot for 10:00 may have run while the students were still being
-    // added (a busy host), planning no prompts; plan again now that the cohort is complete.
-    await e2e.services.checkins.planAll(e2e.clock.now());
-  });
-  after(() => e2e.stop());
+  const w = eventsWorld();
+  const { e2e, students, lead, otherLead, coLead, eventId } = w;
+  const { counts, invoke, texts, runDue, cardsIn, outbox, say, event, valid } = w;
 
   it('offers the event card to a lead (help lists the commands) and refuses it to a student', async () => {
     const card = firstCard((await say(lead, 'new event')).at(-1))!;
@@ -189,14 +59,14 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
     // A student cannot create one either.
     assert.match(String(await invoke(students[0]!, 'event.create', valid())), /Only the placement lead/);
     // The lead of another cohort cannot create one for this cohort.
-    const other = await invoke(otherLead, 'event.create', { ...valid(), cohortId });
+    const other = await invoke(otherLead, 'event.create', { ...valid(), cohortId: w.cohortId });
     assert.ok(texts(other).some((t) => /Choose one of your cohorts/.test(t)));
     assert.deepEqual(await counts(), before);
   });
 
   it('creates the event once (double submit), invites the 5 students and marks the day non-placement', async () => {
     const planned = await e2e.services.scheduler.get(
-      `checkins.prompt|${cohortId}|w2|2025-02-10T09:00:00.000Z`,
+      `checkins.prompt|${w.cohortId}|w2|2025-02-10T09:00:00.000Z`,
     );
     assert.equal(planned?.state, 'scheduled', 'the week-2 prompt was planned for the event day');
     const first = await invoke(lead, 'event.create', valid());
@@ -207,7 +77,9 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
     assert.equal(c.events, 1);
     assert.equal(c.invitations, 5);
     assert.equal((await outbox('event.invite')).length, 5);
-    assert.deepEqual((await e2e.services.cohorts.byId(TENANT, cohortId))!.nonPlacementDates, ['2025-02-10']);
+    assert.deepEqual((await e2e.services.cohorts.byId(TENANT, w.cohortId))!.nonPlacementDates, [
+      '2025-02-10',
+    ]);
     for (const s of students)
       await e2e.connector.waitFor(
         () =>
@@ -216,7 +88,7 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
       );
     // The check-in planner moved the week-2 prompt to Tuesday, the next placement day.
     assert.equal(
-      (await e2e.services.scheduler.get(`checkins.prompt|${cohortId}|w2|2025-02-11T09:00:00.000Z`))?.state,
+      (await e2e.services.scheduler.get(`checkins.prompt|${w.cohortId}|w2|2025-02-11T09:00:00.000Z`))?.state,
       'scheduled',
     );
     assert.ok(await e2e.services.scheduler.get(remindKey(await event())));
@@ -431,7 +303,7 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
     });
     assert.ok(texts(created).includes('Created. 5 students invited.'));
     const id = makeEventId(TENANT, request);
-    assert.deepEqual((await e2e.services.cohorts.byId(TENANT, cohortId))!.nonPlacementDates.sort(), [
+    assert.deepEqual((await e2e.services.cohorts.byId(TENANT, w.cohortId))!.nonPlacementDates.sort(), [
       '2025-02-10',
       '2025-02-19',
     ]);
@@ -446,7 +318,9 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
     const doc = (await e2e.services.events.repo.eventById(TENANT, id))!;
     assert.equal(doc.state, 'cancelled');
     assert.equal((await e2e.services.scheduler.get(remindKey(doc)))?.state, 'cancelled');
-    assert.deepEqual((await e2e.services.cohorts.byId(TENANT, cohortId))!.nonPlacementDates, ['2025-02-10']);
+    assert.deepEqual((await e2e.services.cohorts.byId(TENANT, w.cohortId))!.nonPlacementDates, [
+      '2025-02-10',
+    ]);
     // RSVP to a cancelled event is refused (the card says so); nothing changes.
     const rsvp = texts(await invoke(students[0]!, 'event.rsvp', { eventId: id, rsvp: 'yes' }));
     assert.ok(rsvp.some((t) => t.startsWith('Cancelled')));
@@ -485,7 +359,9 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
     assert.equal((await e2e.services.events.repo.invitationsOf(TENANT, id)).length, 5);
     assert.equal((await outbox('event.invite')).length, before + 5);
     const original = (await e2e.services.events.repo.eventById(TENANT, id))!;
-    assert.ok((await e2e.services.cohorts.byId(TENANT, cohortId))!.nonPlacementDates.includes('2025-02-24'));
+    assert.ok(
+      (await e2e.services.cohorts.byId(TENANT, w.cohortId))!.nonPlacementDates.includes('2025-02-24'),
+    );
 
     const moved = texts(
       await invoke(lead, 'event.update', { ...input, date: '2025-02-25', eventId: id, revision: '1' }),
@@ -499,7 +375,7 @@ describe('e2e: placement events (invite, RSVP, reminder, attendance, reflection,
     assert.equal((await e2e.services.scheduler.get(remindKey(original)))?.state, 'cancelled');
     assert.equal((await e2e.services.scheduler.get(remindKey(now)))?.state, 'scheduled');
     assert.equal((await e2e.services.scheduler.get(afterKey(original)))?.state, 'cancelled');
-    const dates = (await e2e.services.cohorts.byId(TENANT, cohortId))!.nonPlacementDates;
+    const dates = (await e2e.services.cohorts.byId(TENANT, w.cohortId))!.nonPlacementDates;
     assert.ok(dates.includes('2025-02-25') && !dates.includes('2025-02-24'), dates.join(','));
   });
 });
