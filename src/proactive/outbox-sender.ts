@@ -272,7 +272,8 @@ export class OutboxSender {
         this.nothingDue = due.length === 0;
         for (const item of due) {
           if (this.queue.length >= limit) break;
-          this.enqueueLocal(item);
+          // Released while the scan ran: its retry brings the current copy.
+          if (!this.retryTimers.isWaiting(item._id)) this.enqueueLocal(item);
         }
       } catch (err) {
         this.deps.logger.warn({ err: (err as Error).message }, 'outbox: cannot read due items');
@@ -472,7 +473,7 @@ export class OutboxSender {
   /** Back in the queue once its wait is over (the database says the same, for recovery). */
   private retryLater(item: OutboxItem, delayMs: number): void {
     if (!this.running) return;
-    this.retryTimers.schedule(delayMs, () => {
+    this.retryTimers.schedule(item._id, delayMs, () => {
       if (!this.running || this.queue.length >= MAX_QUEUED) return;
       this.enqueueLocal(item);
       this.wake();

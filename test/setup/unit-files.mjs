@@ -26,6 +26,7 @@ export default [
   'test/features/surveys/own-questions.test.ts',
   'test/http/turn-timings.test.ts',
   'test/proactive/rate-limiter.test.ts',
+  'test/proactive/retry-timers.test.ts',
   'test/proactive/scan-pacing.test.ts',
   'test/security/data-protection-labels.test.ts',
   'test/storage/recent-reads.test.ts',
