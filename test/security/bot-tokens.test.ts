@@ -156,14 +156,15 @@ describe('security: outgoing tokens per bot identity', function () {
     });
 
     it('a proactive send without a token is a transient DeliveryError marked tokenUnavailable, and never reaches the connector', async () => {
-      // A port nobody listens on: connection refused.
+      let connectorCalls = 0;
+      const connector = http.createServer((_req, res) => (connectorCalls++, res.end('{}')));
+      await new Promise<void>((r) => connector.listen(0, '127.0.0.1', r));
+      // A port nobody listens on: connection refused. Chosen while the connector listens, so
+      // the system cannot hand this port to the connector (it did once: 'no access_token').
       const closed = http.createServer();
       await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
       const port = (closed.address() as AddressInfo).port;
       await new Promise<void>((r) => closed.close(() => r()));
-      let connectorCalls = 0;
-      const connector = http.createServer((_req, res) => (connectorCalls++, res.end('{}')));
-      await new Promise<void>((r) => connector.listen(0, '127.0.0.1', r));
       try {
         const client = new HttpConnectorClient(
           new ClientCredentialsTokenProvider({
