@@ -15,6 +15,7 @@
 import assert from 'node:assert/strict';
 import { cardTexts, E2E, TENANT, type TestUser } from './harness.js';
 import { DEFAULT_COHORT } from '../helpers/world.js';
+import { checkinAnswers as answersOfWeek } from '../helpers/loop-world.js';
 
 export const user = (key: string, name: string): TestUser => ({
   id: `29:p-${key}`,
@@ -42,20 +43,8 @@ export function actionData(card: unknown, verb: string): Record<string, unknown>
   return found;
 }
 
-export const checkinAnswers = (week: number, progress: string) => ({
-  week,
-  wellbeing: '4',
-  progress,
-  leadership: '',
-  wentWell: 'Good huddle.',
-  hard: '',
-  topics: '',
-  conf_leadership: '3',
-  'conf_time-management': '3',
-  'conf_interprofessional-collaboration': '3',
-  'conf_professional-behaviours': '3',
-  conf_communication: '3',
-});
+export const checkinAnswers = (week: number, progress: string) =>
+  answersOfWeek(week, 4, { progress, wentWell: 'Good huddle.' });
 
 export function projectsWorld() {
   const e2e = new E2E();

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { E2E, TENANT, type TestUser } from './harness.js';
 import { DEFAULT_COHORT } from '../helpers/world.js';
+import { checkinAnswers } from '../helpers/loop-world.js';
 
 export const user = (key: string, name: string): TestUser => ({
   id: `29:${key}`,
@@ -14,20 +15,7 @@ export const user = (key: string, name: string): TestUser => ({
   email: `${key}@example.nhs.uk`,
 });
 
-export const answers = (week: number, wellbeing = 4) => ({
-  week,
-  wellbeing: String(wellbeing),
-  progress: `Week ${week}: falls audit on track.`,
-  leadership: '',
-  wentWell: 'Led the huddle.',
-  hard: '',
-  topics: '',
-  conf_leadership: '3',
-  'conf_time-management': '3',
-  'conf_interprofessional-collaboration': '3',
-  'conf_professional-behaviours': '3',
-  conf_communication: '3',
-});
+export const answers = (week: number, wellbeing = 4) => checkinAnswers(week, wellbeing);
 
 /** Every Action.Execute in a card, with its data. */
 export function executes(card: unknown): { title: string; verb: string; data: Record<string, unknown> }[] {

@@ -7,6 +7,7 @@ import { type Action, type Target } from '../../../src/domain/authorization.js';
 import type { PersonDoc } from '../../../src/storage/people-repository.js';
 import { asCard, cardTexts, type E2E, TENANT, type InvokeReply, type TestUser } from '../../e2e/harness.js';
 import { bookingDoc } from '../../helpers/world.js';
+import { checkinAnswers as answersOfWeek } from '../../helpers/loop-world.js';
 
 export const ROLES = [
   'student',
@@ -126,20 +127,8 @@ export async function open(w: World, url: string): Promise<number> {
   return res.status;
 }
 
-export const checkinAnswers = (week: number) => ({
-  week,
-  wellbeing: '4',
-  progress: 'Audit baseline collected.',
-  leadership: '',
-  wentWell: 'Good huddle.',
-  hard: '',
-  topics: '',
-  conf_leadership: '3',
-  'conf_time-management': '3',
-  'conf_interprofessional-collaboration': '3',
-  'conf_professional-behaviours': '3',
-  conf_communication: '3',
-});
+export const checkinAnswers = (week: number) =>
+  answersOfWeek(week, 4, { progress: 'Audit baseline collected.', wentWell: 'Good huddle.' });
 
 export const announcementInput = (w: World, when: 'now' | 'later') => ({
   cohortId: w.cohortA,
