@@ -297,3 +297,22 @@ export function firstCard(activity: Record<string, unknown> | null | undefined):
     (activity?.attachments as { contentType: string; content: AdaptiveCard }[] | undefined) ?? [];
   return attachments.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
 }
+
+/** The data of the first Action.Execute with this verb anywhere in a card. */
+export function actionData(card: unknown, verb: string): Record<string, unknown> | undefined {
+  let found: Record<string, unknown> | undefined;
+  const walk = (node: unknown) => {
+    if (found) return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      const r = node as Record<string, unknown>;
+      if (r.type === 'Action.Execute' && r.verb === verb) {
+        found = (r.data as Record<string, unknown>) ?? {};
+        return;
+      }
+      Object.values(r).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}

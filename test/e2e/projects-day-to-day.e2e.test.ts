@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { collections } from '../../src/storage/collections.js';
 import { cardTexts, E2E, firstCard, TENANT, type TestUser } from './harness.js';
 import { DEFAULT_COHORT, seedWorld, waitUntil, type World } from '../helpers/world.js';
+import { actionData } from './harness.js';
 
 const user = (key: string, name: string): TestUser => ({
   id: `29:pd-${key}`,
@@ -18,25 +19,6 @@ const user = (key: string, name: string): TestUser => ({
   name,
   email: `${key}.pd@example.nhs.uk`,
 });
-
-/** The data of the first Action.Execute with this verb anywhere in a card. */
-function actionData(card: unknown, verb: string): Record<string, unknown> | undefined {
-  let found: Record<string, unknown> | undefined;
-  const walk = (node: unknown) => {
-    if (found) return;
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node && typeof node === 'object') {
-      const r = node as Record<string, unknown>;
-      if (r.type === 'Action.Execute' && r.verb === verb) {
-        found = (r.data as Record<string, unknown>) ?? {};
-        return;
-      }
-      Object.values(r).forEach(walk);
-    }
-  };
-  walk(card);
-  return found;
-}
 
 /** The text of the element right after the input with this id (its field error, if any). */
 function textUnder(card: unknown, inputId: string): string {

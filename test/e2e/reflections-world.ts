@@ -17,24 +17,7 @@ export const user = (key: string, name: string): TestUser => ({
   email: `${key}.r@example.nhs.uk`,
 });
 
-/** The data of the first Action.Execute with this verb anywhere in a card. */
-export function actionData(card: unknown, verb: string): Record<string, unknown> | undefined {
-  let found: Record<string, unknown> | undefined;
-  const walk = (node: unknown) => {
-    if (found) return;
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node && typeof node === 'object') {
-      const r = node as Record<string, unknown>;
-      if (r.type === 'Action.Execute' && r.verb === verb) {
-        found = (r.data as Record<string, unknown>) ?? {};
-        return;
-      }
-      Object.values(r).forEach(walk);
-    }
-  };
-  walk(card);
-  return found;
-}
+export { actionData } from './harness.js';
 
 export function input(card: unknown, id: string): Record<string, unknown> | undefined {
   let found: Record<string, unknown> | undefined;
