@@ -200,11 +200,15 @@ export const eventInput = (w: World, requestId: string) => ({
 export async function lastPersonalReply(w: World, role: RoleName, text: string) {
   const u = w.users[role];
   const before = w.e2e.connector.delivered(`a:personal-${u.id}`).length;
-  await w.e2e.post(w.e2e.message(u, text));
+  const message = w.e2e.message(u, text);
+  await w.e2e.post(message);
+  // Only the answers to this message: a scheduled job may post into the chat meanwhile (CI
+  // once saw a proactive message land after the export card, and the probe read that instead).
   return w.e2e.connector
     .delivered(`a:personal-${u.id}`)
     .slice(before)
-    .map((c) => c.activity!);
+    .map((c) => c.activity!)
+    .filter((a) => a.replyToId === message.id);
 }
 
 export async function dashboard(w: World, role: RoleName, path: string): Promise<number> {
