@@ -13,9 +13,7 @@ import { longDate, nameList, namesOn, type ConcernDeps } from './concern-deps.js
 import { ConcernInput, CONCERN_TOPICS, TOPIC_LABELS } from './concern-input.js';
 import { cohortIdsOf, concernReceivers, receiverLabel, supervisorsOf } from './concern-receivers.js';
 import { concernId, type ConcernDoc } from './concerns-repository.js';
-
-export const FTSU_CHAT = (email: string) =>
-  `https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(email)}`;
+import { chatLink } from '../../feature-kit/chat-link.js';
 
 type Values = { topic: string; text: string; anonymous: boolean; tellSupervisor: boolean };
 
@@ -50,7 +48,7 @@ export class RaiseConcern {
       direct: guardians
         .filter((g) => g.email && g.email !== person.email)
         .slice(0, 2)
-        .map((g) => ({ title: `Message ${g.displayName} directly`, url: FTSU_CHAT(g.email) })),
+        .map((g) => ({ title: `Message ${g.displayName} directly`, url: chatLink(g.email) })),
     };
   }
 

@@ -11,6 +11,7 @@ import type { AhpHostsRepository } from '../../storage/ahp-hosts-repository.js';
 import type { PeopleRepository, PersonDoc } from '../../storage/people-repository.js';
 import type { SupervisionLinksRepository } from '../../storage/supervision-links-repository.js';
 import type { SupportAnswersRepository } from './support-repository.js';
+import { chatLink } from '../../feature-kit/chat-link.js';
 
 export const URGENT_HELP =
   'If you might be in danger or could harm yourself, call 999 or go to A&E now. For urgent mental health help call NHS 111 and choose option 2. Samaritans are there day and night, free, on 116 123.';
@@ -33,10 +34,6 @@ interface Contact {
   displayName: string;
   email: string;
 }
-
-/** A Teams deep link that opens a 1:1 chat with the person. */
-export const chatLink = (email: string) =>
-  `https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(email)}`;
 
 const MAX_BUTTONS = 4;
 
